@@ -1,0 +1,3 @@
+from sagstid.cli import main
+
+main()

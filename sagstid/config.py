@@ -1,0 +1,187 @@
+"""Load and validate the configuration folder (CONTRACT section 2) before any data is read.
+
+Every rule break becomes a ConfigError naming the file, the entry and what is wrong, e.g.
+``config/deadlines.yaml: deadlines[3] (area KH-ANS): unit: must be one of ...``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from sagstid.errors import ConfigError
+
+DeadlineUnit = Literal["calendar_days", "working_days", "weeks", "months"]
+DEADLINE_UNITS: tuple[str, ...] = ("calendar_days", "working_days", "weeks", "months")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DeadlineEntry(_Strict):
+    area: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    value: int = Field(gt=0, strict=True)
+    unit: DeadlineUnit
+    valid_from: dt.date = Field(strict=True)
+    valid_to: dt.date | None = Field(default=None, strict=True)
+    roll_to_working_day: bool = Field(default=False, strict=True)
+
+
+class DeadlineCatalogue(_Strict):
+    catalogue_version: str | None = None
+    deadlines: list[DeadlineEntry] = Field(min_length=1)
+
+
+class Targets(_Strict):
+    general: float = Field(default=90, ge=0, le=100)
+    concrete: float = Field(default=80, ge=0, le=100)
+    delay_notice: float = Field(default=100, ge=0, le=100)
+    complaints: float = Field(default=95, ge=0, le=100)
+    audit: float = Field(default=95, ge=0, le=100)
+    appeal_confirmed: float = Field(default=80, ge=0, le=100)
+    handling_complaints_max: dict[str, dict[int, int]] = Field(default_factory=dict)
+
+    @field_validator("handling_complaints_max")
+    @classmethod
+    def _non_negative(cls, value: dict[str, dict[int, int]]) -> dict[str, dict[int, int]]:
+        for unit, years in value.items():
+            for year, count in years.items():
+                if count < 0:
+                    raise ValueError(f"{unit} {year}: a maximum cannot be negative ({count})")
+        return value
+
+
+_MM_DD = re.compile(r"^(\d{2})-(\d{2})$")
+
+
+class CalendarConfig(_Strict):
+    closed_every_year: list[str] = Field(default_factory=list)
+    closed_dates: list[dt.date] = Field(default_factory=list)
+
+    @field_validator("closed_every_year")
+    @classmethod
+    def _month_days(cls, value: list[str]) -> list[str]:
+        for item in value:
+            match = _MM_DD.match(item)
+            if not match:
+                raise ValueError(f"{item!r} is not MM-DD")
+            month, day = int(match[1]), int(match[2])
+            try:
+                dt.date(2024, month, day)  # a leap year, so 02-29 is allowed
+            except ValueError:
+                raise ValueError(f"{item!r} is not a day of the year") from None
+        return value
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated configuration folder."""
+
+    directory: Path
+    catalogue: DeadlineCatalogue
+    targets: Targets
+    calendar: CalendarConfig
+    file_hashes: dict[str, str]
+
+    @property
+    def catalogue_version(self) -> str:
+        return self.catalogue.catalogue_version or f"sha256:{self.file_hashes['deadlines.yaml'][:12]}"
+
+
+def _read_yaml(path: Path, required: bool) -> tuple[Any, str | None]:
+    if not path.exists():
+        if required:
+            raise ConfigError(f"{path}: required configuration file is missing")
+        return {}, None
+    raw = path.read_bytes()
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}:" if mark is not None else ""
+        raise ConfigError(f"{path}:{where} not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    except ValueError as exc:  # PyYAML turns 2024-13-01 into a date and fails on the month
+        raise ConfigError(f"{path}: a date cannot be read ({exc})") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+    return data, hashlib.sha256(raw).hexdigest()
+
+
+def _describe(path: Path, data: dict[str, Any], error: ValidationError) -> ConfigError:
+    first = error.errors()[0]
+    loc = list(first["loc"])
+    where = ""
+    if len(loc) >= 2 and loc[0] == "deadlines" and isinstance(loc[1], int):
+        entry = data.get("deadlines", [])[loc[1]]
+        area = entry.get("area") if isinstance(entry, dict) else None
+        where = f"deadlines[{loc[1]}]" + (f" (area {area})" if area else "")
+        loc = loc[2:]
+    field = ".".join(str(part) for part in loc)
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        message = "unknown setting"
+    elif first["type"] == "literal_error":
+        message = f"must be one of {', '.join(DEADLINE_UNITS)} (got {first['input']!r})"
+    elif "input" in first and first["type"] not in ("missing",):
+        message = f"{message} (got {first['input']!r})"
+    parts = [p for p in (where, field) if p]
+    return ConfigError(f"{path}: {': '.join(parts)}: {message}" if parts else f"{path}: {message}")
+
+
+def _check_versions(path: Path, catalogue: DeadlineCatalogue) -> None:
+    by_area: dict[str, list[tuple[int, DeadlineEntry]]] = {}
+    for index, entry in enumerate(catalogue.deadlines):
+        if entry.valid_to is not None and entry.valid_to < entry.valid_from:
+            raise ConfigError(
+                f"{path}: deadlines[{index}] (area {entry.area}): valid_to {entry.valid_to} "
+                f"is before valid_from {entry.valid_from}"
+            )
+        by_area.setdefault(entry.area, []).append((index, entry))
+    for area, entries in by_area.items():
+        entries.sort(key=lambda item: item[1].valid_from)
+        for (i, earlier), (j, later) in zip(entries, entries[1:]):
+            if earlier.valid_to is None or earlier.valid_to >= later.valid_from:
+                raise ConfigError(
+                    f"{path}: deadlines[{j}] (area {area}): valid from {later.valid_from} "
+                    f"overlaps deadlines[{i}] valid {earlier.valid_from} to "
+                    f"{earlier.valid_to or 'open end'}"
+                )
+
+
+def load_config(directory: Path) -> Config:
+    """Read and validate deadlines.yaml (required), targets.yaml and calendar.yaml."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ConfigError(f"{directory}: configuration folder not found")
+    hashes: dict[str, str] = {}
+    models: dict[str, BaseModel] = {}
+    for name, model, required in (
+        ("deadlines.yaml", DeadlineCatalogue, True),
+        ("targets.yaml", Targets, False),
+        ("calendar.yaml", CalendarConfig, False),
+    ):
+        path = directory / name
+        data, digest = _read_yaml(path, required)
+        if digest:
+            hashes[name] = digest
+        try:
+            models[name] = model.model_validate(data)
+        except ValidationError as exc:
+            raise _describe(path, data, exc) from None
+    catalogue = models["deadlines.yaml"]
+    assert isinstance(catalogue, DeadlineCatalogue)
+    _check_versions(directory / "deadlines.yaml", catalogue)
+    targets, calendar = models["targets.yaml"], models["calendar.yaml"]
+    assert isinstance(targets, Targets) and isinstance(calendar, CalendarConfig)
+    return Config(directory, catalogue, targets, calendar, hashes)

@@ -1,0 +1,139 @@
+"""Measure: pure functions from validated decisions to compliance metrics (CONTRACT 3.3).
+
+DataFrames in, DataFrames out, no I/O. ``evaluate_decisions`` adds the deadline and its
+outcome to every measured row; ``group_metrics`` turns rows into the contract's metrics for any
+grouping; ``measure_decisions`` assembles the groupings the reports and results.json use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sagstid.deadlines import CatalogueArrays, deadlines_for
+from sagstid.validate import ValidatedDecisions
+from sagstid.workdays import WorkCalendar
+
+CONTRACT_METRICS: tuple[str, ...] = (
+    "decisions",
+    "within_deadline",
+    "compliance_pct",
+    "exceeded",
+    "exceeded_notified",
+    "notice_pct",
+    "mean_days",
+    "median_days",
+)
+EXTRA_METRICS: tuple[str, ...] = ("p80_days", "p90_days", "mean_working_days", "median_working_days")
+METRICS: tuple[str, ...] = CONTRACT_METRICS + EXTRA_METRICS
+
+
+def evaluate_decisions(
+    measured: pd.DataFrame, catalogue: CatalogueArrays, calendar: WorkCalendar
+) -> pd.DataFrame:
+    """Each measured decision with its deadline date and whether it was kept."""
+    entry = measured["entry"].to_numpy()
+    received = measured["received_date"].to_numpy().astype("datetime64[D]")
+    decided = measured["decided_date"].to_numpy().astype("datetime64[D]")
+    notice = measured["delay_notice_date"].to_numpy().astype("datetime64[D]")
+    deadline = deadlines_for(catalogue, entry, received, calendar)
+    within = decided <= deadline
+    cases = measured.drop(columns=["status", "reason"]).copy()
+    cases["area_name"] = catalogue.names[entry]
+    cases["deadline_text"] = catalogue.describe(entry)
+    cases["deadline_date"] = deadline.astype("datetime64[s]")
+    cases["within"] = within
+    cases["exceeded"] = ~within
+    cases["notice_in_time"] = ~np.isnat(notice) & (notice <= deadline)
+    cases["exceeded_notified"] = ~within & cases["notice_in_time"].to_numpy()
+    cases["days"] = (decided - received).astype(np.int64)
+    cases["days_over"] = np.where(within, 0, (decided - deadline).astype(np.int64))
+    cases["working_days"] = calendar.working_days_after(received, decided)
+    cases["month"] = decided.astype("datetime64[M]").astype(str)
+    return cases
+
+
+def group_metrics(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The metrics for each group of ``keys`` (an empty list gives one row for all cases)."""
+    frame = cases if keys else cases.assign(_all="all")
+    by = keys or ["_all"]
+    grouped = frame.groupby(by, observed=True, sort=True)
+    out = grouped.agg(
+        decisions=("within", "size"),
+        within_deadline=("within", "sum"),
+        exceeded=("exceeded", "sum"),
+        exceeded_notified=("exceeded_notified", "sum"),
+        mean_days=("days", "mean"),
+        median_days=("days", "median"),
+        mean_working_days=("working_days", "mean"),
+        median_working_days=("working_days", "median"),
+    )
+    quantiles = grouped["days"].quantile([0.8, 0.9]).unstack()
+    out["p80_days"] = quantiles[0.8].astype(float)
+    out["p90_days"] = quantiles[0.9].astype(float)
+    out["compliance_pct"] = 100.0 * out["within_deadline"] / out["decisions"]
+    exceeded = out["exceeded"].where(out["exceeded"] > 0)
+    out["notice_pct"] = 100.0 * out["exceeded_notified"] / exceeded
+    for column in ("decisions", "within_deadline", "exceeded", "exceeded_notified"):
+        out[column] = out[column].astype(np.int64)
+    out = out.reset_index()
+    if not keys:
+        out = out.drop(columns="_all")
+    return out[keys + list(METRICS)]
+
+
+@dataclass(frozen=True)
+class DecisionMeasurement:
+    """Everything measured about decisions in one period."""
+
+    cases: pd.DataFrame  # measured decisions with deadlines (evaluate_decisions)
+    rows: pd.DataFrame  # every extracted row with status and reason (for accounting)
+    total: pd.Series
+    by_area: pd.DataFrame
+    by_unit: pd.DataFrame
+    by_unit_area: pd.DataFrame
+    by_month: pd.DataFrame
+    by_unit_month: pd.DataFrame
+
+    @property
+    def mean_area_compliance_pct(self) -> float | None:
+        values = self.by_area["compliance_pct"]
+        return float(values.mean()) if len(values) else None
+
+    def status_counts(self) -> dict[str, int]:
+        return ValidatedDecisions(self.rows).status_counts()
+
+    def reason_counts(self, unit_code: str | None = None) -> dict[str, int]:
+        rows = self.rows if unit_code is None else self.rows[self.rows["unit_code"] == unit_code]
+        return ValidatedDecisions(rows).reason_counts()
+
+
+def _names(cases: pd.DataFrame) -> pd.DataFrame:
+    """One Danish name per case area (the name of its latest deadline version)."""
+    ordered = cases.sort_values("received_date")
+    return ordered.groupby("case_area_code", observed=True)["area_name"].last().reset_index()
+
+
+def measure_decisions(
+    validated: ValidatedDecisions, catalogue: CatalogueArrays, calendar: WorkCalendar
+) -> DecisionMeasurement:
+    cases = evaluate_decisions(validated.measured, catalogue, calendar)
+    total = group_metrics(cases, []).iloc[0] if len(cases) else pd.Series(
+        {"decisions": 0, "within_deadline": 0, "exceeded": 0, "exceeded_notified": 0}
+    ).reindex(list(METRICS))
+    by_area = group_metrics(cases, ["case_area_code"]).merge(_names(cases), on="case_area_code")
+    by_unit_area = group_metrics(cases, ["unit_code", "case_area_code"]).merge(
+        _names(cases), on="case_area_code"
+    )
+    return DecisionMeasurement(
+        cases=cases,
+        rows=validated.rows,
+        total=total,
+        by_area=by_area,
+        by_unit=group_metrics(cases, ["unit_code"]),
+        by_unit_area=by_unit_area,
+        by_month=group_metrics(cases, ["month"]),
+        by_unit_month=group_metrics(cases, ["unit_code", "month"]),
+    )

@@ -1,0 +1,1 @@
+"""Report: the workbooks and results.json written from a measurement."""

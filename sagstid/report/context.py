@@ -1,0 +1,51 @@
+"""What every report is written from: one period's measurement and the period before it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from sagstid.config import Targets
+from sagstid.measure import DecisionMeasurement
+from sagstid.periods import Period
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    period: Period
+    previous_period: Period
+    targets: Targets
+    catalogue_version: str
+    run_started: dt.datetime
+    source: str  # the database, without password
+    units: pd.DataFrame  # unit_code, unit_name, unit_type
+    current: DecisionMeasurement
+    previous: DecisionMeasurement
+
+    def unit_name(self, unit_code: str) -> str:
+        names = self.units.set_index("unit_code")["unit_name"]
+        return str(names.get(unit_code, unit_code))
+
+    def for_unit(self, unit_code: str) -> "ReportContext":
+        """The same context cut down to one unit's rows (what its workbook may hold)."""
+        return replace(
+            self,
+            current=_only_unit(self.current, unit_code),
+            previous=_only_unit(self.previous, unit_code),
+        )
+
+
+def _only_unit(m: DecisionMeasurement, unit_code: str) -> DecisionMeasurement:
+    def cut(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["unit_code"].to_numpy() == unit_code]
+
+    return replace(
+        m,
+        cases=cut(m.cases),
+        rows=cut(m.rows),
+        by_unit=cut(m.by_unit),
+        by_unit_area=cut(m.by_unit_area),
+        by_unit_month=cut(m.by_unit_month),
+    )

@@ -1,0 +1,55 @@
+"""Every setting sagstid reads from the environment, declared and documented in one place.
+
+The CLI's options fall back to these, and the README's configuration table is this list.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sagstid.paths import resource_dir
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "SAGSTID_DB",
+            "SQLAlchemy URL of the case-system database; default: the embedded demo database"),
+    Setting("config", "SAGSTID_CONFIG",
+            "Configuration folder (deadlines.yaml, targets.yaml, calendar.yaml); default: config/"),
+    Setting("out", "SAGSTID_OUT", "Folder for reports; default: ./rapporter"),
+    Setting("demo_db", "SAGSTID_DEMO_DB",
+            "Where the demo SQLite database is kept; default: ~/.cache/sagstid/demo.sqlite"),
+)
+
+
+def env(name: str) -> str | None:
+    """The environment value of setting ``name``, or None when unset or empty."""
+    setting = next(s for s in SETTINGS if s.name == name)
+    value = os.environ.get(setting.env, "").strip()
+    return value or None
+
+
+def demo_db_path() -> Path:
+    value = env("demo_db")
+    if value:
+        return Path(value)
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "sagstid" / "demo.sqlite"
+
+
+def default_config_dir() -> Path:
+    value = env("config")
+    return Path(value) if value else resource_dir("config")
+
+
+def default_out_dir() -> Path:
+    value = env("out")
+    return Path(value) if value else Path("rapporter")
