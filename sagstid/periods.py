@@ -51,6 +51,16 @@ class Period:
         return self.start.day == 1 and self.end == _month_end(self.end.year, self.end.month)
 
     @property
+    def slug(self) -> str:
+        """A folder name: '2025', '2025Q3' or '2025-02-01_2025-03-15'."""
+        label = self.label
+        if label.isdigit():
+            return label
+        if "kvartal" in label:
+            return f"{self.start.year}Q{(self.start.month + 2) // 3}"
+        return f"{self.start.isoformat()}_{self.end.isoformat()}"
+
+    @property
     def label(self) -> str:
         """A Danish label: '2025', '3. kvartal 2025' or '01.02.2025-15.03.2025'."""
         if self.start == dt.date(self.start.year, 1, 1) and self.end == dt.date(self.start.year, 12, 31):

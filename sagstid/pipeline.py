@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -18,14 +18,21 @@ from sqlalchemy.engine import Engine
 
 from sagstid.config import Config, load_config
 from sagstid.deadlines import CatalogueArrays
-from sagstid.extract import check_schema, connect, extract_decisions, extract_units, redact
+from sagstid.extract import (
+    DecisionExtract,
+    check_schema, connect,
+    extract_decisions,
+    extract_units,
+    redact,
+)
 from sagstid.measure import DecisionMeasurement, measure_decisions
 from sagstid.periods import Period
 from sagstid.report.context import ReportContext
 from sagstid.validate import validate_decisions
 from sagstid.workdays import WorkCalendar
 
-StageHook = Callable[[str], "contextmanager[None]"]
+Stage = Callable[[str], AbstractContextManager[None]]
+"""How a run reports its stages: the CLI passes one that prints and times, tests a silent one."""
 
 
 @contextmanager
@@ -33,44 +40,48 @@ def _silent(_: str) -> Iterator[None]:
     yield
 
 
-@dataclass
-class Progress:
-    """How a run reports its stages; the CLI passes one that prints, tests the silent one."""
-
-    stage: Callable[[str], object] = _silent
-    timings: dict[str, float] = field(default_factory=dict)
+def measure_extract(
+    extract: DecisionExtract, units: pd.DataFrame, config: Config, catalogue: CatalogueArrays,
+    period: Period, stage: Stage = _silent,
+) -> DecisionMeasurement:
+    """Validate and measure extracted decisions (no I/O)."""
+    with stage(f"Validerer {period.label}"):
+        validated = validate_decisions(extract, units, period, catalogue)
+    with stage(f"Beregner frister og overholdelse {period.label}"):
+        measured = validated.measured
+        first = period.start
+        if len(measured):
+            first = min(first, measured["received_date"].min().date())
+        calendar = WorkCalendar.covering(config.calendar, first, period.end)
+        return measure_decisions(validated, catalogue, calendar)
 
 
 def measure_period(
-    engine: Engine, config: Config, catalogue: CatalogueArrays, units: pd.DataFrame, period: Period
+    engine: Engine, config: Config, catalogue: CatalogueArrays, units: pd.DataFrame,
+    period: Period, stage: Stage = _silent,
 ) -> DecisionMeasurement:
     """Extract, validate and measure the decisions of one period."""
-    extract = extract_decisions(engine, period)
-    validated = validate_decisions(extract, units, period, catalogue)
-    measured = validated.measured
-    first = period.start
-    if len(measured):
-        first = min(first, measured["received_date"].min().date())
-    calendar = WorkCalendar.covering(config.calendar, first, period.end)
-    return measure_decisions(validated, catalogue, calendar)
+    with stage(f"Henter afgørelser {period.label}"):
+        extract = extract_decisions(engine, period)
+    return measure_extract(extract, units, config, catalogue, period, stage)
 
 
-def build_context(db_url: str, config_dir: Path, period: Period, stage: Callable[[str], object] = _silent) -> ReportContext:
+def build_context(
+    db_url: str, config_dir: Path, period: Period, stage: Stage = _silent
+) -> ReportContext:
     """Measure ``period`` and the period before it from the database at ``db_url``."""
     started = dt.datetime.now().replace(microsecond=0)
-    with stage("Læser konfiguration"):  # type: ignore[attr-defined]
+    with stage("Læser konfiguration"):
         config = load_config(config_dir)
         catalogue = CatalogueArrays.from_catalogue(config.catalogue)
     engine = connect(db_url)
     try:
-        with stage("Kontrollerer databasens tabeller"):  # type: ignore[attr-defined]
+        with stage("Kontrollerer databasens tabeller"):
             check_schema(engine, ["units", "decisions"])
             units = extract_units(engine)
-        with stage(f"Måler perioden {period.label}"):  # type: ignore[attr-defined]
-            current = measure_period(engine, config, catalogue, units, period)
+        current = measure_period(engine, config, catalogue, units, period, stage)
         previous_period = period.previous()
-        with stage(f"Måler sammenligningsperioden {previous_period.label}"):  # type: ignore[attr-defined]
-            previous = measure_period(engine, config, catalogue, units, previous_period)
+        previous = measure_period(engine, config, catalogue, units, previous_period, stage)
     finally:
         engine.dispose()
     return ReportContext(
@@ -83,4 +94,40 @@ def build_context(db_url: str, config_dir: Path, period: Period, stage: Callable
         units=units,
         current=current,
         previous=previous,
+    )
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    period: Period
+    out_dir: Path
+    files: list[Path]
+    status_counts: dict[str, int]
+    general_compliance: float | None
+    general_target: float
+
+
+def run_period(
+    db_url: str,
+    config_dir: Path,
+    period: Period,
+    out_dir: Path,
+    workers: int = 1,
+    stage: Stage = _silent,
+) -> RunSummary:
+    """Measure ``period`` and write every report into ``out_dir``."""
+    from sagstid.report.publish import write_reports
+    from sagstid.results import build_results
+
+    ctx = build_context(db_url, config_dir, period, stage)
+    with stage(f"Skriver rapporter til {out_dir}"):
+        files = write_reports(ctx, build_results(period, ctx.current), out_dir, workers=workers)
+    general = ctx.current.total.get("compliance_pct")
+    return RunSummary(
+        period=period,
+        out_dir=out_dir,
+        files=files,
+        status_counts=ctx.current.status_counts(),
+        general_compliance=None if general is None or general != general else float(general),
+        general_target=ctx.targets.general,
     )

@@ -1,0 +1,168 @@
+"""The command line: a thin click layer over the library, and the only place exit codes live.
+
+Exit status: 0 done; 2 bad input or configuration (one line on stderr); 1 anything else.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from sagstid import __version__, settings
+from sagstid.errors import InputError
+from sagstid.periods import Period, parse_date
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILED = 1
+
+
+@contextmanager
+def _stage(label: str) -> Iterator[None]:
+    """Print a stage as it starts and how long it took."""
+    click.echo(f"• {label} …", err=True, nl=False)
+    started = time.perf_counter()
+    try:
+        yield
+    except BaseException:
+        click.echo(" afbrudt", err=True)
+        raise
+    click.echo(f" {time.perf_counter() - started:.1f} s", err=True)
+
+
+class _Group(click.Group):
+    """Turns library errors into the contract's exit codes, for every command."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except InputError as exc:
+            click.echo(f"sagstid: error: {exc}", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+        except Exception as exc:  # noqa: BLE001 - the one place failures become exit codes
+            if os.environ.get("SAGSTID_DEBUG"):
+                raise
+            click.echo(f"sagstid: failed: {type(exc).__name__}: {exc} "
+                       "(set SAGSTID_DEBUG=1 for the traceback)", err=True)
+            ctx.exit(EXIT_FAILED)
+
+
+def _resolve_db(db: str | None) -> str:
+    """--db, else $SAGSTID_DB, else the embedded demo database (built if absent)."""
+    url = db or settings.env("db")
+    if url:
+        return url
+    from sagstid.demo import ensure_demo_database
+
+    path = settings.demo_db_path()
+    if not path.exists():
+        click.echo(f"• Bygger demodatabasen i {path} (første gang) …", err=True)
+    return f"sqlite:///{ensure_demo_database(path)}"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None or value != value else f"{value:.1f} %".replace(".", ",")
+
+
+def _measure_and_report(db: str | None, config: Path | None, period: Period, out: Path | None,
+                        workers: int) -> None:
+    from sagstid.pipeline import run_period
+
+    out_dir = out or settings.default_out_dir() / period.slug
+    summary = run_period(
+        _resolve_db(db), config or settings.default_config_dir(), period, out_dir,
+        workers=workers, stage=_stage,
+    )
+    counts = summary.status_counts
+    click.echo(
+        f"{period.label}: {counts['measured']:,} afgørelser målt".replace(",", ".")
+        + f" (udeladt {counts['excluded']}, åbne {counts['open']}), "
+        + f"generel overholdelse {_pct(summary.general_compliance)} "
+        + f"(mål {summary.general_target:g} %); rapporter i {out_dir}"
+    )
+
+
+def _common(func):  # type: ignore[no-untyped-def]
+    func = click.option("--workers", type=click.IntRange(1, 32), default=min(4, os.cpu_count() or 1),
+                        show_default=True, help="Parallel processes writing unit workbooks.")(func)
+    func = click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+                        help="Report folder (default: $SAGSTID_OUT or ./rapporter, plus the period).")(func)
+    func = click.option("--config", type=click.Path(path_type=Path),
+                        help="Configuration folder (default: $SAGSTID_CONFIG or the shipped config/).")(func)
+    func = click.option("--db", help="SQLAlchemy database URL (default: $SAGSTID_DB or the demo database).")(func)
+    return func
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sagstid")
+def cli() -> None:
+    """Sagstidsmåling: deadline compliance for decisions (§ 3, stk. 2) and complaints."""
+
+
+@cli.command()
+@_common
+@click.option("--from", "date_from", required=True, metavar="YYYY-MM-DD", help="First day (inclusive).")
+@click.option("--to", "date_to", required=True, metavar="YYYY-MM-DD", help="Last day (inclusive).")
+def run(db: str | None, config: Path | None, out: Path | None, workers: int, date_from: str,
+        date_to: str) -> None:
+    """Measure a period and write results.json, unit workbooks and the committee workbook."""
+    period = Period(parse_date(date_from, "--from"), parse_date(date_to, "--to"))
+    _measure_and_report(db, config, period, out, workers)
+
+
+@cli.command()
+@_common
+@click.option("--year", type=click.IntRange(1990, 2100), required=True, help="The year to measure.")
+def annual(db: str | None, config: Path | None, out: Path | None, workers: int, year: int) -> None:
+    """The annual sagstidsmåling for one calendar year."""
+    _measure_and_report(db, config, Period.year(year), out, workers)
+
+
+@cli.command()
+@_common
+@click.option("--quarter", required=True, metavar="YYYYQn", help="The quarter, e.g. 2025Q3.")
+def quarterly(db: str | None, config: Path | None, out: Path | None, workers: int, quarter: str) -> None:
+    """The quarterly status for the committee."""
+    _measure_and_report(db, config, Period.quarter(quarter), out, workers)
+
+
+@cli.command()
+@click.option("--path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to build it (default: $SAGSTID_DEMO_DB or ~/.cache/sagstid/demo.sqlite).")
+@click.option("--force", is_flag=True, help="Rebuild even if it exists.")
+def demo(path: Path | None, force: bool) -> None:
+    """Build the embedded demo database (fixed seed) and print its URL."""
+    from sagstid.demo import build_demo_database, ensure_demo_database
+
+    target = path or settings.demo_db_path()
+    if force:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        build_demo_database(target)
+    else:
+        ensure_demo_database(target)
+    click.echo(f"sqlite:///{target}")
+
+
+@cli.command()
+@click.option("--decisions", type=click.IntRange(1000), default=1_000_000, show_default=True,
+              help="Decisions to generate in the measured year.")
+@click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to keep the generated database and reports (default: a temporary folder).")
+@click.option("--workers", type=click.IntRange(1, 32), default=min(4, os.cpu_count() or 1),
+              show_default=True)
+def bench(decisions: int, workdir: Path | None, workers: int) -> None:
+    """Time the whole pipeline on generated data (each stage, peak memory, DuckDB comparison)."""
+    from sagstid.bench import run_benchmark
+
+    run_benchmark(decisions, workdir, workers, echo=click.echo)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="sagstid")

@@ -1,0 +1,108 @@
+"""The decision rules written a second, independent way: in DuckDB SQL.
+
+Used by the benchmark (the measure stage must be within 2x of this) and by the tests as an
+independent method: pandas/numpy and SQL must agree on every count. Working days come from a
+calendar table with a running count of working days, not from numpy's business-day functions.
+Needs the optional ``duckdb`` package (extras ``bench`` and ``test``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from sagstid.config import Config
+from sagstid.periods import Period
+from sagstid.workdays import WorkCalendar
+
+_SQL = """
+WITH raw AS (
+    SELECT *, count(*) OVER (PARTITION BY decision_id) AS id_rows FROM all_rows
+), parsed AS (
+    SELECT *,
+        try_strptime(received_date, '%Y-%m-%d')::DATE AS r,
+        try_strptime(decided_date, '%Y-%m-%d')::DATE AS d,
+        try_strptime(delay_notice_date, '%Y-%m-%d')::DATE AS n,
+        (received_date IS NOT NULL AND (r IS NULL OR length(received_date) <> 10))
+        OR (decided_date IS NOT NULL AND (d IS NULL OR length(decided_date) <> 10))
+        OR (sent_date IS NOT NULL AND (try_strptime(sent_date, '%Y-%m-%d') IS NULL
+                                       OR length(sent_date) <> 10))
+        OR (delay_notice_date IS NOT NULL AND (n IS NULL OR length(delay_notice_date) <> 10))
+            AS bad_date
+    FROM raw
+), population AS (
+    SELECT * FROM parsed
+    WHERE (d BETWEEN $date_from AND $date_to)
+       OR (decided_date IS NOT NULL AND (d IS NULL OR length(decided_date) <> 10))
+), included AS (
+    SELECT p.*, c.value, c.unit, c.roll
+    FROM population p
+    JOIN catalogue c ON c.area = p.case_area_code AND p.r BETWEEN c.valid_from AND c.valid_to
+    WHERE p.id_rows = 1 AND NOT p.bad_date AND p.r IS NOT NULL AND p.d >= p.r
+      AND p.unit_code IN (SELECT unit_code FROM units)
+), plain AS (
+    SELECT i.*, CASE i.unit
+        WHEN 'calendar_days' THEN i.r + i.value::INTEGER
+        WHEN 'weeks' THEN i.r + 7 * i.value::INTEGER
+        WHEN 'months' THEN (i.r + to_months(i.value::INTEGER))::DATE
+        ELSE w.day END AS d0
+    FROM included i
+    LEFT JOIN workdays s ON s.day = i.r
+    LEFT JOIN workdays w ON i.unit = 'working_days' AND w.working
+                        AND w.ordinal = s.ordinal + i.value
+), deadline AS (
+    SELECT p.*, CASE WHEN p.roll AND p.unit <> 'working_days' AND NOT c.working
+                     THEN nx.day ELSE p.d0 END AS dl
+    FROM plain p
+    JOIN workdays c ON c.day = p.d0
+    LEFT JOIN workdays nx ON nx.working AND nx.ordinal = c.ordinal + 1
+)
+SELECT {key} AS key,
+       count(*) AS decisions,
+       sum(CASE WHEN d <= dl THEN 1 ELSE 0 END) AS within_deadline,
+       sum(CASE WHEN d > dl THEN 1 ELSE 0 END) AS exceeded,
+       sum(CASE WHEN d > dl AND n <= dl THEN 1 ELSE 0 END) AS exceeded_notified,
+       avg(d - r) AS mean_days,
+       median(d - r) AS median_days,
+       quantile_cont(d - r, 0.8) AS p80_days,
+       quantile_cont(d - r, 0.9) AS p90_days
+FROM deadline GROUP BY ALL ORDER BY key
+"""
+
+
+def _calendar_table(config: Config, first: dt.date, last: dt.date) -> pd.DataFrame:
+    calendar = WorkCalendar.covering(config.calendar, first, last)
+    days = np.arange(np.datetime64(f"{calendar.years[0]}-01-01"),
+                     np.datetime64(f"{calendar.years[-1] + 1}-01-01"), dtype="datetime64[D]")
+    closed = set(calendar.closed_days.tolist())
+    working = np.array([d.weekday() < 5 and d not in closed for d in days.tolist()])
+    return pd.DataFrame({"day": days, "working": working, "ordinal": np.cumsum(working)})
+
+
+def duckdb_metrics(rows: pd.DataFrame, units: pd.DataFrame, config: Config, period: Period,
+                   key: str = "case_area_code") -> pd.DataFrame:
+    """Decision metrics per ``key`` ('case_area_code', 'unit_code' or "'all'") by DuckDB SQL.
+
+    ``rows`` holds the raw extracted rows (ISO text dates) of the whole decisions table.
+    """
+    import duckdb
+
+    catalogue = pd.DataFrame([
+        {"area": e.area, "valid_from": e.valid_from, "valid_to": e.valid_to or dt.date(9999, 12, 31),
+         "value": e.value, "unit": e.unit, "roll": e.roll_to_working_day}
+        for e in config.catalogue.deadlines
+    ])
+    received = pd.to_datetime(rows["received_date"], format="%Y-%m-%d", errors="coerce")
+    first = min(received.min().date(), period.start) if received.notna().any() else period.start
+    con = duckdb.connect()
+    try:
+        con.register("all_rows", rows.astype({c: "object" for c in rows.columns if "date" in c}))
+        con.register("units", units)
+        con.register("catalogue", catalogue)
+        con.register("workdays", _calendar_table(config, first, period.end))
+        sql = _SQL.replace("{key}", key)
+        return con.execute(sql, {"date_from": period.start, "date_to": period.end}).df()
+    finally:
+        con.close()

@@ -1,0 +1,93 @@
+"""Write every report of a run into a staging folder, then move them into place.
+
+A run that fails while measuring or writing never touches the previous reports: they are
+replaced only after every new file is complete, one ``os.replace`` (atomic) per file. The unit
+workbooks are written in parallel processes, each given only its own unit's cases.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+from sagstid.report.context import ReportContext
+from sagstid.results import dumps
+
+COMMITTEE_FILE = "udvalg.xlsx"
+RESULTS_FILE = "results.json"
+UNIT_PREFIX = "enhed-"
+
+
+def unit_file(unit_code: str) -> str:
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in unit_code)
+    return f"{UNIT_PREFIX}{safe}.xlsx"
+
+
+def report_units(ctx: ReportContext) -> list[str]:
+    """Units that get a workbook: every unit in the units table with rows in the period."""
+    rows = ctx.current.rows
+    in_scope = rows[rows["status"].isin(["measured", "excluded"])]["unit_code"].dropna().unique()
+    known = set(ctx.units["unit_code"])
+    return sorted(code for code in set(in_scope) if code in known)
+
+
+def _write_unit(path: Path, ctx: ReportContext, unit_code: str) -> str:
+    from sagstid.report.unit_workbook import write_unit_workbook
+
+    write_unit_workbook(path, ctx, unit_code)
+    return unit_code
+
+
+def write_reports(
+    ctx: ReportContext,
+    results: dict,
+    out_dir: Path,
+    workers: int = 1,
+    on_unit_done: Callable[[str], None] = lambda _: None,
+) -> list[Path]:
+    """Write results.json, the committee workbook and one workbook per unit into ``out_dir``."""
+    from sagstid.report.committee_workbook import write_committee_workbook
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    try:
+        units = report_units(ctx)
+        jobs = [(staging / unit_file(code), ctx.for_unit(code), code) for code in units]
+        for code in _run_jobs(jobs, workers):
+            on_unit_done(code)
+        write_committee_workbook(staging / COMMITTEE_FILE, ctx)
+        (staging / RESULTS_FILE).write_text(dumps(results), encoding="utf-8")
+        names = [unit_file(code) for code in units] + [COMMITTEE_FILE, RESULTS_FILE]
+        return _publish(staging, out_dir, names)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _run_jobs(jobs: list[tuple[Path, ReportContext, str]], workers: int) -> Iterable[str]:
+    if workers <= 1 or len(jobs) <= 1:
+        for path, unit_ctx, code in jobs:
+            yield _write_unit(path, unit_ctx, code)
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+        futures = [pool.submit(_write_unit, *job) for job in jobs]
+        for future in futures:
+            yield future.result()
+
+
+def _publish(staging: Path, out_dir: Path, names: list[str]) -> list[Path]:
+    """Move the finished files into out_dir and remove unit workbooks no longer produced."""
+    published = []
+    for name in names:
+        target = out_dir / name
+        os.replace(staging / name, target)
+        published.append(target)
+    keep = set(names)
+    for stale in out_dir.glob(f"{UNIT_PREFIX}*.xlsx"):
+        if stale.name not in keep:
+            stale.unlink()
+    return published
