@@ -11,10 +11,17 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from sagstid.errors import ConfigError
 
@@ -26,13 +33,34 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _iso_date_only(value: Any) -> Any:
+    """Dates come from YAML as text (see _Loader); refuse numbers that pydantic would take."""
+    if value is not None and not isinstance(value, (str, dt.date)):
+        raise ValueError(f"expected a date as YYYY-MM-DD (got {value!r})")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe YAML loader that leaves dates as text, so an impossible date such as 2024-13-01
+    reaches validation (which names the entry) instead of failing the whole file."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class DeadlineEntry(_Strict):
     area: str = Field(min_length=1)
     name: str = Field(min_length=1)
     value: int = Field(gt=0, strict=True)
     unit: DeadlineUnit
-    valid_from: dt.date = Field(strict=True)
-    valid_to: dt.date | None = Field(default=None, strict=True)
+    valid_from: IsoDate
+    valid_to: IsoDate | None = None
     roll_to_working_day: bool = Field(default=False, strict=True)
 
 
@@ -65,7 +93,7 @@ _MM_DD = re.compile(r"^(\d{2})-(\d{2})$")
 
 class CalendarConfig(_Strict):
     closed_every_year: list[str] = Field(default_factory=list)
-    closed_dates: list[dt.date] = Field(default_factory=list)
+    closed_dates: list[IsoDate] = Field(default_factory=list)
 
     @field_validator("closed_every_year")
     @classmethod
@@ -104,13 +132,11 @@ def _read_yaml(path: Path, required: bool) -> tuple[Any, str | None]:
         return {}, None
     raw = path.read_bytes()
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}:" if mark is not None else ""
         raise ConfigError(f"{path}:{where} not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    except ValueError as exc:  # PyYAML turns 2024-13-01 into a date and fails on the month
-        raise ConfigError(f"{path}: a date cannot be read ({exc})") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -119,7 +145,9 @@ def _read_yaml(path: Path, required: bool) -> tuple[Any, str | None]:
 
 
 def _describe(path: Path, data: dict[str, Any], error: ValidationError) -> ConfigError:
-    first = error.errors()[0]
+    # An unknown key (a typo such as valid_form) explains the "missing" error it causes.
+    errors = sorted(error.errors(), key=lambda e: e["type"] != "extra_forbidden")
+    first = errors[0]
     loc = list(first["loc"])
     where = ""
     if len(loc) >= 2 and loc[0] == "deadlines" and isinstance(loc[1], int):
@@ -133,7 +161,7 @@ def _describe(path: Path, data: dict[str, Any], error: ValidationError) -> Confi
         message = "unknown setting"
     elif first["type"] == "literal_error":
         message = f"must be one of {', '.join(DEADLINE_UNITS)} (got {first['input']!r})"
-    elif "input" in first and first["type"] not in ("missing",):
+    elif "input" in first and first["type"] not in ("missing", "value_error"):
         message = f"{message} (got {first['input']!r})"
     parts = [p for p in (where, field) if p]
     return ConfigError(f"{path}: {': '.join(parts)}: {message}" if parts else f"{path}: {message}")

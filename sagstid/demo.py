@@ -175,7 +175,8 @@ def _received(rng: np.random.Generator, start: np.datetime64, end: np.datetime64
               cal: np.busdaycalendar, saturday: float) -> np.ndarray:
     """n receipt dates in [start, end] on working days (and a few Saturdays), seasonal."""
     days = np.arange(start, end + 1, dtype="M8[D]")
-    weight = np.is_busday(days, busdaycal=cal) * _MONTH_WEIGHT[days.astype("M8[M]").astype(int) % 12]
+    month = days.astype("M8[M]").astype(np.int64) % 12
+    weight = np.is_busday(days, busdaycal=cal) * _MONTH_WEIGHT[month]
     weight += saturday * ((days.astype(np.int64) - 4) % 7 == 5)
     return rng.choice(days, size=n, p=weight / weight.sum())
 
@@ -423,7 +424,8 @@ def _complaints(rng: np.random.Generator, years: tuple[int, ...], per_year: int,
             "via_ombudsman": ombud.astype(np.int64), "insured_unemployed": insured.astype(np.int64),
             "five_day_rule": five.astype(np.int64), "received_date": _iso(received),
             "deadline_date": _iso(deadline_date), "answered_date": _iso(answered),
-            "outcome": np.where(np.isnat(answered), None, np.array(OUTCOMES, dtype=object)[outcome]),
+            "outcome": np.where(np.isnat(answered), None,
+                                np.array(OUTCOMES, dtype=object)[outcome]),
             "delay_notice_date": _iso(notice), "forwarded_date": _iso(forwarded),
             "appeal_outcome": appeal, "appeal_decided_date": _iso(appeal_date)}, answered
 
@@ -467,7 +469,8 @@ def _audit_samples(rng: np.random.Generator, years: tuple[int, ...], dec: Column
            "unit_code": np.array(UNIT_CODES, dtype=object)[unit],
            "case_area_code": np.array(AREA_CODES, dtype=object)[area],
            "audit_date": _iso(audit_date)}
-    shares = {"resource_profile": 0.975, "citizen_involved": 0.965, "deadline_met_or_notified": 0.96}
+    shares = {"resource_profile": 0.975, "citizen_involved": 0.965,
+              "deadline_met_or_notified": 0.96}
     for col, p in shares.items():
         out[col] = (rng.random(n) < np.where(weak, p - 0.06, p)).astype(np.int64)
     return out

@@ -57,6 +57,8 @@ def evaluate_decisions(
 
 def group_metrics(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """The metrics for each group of ``keys`` (an empty list gives one row for all cases)."""
+    if cases.empty:
+        return pd.DataFrame(columns=keys + list(METRICS))
     frame = cases if keys else cases.assign(_all="all")
     by = keys or ["_all"]
     grouped = frame.groupby(by, observed=True, sort=True)

@@ -1,0 +1,241 @@
+"""The committee workbook: the whole administration's deadline figures, aggregates only.
+
+Sheets: Overblik, Enheder, Sagsområder, Enhed x område, Udvikling, Datakvalitet, Metode.
+No case rows and no case numbers are written here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from xlsxwriter.workbook import Workbook
+
+from sagstid.config import Targets
+from sagstid.report.context import ReportContext
+from sagstid.report.unit_workbook import (
+    AREA_COLUMNS,
+    TargetFigures,
+    add_monthly_chart,
+    area_frame,
+    metrics_of,
+    subtitle,
+    target_figures,
+    write_accounting_table,
+    write_area_table,
+    write_key_figures,
+    write_method_sheet,
+    write_monthly_table,
+    write_reason_table,
+    write_targets_table,
+)
+from sagstid.report.xlsx import (
+    Column,
+    Layout,
+    Sheet,
+    Styles,
+    da_pct_number,
+    fraction,
+    is_missing,
+    load_layout,
+    met_state,
+    months_between,
+    open_workbook,
+)
+from sagstid.validate import DECISION_REASONS
+
+
+def _overview(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext) -> None:
+    sheet = Sheet(workbook, styles, layout.text("sheets.overview"), widths=(50, 13, 14, 18, 14, 70))
+    organisation = layout.text("organisation")
+    sheet.title(layout.text("titles.committee", period=ctx.period.label, organisation=organisation))
+    sheet.note(subtitle(layout, ctx))
+    sheet.skip()
+    concrete = ctx.targets.concrete
+    now = target_figures(ctx.current.total, ctx.current.by_area, concrete)
+    before = target_figures(ctx.previous.total, ctx.previous.by_area, concrete)
+    sheet.section(layout.text("titles.targets"))
+    write_targets_table(sheet, layout, ctx.targets, ctx.previous_period.label, now, before)
+    sheet.values([layout.text("targets.mean_area"), None,
+                  fraction(ctx.current.mean_area_compliance_pct),
+                  fraction(ctx.previous.mean_area_compliance_pct), None, layout.text("notes.mean_area")],
+                 ["text", "goal", "pct", "pct", "text", "text"])
+    sheet.skip()
+    general = ctx.current.by_unit["compliance_pct"]
+    sheet.note(layout.text("notes.units_meeting", units=len(general),
+                           meeting=int((general >= ctx.targets.general - 1e-9).sum())))
+    sheet.skip()
+    headings = [layout.text("columns.current"),
+                layout.text("columns.previous", period=ctx.previous_period.label)]
+    write_key_figures(sheet, layout, headings, [ctx.current.total, ctx.previous.total])
+    sheet.skip()
+    sheet.note(layout.text("titles.legend"))
+
+
+def _unit_columns(layout: Layout, concrete: float) -> list[Column]:
+    spec = (("unit_code", "text", 12), ("unit_name", "text", 34), ("decisions", "int", 11),
+            ("general_pct", "pct", 13), ("previous_pct", "pct", 13), ("change", "pp", 13),
+            ("lowest_area", "pct", 15), ("areas_below", "int", 13), ("notice_pct", "pct", 13))
+    return [Column(layout.text(f"columns.{key}", concrete=da_pct_number(concrete)), kind, width)
+            for key, kind, width in spec]
+
+
+def _unit_line(code: str, name: str | None, f: TargetFigures, previous: pd.Series | None,
+               t: Targets) -> tuple[list[object], list[str | None]]:
+    """The values and fills of one row of Enheder."""
+    before = None if previous is None else previous.get("compliance_pct")
+    before = None if is_missing(before) else float(before)
+    change = None if f.general is None or before is None else f.general - before
+    below_fill = None if not f.areas else ("not_met" if f.areas_below else "met")
+    values = [code, name, f.decisions, fraction(f.general), fraction(before), change,
+              fraction(f.lowest), f.areas_below if f.areas else None, fraction(f.notice)]
+    fills = [None, None, None, met_state(f.general, t.general), None, None,
+             met_state(f.lowest, t.concrete), below_fill, met_state(f.notice, t.delay_notice)]
+    return values, fills
+
+
+def _units(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext) -> None:
+    """One row per unit of the units table (also those without decisions), then the total."""
+    t, now, before = ctx.targets, ctx.current, ctx.previous
+    columns = _unit_columns(layout, t.concrete)
+    sheet = Sheet(workbook, styles, layout.text("sheets.units"), widths=[c.width for c in columns])
+    sheet.title(layout.text("titles.units", period=ctx.period.label))
+    sheet.note(layout.text("titles.units_note", previous=ctx.previous_period.label))
+    sheet.skip()
+    kinds = [c.kind for c in columns]
+    header = sheet.header([c.heading for c in columns])
+    units = ctx.units.sort_values("unit_code", kind="stable")
+    for code, name in zip(units["unit_code"].tolist(), units["unit_name"].tolist()):
+        areas = now.by_unit_area[now.by_unit_area["unit_code"].to_numpy() == code]
+        f = target_figures(metrics_of(now.by_unit, "unit_code", code), areas, t.concrete)
+        values, fills = _unit_line(code, name, f, metrics_of(before.by_unit, "unit_code", code), t)
+        sheet.values(values, kinds, fills)
+    if sheet.row > header + 1:
+        sheet.ws.autofilter(header, 0, sheet.row - 1, len(columns) - 1)
+    f = target_figures(now.total, now.by_area, t.concrete)
+    values, fills = _unit_line(layout.text("whole_administration"), None, f, before.total, t)
+    sheet.values(values, kinds, fills, bold=True)
+    sheet.ws.freeze_panes(header + 1, 2)
+
+
+def _areas(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext) -> None:
+    sheet = Sheet(workbook, styles, layout.text("sheets.areas"), widths=[w for *_, w in AREA_COLUMNS])
+    sheet.title(layout.text("titles.areas", period=ctx.period.label, name=layout.text("organisation")))
+    sheet.note(layout.text("titles.committee_areas_note",
+                           concrete=da_pct_number(ctx.targets.concrete)))
+    sheet.skip()
+    areas = area_frame(ctx.current.by_area, ctx.previous.by_area, ctx.current.cases)
+    write_area_table(sheet, layout, ctx.targets, areas, ctx.current.total, ctx.previous.total)
+
+
+def _matrix_block(sheet: Sheet, layout: Layout, ctx: ReportContext, value: str, kind: str,
+                  area_codes: list[str], unit_codes: list[str]) -> None:
+    """Units (rows) x areas (columns) of ``value`` from by_unit_area, with totals."""
+    m = ctx.current
+    grid = m.by_unit_area.pivot(index="unit_code", columns="case_area_code", values=value)
+    grid = grid.reindex(index=unit_codes, columns=area_codes)
+    by_unit = m.by_unit.set_index("unit_code")[value]
+    by_area = m.by_area.set_index("case_area_code")[value].reindex(area_codes)
+    sheet.header([layout.text("columns.unit_code"), layout.text("columns.unit_name"),
+                  *area_codes, layout.text("total")])
+    kinds = ["text", "text"] + [kind] * (len(area_codes) + 1)
+
+    goals = [ctx.targets.concrete] * len(area_codes) + [ctx.targets.general]
+
+    def cells(values: list[object]) -> tuple[list[object], list[str | None]]:
+        """Blank where no decisions; percentages red below the concrete (areas) or the
+        general (the unit's total) target."""
+        if kind != "pct":
+            return [None if is_missing(v) else v for v in values], [None] * len(values)
+        fills = ["not_met" if met_state(v, goal) == "not_met" else None
+                 for v, goal in zip(values, goals)]
+        return [fraction(v) for v in values], fills
+
+    for code in unit_codes:
+        numbers, fills = cells([*grid.loc[code].tolist(), by_unit.get(code)])
+        sheet.values([code, ctx.unit_name(code), *numbers], kinds, [None, None, *fills])
+    total = m.total.get(value)
+    numbers, fills = cells([*by_area.tolist(), total])
+    sheet.values([layout.text("whole_administration"), None, *numbers], kinds, [None, None, *fills],
+                 bold=True)
+
+
+def _matrix(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext) -> None:
+    area_codes = sorted(ctx.current.by_area["case_area_code"].tolist())
+    unit_codes = sorted(ctx.current.by_unit["unit_code"].tolist())
+    sheet = Sheet(workbook, styles, layout.text("sheets.matrix"),
+                  widths=(12, 30, *([11] * (len(area_codes) + 1))))
+    sheet.title(layout.text("titles.matrix", period=ctx.period.label))
+    sheet.note(layout.text("titles.matrix_note", concrete=da_pct_number(ctx.targets.concrete),
+                           general=da_pct_number(ctx.targets.general)))
+    sheet.skip()
+    sheet.ws.freeze_panes(sheet.row + 1, 2)
+    _matrix_block(sheet, layout, ctx, "compliance_pct", "pct", area_codes, unit_codes)
+    sheet.skip()
+    sheet.section(layout.text("titles.matrix_counts"))
+    _matrix_block(sheet, layout, ctx, "decisions", "int", area_codes, unit_codes)
+
+
+def _development(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext) -> None:
+    sheet = Sheet(workbook, styles, layout.text("sheets.development"),
+                  widths=(16, 11, 11, 13, 12, 12, 13, 10))
+    sheet.title(layout.text("titles.monthly", period=ctx.period.label, name=layout.text("organisation")))
+    sheet.skip()
+    first, last = write_monthly_table(sheet, layout, months_between(ctx.period.start, ctx.period.end),
+                                      ctx.current.by_month, ctx.targets.general)
+    add_monthly_chart(workbook, sheet, layout, first, last, False, at_row=first - 1, at_col=9)
+
+
+def _excluded_by_unit(ctx: ReportContext, layout: Layout) -> list[list[object]]:
+    rows = ctx.current.rows
+    excluded = rows[(rows["status"] == "excluded").to_numpy()]
+    if not len(excluded):
+        return []
+    missing = layout.text("missing_unit")
+    key = excluded["unit_code"].astype(object).where(excluded["unit_code"].notna(), missing)
+    reason = excluded["reason"].astype(str)
+    table = pd.crosstab(key.to_numpy(), reason.to_numpy()).reindex(columns=list(DECISION_REASONS),
+                                                                    fill_value=0)
+    known = set(ctx.units["unit_code"])
+    out = []
+    for code, counts in table.sort_index(key=lambda i: i.astype(str)).iterrows():
+        code = str(code)
+        name = (ctx.unit_name(code) if code in known else
+                None if code == missing else layout.text("unknown_unit_name"))
+        values = [int(v) for v in counts.tolist()]
+        out.append([code, name, *values, sum(values)])
+    return out
+
+
+def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext) -> None:
+    sheet = Sheet(workbook, styles, layout.text("sheets.quality"), widths=(34, 30, *([12] * 7)))
+    organisation = layout.text("organisation")
+    sheet.title(layout.text("titles.quality", period=ctx.period.label, name=organisation))
+    sheet.skip()
+    sheet.section(layout.text("titles.reasons"))
+    write_reason_table(sheet, layout, ctx.current.reason_counts())
+    sheet.skip()
+    sheet.section(layout.text("titles.reasons_by_unit"))
+    columns = [Column(layout.text("columns.unit_code")), Column(layout.text("columns.unit_name")),
+               *(Column(layout.text(f"reasons.{r}"), "int") for r in DECISION_REASONS),
+               Column(layout.text("total"), "int")]
+    by_unit = _excluded_by_unit(ctx, layout)
+    sheet.table(columns, by_unit, autofilter=False)
+    if not by_unit:
+        sheet.note(layout.text("titles.no_exclusions"))
+    sheet.skip()
+    sheet.section(layout.text("titles.accounting"))
+    write_accounting_table(sheet, layout, ctx.current.status_counts(), organisation)
+
+
+def write_committee_workbook(path: Path, ctx: ReportContext) -> None:
+    """Write the committee's workbook (aggregates only) for the whole administration."""
+    layout = load_layout()
+    with open_workbook(path, constant_memory=False) as (workbook, styles):
+        _overview(workbook, styles, layout, ctx)
+        _units(workbook, styles, layout, ctx)
+        _areas(workbook, styles, layout, ctx)
+        _matrix(workbook, styles, layout, ctx)
+        _development(workbook, styles, layout, ctx)
+        _quality(workbook, styles, layout, ctx)
+        write_method_sheet(workbook, styles, layout, ctx)

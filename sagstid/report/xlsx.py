@@ -1,0 +1,389 @@
+"""Shared helpers for the Excel reports: labels, formats and row-by-row sheet writing.
+
+Big workbooks are written with xlsxwriter in ``constant_memory`` mode, so a unit with 150,000
+exceeded decisions does not hold them all in memory (small ones are assembled in memory,
+which is quicker). That mode flushes a row as soon as a later row is written, so every sheet
+is written strictly top to bottom in either mode; :class:`Sheet` keeps a cursor that only
+moves down and refuses to go back.
+
+Every text cell is written with ``write_string`` (and the workbook turns off xlsxwriter's
+string-to-formula and string-to-URL guessing as a second guard), so a source text such as
+``=HYPERLINK(...)`` is stored as text, never as a formula.
+
+All Danish labels come from ``reports/layout.yaml`` (:func:`load_layout`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+import yaml
+from xlsxwriter.chart import Chart
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from sagstid.paths import resource_dir
+
+LAYOUT_FILE = "layout.yaml"
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
+SHEET_NAME_MAX = 31
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+# Excel's own "Good" and "Bad" cell colours (fill, font).
+MET_FILL, MET_FONT = "#C6EFCE", "#006100"
+NOT_MET_FILL, NOT_MET_FONT = "#FFC7CE", "#9C0006"
+HEADER_FILL = "#DDEBF7"
+LINK_FONT = "#0563C1"
+
+NUM_FORMATS: dict[str, str | None] = {
+    "text": None,
+    "link": None,
+    "int": "#,##0",
+    "pct": "0.0%",  # the value is a fraction: 0.75 shows as 75,0 %
+    "goal": "0%",
+    "dec": "0.0",
+    "pp": "+0.0;-0.0;0.0",  # percentage points
+    "date": "dd-mm-yyyy",
+    "datetime": "dd-mm-yyyy hh:mm",
+}
+FILLS: dict[str, dict[str, Any]] = {
+    "met": {"bg_color": MET_FILL, "font_color": MET_FONT, "pattern": 1},
+    "not_met": {"bg_color": NOT_MET_FILL, "font_color": NOT_MET_FONT, "pattern": 1},
+}
+
+
+class LayoutError(KeyError):
+    """A label the report needs is missing from reports/layout.yaml."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The Danish labels of reports/layout.yaml, looked up by dotted key."""
+
+    data: dict[str, Any]
+    source: Path
+
+    def get(self, key: str) -> Any:
+        node: Any = self.data
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise LayoutError(f"{self.source}: no label {key!r}")
+            node = node[part]
+        return node
+
+    def text(self, key: str, **values: Any) -> str:
+        """The label ``key``, with ``{name}`` placeholders filled from ``values``."""
+        label = self.get(key)
+        if not isinstance(label, str):
+            raise LayoutError(f"{self.source}: label {key!r} is not a text")
+        return label.format(**values) if values else label
+
+
+@lru_cache(maxsize=4)
+def load_layout(path: Path | None = None) -> Layout:
+    """reports/layout.yaml (or ``path``), read once per process."""
+    source = Path(path) if path is not None else resource_dir("reports") / LAYOUT_FILE
+    with source.open(encoding="utf-8") as handle:
+        data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if not isinstance(data, dict):
+        raise LayoutError(f"{source}: expected a mapping of labels")
+    return Layout(data, source)
+
+
+# --- values ---------------------------------------------------------------------------------
+
+def is_missing(value: Any) -> bool:
+    """True for None, NaN, NaT and pandas NA."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def fraction(pct: Any) -> float | None:
+    """A 0-100 percentage as the fraction Excel's percent format expects; None if missing."""
+    return None if is_missing(pct) else float(pct) / 100.0
+
+
+def met_state(pct: Any, target: float) -> str | None:
+    """'met' or 'not_met' for a 0-100 percentage against a target; None if there is no value."""
+    if is_missing(pct):
+        return None
+    return "met" if float(pct) >= target - 1e-9 else "not_met"
+
+
+def da_number(value: float, decimals: int = 0) -> str:
+    """A number the Danish way: 1.234 and 92,5."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def da_pct_number(value: float) -> str:
+    """A target such as 80 or 92.5 written as '80' or '92,5'."""
+    return da_number(value, 0 if float(value).is_integer() else 1)
+
+
+def da_date(day: dt.date) -> str:
+    return f"{day:%d-%m-%Y}"
+
+
+def excel_serials(values: pd.Series | np.ndarray) -> list[float | None]:
+    """Dates as Excel day numbers (shown with a date format); None where missing."""
+    days = np.asarray(values).astype("datetime64[D]")
+    missing = np.isnat(days)
+    serial = (days - EXCEL_EPOCH).astype(np.int64).astype(float)
+    out = serial.astype(object)
+    out[missing] = None
+    return out.tolist()
+
+
+def text_list(values: pd.Series) -> list[str | None]:
+    """A column as Python strings (None where missing), converted once for fast writing."""
+    missing = values.isna().to_numpy()
+    out = values.astype(str).to_numpy(dtype=object)
+    out[missing] = None
+    return out.tolist()
+
+
+def month_label(month: str, months: Sequence[str]) -> str:
+    """'2024-03' as 'marts 2024'."""
+    year, number = month.split("-")
+    return f"{months[int(number) - 1]} {year}"
+
+
+def months_between(start: dt.date, end: dt.date) -> list[str]:
+    """Every month 'YYYY-MM' from start to end, both included."""
+    first, last = np.datetime64(start, "M"), np.datetime64(end, "M")
+    return np.arange(first, last + 1).astype(str).tolist()
+
+
+def sheet_name(wanted: str, used: set[str]) -> str:
+    """A valid, unique (case-insensitive) Excel sheet name close to ``wanted``; adds it to used."""
+    base = _SHEET_NAME_BAD.sub("_", wanted).strip("'") or "Ark"
+    base = base[:SHEET_NAME_MAX]
+    name, number = base, 2
+    while name.lower() in used or name.lower() == "history":
+        suffix = f" ({number})"
+        name = base[: SHEET_NAME_MAX - len(suffix)] + suffix
+        number += 1
+    used.add(name.lower())
+    return name
+
+
+# --- formats ---------------------------------------------------------------------------------
+
+class Styles:
+    """The formats of one workbook, created on first use and shared."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        self.workbook = workbook
+        self._cache: dict[tuple[Any, ...], Format] = {}
+        self.title = workbook.add_format({"bold": True, "font_size": 14})
+        self.subtitle = workbook.add_format({"italic": True, "font_color": "#595959"})
+        self.section = workbook.add_format({"bold": True, "font_size": 12})
+        self.header = workbook.add_format(
+            {"bold": True, "bg_color": HEADER_FILL, "pattern": 1, "bottom": 1,
+             "text_wrap": True, "valign": "top"}
+        )
+
+    def get(self, kind: str = "text", fill: str | None = None, bold: bool = False,
+            wrap: bool = False) -> Format:
+        """The format for a cell of ``kind`` (a NUM_FORMATS key), optionally filled/bold."""
+        key = (kind, fill, bold, wrap)
+        if key not in self._cache:
+            props: dict[str, Any] = {"valign": "top"}
+            if NUM_FORMATS[kind]:
+                props["num_format"] = NUM_FORMATS[kind]
+            if kind == "link":
+                props.update(font_color=LINK_FONT, underline=1)
+            if fill:
+                props.update(FILLS[fill])
+            if bold:
+                props.update(bold=True, top=1)
+            if wrap:
+                props["text_wrap"] = True
+            self._cache[key] = self.workbook.add_format(props)
+        return self._cache[key]
+
+
+def new_workbook(path: Path, constant_memory: bool = True) -> tuple[Workbook, Styles]:
+    """A workbook that never turns text into formulas, numbers or links.
+
+    ``constant_memory`` keeps only one row per sheet in memory (for big sheets; it uses temp
+    files); otherwise the workbook is assembled in memory, which is quicker for small ones.
+    """
+    options: dict[str, Any] = {
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+    }
+    options["constant_memory" if constant_memory else "in_memory"] = True
+    workbook = xlsxwriter.Workbook(str(path), options)
+    return workbook, Styles(workbook)
+
+
+@contextlib.contextmanager
+def open_workbook(path: Path, constant_memory: bool = True) -> Iterator[tuple[Workbook, Styles]]:
+    """A new workbook at ``path``, closed (saved) on success; on an error no file is left."""
+    path = Path(path)
+    workbook, styles = new_workbook(path, constant_memory)
+    try:
+        yield workbook, styles
+    except BaseException:
+        with contextlib.suppress(Exception):
+            workbook.close()
+        path.unlink(missing_ok=True)
+        raise
+    workbook.close()
+
+
+def put(ws: Worksheet, row: int, col: int, value: Any, fmt: Format | None = None) -> None:
+    """Write one value with the method for its type; text always as text, missing as blank."""
+    if is_missing(value):
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, str):
+        ws.write_string(row, col, value, fmt)
+    elif isinstance(value, (dt.date, dt.datetime)):
+        ws.write_datetime(row, col, value, fmt)
+    elif isinstance(value, (bool, np.bool_)):
+        raise TypeError("write Ja/Nej texts, not booleans")
+    elif isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+        if math.isinf(number):
+            ws.write_blank(row, col, None, fmt)
+        else:
+            ws.write_number(row, col, number, fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: its heading, the kind of values (NUM_FORMATS key) and its width."""
+
+    heading: str
+    kind: str = "text"
+    width: float = 14
+
+
+class Sheet:
+    """A worksheet written top to bottom (as constant_memory requires)."""
+
+    def __init__(self, workbook: Workbook, styles: Styles, name: str,
+                 widths: Sequence[float] = ()) -> None:
+        self.workbook = workbook
+        self.styles = styles
+        self.name = name
+        self.ws: Worksheet = workbook.add_worksheet(name)
+        self.row = 0  # the next row to write
+        for col, width in enumerate(widths):
+            self.ws.set_column(col, col, width)
+
+    def _take(self, row: int | None = None) -> int:
+        if row is not None and row < self.row:
+            raise ValueError(f"sheet {self.name!r}: row {row} is above rows already written")
+        current = self.row if row is None else row
+        self.row = current + 1
+        return current
+
+    def skip(self, rows: int = 1) -> None:
+        self.row += rows
+
+    def line(self, text: str, fmt: Format | None = None, col: int = 0) -> int:
+        row = self._take()
+        self.ws.write_string(row, col, text, fmt)
+        return row
+
+    def title(self, text: str) -> int:
+        return self.line(text, self.styles.title)
+
+    def note(self, text: str) -> int:
+        return self.line(text, self.styles.subtitle)
+
+    def section(self, text: str) -> int:
+        return self.line(text, self.styles.section)
+
+    def header(self, headings: Sequence[str], col: int = 0) -> int:
+        row = self._take()
+        for offset, heading in enumerate(headings):
+            self.ws.write_string(row, col + offset, heading, self.styles.header)
+        return row
+
+    def values(self, values: Sequence[Any], kinds: Sequence[str],
+               fills: str | None | Sequence[str | None] = None, bold: bool = False,
+               col: int = 0) -> int:
+        """One row of values; ``fills`` is one fill for the row or one per cell."""
+        row = self._take()
+        per_cell = fills if isinstance(fills, (list, tuple)) else [fills] * len(values)
+        for offset, (value, kind, fill) in enumerate(zip(values, kinds, per_cell)):
+            put(self.ws, row, col + offset, value, self.styles.get(kind, fill, bold))
+        return row
+
+    def link(self, target_sheet: str, text: str, row: int | None = None, col: int = 0,
+             fill: str | None = None) -> int:
+        """A link to cell A1 of another sheet, on a new row or over a cell of the last row."""
+        if row is None:
+            row = self._take()
+        elif row != self.row - 1:
+            raise ValueError(f"sheet {self.name!r}: a link can only go on the last row written")
+        quoted = target_sheet.replace("'", "''")
+        self.ws.write_url(row, col, f"internal:'{quoted}'!A1", self.styles.get("link", fill),
+                          string=text)
+        return row
+
+    def table(self, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
+              fills: Iterable[str | None | Sequence[str | None]] | None = None,
+              autofilter: bool = True, freeze: bool = False) -> tuple[int, int]:
+        """A header and rows; returns (header row, last row). Adds filter buttons if asked."""
+        header = self.header([c.heading for c in columns])
+        kinds = [c.kind for c in columns]
+        fill_iter = iter(fills) if fills is not None else None
+        last = header
+        for values in rows:
+            last = self.values(values, kinds, next(fill_iter) if fill_iter else None)
+        if autofilter and last > header:
+            self.ws.autofilter(header, 0, last, len(columns) - 1)
+        if freeze:
+            self.ws.freeze_panes(header + 1, 0)
+        return header, last
+
+
+def frame_rows(frame: pd.DataFrame, keys: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The rows of ``frame``'s ``keys`` columns as tuples, each column converted once."""
+    return list(zip(*[frame[key].tolist() for key in keys])) if len(frame) else []
+
+
+def line_chart(workbook: Workbook, sheet: str, title: str, categories: tuple[int, int, int],
+               series: Sequence[tuple[str, int, dict[str, Any]]], first: int, last: int) -> Chart:
+    """A line chart of percent columns: categories (col, first, last) and series
+    (name, column, line options) over rows first..last of ``sheet``."""
+    chart = workbook.add_chart({"type": "line"})
+    cat_col = categories[0]
+    for name, col, line in series:
+        chart.add_series({
+            "name": name,
+            "categories": [sheet, first, cat_col, last, cat_col],
+            "values": [sheet, first, col, last, col],
+            "line": line,
+            "marker": {"type": "circle", "size": 5} if not line.get("dash_type") else {"type": "none"},
+        })
+    chart.set_title({"name": title, "name_font": {"size": 12}})
+    chart.set_y_axis({"num_format": "0%", "min": 0, "max": 1, "major_gridlines": {"visible": True}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 720, "height": 360})
+    return chart

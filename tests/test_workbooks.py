@@ -1,0 +1,578 @@
+"""The Excel reports, read back with openpyxl as a centre manager or the committee reads them.
+
+The database below is built by hand and every expected figure is worked out by hand in the
+comments (never by running the code). The test has its own small deadline catalogue, so a
+change to the shipped config/ does not change these figures:
+
+    MENTOR     4 weeks   (deadline = received + 28 days)
+    SENIORJOB  4 weeks   (deadline = received + 28 days)
+    BOLIGLAN   30 calendar days, no roll (deadline = received + 30 days)
+
+Targets: general 90 %, concrete 80 %, delay notice 100 %. Period 2024, compared with 2023.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from sagstid.periods import Period
+from sagstid.pipeline import build_context
+from sagstid.report import unit_workbook as unit_module
+from sagstid.report.committee_workbook import write_committee_workbook
+from sagstid.report.context import ReportContext
+from sagstid.report.unit_workbook import write_unit_workbook
+from sagstid.report.xlsx import MET_FILL, NOT_MET_FILL, load_layout, sheet_name
+from sagstid.schema import SQLITE_DDL
+from sagstid.validate import DECISION_REASONS, STATUSES
+
+HYPERLINK_CASE = '=HYPERLINK("http://example.org","klik")'
+
+DEADLINES = """\
+catalogue_version: "Testkatalog 2024-1"
+deadlines:
+  - {area: MENTOR, name: "Mentorstøtte", value: 4, unit: weeks, valid_from: 2015-01-01}
+  - {area: SENIORJOB, name: "Seniorjob", value: 4, unit: weeks, valid_from: 2015-01-01}
+  - {area: BOLIGLAN, name: "Lån til boligindskud", value: 30, unit: calendar_days, valid_from: 2015-01-01}
+"""
+TARGETS = "general: 90\nconcrete: 80\ndelay_notice: 100\n"
+
+UNITS = [
+    ("JC-NORD", "Jobcenter Nord", "jobcenter"),
+    ("JC-SYD", "Jobcenter Syd", "jobcenter"),
+    ("CDU", "Center for Driftsunderstøttelse", "klageenhed"),
+]
+
+# (decision_id, case_id, unit, area, received, decided, delay_notice)
+DECISIONS = [
+    # --- 2024, JC-NORD --------------------------------------------------------------------
+    # MENTOR, received 2024-03-01 -> deadline 2024-03-29.
+    (1, "N-101", "JC-NORD", "MENTOR", "2024-03-01", "2024-03-20", None),  # within, 19 days
+    (2, "N-102", "JC-NORD", "MENTOR", "2024-03-01", "2024-03-29", None),  # on the deadline day: within, 28 days
+    # 2024-03-29 -> 04-08 = 2 + 8 = 10 days over; notice 03-25 <= deadline: notified in time; 38 days
+    (3, "N-103", "JC-NORD", "MENTOR", "2024-03-01", "2024-04-08", "2024-03-25"),
+    (4, "N-104", "JC-NORD", "MENTOR", "2024-04-01", "2024-04-20", None),  # deadline 04-29: within, 19 days
+    # SENIORJOB, received 2024-05-01 -> deadline 2024-05-29.
+    (5, "N-201", "JC-NORD", "SENIORJOB", "2024-05-01", "2024-05-10", None),  # within, 9 days
+    (6, "N-202", "JC-NORD", "SENIORJOB", "2024-05-01", "2024-05-15", None),  # within, 14 days
+    (7, "N-203", "JC-NORD", "SENIORJOB", "2024-05-01", "2024-05-20", None),  # within, 19 days
+    (8, "N-204", "JC-NORD", "SENIORJOB", "2024-05-01", "2024-05-29", None),  # within, 28 days
+    # 05-29 -> 06-03 = 2 + 3 = 5 days over; notice 06-01 is after the deadline: late; 33 days
+    (9, HYPERLINK_CASE, "JC-NORD", "SENIORJOB", "2024-05-01", "2024-06-03", "2024-06-01"),
+    # BOLIGLAN, received 2024-09-02 -> deadline 2024-10-02; decided 10-09: 7 days over, no notice; 37 days
+    (10, "N-301", "JC-NORD", "BOLIGLAN", "2024-09-02", "2024-10-09", None),
+    # --- 2024, JC-SYD ---------------------------------------------------------------------
+    # MENTOR, received 2024-02-01 -> deadline 2024-02-29 (leap year).
+    (11, "S-101", "JC-SYD", "MENTOR", "2024-02-01", "2024-02-29", None),  # within
+    (12, "S-102", "JC-SYD", "MENTOR", "2024-02-01", "2024-02-10", None),  # within
+    # SENIORJOB, received 2024-06-03 -> deadline 2024-07-01; decided 07-11: 10 days over, notice in time
+    (13, "S-201", "JC-SYD", "SENIORJOB", "2024-06-03", "2024-07-11", "2024-06-20"),
+    # --- 2023 (the comparison period) -----------------------------------------------------
+    # MENTOR, received 2023-03-01 -> deadline 2023-03-29.
+    (20, "N-001", "JC-NORD", "MENTOR", "2023-03-01", "2023-03-10", None),  # within
+    (21, "N-002", "JC-NORD", "MENTOR", "2023-03-01", "2023-04-02", None),  # exceeded, no notice
+    (22, "N-003", "JC-NORD", "MENTOR", "2023-03-01", "2023-04-05", None),  # exceeded, no notice
+    (23, "N-004", "JC-NORD", "MENTOR", "2023-03-01", "2023-03-29", None),  # within
+    (24, "S-001", "JC-SYD", "MENTOR", "2023-05-01", "2023-05-05", None),  # within (deadline 05-29)
+    # --- 2024 rows that are excluded or open ----------------------------------------------
+    (50, "N-DUP1", "JC-NORD", "MENTOR", "2024-05-01", "2024-05-05", None),  # duplicate_id
+    (50, "N-DUP2", "JC-NORD", "MENTOR", "2024-05-01", "2024-05-06", None),  # duplicate_id
+    (51, "N-BAD1", "JC-NORD", "MENTOR", "31/02/2024", "2024-05-05", None),  # invalid_date
+    (52, "N-BAD2", "JC-NORD", "MENTOR", None, "2024-05-05", None),  # missing_received
+    (53, "N-BAD3", "JC-NORD", "MENTOR", "2024-05-10", "2024-05-05", None),  # decided_before_received
+    (54, "X-999", "JC-XX", "MENTOR", "2024-05-01", "2024-05-05", None),  # unknown_unit
+    (55, "S-BAD1", "JC-SYD", "UKENDT", "2024-05-01", "2024-05-05", None),  # no_deadline
+    (56, "N-OPEN", "JC-NORD", "MENTOR", "2024-11-01", None, None),  # open
+]
+NORD_CASES = {"N-101", "N-102", "N-103", "N-104", "N-201", "N-202", "N-203", "N-204",
+              HYPERLINK_CASE, "N-301"}
+OTHER_UNITS_TEXT = ("S-101", "S-102", "S-201", "S-001", "S-BAD1", "X-999", "Jobcenter Syd", "JC-SYD")
+ALL_CASE_IDS = {row[1] for row in DECISIONS}
+
+RED = "FF" + NOT_MET_FILL.lstrip("#").upper()
+GREEN = "FF" + MET_FILL.lstrip("#").upper()
+
+
+# --- fixtures -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def ctx(tmp_path_factory: pytest.TempPathFactory) -> ReportContext:
+    root = tmp_path_factory.mktemp("workbooks")
+    config = root / "config"
+    config.mkdir()
+    (config / "deadlines.yaml").write_text(DEADLINES, encoding="utf-8")
+    (config / "targets.yaml").write_text(TARGETS, encoding="utf-8")
+    db = root / "source.db"
+    with sqlite3.connect(db) as con:
+        con.executescript(SQLITE_DDL)
+        con.executemany("INSERT INTO units VALUES (?, ?, ?)", UNITS)
+        con.executemany(
+            "INSERT INTO decisions (decision_id, case_id, citizen_ref, unit_code, case_area_code,"
+            " received_date, decided_date, sent_date, delay_notice_date)"
+            " VALUES (?, ?, '0101901234', ?, ?, ?, ?, ?, ?)",
+            [(i, case, unit, area, rec, dec, dec, notice)
+             for i, case, unit, area, rec, dec, notice in DECISIONS],
+        )
+    return build_context(f"sqlite:///{db}", config, Period.year(2024))
+
+
+@pytest.fixture(scope="module", params=["in_memory", "constant_memory"])
+def nord(request: pytest.FixtureRequest, ctx: ReportContext,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[openpyxl.Workbook]:
+    """JC-NORD's workbook, written both ways xlsxwriter can assemble it."""
+    path = tmp_path_factory.mktemp("nord") / "JC-NORD.xlsx"
+    mp = pytest.MonkeyPatch()
+    if request.param == "constant_memory":
+        mp.setattr(unit_module, "CONSTANT_MEMORY_ROWS", 0)
+    try:
+        write_unit_workbook(path, ctx.for_unit("JC-NORD"), "JC-NORD")
+    finally:
+        mp.undo()
+    book = openpyxl.load_workbook(path)
+    book.path = path  # type: ignore[attr-defined]
+    yield book
+
+
+@pytest.fixture(scope="module")
+def syd(ctx: ReportContext, tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
+    path = tmp_path_factory.mktemp("syd") / "JC-SYD.xlsx"
+    write_unit_workbook(path, ctx.for_unit("JC-SYD"), "JC-SYD")
+    return openpyxl.load_workbook(path)
+
+
+@pytest.fixture(scope="module")
+def committee(ctx: ReportContext, tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
+    path = tmp_path_factory.mktemp("committee") / "udvalg.xlsx"
+    write_committee_workbook(path, ctx)
+    book = openpyxl.load_workbook(path)
+    book.path = path  # type: ignore[attr-defined]
+    return book
+
+
+# --- reading helpers ------------------------------------------------------------------------
+
+def table(ws: Any, first_heading: str, nth: int = 0) -> list[dict[str, Any]]:
+    """The rows under the nth header row whose first cell is ``first_heading``, as dicts keyed
+    by heading, up to the first row with an empty first cell."""
+    headers = [row for row in ws.iter_rows() if row[0].value == first_heading][nth]
+    names = [c.value for c in headers]
+    out = []
+    for row in ws.iter_rows(min_row=headers[0].row + 1):
+        if row[0].value is None:
+            break
+        out.append({name: cell for name, cell in zip(names, row) if name is not None})
+    return out
+
+
+def by_first(rows: list[dict[str, Any]], heading: str) -> dict[Any, dict[str, Any]]:
+    return {row[heading].value: row for row in rows}
+
+
+def values(row: dict[str, Any]) -> dict[str, Any]:
+    return {name: cell.value for name, cell in row.items()}
+
+
+def fill(cell: Any) -> str | None:
+    return cell.fill.fgColor.rgb if cell.fill.fill_type == "solid" else None
+
+
+def all_cells(book: openpyxl.Workbook) -> Iterator[Any]:
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            yield from row
+
+
+# --- unit workbook --------------------------------------------------------------------------
+
+def test_unit_sheets_in_order(nord: openpyxl.Workbook) -> None:
+    assert nord.sheetnames == ["Overblik", "Sagsområder", "Månedlig udvikling",
+                               "Overskredne frister", "Datakvalitet", "Metode",
+                               "BOLIGLAN", "MENTOR", "SENIORJOB"]
+
+
+def test_unit_overview_targets(nord: openpyxl.Workbook) -> None:
+    ws = nord["Overblik"]
+    assert ws["A1"].value == "Sagstidsmåling 2024: Jobcenter Nord"
+    rows = by_first(table(ws, "Mål"), "Mål")
+    general = rows["Generel overholdelse"]
+    # JC-NORD 2024: 7 of 10 within -> 70.0 %; 2023: 2 of 4 -> 50.0 %;
+    # whole administration 2024: 9 of 13 within -> 69.23 %.
+    assert general["Målsætning"].value == pytest.approx(0.90)
+    assert general["Denne periode"].value == pytest.approx(0.70)
+    assert general["Forrige periode (2023)"].value == pytest.approx(0.50)
+    assert general["Hele forvaltningen"].value == pytest.approx(9 / 13)
+    assert general["Opfyldt"].value == "Ikke opfyldt"
+    assert fill(general["Opfyldt"]) == RED
+    assert general["Denne periode"].number_format == "0.0%"
+    assert general["Bemærkning"].value == "7 af 10 afgørelser inden for fristen"
+    concrete = rows["Konkret overholdelse (laveste sagsområde)"]
+    # Areas 2024: MENTOR 3/4 = 75 %, SENIORJOB 4/5 = 80 %, BOLIGLAN 0/1 = 0 % -> lowest 0 %,
+    # 2 of 3 below 80 % (80 % itself meets the target). 2023: only MENTOR, 2/4 = 50 %.
+    assert concrete["Denne periode"].value == pytest.approx(0.0)
+    assert concrete["Forrige periode (2023)"].value == pytest.approx(0.50)
+    assert concrete["Opfyldt"].value == "Ikke opfyldt"
+    assert concrete["Bemærkning"].value.startswith("2 af 3 sagsområder under 80 %; laveste: BOLIGLAN")
+    notice = rows["Skriftlig underretning"]
+    # Exceeded N-103 (notice in time), =HYPERLINK (notice late), N-301 (none): 1 of 3 -> 33.3 %;
+    # 2023: 0 of 2 -> 0 %; whole administration: N-103 and S-201 of 4 -> 50 %.
+    assert notice["Denne periode"].value == pytest.approx(1 / 3)
+    assert notice["Forrige periode (2023)"].value == pytest.approx(0.0)
+    assert notice["Hele forvaltningen"].value == pytest.approx(0.5)
+    assert notice["Opfyldt"].value == "Ikke opfyldt"
+
+
+def test_unit_overview_key_figures(nord: openpyxl.Workbook) -> None:
+    rows = by_first(table(nord["Overblik"], "Nøgletal"), "Nøgletal")
+    current, previous, whole = "Denne periode", "Forrige periode (2023)", "Hele forvaltningen"
+    assert rows["Antal afgørelser"][current].value == 10
+    assert rows["Antal afgørelser"][previous].value == 4
+    assert rows["Antal afgørelser"][whole].value == 13
+    assert rows["Inden for frist"][current].value == 7
+    assert rows["Overskredet"][current].value == 3
+    assert rows["Heraf underrettet i tide"][current].value == 1
+    # days 19, 28, 38, 19, 9, 14, 19, 28, 33, 37: sum 244 -> mean 24.4;
+    # sorted 9 14 19 19 19 28 28 33 37 38 -> median (19 + 28) / 2 = 23.5;
+    # 80 % fractile at position 0.8 * 9 = 7.2: 33 + 0.2 * (37 - 33) = 33.8;
+    # 90 % at 8.1: 37 + 0.1 * (38 - 37) = 37.1.
+    assert rows["Gennemsnitlig sagsbehandlingstid (kalenderdage)"][current].value == pytest.approx(24.4)
+    assert rows["Median sagsbehandlingstid (kalenderdage)"][current].value == pytest.approx(23.5)
+    assert rows["80 % fraktil (kalenderdage)"][current].value == pytest.approx(33.8)
+    assert rows["90 % fraktil (kalenderdage)"][current].value == pytest.approx(37.1)
+
+
+def test_unit_notice_met_is_green(syd: openpyxl.Workbook) -> None:
+    rows = by_first(table(syd["Overblik"], "Mål"), "Mål")
+    # JC-SYD: its one exceeded decision (S-201) was notified in time -> 100 %: met.
+    notice = rows["Skriftlig underretning"]
+    assert notice["Denne periode"].value == pytest.approx(1.0)
+    assert notice["Opfyldt"].value == "Opfyldt"
+    assert fill(notice["Opfyldt"]) == GREEN
+    # 2 of 3 within -> 66.7 %; 2023: 1 of 1 -> 100 %.
+    general = rows["Generel overholdelse"]
+    assert general["Denne periode"].value == pytest.approx(2 / 3)
+    assert general["Forrige periode (2023)"].value == pytest.approx(1.0)
+
+
+def test_unit_areas(nord: openpyxl.Workbook) -> None:
+    rows = by_first(table(nord["Sagsområder"], "Område"), "Område")
+    assert list(rows) == ["BOLIGLAN", "MENTOR", "SENIORJOB", "I alt"]
+    mentor = values(rows["MENTOR"])
+    # MENTOR: 3 of 4 within -> 75 % (below 80: red); 2023: 2 of 4 -> 50 %; change +25 points.
+    assert mentor["Navn"] == "Mentorstøtte"
+    assert mentor["Frist"] == "4 uger"
+    assert (mentor["Afgørelser"], mentor["Inden for frist"]) == (4, 3)
+    assert mentor["Overholdelse"] == pytest.approx(0.75)
+    assert mentor["Forrige periode"] == pytest.approx(0.50)
+    assert mentor["Ændring (procentpoint)"] == pytest.approx(25.0)
+    assert (mentor["Overskredet"], mentor["Heraf underrettet i tide"]) == (1, 1)
+    assert mentor["Underretning"] == pytest.approx(1.0)
+    assert fill(rows["MENTOR"]["Overholdelse"]) == RED
+    senior = rows["SENIORJOB"]
+    # SENIORJOB: 4 of 5 -> exactly 80 %: meets the concrete target, not highlighted;
+    # no SENIORJOB decisions in 2023 -> no previous figure.
+    assert senior["Overholdelse"].value == pytest.approx(0.80)
+    assert fill(senior["Overholdelse"]) is None
+    assert senior["Forrige periode"].value is None
+    assert rows["BOLIGLAN"]["Overholdelse"].value == pytest.approx(0.0)
+    assert fill(rows["BOLIGLAN"]["Overholdelse"]) == RED
+    total = values(rows["I alt"])
+    assert (total["Afgørelser"], total["Inden for frist"]) == (10, 7)
+    assert total["Ændring (procentpoint)"] == pytest.approx(20.0)  # 70 % - 50 %
+    assert rows["MENTOR"]["Område"].hyperlink.location == "'MENTOR'!A1"
+
+
+def test_unit_area_sheet_months(nord: openpyxl.Workbook) -> None:
+    ws = nord["MENTOR"]
+    assert ws["A1"].value == "MENTOR: Mentorstøtte"
+    months = by_first(table(ws, "Måned"), "Måned")
+    assert len(months) == 12  # every month of 2024, also those without decisions
+    # March: N-101, N-102 within -> 2 of 2; April: N-103 late, N-104 within -> 1 of 2 = 50 %.
+    assert (months["marts 2024"]["Afgørelser"].value, months["marts 2024"]["Inden for frist"].value) == (2, 2)
+    assert months["april 2024"]["Overholdelse"].value == pytest.approx(0.5)
+    assert fill(months["april 2024"]["Overholdelse"]) == RED
+    assert months["april 2024"]["Målsætning"].value == pytest.approx(0.80)
+    assert months["maj 2024"]["Afgørelser"].value == 0
+    assert months["maj 2024"]["Overholdelse"].value is None
+
+
+def test_unit_monthly_sheet_and_chart(nord: openpyxl.Workbook) -> None:
+    months = by_first(table(nord["Månedlig udvikling"], "Måned"), "Måned")
+    assert list(months)[0] == "januar 2024" and list(months)[-1] == "december 2024"
+    # May: N-201..N-204 within -> 4 of 4; June: the =HYPERLINK case late -> 0 of 1;
+    # whole administration in February: S-101, S-102 within -> 100 % (JC-NORD has none).
+    assert months["maj 2024"]["Overholdelse"].value == pytest.approx(1.0)
+    assert months["juni 2024"]["Overholdelse"].value == pytest.approx(0.0)
+    assert months["juni 2024"]["Målsætning"].value == pytest.approx(0.90)
+    assert months["februar 2024"]["Afgørelser"].value == 0
+    assert months["februar 2024"]["Hele forvaltningen"].value == pytest.approx(1.0)
+    with zipfile.ZipFile(nord.path) as archive:  # type: ignore[attr-defined]
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 1
+        xml = archive.read(charts[0]).decode("utf-8")
+    assert "<c:lineChart>" in xml
+    # Three series over the 12 month rows (header on row 3, months on rows 4-15):
+    # compliance (D), target (E), whole administration (F).
+    for column in "DEF":
+        assert f"'Månedlig udvikling'!${column}$4:${column}$15" in xml
+
+
+def test_unit_exceeded_table(nord: openpyxl.Workbook) -> None:
+    ws = nord["Overskredne frister"]
+    rows = [values(r) for r in table(ws, "Sagsnummer")]
+    # Most days over first: N-103 (10), N-301 (7), the =HYPERLINK case (5).
+    assert [r["Sagsnummer"] for r in rows] == ["N-103", "N-301", HYPERLINK_CASE]
+    assert [r["Dage over frist"] for r in rows] == [10, 7, 5]
+    assert [r["Underretning"] for r in rows] == ["Ja", "Nej", "Ja"]
+    assert [r["Underretning i tide"] for r in rows] == ["Ja", "Nej", "Nej"]
+    assert [r["Underretningsdato"] for r in rows] == [dt.datetime(2024, 3, 25), None,
+                                                     dt.datetime(2024, 6, 1)]
+    first = rows[0]
+    assert first["Sagsområde"] == "MENTOR"
+    assert (first["Modtaget"], first["Frist"], first["Afgjort"]) == (
+        dt.datetime(2024, 3, 1), dt.datetime(2024, 3, 29), dt.datetime(2024, 4, 8))
+    header_row = next(r for r in ws.iter_rows() if r[0].value == "Sagsnummer")[0].row
+    assert ws.auto_filter.ref == f"A{header_row}:I{header_row + 3}"
+    date_cell = next(r for r in ws.iter_rows() if r[0].value == "N-103")[2]
+    assert date_cell.number_format == "dd-mm-yyyy"
+
+
+def test_source_text_is_never_a_formula(nord: openpyxl.Workbook) -> None:
+    cell = next(c for c in all_cells(nord) if c.value == HYPERLINK_CASE)
+    assert cell.data_type == "s"
+    assert not any(c.data_type == "f" for c in all_cells(nord))
+
+
+def test_unit_workbook_holds_only_its_own_cases(nord: openpyxl.Workbook) -> None:
+    texts = [str(c.value) for c in all_cells(nord) if c.value is not None]
+    for other in OTHER_UNITS_TEXT:
+        assert not any(other in text for text in texts), other
+    assert not any("0101901234" in text for text in texts)  # the citizen reference
+    case_cells = {c.value for c in all_cells(nord)} & ALL_CASE_IDS
+    assert case_cells == NORD_CASES - {"N-101", "N-102", "N-104", "N-201", "N-202", "N-203", "N-204"}
+
+
+def test_unit_workbook_cuts_an_uncut_context(ctx: ReportContext, tmp_path: Path) -> None:
+    path = tmp_path / "JC-NORD.xlsx"
+    write_unit_workbook(path, ctx, "JC-NORD")  # the whole administration's context
+    book = openpyxl.load_workbook(path)
+    texts = [str(c.value) for c in all_cells(book) if c.value is not None]
+    for other in OTHER_UNITS_TEXT:
+        assert not any(other in text for text in texts), other
+    rows = [values(r) for r in table(book["Overskredne frister"], "Sagsnummer")]
+    assert [r["Sagsnummer"] for r in rows] == ["N-103", "N-301", HYPERLINK_CASE]
+
+
+def test_unit_data_quality(nord: openpyxl.Workbook) -> None:
+    ws = nord["Datakvalitet"]
+    reasons = {row["Årsag"].value: row["Antal"].value for row in table(ws, "Årsag")}
+    # JC-NORD's excluded 2024 rows: two with id 50, one unreadable date, one without received
+    # date, one decided before received; the unknown unit and no-deadline rows are not its.
+    assert reasons == {"Dubleret afgørelses-id": 2, "Ulæselig dato": 1,
+                       "Mangler modtagelsesdato": 1, "Afgjort før modtaget": 1,
+                       "Ukendt enhed": 0, "Ingen gældende frist": 0, "I alt": 5}
+    status = {row["Status"].value: row["Antal"].value for row in table(ws, "Status")}
+    # 10 measured + 5 excluded + 1 open (N-OPEN) + 4 decided in 2023 = 20 rows with JC-NORD.
+    assert status == {"Målt": 10, "Udeladt": 5, "Åben (ikke afgjort)": 1,
+                      "Uden for perioden": 4, "I alt": 20}
+    assert any(str(c.value).startswith("Alle 20 rækker") for c in ws["A"])
+
+
+def test_unit_method(nord: openpyxl.Workbook) -> None:
+    items = {row["Emne"].value: row["Værdi"].value for row in table(nord["Metode"], "Emne")}
+    assert items["Enhed"] == "JC-NORD Jobcenter Nord"
+    assert items["Periode"] == "2024 (01-01-2024 til 31-12-2024)"
+    assert items["Sammenligningsperiode"] == "2023 (01-01-2023 til 31-12-2023)"
+    assert items["Fristkatalog (version)"] == "Testkatalog 2024-1"
+    assert items["Datakilde"].startswith("sqlite:///")
+    assert isinstance(items["Kørt"], dt.datetime)
+
+
+def test_unit_without_decisions(ctx: ReportContext, tmp_path: Path) -> None:
+    path = tmp_path / "CDU.xlsx"
+    write_unit_workbook(path, ctx.for_unit("CDU"), "CDU")
+    book = openpyxl.load_workbook(path)
+    rows = by_first(table(book["Overblik"], "Mål"), "Mål")
+    assert rows["Generel overholdelse"]["Denne periode"].value is None
+    assert rows["Generel overholdelse"]["Opfyldt"].value == "Ikke relevant"
+    ws = book["Overskredne frister"]
+    assert any(c.value == "Ingen afgørelser overskred fristen i perioden." for c in ws["A"])
+    assert book.sheetnames[-1] == "Metode"  # no area sheets
+
+
+def test_exceeded_sheet_is_cut_at_excels_row_limit(ctx: ReportContext, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # Title, note, blank and header take 4 rows; a 6-row sheet leaves room for 2 of the 3.
+    monkeypatch.setattr(unit_module, "EXCEL_MAX_ROWS", 6)
+    path = tmp_path / "JC-NORD.xlsx"
+    write_unit_workbook(path, ctx.for_unit("JC-NORD"), "JC-NORD")
+    ws = openpyxl.load_workbook(path)["Overskredne frister"]
+    assert [r["Sagsnummer"].value for r in table(ws, "Sagsnummer")] == ["N-103", "N-301"]
+    assert ws["A2"].value.startswith("Kun de 2 afgørelser med flest dage over fristen er vist")
+
+
+def test_workbooks_for_a_period_without_decisions(tmp_path: Path) -> None:
+    db = tmp_path / "empty.db"
+    with sqlite3.connect(db) as con:
+        con.executescript(SQLITE_DDL)
+        con.executemany("INSERT INTO units VALUES (?, ?, ?)", UNITS)
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "deadlines.yaml").write_text(DEADLINES, encoding="utf-8")
+    empty = build_context(f"sqlite:///{db}", config, Period.year(2024))
+    write_committee_workbook(tmp_path / "udvalg.xlsx", empty)
+    write_unit_workbook(tmp_path / "JC-NORD.xlsx", empty.for_unit("JC-NORD"), "JC-NORD")
+    for name in ("udvalg.xlsx", "JC-NORD.xlsx"):
+        rows = by_first(table(openpyxl.load_workbook(tmp_path / name)["Overblik"], "Mål"), "Mål")
+        assert rows["Generel overholdelse"]["Opfyldt"].value == "Ikke relevant"
+        assert rows["Generel overholdelse"]["Bemærkning"].value == "Ingen afgørelser i perioden"
+
+
+# --- committee workbook ---------------------------------------------------------------------
+
+def test_committee_sheets_in_order(committee: openpyxl.Workbook) -> None:
+    assert committee.sheetnames == ["Overblik", "Enheder", "Sagsområder", "Enhed x område",
+                                    "Udvikling", "Datakvalitet", "Metode"]
+
+
+def test_committee_overview(committee: openpyxl.Workbook) -> None:
+    rows = by_first(table(committee["Overblik"], "Mål"), "Mål")
+    previous = "Forrige periode (2023)"
+    # 2024: 9 of 13 within -> 69.2 %; 2023: 3 of 5 -> 60 %.
+    assert rows["Generel overholdelse"]["Denne periode"].value == pytest.approx(9 / 13)
+    assert rows["Generel overholdelse"][previous].value == pytest.approx(0.60)
+    assert rows["Generel overholdelse"]["Opfyldt"].value == "Ikke opfyldt"
+    # Areas: MENTOR 5/6 = 83.3 %, SENIORJOB 4/6 = 66.7 %, BOLIGLAN 0/1 = 0 % -> lowest 0 %,
+    # 2 of 3 below 80 %; 2023 only MENTOR 3/5 = 60 %.
+    concrete = rows["Konkret overholdelse (laveste sagsområde)"]
+    assert concrete["Denne periode"].value == pytest.approx(0.0)
+    assert concrete[previous].value == pytest.approx(0.60)
+    assert concrete["Bemærkning"].value.startswith("2 af 3 sagsområder under 80 %")
+    # Notice: N-103 and S-201 of 4 exceeded -> 50 %; 2023: 0 of 2.
+    assert rows["Skriftlig underretning"]["Denne periode"].value == pytest.approx(0.5)
+    assert rows["Skriftlig underretning"][previous].value == pytest.approx(0.0)
+    # Mean over areas: (83.33 + 66.67 + 0) / 3 = 50 %; 2023: 60 %.
+    mean = rows["Gennemsnitlig overholdelse på tværs af sagsområder"]
+    assert mean["Denne periode"].value == pytest.approx(0.5)
+    assert mean[previous].value == pytest.approx(0.6)
+
+
+def test_committee_units(committee: openpyxl.Workbook) -> None:
+    rows = by_first(table(committee["Enheder"], "Enhed"), "Enhed")
+    assert list(rows) == ["CDU", "JC-NORD", "JC-SYD", "Hele forvaltningen"]
+    nord = values(rows["JC-NORD"])
+    # 70 % now, 50 % before: +20 points; lowest area BOLIGLAN 0 %, 2 areas below 80 %, notice 1/3.
+    assert nord["Afgørelser"] == 10
+    assert nord["Generel overholdelse"] == pytest.approx(0.70)
+    assert nord["Forrige periode"] == pytest.approx(0.50)
+    assert nord["Ændring (procentpoint)"] == pytest.approx(20.0)
+    assert nord["Laveste områdeoverholdelse"] == pytest.approx(0.0)
+    assert nord["Antal områder under 80 %"] == 2
+    assert nord["Underretning"] == pytest.approx(1 / 3)
+    assert fill(rows["JC-NORD"]["Generel overholdelse"]) == RED
+    syd = values(rows["JC-SYD"])
+    # 2/3 = 66.7 % now, 100 % before: -33.3 points; notice 1/1 = 100 %: met (green).
+    assert syd["Ændring (procentpoint)"] == pytest.approx(100 * 2 / 3 - 100)
+    assert syd["Antal områder under 80 %"] == 1  # SENIORJOB 0/1
+    assert fill(rows["JC-SYD"]["Underretning"]) == GREEN
+    cdu = values(rows["CDU"])
+    assert cdu["Afgørelser"] == 0 and cdu["Generel overholdelse"] is None
+    assert values(rows["Hele forvaltningen"])["Afgørelser"] == 13
+
+
+def test_committee_areas(committee: openpyxl.Workbook) -> None:
+    rows = by_first(table(committee["Sagsområder"], "Område"), "Område")
+    mentor = values(rows["MENTOR"])
+    # MENTOR: 5/6 = 83.3 % now, 3/5 = 60 % in 2023: +23.3 points; not highlighted.
+    assert mentor["Overholdelse"] == pytest.approx(5 / 6)
+    assert mentor["Forrige periode"] == pytest.approx(0.6)
+    assert mentor["Ændring (procentpoint)"] == pytest.approx(100 * 5 / 6 - 60)
+    assert fill(rows["MENTOR"]["Overholdelse"]) is None
+    assert rows["SENIORJOB"]["Overholdelse"].value == pytest.approx(4 / 6)
+    assert fill(rows["SENIORJOB"]["Overholdelse"]) == RED
+
+
+def test_committee_matrix(committee: openpyxl.Workbook) -> None:
+    ws = committee["Enhed x område"]
+    pct = by_first(table(ws, "Enhed", 0), "Enhed")
+    assert list(pct) == ["JC-NORD", "JC-SYD", "Hele forvaltningen"]
+    nord, syd = pct["JC-NORD"], pct["JC-SYD"]
+    # JC-NORD: BOLIGLAN 0/1, MENTOR 3/4, SENIORJOB 4/5; JC-SYD: MENTOR 2/2, SENIORJOB 0/1.
+    assert nord["BOLIGLAN"].value == pytest.approx(0.0) and fill(nord["BOLIGLAN"]) == RED
+    assert nord["MENTOR"].value == pytest.approx(0.75) and fill(nord["MENTOR"]) == RED
+    assert nord["SENIORJOB"].value == pytest.approx(0.80) and fill(nord["SENIORJOB"]) is None
+    assert syd["BOLIGLAN"].value is None  # no decisions: blank
+    assert syd["MENTOR"].value == pytest.approx(1.0) and fill(syd["MENTOR"]) is None
+    assert syd["SENIORJOB"].value == pytest.approx(0.0)
+    assert nord["I alt"].value == pytest.approx(0.70)
+    assert pct["Hele forvaltningen"]["MENTOR"].value == pytest.approx(5 / 6)
+    counts = by_first(table(ws, "Enhed", 1), "Enhed")
+    assert [counts["JC-NORD"][a].value for a in ("BOLIGLAN", "MENTOR", "SENIORJOB", "I alt")] == [1, 4, 5, 10]
+    assert counts["JC-SYD"]["BOLIGLAN"].value is None
+
+
+def test_committee_development_chart(committee: openpyxl.Workbook) -> None:
+    months = by_first(table(committee["Udvikling"], "Måned"), "Måned")
+    # July: only S-201, late -> 0 of 1; February: S-101, S-102 -> 2 of 2.
+    assert (months["juli 2024"]["Afgørelser"].value, months["juli 2024"]["Inden for frist"].value) == (1, 0)
+    assert months["februar 2024"]["Overholdelse"].value == pytest.approx(1.0)
+    with zipfile.ZipFile(committee.path) as archive:  # type: ignore[attr-defined]
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 1
+        xml = archive.read(charts[0]).decode("utf-8")
+    # xlsxwriter quotes a sheet name only when it must.
+    assert "Udvikling!$D$4:$D$15" in xml.replace("'", "")
+
+
+def test_committee_data_quality(committee: openpyxl.Workbook) -> None:
+    ws = committee["Datakvalitet"]
+    reasons = {row["Årsag"].value: row["Antal"].value for row in table(ws, "Årsag")}
+    assert reasons == {"Dubleret afgørelses-id": 2, "Ulæselig dato": 1,
+                       "Mangler modtagelsesdato": 1, "Afgjort før modtaget": 1,
+                       "Ukendt enhed": 1, "Ingen gældende frist": 1, "I alt": 7}
+    by_unit = {row["Enhed"].value: row["I alt"].value for row in table(ws, "Enhed")}
+    assert by_unit == {"JC-NORD": 5, "JC-SYD": 1, "JC-XX": 1}
+    status = {row["Status"].value: row["Antal"].value for row in table(ws, "Status")}
+    # 13 measured + 7 excluded + 1 open + 5 decided in 2023 = all 26 rows of the table.
+    assert status == {"Målt": 13, "Udeladt": 7, "Åben (ikke afgjort)": 1,
+                      "Uden for perioden": 5, "I alt": 26}
+
+
+def test_committee_holds_no_case_rows(committee: openpyxl.Workbook) -> None:
+    texts = [str(c.value) for c in all_cells(committee) if c.value is not None]
+    for case in ALL_CASE_IDS:
+        assert not any(case in text for text in texts), case
+    assert not any(c.data_type == "f" for c in all_cells(committee))
+
+
+# --- labels and helpers ---------------------------------------------------------------------
+
+def test_layout_names_every_reason_and_status() -> None:
+    layout = load_layout()
+    assert {r: layout.text(f"reasons.{r}") for r in DECISION_REASONS} == {
+        "duplicate_id": "Dubleret afgørelses-id", "invalid_date": "Ulæselig dato",
+        "missing_received": "Mangler modtagelsesdato",
+        "decided_before_received": "Afgjort før modtaget", "unknown_unit": "Ukendt enhed",
+        "no_deadline": "Ingen gældende frist"}
+    assert {s: layout.text(f"statuses.{s}") for s in STATUSES} == {
+        "measured": "Målt", "excluded": "Udeladt", "open": "Åben (ikke afgjort)",
+        "out_of_period": "Uden for perioden"}
+    for key in DECISION_REASONS:
+        assert layout.text(f"reason_explanations.{key}")
+    for name in layout.get("sheets").values():
+        assert len(name) <= 31 and not set(name) & set("[]:*?/\\")
+
+
+def test_sheet_names_are_valid_and_unique() -> None:
+    used = {"overblik"}
+    assert sheet_name("Overblik", used) == "Overblik (2)"
+    assert sheet_name("A/B:C*D?[E]", used) == "A_B_C_D__E_"
+    long = sheet_name("X" * 40, used)
+    assert long == "X" * 31
+    assert sheet_name("x" * 40, used) == "x" * 27 + " (2)"
