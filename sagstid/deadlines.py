@@ -62,7 +62,12 @@ class CatalogueArrays:
 
     def lookup(self, area: pd.Series, start: np.ndarray) -> np.ndarray:
         """Index of the entry for each row's area valid on its start date, or NO_ENTRY."""
-        codes = pd.Index(list(self.area_index)).get_indexer(pd.Index(area)).astype(np.int64)
+        known = pd.Index(list(self.area_index))
+        if isinstance(area.dtype, pd.CategoricalDtype):  # map the few categories, then the codes
+            per_category = np.append(known.get_indexer(area.cat.categories), -1)
+            codes = per_category[area.cat.codes.to_numpy()].astype(np.int64)
+        else:
+            codes = known.get_indexer(pd.Index(area)).astype(np.int64)
         day = start.astype("datetime64[D]").astype(np.int64)
         span = np.int64(1) << 32  # days fit easily; keeps (area, day) ordered as one key
         entry_keys = self.entry_area * span + self.valid_from.astype(np.int64)

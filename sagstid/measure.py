@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sagstid.deadlines import CatalogueArrays, deadlines_for
-from sagstid.validate import ValidatedDecisions
+from sagstid.validate import DECISION_REASONS, STATUSES, ValidatedDecisions
 from sagstid.workdays import WorkCalendar
 
 CONTRACT_METRICS: tuple[str, ...] = (
@@ -41,8 +41,6 @@ def evaluate_decisions(
     deadline = deadlines_for(catalogue, entry, received, calendar)
     within = decided <= deadline
     cases = measured.drop(columns=["status", "reason"]).copy()
-    cases["area_name"] = catalogue.names[entry]
-    cases["deadline_text"] = catalogue.describe(entry)
     cases["deadline_date"] = deadline.astype("datetime64[s]")
     cases["within"] = within
     cases["exceeded"] = ~within
@@ -51,7 +49,8 @@ def evaluate_decisions(
     cases["days"] = (decided - received).astype(np.int64)
     cases["days_over"] = np.where(within, 0, (decided - deadline).astype(np.int64))
     cases["working_days"] = calendar.working_days_after(received, decided)
-    cases["month"] = decided.astype("datetime64[M]").astype(str)
+    months, month_index = np.unique(decided.astype("datetime64[M]"), return_inverse=True)
+    cases["month"] = pd.Categorical.from_codes(month_index.ravel(), categories=months.astype(str))
     return cases
 
 
@@ -83,7 +82,12 @@ def group_metrics(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     out = out.reset_index()
     if not keys:
         out = out.drop(columns="_all")
+    for key in keys:  # group labels as plain text, whatever the grouping column's dtype
+        out[key] = out[key].astype(str)
     return out[keys + list(METRICS)]
+
+
+ACCOUNTING_KEYS = ["unit_code", "status", "reason"]
 
 
 @dataclass(frozen=True)
@@ -91,31 +95,52 @@ class DecisionMeasurement:
     """Everything measured about decisions in one period."""
 
     cases: pd.DataFrame  # measured decisions with deadlines (evaluate_decisions)
-    rows: pd.DataFrame  # every extracted row with status and reason (for accounting)
+    accounting: pd.DataFrame  # extracted rows counted by unit_code, status and reason
     total: pd.Series
-    by_area: pd.DataFrame
+    by_area: pd.DataFrame  # with area_name and deadline_text
     by_unit: pd.DataFrame
-    by_unit_area: pd.DataFrame
+    by_unit_area: pd.DataFrame  # with area_name and deadline_text
     by_month: pd.DataFrame
     by_unit_month: pd.DataFrame
+    by_unit_area_month: pd.DataFrame
 
     @property
     def mean_area_compliance_pct(self) -> float | None:
         values = self.by_area["compliance_pct"]
         return float(values.mean()) if len(values) else None
 
-    def status_counts(self) -> dict[str, int]:
-        return ValidatedDecisions(self.rows).status_counts()
+    def _counts(self, column: str, names: tuple[str, ...], unit_code: str | None) -> dict[str, int]:
+        table = self.accounting
+        if unit_code is not None:
+            table = table[table["unit_code"].to_numpy() == unit_code]
+        counts = table.groupby(column, observed=True)["rows"].sum()
+        return {name: int(counts.get(name, 0)) for name in names}
+
+    def status_counts(self, unit_code: str | None = None) -> dict[str, int]:
+        return self._counts("status", STATUSES, unit_code)
 
     def reason_counts(self, unit_code: str | None = None) -> dict[str, int]:
-        rows = self.rows if unit_code is None else self.rows[self.rows["unit_code"] == unit_code]
-        return ValidatedDecisions(rows).reason_counts()
+        return self._counts("reason", DECISION_REASONS, unit_code)
 
 
-def _names(cases: pd.DataFrame) -> pd.DataFrame:
-    """One Danish name per case area (the name of its latest deadline version)."""
-    ordered = cases.sort_values("received_date")
-    return ordered.groupby("case_area_code", observed=True)["area_name"].last().reset_index()
+def area_labels(catalogue: CatalogueArrays, entries: np.ndarray) -> pd.DataFrame:
+    """Per case area: the Danish name (of its latest version used) and the deadline(s) used,
+    e.g. '4 uger / 3 uger' for an area whose deadline changed within the period."""
+    used = np.unique(entries)  # the catalogue is sorted by (area, valid_from)
+    frame = pd.DataFrame({
+        "case_area_code": catalogue.areas[used],
+        "area_name": catalogue.names[used],
+        "deadline_text": catalogue.describe(used),
+    })
+    return frame.groupby("case_area_code", sort=True).agg(
+        area_name=("area_name", "last"), deadline_text=("deadline_text", " / ".join)
+    ).reset_index()
+
+
+def count_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """Every extracted row counted by unit, status and exclusion reason (for accounting)."""
+    return (rows.groupby(ACCOUNTING_KEYS, observed=True, dropna=False).size()
+            .rename("rows").reset_index())
 
 
 def measure_decisions(
@@ -125,17 +150,16 @@ def measure_decisions(
     total = group_metrics(cases, []).iloc[0] if len(cases) else pd.Series(
         {"decisions": 0, "within_deadline": 0, "exceeded": 0, "exceeded_notified": 0}
     ).reindex(list(METRICS))
-    by_area = group_metrics(cases, ["case_area_code"]).merge(_names(cases), on="case_area_code")
-    by_unit_area = group_metrics(cases, ["unit_code", "case_area_code"]).merge(
-        _names(cases), on="case_area_code"
-    )
+    labels = area_labels(catalogue, cases["entry"].to_numpy())
     return DecisionMeasurement(
         cases=cases,
-        rows=validated.rows,
+        accounting=count_rows(validated.rows),
         total=total,
-        by_area=by_area,
+        by_area=group_metrics(cases, ["case_area_code"]).merge(labels, on="case_area_code"),
         by_unit=group_metrics(cases, ["unit_code"]),
-        by_unit_area=by_unit_area,
+        by_unit_area=group_metrics(cases, ["unit_code", "case_area_code"]).merge(
+            labels, on="case_area_code"),
         by_month=group_metrics(cases, ["month"]),
         by_unit_month=group_metrics(cases, ["unit_code", "month"]),
+        by_unit_area_month=group_metrics(cases, ["unit_code", "case_area_code", "month"]),
     )

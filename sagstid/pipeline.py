@@ -105,6 +105,7 @@ class RunSummary:
     status_counts: dict[str, int]
     general_compliance: float | None
     general_target: float
+    worker_peak_mb: float | None = None  # largest workbook process (Linux), for the benchmark
 
 
 def run_period(
@@ -120,8 +121,10 @@ def run_period(
     from sagstid.results import build_results
 
     ctx = build_context(db_url, config_dir, period, stage)
+    peaks: list[float] = []
     with stage(f"Skriver rapporter til {out_dir}"):
-        files = write_reports(ctx, build_results(period, ctx.current), out_dir, workers=workers)
+        files = write_reports(ctx, build_results(period, ctx.current), out_dir, workers=workers,
+                              on_unit_done=lambda _, peak: peaks.append(peak or 0.0))
     general = ctx.current.total.get("compliance_pct")
     return RunSummary(
         period=period,
@@ -130,4 +133,5 @@ def run_period(
         status_counts=ctx.current.status_counts(),
         general_compliance=None if general is None or general != general else float(general),
         general_target=ctx.targets.general,
+        worker_peak_mb=max(peaks) if workers > 1 and peaks else None,
     )

@@ -38,10 +38,13 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         parsed = values.astype("datetime64[s]")
     elif present.any() and isinstance(values[present].iloc[0], str):
-        text = values.astype(object)
-        parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-        canonical = text.str.len().to_numpy() == _ISO_LENGTH
-        parsed = parsed.where(canonical)
+        # A date column holds few distinct values: parse each distinct text once.
+        codes, uniques = pd.factorize(values.astype(object))
+        text = pd.Series(uniques, dtype=object)
+        parsed_unique = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+        parsed_unique = parsed_unique.where(text.str.len().to_numpy() == _ISO_LENGTH)
+        taken = parsed_unique.to_numpy().astype("datetime64[s]")[np.clip(codes, 0, None)]
+        parsed = np.where(codes >= 0, taken, np.datetime64("NaT"))
     else:
         parsed = pd.to_datetime(values, errors="coerce")
     parsed = pd.Series(parsed, index=values.index).astype("datetime64[s]")
@@ -72,6 +75,8 @@ def validate_decisions(
     extract: DecisionExtract, units: pd.DataFrame, period: Period, catalogue: CatalogueArrays
 ) -> ValidatedDecisions:
     rows = pd.concat([extract.in_period, extract.outside], ignore_index=True, sort=False)
+    for column in ("unit_code", "case_area_code"):
+        rows[column] = rows[column].astype("category")
     invalid_any = np.zeros(len(rows), dtype=bool)
     decided_present = rows["decided_date"].notna().to_numpy()
     for column in DECISION_DATE_COLUMNS:
@@ -99,7 +104,7 @@ def validate_decisions(
         invalid_any,
         pd.isna(received),
         day < received,
-        ~rows["unit_code"].isin(known_units).to_numpy(),
+        ~rows["unit_code"].isin(list(known_units)).to_numpy(),
         entry == NO_ENTRY,
     ]
     reason = np.select([population & c for c in conditions], DECISION_REASONS, default="")

@@ -160,24 +160,17 @@ def measure() -> Callable[..., Any]:
     """Run extract -> validate -> measure for one period; returns the DecisionMeasurement."""
     from sagstid.config import load_config
     from sagstid.deadlines import CatalogueArrays
-    from sagstid.extract import connect, extract_decisions, extract_units
-    from sagstid.measure import measure_decisions
-    from sagstid.validate import validate_decisions
-    from sagstid.workdays import WorkCalendar
+    from sagstid.extract import connect, extract_units
+    from sagstid.pipeline import measure_period
 
     def run(db_url: str, config_folder: Path, period: Any) -> Any:
         config = load_config(config_folder)
-        catalogue = CatalogueArrays.from_catalogue(config.catalogue)
         engine = connect(db_url)
         try:
             units = extract_units(engine)
-            validated = validate_decisions(extract_decisions(engine, period), units, period, catalogue)
+            return measure_period(engine, config, CatalogueArrays.from_catalogue(config.catalogue),
+                                  units, period)
         finally:
             engine.dispose()
-        first = period.start
-        if len(validated.measured):
-            first = min(first, validated.measured["received_date"].min().date())
-        calendar = WorkCalendar.covering(config.calendar, first, period.end)
-        return measure_decisions(validated, catalogue, calendar)
 
     return run

@@ -124,7 +124,7 @@ def _areas(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContex
     sheet.note(layout.text("titles.committee_areas_note",
                            concrete=da_pct_number(ctx.targets.concrete)))
     sheet.skip()
-    areas = area_frame(ctx.current.by_area, ctx.previous.by_area, ctx.current.cases)
+    areas = area_frame(ctx.current.by_area, ctx.previous.by_area)
     write_area_table(sheet, layout, ctx.targets, areas, ctx.current.total, ctx.previous.total)
 
 
@@ -187,15 +187,15 @@ def _development(workbook: Workbook, styles: Styles, layout: Layout, ctx: Report
 
 
 def _excluded_by_unit(ctx: ReportContext, layout: Layout) -> list[list[object]]:
-    rows = ctx.current.rows
-    excluded = rows[(rows["status"] == "excluded").to_numpy()]
+    counts = ctx.current.accounting
+    excluded = counts[(counts["status"] == "excluded").to_numpy()]
     if not len(excluded):
         return []
     missing = layout.text("missing_unit")
     key = excluded["unit_code"].astype(object).where(excluded["unit_code"].notna(), missing)
-    reason = excluded["reason"].astype(str)
-    table = pd.crosstab(key.to_numpy(), reason.to_numpy()).reindex(columns=list(DECISION_REASONS),
-                                                                    fill_value=0)
+    table = (excluded.assign(unit=key.to_numpy(), reason=excluded["reason"].astype(str))
+             .pivot_table(index="unit", columns="reason", values="rows", aggfunc="sum", fill_value=0)
+             .reindex(columns=list(DECISION_REASONS), fill_value=0))
     known = set(ctx.units["unit_code"])
     out = []
     for code, counts in table.sort_index(key=lambda i: i.astype(str)).iterrows():

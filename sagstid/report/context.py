@@ -29,7 +29,8 @@ class ReportContext:
         return str(names.get(unit_code, unit_code))
 
     def for_unit(self, unit_code: str) -> "ReportContext":
-        """The same context cut down to one unit's rows (what its workbook may hold)."""
+        """The same context cut down to what one unit's workbook may hold: its own exceeded
+        decisions (the only case rows a workbook shows) and its own aggregates."""
         return replace(
             self,
             current=_only_unit(self.current, unit_code),
@@ -41,11 +42,13 @@ def _only_unit(m: DecisionMeasurement, unit_code: str) -> DecisionMeasurement:
     def cut(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame["unit_code"].to_numpy() == unit_code]
 
+    own = m.cases["unit_code"].to_numpy() == unit_code
     return replace(
         m,
-        cases=cut(m.cases),
-        rows=cut(m.rows),
+        cases=m.cases[own & m.cases["exceeded"].to_numpy()],
+        accounting=cut(m.accounting),
         by_unit=cut(m.by_unit),
         by_unit_area=cut(m.by_unit_area),
         by_unit_month=cut(m.by_unit_month),
+        by_unit_area_month=cut(m.by_unit_area_month),
     )

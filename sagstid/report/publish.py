@@ -2,7 +2,8 @@
 
 A run that fails while measuring or writing never touches the previous reports: they are
 replaced only after every new file is complete, one ``os.replace`` (atomic) per file. The unit
-workbooks are written in parallel processes, each given only its own unit's cases.
+workbooks are written in parallel processes (started fresh with "spawn", so each holds
+only what it is sent: its own unit's exceeded decisions and aggregates).
 """
 
 from __future__ import annotations
@@ -30,17 +31,32 @@ def unit_file(unit_code: str) -> str:
 
 def report_units(ctx: ReportContext) -> list[str]:
     """Units that get a workbook: every unit in the units table with rows in the period."""
-    rows = ctx.current.rows
-    in_scope = rows[rows["status"].isin(["measured", "excluded"])]["unit_code"].dropna().unique()
+    table = ctx.current.accounting
+    in_scope = table[table["status"].isin(["measured", "excluded"])]["unit_code"].dropna().unique()
     known = set(ctx.units["unit_code"])
     return sorted(code for code in set(in_scope) if code in known)
 
 
-def _write_unit(path: Path, ctx: ReportContext, unit_code: str) -> str:
+def peak_memory_mb() -> float | None:
+    """This process's own peak resident memory (Linux VmHWM; None elsewhere).
+
+    Unlike getrusage's ru_maxrss, VmHWM is not inherited across fork and exec, so a worker
+    reports what it used itself.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return None
+
+
+def _write_unit(path: Path, ctx: ReportContext, unit_code: str) -> tuple[str, float | None]:
     from sagstid.report.unit_workbook import write_unit_workbook
 
     write_unit_workbook(path, ctx, unit_code)
-    return unit_code
+    return unit_code, peak_memory_mb()
 
 
 def write_reports(
@@ -48,7 +64,7 @@ def write_reports(
     results: dict,
     out_dir: Path,
     workers: int = 1,
-    on_unit_done: Callable[[str], None] = lambda _: None,
+    on_unit_done: Callable[[str, float | None], None] = lambda *_: None,
 ) -> list[Path]:
     """Write results.json, the committee workbook and one workbook per unit into ``out_dir``."""
     from sagstid.report.committee_workbook import write_committee_workbook
@@ -58,8 +74,8 @@ def write_reports(
     try:
         units = report_units(ctx)
         jobs = [(staging / unit_file(code), ctx.for_unit(code), code) for code in units]
-        for code in _run_jobs(jobs, workers):
-            on_unit_done(code)
+        for code, peak_mb in _run_jobs(jobs, workers):
+            on_unit_done(code, peak_mb)
         write_committee_workbook(staging / COMMITTEE_FILE, ctx)
         (staging / RESULTS_FILE).write_text(dumps(results), encoding="utf-8")
         names = [unit_file(code) for code in units] + [COMMITTEE_FILE, RESULTS_FILE]
@@ -68,12 +84,13 @@ def write_reports(
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _run_jobs(jobs: list[tuple[Path, ReportContext, str]], workers: int) -> Iterable[str]:
+def _run_jobs(jobs: list[tuple[Path, ReportContext, str]], workers: int
+              ) -> Iterable[tuple[str, float | None]]:
     if workers <= 1 or len(jobs) <= 1:
         for path, unit_ctx, code in jobs:
             yield _write_unit(path, unit_ctx, code)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         futures = [pool.submit(_write_unit, *job) for job in jobs]
         for future in futures:
             yield future.result()

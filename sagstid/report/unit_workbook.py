@@ -174,22 +174,12 @@ def write_key_figures(sheet: Sheet, layout: Layout, headings: Sequence[str],
                      ["text"] + [kind] * len(series))
 
 
-def deadline_texts(cases: pd.DataFrame) -> dict[str, str]:
-    """Each area's deadline as text; several versions in the period are joined in order."""
-    if not len(cases):
-        return {}
-    first = (cases.groupby(["case_area_code", "deadline_text"], observed=True)["received_date"]
-             .min().reset_index().sort_values(["case_area_code", "received_date"]))
-    return first.groupby("case_area_code")["deadline_text"].agg(" / ".join).to_dict()
-
-
-def area_frame(current: pd.DataFrame, previous: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+def area_frame(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
     """Per-area metrics with the previous period's compliance, the change and the deadline."""
     prev = previous[["case_area_code", "compliance_pct"]].rename(
         columns={"compliance_pct": "previous_pct"})
     out = current.merge(prev, on="case_area_code", how="left")
     out["change_pp"] = out["compliance_pct"] - out["previous_pct"]
-    out["deadline_text"] = out["case_area_code"].map(deadline_texts(cases))
     return out.sort_values("case_area_code", kind="stable").reset_index(drop=True)
 
 
@@ -464,10 +454,9 @@ def write_unit_workbook(path: Path, ctx: ReportContext, unit_code: str) -> None:
     ctx = ctx.for_unit(unit_code)
     layout = load_layout()
     used = {layout.text(f"sheets.{key}").lower() for key in UNIT_SHEETS}
-    areas = area_frame(ctx.current.by_unit_area, ctx.previous.by_unit_area, ctx.current.cases)
+    areas = area_frame(ctx.current.by_unit_area, ctx.previous.by_unit_area)
     links = {code: sheet_name(code, used) for code in areas["case_area_code"]}
-    area_months = group_metrics(ctx.current.cases, ["case_area_code", "month"]) if len(
-        ctx.current.cases) else pd.DataFrame(columns=["case_area_code", "month"])
+    area_months = ctx.current.by_unit_area_month
     big = int(ctx.current.cases["exceeded"].sum()) > CONSTANT_MEMORY_ROWS
     with open_workbook(path, constant_memory=big) as (workbook, styles):
         _overview(workbook, styles, layout, ctx, unit_code)
