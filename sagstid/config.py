@@ -88,6 +88,15 @@ class Targets(_Strict):
         return value
 
 
+class ComplaintDeadlines(_Strict):
+    """complaints.yaml (optional): the complaint processing deadlines (CONTRACT 3.4)."""
+
+    decision_weeks: int = Field(default=4, gt=0, strict=True)  # realitetsklage: genvurdering
+    five_day_working_days: int = Field(default=5, gt=0, strict=True)  # forsikrede ledige, fastholdt
+    handling_weeks: int = Field(default=4, gt=0, strict=True)  # formalitetsklage, intern frist
+    ombudsman_weeks: int = Field(default=3, gt=0, strict=True)  # via Borgerrådgiveren
+
+
 _MM_DD = re.compile(r"^(\d{2})-(\d{2})$")
 
 
@@ -119,6 +128,7 @@ class Config:
     targets: Targets
     calendar: CalendarConfig
     file_hashes: dict[str, str]
+    complaints: ComplaintDeadlines = ComplaintDeadlines()
 
     @property
     def catalogue_version(self) -> str:
@@ -188,7 +198,8 @@ def _check_versions(path: Path, catalogue: DeadlineCatalogue) -> None:
 
 
 def load_config(directory: Path) -> Config:
-    """Read and validate deadlines.yaml (required), targets.yaml and calendar.yaml."""
+    """Read and validate deadlines.yaml (required), targets.yaml, calendar.yaml and
+    complaints.yaml (optional)."""
     directory = Path(directory)
     if not directory.is_dir():
         raise ConfigError(f"{directory}: configuration folder not found")
@@ -198,6 +209,7 @@ def load_config(directory: Path) -> Config:
         ("deadlines.yaml", DeadlineCatalogue, True),
         ("targets.yaml", Targets, False),
         ("calendar.yaml", CalendarConfig, False),
+        ("complaints.yaml", ComplaintDeadlines, False),
     ):
         path = directory / name
         data, digest = _read_yaml(path, required)
@@ -212,4 +224,6 @@ def load_config(directory: Path) -> Config:
     _check_versions(directory / "deadlines.yaml", catalogue)
     targets, calendar = models["targets.yaml"], models["calendar.yaml"]
     assert isinstance(targets, Targets) and isinstance(calendar, CalendarConfig)
-    return Config(directory, catalogue, targets, calendar, hashes)
+    complaints = models["complaints.yaml"]
+    assert isinstance(complaints, ComplaintDeadlines)
+    return Config(directory, catalogue, targets, calendar, hashes, complaints)

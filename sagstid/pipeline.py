@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from sagstid.complaints import ComplaintMeasurement, validate_and_measure
 from sagstid.config import Config, load_config
 from sagstid.deadlines import CatalogueArrays
 from sagstid.extract import (
@@ -23,6 +24,7 @@ from sagstid.extract import (
     check_schema, connect,
     extract_decisions,
     extract_units,
+    read_query,
     redact,
 )
 from sagstid.measure import DecisionMeasurement, measure_decisions
@@ -56,6 +58,15 @@ def measure_extract(
         return measure_decisions(validated, catalogue, calendar)
 
 
+def measure_complaints(raw: pd.DataFrame, units: pd.DataFrame, config: Config,
+                       period: Period) -> ComplaintMeasurement:
+    """Validate and measure the complaints answered in ``period`` (no I/O)."""
+    received = pd.to_datetime(raw["received_date"], format="%Y-%m-%d", errors="coerce")
+    first = min(period.start, received.min().date()) if received.notna().any() else period.start
+    calendar = WorkCalendar.covering(config.calendar, first, period.end)
+    return validate_and_measure(raw, units, period, config.complaints, calendar)
+
+
 def measure_period(
     engine: Engine, config: Config, catalogue: CatalogueArrays, units: pd.DataFrame,
     period: Period, stage: Stage = _silent,
@@ -77,11 +88,13 @@ def build_context(
     engine = connect(db_url)
     try:
         with stage("Kontrollerer databasens tabeller"):
-            check_schema(engine, ["units", "decisions"])
+            check_schema(engine, ["units", "decisions", "complaints"])
             units = extract_units(engine)
         current = measure_period(engine, config, catalogue, units, period, stage)
         previous_period = period.previous()
         previous = measure_period(engine, config, catalogue, units, previous_period, stage)
+        with stage(f"Måler klager {period.label}"):
+            complaints = measure_complaints(read_query(engine, "complaints"), units, config, period)
     finally:
         engine.dispose()
     return ReportContext(
@@ -94,6 +107,7 @@ def build_context(
         units=units,
         current=current,
         previous=previous,
+        complaints=complaints,
     )
 
 
@@ -118,12 +132,13 @@ def run_period(
 ) -> RunSummary:
     """Measure ``period`` and write every report into ``out_dir``."""
     from sagstid.report.publish import write_reports
-    from sagstid.results import build_results
+    from sagstid.results import build_results, complaints_section
 
     ctx = build_context(db_url, config_dir, period, stage)
     peaks: list[float] = []
     with stage(f"Skriver rapporter til {out_dir}"):
-        files = write_reports(ctx, build_results(period, ctx.current), out_dir, workers=workers,
+        results = build_results(period, ctx.current, complaints=complaints_section(ctx.complaints))
+        files = write_reports(ctx, results, out_dir, workers=workers,
                               on_unit_done=lambda _, peak: peaks.append(peak or 0.0))
     general = ctx.current.total.get("compliance_pct")
     return RunSummary(

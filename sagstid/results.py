@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from sagstid.measure import CONTRACT_METRICS, EXTRA_METRICS, DecisionMeasurement
 from sagstid.periods import Period
+
+if TYPE_CHECKING:
+    from sagstid.complaints import ComplaintMeasurement
 
 SCHEMA_VERSION = 1
 
@@ -60,9 +63,35 @@ def build_results(period: Period, decisions: DecisionMeasurement, **sections: An
         "schema_version": SCHEMA_VERSION,
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "decisions": decisions_section(decisions),
-        **sections,
+        **{name: section for name, section in sections.items() if section is not None},
     }
 
 
 def dumps(results: dict[str, Any]) -> str:
     return json.dumps(results, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+_COMPLAINT_METRICS = ("complaints", "on_time", "compliance_pct", "mean_days", "median_days")
+
+
+def _complaint_metrics(row: pd.Series) -> dict[str, Any]:
+    values = {name: _value(row.get(name)) for name in _COMPLAINT_METRICS}
+    for name in ("complaints", "on_time"):
+        values[name] = int(values[name] or 0)
+    return values
+
+
+def complaints_section(measurement: "ComplaintMeasurement | None") -> dict[str, Any] | None:
+    """The complaints part of results.json (CONTRACT section 4)."""
+    if measurement is None:
+        return None
+    return {
+        "total": _complaint_metrics(measurement.total),
+        "by_unit": [{"unit_code": row["unit_code"], **_complaint_metrics(row)}
+                    for _, row in measurement.by_unit.iterrows()],
+        "excluded": measurement.reason_counts(),
+        "medhold_pct": _value(measurement.medhold_pct),
+        "appeal_confirmed_pct": _value(measurement.appeal_confirmed_pct),
+        "appeals": measurement.appeals,
+        "rows": measurement.status_counts(),
+    }

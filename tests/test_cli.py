@@ -131,7 +131,7 @@ def test_missing_table_and_column_exit_2(make_db: Callable[..., str], config_dir
                     "--to", "2024-12-31", "--out", str(tmp_path / "o"))
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
-        "sagstid: error: the source database lacks required table decisions"
+        "sagstid: error: the source database lacks required table decisions, table complaints"
     )
     no_received = make_db(ddl=(
         "CREATE TABLE units (unit_code TEXT, unit_name TEXT, unit_type TEXT);"
@@ -142,7 +142,8 @@ def test_missing_table_and_column_exit_2(make_db: Callable[..., str], config_dir
                     "--to", "2024-12-31", "--out", str(tmp_path / "o"))
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
-        "sagstid: error: the source database lacks required decisions.received_date"
+        "sagstid: error: the source database lacks required decisions.received_date, "
+        "table complaints"
     )
 
 

@@ -48,7 +48,10 @@ def test_shipped_config_loads(config_dir):
     assert config.targets.delay_notice == 100
     assert set(config.calendar.closed_every_year) >= {"06-05", "12-24", "12-31"}
     assert dt.date(2025, 5, 30) in config.calendar.closed_dates
-    assert set(config.file_hashes) == {"deadlines.yaml", "targets.yaml", "calendar.yaml"}
+    assert set(config.file_hashes) == {"deadlines.yaml", "targets.yaml", "calendar.yaml",
+                                       "complaints.yaml"}
+    assert (config.complaints.decision_weeks, config.complaints.five_day_working_days,
+            config.complaints.handling_weeks, config.complaints.ombudsman_weeks) == (4, 5, 4, 3)
 
 
 def test_only_deadlines_yaml_is_required_and_defaults_apply(make_config):

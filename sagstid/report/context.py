@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from sagstid.complaints import ComplaintMeasurement
 from sagstid.config import Targets
 from sagstid.measure import DecisionMeasurement
 from sagstid.periods import Period
@@ -23,6 +24,7 @@ class ReportContext:
     units: pd.DataFrame  # unit_code, unit_name, unit_type
     current: DecisionMeasurement
     previous: DecisionMeasurement
+    complaints: ComplaintMeasurement | None = None  # not sent to unit workbook processes
 
     def unit_name(self, unit_code: str) -> str:
         names = self.units.set_index("unit_code")["unit_name"]
@@ -33,6 +35,7 @@ class ReportContext:
         decisions (the only case rows a workbook shows) and its own aggregates."""
         return replace(
             self,
+            complaints=None,
             current=_only_unit(self.current, unit_code),
             previous=_only_unit(self.previous, unit_code),
         )
