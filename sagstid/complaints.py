@@ -13,7 +13,7 @@ import pandas as pd
 
 from sagstid.config import ComplaintDeadlines
 from sagstid.periods import Period
-from sagstid.validate import STATUSES, parse_dates
+from sagstid.validate import STATUSES, count_values, parse_dates
 from sagstid.workdays import WorkCalendar
 
 COMPLAINT_REASONS: tuple[str, ...] = (
@@ -48,12 +48,10 @@ class ComplaintMeasurement:
         return 100.0 * self.appeals["confirmed"] / decided if decided else None
 
     def status_counts(self) -> dict[str, int]:
-        counts = self.rows["status"].value_counts()
-        return {status: int(counts.get(status, 0)) for status in STATUSES}
+        return count_values(self.rows["status"], STATUSES)
 
     def reason_counts(self) -> dict[str, int]:
-        counts = self.rows["reason"].value_counts()
-        return {reason: int(counts.get(reason, 0)) for reason in COMPLAINT_REASONS}
+        return count_values(self.rows["reason"], COMPLAINT_REASONS)
 
 
 def _flag(values: pd.Series) -> np.ndarray:

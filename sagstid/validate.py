@@ -52,6 +52,12 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return parsed, invalid
 
 
+def count_values(values: pd.Series, names: tuple[str, ...]) -> dict[str, int]:
+    """How many of ``values`` are each of ``names`` (zero included), e.g. rows per status."""
+    counts = values.value_counts()
+    return {name: int(counts.get(name, 0)) for name in names}
+
+
 @dataclass(frozen=True)
 class ValidatedDecisions:
     """All extracted decision rows with parsed dates, status, reason and catalogue entry."""
@@ -63,12 +69,10 @@ class ValidatedDecisions:
         return self.rows[self.rows["status"].to_numpy() == "measured"]
 
     def status_counts(self) -> dict[str, int]:
-        counts = self.rows["status"].value_counts()
-        return {status: int(counts.get(status, 0)) for status in STATUSES}
+        return count_values(self.rows["status"], STATUSES)
 
     def reason_counts(self) -> dict[str, int]:
-        counts = self.rows["reason"].value_counts()
-        return {reason: int(counts.get(reason, 0)) for reason in DECISION_REASONS}
+        return count_values(self.rows["reason"], DECISION_REASONS)
 
 
 def validate_decisions(
