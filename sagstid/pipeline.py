@@ -30,7 +30,7 @@ from sagstid.extract import (
 from sagstid.measure import DecisionMeasurement, measure_decisions
 from sagstid.periods import Period
 from sagstid.report.context import ReportContext
-from sagstid.validate import validate_decisions
+from sagstid.validate import parse_dates, validate_decisions
 from sagstid.workdays import WorkCalendar
 
 Stage = Callable[[str], AbstractContextManager[None]]
@@ -61,7 +61,7 @@ def measure_extract(
 def measure_complaints(raw: pd.DataFrame, units: pd.DataFrame, config: Config,
                        period: Period) -> ComplaintMeasurement:
     """Validate and measure the complaints answered in ``period`` (no I/O)."""
-    received = pd.to_datetime(raw["received_date"], format="%Y-%m-%d", errors="coerce")
+    received, _ = parse_dates(raw["received_date"])
     first = min(period.start, received.min().date()) if received.notna().any() else period.start
     calendar = WorkCalendar.covering(config.calendar, first, period.end)
     return validate_and_measure(raw, units, period, config.complaints, calendar)

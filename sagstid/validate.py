@@ -102,13 +102,12 @@ def validate_decisions(
     entry[population] = catalogue.lookup(
         rows.loc[population, "case_area_code"], received[population]
     )
-    known_units = set(units["unit_code"].dropna())
     conditions = [
         rows["decision_id"].duplicated(keep=False).to_numpy(),
         invalid_any,
         pd.isna(received),
         day < received,
-        ~rows["unit_code"].isin(list(known_units)).to_numpy(),
+        ~rows["unit_code"].isin(units["unit_code"].dropna().unique()).to_numpy(),
         entry == NO_ENTRY,
     ]
     reason = np.select([population & c for c in conditions], DECISION_REASONS, default="")
