@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -129,6 +129,7 @@ class Config:
     calendar: CalendarConfig
     file_hashes: dict[str, str]
     complaints: ComplaintDeadlines = ComplaintDeadlines()
+    measurement: "MeasurementSettings" = field(default_factory=lambda: MeasurementSettings())
 
     @property
     def catalogue_version(self) -> str:
@@ -210,6 +211,7 @@ def load_config(directory: Path) -> Config:
         ("targets.yaml", Targets, False),
         ("calendar.yaml", CalendarConfig, False),
         ("complaints.yaml", ComplaintDeadlines, False),
+        ("measurement.yaml", MeasurementSettings, False),
     ):
         path = directory / name
         data, digest = _read_yaml(path, required)
@@ -226,4 +228,59 @@ def load_config(directory: Path) -> Config:
     assert isinstance(targets, Targets) and isinstance(calendar, CalendarConfig)
     complaints = models["complaints.yaml"]
     assert isinstance(complaints, ComplaintDeadlines)
-    return Config(directory, catalogue, targets, calendar, hashes, complaints)
+    return Config(directory, catalogue, targets, calendar, hashes, complaints,
+                  models["measurement.yaml"])  # type: ignore[arg-type]
+
+
+# --- measurement.yaml (issue 4) --------------------------------------------------------------
+
+def _one_of(value: Any, allowed: tuple[str, ...]) -> Any:
+    if value not in allowed:
+        raise ValueError(f"must be one of {', '.join(allowed)} (got {value!r})")
+    return value
+
+
+class GamingRule(_Strict):
+    """The rule that flags a unit holding late decisions back (docs/held.md).
+
+    A week (ISO week of the sent date) is suspicious when at least ``min_sent`` decisions were
+    sent, the share of late ones among them lies in [threshold_pct - band_pct, threshold_pct],
+    at least ``min_waiting`` late decisions were held back at the week's end (decided at most
+    ``max_hold_weeks`` weeks before it), and sending those too would have lifted the share
+    above threshold_pct. A unit is flagged when at least ``min_weeks`` of the last
+    ``window_weeks`` complete weeks of the period are suspicious.
+    """
+
+    threshold_pct: float = Field(default=10, gt=0, le=100)
+    band_pct: float = Field(default=3, gt=0, le=100)
+    window_weeks: int = Field(default=8, gt=0, strict=True)
+    min_weeks: int = Field(default=4, gt=0, strict=True)
+    min_sent: int = Field(default=20, gt=0, strict=True)
+    min_waiting: int = Field(default=5, gt=0, strict=True)
+    max_hold_weeks: int = Field(default=8, gt=0, strict=True)
+
+    @field_validator("min_weeks")
+    @classmethod
+    def _within_window(cls, value: int, info: Any) -> int:
+        window = info.data.get("window_weeks")
+        if window is not None and value > window:
+            raise ValueError(f"cannot exceed window_weeks ({window}) (got {value})")
+        return value
+
+
+MEASURE_AT: tuple[str, ...] = ("decided", "sent")
+
+
+class MeasurementSettings(_Strict):
+    """measurement.yaml (optional): when a decision counts as made, the open-case horizon and
+    the held-decision rules (issue 4)."""
+
+    measure_at: str = "decided"
+    due_soon_working_days: int = Field(default=5, gt=0, strict=True)
+    held_after_working_days: int = Field(default=2, ge=0, strict=True)
+    gaming: GamingRule = Field(default_factory=GamingRule)
+
+    @field_validator("measure_at")
+    @classmethod
+    def _measure_at(cls, value: Any) -> Any:
+        return _one_of(value, MEASURE_AT)

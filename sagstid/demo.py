@@ -27,7 +27,7 @@ import sqlalchemy
 
 from sagstid.schema import REQUIRED_COLUMNS, SQLITE_DDL
 
-DEMO_VERSION: int = 1
+DEMO_VERSION: int = 2
 DEMO_AS_OF: date = date(2026, 11, 20)
 DEMO_YEARS: tuple[int, ...] = (2023, 2024, 2025, 2026)
 
@@ -253,13 +253,56 @@ def _decision_notices(rng: np.random.Generator, late: np.ndarray, received: np.n
 
 def _sent_dates(rng: np.random.Generator, unit: np.ndarray, late: np.ndarray, drawn: np.ndarray,
                 cal: np.busdaycalendar) -> np.ndarray:
-    """Sent 0-2 days after the decision; 0.5 % never; JC-SYD holds late ones back from 2025."""
+    """Sent 0-2 days after the decision; 0.5 % never. JC-SYD games its weekly figure from 2025.
+
+    JC-SYD does what the 2016 whistleblower case described: from 2025 it holds every late
+    decision back for two to six weeks, then releases the oldest held ones on the Friday of a
+    week only as far as the week's share of late decisions among those sent stays under 8 %
+    (a margin under the 10 % the 90 % general target allows; its true late share is about
+    8 %, so a queue builds). On-time decisions go out as usual. What is still held on
+    DEMO_AS_OF is not sent yet.
+    """
     n = len(drawn)
     sent = _workday(drawn + rng.choice(3, n, p=[0.78, 0.17, 0.05]), cal, "forward")
-    held = (unit == _U["JC-SYD"]) & late & (drawn >= _d("2025-01-01")) & (rng.random(n) < 0.15)
-    sent[held] = drawn[held] + rng.integers(14, 43, held.sum())
-    sent[rng.random(n) < 0.005] = NaT
-    return sent
+    # The random draws are those of DEMO_VERSION 1 (same sizes, same order), so every other
+    # column of the demo is unchanged; u now spreads the hold over 14-42 days.
+    u = rng.random(n)
+    gamer = (unit == _U["JC-SYD"]) & late & (drawn >= _d("2025-01-01"))
+    rng.integers(14, 43, (gamer & (u < 0.15)).sum())
+    never = rng.random(n) < 0.005
+    natural = np.where(never, NaT, sent)
+    held = np.flatnonzero(gamer & ~never)
+    if len(held):
+        natural[held] = _release_weekly(
+            held_from=drawn[held] + 14 + np.floor(u[held] * 29).astype(np.int64),
+            decided=drawn[held],
+            on_time=sent[(unit == _U["JC-SYD"]) & ~late & ~never & (drawn >= _d("2025-01-01"))],
+            cal=cal, cap=0.08)
+    return natural
+
+
+def _monday(days: np.ndarray) -> np.ndarray:
+    """The Monday of each day's ISO week (1970-01-01 was a Thursday)."""
+    return days - ((days.astype(np.int64) + 3) % 7)
+
+
+def _release_weekly(held_from: np.ndarray, decided: np.ndarray, on_time: np.ndarray,
+                    cal: np.busdaycalendar, cap: float) -> np.ndarray:
+    """Sent dates of held late decisions: week by week (a loop over weeks, not cases), the
+    oldest decisions whose hold is over go out on the week's last working day, as many as
+    keep late / (on time + late) sent that week at most ``cap``; the rest wait."""
+    out = np.full(len(decided), NaT)
+    order = np.argsort(decided, kind="stable")
+    weeks = np.arange(_monday(held_from.min()), _as_of() + 1, 7)
+    on_time_weeks = _monday(on_time)
+    for week in weeks:
+        friday = _workday(np.array([week + 4]), cal, "backward")[0]
+        if friday < week or friday > _as_of():
+            continue
+        room = int(np.floor(cap * (on_time_weeks == week).sum() / (1 - cap)))
+        ready = order[np.isnat(out[order]) & (held_from[order] <= friday)][:room]
+        out[ready] = friday
+    return out
 
 
 def _open_cases(rng: np.random.Generator, received: np.ndarray, deadline: np.ndarray,

@@ -49,7 +49,7 @@ def test_shipped_config_loads(config_dir):
     assert set(config.calendar.closed_every_year) >= {"06-05", "12-24", "12-31"}
     assert dt.date(2025, 5, 30) in config.calendar.closed_dates
     assert set(config.file_hashes) == {"deadlines.yaml", "targets.yaml", "calendar.yaml",
-                                       "complaints.yaml"}
+                                       "complaints.yaml", "measurement.yaml"}
     assert (config.complaints.decision_weeks, config.complaints.five_day_working_days,
             config.complaints.handling_weeks, config.complaints.ombudsman_weeks) == (4, 5, 4, 3)
 

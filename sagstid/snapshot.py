@@ -1,0 +1,306 @@
+"""Open-case snapshot as of a date (issue 4; rules in docs/open-cases.md).
+
+Pure functions: the rows of ``queries/open_decisions.sql`` and ``queries/open_complaints.sql``
+in, every open case with its deadline and status out. A case is open as of A when it was
+received on or before A and not decided (answered) on or before A, so re-running for a past A
+gives the same answer: dates after A (a later decision, a later delay notice, a later outcome)
+are never used.
+
+Each open case gets a ``state``: ``overdue`` (deadline before A), ``due_soon`` (deadline on or
+after A with at most N working days after A up to and including it), else ``within``; and
+``notice_missing`` when it is overdue or due soon and no delay notice was given on or before A.
+Rows that cannot be evaluated are counted with a named reason, never dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sagstid.complaints import KINDS, complaint_deadlines
+from sagstid.config import ComplaintDeadlines, Config
+from sagstid.deadlines import NO_ENTRY, CatalogueArrays, deadlines_for
+from sagstid.validate import count_values, parse_dates
+from sagstid.workdays import WorkCalendar
+
+STATES: tuple[str, ...] = ("overdue", "due_soon", "within")
+ROW_STATUSES: tuple[str, ...] = ("open", "excluded", "not_received", "closed")
+DECISION_REASONS: tuple[str, ...] = (
+    "duplicate_id", "invalid_date", "missing_received", "unknown_unit", "no_deadline",
+)
+COMPLAINT_REASONS: tuple[str, ...] = (
+    "duplicate_id", "invalid_date", "missing_received", "unknown_unit", "invalid_kind",
+)
+OPEN_METRICS: tuple[str, ...] = (
+    "open", "overdue", "due_soon", "within", "notice_missing", "open_within_pct",
+)
+_DECISION_DATES = ("received_date", "decided_date", "delay_notice_date")
+_COMPLAINT_DATES = ("received_date", "deadline_date", "answered_date", "delay_notice_date")
+
+
+def _day(as_of: dt.date) -> np.datetime64:
+    return np.datetime64(as_of, "D")
+
+
+def _classify(rows: pd.DataFrame, done_column: str, as_of: dt.date,
+              conditions: list[np.ndarray], reasons: tuple[str, ...],
+              invalid: np.ndarray) -> pd.DataFrame:
+    """Row status (open / excluded / not_received / closed) and the first reason that applies.
+
+    ``conditions`` are the reasons after duplicate_id, invalid_date and missing_received.
+    """
+    day = _day(as_of)
+    received = rows["received_date"].to_numpy().astype("datetime64[D]")
+    done = rows[done_column].to_numpy().astype("datetime64[D]")
+    not_received = ~np.isnat(received) & (received > day) & ~invalid
+    closed = ~np.isnat(done) & (done <= day) & ~invalid & ~not_received
+    candidate = ~not_received & ~closed
+    duplicate = pd.to_numeric(rows["duplicate_id"], errors="coerce").fillna(0).to_numpy() == 1
+    every = [duplicate, invalid, np.isnat(received), *conditions]
+    reason = np.select([candidate & c for c in every], reasons, default="")
+    status = np.select([not_received, closed, reason != ""], ["not_received", "closed", "excluded"],
+                       default="open")
+    rows["row_status"] = pd.Categorical(status, categories=ROW_STATUSES)
+    rows["reason"] = pd.Categorical(np.where(reason == "", None, reason), categories=reasons)
+    return rows
+
+
+def _parse(raw: pd.DataFrame, dates: tuple[str, ...]) -> tuple[pd.DataFrame, np.ndarray]:
+    rows = raw.copy()
+    invalid = np.zeros(len(rows), dtype=bool)
+    for column in dates:
+        if column not in rows:
+            rows[column] = None
+        rows[column], bad = parse_dates(rows[column])
+        invalid |= bad
+    if "duplicate_id" not in rows:
+        rows["duplicate_id"] = 0
+    return rows, invalid
+
+
+def _open_ints(values: np.ndarray, is_open: np.ndarray) -> pd.arrays.IntegerArray:
+    """Whole numbers for open rows, missing (NA) for the rest."""
+    return pd.arrays.IntegerArray(values.astype(np.int64), ~is_open)
+
+
+def _evaluate(rows: pd.DataFrame, deadline: np.ndarray, as_of: dt.date, horizon: int,
+              calendar: WorkCalendar) -> pd.DataFrame:
+    """Deadline, days open, state and notice for the open rows (NaT/NA elsewhere)."""
+    day = _day(as_of)
+    is_open = rows["row_status"].to_numpy() == "open"
+    received = rows["received_date"].to_numpy().astype("datetime64[D]")
+    notice = rows["delay_notice_date"].to_numpy().astype("datetime64[D]")
+    deadline = np.where(is_open, deadline, np.datetime64("NaT"))
+    safe = np.where(is_open, deadline, day)
+    left = calendar.working_days_after(np.full(len(rows), day), safe)
+    overdue = is_open & (safe < day)
+    due_soon = is_open & ~overdue & (left <= horizon)
+    state = np.select([overdue, due_soon, is_open], list(STATES), default="")
+    notified = ~np.isnat(notice) & (notice <= day)
+    rows["deadline_date"] = deadline.astype("datetime64[s]")
+    rows["state"] = pd.Categorical(np.where(state == "", None, state), categories=STATES)
+    rows["days_open"] = _open_ints(np.where(is_open, (day - received).astype(np.int64), 0), is_open)
+    rows["days_over"] = _open_ints(np.where(overdue, (day - safe).astype(np.int64), 0), is_open)
+    rows["working_days_left"] = _open_ints(np.where(overdue, 0, left), is_open)
+    rows["notified"] = is_open & notified
+    rows["notice_missing"] = (overdue | due_soon) & ~notified
+    return rows
+
+
+def snapshot_decisions(raw: pd.DataFrame, units: pd.DataFrame, catalogue: CatalogueArrays,
+                       calendar: WorkCalendar, as_of: dt.date, horizon: int) -> pd.DataFrame:
+    """Every row of open_decisions.sql with its row status, reason and (if open) evaluation.
+
+    The deadline is the catalogue entry's valid on the received date (CONTRACT 3.2).
+    """
+    rows, invalid = _parse(raw, _DECISION_DATES)
+    for column in ("unit_code", "case_area_code"):
+        rows[column] = rows[column].astype("category")
+    received = rows["received_date"].to_numpy()
+    entry = catalogue.lookup(rows["case_area_code"], received)
+    unknown_unit = ~rows["unit_code"].isin(units["unit_code"].dropna().unique()).to_numpy()
+    rows = _classify(rows, "decided_date", as_of,
+                     [unknown_unit, entry == NO_ENTRY], DECISION_REASONS, invalid)
+    is_open = rows["row_status"].to_numpy() == "open"
+    deadline = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")
+    deadline[is_open] = deadlines_for(catalogue, entry[is_open], received[is_open], calendar)
+    rows["entry"] = np.where(is_open, entry, NO_ENTRY)
+    rows["kind"] = "decision"
+    return _evaluate(rows, deadline, as_of, horizon, calendar)
+
+
+def open_complaint_deadlines(rows: pd.DataFrame, lengths: ComplaintDeadlines,
+                             calendar: WorkCalendar) -> np.ndarray:
+    """CONTRACT 3.4's deadline for complaints not yet answered, whose outcome is unknown.
+
+    The 5-working-day rule applies only when the decision is upheld, which is not known while
+    the complaint is open; for warning purposes an open decision complaint from an insured
+    unemployed person under the five-day rule gets the earliest deadline it can end up with
+    (received + 5 working days). Every other rule does not depend on the outcome.
+    """
+    return complaint_deadlines(rows.assign(outcome="upheld"), lengths, calendar)
+
+
+def snapshot_complaints(raw: pd.DataFrame, units: pd.DataFrame, lengths: ComplaintDeadlines,
+                        calendar: WorkCalendar, as_of: dt.date, horizon: int) -> pd.DataFrame:
+    """Every row of open_complaints.sql with its row status, reason and (if open) evaluation."""
+    rows, invalid = _parse(raw, _COMPLAINT_DATES)
+    rows["unit_code"] = rows["unit_code"].astype("category")
+    unknown_unit = ~rows["unit_code"].isin(units["unit_code"].dropna().unique()).to_numpy()
+    bad_kind = ~rows["complaint_kind"].isin(KINDS).to_numpy()
+    rows = _classify(rows, "answered_date", as_of,
+                     [unknown_unit, bad_kind], COMPLAINT_REASONS, invalid)
+    is_open = rows["row_status"].to_numpy() == "open"
+    deadline = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")
+    deadline[is_open] = open_complaint_deadlines(rows[is_open], lengths, calendar)
+    rows["kind"] = "complaint"
+    return _evaluate(rows, deadline, as_of, horizon, calendar)
+
+
+def open_metrics(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per group of ``keys`` (none: one row) of open cases: open, overdue, due_soon, within,
+    notice_missing, and open_within_pct = 100 * (open - overdue) / open (the share of open
+    cases whose deadline has not passed; due-soon cases are still within)."""
+    columns = keys + list(OPEN_METRICS)
+    if cases.empty:
+        return pd.DataFrame(columns=columns)
+    state = cases["state"].astype(str).to_numpy()
+    frame = pd.DataFrame({
+        **{key: cases[key].astype(str).to_numpy() for key in keys},
+        "_all": "all",
+        "overdue": state == "overdue",
+        "due_soon": state == "due_soon",
+        "within": state == "within",
+        "notice_missing": cases["notice_missing"].to_numpy(dtype=bool),
+    })
+    out = frame.groupby(keys or ["_all"], sort=True).agg(
+        open=("overdue", "size"), overdue=("overdue", "sum"), due_soon=("due_soon", "sum"),
+        within=("within", "sum"), notice_missing=("notice_missing", "sum"),
+    ).reset_index()
+    for column in ("open", "overdue", "due_soon", "within", "notice_missing"):
+        out[column] = out[column].astype(np.int64)
+    out["open_within_pct"] = 100.0 * (out["open"] - out["overdue"]) / out["open"]
+    return out[columns]
+
+
+@dataclass(frozen=True)
+class OpenSnapshot:
+    """Open decisions and complaints as of one date."""
+
+    as_of: dt.date
+    horizon: int  # due_soon_working_days
+    decisions: pd.DataFrame  # every row read, with row_status/reason and evaluation
+    complaints: pd.DataFrame
+
+    @property
+    def open_decisions(self) -> pd.DataFrame:
+        return self.decisions[self.decisions["row_status"].to_numpy() == "open"]
+
+    @property
+    def open_complaints(self) -> pd.DataFrame:
+        return self.complaints[self.complaints["row_status"].to_numpy() == "open"]
+
+    def cases(self, unit_code: str | None = None) -> pd.DataFrame:
+        """Open decisions and complaints in one frame (``kind`` tells them apart), for one
+        unit or all: the columns the worklist needs, never a citizen reference."""
+        decisions = self.open_decisions.rename(columns={"decision_id": "case_key"})
+        complaints = self.open_complaints.rename(columns={"complaint_id": "case_key"})
+        keep = ["kind", "case_key", "case_id", "unit_code", "case_area_code", "complaint_kind",
+                "received_date", "deadline_date", "state", "days_open", "days_over",
+                "working_days_left", "delay_notice_date", "notified", "notice_missing"]
+        parts = []
+        for part in (decisions, complaints):
+            part = part.reindex(columns=keep)
+            for column in ("unit_code", "case_area_code", "complaint_kind"):
+                part[column] = part[column].astype(object)
+            parts.append(part)
+        both = pd.concat(parts, ignore_index=True)
+        if unit_code is not None:
+            both = both[both["unit_code"].to_numpy() == unit_code]
+        return both.reset_index(drop=True)
+
+    def row_counts(self, kind: str) -> dict[str, int]:
+        frame = self.decisions if kind == "decision" else self.complaints
+        return count_values(frame["row_status"], ROW_STATUSES)
+
+    def reason_counts(self, kind: str) -> dict[str, int]:
+        frame = self.decisions if kind == "decision" else self.complaints
+        names = DECISION_REASONS if kind == "decision" else COMPLAINT_REASONS
+        return count_values(frame["reason"], names)
+
+
+def snapshot_calendar(config: Config, decisions: pd.DataFrame, complaints: pd.DataFrame,
+                      as_of: dt.date) -> WorkCalendar:
+    """A working-day calendar from the earliest readable received date to past the horizon."""
+    first = as_of
+    for frame in (decisions, complaints):
+        if len(frame):
+            received, _ = parse_dates(frame["received_date"])
+            received = received[received.to_numpy() <= np.datetime64(as_of, "s")]
+            if received.notna().any():
+                first = min(first, received.min().date())
+    return WorkCalendar.covering(config.calendar, first, as_of)
+
+
+def take_snapshot(decisions: pd.DataFrame, complaints: pd.DataFrame, units: pd.DataFrame,
+                  config: Config, catalogue: CatalogueArrays, as_of: dt.date) -> OpenSnapshot:
+    """The open-case snapshot from the rows of the two open_*.sql queries (no I/O)."""
+    horizon = config.measurement.due_soon_working_days
+    calendar = snapshot_calendar(config, decisions, complaints, as_of)
+    return OpenSnapshot(
+        as_of=as_of,
+        horizon=horizon,
+        decisions=snapshot_decisions(decisions, units, catalogue, calendar, as_of, horizon),
+        complaints=snapshot_complaints(complaints, units, config.complaints, calendar, as_of,
+                                       horizon),
+    )
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if np.isnan(value) else float(value)
+    return value
+
+
+def _records(frame: pd.DataFrame, keys: list[str]) -> list[dict[str, Any]]:
+    columns = keys + list(OPEN_METRICS)
+    return [{c: _json(v) for c, v in zip(columns, row)} for row in frame[columns].itertuples(index=False)]
+
+
+def _total(frame: pd.DataFrame) -> dict[str, Any]:
+    table = open_metrics(frame, [])
+    if table.empty:
+        return {"open": 0, "overdue": 0, "due_soon": 0, "within": 0, "notice_missing": 0,
+                "open_within_pct": None}
+    return _records(table, [])[0]
+
+
+def open_cases_section(snapshot: OpenSnapshot) -> dict[str, Any]:
+    """The ``open_cases`` key of results.json (aggregates only, no case data)."""
+    decisions, complaints = snapshot.open_decisions, snapshot.open_complaints
+    both = snapshot.cases()
+    return {
+        "as_of": snapshot.as_of.isoformat(),
+        "due_soon_working_days": snapshot.horizon,
+        "total": _total(both),
+        "by_unit": _records(open_metrics(both, ["unit_code"]), ["unit_code"]),
+        "decisions": {
+            "total": _total(decisions),
+            "by_unit": _records(open_metrics(decisions, ["unit_code"]), ["unit_code"]),
+            "by_area": _records(open_metrics(decisions, ["case_area_code"]), ["case_area_code"]),
+            "excluded": snapshot.reason_counts("decision"),
+            "rows": snapshot.row_counts("decision"),
+        },
+        "complaints": {
+            "total": _total(complaints),
+            "by_unit": _records(open_metrics(complaints, ["unit_code"]), ["unit_code"]),
+            "excluded": snapshot.reason_counts("complaint"),
+            "rows": snapshot.row_counts("complaint"),
+        },
+    }
