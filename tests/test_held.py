@@ -182,3 +182,23 @@ def test_results_section(held):
     assert units["JC-SYD"]["gap_working_days"]["not_sent"] == 1
     assert units["JC-NORD"]["gaming"]["flagged"] is False
     assert "S-901" not in dumps(section) and "010101" not in dumps(section)
+
+
+def test_demo_flags_jc_syd_and_no_other_unit(tmp_path, config_dir, measure):
+    """The demo's JC-SYD caps its weekly share of late decisions sent at 8 % from 2025 by
+    holding them back (sagstid/demo.py, _sent_dates); the other units send promptly. With the
+    shipped rule only JC-SYD is flagged, in 2025 and in 2026 up to the demo's as-of date."""
+    from sagstid import demo
+
+    path = demo.build_demo_database(tmp_path / "demo.sqlite", years=(2025, 2026),
+                                    decisions_per_year=40_000, complaints_per_year=500).path
+    config = load_config(config_dir)
+    for period in (Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+                   Period(dt.date(2026, 1, 1), demo.DEMO_AS_OF)):
+        cases = measure(f"sqlite:///{path}", config_dir, period).cases
+        calendar = WorkCalendar.covering(config.calendar, dt.date(2024, 1, 1), period.end)
+        result = measure_held(cases, calendar, period, config.measurement)
+        flagged = set(result.by_unit.loc[result.by_unit["flagged"], "unit_code"])
+        assert flagged == {"JC-SYD"}, (period, flagged)
+        syd = result.unit_row("JC-SYD")
+        assert syd["gap_>20"] > 0 and syd["held_pct"] > 5
