@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -57,6 +58,9 @@ class _Group(click.Group):
                 raise
             click.echo(f"sagstid: failed: {type(exc).__name__}: {exc} "
                        "(set SAGSTID_DEBUG=1 for the traceback)", err=True)
+            # What the failure left half-done (a workbook's zip on a full disk) fails again when
+            # it is collected on the way out; the one line above has said what went wrong.
+            sys.unraisablehook = lambda _: None
             ctx.exit(EXIT_FAILED)
 
 
