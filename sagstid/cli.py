@@ -1,11 +1,15 @@
 """The command line: a thin click layer over the library, and the only place exit codes live.
 
-Exit status: 0 done; 2 bad input or configuration (one line on stderr); 1 anything else.
+Exit status: 0 done; 2 bad input or configuration (one line on stderr); 1 anything else,
+including a run refused because another run holds the lock (one line on stderr,
+``sagstid: error: another run holds the lock <path> (...)``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +20,7 @@ import click
 from sagstid import __version__, settings
 from sagstid.errors import InputError
 from sagstid.periods import Period, parse_date
+from sagstid.runstore import LockHeld
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
@@ -45,11 +50,17 @@ class _Group(click.Group):
         except InputError as exc:
             click.echo(f"sagstid: error: {exc}", err=True)
             ctx.exit(EXIT_BAD_INPUT)
+        except LockHeld as exc:
+            click.echo(f"sagstid: error: {exc}", err=True)
+            ctx.exit(EXIT_FAILED)
         except Exception as exc:  # noqa: BLE001 - the one place failures become exit codes
             if os.environ.get("SAGSTID_DEBUG"):
                 raise
             click.echo(f"sagstid: failed: {type(exc).__name__}: {exc} "
                        "(set SAGSTID_DEBUG=1 for the traceback)", err=True)
+            # What the failure left half-done (a workbook's zip on a full disk) fails again when
+            # it is collected on the way out; the one line above has said what went wrong.
+            sys.unraisablehook = lambda _: None
             ctx.exit(EXIT_FAILED)
 
 
@@ -70,21 +81,32 @@ def _pct(value: float | None) -> str:
     return "–" if value is None or value != value else f"{value:.1f} %".replace(".", ",")
 
 
-def _measure_and_report(db: str | None, config: Path | None, period: Period, out: Path | None,
-                        workers: int) -> None:
-    from sagstid.pipeline import run_period
+def _measure_and_report(job: str, db: str | None, config: Path | None, period: Period,
+                        out: Path | None, workers: int, stamp: str,
+                        as_of: dt.date | None = None) -> None:
+    """Run one measurement through sagstid.jobs: under the lock, recorded in runs.jsonl.
 
-    out_dir = out or settings.default_out_dir() / period.slug
-    summary = run_period(
-        _resolve_db(db), config or settings.default_config_dir(), period, out_dir,
-        workers=workers, stage=_stage,
+    ``job`` "run" writes into ``out`` (default ``<root>/<period>``); the scheduled jobs write
+    into the run store ``<root>/<job>/<stamp>`` unless ``out`` is given."""
+    from sagstid.jobs import RunRequest, execute
+
+    root = settings.default_out_dir()
+    if job == "run" and out is None:
+        out = root / period.slug
+    keep = settings.keep_runs(job) if out is None else 1
+    request = RunRequest(
+        job=job, period=period, db_url=_resolve_db(db),
+        config_dir=config or settings.default_config_dir(), stamp=stamp, out=out,
+        workers=workers, as_of=as_of, command=click.get_current_context().command_path,
     )
+    outcome = execute(request, root, keep, stage=_stage)
+    summary = outcome.summary
     counts = summary.status_counts
     click.echo(
         f"{period.label}: {counts['measured']:,} afgørelser målt".replace(",", ".")
         + f" (udeladt {counts['excluded']}, åbne {counts['open']}), "
         + f"generel overholdelse {_pct(summary.general_compliance)} "
-        + f"(mål {summary.general_target:g} %); rapporter i {out_dir}"
+        + f"(mål {summary.general_target:g} %); rapporter i {outcome.folder}"
     )
 
 
@@ -92,7 +114,8 @@ def _common(func):  # type: ignore[no-untyped-def]
     func = click.option("--workers", type=click.IntRange(1, 32), default=min(4, os.cpu_count() or 1),
                         show_default=True, help="Parallel processes writing unit workbooks.")(func)
     func = click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-                        help="Report folder (default: $SAGSTID_OUT or ./rapporter, plus the period).")(func)
+                        help="Write the reports straight into this folder (default: under the "
+                             "output root $SAGSTID_OUT or ./rapporter; see docs/operations.md).")(func)
     func = click.option("--config", type=click.Path(path_type=Path),
                         help="Configuration folder (default: $SAGSTID_CONFIG or the shipped config/).")(func)
     func = click.option("--db", help="SQLAlchemy database URL (default: $SAGSTID_DB or the demo database).")(func)
@@ -113,23 +136,53 @@ def run(db: str | None, config: Path | None, out: Path | None, workers: int, dat
         date_to: str) -> None:
     """Measure a period and write results.json, unit workbooks and the committee workbook."""
     period = Period(parse_date(date_from, "--from"), parse_date(date_to, "--to"))
-    _measure_and_report(db, config, period, out, workers)
+    _measure_and_report("run", db, config, period, out, workers, stamp=period.slug)
 
 
 @cli.command()
 @_common
 @click.option("--year", type=click.IntRange(1990, 2100), required=True, help="The year to measure.")
 def annual(db: str | None, config: Path | None, out: Path | None, workers: int, year: int) -> None:
-    """The annual sagstidsmåling for one calendar year."""
-    _measure_and_report(db, config, Period.year(year), out, workers)
+    """The annual sagstidsmåling for one calendar year (run store: <root>/annual/<year>)."""
+    period = Period.year(year)
+    _measure_and_report("annual", db, config, period, out, workers, stamp=period.slug)
 
 
 @cli.command()
 @_common
 @click.option("--quarter", required=True, metavar="YYYYQn", help="The quarter, e.g. 2025Q3.")
 def quarterly(db: str | None, config: Path | None, out: Path | None, workers: int, quarter: str) -> None:
-    """The quarterly status for the committee."""
-    _measure_and_report(db, config, Period.quarter(quarter), out, workers)
+    """The quarterly status for the committee (run store: <root>/quarterly/<YYYYQn>)."""
+    period = Period.quarter(quarter)
+    _measure_and_report("quarterly", db, config, period, out, workers, stamp=period.slug)
+
+
+@cli.command()
+@_common
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+              help="The day the run measures up to (default: today).")
+def nightly(db: str | None, config: Path | None, out: Path | None, workers: int,
+            as_of: str | None) -> None:
+    """The nightly run: the year to date up to --as-of (run store: <root>/nightly/<as-of>)."""
+    day = parse_date(as_of, "--as-of") if as_of else dt.date.today()
+    period = Period(dt.date(day.year, 1, 1), day)
+    _measure_and_report("nightly", db, config, period, out, workers, stamp=day.isoformat(),
+                        as_of=day)
+
+
+@cli.command()
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True,
+              help="How many runs to list.")
+@click.option("--job", help="Only this job (nightly, quarterly, annual, run).")
+def runs(limit: int, job: str | None) -> None:
+    """List past runs, newest first, from <root>/runs.jsonl."""
+    from sagstid.manifest import format_runs
+
+    lines, bad = format_runs(settings.default_out_dir(), limit=limit, job=job)
+    if bad:
+        click.echo(f"sagstid: warning: {bad} unreadable line(s) in runs.jsonl skipped", err=True)
+    for line in lines:
+        click.echo(line)
 
 
 @cli.command()

@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from sagstid.errors import InputError
 from sagstid.paths import resource_dir
 
 
@@ -24,7 +25,12 @@ SETTINGS: tuple[Setting, ...] = (
             "SQLAlchemy URL of the case-system database; default: the embedded demo database"),
     Setting("config", "SAGSTID_CONFIG",
             "Configuration folder (deadlines.yaml, targets.yaml, calendar.yaml); default: config/"),
-    Setting("out", "SAGSTID_OUT", "Folder for reports; default: ./rapporter"),
+    Setting("out", "SAGSTID_OUT",
+            "Output root: reports, the run store of the scheduled jobs, the lock and runs.jsonl; "
+            "default: ./rapporter"),
+    Setting("keep_runs", "SAGSTID_KEEP_RUNS",
+            "Run folders kept per scheduled job (a whole number, at least 1); default: nightly 31, "
+            "quarterly 12, annual 10"),
     Setting("demo_db", "SAGSTID_DEMO_DB",
             "Where the demo SQLite database is kept; default: ~/.cache/sagstid/demo.sqlite"),
 )
@@ -53,3 +59,21 @@ def default_config_dir() -> Path:
 def default_out_dir() -> Path:
     value = env("out")
     return Path(value) if value else Path("rapporter")
+
+
+KEEP_RUNS_DEFAULT: dict[str, int] = {"nightly": 31, "quarterly": 12, "annual": 10}
+"""How many run folders each scheduled job keeps when $SAGSTID_KEEP_RUNS is not set."""
+
+
+def keep_runs(job: str) -> int:
+    """Run folders to keep for ``job``: $SAGSTID_KEEP_RUNS, else the job's default."""
+    value = env("keep_runs")
+    if value is None:
+        return KEEP_RUNS_DEFAULT.get(job, 10)
+    try:
+        keep = int(value)
+    except ValueError:
+        keep = 0
+    if keep < 1:
+        raise InputError(f"SAGSTID_KEEP_RUNS {value!r}: expected a whole number of runs, at least 1")
+    return keep

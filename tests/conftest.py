@@ -39,6 +39,15 @@ UNITS: list[tuple[str, str, str]] = [
 Row = Sequence[Any] | Mapping[str, Any]
 
 
+@pytest.fixture(autouse=True)
+def _output_root(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own output root ($SAGSTID_OUT: the lock, runs.jsonl, default report
+    folders), so no test writes into the checkout or shares a lock with another."""
+    root = tmp_path_factory.mktemp("output-root")
+    monkeypatch.setenv("SAGSTID_OUT", str(root))
+    return root
+
+
 @pytest.fixture
 def config_dir() -> Path:
     """The repository's shipped config/ folder."""

@@ -51,7 +51,8 @@ def test_run_writes_reports_and_summary(db: str, config_dir: Path, tmp_path: Pat
         f"rapporter i {out}\n"
     )
     assert sorted(p.name for p in out.iterdir()) == [
-        "enhed-JC-NORD.xlsx", "enhed-JC-SYD.xlsx", "enhed-YS.xlsx", "results.json", "udvalg.xlsx",
+        "enhed-JC-NORD.xlsx", "enhed-JC-SYD.xlsx", "enhed-YS.xlsx", "manifest.json", "results.json",
+        "udvalg.xlsx",
     ]
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert results["period"] == {"from": "2024-01-01", "to": "2024-12-31"}

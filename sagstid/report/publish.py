@@ -1,7 +1,10 @@
 """Write every report of a run into a staging folder, then move them into place.
 
 A run that fails while measuring or writing never touches the previous reports: they are
-replaced only after every new file is complete, one ``os.replace`` (atomic) per file. The unit
+replaced only after every new file is complete and flushed to disk, one ``os.replace``
+(atomic) per file, so no name a reader uses ever shows a half-written file. Files get mode
+0o640 and created folders 0o750 whatever the umask. Staging folders left by a run that was
+killed are removed by the next run into the same folder. The unit
 workbooks are written in parallel processes (started fresh with "spawn", so each holds
 only what it is sent: its own unit's exceeded decisions and aggregates).
 """
@@ -18,10 +21,12 @@ from pathlib import Path
 
 from sagstid.report.context import ReportContext
 from sagstid.results import dumps
+from sagstid.runstore import FILE_MODE, checkpoint, fsync_path, make_dirs
 
 COMMITTEE_FILE = "udvalg.xlsx"
 RESULTS_FILE = "results.json"
 UNIT_PREFIX = "enhed-"
+STAGING_PREFIX = ".staging-"
 
 
 def unit_file(unit_code: str) -> str:
@@ -69,16 +74,23 @@ def write_reports(
     """Write results.json, the committee workbook and one workbook per unit into ``out_dir``."""
     from sagstid.report.committee_workbook import write_committee_workbook
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    make_dirs(out_dir)
+    for leftover in out_dir.glob(f"{STAGING_PREFIX}*"):  # from a run that was killed
+        shutil.rmtree(leftover, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     try:
         units = report_units(ctx)
         jobs = [(staging / unit_file(code), ctx.for_unit(code), code) for code in units]
         for code, peak_mb in _run_jobs(jobs, workers):
             on_unit_done(code, peak_mb)
+            checkpoint("unit-staged")
         write_committee_workbook(staging / COMMITTEE_FILE, ctx)
         (staging / RESULTS_FILE).write_text(dumps(results), encoding="utf-8")
         names = [unit_file(code) for code in units] + [COMMITTEE_FILE, RESULTS_FILE]
+        for name in names:
+            os.chmod(staging / name, FILE_MODE)
+            fsync_path(staging / name)
+        checkpoint("staged")
         return _publish(staging, out_dir, names)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -103,6 +115,8 @@ def _publish(staging: Path, out_dir: Path, names: list[str]) -> list[Path]:
         target = out_dir / name
         os.replace(staging / name, target)
         published.append(target)
+        checkpoint("replacing")
+    fsync_path(out_dir)
     keep = set(names)
     for stale in out_dir.glob(f"{UNIT_PREFIX}*.xlsx"):
         if stale.name not in keep:

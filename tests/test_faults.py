@@ -1,0 +1,300 @@
+"""Faults caused for real in child processes: a second run while one holds the lock, a run
+killed with SIGKILL at each stage of writing, and a full disk while writing.
+
+A child is a real ``python -m sagstid`` process. To kill it at a known point it is started with
+``SAGSTID_TEST_PAUSE_AT=<stage>`` (sagstid.runstore.checkpoint): it writes its pid to a marker
+file and waits there, and the test sends SIGKILL. The full disk is RLIMIT_FSIZE set low in the
+child (SIGXFSZ ignored), so write() fails with EFBIG exactly as it would with ENOSPC.
+
+After each fault every name a reader uses is checked: each file there is whole (its SHA-256 is
+the one its manifest lists, results.json is byte for byte the old or the new run's, workbooks
+open in openpyxl) and ``latest`` is on a complete run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from sagstid import manifest
+from sagstid.cli import cli
+from sagstid.schema import SQLITE_DDL
+
+REPO = Path(__file__).resolve().parent.parent
+CONFIG = REPO / "config"
+UNITS = [("JC-NORD", "Jobcenter Nord", "jobcenter"), ("JC-SYD", "Jobcenter Syd", "jobcenter")]
+V1 = [
+    # KH-ANS from 2024-07-01 is 3 weeks: received Thu 2024-08-01 -> D = 2024-08-22.
+    (1, "S-1", "x", "JC-NORD", "KH-ANS", "2024-08-01", "2024-08-20", "2024-08-20", None),  # within
+    (2, "S-2", "x", "JC-SYD", "KH-ANS", "2024-08-01", "2024-08-23", "2024-08-23", None),  # over
+]
+# A data fix: one more decision, so the re-run's figures differ (3 measured instead of 2).
+V2 = V1 + [(3, "S-3", "x", "JC-NORD", "KH-ANS", "2024-08-05", "2024-08-24", "2024-08-24", None)]
+STAMP = "2024-08-25"
+
+
+def _db(path: Path, rows: list[tuple]) -> str:
+    connection = sqlite3.connect(path)
+    connection.executescript(SQLITE_DDL)
+    connection.executemany("INSERT INTO units (unit_code, unit_name, unit_type) VALUES (?, ?, ?)",
+                           UNITS)
+    connection.executemany(
+        "INSERT INTO decisions (decision_id, case_id, citizen_ref, unit_code, case_area_code, "
+        "received_date, decided_date, sent_date, delay_notice_date) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+    connection.commit()
+    connection.close()
+    return f"sqlite:///{path}"
+
+
+def _invoke(root: Path, *args: str) -> object:
+    result = CliRunner().invoke(cli, [*args, "--config", str(CONFIG), "--workers", "1"],
+                                env={"SAGSTID_OUT": str(root)}, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Two versions of the source database and, from version 1, a run store with the night of
+    2024-08-25 and a plain report folder for 2024 (made once, copied into each test)."""
+    base = tmp_path_factory.mktemp("faults")
+    v1, v2 = _db(base / "v1.sqlite", V1), _db(base / "v2.sqlite", V2)
+    _invoke(base / "store", "nightly", "--db", v1, "--as-of", STAMP)
+    _invoke(base / "direct", "run", "--db", v1, "--from", "2024-01-01", "--to", "2024-12-31",
+            "--out", str(base / "direct" / "reports"))
+    _invoke(base / "reference", "nightly", "--db", v2, "--as-of", STAMP)
+    old = (base / "store" / "nightly" / STAMP / "results.json").read_bytes()
+    new = (base / "reference" / "nightly" / STAMP / "results.json").read_bytes()
+    # Hand-worked: version 1 has 2 measured decisions (1 within), version 2 has 3 (2 within).
+    assert json.loads(old)["decisions"]["total"]["decisions"] == 2
+    assert json.loads(new)["decisions"]["total"]["decisions"] == 3
+    return {"base": base, "v1": v1, "v2": v2, "old": old, "new": new}
+
+
+@pytest.fixture
+def store_root(world: dict, tmp_path: Path) -> Path:
+    root = tmp_path / "root"
+    shutil.copytree(world["base"] / "store", root, symlinks=True)
+    return root
+
+
+@pytest.fixture
+def direct_root(world: dict, tmp_path: Path) -> Path:
+    root = tmp_path / "root"
+    shutil.copytree(world["base"] / "direct", root, symlinks=True)
+    return root
+
+
+def _env(root: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAGSTID_")}
+    return {**env, "PYTHONPATH": str(REPO), "SAGSTID_OUT": str(root), **extra}
+
+
+def _start(root: Path, args: list[str], pause_at: str | None = None,
+           marker: Path | None = None, **popen: object) -> subprocess.Popen:
+    extra = {}
+    if pause_at:
+        assert marker is not None
+        extra = {"SAGSTID_TEST_PAUSE_AT": pause_at, "SAGSTID_TEST_PAUSE_FILE": str(marker)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "sagstid", *args, "--config", str(CONFIG), "--workers", "1"],
+        env=_env(root, **extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        **popen,  # type: ignore[arg-type]
+    )
+
+
+def _wait_paused(child: subprocess.Popen, marker: Path) -> None:
+    """Wait until the child has reached its pause point (a safety limit, not a timing test)."""
+    deadline = time.monotonic() + 180
+    while not marker.exists():
+        if child.poll() is not None:
+            pytest.fail(f"the child ended (exit {child.returncode}) before its pause point: "
+                        f"{child.stderr.read() if child.stderr else ''}")
+        if time.monotonic() > deadline:
+            child.kill()
+            pytest.fail("the child never reached its pause point")
+        time.sleep(0.05)
+
+
+def _kill(child: subprocess.Popen) -> None:
+    child.send_signal(signal.SIGKILL)
+    child.communicate(timeout=60)
+    assert child.returncode == -signal.SIGKILL
+
+
+def _assert_whole(folder: Path) -> bytes:
+    """Every file in a published folder is the one its manifest lists; returns results.json."""
+    record = json.loads((folder / "manifest.json").read_text())
+    assert record["outcome"] == "ok"
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*record["outputs"], "manifest.json"])
+    for name, info in record["outputs"].items():
+        assert manifest.sha256_file(folder / name) == info["sha256"], name
+        if name.endswith(".xlsx"):
+            openpyxl.load_workbook(folder / name, read_only=True).close()
+    return (folder / "results.json").read_bytes()
+
+
+def _reader_names(root: Path) -> dict[str, bytes]:
+    """Every file a reader can reach by a name without a leading dot, with its bytes."""
+    seen = {}
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            if not name.startswith("."):
+                path = Path(dirpath) / name
+                seen[str(path.relative_to(root))] = path.read_bytes()
+    return seen
+
+
+# --- (a) the lock -----------------------------------------------------------------------------
+
+def test_a_second_run_is_refused_while_a_real_run_holds_the_lock(world: dict, store_root: Path,
+                                                                 tmp_path: Path) -> None:
+    marker = tmp_path / "paused"
+    first = _start(store_root, ["nightly", "--db", world["v2"], "--as-of", STAMP], "locked", marker)
+    try:
+        _wait_paused(first, marker)
+        second = _start(store_root, ["nightly", "--db", world["v2"], "--as-of", "2024-08-26"])
+        out, err = second.communicate(timeout=180)
+        assert second.returncode == 1
+        assert out == ""
+        lock = store_root / ".sagstid.lock"
+        assert re.fullmatch(
+            rf"sagstid: error: another run holds the lock {re.escape(str(lock))} "
+            rf"\(pid {first.pid}, sagstid nightly, started \S+\); this run was not started\n", err)
+    finally:
+        _kill(first)
+    # The kernel released the killed holder's lock: the next run needs no clean-up by hand.
+    _invoke(store_root, "nightly", "--db", world["v2"], "--as-of", "2024-08-26")
+    records, _ = manifest.read_journal(store_root / "runs.jsonl")
+    assert [r["outcome"] for r in records] == ["ok", "refused", "ok"]  # the killed run: no line
+
+
+# --- (b) SIGKILL at each stage ------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("pause_at", "published"),
+    [
+        ("locked", False),            # lock taken, nothing written
+        ("unit-staged", False),       # one unit workbook in the staging folder
+        ("staged", False),            # every report staged, none moved
+        ("written", False),           # reports in the run's hidden folder, no manifest
+        ("manifest-written", False),  # run folder complete, no name points at it yet
+        ("stamp-linked", True),       # the stamp points at the new run
+        ("published", True),          # latest moved, not yet pruned or journalled
+    ],
+)
+def test_rerun_killed_at_any_stage_leaves_a_whole_run_visible(
+        world: dict, store_root: Path, tmp_path: Path, pause_at: str, published: bool) -> None:
+    marker = tmp_path / "paused"
+    child = _start(store_root, ["nightly", "--db", world["v2"], "--as-of", STAMP], pause_at, marker)
+    _wait_paused(child, marker)
+    _kill(child)
+    job = store_root / "nightly"
+    assert os.readlink(job / "latest") == STAMP
+    expected = world["new"] if published else world["old"]
+    assert _assert_whole(job / "latest") == expected
+    assert _assert_whole(job / STAMP) == expected
+    assert sorted(p.name for p in job.iterdir() if not p.name.startswith(".")) == [STAMP, "latest"]
+    # The next run clears what the killed one left (its hidden folders and links) and publishes.
+    _invoke(store_root, "nightly", "--db", world["v2"], "--as-of", STAMP)
+    assert _assert_whole(job / "latest") == world["new"]
+    assert sorted(p.name for p in job.iterdir()) == [".runs", STAMP, "latest"]
+    assert [p.name for p in (job / ".runs").iterdir()] == [os.readlink(job / STAMP)[len(".runs/"):]]
+
+
+def test_new_night_killed_between_its_pointers_keeps_latest_on_the_previous_night(
+        world: dict, store_root: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "paused"
+    child = _start(store_root, ["nightly", "--db", world["v2"], "--as-of", "2024-08-26"],
+                   "stamp-linked", marker)
+    _wait_paused(child, marker)
+    _kill(child)
+    job = store_root / "nightly"
+    assert os.readlink(job / "latest") == STAMP
+    assert _assert_whole(job / "latest") == world["old"]
+    new_night = json.loads(_assert_whole(job / "2024-08-26"))  # complete, just not latest yet
+    assert new_night["period"] == {"from": "2024-01-01", "to": "2024-08-26"}
+
+
+@pytest.mark.parametrize("pause_at", ["staged", "replacing"])
+def test_run_into_a_folder_killed_while_publishing_shows_only_whole_files(
+        world: dict, direct_root: Path, tmp_path: Path, pause_at: str) -> None:
+    reports = direct_root / "reports"
+    before = {p.name: p.read_bytes() for p in reports.iterdir()}
+    marker = tmp_path / "paused"
+    child = _start(direct_root, ["run", "--db", world["v2"], "--from", "2024-01-01", "--to",
+                                 "2024-12-31", "--out", str(reports)], pause_at, marker)
+    _wait_paused(child, marker)
+    _kill(child)
+    visible = {p.name: p.read_bytes() for p in reports.iterdir() if not p.name.startswith(".")}
+    assert visible.keys() == before.keys()
+    changed = sorted(name for name in visible if visible[name] != before[name])
+    # Files move in name order of the list: unit workbooks, udvalg.xlsx, results.json. At
+    # "replacing" the first one (enhed-JC-NORD.xlsx) has moved, whole; at "staged" none has.
+    assert changed == ([] if pause_at == "staged" else ["enhed-JC-NORD.xlsx"])
+    for name in changed:
+        openpyxl.load_workbook(reports / name, read_only=True).close()
+    assert visible["results.json"] == before["results.json"]
+    _invoke(direct_root, "run", "--db", world["v2"], "--from", "2024-01-01", "--to", "2024-12-31",
+            "--out", str(reports))
+    assert not [p for p in reports.iterdir() if p.name.startswith(".staging-")]
+    assert json.loads(_assert_whole(reports))["decisions"]["total"]["decisions"] == 3
+
+
+# --- (c) a full disk ----------------------------------------------------------------------------
+
+FILE_SIZE_LIMIT = 10_000  # bytes: above results.json (~2.3 KB) and a journal line, below a workbook
+
+
+def _small_disk() -> None:
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # so write() fails with EFBIG instead
+
+
+@pytest.mark.parametrize("mode", ["run-store", "folder"])
+def test_full_disk_while_writing_leaves_previous_reports(world: dict, tmp_path: Path,
+                                                         mode: str) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(world["base"] / ("store" if mode == "run-store" else "direct"), root,
+                    symlinks=True)
+    before = _reader_names(root)
+    assert all(len(data) > FILE_SIZE_LIMIT for name, data in before.items() if name.endswith(".xlsx"))
+    if mode == "run-store":
+        args = ["nightly", "--db", world["v2"], "--as-of", STAMP]
+    else:
+        args = ["run", "--db", world["v2"], "--from", "2024-01-01", "--to", "2024-12-31", "--out",
+                str(root / "reports")]
+    child = _start(root, args, preexec_fn=_small_disk)
+    out, err = child.communicate(timeout=180)
+    assert child.returncode == 1
+    assert out == ""
+    assert [line for line in err.splitlines() if line.startswith("sagstid:")] == [
+        "sagstid: failed: FileCreateError: [Errno 27] File too large "
+        "(set SAGSTID_DEBUG=1 for the traceback)"]
+    assert "Traceback" not in err
+    after = _reader_names(root)
+    journal = after.pop("runs.jsonl")
+    assert after == {name: data for name, data in before.items() if name != "runs.jsonl"}
+    assert journal.startswith(before["runs.jsonl"])
+    records, bad = manifest.read_journal(root / "runs.jsonl")
+    assert bad == 0
+    assert [(r["outcome"], r["error"]) for r in records] == [
+        ("ok", None), ("failed", "FileCreateError: [Errno 27] File too large")]
+    if mode == "run-store":
+        assert len(list((root / "nightly" / ".runs").iterdir())) == 1  # the failed run's is gone
+    else:
+        assert not [p for p in (root / "reports").iterdir() if p.name.startswith(".staging-")]
