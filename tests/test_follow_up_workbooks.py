@@ -7,8 +7,6 @@ Shipped config (REVA, FLEKS 3 months; KH-ANS 3 weeks; complaints 4 weeks), targe
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import openpyxl

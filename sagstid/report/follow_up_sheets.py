@@ -237,7 +237,8 @@ def audit_measure_columns(layout: Layout, with_whole: bool) -> list[Column]:
     columns = [Column(label(layout, "columns.measure")), Column(layout.text("columns.goal"), "goal"),
                Column(f"{label(layout, 'columns.samples')} / {label(layout, 'columns.decisions')}",
                       "int"),
-               Column(label(layout, "columns.yes_count"), "int"), Column(label(layout, "columns.share"), "pct"),
+               Column(label(layout, "columns.yes_count"), "int"),
+               Column(label(layout, "columns.share"), "pct"),
                Column(layout.text("columns.met"))]
     if with_whole:
         columns.append(Column(layout.text("columns.whole"), "pct"))
