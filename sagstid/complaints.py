@@ -6,7 +6,7 @@ Pure functions over the extracted complaints table. The deadline lengths are con
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -26,8 +26,20 @@ COMPLAINT_REASONS: tuple[str, ...] = (
 )
 DATE_COLUMNS = ("received_date", "deadline_date", "answered_date", "delay_notice_date",
                 "forwarded_date", "appeal_decided_date")
+# Why a row cannot be counted by its receipt (contract pace, per 1,000, surge), in this order:
+# the receipt counts need only the id, the received date, the unit and the kind.
+RECEIPT_REASONS: tuple[str, ...] = (
+    "duplicate_id",
+    "invalid_date",  # received_date cannot be read
+    "missing_received",
+    "unknown_unit",
+    "invalid_kind",
+)
 KINDS = ("decision", "handling")
 APPEAL_DECIDED = ("confirmed", "changed", "remitted", "annulled")
+APPEAL_OUTCOMES = (*APPEAL_DECIDED, "rejected")
+METRIC_COLUMNS = ("complaints", "on_time", "compliance_pct", "mean_days", "median_days",
+                  "medhold", "judged", "medhold_pct")
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,9 @@ class ComplaintMeasurement:
     by_unit: pd.DataFrame
     medhold_pct: float | None
     appeals: dict[str, int]  # appeal outcomes decided in the period
+    by_kind: pd.DataFrame
+    by_unit_kind: pd.DataFrame
+    appeals_by_unit: pd.DataFrame  # per unit: appeal outcomes decided in the period, confirmed_pct
 
     @property
     def measured(self) -> pd.DataFrame:
@@ -52,6 +67,21 @@ class ComplaintMeasurement:
 
     def reason_counts(self) -> dict[str, int]:
         return count_values(self.rows["reason"], COMPLAINT_REASONS)
+
+    @property
+    def late(self) -> pd.DataFrame:
+        """The measured complaints answered (and not notified) after their deadline."""
+        rows = self.rows
+        return rows[(rows["status"].to_numpy() == "measured") & ~rows["on_time"].to_numpy(dtype=bool)]
+
+    def for_unit(self, unit_code: str) -> "ComplaintMeasurement":
+        """Cut to one unit: its own late complaints (the only complaint rows a unit workbook
+        shows) and its own aggregates; the whole administration's total stays for comparison."""
+        def cut(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame[frame["unit_code"].to_numpy() == unit_code]
+
+        return replace(self, rows=cut(self.late), by_unit=cut(self.by_unit),
+                       by_unit_kind=cut(self.by_unit_kind), appeals_by_unit=cut(self.appeals_by_unit))
 
 
 def _flag(values: pd.Series) -> np.ndarray:
@@ -87,7 +117,11 @@ def validate_and_measure(raw: pd.DataFrame, units: pd.DataFrame, period: Period,
         invalid_any |= invalid
         if column == "answered_date":
             answered_invalid = invalid
+        elif column == "received_date":
+            received_invalid = invalid
     duplicate = rows["complaint_id"].duplicated(keep=False).to_numpy()
+    unknown_unit = ~rows["unit_code"].isin(list(units["unit_code"].dropna())).to_numpy()
+    invalid_kind = ~rows["complaint_kind"].isin(KINDS).to_numpy()
     answered = rows["answered_date"].to_numpy()
     received = rows["received_date"].to_numpy()
     start, end = np.datetime64(period.start, "s"), np.datetime64(period.end, "s")
@@ -97,10 +131,14 @@ def validate_and_measure(raw: pd.DataFrame, units: pd.DataFrame, period: Period,
         invalid_any,
         pd.isna(received),
         answered < received,
-        ~rows["unit_code"].isin(list(units["unit_code"].dropna())).to_numpy(),
-        ~rows["complaint_kind"].isin(KINDS).to_numpy(),
+        unknown_unit,
+        invalid_kind,
     ]
     reason = np.select([population & c for c in conditions], COMPLAINT_REASONS, default="")
+    receipt = np.select([duplicate, received_invalid, pd.isna(received), unknown_unit, invalid_kind],
+                        RECEIPT_REASONS, default="")
+    rows["receipt_reason"] = pd.Categorical(np.where(receipt == "", None, receipt),
+                                            categories=RECEIPT_REASONS)
     status = np.select([population & (reason != ""), population, ~answered_present],
                        ["excluded", "measured", "open"], default="out_of_period")
     rows["status"] = pd.Categorical(status, categories=STATUSES)
@@ -119,30 +157,58 @@ def validate_and_measure(raw: pd.DataFrame, units: pd.DataFrame, period: Period,
     appeal_day = rows["appeal_decided_date"].to_numpy()
     appealed = ((appeal_day >= start) & (appeal_day <= end) & ~duplicate & ~invalid_any)
     appeal_counts = rows.loc[appealed, "appeal_outcome"].value_counts()
-    outcome_counts = rows.loc[measured, "outcome"].value_counts()
-    success = int(outcome_counts.get("full", 0) + outcome_counts.get("partial", 0))
-    judged = success + int(outcome_counts.get("upheld", 0))
+    total = _metrics(rows[measured], []).iloc[0] if measured.any() else pd.Series(
+        {"complaints": 0, "on_time": 0, "compliance_pct": None, "mean_days": None,
+         "median_days": None, "medhold": 0, "judged": 0, "medhold_pct": None})
     return ComplaintMeasurement(
         rows=rows,
-        total=_metrics(rows[measured], []).iloc[0] if measured.any() else pd.Series(
-            {"complaints": 0, "on_time": 0, "compliance_pct": None, "mean_days": None,
-             "median_days": None}),
+        total=total,
         by_unit=_metrics(rows[measured], ["unit_code"]),
-        medhold_pct=100.0 * success / judged if judged else None,
-        appeals={o: int(appeal_counts.get(o, 0)) for o in (*APPEAL_DECIDED, "rejected")},
+        medhold_pct=None if is_nan(total["medhold_pct"]) else float(total["medhold_pct"]),
+        appeals={o: int(appeal_counts.get(o, 0)) for o in APPEAL_OUTCOMES},
+        by_kind=_metrics(rows[measured], ["complaint_kind"]),
+        by_unit_kind=_metrics(rows[measured], ["unit_code", "complaint_kind"]),
+        appeals_by_unit=_appeals_by_unit(rows[appealed]),
     )
 
 
+def is_nan(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+def _appeals_by_unit(appealed: pd.DataFrame) -> pd.DataFrame:
+    """Ankestyrelsen's decisions in the period per unit complained about, by outcome."""
+    columns = ["unit_code", *APPEAL_OUTCOMES, "confirmed_pct"]
+    known = appealed[appealed["appeal_outcome"].isin(APPEAL_OUTCOMES).to_numpy()
+                     & appealed["unit_code"].notna().to_numpy()]
+    if known.empty:
+        return pd.DataFrame(columns=columns)
+    out = (pd.crosstab(known["unit_code"].astype(str), known["appeal_outcome"])
+           .reindex(columns=list(APPEAL_OUTCOMES), fill_value=0).astype(np.int64))
+    decided = out[list(APPEAL_DECIDED)].sum(axis=1)
+    out["confirmed_pct"] = 100.0 * out["confirmed"] / decided.where(decided > 0)
+    out.columns.name = None
+    return out.rename_axis("unit_code").reset_index()[columns]
+
+
 def _metrics(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    columns = keys + ["complaints", "on_time", "compliance_pct", "mean_days", "median_days"]
+    """Per group: complaints, on time, compliance, days, and medhold = (full + partial) /
+    (full + partial + upheld)."""
+    columns = keys + list(METRIC_COLUMNS)
     if cases.empty:
         return pd.DataFrame(columns=columns)
-    frame = cases.assign(_all="all") if not keys else cases
+    outcome = cases["outcome"].to_numpy()
+    success = np.isin(outcome, ("full", "partial"))
+    frame = cases.assign(_success=success, _judged=success | (outcome == "upheld"))
+    if not keys:
+        frame = frame.assign(_all="all")
     out = frame.groupby(keys or ["_all"], observed=True, sort=True).agg(
         complaints=("on_time", "size"), on_time=("on_time", "sum"),
         mean_days=("days", "mean"), median_days=("days", "median"),
+        medhold=("_success", "sum"), judged=("_judged", "sum"),
     ).reset_index()
     out["compliance_pct"] = 100.0 * out["on_time"] / out["complaints"]
+    out["medhold_pct"] = 100.0 * out["medhold"] / out["judged"].where(out["judged"] > 0)
     for key in keys:
         out[key] = out[key].astype(str)
     return out[columns]

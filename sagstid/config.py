@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from sagstid.errors import ConfigError
@@ -95,6 +96,20 @@ class ComplaintDeadlines(_Strict):
     five_day_working_days: int = Field(default=5, gt=0, strict=True)  # forsikrede ledige, fastholdt
     handling_weeks: int = Field(default=4, gt=0, strict=True)  # formalitetsklage, intern frist
     ombudsman_weeks: int = Field(default=3, gt=0, strict=True)  # via Borgerrådgiveren
+    # The complaint surge alert (sagstid/surge.py): a month is flagged when
+    # P(X >= count | Poisson(mean of the previous surge_baseline_months)) < surge_alpha and
+    # count >= surge_min_count, given at least surge_min_history months of history.
+    surge_alpha: float = Field(default=0.001, gt=0, lt=1)
+    surge_min_count: int = Field(default=5, gt=0, strict=True)
+    surge_baseline_months: int = Field(default=12, gt=0, strict=True)
+    surge_min_history: int = Field(default=6, gt=0, strict=True)
+
+    @model_validator(mode="after")
+    def _history_fits_baseline(self) -> "ComplaintDeadlines":
+        if self.surge_min_history > self.surge_baseline_months:
+            raise ValueError(f"surge_min_history ({self.surge_min_history}) cannot exceed "
+                             f"surge_baseline_months ({self.surge_baseline_months})")
+        return self
 
 
 _MM_DD = re.compile(r"^(\d{2})-(\d{2})$")

@@ -98,11 +98,15 @@ _VOLUMES: dict[str, dict[str, float]] = {
 _PAIRS = np.array([(_U[u], _A[a], v) for u, areas in _VOLUMES.items() for a, v in areas.items()])
 
 # Unit complained about -> (share of all complaints, share of its complaints about handling).
+# With 3,000 complaints a year the handling complaints land near the maxima of
+# config/targets.yaml: most units within, JC-NORD over every year, JC-VEST over in 2025 (its
+# September surge is mostly handling complaints, _SURGE_HANDLING).
 _COMPLAINT_UNITS: dict[str, tuple[float, float]] = {
-    "YS": (0.40, 0.35), "JC-NORD": (0.12, 0.40), "JC-SYD": (0.11, 0.33),
-    "JC-OEST": (0.09, 0.32), "JC-VEST": (0.08, 0.33), "BC-AFKL": (0.08, 0.35),
-    "BC-INTEG": (0.07, 0.35), "BC-UNG": (0.05, 0.38),
+    "YS": (0.40, 0.095), "JC-NORD": (0.12, 0.22), "JC-SYD": (0.11, 0.11),
+    "JC-OEST": (0.09, 0.11), "JC-VEST": (0.08, 0.11), "BC-AFKL": (0.08, 0.12),
+    "BC-INTEG": (0.07, 0.12), "BC-UNG": (0.05, 0.12),
 }
+_SURGE_HANDLING = 0.6
 OUTCOMES = ("full", "partial", "upheld", "rejected")
 APPEAL_OUTCOMES = ("confirmed", "changed", "remitted", "annulled", "rejected")
 AUDIT_AREAS = ("REVA", "FLEKS", "FOEP")
@@ -396,18 +400,21 @@ def _corrupt_complaints(rng: np.random.Generator, cols: Columns, answered: np.nd
 
 
 def _complaint_receipts(rng: np.random.Generator, years: tuple[int, ...], per_year: int,
-                        cal: np.busdaycalendar) -> tuple[np.ndarray, np.ndarray]:
-    """Receipt dates and units (indices into _COMPLAINT_UNITS), with JC-VEST's Sept 2025 surge."""
+                        cal: np.busdaycalendar) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Receipt dates, units (indices into _COMPLAINT_UNITS) and which rows are JC-VEST's
+    September 2025 surge (three times its usual month)."""
     share = np.array([s for s, _ in _COMPLAINT_UNITS.values()])
     received = _receipts(rng, years, per_year, 0, cal, saturday=0.0)
     unit = rng.choice(len(share), size=len(received), p=share / share.sum())
+    surge = np.zeros(len(received), dtype=bool)
     vest, sep = list(_COMPLAINT_UNITS).index("JC-VEST"), _d("2025-09-01")
     if 2025 in years and sep + 29 <= _as_of():
         extra = _received(rng, sep, sep + 29, round(2 * per_year * share[vest] / 12), cal, 0.0)
         received = np.concatenate([received, extra])
         unit = np.concatenate([unit, np.full(len(extra), vest)])
+        surge = np.concatenate([surge, np.ones(len(extra), dtype=bool)])
     order = np.argsort(received, kind="stable")
-    return received[order], unit[order]
+    return received[order], unit[order], surge[order]
 
 
 def _answers(rng: np.random.Generator, received: np.ndarray, deadline: np.ndarray,
@@ -443,9 +450,10 @@ def _appeals(rng: np.random.Generator, upheld: np.ndarray,
 def _complaints(rng: np.random.Generator, years: tuple[int, ...], per_year: int,
                 cal: np.busdaycalendar, dec: Columns) -> tuple[Columns, np.ndarray]:
     """Complaint columns per CONTRACT 1, and the clean answer dates."""
-    received, unit_idx = _complaint_receipts(rng, years, per_year, cal)
+    received, unit_idx, surge = _complaint_receipts(rng, years, per_year, cal)
     n = len(received)
-    handling = rng.random(n) < np.array([h for _, h in _COMPLAINT_UNITS.values()])[unit_idx]
+    handling_share = np.array([h for _, h in _COMPLAINT_UNITS.values()])[unit_idx]
+    handling = rng.random(n) < np.where(surge, _SURGE_HANDLING, handling_share)
     ombud = handling & (rng.random(n) < 0.20)
     own = ombud & (rng.random(n) < 0.5)
     insured = ~handling & (rng.random(n) < 0.30)

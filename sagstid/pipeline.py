@@ -16,8 +16,10 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from sagstid.audit import AuditMeasurement, measure_audit
 from sagstid.complaints import ComplaintMeasurement, validate_and_measure
 from sagstid.config import Config, load_config
+from sagstid.contract import ContractFigures, contract_figures
 from sagstid.deadlines import CatalogueArrays
 from sagstid.extract import (
     DecisionExtract,
@@ -30,6 +32,7 @@ from sagstid.extract import (
 from sagstid.measure import DecisionMeasurement, measure_decisions
 from sagstid.periods import Period
 from sagstid.report.context import ReportContext
+from sagstid.surge import SurgeCheck, SurgeRule, check_surges
 from sagstid.validate import parse_dates, validate_decisions
 from sagstid.workdays import WorkCalendar
 
@@ -67,6 +70,42 @@ def measure_complaints(raw: pd.DataFrame, units: pd.DataFrame, config: Config,
     return validate_and_measure(raw, units, period, config.complaints, calendar)
 
 
+def surge_rule(config: Config) -> SurgeRule:
+    c = config.complaints
+    return SurgeRule(alpha=c.surge_alpha, min_count=c.surge_min_count,
+                     baseline_months=c.surge_baseline_months, min_history=c.surge_min_history)
+
+
+@dataclass(frozen=True)
+class ComplaintFollowUp:
+    """Everything measured besides decisions: complaints, contract figures, surges, audit."""
+
+    complaints: ComplaintMeasurement
+    contract: ContractFigures
+    surge: SurgeCheck
+    audit: AuditMeasurement
+
+
+def measure_follow_up(complaint_rows: pd.DataFrame, case_decisions: pd.DataFrame,
+                      audit_rows: pd.DataFrame, units: pd.DataFrame, config: Config,
+                      period: Period, decisions: DecisionMeasurement) -> ComplaintFollowUp:
+    """Complaints, contract pace, complaints per 1,000 decisions, surge alerts and the audit
+    shares of ``period`` from the extracted tables (no I/O). ``case_decisions`` are the
+    decisions sharing a case with a complaint (queries/complaint_case_areas.sql)."""
+    complaints = measure_complaints(complaint_rows, units, config, period)
+    case_decisions = case_decisions.assign(decided_date=parse_dates(case_decisions["decided_date"])[0])
+    contract = contract_figures(
+        complaints.rows, case_decisions, units["unit_code"].dropna().astype(str).tolist(),
+        config.targets.handling_complaints_max, period,
+        decisions.by_unit, decisions.by_area, decisions.by_unit_area)
+    return ComplaintFollowUp(
+        complaints=complaints,
+        contract=contract,
+        surge=check_surges(complaints.rows, period, surge_rule(config)),
+        audit=measure_audit(audit_rows, units, period, decisions.cases),
+    )
+
+
 def measure_period(
     engine: Engine, config: Config, catalogue: CatalogueArrays, units: pd.DataFrame,
     period: Period, stage: Stage = _silent,
@@ -88,13 +127,18 @@ def build_context(
     engine = connect(db_url)
     try:
         with stage("Kontrollerer databasens tabeller"):
-            check_schema(engine, ["units", "decisions", "complaints"])
+            check_schema(engine, ["units", "decisions", "complaints", "audit_samples"])
             units = extract_units(engine)
         current = measure_period(engine, config, catalogue, units, period, stage)
         previous_period = period.previous()
         previous = measure_period(engine, config, catalogue, units, previous_period, stage)
-        with stage(f"Måler klager {period.label}"):
-            complaints = measure_complaints(read_query(engine, "complaints"), units, config, period)
+        with stage(f"Henter klager og tilsyn {period.label}"):
+            complaint_rows = read_query(engine, "complaints")
+            case_decisions = read_query(engine, "complaint_case_areas")
+            audit_rows = read_query(engine, "audit_samples")
+        with stage(f"Måler klager, resultatkontrakt og tilsyn {period.label}"):
+            follow_up = measure_follow_up(complaint_rows, case_decisions, audit_rows, units,
+                                          config, period, current)
     finally:
         engine.dispose()
     return ReportContext(
@@ -107,7 +151,10 @@ def build_context(
         units=units,
         current=current,
         previous=previous,
-        complaints=complaints,
+        complaints=follow_up.complaints,
+        contract=follow_up.contract,
+        surge=follow_up.surge,
+        audit=follow_up.audit,
     )
 
 
@@ -132,12 +179,12 @@ def run_period(
 ) -> RunSummary:
     """Measure ``period`` and write every report into ``out_dir``."""
     from sagstid.report.publish import write_reports
-    from sagstid.results import build_results, complaints_section
+    from sagstid.results import build_results, follow_up_sections
 
     ctx = build_context(db_url, config_dir, period, stage)
     peaks: list[float] = []
     with stage(f"Skriver rapporter til {out_dir}"):
-        results = build_results(period, ctx.current, complaints=complaints_section(ctx.complaints))
+        results = build_results(period, ctx.current, **follow_up_sections(ctx))
         files = write_reports(ctx, results, out_dir, workers=workers,
                               on_unit_done=lambda _, peak: peaks.append(peak or 0.0))
     general = ctx.current.total.get("compliance_pct")

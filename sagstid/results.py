@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from sagstid.audit import AUDIT_COLUMNS, AUDIT_MEASURES
+from sagstid.complaints import APPEAL_OUTCOMES
+from sagstid.contract import PACE_COLUMNS, PER_1000_COLUMNS
 from sagstid.measure import CONTRACT_METRICS, EXTRA_METRICS, DecisionMeasurement
 from sagstid.periods import Period
 
 if TYPE_CHECKING:
+    from sagstid.audit import AuditMeasurement
     from sagstid.complaints import ComplaintMeasurement
+    from sagstid.contract import ContractFigures
+    from sagstid.report.context import ReportContext
+    from sagstid.surge import SurgeCheck
 
 SCHEMA_VERSION = 1
 
@@ -71,7 +79,8 @@ def dumps(results: dict[str, Any]) -> str:
     return json.dumps(results, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
-_COMPLAINT_METRICS = ("complaints", "on_time", "compliance_pct", "mean_days", "median_days")
+_COMPLAINT_METRICS = ("complaints", "on_time", "compliance_pct", "mean_days", "median_days",
+                      "medhold_pct")
 
 
 def _complaint_metrics(row: pd.Series) -> dict[str, Any]:
@@ -79,6 +88,26 @@ def _complaint_metrics(row: pd.Series) -> dict[str, Any]:
     for name in ("complaints", "on_time"):
         values[name] = int(values[name] or 0)
     return values
+
+
+_INTEGERS = frozenset({"received", "max", "complaints", "decisions", "samples", "count",
+                       "decisions_kept", *AUDIT_MEASURES, *APPEAL_OUTCOMES})
+
+
+def _typed(column: str, value: Any) -> Any:
+    """A JSON value, counts as integers (a column with a missing value is float in pandas)."""
+    value = _value(value)
+    return int(value) if column in _INTEGERS and isinstance(value, float) else value
+
+
+def _records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as JSON objects of ``columns`` (a handful of aggregate rows)."""
+    return [{c: _typed(c, v) for c, v in zip(columns, row)}
+            for row in zip(*(frame[c].tolist() for c in columns))] if len(frame) else []
+
+
+def _object(row: pd.Series, columns: Sequence[str]) -> dict[str, Any]:
+    return {c: _typed(c, row.get(c)) for c in columns}
 
 
 def complaints_section(measurement: "ComplaintMeasurement | None") -> dict[str, Any] | None:
@@ -94,4 +123,71 @@ def complaints_section(measurement: "ComplaintMeasurement | None") -> dict[str, 
         "appeal_confirmed_pct": _value(measurement.appeal_confirmed_pct),
         "appeals": measurement.appeals,
         "rows": measurement.status_counts(),
+        "by_kind": [{"complaint_kind": row["complaint_kind"], **_complaint_metrics(row)}
+                    for _, row in measurement.by_kind.iterrows()],
+        "appeals_by_unit": _records(measurement.appeals_by_unit,
+                                    ["unit_code", *APPEAL_OUTCOMES, "confirmed_pct"]),
+    }
+
+
+def contract_section(figures: "ContractFigures | None") -> dict[str, Any] | None:
+    """Handling complaints received in the year to date per unit against its maximum."""
+    if figures is None:
+        return None
+    ytd = figures.ytd
+    return {
+        "year": ytd.year,
+        "from": ytd.start.isoformat(),
+        "to": ytd.as_of.isoformat(),
+        "elapsed_days": ytd.elapsed_days,
+        "days_in_year": ytd.days_in_year,
+        "handling_complaints": _records(figures.handling, PACE_COLUMNS),
+    }
+
+
+def per_1000_section(figures: "ContractFigures | None") -> dict[str, Any] | None:
+    """Complaints received in the period per 1,000 decisions measured in the period."""
+    if figures is None:
+        return None
+    return {
+        "total": _object(figures.per_1000_total, PER_1000_COLUMNS),
+        "by_unit": _records(figures.per_1000_by_unit, ["unit_code", *PER_1000_COLUMNS]),
+        "by_area": _records(figures.per_1000_by_area, ["case_area_code", *PER_1000_COLUMNS]),
+    }
+
+
+def surge_section(check: "SurgeCheck | None") -> dict[str, Any] | None:
+    """The surge rule and the flagged unit-months of the period."""
+    if check is None:
+        return None
+    rule = check.rule
+    return {
+        "rule": {"alpha": rule.alpha, "min_count": rule.min_count,
+                 "baseline_months": rule.baseline_months, "min_history": rule.min_history},
+        "months_judged": int(check.months["baseline"].notna().sum()),
+        "alerts": _records(check.alerts, ["unit_code", "month", "count", "baseline", "p_value"]),
+    }
+
+
+def audit_section(measurement: "AuditMeasurement | None") -> dict[str, Any] | None:
+    """The audit shares, with the decisions' own figure, total, per unit and per area."""
+    if measurement is None:
+        return None
+    return {
+        "total": _object(measurement.total, AUDIT_COLUMNS),
+        "by_unit": _records(measurement.by_unit, ["unit_code", *AUDIT_COLUMNS]),
+        "by_area": _records(measurement.by_area, ["case_area_code", *AUDIT_COLUMNS]),
+        "excluded": measurement.reason_counts(),
+        "rows": measurement.status_counts(),
+    }
+
+
+def follow_up_sections(ctx: "ReportContext") -> dict[str, Any]:
+    """Every results.json section besides decisions, by key (None where not measured)."""
+    return {
+        "complaints": complaints_section(ctx.complaints),
+        "contract": contract_section(ctx.contract),
+        "complaints_per_1000": per_1000_section(ctx.contract),
+        "surge_alerts": surge_section(ctx.surge),
+        "audit": audit_section(ctx.audit),
     }

@@ -98,4 +98,5 @@ CREATE TABLE audit_samples (
 );
 CREATE INDEX ix_decisions_decided ON decisions (decided_date);
 CREATE INDEX ix_complaints_answered ON complaints (answered_date);
+CREATE INDEX ix_decisions_case ON decisions (case_id);
 """

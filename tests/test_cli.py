@@ -132,7 +132,8 @@ def test_missing_table_and_column_exit_2(make_db: Callable[..., str], config_dir
                     "--to", "2024-12-31", "--out", str(tmp_path / "o"))
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
-        "sagstid: error: the source database lacks required table decisions, table complaints"
+        "sagstid: error: the source database lacks required table decisions, table complaints, "
+        "table audit_samples"
     )
     no_received = make_db(ddl=(
         "CREATE TABLE units (unit_code TEXT, unit_name TEXT, unit_type TEXT);"
@@ -144,7 +145,7 @@ def test_missing_table_and_column_exit_2(make_db: Callable[..., str], config_dir
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
         "sagstid: error: the source database lacks required decisions.received_date, "
-        "table complaints"
+        "table complaints, table audit_samples"
     )
 
 

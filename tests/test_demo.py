@@ -452,3 +452,41 @@ def test_ensure_builds_once_and_rebuilds_on_another_version(
     path.write_bytes(b"garbage")
     demo.ensure_demo_database(path)
     assert len(calls) == 3 and _rows(path, "SELECT count(*) AS n FROM units")[0]["n"] == 9
+
+
+def _handling_per_year(path: Path) -> Counter[tuple[str, int]]:
+    rows = _rows(path, "SELECT complaint_id, unit_code, received_date FROM complaints "
+                       "WHERE complaint_kind = 'handling'")
+    ids = Counter(r["complaint_id"] for r in rows)
+    return Counter((r["unit_code"], _date(r["received_date"]).year) for r in rows
+                   if ids[r["complaint_id"]] == 1 and _date(r["received_date"]))
+
+
+def test_handling_complaints_fit_the_contract_maxima(medium: Path) -> None:
+    """Most units stay within their maximum; JC-NORD is over every year, JC-VEST in 2025 (its
+    surge is mostly handling complaints). Every complained-about unit has a 2026 maximum."""
+    maxima = yaml.safe_load((resource_dir("config") / "targets.yaml").read_text("utf-8"))[
+        "handling_complaints_max"]
+    counts = _handling_per_year(medium)
+    over = {(unit, year) for unit, years in maxima.items() for year, most in years.items()
+            if year < AS_OF.year and counts[unit, year] > most}
+    assert over == {("JC-NORD", 2023), ("JC-NORD", 2024), ("JC-NORD", 2025), ("JC-VEST", 2025)}
+    complained = {unit for unit, _ in counts} - {"JC-GAMMEL"}
+    assert all(2026 in maxima[unit] for unit in complained)
+
+
+def test_the_surge_rule_flags_jc_vest_september_2025(medium: Path) -> None:
+    import datetime as dt
+
+    from sagstid.config import load_config
+    from sagstid.periods import Period
+    from sagstid.pipeline import build_context
+
+    config = load_config(resource_dir("config"))
+    assert config.complaints.surge_alpha == 0.001
+    ctx = build_context(f"sqlite:///{medium}", resource_dir("config"),
+                        Period(dt.date(2023, 1, 1), AS_OF))
+    assert ctx.surge is not None
+    alerts = set(zip(ctx.surge.alerts["unit_code"], ctx.surge.alerts["month"]))
+    assert ("JC-VEST", "2025-09") in alerts
+    assert len(alerts) <= 3  # about 330 unit-months judged at alpha 0.001

@@ -193,8 +193,8 @@ def all_cells(book: openpyxl.Workbook) -> Iterator[Any]:
 
 def test_unit_sheets_in_order(nord: openpyxl.Workbook) -> None:
     assert nord.sheetnames == ["Overblik", "Sagsområder", "Månedlig udvikling",
-                               "Overskredne frister", "Datakvalitet", "Metode",
-                               "BOLIGLAN", "MENTOR", "SENIORJOB"]
+                               "Overskredne frister", "Klager", "Kvalitet", "Datakvalitet",
+                               "Metode", "BOLIGLAN", "MENTOR", "SENIORJOB"]
 
 
 def test_unit_overview_targets(nord: openpyxl.Workbook) -> None:
@@ -438,7 +438,8 @@ def test_workbooks_for_a_period_without_decisions(tmp_path: Path) -> None:
 
 def test_committee_sheets_in_order(committee: openpyxl.Workbook) -> None:
     assert committee.sheetnames == ["Overblik", "Enheder", "Sagsområder", "Enhed x område",
-                                    "Udvikling", "Datakvalitet", "Metode"]
+                                    "Udvikling", "Klager", "Ankestyrelsen", "Tilsyn",
+                                    "Resultatkontrakt", "Datakvalitet", "Metode"]
 
 
 def test_committee_overview(committee: openpyxl.Workbook) -> None:

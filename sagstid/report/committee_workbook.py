@@ -1,6 +1,7 @@
 """The committee workbook: the whole administration's deadline figures, aggregates only.
 
-Sheets: Overblik, Enheder, Sagsområder, Enhed x område, Udvikling, Datakvalitet, Metode.
+Sheets: Overblik, Enheder, Sagsområder, Enhed x område, Udvikling, then (when measured) Klager,
+Ankestyrelsen, Tilsyn and Resultatkontrakt (committee_follow_up.py), Datakvalitet, Metode.
 No case rows and no case numbers are written here.
 """
 
@@ -12,6 +13,7 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 
 from sagstid.config import Targets
+from sagstid.report.committee_follow_up import write_committee_follow_up
 from sagstid.report.context import ReportContext
 from sagstid.report.unit_workbook import (
     AREA_COLUMNS,
@@ -237,5 +239,6 @@ def write_committee_workbook(path: Path, ctx: ReportContext) -> None:
         _areas(workbook, styles, layout, ctx)
         _matrix(workbook, styles, layout, ctx)
         _development(workbook, styles, layout, ctx)
+        write_committee_follow_up(workbook, styles, layout, ctx)
         _quality(workbook, styles, layout, ctx)
         write_method_sheet(workbook, styles, layout, ctx)

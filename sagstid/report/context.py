@@ -7,10 +7,13 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from sagstid.audit import AuditMeasurement
 from sagstid.complaints import ComplaintMeasurement
 from sagstid.config import Targets
+from sagstid.contract import ContractFigures
 from sagstid.measure import DecisionMeasurement
 from sagstid.periods import Period
+from sagstid.surge import SurgeCheck
 
 
 @dataclass(frozen=True)
@@ -24,7 +27,10 @@ class ReportContext:
     units: pd.DataFrame  # unit_code, unit_name, unit_type
     current: DecisionMeasurement
     previous: DecisionMeasurement
-    complaints: ComplaintMeasurement | None = None  # not sent to unit workbook processes
+    complaints: ComplaintMeasurement | None = None
+    contract: ContractFigures | None = None
+    surge: SurgeCheck | None = None
+    audit: AuditMeasurement | None = None
 
     def unit_name(self, unit_code: str) -> str:
         names = self.units.set_index("unit_code")["unit_name"]
@@ -32,10 +38,14 @@ class ReportContext:
 
     def for_unit(self, unit_code: str) -> "ReportContext":
         """The same context cut down to what one unit's workbook may hold: its own exceeded
-        decisions (the only case rows a workbook shows) and its own aggregates."""
+        decisions and late complaints (the only case rows a workbook shows) and its own
+        aggregates (plus the whole administration's totals for comparison)."""
         return replace(
             self,
-            complaints=None,
+            complaints=None if self.complaints is None else self.complaints.for_unit(unit_code),
+            contract=None if self.contract is None else self.contract.for_unit(unit_code),
+            surge=None if self.surge is None else self.surge.for_unit(unit_code),
+            audit=None if self.audit is None else self.audit.for_unit(unit_code),
             current=_only_unit(self.current, unit_code),
             previous=_only_unit(self.previous, unit_code),
         )

@@ -1,7 +1,8 @@
 """The unit workbook: one centre's deadline figures for its manager, in Danish.
 
-Sheets: Overblik, Sagsområder, Månedlig udvikling, Overskredne frister, Datakvalitet, Metode,
-then one small sheet per case area (named by its code) with that area's months. The sheet
+Sheets: Overblik, Sagsområder, Månedlig udvikling, Overskredne frister, Klager and Kvalitet
+(complaints and the audit, when measured; see unit_follow_up.py), Datakvalitet, Metode, then one
+small sheet per case area (named by its code) with that area's months. The sheet
 writers that the committee workbook shares (targets, key figures, areas, months, data quality,
 method) are public here.
 """
@@ -19,6 +20,7 @@ from xlsxwriter.workbook import Workbook
 from sagstid.config import Targets
 from sagstid.measure import group_metrics
 from sagstid.report.context import ReportContext
+from sagstid.report.unit_follow_up import write_unit_audit, write_unit_complaints
 from sagstid.report.xlsx import (
     EXCEL_MAX_ROWS,
     Column,
@@ -44,7 +46,7 @@ from sagstid.report.xlsx import (
 from sagstid.validate import DECISION_REASONS, STATUSES
 
 CONSTANT_MEMORY_ROWS = 20_000  # more exceeded decisions than this: write in constant_memory mode
-UNIT_SHEETS = ("overview", "areas", "monthly", "exceeded", "quality", "method")
+UNIT_SHEETS = ("overview", "areas", "monthly", "exceeded", "complaints", "audit", "quality", "method")
 KEY_FIGURES: dict[str, str] = {
     "decisions": "int", "within_deadline": "int", "exceeded": "int", "exceeded_notified": "int",
     "mean_days": "dec", "median_days": "dec", "p80_days": "dec", "p90_days": "dec",
@@ -463,6 +465,10 @@ def write_unit_workbook(path: Path, ctx: ReportContext, unit_code: str) -> None:
         _areas(workbook, styles, layout, ctx, unit_code, areas, links)
         _monthly(workbook, styles, layout, ctx, unit_code)
         _exceeded(workbook, styles, layout, ctx, unit_code)
+        if ctx.complaints is not None:
+            write_unit_complaints(workbook, styles, layout, ctx, unit_code)
+        if ctx.audit is not None:
+            write_unit_audit(workbook, styles, layout, ctx, unit_code)
         _quality(workbook, styles, layout, ctx, unit_code)
         write_method_sheet(workbook, styles, layout, ctx,
                            unit=f"{unit_code} {ctx.unit_name(unit_code)}")

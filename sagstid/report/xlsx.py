@@ -55,6 +55,7 @@ NUM_FORMATS: dict[str, str | None] = {
     "pct": "0.0%",  # the value is a fraction: 0.75 shows as 75,0 %
     "goal": "0%",
     "dec": "0.0",
+    "sci": "0.0E+00",  # small probabilities (the surge alert's Poisson tail)
     "pp": "+0.0;-0.0;0.0",  # percentage points
     "date": "dd-mm-yyyy",
     "datetime": "dd-mm-yyyy hh:mm",

@@ -1,0 +1,166 @@
+"""Work-capacity audit measures (ledelsestilsyn): validation with named reasons and the shares.
+
+Pure functions over the extracted ``audit_samples`` table and the measured decisions; no I/O.
+Each audit sample of revalidering, fleksjob or førtidspension records three yes/no findings:
+a resource profile with a concrete assessment was made, the citizen took part, and the deadline
+was met or the citizen notified. Each share is measured against ``targets.audit`` (95 %).
+Beside the audit's own "deadline met or notified" share stands the same measure computed from
+*all* decisions of the period in those areas: decided within the deadline, or exceeded with a
+written delay notice on or before the deadline (``within`` or ``exceeded_notified``).
+
+Population: samples whose ``audit_date`` is in the period (both ends inclusive). A row is
+excluded with the first reason that applies: ``duplicate_id`` (its ``sample_id`` occurs more
+than once in the whole table), ``invalid_date`` (``audit_date`` cannot be read), ``missing_date``
+(no ``audit_date``), ``unknown_unit``, ``other_area`` (not one of the audited areas) and
+``invalid_value`` (a finding that is not 0 or 1, NULL included). A row whose audit date is
+unreadable or missing cannot be placed in a period, so it is counted in every measurement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from sagstid.measure import count_rows
+from sagstid.periods import Period
+from sagstid.validate import parse_dates
+
+AUDIT_AREAS: tuple[str, ...] = ("REVA", "FLEKS", "FOEP")
+AUDIT_MEASURES: tuple[str, ...] = ("resource_profile", "citizen_involved", "deadline_met_or_notified")
+AUDIT_REASONS: tuple[str, ...] = (
+    "duplicate_id",
+    "invalid_date",
+    "missing_date",
+    "unknown_unit",
+    "other_area",
+    "invalid_value",
+)
+AUDIT_STATUSES: tuple[str, ...] = ("measured", "excluded", "out_of_period")
+DECISION_COLUMNS: tuple[str, ...] = ("decisions", "decisions_kept", "decisions_kept_pct")
+AUDIT_COLUMNS: tuple[str, ...] = (
+    "samples",
+    *(name for m in AUDIT_MEASURES for name in (m, f"{m}_pct")),
+    *DECISION_COLUMNS,
+)
+
+
+@dataclass(frozen=True)
+class AuditMeasurement:
+    """The audit shares of one period, beside the decisions' own deadline figure."""
+
+    accounting: pd.DataFrame  # sample rows counted by unit_code, status and reason
+    total: pd.Series  # AUDIT_COLUMNS
+    by_unit: pd.DataFrame  # unit_code + AUDIT_COLUMNS
+    by_area: pd.DataFrame  # case_area_code + AUDIT_COLUMNS (the three audited areas)
+    by_unit_area: pd.DataFrame  # unit_code, case_area_code + AUDIT_COLUMNS
+
+    def status_counts(self, unit_code: str | None = None) -> dict[str, int]:
+        return self._counts("status", AUDIT_STATUSES, unit_code)
+
+    def reason_counts(self, unit_code: str | None = None) -> dict[str, int]:
+        return self._counts("reason", AUDIT_REASONS, unit_code)
+
+    def _counts(self, column: str, names: tuple[str, ...], unit_code: str | None) -> dict[str, int]:
+        table = self.accounting
+        if unit_code is not None:
+            table = table[table["unit_code"].to_numpy() == unit_code]
+        counts = table.groupby(column, observed=True)["rows"].sum()
+        return {name: int(counts.get(name, 0)) for name in names}
+
+    def for_unit(self, unit_code: str) -> "AuditMeasurement":
+        def cut(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame[frame["unit_code"].to_numpy() == unit_code]
+
+        return replace(self, accounting=cut(self.accounting), by_unit=cut(self.by_unit),
+                       by_unit_area=cut(self.by_unit_area))
+
+
+def validate_audit(raw: pd.DataFrame, units: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Every sample row with its parsed ``audit_date``, ``status`` and ``reason``."""
+    rows = raw.copy()
+    present = rows["audit_date"].notna().to_numpy()
+    rows["audit_date"], invalid = parse_dates(rows["audit_date"])
+    day = rows["audit_date"].to_numpy()
+    start, end = np.datetime64(period.start, "s"), np.datetime64(period.end, "s")
+    population = ((day >= start) & (day <= end)) | invalid | ~present
+    flags_ok = np.ones(len(rows), dtype=bool)
+    for column in AUDIT_MEASURES:
+        value = pd.to_numeric(rows[column], errors="coerce")
+        flags_ok &= value.isin([0, 1]).to_numpy()
+        rows[column] = value.where(value.isin([0, 1])).fillna(0).to_numpy() == 1
+    conditions = [
+        rows["sample_id"].duplicated(keep=False).to_numpy(),
+        invalid,
+        ~present,
+        ~rows["unit_code"].isin(list(units["unit_code"].dropna())).to_numpy(),
+        ~rows["case_area_code"].isin(AUDIT_AREAS).to_numpy(),
+        ~flags_ok,
+    ]
+    reason = np.select([population & c for c in conditions], AUDIT_REASONS, default="")
+    status = np.select([population & (reason != ""), population], ["excluded", "measured"],
+                       default="out_of_period")
+    rows["status"] = pd.Categorical(status, categories=AUDIT_STATUSES)
+    rows["reason"] = pd.Categorical(np.where(reason == "", None, reason), categories=AUDIT_REASONS)
+    return rows
+
+
+def _audit_shares(samples: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    frame = samples.assign(_all="all") if not keys else samples
+    if samples.empty:
+        return pd.DataFrame(columns=[*(keys or ["_all"]), "samples", *AUDIT_MEASURES])
+    agg = {"samples": ("sample_id", "size"), **{m: (m, "sum") for m in AUDIT_MEASURES}}
+    return frame.groupby(keys or ["_all"], observed=True, sort=True).agg(**agg).reset_index()
+
+
+def _decision_shares(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Decisions of the audited areas: how many, and how many within the deadline or
+    exceeded with a written notice on or before it."""
+    cases = cases[cases["case_area_code"].isin(AUDIT_AREAS).to_numpy()]
+    if cases.empty:
+        return pd.DataFrame(columns=[*(keys or ["_all"]), "decisions", "decisions_kept"])
+    kept = cases["within"].to_numpy(dtype=bool) | cases["exceeded_notified"].to_numpy(dtype=bool)
+    frame = pd.DataFrame({k: cases[k].astype(str).to_numpy() for k in keys} or {"_all": "all"},
+                         index=cases.index).assign(_kept=kept)
+    return frame.groupby(keys or ["_all"], sort=True).agg(
+        decisions=("_kept", "size"), decisions_kept=("_kept", "sum")).reset_index()
+
+
+def audit_group(samples: pd.DataFrame, cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Audit shares and the decisions' figure per group of ``keys`` (an outer join: a group
+    with decisions but no samples, or the reverse, is kept)."""
+    by = keys or ["_all"]
+    audit = _audit_shares(samples, keys)
+    for key in by:
+        audit[key] = audit[key].astype(str)
+    out = audit.merge(_decision_shares(cases, keys), on=by, how="outer")
+    counts = ["samples", *AUDIT_MEASURES, "decisions", "decisions_kept"]
+    out[counts] = out[counts].fillna(0).astype(np.int64)
+    for m in AUDIT_MEASURES:
+        out[f"{m}_pct"] = 100.0 * out[m] / out["samples"].where(out["samples"] > 0)
+    out["decisions_kept_pct"] = 100.0 * out["decisions_kept"] / out["decisions"].where(
+        out["decisions"] > 0)
+    out = out.sort_values(by, kind="stable").reset_index(drop=True)
+    return out[[*keys, *AUDIT_COLUMNS]]
+
+
+def measure_audit(raw: pd.DataFrame, units: pd.DataFrame, period: Period,
+                  cases: pd.DataFrame) -> AuditMeasurement:
+    """Validate the audit samples and measure the period; ``cases`` are the period's measured
+    decisions (``DecisionMeasurement.cases``, every one, not cut to a unit)."""
+    rows = validate_audit(raw, units, period)
+    samples = rows[rows["status"].to_numpy() == "measured"]
+    total = audit_group(samples, cases, [])
+    empty = pd.Series({c: 0 for c in AUDIT_COLUMNS}).astype(object)
+    for column in AUDIT_COLUMNS:
+        if column.endswith("_pct"):
+            empty[column] = None
+    return AuditMeasurement(
+        accounting=count_rows(rows),
+        total=total.iloc[0] if len(total) else empty,
+        by_unit=audit_group(samples, cases, ["unit_code"]),
+        by_area=audit_group(samples, cases, ["case_area_code"]),
+        by_unit_area=audit_group(samples, cases, ["unit_code", "case_area_code"]),
+    )
+

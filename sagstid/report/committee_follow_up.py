@@ -1,0 +1,240 @@
+"""The committee workbook's sheets Klager, Ankestyrelsen, Tilsyn and Resultatkontrakt.
+
+Aggregates only: no case numbers and no case rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.workbook import Workbook
+
+from sagstid.audit import AUDIT_AREAS
+from sagstid.complaints import APPEAL_OUTCOMES
+from sagstid.report.context import ReportContext
+from sagstid.validate import STATUSES
+from sagstid.report.follow_up_sheets import (
+    Column,
+    appeal_values,
+    area_text,
+    audit_group_columns,
+    audit_group_values,
+    audit_measure_columns,
+    audit_measure_rows,
+    contract_heading,
+    first_row,
+    kind_columns,
+    kind_values,
+    label,
+    pace_columns,
+    pace_values,
+    per_1000_columns,
+    per_1000_values,
+    surge_note,
+    write_audit_reasons,
+    write_complaint_reasons,
+    write_complaint_targets,
+    write_kind_table,
+)
+from sagstid.report.xlsx import (
+    Layout,
+    Sheet,
+    Styles,
+    da_pct_number,
+    load_layout,
+    met_state,
+    month_label,
+)
+
+
+def _unit_rows(ctx: ReportContext, frame: pd.DataFrame) -> list[tuple[str, str, pd.Series | None]]:
+    """(code, name, row of ``frame``) for every unit of the units table, then codes in
+    ``frame`` that the units table lacks."""
+    known = set(ctx.units["unit_code"].dropna().astype(str))
+    codes = sorted(known | set(frame["unit_code"].astype(str)))
+    unknown = load_layout().text("unknown_unit_name")
+    return [(code, ctx.unit_name(code) if code in known else unknown,
+             first_row(frame, "unit_code", code)) for code in codes]
+
+
+def _unit_table(sheet: Sheet, layout: Layout, ctx: ReportContext, columns: list[Column],
+                frame: pd.DataFrame, line: Any, total: Any) -> None:
+    """Enhed | Navn | <columns from line(row)> per unit, then Hele forvaltningen."""
+    heads = [Column(layout.text("columns.unit_code"), "text", 12),
+             Column(layout.text("columns.unit_name"), "text", 34)]
+    kinds = [c.kind for c in heads + columns]
+    header = sheet.header([c.heading for c in heads + columns])
+    for code, name, row in _unit_rows(ctx, frame):
+        values, fills = line(row)
+        sheet.values([code, name, *values], kinds, [None, None, *fills])
+    if sheet.row > header + 1:
+        sheet.ws.autofilter(header, 0, sheet.row - 1, len(kinds) - 1)
+    values, fills = line(total)
+    sheet.values([layout.text("whole_administration"), None, *values], kinds, [None, None, *fills],
+                 bold=True)
+
+
+def write_committee_complaints(workbook: Workbook, styles: Styles, layout: Layout,
+                               ctx: ReportContext) -> None:
+    c, t = ctx.complaints, ctx.targets
+    assert c is not None
+    sheet = Sheet(workbook, styles, layout.text("sheets.complaints"),
+                  widths=(44, 34, 12, 12, 13, 12, 12, 12, 60))
+    organisation = layout.text("organisation")
+    sheet.title(label(layout, "complaints_title", period=ctx.period.label, name=organisation))
+    sheet.note(label(layout, "complaints_note", target=da_pct_number(t.complaints)))
+    sheet.skip()
+    sheet.section(label(layout, "targets"))
+    totals = pd.Series({**{o: c.appeals[o] for o in APPEAL_OUTCOMES},
+                        "confirmed_pct": c.appeal_confirmed_pct})
+    write_complaint_targets(sheet, layout, ctx, c.total, totals,
+                            layout.text("columns.current"), with_whole=False)
+    sheet.skip()
+    sheet.section(label(layout, "by_kind"))
+    write_kind_table(sheet, layout, c.by_kind, c.total, t.complaints)
+    sheet.skip()
+    sheet.section(layout.text("titles.units", period=ctx.period.label))
+    columns = kind_columns(layout, "")[1:]
+
+    def line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
+        values, fills = kind_values("", row, t.complaints)
+        return values[1:], fills[1:]
+
+    _unit_table(sheet, layout, ctx, columns, c.by_unit, line, c.total)
+    sheet.skip()
+    write_complaint_reasons(sheet, layout, c.reason_counts())
+    sheet.skip()
+    sheet.section(label(layout, "accounting_title"))
+    counts = c.status_counts()
+    sheet.header([layout.text("columns.status"), layout.text("columns.count")])
+    for status in STATUSES:
+        sheet.values([layout.text(f"statuses.{status}"), counts[status]], ["text", "int"])
+    sheet.values([layout.text("total"), sum(counts.values())], ["text", "int"], bold=True)
+
+
+def write_committee_appeals(workbook: Workbook, styles: Styles, layout: Layout,
+                            ctx: ReportContext) -> None:
+    c, target = ctx.complaints, ctx.targets.appeal_confirmed
+    assert c is not None
+    sheet = Sheet(workbook, styles, layout.text("sheets.appeals"), widths=(12, 34, *([13] * 6)))
+    sheet.title(label(layout, "appeals_title"))
+    sheet.note(label(layout, "appeals_note", target=da_pct_number(target)))
+    sheet.skip()
+    columns = [*(Column(label(layout, f"appeal_outcomes.{o}"), "int") for o in APPEAL_OUTCOMES),
+               Column(label(layout, "confirmed_pct"), "pct")]
+
+    def line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
+        values = appeal_values(row)
+        pct = None if values[-1] is None else 100.0 * values[-1]
+        return values, [None] * len(APPEAL_OUTCOMES) + [met_state(pct, target)]
+
+    total = pd.Series({**c.appeals, "confirmed_pct": c.appeal_confirmed_pct})
+    _unit_table(sheet, layout, ctx, columns, c.appeals_by_unit, line, total)
+
+
+def write_committee_audit(workbook: Workbook, styles: Styles, layout: Layout,
+                          ctx: ReportContext) -> None:
+    audit, target = ctx.audit, ctx.targets.audit
+    assert audit is not None
+    sheet = Sheet(workbook, styles, layout.text("sheets.supervision"),
+                  widths=(58, 34, 14, 14, 14, 14, 14, 16))
+    sheet.title(label(layout, "audit_title", period=ctx.period.label,
+                      name=layout.text("organisation")))
+    sheet.note(label(layout, "audit_note", target=da_pct_number(target)))
+    sheet.skip()
+    sheet.section(label(layout, "targets"))
+    columns = audit_measure_columns(layout, with_whole=False)
+    sheet.header([col.heading for col in columns])
+    for values, fills in audit_measure_rows(layout, audit.total, None, target):
+        sheet.values(values[:-1], [col.kind for col in columns], fills[:-1])
+    sheet.skip()
+    sheet.section(label(layout, "audit_by_area"))
+    columns = audit_group_columns(layout, layout.text("columns.area_code"))
+    sheet.header([col.heading for col in columns])
+    for area in AUDIT_AREAS:
+        values, fills = audit_group_values(area, first_row(audit.by_area, "case_area_code", area),
+                                           target)
+        sheet.values(values, [col.kind for col in columns], fills)
+    sheet.skip()
+    sheet.section(label(layout, "audit_by_unit"))
+
+    def line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
+        values, fills = audit_group_values("", row, target)
+        return values[1:], fills[1:]
+
+    _unit_table(sheet, layout, ctx, audit_group_columns(layout, "")[1:], audit.by_unit, line,
+                audit.total)
+    sheet.skip()
+    write_audit_reasons(sheet, layout, audit, None)
+
+
+def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
+                             ctx: ReportContext) -> None:
+    figures = ctx.contract
+    assert figures is not None
+    sheet = Sheet(workbook, styles, layout.text("sheets.contract"),
+                  widths=(22, 34, 14, 14, 16, 16, 22))
+    title, rule = contract_heading(layout, figures)
+    sheet.title(title)
+    sheet.note(rule)
+    sheet.skip()
+    handling = figures.handling
+    capped = handling[handling["max"].notna().to_numpy()]
+    total = pd.Series({"received": int(handling["received"].sum()),
+                       "max": int(capped["max"].sum()) if len(capped) else None,
+                       "expected_so_far": capped["expected_so_far"].sum() if len(capped) else None,
+                       "projected": handling["projected"].sum()})
+
+    def line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
+        if row is total:  # the whole administration: sums, no status of its own
+            return [*pace_values(layout, row)[0][:4], None], [None] * 5
+        return pace_values(layout, row)
+
+    _unit_table(sheet, layout, ctx, pace_columns(layout), handling, line, total)
+    sheet.skip()
+
+    sheet.section(label(layout, "per_1000_title", period=ctx.period.label))
+    sheet.note(label(layout, "per_1000_note"))
+    columns = per_1000_columns(layout, "")[1:]
+    _unit_table(sheet, layout, ctx, columns, figures.per_1000_by_unit,
+                lambda row: (per_1000_values("", row)[1:], [None] * 3), figures.per_1000_total)
+    sheet.skip()
+    columns = per_1000_columns(layout, layout.text("columns.area_code"))
+    sheet.header([col.heading for col in columns])
+    kinds = [col.kind for col in columns]
+    areas = figures.per_1000_by_area
+    for i in range(len(areas)):  # one row per case area
+        row = areas.iloc[i]
+        sheet.values(per_1000_values(area_text(layout, row["case_area_code"]), row), kinds)
+    sheet.values(per_1000_values(layout.text("total"), figures.per_1000_total), kinds, bold=True)
+    sheet.skip()
+
+    if ctx.surge is not None:
+        sheet.section(label(layout, "surge_alerts_title", period=ctx.period.label))
+        sheet.note(surge_note(layout, ctx.surge))
+        alerts = ctx.surge.alerts
+        spec = (("month", "text"), ("received", "int"), ("baseline", "dec"), ("p_value", "sci"))
+        heads = [Column(layout.text("columns.unit_code")), Column(layout.text("columns.unit_name")),
+                 *(Column(label(layout, f"columns.{k}"), kind) for k, kind in spec)]
+        names = layout.get("months")
+        rows = [[code, ctx.unit_name(code), month_label(month, names), int(n), float(base), float(p)]
+                for code, month, n, base, p in zip(alerts["unit_code"], alerts["month"],
+                                                   alerts["count"], alerts["baseline"],
+                                                   alerts["p_value"])]
+        sheet.table(heads, rows, autofilter=False)
+        if not rows:
+            sheet.note(label(layout, "no_surges"))
+
+
+def write_committee_follow_up(workbook: Workbook, styles: Styles, layout: Layout,
+                              ctx: ReportContext) -> None:
+    """Klager, Ankestyrelsen, Tilsyn and Resultatkontrakt (those measured)."""
+    if ctx.complaints is not None:
+        write_committee_complaints(workbook, styles, layout, ctx)
+        write_committee_appeals(workbook, styles, layout, ctx)
+    if ctx.audit is not None:
+        write_committee_audit(workbook, styles, layout, ctx)
+    if ctx.contract is not None:
+        write_committee_contract(workbook, styles, layout, ctx)
+
