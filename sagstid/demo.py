@@ -27,7 +27,7 @@ import sqlalchemy
 
 from sagstid.schema import REQUIRED_COLUMNS, SQLITE_DDL
 
-DEMO_VERSION: int = 2
+DEMO_VERSION: int = 3  # 2 was used by two branches (complaints; held decisions)
 DEMO_AS_OF: date = date(2026, 11, 20)
 DEMO_YEARS: tuple[int, ...] = (2023, 2024, 2025, 2026)
 
