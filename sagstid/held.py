@@ -20,7 +20,7 @@ the period, with ``deadline_date``, ``within_decided`` and ``within_sent``). No 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -198,6 +198,13 @@ class HeldDecisions:
     cases: pd.DataFrame  # measured decisions with gap, bucket, held and late
     by_unit: pd.DataFrame  # unit_distribution joined with gaming_flags
     weeks: pd.DataFrame  # weekly_figures
+
+    def for_unit(self, unit_code: str) -> "HeldDecisions":
+        """Only the unit's held decisions (the case rows its sheet lists) and figures."""
+        cases = self.unit_cases(unit_code)
+        return replace(self, cases=cases[cases["held"].to_numpy(dtype=bool)],
+                       by_unit=self.by_unit[self.by_unit["unit_code"].to_numpy() == unit_code],
+                       weeks=self.unit_weeks(unit_code))
 
     def unit_cases(self, unit_code: str) -> pd.DataFrame:
         return self.cases[self.cases["unit_code"].astype(str).to_numpy() == unit_code]

@@ -68,11 +68,13 @@ class RunOutcome:
 
 
 def _measure(request: RunRequest, out_dir: Path, stage: Stage) -> Any:
-    """The pipeline call. (The nightly open-case snapshot will take ``request.as_of`` here.)"""
+    """The pipeline call. The open-case snapshot is taken as of the period's last day, which for
+    the nightly run is ``request.as_of``; nightly unit workbooks open on their action list."""
     from sagstid.pipeline import run_period
 
     return run_period(request.db_url, request.config_dir, request.period, out_dir,
-                      workers=request.workers, stage=stage)
+                      workers=request.workers, stage=stage,
+                      worklist_first=request.job == "nightly")
 
 
 def _parameters(request: RunRequest, root: Path) -> dict[str, Any]:

@@ -29,9 +29,12 @@ from sagstid.extract import (
     read_query,
     redact,
 )
+from sagstid.held import HeldDecisions, measure_held
 from sagstid.measure import DecisionMeasurement, measure_decisions
+from sagstid.open_extract import extract_open_cases
 from sagstid.periods import Period
 from sagstid.report.context import ReportContext
+from sagstid.snapshot import take_snapshot
 from sagstid.surge import SurgeCheck, SurgeRule, check_surges
 from sagstid.validate import parse_dates, validate_decisions
 from sagstid.workdays import WorkCalendar
@@ -58,7 +61,8 @@ def measure_extract(
         if len(measured):
             first = min(first, measured["received_date"].min().date())
         calendar = WorkCalendar.covering(config.calendar, first, period.end)
-        return measure_decisions(validated, catalogue, calendar)
+        return measure_decisions(validated, catalogue, calendar,
+                                 measure_at=config.measurement.measure_at)
 
 
 def measure_complaints(raw: pd.DataFrame, units: pd.DataFrame, config: Config,
@@ -116,11 +120,26 @@ def measure_period(
     return measure_extract(extract, units, config, catalogue, period, stage)
 
 
+def measure_held_decisions(decisions: DecisionMeasurement, config: Config,
+                           period: Period) -> HeldDecisions:
+    """Held decisions and the gaming flag over the period's measured decisions (no I/O)."""
+    cases = decisions.cases
+    first = period.start
+    if len(cases):
+        first = min(first, cases["received_date"].min().date())
+    calendar = WorkCalendar.covering(config.calendar, first, period.end)
+    return measure_held(cases, calendar, period, config.measurement)
+
+
 def build_context(
-    db_url: str, config_dir: Path, period: Period, stage: Stage = _silent
+    db_url: str, config_dir: Path, period: Period, stage: Stage = _silent,
+    worklist_first: bool = False,
 ) -> ReportContext:
-    """Measure ``period`` and the period before it from the database at ``db_url``."""
+    """Measure ``period`` and the period before it from the database at ``db_url``, and take
+    the open-case snapshot as of the period's last day. ``worklist_first``: the unit workbooks
+    open on their action list (the nightly run)."""
     started = dt.datetime.now().replace(microsecond=0)
+    as_of = period.end
     with stage("Læser konfiguration"):
         config = load_config(config_dir)
         catalogue = CatalogueArrays.from_catalogue(config.catalogue)
@@ -136,9 +155,15 @@ def build_context(
             complaint_rows = read_query(engine, "complaints")
             case_decisions = read_query(engine, "complaint_case_areas")
             audit_rows = read_query(engine, "audit_samples")
+        with stage(f"Henter åbne sager pr. {as_of.isoformat()}"):
+            open_decisions, open_complaints = extract_open_cases(engine, as_of)
         with stage(f"Måler klager, resultatkontrakt og tilsyn {period.label}"):
             follow_up = measure_follow_up(complaint_rows, case_decisions, audit_rows, units,
                                           config, period, current)
+        with stage(f"Måler åbne sager og tilbageholdte afgørelser {period.label}"):
+            snapshot = take_snapshot(open_decisions, open_complaints, units, config, catalogue,
+                                     as_of)
+            held = measure_held_decisions(current, config, period)
     finally:
         engine.dispose()
     return ReportContext(
@@ -155,6 +180,10 @@ def build_context(
         contract=follow_up.contract,
         surge=follow_up.surge,
         audit=follow_up.audit,
+        as_of=as_of,
+        snapshot=snapshot,
+        held=held,
+        worklist_first=worklist_first,
     )
 
 
@@ -176,12 +205,13 @@ def run_period(
     out_dir: Path,
     workers: int = 1,
     stage: Stage = _silent,
+    worklist_first: bool = False,
 ) -> RunSummary:
     """Measure ``period`` and write every report into ``out_dir``."""
     from sagstid.report.publish import write_reports
     from sagstid.results import build_results, follow_up_sections
 
-    ctx = build_context(db_url, config_dir, period, stage)
+    ctx = build_context(db_url, config_dir, period, stage, worklist_first=worklist_first)
     peaks: list[float] = []
     with stage(f"Skriver rapporter til {out_dir}"):
         results = build_results(period, ctx.current, **follow_up_sections(ctx))

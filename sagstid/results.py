@@ -184,10 +184,15 @@ def audit_section(measurement: "AuditMeasurement | None") -> dict[str, Any] | No
 
 def follow_up_sections(ctx: "ReportContext") -> dict[str, Any]:
     """Every results.json section besides decisions, by key (None where not measured)."""
+    from sagstid.held import held_section
+    from sagstid.snapshot import open_cases_section
+
     return {
         "complaints": complaints_section(ctx.complaints),
         "contract": contract_section(ctx.contract),
         "complaints_per_1000": per_1000_section(ctx.contract),
         "surge_alerts": surge_section(ctx.surge),
         "audit": audit_section(ctx.audit),
+        "open_cases": None if ctx.snapshot is None else open_cases_section(ctx.snapshot),
+        "held_decisions": None if ctx.held is None else held_section(ctx.held),
     }

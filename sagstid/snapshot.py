@@ -15,7 +15,7 @@ Rows that cannot be evaluated are counted with a named reason, never dropped.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -195,6 +195,7 @@ class OpenSnapshot:
     horizon: int  # due_soon_working_days
     decisions: pd.DataFrame  # every row read, with row_status/reason and evaluation
     complaints: pd.DataFrame
+    whole: pd.DataFrame | None = None  # set by for_unit: open_metrics of all open decisions
 
     @property
     def open_decisions(self) -> pd.DataFrame:
@@ -222,6 +223,18 @@ class OpenSnapshot:
         if unit_code is not None:
             both = both[both["unit_code"].to_numpy() == unit_code]
         return both.reset_index(drop=True)
+
+    def for_unit(self, unit_code: str) -> "OpenSnapshot":
+        """Only the unit's open cases (what its workbook may hold), plus the whole
+        administration's open-case totals for comparison (``whole``)."""
+        def own(frame: pd.DataFrame) -> pd.DataFrame:
+            keep = ((frame["row_status"].to_numpy() == "open")
+                    & (frame["unit_code"].astype(object).to_numpy() == unit_code))
+            return frame[keep]
+
+        whole = self.whole if self.whole is not None else open_metrics(self.open_decisions, [])
+        return replace(self, decisions=own(self.decisions), complaints=own(self.complaints),
+                       whole=whole)
 
     def row_counts(self, kind: str) -> dict[str, int]:
         frame = self.decisions if kind == "decision" else self.complaints

@@ -193,8 +193,9 @@ def all_cells(book: openpyxl.Workbook) -> Iterator[Any]:
 
 def test_unit_sheets_in_order(nord: openpyxl.Workbook) -> None:
     assert nord.sheetnames == ["Overblik", "Sagsområder", "Månedlig udvikling",
-                               "Overskredne frister", "Klager", "Kvalitet", "Datakvalitet",
-                               "Metode", "BOLIGLAN", "MENTOR", "SENIORJOB"]
+                               "Overskredne frister", "Klager", "Kvalitet", "Handlingsliste",
+                               "Tilbageholdte afgørelser", "Datakvalitet", "Metode",
+                               "BOLIGLAN", "MENTOR", "SENIORJOB"]
 
 
 def test_unit_overview_targets(nord: openpyxl.Workbook) -> None:
@@ -355,7 +356,10 @@ def test_unit_workbook_holds_only_its_own_cases(nord: openpyxl.Workbook) -> None
         assert not any(other in text for text in texts), other
     assert not any("0101901234" in text for text in texts)  # the citizen reference
     case_cells = {c.value for c in all_cells(nord)} & ALL_CASE_IDS
-    assert case_cells == NORD_CASES - {"N-101", "N-102", "N-104", "N-201", "N-202", "N-203", "N-204"}
+    # The exceeded decisions, plus N-OPEN: open on 31-12-2024 and past its deadline
+    # (received 01-11-2024 + 4 weeks = 29-11-2024), so it is on the unit's Handlingsliste.
+    within = {"N-101", "N-102", "N-104", "N-201", "N-202", "N-203", "N-204"}
+    assert case_cells == (NORD_CASES - within) | {"N-OPEN"}
 
 
 def test_unit_workbook_cuts_an_uncut_context(ctx: ReportContext, tmp_path: Path) -> None:
@@ -391,7 +395,29 @@ def test_unit_method(nord: openpyxl.Workbook) -> None:
     assert items["Sammenligningsperiode"] == "2023 (01-01-2023 til 31-12-2023)"
     assert items["Fristkatalog (version)"] == "Testkatalog 2024-1"
     assert items["Datakilde"].startswith("sqlite:///")
-    assert isinstance(items["Kørt"], dt.datetime)
+    # The open-case snapshot's date, the period's last day: no wall-clock time, so a re-run
+    # writes the same file.
+    assert items["Opgjort pr. (åbne sager)"] == dt.datetime(2024, 12, 31)
+
+
+def test_unit_overview_open_decisions(nord: openpyxl.Workbook) -> None:
+    # Open on 31-12-2024 (received by then, not decided by then): only N-OPEN, JC-NORD's,
+    # deadline 29-11-2024 (received 01-11 + 4 weeks), so overdue, and no delay notice.
+    # Within deadline: 0 of 1 = 0 %. The whole administration has the same single open case.
+    rows = {r["Åbne sager"].value: (r["Enheden"].value, r["Hele forvaltningen"].value)
+            for r in table(nord["Overblik"], "Åbne sager")}
+    assert rows == {"Åbne afgørelser": (1, 1), "heraf frist overskredet": (1, 1),
+                    "heraf frist inden for 5 arbejdsdage": (0, 0),
+                    "heraf mangler skriftlig underretning": (1, 1),
+                    "Åbne afgørelser inden for frist": (0, 0)}
+
+
+def test_unit_worklist_lists_the_overdue_open_case(nord: openpyxl.Workbook) -> None:
+    ws = nord["Handlingsliste"]
+    cells = [c.value for row in ws.iter_rows() for c in row]
+    assert "N-OPEN" in cells
+    # Not the sheet the annual workbook opens on (only the nightly one opens on it).
+    assert nord.active.title == "Overblik"
 
 
 def test_unit_without_decisions(ctx: ReportContext, tmp_path: Path) -> None:
@@ -439,7 +465,7 @@ def test_workbooks_for_a_period_without_decisions(tmp_path: Path) -> None:
 def test_committee_sheets_in_order(committee: openpyxl.Workbook) -> None:
     assert committee.sheetnames == ["Overblik", "Enheder", "Sagsområder", "Enhed x område",
                                     "Udvikling", "Klager", "Ankestyrelsen", "Tilsyn",
-                                    "Resultatkontrakt", "Datakvalitet", "Metode"]
+                                    "Resultatkontrakt", "Åbne sager", "Datakvalitet", "Metode"]
 
 
 def test_committee_overview(committee: openpyxl.Workbook) -> None:

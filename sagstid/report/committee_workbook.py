@@ -31,7 +31,9 @@ from sagstid.report.unit_workbook import (
     write_reason_table,
     write_targets_table,
 )
+from sagstid.report.committee_open import write_committee_open
 from sagstid.report.xlsx import (
+    fix_properties,
     Column,
     Layout,
     Sheet,
@@ -234,11 +236,13 @@ def write_committee_workbook(path: Path, ctx: ReportContext) -> None:
     """Write the committee's workbook (aggregates only) for the whole administration."""
     layout = load_layout()
     with open_workbook(path, constant_memory=False) as (workbook, styles):
+        fix_properties(workbook, ctx)
         _overview(workbook, styles, layout, ctx)
         _units(workbook, styles, layout, ctx)
         _areas(workbook, styles, layout, ctx)
         _matrix(workbook, styles, layout, ctx)
         _development(workbook, styles, layout, ctx)
         write_committee_follow_up(workbook, styles, layout, ctx)
+        write_committee_open(workbook, styles, ctx)
         _quality(workbook, styles, layout, ctx)
         write_method_sheet(workbook, styles, layout, ctx)

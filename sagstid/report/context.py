@@ -11,8 +11,10 @@ from sagstid.audit import AuditMeasurement
 from sagstid.complaints import ComplaintMeasurement
 from sagstid.config import Targets
 from sagstid.contract import ContractFigures
+from sagstid.held import HeldDecisions
 from sagstid.measure import DecisionMeasurement
 from sagstid.periods import Period
+from sagstid.snapshot import OpenSnapshot
 from sagstid.surge import SurgeCheck
 
 
@@ -31,6 +33,10 @@ class ReportContext:
     contract: ContractFigures | None = None
     surge: SurgeCheck | None = None
     audit: AuditMeasurement | None = None
+    as_of: dt.date | None = None  # the open-case snapshot's date (the period's last day)
+    snapshot: OpenSnapshot | None = None
+    held: HeldDecisions | None = None
+    worklist_first: bool = False  # nightly: unit workbooks open on their action list
 
     def unit_name(self, unit_code: str) -> str:
         names = self.units.set_index("unit_code")["unit_name"]
@@ -46,6 +52,8 @@ class ReportContext:
             contract=None if self.contract is None else self.contract.for_unit(unit_code),
             surge=None if self.surge is None else self.surge.for_unit(unit_code),
             audit=None if self.audit is None else self.audit.for_unit(unit_code),
+            snapshot=None if self.snapshot is None else self.snapshot.for_unit(unit_code),
+            held=None if self.held is None else self.held.for_unit(unit_code),
             current=_only_unit(self.current, unit_code),
             previous=_only_unit(self.previous, unit_code),
         )

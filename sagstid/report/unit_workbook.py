@@ -21,7 +21,9 @@ from sagstid.config import Targets
 from sagstid.measure import group_metrics
 from sagstid.report.context import ReportContext
 from sagstid.report.unit_follow_up import write_unit_audit, write_unit_complaints
+from sagstid.report.worklist import write_held_sheet, write_open_summary, write_worklist
 from sagstid.report.xlsx import (
+    fix_properties,
     EXCEL_MAX_ROWS,
     Column,
     Layout,
@@ -306,7 +308,7 @@ def write_method_sheet(workbook: Workbook, styles: Styles, layout: Layout, ctx: 
                                        start=da_date(period.start), end=da_date(period.end)), "text"))
     items += [("targets", layout.text("method.targets_value", **goals), "text"),
               ("catalogue", ctx.catalogue_version, "text"),
-              ("run", ctx.run_started, "datetime"),
+              ("run", ctx.as_of or ctx.period.end, "date"),
               ("source", ctx.source, "text")]
     for key, value, kind in items:
         sheet.values([layout.text(f"method.{key}"), value], ["text", kind])
@@ -339,6 +341,9 @@ def _overview(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportCon
                 layout.text("columns.whole")]
     write_key_figures(sheet, layout, headings, [now_metrics, before_metrics, ctx.current.total])
     sheet.skip()
+    if ctx.snapshot is not None:
+        write_open_summary(sheet, ctx.snapshot, code)
+        sheet.skip()
     sheet.note(layout.text("titles.legend"))
 
 
@@ -460,7 +465,13 @@ def write_unit_workbook(path: Path, ctx: ReportContext, unit_code: str) -> None:
     links = {code: sheet_name(code, used) for code in areas["case_area_code"]}
     area_months = ctx.current.by_unit_area_month
     big = int(ctx.current.cases["exceeded"].sum()) > CONSTANT_MEMORY_ROWS
+    name = ctx.unit_name(unit_code)
     with open_workbook(path, constant_memory=big) as (workbook, styles):
+        fix_properties(workbook, ctx)
+        snapshot = ctx.snapshot
+        if snapshot is not None and ctx.worklist_first:
+            write_worklist(workbook, styles, snapshot.cases(unit_code), unit_name=name,
+                           as_of=snapshot.as_of, horizon=snapshot.horizon, activate=True)
         _overview(workbook, styles, layout, ctx, unit_code)
         _areas(workbook, styles, layout, ctx, unit_code, areas, links)
         _monthly(workbook, styles, layout, ctx, unit_code)
@@ -469,6 +480,12 @@ def write_unit_workbook(path: Path, ctx: ReportContext, unit_code: str) -> None:
             write_unit_complaints(workbook, styles, layout, ctx, unit_code)
         if ctx.audit is not None:
             write_unit_audit(workbook, styles, layout, ctx, unit_code)
+        if snapshot is not None and not ctx.worklist_first:
+            write_worklist(workbook, styles, snapshot.cases(unit_code), unit_name=name,
+                           as_of=snapshot.as_of, horizon=snapshot.horizon, activate=False)
+        if ctx.held is not None:
+            write_held_sheet(workbook, styles, ctx.held, unit_code, unit_name=name,
+                             period_label=ctx.period.label)
         _quality(workbook, styles, layout, ctx, unit_code)
         write_method_sheet(workbook, styles, layout, ctx,
                            unit=f"{unit_code} {ctx.unit_name(unit_code)}")

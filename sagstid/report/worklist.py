@@ -21,6 +21,7 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 
 from sagstid.held import GAP_BUCKETS, HeldDecisions
+from sagstid.snapshot import OpenSnapshot, open_metrics
 from sagstid.report.xlsx import (
     EXCEL_MAX_ROWS,
     Column,
@@ -248,3 +249,34 @@ def write_held_sheet(workbook: Workbook, styles: Styles, held: HeldDecisions, un
     )
     sheet.table(HELD_COLUMNS, held_rows, autofilter=True)
     return sheet
+
+
+OPEN_SUMMARY_ROWS = (
+    ("open", "Åbne afgørelser", "int"),
+    ("overdue", "heraf frist overskredet", "int"),
+    ("due_soon", "heraf frist inden for {horizon} arbejdsdage", "int"),
+    ("notice_missing", "heraf mangler skriftlig underretning", "int"),
+    ("open_within_pct", "Åbne afgørelser inden for frist", "pct"),
+)
+
+
+def write_open_summary(sheet: Sheet, snapshot: OpenSnapshot, unit_code: str) -> None:
+    """Overblik's block on open decisions: the unit beside the whole administration.
+
+    The share of open decisions still within their deadline stands beside the completed-case
+    compliance, so holding finished decisions back cannot lift the figure unseen.
+    """
+    own = open_metrics(snapshot.cases(unit_code).query("kind == 'decision'"), [])
+    whole = snapshot.whole if snapshot.whole is not None else open_metrics(
+        snapshot.open_decisions, [])
+    sheet.section(f"Åbne afgørelser pr. {da_date(snapshot.as_of)}")
+    sheet.header(["Åbne sager", "Enheden", "Hele forvaltningen"])
+    for key, label, kind in OPEN_SUMMARY_ROWS:
+        values: list[Any] = []
+        for table in (own, whole):
+            value = table[key].iloc[0] if len(table) else (None if kind == "pct" else 0)
+            values.append(fraction(value) if kind == "pct" else int(value))
+        sheet.values([label.format(horizon=snapshot.horizon), *values], ["text", kind, kind])
+    sheet.skip()
+    sheet.note("Andelen af åbne afgørelser, hvis frist endnu ikke er overskredet, vises ved siden "
+               "af overholdelsen for de afgjorte: afgørelser, der holdes tilbage, tæller her.")

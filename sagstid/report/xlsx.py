@@ -238,6 +238,16 @@ def new_workbook(path: Path, constant_memory: bool = True) -> tuple[Workbook, St
     return workbook, Styles(workbook)
 
 
+def fix_properties(workbook: Workbook, ctx: Any) -> None:
+    """Document properties from the measurement, not the clock: a re-run of the same period
+    on the same data writes byte-identical files (xlsxwriter otherwise stamps the time)."""
+    day = ctx.as_of or ctx.period.end
+    workbook.set_properties({"title": f"Sagsbehandlingstider {ctx.period.label}",
+                             "author": "sagstid", "company": "Beskæftigelses- og "
+                             "Integrationsforvaltningen",
+                             "created": dt.datetime(day.year, day.month, day.day)})
+
+
 @contextlib.contextmanager
 def open_workbook(path: Path, constant_memory: bool = True) -> Iterator[tuple[Workbook, Styles]]:
     """A new workbook at ``path``, closed (saved) on success; on an error no file is left."""
