@@ -88,8 +88,10 @@ def is_transient(exc: BaseException) -> bool:
 def _open(engine: Engine) -> sa.Connection:
     """A connection; a failure to open one is raised as ConnectFailed.
 
-    A failure with no SQLSTATE (refused, unreachable: the server is restarting) is retryable,
-    except for SQLite, a local file, where waiting does not help.
+    A failure with no SQLSTATE (refused, unreachable: the server is restarting) or a
+    connection-class one is retryable, except for SQLite, a local file, where waiting does not
+    help. psycopg gives no SQLSTATE for any failed connect, so on PostgreSQL even a wrong
+    password is retried before it is reported; pyodbc does (28000, login failed: not retried).
     """
     try:
         return engine.connect()
@@ -193,7 +195,14 @@ def read_query(engine: Engine, name: str, **parameters: object) -> pd.DataFrame:
         raise ValueError(f"{query.path}: parameters not given: {', '.join(sorted(absent))}")
 
     def run(connection: sa.Connection) -> pd.DataFrame:
-        return pd.read_sql_query(sa.text(query.sql), connection, params=parameters)
+        try:
+            return pd.read_sql_query(sa.text(query.sql), connection, params=parameters)
+        except pd.errors.DatabaseError as exc:
+            # pandas wraps a failed execute in its own error, text and all; the driver's
+            # error underneath says whether the connection was lost.
+            if isinstance(exc.__cause__, SQLAlchemyError):
+                raise exc.__cause__ from None
+            raise
 
     return with_retry(engine, run, str(query.path))
 
