@@ -161,8 +161,19 @@ class PostgresServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+CREATECLUSTER_DROPIN = Path("/etc/postgresql-common/createcluster.d/sagstid-tests.conf")
+
+
 def ensure_postgres() -> Path:
-    """The PostgreSQL server programs, installed from Debian packages if absent."""
+    """The PostgreSQL server programs, installed from Debian packages if absent.
+
+    Before a fresh install, a postgresql-common drop-in stops the package from creating (and
+    starting) the distribution's "main" cluster: the tests make their own and remove it.
+    """
+    if postgres_bin() is None and os.geteuid() == 0:
+        CREATECLUSTER_DROPIN.parent.mkdir(parents=True, exist_ok=True)
+        CREATECLUSTER_DROPIN.write_text("# written by sagstid's tests (tests/servers.py)\n"
+                                        "create_main_cluster = false\n", encoding="utf-8")
     apt_install(["postgresql"], postgres_bin)
     found = postgres_bin()
     assert found is not None
