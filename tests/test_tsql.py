@@ -1,0 +1,91 @@
+"""Every query in queries/ is T-SQL (SQL Server, the production target) as well as SQLite and
+PostgreSQL SQL.
+
+sqlglot's T-SQL reader is lenient: it also accepts ``LIMIT``, ``||`` or ``TRUE`` and would turn
+them into ``TOP``, ``+`` and ``1`` when writing T-SQL, but SQL Server itself rejects them. So
+besides parsing with ``read="tsql"``, a query must
+* use only constructs of the portable core listed in PORTABLE (anything else is named), and
+* read the same in the three dialects and come back unchanged when written as T-SQL, so the
+  very text in the file runs on SQL Server as it does on SQLite and PostgreSQL.
+Placeholders (``:date_from``) are SQLAlchemy's; it turns them into ``?`` for pyodbc.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError
+
+# The node types the queries may use: plain selects of columns with comparisons, AND/OR/NOT,
+# IS NULL, IN, BETWEEN, aliases and placeholders. Extend it only with constructs SQL Server,
+# PostgreSQL and SQLite all spell the same way.
+PORTABLE: frozenset[type[exp.Expression]] = frozenset({
+    exp.Select, exp.From, exp.Where, exp.Table, exp.TableAlias, exp.Column, exp.Identifier,
+    exp.Alias, exp.Star, exp.Literal, exp.Null, exp.Placeholder, exp.Paren, exp.And, exp.Or,
+    exp.Not, exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.Is, exp.In, exp.Between,
+})
+# What a non-portable construct usually means, for the failure message.
+KNOWN: dict[type[exp.Expression], str] = {
+    exp.Limit: "LIMIT is SQLite/PostgreSQL only (SQL Server: TOP or OFFSET ... FETCH)",
+    exp.DPipe: "|| string concatenation is SQLite/PostgreSQL only (SQL Server: + or CONCAT)",
+    exp.Boolean: "TRUE/FALSE literals are not T-SQL (use 1/0)",
+    exp.ILike: "ILIKE is PostgreSQL only",
+}
+
+
+def tsql_problems(path: Path) -> list[str]:
+    """What keeps the query in ``path`` from running unchanged on SQL Server (empty if nothing)."""
+    sql = path.read_text(encoding="utf-8")
+    try:
+        trees = {d: sqlglot.parse(sql, read=d) for d in ("tsql", "sqlite", "postgres")}
+    except ParseError as exc:
+        return [f"{path.name}: does not parse: {exc.errors[0]['description'] if exc.errors else exc}"]
+    statements = [s for s in trees["tsql"] if s is not None]
+    if len(statements) != 1:
+        return [f"{path.name}: expected one statement, found {len(statements)}"]
+    tree = statements[0]
+    problems = []
+    for node in tree.walk():
+        kind = type(node)
+        if kind not in PORTABLE:
+            reason = KNOWN.get(kind, "not in the portable core of tests/test_tsql.py")
+            problems.append(f"{path.name}: {kind.__name__} ({node.sql()[:40]}): {reason}")
+    if trees["sqlite"] != trees["tsql"] or trees["postgres"] != trees["tsql"]:
+        problems.append(f"{path.name}: SQLite, PostgreSQL and T-SQL read the query differently")
+    generic, tsql = tree.sql(comments=False), tree.sql(dialect="tsql", comments=False)
+    if generic != tsql:
+        problems.append(f"{path.name}: SQL Server needs it rewritten: {generic!r} -> {tsql!r}")
+    return problems
+
+
+QUERIES = sorted((Path(__file__).resolve().parent.parent / "queries").glob("*.sql"))
+
+
+def test_there_are_queries() -> None:
+    # the parametrised test below would pass vacuously on an empty folder
+    assert [p.name for p in QUERIES] == [
+        "complaints.sql", "decisions_in_period.sql", "decisions_outside_period.sql", "units.sql"]
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.name)
+def test_query_is_portable_tsql(path: Path) -> None:
+    problems = tsql_problems(path)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("SELECT unit_code FROM units LIMIT 5", "Limit (LIMIT 5): LIMIT is SQLite/PostgreSQL only"),
+    ("SELECT unit_code || unit_name FROM units", "DPipe"),
+    ("SELECT unit_code FROM units WHERE TRUE", "Boolean (TRUE): TRUE/FALSE literals are not T-SQL"),
+    ("SELECT strftime('%Y', decided_date) FROM decisions", "not in the portable core"),
+    ("SELECT unit_code FROM units WHERE unit_name ILIKE 'x'", "ILIKE is PostgreSQL only"),
+])
+def test_non_tsql_syntax_is_named_with_its_file(tmp_path: Path, sql: str, expected: str) -> None:
+    path = tmp_path / "bad_query.sql"
+    path.write_text(sql + "\n", encoding="utf-8")
+    problems = tsql_problems(path)
+    assert problems and all(p.startswith("bad_query.sql: ") for p in problems)
+    assert any(expected in p for p in problems), problems
