@@ -4,4 +4,4 @@
 -- decided on or before the complaint was received. citizen_ref is not read.
 SELECT d.case_id, d.case_area_code, d.decided_date
 FROM decisions d
-WHERE d.case_id IN (SELECT c.case_id FROM complaints c WHERE c.case_id IS NOT NULL)
+WHERE d.case_id IN (SELECT c.case_id FROM complaints c)

@@ -11,6 +11,8 @@ After the last attempt the run stops with one line saying which query and what h
 
 from __future__ import annotations
 
+import datetime as dt
+
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -233,3 +235,11 @@ def extract_decisions(engine: Engine, period: Period) -> DecisionExtract:
 
 def extract_units(engine: Engine) -> pd.DataFrame:
     return read_query(engine, "units")
+
+
+def extract_open_cases(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(decisions, complaints) received on or before ``as_of`` and not decided/answered on or
+    before it (queries/open_decisions.sql, queries/open_complaints.sql)."""
+    bound = {"as_of": as_of.isoformat()}
+    return (read_query(engine, "open_decisions", **bound),
+            read_query(engine, "open_complaints", **bound))

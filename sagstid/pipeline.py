@@ -31,7 +31,7 @@ from sagstid.extract import (
 )
 from sagstid.held import HeldDecisions, measure_held
 from sagstid.measure import DecisionMeasurement, measure_decisions
-from sagstid.open_extract import extract_open_cases
+from sagstid.extract import extract_open_cases
 from sagstid.periods import Period
 from sagstid.report.context import ReportContext
 from sagstid.snapshot import take_snapshot

@@ -6,6 +6,8 @@ that applies, in the contract's order), ``open`` (not yet decided) or ``out_of_p
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,25 +30,41 @@ STATUSES: tuple[str, ...] = ("measured", "excluded", "open", "out_of_period")
 _ISO_LENGTH = 10
 
 
+def _parse_distinct(uniques: np.ndarray) -> np.ndarray:
+    """``datetime64[s]`` for each distinct value: ISO ``YYYY-MM-DD`` text, or a date/datetime
+    object (floored to its day); anything else (other text, numbers) is NaT, i.e. unreadable.
+    A date column holds few distinct values, so this loops over those, not over the rows."""
+    out = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[s]")
+    text = np.array([isinstance(v, str) for v in uniques], dtype=bool)
+    if text.any():
+        texts = pd.Series(uniques[text], dtype=object)
+        parsed = pd.to_datetime(texts, format="%Y-%m-%d", errors="coerce")
+        parsed = parsed.where(texts.str.len().to_numpy() == _ISO_LENGTH)
+        out[text] = parsed.to_numpy().astype("datetime64[s]")
+    dated = np.array([isinstance(v, (dt.date, np.datetime64)) for v in uniques], dtype=bool)
+    if dated.any():
+        days = pd.to_datetime(pd.Series(uniques[dated], dtype=object), errors="coerce")
+        out[dated] = days.dt.normalize().to_numpy().astype("datetime64[s]")
+    return out
+
+
 def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Dates as ``datetime64[s]`` (NaT where empty or unreadable) and a mask of unreadable ones.
 
-    Accepts SQL DATE values (date objects or datetime64) and ISO ``YYYY-MM-DD`` text; any other
-    text, such as ``31/02/2024`` or ``2024-02-30``, is unreadable.
+    Accepts SQL DATE values (date objects or datetime64; a time of day is dropped) and ISO
+    ``YYYY-MM-DD`` text; any other text, such as ``31/02/2024`` or ``2024-02-30``, and any
+    number (SQLite stores the text ``20250405`` in a DATE column as an integer) is unreadable.
     """
     present = values.notna().to_numpy()
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        parsed = values.astype("datetime64[s]")
-    elif present.any() and isinstance(values[present].iloc[0], str):
-        # A date column holds few distinct values: parse each distinct text once.
-        codes, uniques = pd.factorize(values.astype(object))
-        text = pd.Series(uniques, dtype=object)
-        parsed_unique = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-        parsed_unique = parsed_unique.where(text.str.len().to_numpy() == _ISO_LENGTH)
-        taken = parsed_unique.to_numpy().astype("datetime64[s]")[np.clip(codes, 0, None)]
-        parsed = np.where(codes >= 0, taken, np.datetime64("NaT"))
+        parsed = values.dt.normalize().astype("datetime64[s]")
     else:
-        parsed = pd.to_datetime(values, errors="coerce")
+        codes, uniques = pd.factorize(values.astype(object))
+        taken = _parse_distinct(np.asarray(uniques, dtype=object))
+        if len(taken):
+            parsed = np.where(codes >= 0, taken[np.clip(codes, 0, None)], np.datetime64("NaT"))
+        else:
+            parsed = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[s]")
     parsed = pd.Series(parsed, index=values.index).astype("datetime64[s]")
     invalid = present & parsed.isna().to_numpy()
     return parsed, invalid

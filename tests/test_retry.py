@@ -130,7 +130,8 @@ def test_connection_dropped_on_every_attempt_fails_with_one_line(
            "restored (3 attempts): " in errors[0]
     assert result.stderr.rstrip("\n").splitlines()[-1] == errors[0]
     assert PASSWORD not in result.output and PASSWORD not in result.stderr
-    assert not (tmp_path / "out").exists()  # nothing written
+    out = tmp_path / "out"  # the run may have made the folder, but wrote nothing into it
+    assert not out.exists() or not [p for p in out.rglob("*") if p.is_file()]
 
 
 def test_sql_error_is_not_retried(postgres_db: str) -> None:

@@ -12,6 +12,7 @@ Placeholders (``:date_from``) are SQLAlchemy's; it turns them into ``?`` for pyo
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,8 @@ PORTABLE: frozenset[type[exp.Expression]] = frozenset({
     exp.Select, exp.From, exp.Where, exp.Table, exp.TableAlias, exp.Column, exp.Identifier,
     exp.Alias, exp.Star, exp.Literal, exp.Null, exp.Placeholder, exp.Paren, exp.And, exp.Or,
     exp.Not, exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.Is, exp.In, exp.Between,
+    # joins to derived tables with GROUP BY ... HAVING COUNT(*) (duplicate ids), CASE WHEN
+    exp.Join, exp.Subquery, exp.Group, exp.Having, exp.Count, exp.Case, exp.If,
 })
 # What a non-portable construct usually means, for the failure message.
 KNOWN: dict[type[exp.Expression], str] = {
@@ -53,9 +56,15 @@ def tsql_problems(path: Path) -> list[str]:
         if kind not in PORTABLE:
             reason = KNOWN.get(kind, "not in the portable core of tests/test_tsql.py")
             problems.append(f"{path.name}: {kind.__name__} ({node.sql()[:40]}): {reason}")
+    for statement in (s for parsed in trees.values() for s in parsed if s is not None):
+        for count in statement.find_all(exp.Count):
+            count.set("big_int", None)  # a dialect flag (COUNT_BIG), not a different query
     if trees["sqlite"] != trees["tsql"] or trees["postgres"] != trees["tsql"]:
         problems.append(f"{path.name}: SQLite, PostgreSQL and T-SQL read the query differently")
     generic, tsql = tree.sql(comments=False), tree.sql(dialect="tsql", comments=False)
+    # sqlglot's T-SQL writer names a derived table's plain columns explicitly ("x AS x"); SQL
+    # Server names them so itself, so that is no rewrite.
+    tsql = re.sub(r"\b(\w+) AS \1\b", r"\1", tsql)
     if generic != tsql:
         problems.append(f"{path.name}: SQL Server needs it rewritten: {generic!r} -> {tsql!r}")
     return problems
@@ -67,7 +76,9 @@ QUERIES = sorted((Path(__file__).resolve().parent.parent / "queries").glob("*.sq
 def test_there_are_queries() -> None:
     # the parametrised test below would pass vacuously on an empty folder
     assert [p.name for p in QUERIES] == [
-        "complaints.sql", "decisions_in_period.sql", "decisions_outside_period.sql", "units.sql"]
+        "audit_samples.sql", "complaint_case_areas.sql", "complaints.sql",
+        "decisions_in_period.sql", "decisions_outside_period.sql", "open_complaints.sql",
+        "open_decisions.sql", "units.sql"]
 
 
 @pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.name)

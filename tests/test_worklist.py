@@ -43,7 +43,7 @@ def _snap(folder: Path, db: str):
     from sagstid.config import load_config
     from sagstid.deadlines import CatalogueArrays
     from sagstid.extract import connect, extract_units
-    from sagstid.open_extract import extract_open_cases
+    from sagstid.extract import extract_open_cases
     from sagstid.snapshot import take_snapshot
 
     config = load_config(folder)
