@@ -106,10 +106,10 @@ def all_parts(out: Path) -> list[tuple[str, bytes]]:
 def test_no_citizen_reference_in_any_output(run: tuple[Path, str]) -> None:
     out, output = run
     files = sorted(p.name for p in out.rglob("*"))
-    assert files == ["enhed-JC-NORD.xlsx", "enhed-JC-SYD.xlsx", "enhed-YS.xlsx", "results.json",
-                     "udvalg.xlsx"]
+    assert files == ["enhed-JC-NORD.xlsx", "enhed-JC-SYD.xlsx", "enhed-YS.xlsx", "manifest.json",
+                     "results.json", "udvalg.xlsx"]
     scanned = all_parts(out)
-    assert len(scanned) > 20  # the XML parts of four workbooks, and results.json
+    assert len(scanned) > 20  # the XML parts of four workbooks, results.json and manifest.json
     for ref in REFS:
         for form in ref_forms(ref):
             assert form not in output.encode()
