@@ -184,6 +184,7 @@ def build_context(
         snapshot=snapshot,
         held=held,
         worklist_first=worklist_first,
+        suppress_below=config.measurement.suppress_below,
     )
 
 

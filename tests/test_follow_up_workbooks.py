@@ -87,6 +87,13 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> ReportContext:
     config = root / "config"
     shutil.copytree(REPO / "config", config)
     (config / "targets.yaml").write_text(TARGETS, encoding="utf-8")
+    # Every group here is smaller than the default suppression size (5): show them all, so the
+    # hand-worked figures can be read back (suppression: tests/test_suppression.py).
+    settings = config / "measurement.yaml"
+    shipped = settings.read_text(encoding="utf-8")
+    assert "\nsuppress_below: 5\n" in shipped
+    settings.write_text(shipped.replace("\nsuppress_below: 5\n", "\nsuppress_below: 0\n"),
+                        encoding="utf-8")
     db = root / "source.db"
     with sqlite3.connect(db) as con:
         con.executescript(SQLITE_DDL)

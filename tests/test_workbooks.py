@@ -109,6 +109,9 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> ReportContext:
     config.mkdir()
     (config / "deadlines.yaml").write_text(DEADLINES, encoding="utf-8")
     (config / "targets.yaml").write_text(TARGETS, encoding="utf-8")
+    # Every group here is smaller than the default suppression size (5): show them all, so the
+    # hand-worked figures can be read back (suppression: tests/test_suppression.py).
+    (config / "measurement.yaml").write_text("suppress_below: 0\n", encoding="utf-8")
     db = root / "source.db"
     with sqlite3.connect(db) as con:
         con.executescript(SQLITE_DDL)

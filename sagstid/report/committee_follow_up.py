@@ -1,6 +1,8 @@
 """The committee workbook's sheets Klager, Ankestyrelsen, Tilsyn and Resultatkontrakt.
 
-Aggregates only: no case numbers and no case rows.
+Aggregates only: no case numbers and no case rows. Groups with fewer than
+``ctx.suppress_below`` cases are suppressed (suppress.py); the handling-complaint count against
+each unit's resultatkontrakt maximum is not (docs/privacy.md says why).
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 
 from sagstid.audit import AUDIT_AREAS
-from sagstid.complaints import APPEAL_OUTCOMES
+from sagstid.complaints import APPEAL_OUTCOMES, KINDS
 from sagstid.report.context import ReportContext
+from sagstid.report.suppress import SheetSuppression
 from sagstid.validate import STATUSES
 from sagstid.report.follow_up_sheets import (
     Column,
@@ -23,6 +26,7 @@ from sagstid.report.follow_up_sheets import (
     audit_measure_columns,
     audit_measure_rows,
     contract_heading,
+    count,
     first_row,
     kind_columns,
     kind_values,
@@ -84,22 +88,35 @@ def write_committee_complaints(workbook: Workbook, styles: Styles, layout: Layou
     organisation = layout.text("organisation")
     sheet.title(label(layout, "complaints_title", period=ctx.period.label, name=organisation))
     sheet.note(label(layout, "complaints_note", target=da_pct_number(t.complaints)))
+    hide = SheetSuppression(sheet, ctx.suppress_below)
     sheet.skip()
     sheet.section(label(layout, "targets"))
     totals = pd.Series({**{o: c.appeals[o] for o in APPEAL_OUTCOMES},
                         "confirmed_pct": c.appeal_confirmed_pct})
+    header = sheet.row
     write_complaint_targets(sheet, layout, ctx, c.total, totals,
                             layout.text("columns.current"), with_whole=False)
+    # Rows: complaints on time, Ankestyrelsen, medhold; columns 2 value, 3 met, 4 note.
+    if hide.small(count(c.total, "complaints")):
+        hide.grey(header + 1, [2, 3, 4])
+        hide.grey(header + 3, [2, 3, 4])
+    if hide.small(_appeal_count(totals)):
+        hide.grey(header + 2, [2, 3, 4])
     sheet.skip()
     sheet.section(label(layout, "by_kind"))
+    header = sheet.row
     write_kind_table(sheet, layout, c.by_kind, c.total, t.complaints)
+    kind_counts = [count(first_row(c.by_kind, "complaint_kind", k), "complaints") for k in KINDS]
+    for i, n in enumerate([*kind_counts, count(c.total, "complaints")]):
+        if hide.small(n):
+            hide.grey(header + 1 + i, range(1, 7), bold=i == len(KINDS))
     sheet.skip()
     sheet.section(layout.text("titles.units", period=ctx.period.label))
     columns = kind_columns(layout, "")[1:]
 
     def line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
         values, fills = kind_values("", row, t.complaints)
-        return values[1:], fills[1:]
+        return hide.mask(values[1:], fills[1:], range(6), hide.small(count(row, "complaints")))
 
     _unit_table(sheet, layout, ctx, columns, c.by_unit, line, c.total)
     sheet.skip()
@@ -111,6 +128,12 @@ def write_committee_complaints(workbook: Workbook, styles: Styles, layout: Layou
     for status in STATUSES:
         sheet.values([layout.text(f"statuses.{status}"), counts[status]], ["text", "int"])
     sheet.values([layout.text("total"), sum(counts.values())], ["text", "int"], bold=True)
+    hide.finish()
+
+
+def _appeal_count(row: pd.Series | None) -> int:
+    """A group's appeal decisions in the period: every outcome, rejected (afvist) included."""
+    return sum(count(row, o) for o in APPEAL_OUTCOMES)
 
 
 def write_committee_appeals(workbook: Workbook, styles: Styles, layout: Layout,
@@ -120,6 +143,7 @@ def write_committee_appeals(workbook: Workbook, styles: Styles, layout: Layout,
     sheet = Sheet(workbook, styles, layout.text("sheets.appeals"), widths=(12, 34, *([13] * 6)))
     sheet.title(label(layout, "appeals_title"))
     sheet.note(label(layout, "appeals_note", target=da_pct_number(target)))
+    hide = SheetSuppression(sheet, ctx.suppress_below)
     sheet.skip()
     columns = [*(Column(label(layout, f"appeal_outcomes.{o}"), "int") for o in APPEAL_OUTCOMES),
                Column(label(layout, "confirmed_pct"), "pct")]
@@ -127,10 +151,12 @@ def write_committee_appeals(workbook: Workbook, styles: Styles, layout: Layout,
     def line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
         values = appeal_values(row)
         pct = None if values[-1] is None else 100.0 * values[-1]
-        return values, [None] * len(APPEAL_OUTCOMES) + [met_state(pct, target)]
+        return hide.mask(values, [None] * len(APPEAL_OUTCOMES) + [met_state(pct, target)],
+                         range(len(values)), hide.small(_appeal_count(row)))
 
     total = pd.Series({**c.appeals, "confirmed_pct": c.appeal_confirmed_pct})
     _unit_table(sheet, layout, ctx, columns, c.appeals_by_unit, line, total)
+    hide.finish()
 
 
 def write_committee_audit(workbook: Workbook, styles: Styles, layout: Layout,
@@ -142,31 +168,43 @@ def write_committee_audit(workbook: Workbook, styles: Styles, layout: Layout,
     sheet.title(label(layout, "audit_title", period=ctx.period.label,
                       name=layout.text("organisation")))
     sheet.note(label(layout, "audit_note", target=da_pct_number(target)))
+    hide = SheetSuppression(sheet, ctx.suppress_below)
     sheet.skip()
     sheet.section(label(layout, "targets"))
     columns = audit_measure_columns(layout, with_whole=False)
     sheet.header([col.heading for col in columns])
-    for values, fills in audit_measure_rows(layout, audit.total, None, target):
-        sheet.values(values[:-1], [col.kind for col in columns], fills[:-1])
+    rows = audit_measure_rows(layout, audit.total, None, target)
+    for i, (values, fills) in enumerate(rows):  # three sample measures, then all decisions
+        n = count(audit.total, "samples" if i < len(rows) - 1 else "decisions")
+        values, fills = hide.mask(values[:-1], fills[:-1], [2, 3, 4, 5], hide.small(n))
+        sheet.values(values, [col.kind for col in columns], fills)
     sheet.skip()
     sheet.section(label(layout, "audit_by_area"))
     columns = audit_group_columns(layout, layout.text("columns.area_code"))
     sheet.header([col.heading for col in columns])
+
+    def group(name: str, row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
+        """Name | samples | 3 sample shares | decisions | decisions' share; the samples and the
+        decisions are two groups of cases, each hidden when small."""
+        values, fills = audit_group_values(name, row, target)
+        values, fills = hide.mask(values, fills, [1, 2, 3, 4], hide.small(count(row, "samples")))
+        return hide.mask(values, fills, [5, 6], hide.small(count(row, "decisions")))
+
     for area in AUDIT_AREAS:
-        values, fills = audit_group_values(area, first_row(audit.by_area, "case_area_code", area),
-                                           target)
+        values, fills = group(area, first_row(audit.by_area, "case_area_code", area))
         sheet.values(values, [col.kind for col in columns], fills)
     sheet.skip()
     sheet.section(label(layout, "audit_by_unit"))
 
     def line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
-        values, fills = audit_group_values("", row, target)
+        values, fills = group("", row)
         return values[1:], fills[1:]
 
     _unit_table(sheet, layout, ctx, audit_group_columns(layout, "")[1:], audit.by_unit, line,
                 audit.total)
     sheet.skip()
     write_audit_reasons(sheet, layout, audit, None)
+    hide.finish()
 
 
 def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
@@ -178,6 +216,7 @@ def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
     title, rule = contract_heading(layout, figures)
     sheet.title(title)
     sheet.note(rule)
+    hide = SheetSuppression(sheet, ctx.suppress_below)
     sheet.skip()
     handling = figures.handling
     capped = handling[handling["max"].notna().to_numpy()]
@@ -191,14 +230,28 @@ def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
             return [*pace_values(layout, row)[0][:4], None], [None] * 5
         return pace_values(layout, row)
 
+    # Not suppressed: the count against the contract's maximum (often under 5) is the figure
+    # the contract is followed up on, and a bare count per unit tells nothing about a citizen.
     _unit_table(sheet, layout, ctx, pace_columns(layout), handling, line, total)
     sheet.skip()
 
     sheet.section(label(layout, "per_1000_title", period=ctx.period.label))
     sheet.note(label(layout, "per_1000_note"))
+
+    def per_1000(name: str, row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
+        """Name | complaints | decisions | per 1,000: hidden when either count is small."""
+        values = per_1000_values(name, row)
+        hidden = hide.small(count(row, "complaints")) or hide.small(count(row, "decisions"))
+        return hide.mask(values, [None] * 4, [1, 2, 3], hidden)
+
     columns = per_1000_columns(layout, "")[1:]
-    _unit_table(sheet, layout, ctx, columns, figures.per_1000_by_unit,
-                lambda row: (per_1000_values("", row)[1:], [None] * 3), figures.per_1000_total)
+
+    def unit_line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
+        values, fills = per_1000("", row)
+        return values[1:], fills[1:]
+
+    _unit_table(sheet, layout, ctx, columns, figures.per_1000_by_unit, unit_line,
+                figures.per_1000_total)
     sheet.skip()
     columns = per_1000_columns(layout, layout.text("columns.area_code"))
     sheet.header([col.heading for col in columns])
@@ -206,8 +259,10 @@ def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
     areas = figures.per_1000_by_area
     for i in range(len(areas)):  # one row per case area
         row = areas.iloc[i]
-        sheet.values(per_1000_values(area_text(layout, row["case_area_code"]), row), kinds)
-    sheet.values(per_1000_values(layout.text("total"), figures.per_1000_total), kinds, bold=True)
+        values, fills = per_1000(area_text(layout, row["case_area_code"]), row)
+        sheet.values(values, kinds, fills)
+    values, fills = per_1000(layout.text("total"), figures.per_1000_total)
+    sheet.values(values, kinds, fills, bold=True)
     sheet.skip()
 
     if ctx.surge is not None:
@@ -222,9 +277,11 @@ def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
                 for code, month, n, base, p in zip(alerts["unit_code"], alerts["month"],
                                                    alerts["count"], alerts["baseline"],
                                                    alerts["p_value"])]
-        sheet.table(heads, rows, autofilter=False)
+        masked = [hide.mask(r, [None] * 6, [3, 4, 5], hide.small(r[3])) for r in rows]
+        sheet.table(heads, [r for r, _ in masked], [f for _, f in masked], autofilter=False)
         if not rows:
             sheet.note(label(layout, "no_surges"))
+    hide.finish()
 
 
 def write_committee_follow_up(workbook: Workbook, styles: Styles, layout: Layout,

@@ -1,6 +1,7 @@
 """The committee workbook's "Åbne sager" sheet: open decisions as of the period's last day and
 held decisions, per unit and per case area, beside the completed-case compliance (aggregates
-only; the rules are in docs/open-cases.md and docs/held.md)."""
+only; the rules are in docs/open-cases.md and docs/held.md). A unit or area with fewer than
+``ctx.suppress_below`` open (or completed) decisions has those figures suppressed (suppress.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 
 from sagstid.report.context import ReportContext
+from sagstid.report.suppress import SheetSuppression, flagged, suppress
 from sagstid.report.xlsx import Column, Sheet, Styles, da_date, fraction, met_state
 from sagstid.snapshot import open_metrics
 
@@ -30,6 +32,7 @@ AREA_COLUMNS = (
     Column("Mangler underretning", "int", 13), Column("Åbne inden for frist", "pct", 13),
 )
 _OPEN = ("open", "overdue", "due_soon", "notice_missing")
+_OPEN_POSITIONS = range(3, 8)  # the open figures' columns in both tables
 
 
 def _lookup(frame: pd.DataFrame, key: str) -> dict[str, dict[str, Any]]:
@@ -39,6 +42,8 @@ def _lookup(frame: pd.DataFrame, key: str) -> dict[str, dict[str, Any]]:
 def _open_values(row: dict[str, Any] | None) -> list[Any]:
     if row is None:
         return [0, 0, 0, 0, None]
+    if flagged(row):
+        return [None] * 5
     return [int(row[k]) for k in _OPEN] + [fraction(row["open_within_pct"])]
 
 
@@ -58,39 +63,61 @@ def write_committee_open(workbook: Workbook, styles: Styles, ctx: ReportContext)
     sheet.note("Åbne afgørelser: modtaget og endnu ikke afgjort på opgørelsesdagen. "
                "\"Åbne inden for frist\" er andelen, hvis frist ikke er overskredet; den står ved "
                "siden af overholdelsen for de afgjorte, så tilbageholdte afgørelser ses.")
+    below = ctx.suppress_below
+    hide = SheetSuppression(sheet, below)
     sheet.skip()
+
+    def grouped(frame: pd.DataFrame, count: str, key: str) -> dict[str, dict[str, Any]]:
+        """``frame`` by ``key`` with the figures of groups of 1..below-1 ``count`` blanked."""
+        derived = [c for c in frame.select_dtypes("number").columns if c != key]
+        return _lookup(suppress(frame, count, derived, below)[0], key)
+
     decisions = snapshot.open_decisions
-    by_unit = _lookup(open_metrics(decisions, ["unit_code"]), "unit_code")
-    done = _lookup(ctx.current.by_unit, "unit_code")
-    held = _lookup(ctx.held.by_unit, "unit_code") if ctx.held is not None else {}
+    by_unit = grouped(open_metrics(decisions, ["unit_code"]), "open", "unit_code")
+    done = grouped(ctx.current.by_unit, "decisions", "unit_code")
+    held = grouped(ctx.held.by_unit, "decisions", "unit_code") if ctx.held is not None else {}
     rows, fills = [], []
     for code, name in zip(ctx.units["unit_code"].tolist(), ctx.units["unit_name"].tolist()):
         code = str(code)
         if code not in by_unit and code not in done:
             continue
-        completed = fraction(done[code]["compliance_pct"]) if code in done else None
-        h = held.get(code)
+        d, h, o = done.get(code), held.get(code), by_unit.get(code)
         flag = None if h is None else ("Ja" if bool(h["flagged"]) else "Nej")
-        rows.append([code, name, completed, *_open_values(by_unit.get(code)),
-                     None if h is None else fraction(h["held_pct"]),
-                     None if h is None else fraction(h["compliance_sent_pct"]), flag])
-        fills.append([None, None, met_state(done[code]["compliance_pct"], general)
-                      if code in done else None, None, None, None, None, None, None, None,
-                      "not_met" if flag == "Ja" else None])
+        values = [code, name, None if d is None else fraction(d["compliance_pct"]),
+                  *_open_values(o), None if h is None else fraction(h["held_pct"]),
+                  None if h is None else fraction(h["compliance_sent_pct"]), flag]
+        fill = [None, None, None if d is None else met_state(d["compliance_pct"], general),
+                None, None, None, None, None, None, None, "not_met" if flag == "Ja" else None]
+        values, fill = hide.mask(values, fill, [2], flagged(d))
+        values, fill = hide.mask(values, fill, _OPEN_POSITIONS, flagged(o))
+        values, fill = hide.mask(values, fill, [8, 9], flagged(h))
+        rows.append(values)
+        fills.append(fill)
     sheet.section("Enheder")
     sheet.table(units, rows, fills=fills, autofilter=True)
     total = open_metrics(decisions, [])
-    sheet.values(["Hele forvaltningen", None, fraction(ctx.current.total.get("compliance_pct")),
-                  *_open_values(total.iloc[0].to_dict() if len(total) else None)],
-                 [c.kind for c in units[:8]], bold=True)
+    open_total = total.iloc[0].to_dict() if len(total) else None
+    values, fill = hide.mask(
+        ["Hele forvaltningen", None, fraction(ctx.current.total.get("compliance_pct")),
+         *_open_values(open_total)], [None] * 8, [2],
+        hide.small(ctx.current.total.get("decisions")))
+    values, fill = hide.mask(values, fill, _OPEN_POSITIONS,
+                             hide.small(None if open_total is None else open_total["open"]))
+    sheet.values(values, [c.kind for c in units[:8]], fill, bold=True)
     sheet.skip()
     areas = _headings(AREA_COLUMNS, snapshot.horizon)
-    by_area = _lookup(open_metrics(decisions, ["case_area_code"]), "case_area_code")
-    done_area = _lookup(ctx.current.by_area, "case_area_code")
-    area_rows = []
+    by_area = grouped(open_metrics(decisions, ["case_area_code"]), "open", "case_area_code")
+    done_area = grouped(ctx.current.by_area, "decisions", "case_area_code")
+    area_rows, area_fills = [], []
     for code in sorted(set(by_area) | set(done_area)):
-        name = done_area.get(code, {}).get("area_name")
-        completed = fraction(done_area[code]["compliance_pct"]) if code in done_area else None
-        area_rows.append([code, name, completed, *_open_values(by_area.get(code))])
+        d, o = done_area.get(code), by_area.get(code)
+        name = None if d is None else d.get("area_name")
+        values = [code, name, None if d is None else fraction(d["compliance_pct"]),
+                  *_open_values(o)]
+        values, fill = hide.mask(values, [None] * 8, [2], flagged(d))
+        values, fill = hide.mask(values, fill, _OPEN_POSITIONS, flagged(o))
+        area_rows.append(values)
+        area_fills.append(fill)
     sheet.section("Sagsområder")
-    sheet.table(areas, area_rows, autofilter=False)
+    sheet.table(areas, area_rows, fills=area_fills, autofilter=False)
+    hide.finish()

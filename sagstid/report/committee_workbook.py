@@ -2,7 +2,8 @@
 
 Sheets: Overblik, Enheder, Sagsområder, Enhed x område, Udvikling, then (when measured) Klager,
 Ankestyrelsen, Tilsyn and Resultatkontrakt (committee_follow_up.py), Datakvalitet, Metode.
-No case rows and no case numbers are written here.
+No case rows and no case numbers are written here. Groups with fewer than
+``ctx.suppress_below`` cases are suppressed (suppress.py, docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from xlsxwriter.workbook import Workbook
 from sagstid.config import Targets
 from sagstid.report.committee_follow_up import write_committee_follow_up
 from sagstid.report.context import ReportContext
+from sagstid.report.suppress import SheetSuppression, method_rule
 from sagstid.report.unit_workbook import (
     AREA_COLUMNS,
+    KEY_FIGURES,
     TargetFigures,
     add_monthly_chart,
     area_frame,
@@ -54,16 +57,19 @@ def _overview(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportCon
     organisation = layout.text("organisation")
     sheet.title(layout.text("titles.committee", period=ctx.period.label, organisation=organisation))
     sheet.note(subtitle(layout, ctx))
+    hide = SheetSuppression(sheet, ctx.suppress_below)
     sheet.skip()
     concrete = ctx.targets.concrete
     now = target_figures(ctx.current.total, ctx.current.by_area, concrete)
     before = target_figures(ctx.previous.total, ctx.previous.by_area, concrete)
     sheet.section(layout.text("titles.targets"))
+    targets = sheet.row
     write_targets_table(sheet, layout, ctx.targets, ctx.previous_period.label, now, before)
     sheet.values([layout.text("targets.mean_area"), None,
                   fraction(ctx.current.mean_area_compliance_pct),
                   fraction(ctx.previous.mean_area_compliance_pct), None, layout.text("notes.mean_area")],
                  ["text", "goal", "pct", "pct", "text", "text"])
+    _hide_overview_targets(hide, layout, ctx, targets, now, before)
     sheet.skip()
     general = ctx.current.by_unit["compliance_pct"]
     sheet.note(layout.text("notes.units_meeting", units=len(general),
@@ -71,9 +77,43 @@ def _overview(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportCon
     sheet.skip()
     headings = [layout.text("columns.current"),
                 layout.text("columns.previous", period=ctx.previous_period.label)]
+    figures = sheet.row
     write_key_figures(sheet, layout, headings, [ctx.current.total, ctx.previous.total])
+    for col, m in ((1, ctx.current), (2, ctx.previous)):
+        if hide.small(m.total.get("decisions")):
+            for row in range(figures + 1, figures + 1 + len(KEY_FIGURES)):
+                hide.grey(row, [col])
     sheet.skip()
     sheet.note(layout.text("titles.legend"))
+    hide.finish()
+
+
+def _lowest_count(areas: pd.DataFrame) -> object:
+    """The decisions of the lowest-compliance area of ``areas`` (None if there is none)."""
+    if not len(areas) or areas["compliance_pct"].isna().all():
+        return None
+    return areas.loc[areas["compliance_pct"].idxmin(), "decisions"]
+
+
+def _hide_overview_targets(hide: SheetSuppression, layout: Layout, ctx: ReportContext,
+                           header: int, now: TargetFigures, before: TargetFigures) -> None:
+    """Overblik's targets (rows header+1..+3: general, concrete, notice; +4: mean over areas;
+    columns 2 this period, 3 previous, 4 met, 5 note): a small whole administration hides its
+    figures; otherwise a small lowest area hides the lowest value and its name in the note."""
+    rows = range(header + 1, header + 5)
+    if hide.small(ctx.current.total.get("decisions")):
+        for row in rows:
+            hide.grey(row, [2, 4, 5])
+    elif hide.small(_lowest_count(ctx.current.by_area)):
+        hide.grey(header + 2, [2])
+        hide.sheet.ws.write_string(header + 2, 5, layout.text(
+            "notes.concrete", below=now.areas_below, areas=now.areas,
+            concrete=da_pct_number(ctx.targets.concrete)), hide.sheet.styles.get("text"))
+    if hide.small(ctx.previous.total.get("decisions")):
+        for row in rows:
+            hide.grey(row, [3])
+    elif hide.small(_lowest_count(ctx.previous.by_area)):
+        hide.grey(header + 2, [3])
 
 
 def _unit_columns(layout: Layout, concrete: float) -> list[Column]:
@@ -105,21 +145,41 @@ def _units(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContex
     sheet = Sheet(workbook, styles, layout.text("sheets.units"), widths=[c.width for c in columns])
     sheet.title(layout.text("titles.units", period=ctx.period.label))
     sheet.note(layout.text("titles.units_note", previous=ctx.previous_period.label))
+    hide = SheetSuppression(sheet, ctx.suppress_below)
     sheet.skip()
     kinds = [c.kind for c in columns]
     header = sheet.header([c.heading for c in columns])
     units = ctx.units.sort_values("unit_code", kind="stable")
     for code, name in zip(units["unit_code"].tolist(), units["unit_name"].tolist()):
         areas = now.by_unit_area[now.by_unit_area["unit_code"].to_numpy() == code]
-        f = target_figures(metrics_of(now.by_unit, "unit_code", code), areas, t.concrete)
-        values, fills = _unit_line(code, name, f, metrics_of(before.by_unit, "unit_code", code), t)
+        metrics = metrics_of(now.by_unit, "unit_code", code)
+        previous = metrics_of(before.by_unit, "unit_code", code)
+        f = target_figures(metrics, areas, t.concrete)
+        values, fills = _unit_line(code, name, f, previous, t)
+        values, fills = _hide_unit_line(hide, values, fills, metrics, previous, areas)
         sheet.values(values, kinds, fills)
     if sheet.row > header + 1:
         sheet.ws.autofilter(header, 0, sheet.row - 1, len(columns) - 1)
     f = target_figures(now.total, now.by_area, t.concrete)
     values, fills = _unit_line(layout.text("whole_administration"), None, f, before.total, t)
+    values, fills = _hide_unit_line(hide, values, fills, now.total, before.total, now.by_area)
     sheet.values(values, kinds, fills, bold=True)
     sheet.ws.freeze_panes(header + 1, 2)
+    hide.finish()
+
+
+def _hide_unit_line(hide: SheetSuppression, values: list[object], fills: list[str | None],
+                    now: pd.Series | None, before: pd.Series | None, areas: pd.DataFrame
+                    ) -> tuple[list[object], list[str | None]]:
+    """A row of Enheder with a small group's figures hidden: this period's (decisions, general,
+    change, lowest area, areas below, notice), the previous period's (and the change), or only
+    the lowest area's value when that unit x area group is small."""
+    count = None if now is None else now.get("decisions")
+    values, fills = hide.mask(values, fills, [2, 3, 5, 6, 7, 8], hide.small(count))
+    values, fills = hide.mask(values, fills, [4, 5],
+                              hide.small(None if before is None else before.get("decisions")))
+    return hide.mask(values, fills, [6], not hide.small(count)
+                     and hide.small(_lowest_count(areas)))
 
 
 def _areas(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext) -> None:
@@ -127,39 +187,69 @@ def _areas(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContex
     sheet.title(layout.text("titles.areas", period=ctx.period.label, name=layout.text("organisation")))
     sheet.note(layout.text("titles.committee_areas_note",
                            concrete=da_pct_number(ctx.targets.concrete)))
+    hide = SheetSuppression(sheet, ctx.suppress_below)
     sheet.skip()
     areas = area_frame(ctx.current.by_area, ctx.previous.by_area)
+    header = sheet.row
     write_area_table(sheet, layout, ctx.targets, areas, ctx.current.total, ctx.previous.total)
+    # Grey out the small groups' cells the shared writer has put in rows header+1.. (one per
+    # area, in the frame's order) and the total row after them.
+    fields = [field for _, field, _, _ in AREA_COLUMNS]
+    previous_cols = [fields.index("previous_pct"), fields.index("change_pp")]
+    current_cols = [i for i, f in enumerate(fields)
+                    if f not in ("case_area_code", "area_name", "deadline_text", "previous_pct")]
+    before = ctx.previous.by_area.set_index("case_area_code")["decisions"]
+    counts = [(n, before.get(code)) for code, n in zip(areas["case_area_code"], areas["decisions"])]
+    counts.append((ctx.current.total.get("decisions"), ctx.previous.total.get("decisions")))
+    for i, (now, previous) in enumerate(counts):
+        row, bold = header + 1 + i, i == len(areas)
+        if hide.small(now):
+            hide.grey(row, current_cols, bold)
+        if hide.small(previous):
+            hide.grey(row, previous_cols, bold)
+    hide.finish()
 
 
 def _matrix_block(sheet: Sheet, layout: Layout, ctx: ReportContext, value: str, kind: str,
-                  area_codes: list[str], unit_codes: list[str]) -> None:
-    """Units (rows) x areas (columns) of ``value`` from by_unit_area, with totals."""
+                  area_codes: list[str], unit_codes: list[str], hide: SheetSuppression) -> None:
+    """Units (rows) x areas (columns) of ``value`` from by_unit_area, with totals; a cell (or
+    total) of fewer than ``hide.below`` decisions is grey and blank."""
     m = ctx.current
-    grid = m.by_unit_area.pivot(index="unit_code", columns="case_area_code", values=value)
-    grid = grid.reindex(index=unit_codes, columns=area_codes)
-    by_unit = m.by_unit.set_index("unit_code")[value]
-    by_area = m.by_area.set_index("case_area_code")[value].reindex(area_codes)
+
+    def table(column: str) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+        grid = m.by_unit_area.pivot(index="unit_code", columns="case_area_code", values=column)
+        return (grid.reindex(index=unit_codes, columns=area_codes),
+                m.by_unit.set_index("unit_code")[column],
+                m.by_area.set_index("case_area_code")[column].reindex(area_codes))
+
+    grid, by_unit, by_area = table(value)
+    n_grid, n_unit, n_area = table("decisions")
     sheet.header([layout.text("columns.unit_code"), layout.text("columns.unit_name"),
                   *area_codes, layout.text("total")])
     kinds = ["text", "text"] + [kind] * (len(area_codes) + 1)
 
     goals = [ctx.targets.concrete] * len(area_codes) + [ctx.targets.general]
 
-    def cells(values: list[object]) -> tuple[list[object], list[str | None]]:
+    def cells(values: list[object], counts: list[object]) -> tuple[list[object], list[str | None]]:
         """Blank where no decisions; percentages red below the concrete (areas) or the
-        general (the unit's total) target."""
+        general (the unit's total) target; grey and blank where the group is small."""
         if kind != "pct":
-            return [None if is_missing(v) else v for v in values], [None] * len(values)
-        fills = ["not_met" if met_state(v, goal) == "not_met" else None
-                 for v, goal in zip(values, goals)]
-        return [fraction(v) for v in values], fills
+            numbers = [None if is_missing(v) else v for v in values]
+            fills: list[str | None] = [None] * len(values)
+        else:
+            fills = ["not_met" if met_state(v, goal) == "not_met" else None
+                     for v, goal in zip(values, goals)]
+            numbers = [fraction(v) for v in values]
+        for i, n in enumerate(counts):
+            numbers, fills = hide.mask(numbers, fills, [i], hide.small(n))
+        return numbers, fills
 
     for code in unit_codes:
-        numbers, fills = cells([*grid.loc[code].tolist(), by_unit.get(code)])
+        numbers, fills = cells([*grid.loc[code].tolist(), by_unit.get(code)],
+                               [*n_grid.loc[code].tolist(), n_unit.get(code)])
         sheet.values([code, ctx.unit_name(code), *numbers], kinds, [None, None, *fills])
     total = m.total.get(value)
-    numbers, fills = cells([*by_area.tolist(), total])
+    numbers, fills = cells([*by_area.tolist(), total], [*n_area.tolist(), m.total.get("decisions")])
     sheet.values([layout.text("whole_administration"), None, *numbers], kinds, [None, None, *fills],
                  bold=True)
 
@@ -172,22 +262,33 @@ def _matrix(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportConte
     sheet.title(layout.text("titles.matrix", period=ctx.period.label))
     sheet.note(layout.text("titles.matrix_note", concrete=da_pct_number(ctx.targets.concrete),
                            general=da_pct_number(ctx.targets.general)))
+    hide = SheetSuppression(sheet, ctx.suppress_below)
     sheet.skip()
     sheet.ws.freeze_panes(sheet.row + 1, 2)
-    _matrix_block(sheet, layout, ctx, "compliance_pct", "pct", area_codes, unit_codes)
+    _matrix_block(sheet, layout, ctx, "compliance_pct", "pct", area_codes, unit_codes, hide)
     sheet.skip()
     sheet.section(layout.text("titles.matrix_counts"))
-    _matrix_block(sheet, layout, ctx, "decisions", "int", area_codes, unit_codes)
+    _matrix_block(sheet, layout, ctx, "decisions", "int", area_codes, unit_codes, hide)
+    hide.finish()
 
 
 def _development(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext) -> None:
     sheet = Sheet(workbook, styles, layout.text("sheets.development"),
                   widths=(16, 11, 11, 13, 12, 12, 13, 10))
     sheet.title(layout.text("titles.monthly", period=ctx.period.label, name=layout.text("organisation")))
+    hide = SheetSuppression(sheet, ctx.suppress_below)
     sheet.skip()
-    first, last = write_monthly_table(sheet, layout, months_between(ctx.period.start, ctx.period.end),
-                                      ctx.current.by_month, ctx.targets.general)
+    months = months_between(ctx.period.start, ctx.period.end)
+    monthly = ctx.current.by_month
+    first, last = write_monthly_table(sheet, layout, months, monthly, ctx.targets.general)
+    # A month of the whole administration is a group too: grey out a small month's figures
+    # (columns: month, decisions, within, compliance, target, exceeded, notified, mean days).
+    counts = monthly.set_index("month")["decisions"].reindex(months).tolist()
+    for row, n in zip(range(first, last + 1), counts):
+        if hide.small(n):
+            hide.grey(row, [1, 2, 3, 5, 6, 7])
     add_monthly_chart(workbook, sheet, layout, first, last, False, at_row=first - 1, at_col=9)
+    hide.finish()
 
 
 def _excluded_by_unit(ctx: ReportContext, layout: Layout) -> list[list[object]]:
@@ -215,6 +316,7 @@ def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportCont
     sheet = Sheet(workbook, styles, layout.text("sheets.quality"), widths=(34, 30, *([12] * 7)))
     organisation = layout.text("organisation")
     sheet.title(layout.text("titles.quality", period=ctx.period.label, name=organisation))
+    hide = SheetSuppression(sheet, ctx.suppress_below)
     sheet.skip()
     sheet.section(layout.text("titles.reasons"))
     write_reason_table(sheet, layout, ctx.current.reason_counts())
@@ -224,12 +326,20 @@ def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportCont
                *(Column(layout.text(f"reasons.{r}"), "int") for r in DECISION_REASONS),
                Column(layout.text("total"), "int")]
     by_unit = _excluded_by_unit(ctx, layout)
-    sheet.table(columns, by_unit, autofilter=False)
+    # A unit's excluded rows are a group: 1..n-1 of them hide the unit's counts by reason.
+    rows, fills = [], []
+    for values in by_unit:
+        shown, fill = hide.mask(values, [None] * len(values), range(2, len(values)),
+                                hide.small(values[-1]))
+        rows.append(shown)
+        fills.append(fill)
+    sheet.table(columns, rows, fills, autofilter=False)
     if not by_unit:
         sheet.note(layout.text("titles.no_exclusions"))
     sheet.skip()
     sheet.section(layout.text("titles.accounting"))
     write_accounting_table(sheet, layout, ctx.current.status_counts(), organisation)
+    hide.finish()
 
 
 def write_committee_workbook(path: Path, ctx: ReportContext) -> None:
@@ -245,4 +355,5 @@ def write_committee_workbook(path: Path, ctx: ReportContext) -> None:
         write_committee_follow_up(workbook, styles, layout, ctx)
         write_committee_open(workbook, styles, ctx)
         _quality(workbook, styles, layout, ctx)
-        write_method_sheet(workbook, styles, layout, ctx)
+        method = write_method_sheet(workbook, styles, layout, ctx)
+        method.line(method_rule(ctx.suppress_below), styles.get("text", wrap=True), col=1)

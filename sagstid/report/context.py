@@ -37,6 +37,7 @@ class ReportContext:
     snapshot: OpenSnapshot | None = None
     held: HeldDecisions | None = None
     worklist_first: bool = False  # nightly: unit workbooks open on their action list
+    suppress_below: int = 0  # committee workbook: groups with 1..n-1 cases hidden (suppress.py)
 
     def unit_name(self, unit_code: str) -> str:
         names = self.units.set_index("unit_code")["unit_name"]

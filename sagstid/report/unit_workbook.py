@@ -291,7 +291,7 @@ def write_accounting_table(sheet: Sheet, layout: Layout, counts: dict[str, int],
 
 
 def write_method_sheet(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext,
-                       unit: str | None = None) -> None:
+                       unit: str | None = None) -> Sheet:
     """Metode: period, comparison period, targets, rules, catalogue version, run time, source."""
     sheet = Sheet(workbook, styles, layout.text("sheets.method"), widths=(26, 120))
     sheet.title(layout.text("titles.method"))
@@ -317,6 +317,7 @@ def write_method_sheet(workbook: Workbook, styles: Styles, layout: Layout, ctx: 
     wrap = styles.get("text", wrap=True)
     for rule in layout.get("method.rules"):
         sheet.line(str(rule).format(**goals), wrap, col=1)
+    return sheet
 
 
 # --- unit-only sheets -----------------------------------------------------------------------

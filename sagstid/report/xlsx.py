@@ -46,6 +46,7 @@ _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 MET_FILL, MET_FONT = "#C6EFCE", "#006100"
 NOT_MET_FILL, NOT_MET_FONT = "#FFC7CE", "#9C0006"
 HEADER_FILL = "#DDEBF7"
+SUPPRESSED, SUPPRESSED_FILL = "suppressed", "#D9D9D9"  # a small group's hidden figure (suppress.py)
 LINK_FONT = "#0563C1"
 
 NUM_FORMATS: dict[str, str | None] = {
@@ -63,6 +64,7 @@ NUM_FORMATS: dict[str, str | None] = {
 FILLS: dict[str, dict[str, Any]] = {
     "met": {"bg_color": MET_FILL, "font_color": MET_FONT, "pattern": 1},
     "not_met": {"bg_color": NOT_MET_FILL, "font_color": NOT_MET_FONT, "pattern": 1},
+    SUPPRESSED: {"bg_color": SUPPRESSED_FILL, "pattern": 1},
 }
 
 
