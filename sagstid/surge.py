@@ -21,7 +21,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy.stats import poisson
 
 from sagstid.contract import countable
 from sagstid.periods import Period
@@ -61,6 +60,8 @@ def judge_series(counts: pd.DataFrame, rule: SurgeRule) -> pd.DataFrame:
                 .rolling(rule.baseline_months, min_periods=rule.min_history).mean()
                 .to_numpy().T)
     judged = ~np.isnan(baseline)
+    from scipy.stats import poisson  # here, not at import: workbook processes never need it
+
     p_value = np.where(judged, poisson.sf(values - 1, np.where(judged, baseline, 0.0)), np.nan)
     flagged = judged & (p_value < rule.alpha) & (values >= rule.min_count)
     units, months = counts.index.astype(str), counts.columns.astype(str)

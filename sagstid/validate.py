@@ -7,16 +7,18 @@ that applies, in the contract's order), ``open`` (not yet decided) or ``out_of_p
 from __future__ import annotations
 
 import datetime as dt
-
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from sagstid.deadlines import NO_ENTRY, CatalogueArrays
-from sagstid.extract import DecisionExtract
 from sagstid.periods import Period
 from sagstid.schema import DECISION_DATE_COLUMNS
+
+if TYPE_CHECKING:  # the workbook processes import this module; they need no database
+    from sagstid.extract import DecisionExtract
 
 DECISION_REASONS: tuple[str, ...] = (
     "duplicate_id",
