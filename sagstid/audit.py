@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from sagstid.measure import count_rows
+from sagstid.measure import accounting_counts, count_rows
 from sagstid.periods import Period
 from sagstid.validate import parse_dates
 
@@ -63,11 +63,7 @@ class AuditMeasurement:
         return self._counts("reason", AUDIT_REASONS, unit_code)
 
     def _counts(self, column: str, names: tuple[str, ...], unit_code: str | None) -> dict[str, int]:
-        table = self.accounting
-        if unit_code is not None:
-            table = table[table["unit_code"].to_numpy() == unit_code]
-        counts = table.groupby(column, observed=True)["rows"].sum()
-        return {name: int(counts.get(name, 0)) for name in names}
+        return accounting_counts(self.accounting, column, names, unit_code)
 
     def for_unit(self, unit_code: str) -> "AuditMeasurement":
         def cut(frame: pd.DataFrame) -> pd.DataFrame:

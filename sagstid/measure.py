@@ -131,17 +131,23 @@ class DecisionMeasurement:
         return float(values.mean()) if len(values) else None
 
     def _counts(self, column: str, names: tuple[str, ...], unit_code: str | None) -> dict[str, int]:
-        table = self.accounting
-        if unit_code is not None:
-            table = table[table["unit_code"].to_numpy() == unit_code]
-        counts = table.groupby(column, observed=True)["rows"].sum()
-        return {name: int(counts.get(name, 0)) for name in names}
+        return accounting_counts(self.accounting, column, names, unit_code)
 
     def status_counts(self, unit_code: str | None = None) -> dict[str, int]:
         return self._counts("status", STATUSES, unit_code)
 
     def reason_counts(self, unit_code: str | None = None) -> dict[str, int]:
         return self._counts("reason", DECISION_REASONS, unit_code)
+
+
+def accounting_counts(table: pd.DataFrame, column: str, names: tuple[str, ...],
+                      unit_code: str | None = None) -> dict[str, int]:
+    """Rows per ``names`` value of ``column`` (zero included) in a row-accounting table
+    (unit_code, status, reason, rows), for one unit or all."""
+    if unit_code is not None:
+        table = table[table["unit_code"].to_numpy() == unit_code]
+    counts = table.groupby(column, observed=True)["rows"].sum()
+    return {name: int(counts.get(name, 0)) for name in names}
 
 
 def area_labels(catalogue: CatalogueArrays, entries: np.ndarray) -> pd.DataFrame:
