@@ -28,6 +28,7 @@ import pandas as pd
 
 from sagstid.config import GamingRule, MeasurementSettings
 from sagstid.periods import Period
+from sagstid.results import json_value
 from sagstid.workdays import WorkCalendar
 
 GAP_BUCKETS: tuple[str, ...] = (
@@ -231,16 +232,6 @@ def measure_held(cases: pd.DataFrame, calendar: WorkCalendar, period: Period,
     return HeldDecisions(period, settings, held, by_unit, weeks)
 
 
-def _json(value: Any) -> Any:
-    if isinstance(value, (np.bool_, bool)):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if np.isnan(value) else float(value)
-    return value
-
-
 def held_section(held: HeldDecisions) -> dict[str, Any]:
     """The ``held_decisions`` key of results.json (aggregates only)."""
     rule = held.settings.gaming
@@ -248,17 +239,17 @@ def held_section(held: HeldDecisions) -> dict[str, Any]:
     for row in held.by_unit.to_dict("records"):
         units.append({
             "unit_code": row["unit_code"],
-            "decisions": _json(row["decisions"]),
-            "held": _json(row["held"]),
-            "held_pct": _json(row["held_pct"]),
-            "gap_working_days": {b: _json(row[f"gap_{b}"]) for b in GAP_BUCKETS},
-            "compliance_decided_pct": _json(row["compliance_decided_pct"]),
-            "compliance_sent_pct": _json(row["compliance_sent_pct"]),
+            "decisions": json_value(row["decisions"]),
+            "held": json_value(row["held"]),
+            "held_pct": json_value(row["held_pct"]),
+            "gap_working_days": {b: json_value(row[f"gap_{b}"]) for b in GAP_BUCKETS},
+            "compliance_decided_pct": json_value(row["compliance_decided_pct"]),
+            "compliance_sent_pct": json_value(row["compliance_sent_pct"]),
             "gaming": {
-                "flagged": _json(row["flagged"]),
-                "suspicious_weeks_in_window": _json(row["suspicious_in_window"]),
-                "window_weeks": _json(row["window_weeks"]),
-                "suspicious_weeks_in_period": _json(row["suspicious_weeks"]),
+                "flagged": json_value(row["flagged"]),
+                "suspicious_weeks_in_window": json_value(row["suspicious_in_window"]),
+                "window_weeks": json_value(row["window_weeks"]),
+                "suspicious_weeks_in_period": json_value(row["suspicious_weeks"]),
             },
         })
     return {

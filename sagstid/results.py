@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 
-def _value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
     """A JSON value: numpy scalars to Python, NaN to null."""
     if value is None:
         return None
@@ -44,7 +44,7 @@ _COUNTS = frozenset({"decisions", "within_deadline", "exceeded", "exceeded_notif
 
 def metrics_dict(row: pd.Series, extra: bool = True) -> dict[str, Any]:
     names = CONTRACT_METRICS + (EXTRA_METRICS if extra else ())
-    values = {name: _value(row.get(name)) for name in names}
+    values = {name: json_value(row.get(name)) for name in names}
     for name in _COUNTS & values.keys():
         values[name] = int(values[name] or 0)
     return values
@@ -58,7 +58,7 @@ def decisions_section(measurement: DecisionMeasurement) -> dict[str, Any]:
     reasons = measurement.reason_counts()
     return {
         "total": metrics_dict(measurement.total),
-        "mean_area_compliance_pct": _value(measurement.mean_area_compliance_pct),
+        "mean_area_compliance_pct": json_value(measurement.mean_area_compliance_pct),
         "by_area": _groups(measurement.by_area, "case_area_code"),
         "by_unit": _groups(measurement.by_unit, "unit_code"),
         "excluded": reasons,
@@ -84,7 +84,7 @@ _COMPLAINT_METRICS = ("complaints", "on_time", "compliance_pct", "mean_days", "m
 
 
 def _complaint_metrics(row: pd.Series) -> dict[str, Any]:
-    values = {name: _value(row.get(name)) for name in _COMPLAINT_METRICS}
+    values = {name: json_value(row.get(name)) for name in _COMPLAINT_METRICS}
     for name in ("complaints", "on_time"):
         values[name] = int(values[name] or 0)
     return values
@@ -96,7 +96,7 @@ _INTEGERS = frozenset({"received", "max", "complaints", "decisions", "samples", 
 
 def _typed(column: str, value: Any) -> Any:
     """A JSON value, counts as integers (a column with a missing value is float in pandas)."""
-    value = _value(value)
+    value = json_value(value)
     return int(value) if column in _INTEGERS and isinstance(value, float) else value
 
 
@@ -119,8 +119,8 @@ def complaints_section(measurement: "ComplaintMeasurement | None") -> dict[str, 
         "by_unit": [{"unit_code": row["unit_code"], **_complaint_metrics(row)}
                     for _, row in measurement.by_unit.iterrows()],
         "excluded": measurement.reason_counts(),
-        "medhold_pct": _value(measurement.medhold_pct),
-        "appeal_confirmed_pct": _value(measurement.appeal_confirmed_pct),
+        "medhold_pct": json_value(measurement.medhold_pct),
+        "appeal_confirmed_pct": json_value(measurement.appeal_confirmed_pct),
         "appeals": measurement.appeals,
         "rows": measurement.status_counts(),
         "by_kind": [{"complaint_kind": row["complaint_kind"], **_complaint_metrics(row)}

@@ -24,6 +24,7 @@ import pandas as pd
 from sagstid.complaints import KINDS, complaint_deadlines
 from sagstid.config import ComplaintDeadlines, Config
 from sagstid.deadlines import NO_ENTRY, CatalogueArrays, deadlines_for
+from sagstid.results import json_value
 from sagstid.validate import count_values, parse_dates
 from sagstid.workdays import WorkCalendar
 
@@ -273,17 +274,10 @@ def take_snapshot(decisions: pd.DataFrame, complaints: pd.DataFrame, units: pd.D
     )
 
 
-def _json(value: Any) -> Any:
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if np.isnan(value) else float(value)
-    return value
-
-
 def _records(frame: pd.DataFrame, keys: list[str]) -> list[dict[str, Any]]:
     columns = keys + list(OPEN_METRICS)
-    return [{c: _json(v) for c, v in zip(columns, row)} for row in frame[columns].itertuples(index=False)]
+    return [{c: json_value(v) for c, v in zip(columns, row)}
+            for row in frame[columns].itertuples(index=False)]
 
 
 def _total(frame: pd.DataFrame) -> dict[str, Any]:
