@@ -19,6 +19,7 @@ import click
 
 from sagstid import __version__, settings
 from sagstid.errors import InputError
+from sagstid.manifest import da_pct
 from sagstid.periods import Period, parse_date
 from sagstid.runstore import LockHeld
 
@@ -77,10 +78,6 @@ def _resolve_db(db: str | None) -> str:
     return f"sqlite:///{ensure_demo_database(path)}"
 
 
-def _pct(value: float | None) -> str:
-    return "–" if value is None or value != value else f"{value:.1f} %".replace(".", ",")
-
-
 def _measure_and_report(job: str, db: str | None, config: Path | None, period: Period,
                         out: Path | None, workers: int, stamp: str,
                         as_of: dt.date | None = None) -> None:
@@ -105,7 +102,7 @@ def _measure_and_report(job: str, db: str | None, config: Path | None, period: P
     click.echo(
         f"{period.label}: {counts['measured']:,} afgørelser målt".replace(",", ".")
         + f" (udeladt {counts['excluded']}, åbne {counts['open']}), "
-        + f"generel overholdelse {_pct(summary.general_compliance)} "
+        + f"generel overholdelse {da_pct(summary.general_compliance)} "
         + f"(mål {summary.general_target:g} %); rapporter i {outcome.folder}"
     )
 

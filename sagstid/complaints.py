@@ -54,10 +54,6 @@ class ComplaintMeasurement:
     appeals_by_unit: pd.DataFrame  # per unit: appeal outcomes decided in the period, confirmed_pct
 
     @property
-    def measured(self) -> pd.DataFrame:
-        return self.rows[self.rows["status"].to_numpy() == "measured"]
-
-    @property
     def appeal_confirmed_pct(self) -> float | None:
         decided = sum(self.appeals[o] for o in APPEAL_DECIDED)
         return 100.0 * self.appeals["confirmed"] / decided if decided else None

@@ -12,7 +12,6 @@ After the last attempt the run stops with one line saying which query and what h
 from __future__ import annotations
 
 import datetime as dt
-
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass

@@ -175,7 +175,8 @@ def _period_label(parameters: dict[str, Any]) -> str:
         return "–"
 
 
-def _pct(value: Any) -> str:
+def da_pct(value: Any) -> str:
+    """A percentage the Danish way (91,7 %), or – where there is none."""
     if not isinstance(value, (int, float)) or value != value:
         return "–"
     return f"{value:.1f} %".replace(".", ",")
@@ -207,7 +208,7 @@ def format_runs(root: Path, limit: int = 20, job: str | None = None) -> tuple[li
             str(record.get("job", "–")),
             _period_label(record.get("parameters") or {}),
             OUTCOME_LABELS.get(str(outcome), str(outcome)),
-            _pct(record.get("general_compliance_pct")) if outcome == OUTCOME_OK else "–",
+            da_pct(record.get("general_compliance_pct")) if outcome == OUTCOME_OK else "–",
             str(last or "–"),
         ))
     widths = [max(len(row[i]) for row in rows) for i in range(len(_COLUMNS) - 1)]

@@ -23,15 +23,16 @@ from sagstid.contract import ContractFigures, contract_figures
 from sagstid.deadlines import CatalogueArrays
 from sagstid.extract import (
     DecisionExtract,
-    check_schema, connect,
+    check_schema,
+    connect,
     extract_decisions,
+    extract_open_cases,
     extract_units,
     read_query,
     redact,
 )
 from sagstid.held import HeldDecisions, measure_held
 from sagstid.measure import DecisionMeasurement, measure_decisions
-from sagstid.extract import extract_open_cases
 from sagstid.periods import Period
 from sagstid.report.context import ReportContext
 from sagstid.snapshot import take_snapshot
@@ -48,6 +49,15 @@ def _silent(_: str) -> Iterator[None]:
     yield
 
 
+def period_calendar(config: Config, received: pd.Series, period: Period) -> WorkCalendar:
+    """The working-day calendar from the earliest readable ``received`` date (or the period's
+    start, if earlier) to the period's end."""
+    first = period.start
+    if received.notna().any():
+        first = min(first, received.min().date())
+    return WorkCalendar.covering(config.calendar, first, period.end)
+
+
 def measure_extract(
     extract: DecisionExtract, units: pd.DataFrame, config: Config, catalogue: CatalogueArrays,
     period: Period, stage: Stage = _silent,
@@ -56,11 +66,7 @@ def measure_extract(
     with stage(f"Validerer {period.label}"):
         validated = validate_decisions(extract, units, period, catalogue)
     with stage(f"Beregner frister og overholdelse {period.label}"):
-        measured = validated.measured
-        first = period.start
-        if len(measured):
-            first = min(first, measured["received_date"].min().date())
-        calendar = WorkCalendar.covering(config.calendar, first, period.end)
+        calendar = period_calendar(config, validated.measured["received_date"], period)
         return measure_decisions(validated, catalogue, calendar,
                                  measure_at=config.measurement.measure_at)
 
@@ -68,9 +74,7 @@ def measure_extract(
 def measure_complaints(raw: pd.DataFrame, units: pd.DataFrame, config: Config,
                        period: Period) -> ComplaintMeasurement:
     """Validate and measure the complaints answered in ``period`` (no I/O)."""
-    received, _ = parse_dates(raw["received_date"])
-    first = min(period.start, received.min().date()) if received.notna().any() else period.start
-    calendar = WorkCalendar.covering(config.calendar, first, period.end)
+    calendar = period_calendar(config, parse_dates(raw["received_date"])[0], period)
     return validate_and_measure(raw, units, period, config.complaints, calendar)
 
 
@@ -123,12 +127,8 @@ def measure_period(
 def measure_held_decisions(decisions: DecisionMeasurement, config: Config,
                            period: Period) -> HeldDecisions:
     """Held decisions and the gaming flag over the period's measured decisions (no I/O)."""
-    cases = decisions.cases
-    first = period.start
-    if len(cases):
-        first = min(first, cases["received_date"].min().date())
-    calendar = WorkCalendar.covering(config.calendar, first, period.end)
-    return measure_held(cases, calendar, period, config.measurement)
+    calendar = period_calendar(config, decisions.cases["received_date"], period)
+    return measure_held(decisions.cases, calendar, period, config.measurement)
 
 
 def build_context(
@@ -224,7 +224,7 @@ def run_period(
         out_dir=out_dir,
         files=files,
         status_counts=ctx.current.status_counts(),
-        general_compliance=None if general is None or general != general else float(general),
+        general_compliance=None if pd.isna(general) else float(general),
         general_target=ctx.targets.general,
         worker_peak_mb=max(peaks) if workers > 1 and peaks else None,
     )

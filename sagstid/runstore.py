@@ -148,7 +148,7 @@ class RunStore:
         """The stamp ``latest`` points at, or None."""
         try:
             return os.readlink(self.job_dir(job) / LATEST)
-        except (FileNotFoundError, OSError):
+        except OSError:
             return None
 
     def new_run_dir(self, job: str, stamp: str, run_id: str) -> Path:
@@ -225,7 +225,7 @@ def _target(link: Path) -> Path | None:
     """The folder a stamp link points at (unresolved further), or None when absent."""
     try:
         return link.parent / os.readlink(link)
-    except (FileNotFoundError, OSError):
+    except OSError:
         return None
 
 

@@ -233,9 +233,12 @@ class OpenSnapshot:
                     & (frame["unit_code"].astype(object).to_numpy() == unit_code))
             return frame[keep]
 
-        whole = self.whole if self.whole is not None else open_metrics(self.open_decisions, [])
         return replace(self, decisions=own(self.decisions), complaints=own(self.complaints),
-                       whole=whole)
+                       whole=self.whole_metrics())
+
+    def whole_metrics(self) -> pd.DataFrame:
+        """open_metrics of the whole administration's open decisions (kept by for_unit)."""
+        return self.whole if self.whole is not None else open_metrics(self.open_decisions, [])
 
     def row_counts(self, kind: str) -> dict[str, int]:
         frame = self.decisions if kind == "decision" else self.complaints

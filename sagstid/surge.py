@@ -60,7 +60,8 @@ def judge_series(counts: pd.DataFrame, rule: SurgeRule) -> pd.DataFrame:
                 .rolling(rule.baseline_months, min_periods=rule.min_history).mean()
                 .to_numpy().T)
     judged = ~np.isnan(baseline)
-    from scipy.stats import poisson  # here, not at import: workbook processes never need it
+    # Imported here, not at module import: the workbook processes never need scipy.
+    from scipy.stats import poisson
 
     p_value = np.where(judged, poisson.sf(values - 1, np.where(judged, baseline, 0.0)), np.nan)
     flagged = judged & (p_value < rule.alpha) & (values >= rule.min_count)

@@ -7,8 +7,6 @@ n-th working day from a calendar table with running working-day numbers, not num
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 import sqlalchemy as sa

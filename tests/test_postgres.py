@@ -24,7 +24,16 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 from pandas.testing import assert_frame_equal
 from servers import copy_database, postgres_db, postgres_server  # noqa: F401 (fixtures)
-from test_measure import BY_AREA, BY_UNIT, CALENDAR, DEADLINES, DECISIONS, PERIOD, TOTAL, row
+from test_measure import (
+    BY_AREA,
+    BY_UNIT,
+    CALENDAR,
+    DEADLINES,
+    DECISIONS,
+    PERIOD,
+    TOTAL,
+    row,
+)
 
 from sagstid import demo
 from sagstid.cli import cli

@@ -8,7 +8,13 @@ import datetime as dt
 import pytest
 
 from sagstid.errors import InputError, QueryFileError, SchemaError
-from sagstid.extract import check_schema, connect, extract_decisions, extract_units, read_query
+from sagstid.extract import (
+    check_schema,
+    connect,
+    extract_decisions,
+    extract_units,
+    read_query,
+)
 from sagstid.periods import Period
 from sagstid.queries import load_query, parse_query_file
 from sagstid.schema import SQLITE_DDL

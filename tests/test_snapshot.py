@@ -51,8 +51,7 @@ import pytest
 
 from sagstid.config import load_config
 from sagstid.deadlines import CatalogueArrays
-from sagstid.extract import connect, extract_units
-from sagstid.extract import extract_open_cases
+from sagstid.extract import connect, extract_open_cases, extract_units
 from sagstid.results import dumps
 from sagstid.snapshot import open_cases_section, open_metrics, take_snapshot
 

@@ -20,11 +20,16 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from sagstid.report.worklist import HELD_SHEET, WORKLIST_SHEET, write_held_sheet, write_worklist
-from sagstid.report.xlsx import Sheet, open_workbook
 import test_held  # noqa: E402  (tests/ is on sys.path under pytest)
 import test_snapshot
+
+from sagstid.report.worklist import (
+    HELD_SHEET,
+    WORKLIST_SHEET,
+    write_held_sheet,
+    write_worklist,
+)
+from sagstid.report.xlsx import Sheet, open_workbook
 
 FORMULA = '=HYPERLINK("http://example.org","klik")'
 
@@ -42,8 +47,7 @@ def snapshot(make_db, make_config):
 def _snap(folder: Path, db: str):
     from sagstid.config import load_config
     from sagstid.deadlines import CatalogueArrays
-    from sagstid.extract import connect, extract_units
-    from sagstid.extract import extract_open_cases
+    from sagstid.extract import connect, extract_open_cases, extract_units
     from sagstid.snapshot import take_snapshot
 
     config = load_config(folder)

@@ -15,8 +15,6 @@ from xlsxwriter.workbook import Workbook
 from sagstid.audit import AUDIT_AREAS
 from sagstid.complaints import APPEAL_OUTCOMES, KINDS
 from sagstid.report.context import ReportContext
-from sagstid.report.suppress import SheetSuppression
-from sagstid.validate import STATUSES
 from sagstid.report.follow_up_sheets import (
     Column,
     appeal_values,
@@ -41,23 +39,26 @@ from sagstid.report.follow_up_sheets import (
     write_complaint_targets,
     write_kind_table,
 )
+from sagstid.report.suppress import SheetSuppression
 from sagstid.report.xlsx import (
     Layout,
     Sheet,
     Styles,
     da_pct_number,
-    load_layout,
+    get,
     met_state,
     month_label,
 )
+from sagstid.validate import STATUSES
 
 
-def _unit_rows(ctx: ReportContext, frame: pd.DataFrame) -> list[tuple[str, str, pd.Series | None]]:
+def _unit_rows(ctx: ReportContext, layout: Layout,
+               frame: pd.DataFrame) -> list[tuple[str, str, pd.Series | None]]:
     """(code, name, row of ``frame``) for every unit of the units table, then codes in
     ``frame`` that the units table lacks."""
     known = set(ctx.units["unit_code"].dropna().astype(str))
     codes = sorted(known | set(frame["unit_code"].astype(str)))
-    unknown = load_layout().text("unknown_unit_name")
+    unknown = layout.text("unknown_unit_name")
     return [(code, ctx.unit_name(code) if code in known else unknown,
              first_row(frame, "unit_code", code)) for code in codes]
 
@@ -69,7 +70,7 @@ def _unit_table(sheet: Sheet, layout: Layout, ctx: ReportContext, columns: list[
              Column(layout.text("columns.unit_name"), "text", 34)]
     kinds = [c.kind for c in heads + columns]
     header = sheet.header([c.heading for c in heads + columns])
-    for code, name, row in _unit_rows(ctx, frame):
+    for code, name, row in _unit_rows(ctx, layout, frame):
         values, fills = line(row)
         sheet.values([code, name, *values], kinds, [None, None, *fills])
     if sheet.row > header + 1:
@@ -150,8 +151,8 @@ def write_committee_appeals(workbook: Workbook, styles: Styles, layout: Layout,
 
     def line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
         values = appeal_values(row)
-        pct = None if values[-1] is None else 100.0 * values[-1]
-        return hide.mask(values, [None] * len(APPEAL_OUTCOMES) + [met_state(pct, target)],
+        state = met_state(get(row, "confirmed_pct"), target)
+        return hide.mask(values, [None] * len(APPEAL_OUTCOMES) + [state],
                          range(len(values)), hide.small(_appeal_count(row)))
 
     total = pd.Series({**c.appeals, "confirmed_pct": c.appeal_confirmed_pct})

@@ -15,6 +15,7 @@ from xlsxwriter.workbook import Workbook
 
 from sagstid.config import Targets
 from sagstid.report.committee_follow_up import write_committee_follow_up
+from sagstid.report.committee_open import write_committee_open
 from sagstid.report.context import ReportContext
 from sagstid.report.suppress import SheetSuppression, method_rule
 from sagstid.report.unit_workbook import (
@@ -23,7 +24,6 @@ from sagstid.report.unit_workbook import (
     TargetFigures,
     add_monthly_chart,
     area_frame,
-    metrics_of,
     subtitle,
     target_figures,
     write_accounting_table,
@@ -34,14 +34,14 @@ from sagstid.report.unit_workbook import (
     write_reason_table,
     write_targets_table,
 )
-from sagstid.report.committee_open import write_committee_open
 from sagstid.report.xlsx import (
-    fix_properties,
     Column,
     Layout,
     Sheet,
     Styles,
     da_pct_number,
+    first_row,
+    fix_properties,
     fraction,
     is_missing,
     load_layout,
@@ -152,8 +152,8 @@ def _units(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContex
     units = ctx.units.sort_values("unit_code", kind="stable")
     for code, name in zip(units["unit_code"].tolist(), units["unit_name"].tolist()):
         areas = now.by_unit_area[now.by_unit_area["unit_code"].to_numpy() == code]
-        metrics = metrics_of(now.by_unit, "unit_code", code)
-        previous = metrics_of(before.by_unit, "unit_code", code)
+        metrics = first_row(now.by_unit, "unit_code", code)
+        previous = first_row(before.by_unit, "unit_code", code)
         f = target_figures(metrics, areas, t.concrete)
         values, fills = _unit_line(code, name, f, previous, t)
         values, fills = _hide_unit_line(hide, values, fills, metrics, previous, areas)

@@ -22,10 +22,13 @@ from sagstid.report.xlsx import (
     Column,
     Layout,
     Sheet,
+    count,
     da_date,
     da_number,
     excel_serials,
+    first_row,
     fraction,
+    get,
     is_missing,
     met_state,
     month_label,
@@ -39,21 +42,6 @@ PACE_FILLS = {"over_max": "not_met", "off_course": "not_met", "on_course": "met"
 
 def label(layout: Layout, key: str, **values: Any) -> str:
     return layout.text(f"{F}.{key}", **values)
-
-
-def first_row(frame: pd.DataFrame, key: str, value: object) -> pd.Series | None:
-    rows = frame[frame[key].to_numpy() == value]
-    return rows.iloc[0] if len(rows) else None
-
-
-def get(row: pd.Series | None, key: str) -> Any:
-    value = None if row is None else row.get(key)
-    return None if is_missing(value) else value
-
-
-def count(row: pd.Series | None, key: str) -> int:
-    value = get(row, key)
-    return 0 if value is None else int(value)
 
 
 # --- targets and kinds ----------------------------------------------------------------------

@@ -27,12 +27,19 @@ from sagstid.report.follow_up_sheets import (
     surge_note,
     write_audit_areas,
     write_audit_reasons,
+    write_complaint_targets,
     write_kind_table,
     write_late_complaints,
-    write_complaint_targets,
     write_surge_months,
 )
-from sagstid.report.xlsx import Layout, Sheet, Styles, da_pct_number, months_between
+from sagstid.report.xlsx import (
+    Layout,
+    Sheet,
+    Styles,
+    da_pct_number,
+    fraction,
+    months_between,
+)
 
 
 def write_unit_complaints(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext,
@@ -66,7 +73,7 @@ def write_unit_complaints(workbook: Workbook, styles: Styles, layout: Layout, ct
     rows = [[n, v, whole[o]] for n, v, o in zip(names, mine, APPEAL_OUTCOMES)]
     sheet.table(columns, rows, autofilter=False)
     sheet.values([label(layout, "confirmed_pct"), mine[-1],
-                  None if whole["confirmed_pct"] is None else whole["confirmed_pct"] / 100.0],
+                  fraction(whole["confirmed_pct"])],
                  ["text", "pct", "pct"], bold=True)
     sheet.skip()
 

@@ -18,21 +18,22 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 
 from sagstid.config import Targets
-from sagstid.measure import group_metrics
 from sagstid.report.context import ReportContext
 from sagstid.report.unit_follow_up import write_unit_audit, write_unit_complaints
 from sagstid.report.worklist import write_held_sheet, write_open_summary, write_worklist
 from sagstid.report.xlsx import (
-    fix_properties,
     EXCEL_MAX_ROWS,
     Column,
     Layout,
     Sheet,
     Styles,
+    count,
     da_date,
     da_number,
     da_pct_number,
     excel_serials,
+    first_row,
+    fix_properties,
     fraction,
     frame_rows,
     is_missing,
@@ -41,6 +42,7 @@ from sagstid.report.xlsx import (
     met_state,
     month_label,
     months_between,
+    number,
     open_workbook,
     sheet_name,
     text_list,
@@ -85,33 +87,17 @@ class TargetFigures:
     lowest_name: str | None
 
 
-def _count(metrics: pd.Series | None, key: str) -> int:
-    value = None if metrics is None else metrics.get(key)
-    return 0 if is_missing(value) else int(value)
-
-
-def _number(metrics: pd.Series | None, key: str) -> float | None:
-    value = None if metrics is None else metrics.get(key)
-    return None if is_missing(value) else float(value)
-
-
-def metrics_of(frame: pd.DataFrame, key: str, value: str) -> pd.Series | None:
-    """The metrics row of ``frame`` whose ``key`` is ``value`` (None if it has no decisions)."""
-    rows = frame[frame[key].to_numpy() == value]
-    return rows.iloc[0] if len(rows) else None
-
-
 def target_figures(metrics: pd.Series | None, areas: pd.DataFrame, concrete: float) -> TargetFigures:
     """Target figures from pooled ``metrics`` and per-area rows (with area_name)."""
     pct = areas["compliance_pct"]
     lowest = areas.loc[pct.idxmin()] if len(areas) else None
     return TargetFigures(
-        decisions=_count(metrics, "decisions"),
-        within=_count(metrics, "within_deadline"),
-        exceeded=_count(metrics, "exceeded"),
-        notified=_count(metrics, "exceeded_notified"),
-        general=_number(metrics, "compliance_pct"),
-        notice=_number(metrics, "notice_pct"),
+        decisions=count(metrics, "decisions"),
+        within=count(metrics, "within_deadline"),
+        exceeded=count(metrics, "exceeded"),
+        notified=count(metrics, "exceeded_notified"),
+        general=number(metrics, "compliance_pct"),
+        notice=number(metrics, "notice_pct"),
         areas=len(areas),
         areas_below=int((pct < concrete - 1e-9).sum()),
         lowest=None if lowest is None else float(lowest["compliance_pct"]),
@@ -173,7 +159,7 @@ def write_key_figures(sheet: Sheet, layout: Layout, headings: Sequence[str],
     """Nøgletal with one column per metrics series (this period, previous, ...)."""
     sheet.header([layout.text("titles.key_figures"), *headings])
     for key, kind in KEY_FIGURES.items():
-        pick = _count if kind == "int" else _number
+        pick = count if kind == "int" else number
         sheet.values([layout.text(f"key_figures.{key}"), *(pick(s, key) for s in series)],
                      ["text"] + [kind] * len(series))
 
@@ -213,7 +199,7 @@ def write_area_table(sheet: Sheet, layout: Layout, targets: Targets, areas: pd.D
     sheet.ws.freeze_panes(header + 1, 2)
     if total is not None:
         summary = {field: total.get(field) for field in fields}
-        summary["previous_pct"] = _number(previous_total, "compliance_pct")
+        summary["previous_pct"] = number(previous_total, "compliance_pct")
         if summary["previous_pct"] is not None:
             summary["change_pp"] = float(total["compliance_pct"]) - summary["previous_pct"]
         summary.update(case_area_code=layout.text("total"), area_name=None, deadline_text=None)
@@ -243,14 +229,14 @@ def write_monthly_table(sheet: Sheet, layout: Layout, months: Sequence[str], mon
     for i, month in enumerate(months):
         m = frame.loc[month]
         pct = m.get("compliance_pct")
-        values = [month_label(month, names), _count(m, "decisions"), _count(m, "within_deadline"),
+        values = [month_label(month, names), count(m, "decisions"), count(m, "within_deadline"),
                   fraction(pct), fraction(target)]
         fills: list[str | None] = [None, None, None,
                                    "not_met" if met_state(pct, target) == "not_met" else None, None]
         if whole is not None:
             values.append(fraction(whole_pct[i]))
             fills.append(None)
-        values += [_count(m, "exceeded"), _count(m, "exceeded_notified"), _number(m, "mean_days")]
+        values += [count(m, "exceeded"), count(m, "exceeded_notified"), number(m, "mean_days")]
         sheet.values(values, kinds, fills + [None, None, None])
     return first, sheet.row - 1
 
@@ -329,8 +315,8 @@ def _overview(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportCon
     sheet.note(subtitle(layout, ctx))
     sheet.skip()
     concrete = ctx.targets.concrete
-    now_metrics = metrics_of(ctx.current.by_unit, "unit_code", code)
-    before_metrics = metrics_of(ctx.previous.by_unit, "unit_code", code)
+    now_metrics = first_row(ctx.current.by_unit, "unit_code", code)
+    before_metrics = first_row(ctx.previous.by_unit, "unit_code", code)
     now = target_figures(now_metrics, ctx.current.by_unit_area, concrete)
     before = target_figures(before_metrics, ctx.previous.by_unit_area, concrete)
     whole = target_figures(ctx.current.total, ctx.current.by_area, concrete)
@@ -355,8 +341,8 @@ def _areas(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContex
     sheet.note(layout.text("titles.areas_note", concrete=da_pct_number(ctx.targets.concrete)))
     sheet.skip()
     write_area_table(sheet, layout, ctx.targets, areas,
-                     metrics_of(ctx.current.by_unit, "unit_code", code),
-                     metrics_of(ctx.previous.by_unit, "unit_code", code), links)
+                     first_row(ctx.current.by_unit, "unit_code", code),
+                     first_row(ctx.previous.by_unit, "unit_code", code), links)
 
 
 def _monthly(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext, code: str) -> None:

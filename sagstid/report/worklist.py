@@ -21,7 +21,6 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 
 from sagstid.held import GAP_BUCKETS, HeldDecisions
-from sagstid.snapshot import OpenSnapshot, open_metrics
 from sagstid.report.xlsx import (
     EXCEL_MAX_ROWS,
     Column,
@@ -34,6 +33,7 @@ from sagstid.report.xlsx import (
     fraction,
     text_list,
 )
+from sagstid.snapshot import OpenSnapshot, open_metrics
 
 WORKLIST_SHEET = "Handlingsliste"
 HELD_SHEET = "Tilbageholdte afgørelser"
@@ -267,8 +267,7 @@ def write_open_summary(sheet: Sheet, snapshot: OpenSnapshot, unit_code: str) -> 
     compliance, so holding finished decisions back cannot lift the figure unseen.
     """
     own = open_metrics(snapshot.cases(unit_code).query("kind == 'decision'"), [])
-    whole = snapshot.whole if snapshot.whole is not None else open_metrics(
-        snapshot.open_decisions, [])
+    whole = snapshot.whole_metrics()
     sheet.section(f"Åbne afgørelser pr. {da_date(snapshot.as_of)}")
     sheet.header(["Åbne sager", "Enheden", "Hele forvaltningen"])
     for key, label, kind in OPEN_SUMMARY_ROWS:

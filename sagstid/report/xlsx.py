@@ -118,6 +118,30 @@ def is_missing(value: Any) -> bool:
         return False
 
 
+def first_row(frame: pd.DataFrame, key: str, value: object) -> pd.Series | None:
+    """The first row of ``frame`` whose ``key`` is ``value`` (None if there is none)."""
+    rows = frame[frame[key].to_numpy() == value]
+    return rows.iloc[0] if len(rows) else None
+
+
+def get(row: pd.Series | None, key: str) -> Any:
+    """``row[key]``, None where the row or the value is missing."""
+    value = None if row is None else row.get(key)
+    return None if is_missing(value) else value
+
+
+def count(row: pd.Series | None, key: str) -> int:
+    """``row[key]`` as a count (0 where missing)."""
+    value = get(row, key)
+    return 0 if value is None else int(value)
+
+
+def number(row: pd.Series | None, key: str) -> float | None:
+    """``row[key]`` as a float (None where missing)."""
+    value = get(row, key)
+    return None if value is None else float(value)
+
+
 def fraction(pct: Any) -> float | None:
     """A 0-100 percentage as the fraction Excel's percent format expects; None if missing."""
     return None if is_missing(pct) else float(pct) / 100.0
