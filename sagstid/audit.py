@@ -25,7 +25,7 @@ import pandas as pd
 
 from sagstid.measure import accounting_counts, count_rows
 from sagstid.periods import Period
-from sagstid.validate import parse_dates
+from sagstid.validate import first_reason, parse_dates, reason_column, unknown_unit
 
 AUDIT_AREAS: tuple[str, ...] = ("REVA", "FLEKS", "FOEP")
 AUDIT_MEASURES: tuple[str, ...] = ("resource_profile", "citizen_involved", "deadline_met_or_notified")
@@ -90,15 +90,15 @@ def validate_audit(raw: pd.DataFrame, units: pd.DataFrame, period: Period) -> pd
         rows["sample_id"].duplicated(keep=False).to_numpy(),
         invalid,
         ~present,
-        ~rows["unit_code"].isin(list(units["unit_code"].dropna())).to_numpy(),
+        unknown_unit(rows, units),
         ~rows["case_area_code"].isin(AUDIT_AREAS).to_numpy(),
         ~flags_ok,
     ]
-    reason = np.select([population & c for c in conditions], AUDIT_REASONS, default="")
+    reason = first_reason(population, conditions, AUDIT_REASONS)
     status = np.select([population & (reason != ""), population], ["excluded", "measured"],
                        default="out_of_period")
     rows["status"] = pd.Categorical(status, categories=AUDIT_STATUSES)
-    rows["reason"] = pd.Categorical(np.where(reason == "", None, reason), categories=AUDIT_REASONS)
+    rows["reason"] = reason_column(reason, AUDIT_REASONS)
     return rows
 
 

@@ -13,7 +13,14 @@ import pandas as pd
 
 from sagstid.config import ComplaintDeadlines
 from sagstid.periods import Period
-from sagstid.validate import STATUSES, count_values, parse_dates
+from sagstid.validate import (
+    STATUSES,
+    count_values,
+    first_reason,
+    parse_date_columns,
+    reason_column,
+    unknown_unit,
+)
 from sagstid.workdays import WorkCalendar
 
 COMPLAINT_REASONS: tuple[str, ...] = (
@@ -107,16 +114,10 @@ def validate_and_measure(raw: pd.DataFrame, units: pd.DataFrame, period: Period,
                          lengths: ComplaintDeadlines, calendar: WorkCalendar) -> ComplaintMeasurement:
     rows = raw.copy()
     answered_present = rows["answered_date"].notna().to_numpy()
-    invalid_any = np.zeros(len(rows), dtype=bool)
-    for column in DATE_COLUMNS:
-        rows[column], invalid = parse_dates(rows[column])
-        invalid_any |= invalid
-        if column == "answered_date":
-            answered_invalid = invalid
-        elif column == "received_date":
-            received_invalid = invalid
+    invalid_any, invalid = parse_date_columns(rows, DATE_COLUMNS)
+    answered_invalid, received_invalid = invalid["answered_date"], invalid["received_date"]
     duplicate = rows["complaint_id"].duplicated(keep=False).to_numpy()
-    unknown_unit = ~rows["unit_code"].isin(list(units["unit_code"].dropna())).to_numpy()
+    not_a_unit = unknown_unit(rows, units)
     invalid_kind = ~rows["complaint_kind"].isin(KINDS).to_numpy()
     answered = rows["answered_date"].to_numpy()
     received = rows["received_date"].to_numpy()
@@ -127,18 +128,18 @@ def validate_and_measure(raw: pd.DataFrame, units: pd.DataFrame, period: Period,
         invalid_any,
         pd.isna(received),
         answered < received,
-        unknown_unit,
+        not_a_unit,
         invalid_kind,
     ]
-    reason = np.select([population & c for c in conditions], COMPLAINT_REASONS, default="")
-    receipt = np.select([duplicate, received_invalid, pd.isna(received), unknown_unit, invalid_kind],
-                        RECEIPT_REASONS, default="")
-    rows["receipt_reason"] = pd.Categorical(np.where(receipt == "", None, receipt),
-                                            categories=RECEIPT_REASONS)
+    reason = first_reason(population, conditions, COMPLAINT_REASONS)
+    everyone = np.ones(len(rows), dtype=bool)
+    receipt = first_reason(everyone, [duplicate, received_invalid, pd.isna(received), not_a_unit,
+                                      invalid_kind], RECEIPT_REASONS)
+    rows["receipt_reason"] = reason_column(receipt, RECEIPT_REASONS)
     status = np.select([population & (reason != ""), population, ~answered_present],
                        ["excluded", "measured", "open"], default="out_of_period")
     rows["status"] = pd.Categorical(status, categories=STATUSES)
-    rows["reason"] = pd.Categorical(np.where(reason == "", None, reason), categories=COMPLAINT_REASONS)
+    rows["reason"] = reason_column(reason, COMPLAINT_REASONS)
 
     measured = rows["status"].to_numpy() == "measured"
     deadline = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")

@@ -25,7 +25,14 @@ from sagstid.complaints import KINDS, complaint_deadlines
 from sagstid.config import ComplaintDeadlines, Config
 from sagstid.deadlines import NO_ENTRY, CatalogueArrays, deadlines_for
 from sagstid.results import json_value
-from sagstid.validate import count_values, parse_dates
+from sagstid.validate import (
+    count_values,
+    first_reason,
+    parse_date_columns,
+    parse_dates,
+    reason_column,
+    unknown_unit,
+)
 from sagstid.workdays import WorkCalendar
 
 STATES: tuple[str, ...] = ("overdue", "due_soon", "within")
@@ -62,22 +69,17 @@ def _classify(rows: pd.DataFrame, done_column: str, as_of: dt.date,
     candidate = ~not_received & ~closed
     duplicate = pd.to_numeric(rows["duplicate_id"], errors="coerce").fillna(0).to_numpy() == 1
     every = [duplicate, invalid, np.isnat(received), *conditions]
-    reason = np.select([candidate & c for c in every], reasons, default="")
+    reason = first_reason(candidate, every, reasons)
     status = np.select([not_received, closed, reason != ""], ["not_received", "closed", "excluded"],
                        default="open")
     rows["row_status"] = pd.Categorical(status, categories=ROW_STATUSES)
-    rows["reason"] = pd.Categorical(np.where(reason == "", None, reason), categories=reasons)
+    rows["reason"] = reason_column(reason, reasons)
     return rows
 
 
 def _parse(raw: pd.DataFrame, dates: tuple[str, ...]) -> tuple[pd.DataFrame, np.ndarray]:
     rows = raw.copy()
-    invalid = np.zeros(len(rows), dtype=bool)
-    for column in dates:
-        if column not in rows:
-            rows[column] = None
-        rows[column], bad = parse_dates(rows[column])
-        invalid |= bad
+    invalid, _ = parse_date_columns(rows, dates)
     if "duplicate_id" not in rows:
         rows["duplicate_id"] = 0
     return rows, invalid
@@ -123,9 +125,8 @@ def snapshot_decisions(raw: pd.DataFrame, units: pd.DataFrame, catalogue: Catalo
         rows[column] = rows[column].astype("category")
     received = rows["received_date"].to_numpy()
     entry = catalogue.lookup(rows["case_area_code"], received)
-    unknown_unit = ~rows["unit_code"].isin(units["unit_code"].dropna().unique()).to_numpy()
     rows = _classify(rows, "decided_date", as_of,
-                     [unknown_unit, entry == NO_ENTRY], DECISION_REASONS, invalid)
+                     [unknown_unit(rows, units), entry == NO_ENTRY], DECISION_REASONS, invalid)
     is_open = rows["row_status"].to_numpy() == "open"
     deadline = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")
     deadline[is_open] = deadlines_for(catalogue, entry[is_open], received[is_open], calendar)
@@ -151,10 +152,9 @@ def snapshot_complaints(raw: pd.DataFrame, units: pd.DataFrame, lengths: Complai
     """Every row of open_complaints.sql with its row status, reason and (if open) evaluation."""
     rows, invalid = _parse(raw, _COMPLAINT_DATES)
     rows["unit_code"] = rows["unit_code"].astype("category")
-    unknown_unit = ~rows["unit_code"].isin(units["unit_code"].dropna().unique()).to_numpy()
     bad_kind = ~rows["complaint_kind"].isin(KINDS).to_numpy()
     rows = _classify(rows, "answered_date", as_of,
-                     [unknown_unit, bad_kind], COMPLAINT_REASONS, invalid)
+                     [unknown_unit(rows, units), bad_kind], COMPLAINT_REASONS, invalid)
     is_open = rows["row_status"].to_numpy() == "open"
     deadline = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")
     deadline[is_open] = open_complaint_deadlines(rows[is_open], lengths, calendar)

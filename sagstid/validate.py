@@ -72,6 +72,37 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return parsed, invalid
 
 
+def parse_date_columns(rows: pd.DataFrame,
+                       columns: tuple[str, ...]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Parse ``columns`` of ``rows`` in place (a missing column is added empty). Returns, per
+    row, whether any of its dates is unreadable, and each column's own unreadable mask."""
+    invalid_any = np.zeros(len(rows), dtype=bool)
+    invalid: dict[str, np.ndarray] = {}
+    for column in columns:
+        if column not in rows:
+            rows[column] = None
+        rows[column], invalid[column] = parse_dates(rows[column])
+        invalid_any |= invalid[column]
+    return invalid_any, invalid
+
+
+def unknown_unit(rows: pd.DataFrame, units: pd.DataFrame) -> np.ndarray:
+    """Rows whose unit_code is not in the units table."""
+    return ~rows["unit_code"].isin(units["unit_code"].dropna().unique()).to_numpy()
+
+
+def first_reason(population: np.ndarray, conditions: list[np.ndarray],
+                 names: tuple[str, ...]) -> np.ndarray:
+    """For each row of ``population``, the name of the first condition that holds ("" if none
+    does, and for rows outside the population)."""
+    return np.select([population & c for c in conditions], names, default="")
+
+
+def reason_column(reason: np.ndarray, names: tuple[str, ...]) -> pd.Categorical:
+    """``first_reason``'s result as a categorical column (missing where no reason applies)."""
+    return pd.Categorical(np.where(reason == "", None, reason), categories=names)
+
+
 def count_values(values: pd.Series, names: tuple[str, ...]) -> dict[str, int]:
     """How many of ``values`` are each of ``names`` (zero included), e.g. rows per status."""
     counts = values.value_counts()
@@ -101,15 +132,9 @@ def validate_decisions(
     rows = pd.concat([extract.in_period, extract.outside], ignore_index=True, sort=False)
     for column in ("unit_code", "case_area_code"):
         rows[column] = rows[column].astype("category")
-    invalid_any = np.zeros(len(rows), dtype=bool)
     decided_present = rows["decided_date"].notna().to_numpy()
-    for column in DECISION_DATE_COLUMNS:
-        if column not in rows:
-            rows[column] = None
-        rows[column], invalid = parse_dates(rows[column])
-        invalid_any |= invalid
-        if column == "decided_date":
-            decided_invalid = invalid
+    invalid_any, invalid = parse_date_columns(rows, DECISION_DATE_COLUMNS)
+    decided_invalid = invalid["decided_date"]
 
     decided = rows["decided_date"]
     start, end = np.datetime64(period.start, "s"), np.datetime64(period.end, "s")
@@ -127,16 +152,16 @@ def validate_decisions(
         invalid_any,
         pd.isna(received),
         day < received,
-        ~rows["unit_code"].isin(units["unit_code"].dropna().unique()).to_numpy(),
+        unknown_unit(rows, units),
         entry == NO_ENTRY,
     ]
-    reason = np.select([population & c for c in conditions], DECISION_REASONS, default="")
+    reason = first_reason(population, conditions, DECISION_REASONS)
     status = np.select(
         [population & (reason != ""), population, ~decided_present],
         ["excluded", "measured", "open"],
         default="out_of_period",
     )
     rows["status"] = pd.Categorical(status, categories=STATUSES)
-    rows["reason"] = pd.Categorical(np.where(reason == "", None, reason), categories=DECISION_REASONS)
+    rows["reason"] = reason_column(reason, DECISION_REASONS)
     rows["entry"] = entry
     return ValidatedDecisions(rows)
