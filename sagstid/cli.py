@@ -19,9 +19,9 @@ import click
 
 from sagstid import __version__, settings
 from sagstid.errors import InputError
-from sagstid.manifest import da_pct
+from sagstid.ops.manifest import da_pct
 from sagstid.periods import Period, parse_date
-from sagstid.runstore import LockHeld
+from sagstid.ops.runstore import LockHeld
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
@@ -70,7 +70,7 @@ def _resolve_db(db: str | None) -> str:
     url = db or settings.env("db")
     if url:
         return url
-    from sagstid.demo import ensure_demo_database
+    from sagstid.dev.demo import ensure_demo_database
 
     path = settings.demo_db_path()
     if not path.exists():
@@ -81,11 +81,11 @@ def _resolve_db(db: str | None) -> str:
 def _measure_and_report(job: str, db: str | None, config: Path | None, period: Period,
                         out: Path | None, workers: int, stamp: str,
                         as_of: dt.date | None = None) -> None:
-    """Run one measurement through sagstid.jobs: under the lock, recorded in runs.jsonl.
+    """Run one measurement through sagstid.ops.jobs: under the lock, recorded in runs.jsonl.
 
     ``job`` "run" writes into ``out`` (default ``<root>/<period>``); the scheduled jobs write
     into the run store ``<root>/<job>/<stamp>`` unless ``out`` is given."""
-    from sagstid.jobs import RunRequest, execute
+    from sagstid.ops.jobs import RunRequest, execute
 
     root = settings.default_out_dir()
     if job == "run" and out is None:
@@ -173,7 +173,7 @@ def nightly(db: str | None, config: Path | None, out: Path | None, workers: int,
 @click.option("--job", help="Only this job (nightly, quarterly, annual, run).")
 def runs(limit: int, job: str | None) -> None:
     """List past runs, newest first, from <root>/runs.jsonl."""
-    from sagstid.manifest import format_runs
+    from sagstid.ops.manifest import format_runs
 
     lines, bad = format_runs(settings.default_out_dir(), limit=limit, job=job)
     if bad:
@@ -188,7 +188,7 @@ def runs(limit: int, job: str | None) -> None:
 @click.option("--force", is_flag=True, help="Rebuild even if it exists.")
 def demo(path: Path | None, force: bool) -> None:
     """Build the embedded demo database (fixed seed) and print its URL."""
-    from sagstid.demo import build_demo_database, ensure_demo_database
+    from sagstid.dev.demo import build_demo_database, ensure_demo_database
 
     target = path or settings.demo_db_path()
     if force:
@@ -208,7 +208,7 @@ def demo(path: Path | None, force: bool) -> None:
               show_default=True)
 def bench(decisions: int, workdir: Path | None, workers: int) -> None:
     """Time the whole pipeline on generated data (each stage, peak memory, DuckDB comparison)."""
-    from sagstid.bench import run_benchmark
+    from sagstid.dev.bench import run_benchmark
 
     run_benchmark(decisions, workdir, workers, echo=click.echo)
 

@@ -16,12 +16,12 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from sagstid.audit import AuditMeasurement, measure_audit
-from sagstid.complaints import ComplaintMeasurement, validate_and_measure
+from sagstid.measure.audit import AuditMeasurement, measure_audit
+from sagstid.measure.complaints import ComplaintMeasurement, validate_and_measure
 from sagstid.config import Config, load_config
-from sagstid.contract import ContractFigures, contract_figures
-from sagstid.deadlines import CatalogueArrays
-from sagstid.extract import (
+from sagstid.measure.performance import ContractFigures, contract_figures
+from sagstid.rules.deadlines import CatalogueArrays
+from sagstid.source.extract import (
     DecisionExtract,
     check_schema,
     connect,
@@ -31,14 +31,14 @@ from sagstid.extract import (
     read_query,
     redact,
 )
-from sagstid.held import HeldDecisions, measure_held
-from sagstid.measure import DecisionMeasurement, measure_decisions
+from sagstid.measure.held import HeldDecisions, measure_held
+from sagstid.measure.decisions import DecisionMeasurement, measure_decisions
 from sagstid.periods import Period
-from sagstid.report.context import ReportContext
-from sagstid.snapshot import take_snapshot
-from sagstid.surge import SurgeCheck, SurgeRule, check_surges
-from sagstid.validate import parse_dates, validate_decisions
-from sagstid.workdays import WorkCalendar
+from sagstid.measure.run import ReportContext
+from sagstid.measure.open_cases import take_snapshot
+from sagstid.measure.surge import SurgeCheck, SurgeRule, check_surges
+from sagstid.validate.decisions import parse_dates, validate_decisions
+from sagstid.rules.workdays import WorkCalendar
 
 Stage = Callable[[str], AbstractContextManager[None]]
 """How a run reports its stages: the CLI passes one that prints and times, tests a silent one."""
@@ -210,7 +210,7 @@ def run_period(
 ) -> RunSummary:
     """Measure ``period`` and write every report into ``out_dir``."""
     from sagstid.report.publish import write_reports
-    from sagstid.results import build_results, follow_up_sections
+    from sagstid.report.results_json import build_results, follow_up_sections
 
     ctx = build_context(db_url, config_dir, period, stage, worklist_first=worklist_first)
     peaks: list[float] = []

@@ -168,8 +168,8 @@ def make_config(tmp_path: Path) -> Callable[..., Path]:
 def measure() -> Callable[..., Any]:
     """Run extract -> validate -> measure for one period; returns the DecisionMeasurement."""
     from sagstid.config import load_config
-    from sagstid.deadlines import CatalogueArrays
-    from sagstid.extract import connect, extract_units
+    from sagstid.rules.deadlines import CatalogueArrays
+    from sagstid.source.extract import connect, extract_units
     from sagstid.pipeline import measure_period
 
     def run(db_url: str, config_folder: Path, period: Any) -> Any:

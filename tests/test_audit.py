@@ -14,7 +14,7 @@ import pytest
 
 from sagstid.periods import Period
 from sagstid.pipeline import build_context
-from sagstid.results import audit_section
+from sagstid.report.results_json import audit_section
 
 
 def sample(sid: int, unit: str, area: str, day: str | None, rp: Any = 1, ci: Any = 1,

@@ -13,7 +13,7 @@ import pytest
 
 from sagstid.periods import Period
 from sagstid.pipeline import build_context
-from sagstid.results import complaints_section
+from sagstid.report.results_json import complaints_section
 
 
 def complaint(cid: int, unit: str, kind: str, received: str | None, answered: str | None,

@@ -14,10 +14,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from sagstid.contract import complaint_case_areas, handling_pace, pace_status
+from sagstid.measure.performance import complaint_case_areas, handling_pace, pace_status
 from sagstid.periods import Period
 from sagstid.pipeline import build_context
-from sagstid.results import contract_section, per_1000_section
+from sagstid.report.results_json import contract_section, per_1000_section
 
 Q1 = Period(dt.date(2025, 1, 1), dt.date(2025, 3, 31))  # 31 + 28 + 31 = 90 of 365 days
 

@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from sagstid.config import load_config
-from sagstid.crosscheck import duckdb_metrics
-from sagstid.demo import build_demo_database
+from sagstid.dev.crosscheck import duckdb_metrics
+from sagstid.dev.demo import build_demo_database
 from sagstid.paths import resource_dir
 from sagstid.periods import Period
 from sagstid.pipeline import build_context

@@ -11,14 +11,14 @@ import pandas as pd
 import pytest
 
 from sagstid.config import DEADLINE_UNITS, CalendarConfig, load_config
-from sagstid.deadlines import (
+from sagstid.rules.deadlines import (
     NO_ENTRY,
     CatalogueArrays,
     add_months,
     deadline_dates,
     deadlines_for,
 )
-from sagstid.workdays import WorkCalendar
+from sagstid.rules.workdays import WorkCalendar
 
 YEARS = range(2018, 2028)
 

@@ -1,4 +1,4 @@
-"""Tests of the embedded demo database generator (sagstid.demo)."""
+"""Tests of the embedded demo database generator (sagstid.dev.demo)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import holidays
 import pytest
 import yaml
 
-from sagstid import demo
+from sagstid.dev import demo
 from sagstid.paths import resource_dir
 from sagstid.schema import DECISION_DATE_COLUMNS, REQUIRED_COLUMNS
 

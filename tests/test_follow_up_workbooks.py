@@ -15,7 +15,7 @@ import pytest
 from sagstid.periods import Period
 from sagstid.pipeline import build_context
 from sagstid.report.committee_workbook import write_committee_workbook
-from sagstid.report.context import ReportContext
+from sagstid.measure.run import ReportContext
 from sagstid.report.unit_workbook import write_unit_workbook
 from sagstid.report.xlsx import MET_FILL, NOT_MET_FILL
 

@@ -42,10 +42,10 @@ import pytest
 import yaml
 
 from sagstid.config import load_config
-from sagstid.held import GAP_BUCKETS, held_section, measure_held
+from sagstid.measure.held import GAP_BUCKETS, held_section, measure_held
 from sagstid.periods import Period
-from sagstid.results import dumps
-from sagstid.workdays import WorkCalendar
+from sagstid.report.results_json import dumps
+from sagstid.rules.workdays import WorkCalendar
 
 DEADLINES = (
     "deadlines:\n"
@@ -188,7 +188,7 @@ def test_demo_flags_jc_syd_and_no_other_unit(tmp_path, config_dir, measure):
     """The demo's JC-SYD caps its weekly share of late decisions sent at 8 % from 2025 by
     holding them back (sagstid/demo.py, _sent_dates); the other units send promptly. With the
     shipped rule only JC-SYD is flagged, in 2025 and in 2026 up to the demo's as-of date."""
-    from sagstid import demo
+    from sagstid.dev import demo
 
     path = demo.build_demo_database(tmp_path / "demo.sqlite", years=(2025, 2026),
                                     decisions_per_year=40_000, complaints_per_year=500).path

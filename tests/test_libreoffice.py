@@ -28,7 +28,7 @@ import xlsxwriter
 from click.testing import CliRunner
 from servers import soffice
 
-from sagstid import demo
+from sagstid.dev import demo
 from sagstid.cli import cli
 
 # "Recalculation on file load: always" for OOXML and ODF files.

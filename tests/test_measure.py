@@ -31,9 +31,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sagstid.measure import CONTRACT_METRICS, group_metrics
+from sagstid.measure.decisions import CONTRACT_METRICS, group_metrics
 from sagstid.periods import Period
-from sagstid.results import build_results, dumps
+from sagstid.report.results_json import build_results, dumps
 
 DEADLINES = (
     "deadlines:\n"

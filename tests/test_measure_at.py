@@ -19,13 +19,13 @@ import datetime as dt
 import pytest
 
 from sagstid.config import load_config
-from sagstid.deadlines import CatalogueArrays
+from sagstid.rules.deadlines import CatalogueArrays
 from sagstid.errors import ConfigError
-from sagstid.extract import connect, extract_decisions, extract_units
-from sagstid.measure import measure_decisions
+from sagstid.source.extract import connect, extract_decisions, extract_units
+from sagstid.measure.decisions import measure_decisions
 from sagstid.periods import Period
-from sagstid.validate import validate_decisions
-from sagstid.workdays import WorkCalendar
+from sagstid.validate.decisions import validate_decisions
+from sagstid.rules.workdays import WorkCalendar
 
 DEADLINES = (
     "deadlines:\n"

@@ -35,7 +35,7 @@ from test_measure import (
     row,
 )
 
-from sagstid import demo
+from sagstid.dev import demo
 from sagstid.cli import cli
 from sagstid.periods import Period
 from sagstid.pipeline import build_context

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from sagstid.errors import InputError, QueryFileError, SchemaError
-from sagstid.extract import (
+from sagstid.source.extract import (
     check_schema,
     connect,
     extract_decisions,
@@ -16,7 +16,7 @@ from sagstid.extract import (
     read_query,
 )
 from sagstid.periods import Period
-from sagstid.queries import load_query, parse_query_file
+from sagstid.source.queries import load_query, parse_query_file
 from sagstid.schema import SQLITE_DDL
 
 

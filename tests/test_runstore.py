@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sagstid import manifest
+from sagstid.ops import manifest
 from sagstid.cli import cli
-from sagstid.runstore import LockHeld, RunStore, run_lock
+from sagstid.ops.runstore import LockHeld, RunStore, run_lock
 
 REF = "010190-1234"
 DECISIONS = [

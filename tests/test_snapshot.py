@@ -50,10 +50,10 @@ import pandas as pd
 import pytest
 
 from sagstid.config import load_config
-from sagstid.deadlines import CatalogueArrays
-from sagstid.extract import connect, extract_open_cases, extract_units
-from sagstid.results import dumps
-from sagstid.snapshot import open_cases_section, open_metrics, take_snapshot
+from sagstid.rules.deadlines import CatalogueArrays
+from sagstid.source.extract import connect, extract_open_cases, extract_units
+from sagstid.report.results_json import dumps
+from sagstid.measure.open_cases import open_cases_section, open_metrics, take_snapshot
 
 DEADLINES = (
     "deadlines:\n"

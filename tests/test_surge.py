@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from sagstid.periods import Period
-from sagstid.surge import SurgeRule, check_surges, judge_series
+from sagstid.measure.surge import SurgeRule, check_surges, judge_series
 
 RULE = SurgeRule()
 

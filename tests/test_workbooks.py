@@ -27,11 +27,11 @@ from sagstid.periods import Period
 from sagstid.pipeline import build_context
 from sagstid.report import unit_workbook as unit_module
 from sagstid.report.committee_workbook import write_committee_workbook
-from sagstid.report.context import ReportContext
+from sagstid.measure.run import ReportContext
 from sagstid.report.unit_workbook import write_unit_workbook
 from sagstid.report.xlsx import MET_FILL, NOT_MET_FILL, load_layout, sheet_name
 from sagstid.schema import SQLITE_DDL
-from sagstid.validate import DECISION_REASONS, STATUSES
+from sagstid.validate.decisions import DECISION_REASONS, STATUSES
 
 HYPERLINK_CASE = '=HYPERLINK("http://example.org","klik")'
 

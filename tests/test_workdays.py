@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from sagstid.config import CalendarConfig, load_config
-from sagstid.workdays import WorkCalendar
+from sagstid.rules.workdays import WorkCalendar
 
 YEARS = range(2022, 2028)
 

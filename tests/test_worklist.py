@@ -46,9 +46,9 @@ def snapshot(make_db, make_config):
 
 def _snap(folder: Path, db: str):
     from sagstid.config import load_config
-    from sagstid.deadlines import CatalogueArrays
-    from sagstid.extract import connect, extract_open_cases, extract_units
-    from sagstid.snapshot import take_snapshot
+    from sagstid.rules.deadlines import CatalogueArrays
+    from sagstid.source.extract import connect, extract_open_cases, extract_units
+    from sagstid.measure.open_cases import take_snapshot
 
     config = load_config(folder)
     engine = connect(db)

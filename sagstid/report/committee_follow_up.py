@@ -12,9 +12,9 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.workbook import Workbook
 
-from sagstid.audit import AUDIT_AREAS
-from sagstid.complaints import APPEAL_OUTCOMES, KINDS
-from sagstid.report.context import ReportContext
+from sagstid.measure.audit import AUDIT_AREAS
+from sagstid.measure.complaints import APPEAL_OUTCOMES, KINDS
+from sagstid.measure.run import ReportContext
 from sagstid.report.follow_up_sheets import (
     Column,
     appeal_values,
@@ -49,7 +49,7 @@ from sagstid.report.xlsx import (
     met_state,
     month_label,
 )
-from sagstid.validate import STATUSES
+from sagstid.validate.decisions import STATUSES
 
 
 def _unit_rows(ctx: ReportContext, layout: Layout,

@@ -10,10 +10,10 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.workbook import Workbook
 
-from sagstid.report.context import ReportContext
+from sagstid.measure.run import ReportContext
 from sagstid.report.suppress import SheetSuppression, flagged, suppress
 from sagstid.report.xlsx import Column, Sheet, Styles, da_date, fraction, met_state
-from sagstid.snapshot import open_metrics
+from sagstid.measure.open_cases import open_metrics
 
 SHEET = "Åbne sager"
 UNIT_COLUMNS = (

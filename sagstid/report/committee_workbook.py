@@ -16,7 +16,7 @@ from xlsxwriter.workbook import Workbook
 from sagstid.config import Targets
 from sagstid.report.committee_follow_up import write_committee_follow_up
 from sagstid.report.committee_open import write_committee_open
-from sagstid.report.context import ReportContext
+from sagstid.measure.run import ReportContext
 from sagstid.report.suppress import SheetSuppression, method_rule
 from sagstid.report.unit_workbook import (
     AREA_COLUMNS,
@@ -49,7 +49,7 @@ from sagstid.report.xlsx import (
     months_between,
     open_workbook,
 )
-from sagstid.validate import DECISION_REASONS
+from sagstid.validate.decisions import DECISION_REASONS
 
 
 def _overview(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext) -> None:

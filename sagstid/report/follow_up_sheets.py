@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sagstid.audit import AUDIT_AREAS, AUDIT_MEASURES, AUDIT_REASONS, AuditMeasurement
-from sagstid.complaints import APPEAL_DECIDED, APPEAL_OUTCOMES, COMPLAINT_REASONS, KINDS
-from sagstid.contract import ContractFigures
-from sagstid.report.context import ReportContext
+from sagstid.measure.audit import AUDIT_AREAS, AUDIT_MEASURES, AUDIT_REASONS, AuditMeasurement
+from sagstid.measure.complaints import APPEAL_DECIDED, APPEAL_OUTCOMES, COMPLAINT_REASONS, KINDS
+from sagstid.measure.performance import ContractFigures
+from sagstid.measure.run import ReportContext
 from sagstid.report.xlsx import (
     Column,
     Layout,
@@ -34,7 +34,7 @@ from sagstid.report.xlsx import (
     month_label,
     text_list,
 )
-from sagstid.surge import SurgeCheck
+from sagstid.measure.surge import SurgeCheck
 
 F = "follow_up"
 PACE_FILLS = {"over_max": "not_met", "off_course": "not_met", "on_course": "met", "no_max": None}

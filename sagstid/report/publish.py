@@ -19,9 +19,9 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from sagstid.report.context import ReportContext
-from sagstid.results import dumps
-from sagstid.runstore import FILE_MODE, checkpoint, fsync_path, make_dirs
+from sagstid.measure.run import ReportContext
+from sagstid.report.results_json import dumps
+from sagstid.ops.runstore import FILE_MODE, checkpoint, fsync_path, make_dirs
 
 COMMITTEE_FILE = "udvalg.xlsx"
 RESULTS_FILE = "results.json"

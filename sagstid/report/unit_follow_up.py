@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from xlsxwriter.workbook import Workbook
 
-from sagstid.complaints import APPEAL_OUTCOMES
-from sagstid.report.context import ReportContext
+from sagstid.measure.complaints import APPEAL_OUTCOMES
+from sagstid.measure.run import ReportContext
 from sagstid.report.follow_up_sheets import (
     Column,
     appeal_values,

@@ -18,7 +18,7 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 
 from sagstid.config import Targets
-from sagstid.report.context import ReportContext
+from sagstid.measure.run import ReportContext
 from sagstid.report.unit_follow_up import write_unit_audit, write_unit_complaints
 from sagstid.report.worklist import write_held_sheet, write_open_summary, write_worklist
 from sagstid.report.xlsx import (
@@ -47,7 +47,7 @@ from sagstid.report.xlsx import (
     sheet_name,
     text_list,
 )
-from sagstid.validate import DECISION_REASONS, STATUSES
+from sagstid.validate.decisions import DECISION_REASONS, STATUSES
 
 CONSTANT_MEMORY_ROWS = 20_000  # more exceeded decisions than this: write in constant_memory mode
 UNIT_SHEETS = ("overview", "areas", "monthly", "exceeded", "complaints", "audit", "quality", "method")

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from xlsxwriter.workbook import Workbook
 
-from sagstid.held import GAP_BUCKETS, HeldDecisions
+from sagstid.measure.held import GAP_BUCKETS, HeldDecisions
 from sagstid.report.xlsx import (
     EXCEL_MAX_ROWS,
     Column,
@@ -33,7 +33,7 @@ from sagstid.report.xlsx import (
     fraction,
     text_list,
 )
-from sagstid.snapshot import OpenSnapshot, open_metrics
+from sagstid.measure.open_cases import OpenSnapshot, open_metrics
 
 WORKLIST_SHEET = "Handlingsliste"
 HELD_SHEET = "Tilbageholdte afgørelser"
@@ -176,7 +176,7 @@ def _pct(part: float, whole: float) -> float | None:
 
 def write_held_sheet(workbook: Workbook, styles: Styles, held: HeldDecisions, unit_code: str, *,
                      unit_name: str, period_label: str, name: str = HELD_SHEET) -> Sheet:
-    """The "Tilbageholdte afgørelser" sheet of one unit from :func:`sagstid.held.measure_held`."""
+    """The "Tilbageholdte afgørelser" sheet of one unit from :func:`sagstid.measure.held.measure_held`."""
     settings, rule = held.settings, held.settings.gaming
     n = settings.held_after_working_days
     sheet = Sheet(workbook, styles, name, widths=HELD_WIDTHS)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sagstid.config import DEADLINE_UNITS, DeadlineCatalogue
-from sagstid.workdays import WorkCalendar
+from sagstid.rules.workdays import WorkCalendar
 
 NO_ENTRY = -1
 _FAR_FUTURE = np.datetime64("9999-12-31", "D")

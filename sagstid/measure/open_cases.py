@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sagstid.complaints import KINDS, complaint_deadlines
+from sagstid.measure.complaints import KINDS, complaint_deadlines
 from sagstid.config import ComplaintDeadlines, Config
-from sagstid.deadlines import NO_ENTRY, CatalogueArrays, deadlines_for
-from sagstid.results import json_value
-from sagstid.validate import (
+from sagstid.rules.deadlines import NO_ENTRY, CatalogueArrays, deadlines_for
+from sagstid.report.results_json import json_value
+from sagstid.validate.decisions import (
     count_values,
     first_reason,
     parse_date_columns,
@@ -33,7 +33,7 @@ from sagstid.validate import (
     reason_column,
     unknown_unit,
 )
-from sagstid.workdays import WorkCalendar
+from sagstid.rules.workdays import WorkCalendar
 
 STATES: tuple[str, ...] = ("overdue", "due_soon", "within")
 ROW_STATUSES: tuple[str, ...] = ("open", "excluded", "not_received", "closed")

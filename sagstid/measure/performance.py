@@ -3,7 +3,7 @@ maximum with the year-to-date pace, and complaints per 1,000 decisions. Pure; no
 
 Which complaints are counted: rows that can be counted by their receipt (a readable
 ``received_date``, a unique ``complaint_id``, a known unit and kind; see
-``sagstid.complaints.RECEIPT_REASONS``), by ``received_date``, whatever their answer.
+``sagstid.measure.complaints.RECEIPT_REASONS``), by ``received_date``, whatever their answer.
 
 **Pace.** Year Y is the year of the period's last day E. The year to date runs from 1 January Y
 to E: ``elapsed`` days of the ``days_in_year`` (365 or 366); ``fraction = elapsed / days_in_year``.

@@ -1,7 +1,7 @@
 """Complaint surge alert: a month whose complaint count is improbably high for that unit.
 
 Pure; no I/O. The rule, per unit and calendar month m (complaints counted by ``received_date``,
-all kinds, rows countable by receipt as in ``sagstid.contract``):
+all kinds, rows countable by receipt as in ``sagstid.measure.performance``):
 
 * history: the months before m from the first month with any complaint in the table, at most
   ``baseline_months`` (12) of them; months without complaints count as 0;
@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from sagstid.contract import countable
+from sagstid.measure.performance import countable
 from sagstid.periods import Period
 
 SURGE_COLUMNS: tuple[str, ...] = ("unit_code", "month", "count", "history", "baseline", "p_value",

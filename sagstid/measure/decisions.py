@@ -13,9 +13,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from sagstid.deadlines import CatalogueArrays, deadlines_for
-from sagstid.validate import DECISION_REASONS, STATUSES, ValidatedDecisions
-from sagstid.workdays import WorkCalendar
+from sagstid.rules.deadlines import CatalogueArrays, deadlines_for
+from sagstid.validate.decisions import DECISION_REASONS, STATUSES, ValidatedDecisions
+from sagstid.rules.workdays import WorkCalendar
 
 CONTRACT_METRICS: tuple[str, ...] = (
     "decisions",

@@ -4,7 +4,7 @@ and the lock that keeps two runs from overlapping.
 Layout under the output root R (``$SAGSTID_OUT``)::
 
     R/.sagstid.lock                          the lock (fcntl.flock)
-    R/runs.jsonl                             the journal of every run (sagstid.manifest)
+    R/runs.jsonl                             the journal of every run (sagstid.ops.manifest)
     R/<job>/.runs/<stamp>.<run id>/          a run's real folder, written whole before any
                                              name a reader uses points at it
     R/<job>/<stamp> -> .runs/<stamp>.<id>    the stamp's current run (a symlink)

@@ -3,7 +3,7 @@
 ``sagstid bench --decisions 1000000`` builds (once, cached in --workdir) a database with that
 many decisions in 2025, then runs the measurement of 2025 in a fresh child process so that its
 peak memory is the pipeline's own, and finally compares the measure stage with the same rules
-and aggregation in DuckDB SQL on the same frame (sagstid.crosscheck).
+and aggregation in DuckDB SQL on the same frame (sagstid.dev.crosscheck).
 """
 
 from __future__ import annotations
@@ -58,9 +58,9 @@ def _compare_with_duckdb(db: str, echo: Callable[[str], None]) -> None:
     import sqlalchemy as sa
 
     from sagstid.config import load_config
-    from sagstid.crosscheck import duckdb_metrics
-    from sagstid.deadlines import CatalogueArrays
-    from sagstid.extract import DecisionExtract
+    from sagstid.dev.crosscheck import duckdb_metrics
+    from sagstid.rules.deadlines import CatalogueArrays
+    from sagstid.source.extract import DecisionExtract
     from sagstid.paths import resource_dir
     from sagstid.periods import Period
     from sagstid.pipeline import measure_extract
@@ -94,7 +94,7 @@ def _compare_with_duckdb(db: str, echo: Callable[[str], None]) -> None:
 
 def run_benchmark(decisions: int, workdir: Path | None, workers: int,
                   echo: Callable[[str], None] = print) -> None:
-    from sagstid.demo import build_demo_database
+    from sagstid.dev.demo import build_demo_database
 
     folder = workdir or Path(tempfile.mkdtemp(prefix="sagstid-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -106,7 +106,7 @@ def run_benchmark(decisions: int, workdir: Path | None, workers: int,
         echo(f"generated {decisions:,} decisions in {time.perf_counter() - started:.1f} s ({db_path})")
     db = f"sqlite:///{db_path}"
     child = subprocess.run(
-        [sys.executable, "-m", "sagstid.bench", db, str(folder / "rapporter"), str(workers)],
+        [sys.executable, "-m", "sagstid.dev.bench", db, str(folder / "rapporter"), str(workers)],
         capture_output=True, text=True, check=False,
     )
     if child.returncode != 0:

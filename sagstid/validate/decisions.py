@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sagstid.deadlines import NO_ENTRY, CatalogueArrays
+from sagstid.rules.deadlines import NO_ENTRY, CatalogueArrays
 from sagstid.periods import Period
 from sagstid.schema import DECISION_DATE_COLUMNS
 
 if TYPE_CHECKING:  # the workbook processes import this module; they need no database
-    from sagstid.extract import DecisionExtract
+    from sagstid.source.extract import DecisionExtract
 
 DECISION_REASONS: tuple[str, ...] = (
     "duplicate_id",

@@ -6,7 +6,7 @@ run is recorded) so that the CLI alone turns them into exit codes.
 Two ways to place the reports:
 
 * the run store (``out=None``, the scheduled commands): ``<root>/<job>/<stamp>`` and
-  ``<root>/<job>/latest``, see sagstid.runstore;
+  ``<root>/<job>/latest``, see sagstid.ops.runstore;
 * a folder of the caller's (``out=DIR``, ``sagstid run --out DIR``): the files are staged and
   moved into DIR one by one (sagstid.report.publish), then manifest.json.
 
@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sagstid import manifest
+from sagstid.ops import manifest
 from sagstid.errors import InputError
-from sagstid.extract import redact
+from sagstid.source.extract import redact
 from sagstid.periods import Period
-from sagstid.runstore import LockHeld, RunStore, checkpoint, make_dirs
+from sagstid.ops.runstore import LockHeld, RunStore, checkpoint, make_dirs
 
 Stage = Callable[[str], AbstractContextManager[None]]
 

@@ -7,15 +7,15 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from sagstid.audit import AuditMeasurement
-from sagstid.complaints import ComplaintMeasurement
+from sagstid.measure.audit import AuditMeasurement
+from sagstid.measure.complaints import ComplaintMeasurement
 from sagstid.config import Targets
-from sagstid.contract import ContractFigures
-from sagstid.held import HeldDecisions
-from sagstid.measure import DecisionMeasurement
+from sagstid.measure.performance import ContractFigures
+from sagstid.measure.held import HeldDecisions
+from sagstid.measure.decisions import DecisionMeasurement
 from sagstid.periods import Period
-from sagstid.snapshot import OpenSnapshot
-from sagstid.surge import SurgeCheck
+from sagstid.measure.open_cases import OpenSnapshot
+from sagstid.measure.surge import SurgeCheck
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from sagstid.config import Config
 from sagstid.periods import Period
-from sagstid.workdays import WorkCalendar
+from sagstid.rules.workdays import WorkCalendar
 
 _SQL = """
 WITH raw AS (

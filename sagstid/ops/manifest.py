@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sagstid import __version__
-from sagstid.runstore import FILE_MODE, fsync_path, make_dirs
+from sagstid.ops.runstore import FILE_MODE, fsync_path, make_dirs
 
 MANIFEST_FILE = "manifest.json"
 JOURNAL_FILE = "runs.jsonl"
@@ -43,7 +43,7 @@ def new_run_id(started: dt.datetime) -> str:
 
 def git_describe() -> str | None:
     """``git describe`` of the checkout sagstid runs from, or None (an installed wheel)."""
-    checkout = Path(__file__).resolve().parent.parent
+    checkout = Path(__file__).resolve().parents[2]
     if not (checkout / ".git").exists():
         return None
     try:

@@ -10,18 +10,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sagstid.audit import AUDIT_COLUMNS, AUDIT_MEASURES
-from sagstid.complaints import APPEAL_OUTCOMES
-from sagstid.contract import PACE_COLUMNS, PER_1000_COLUMNS
-from sagstid.measure import CONTRACT_METRICS, EXTRA_METRICS, DecisionMeasurement
+from sagstid.measure.audit import AUDIT_COLUMNS, AUDIT_MEASURES
+from sagstid.measure.complaints import APPEAL_OUTCOMES
+from sagstid.measure.performance import PACE_COLUMNS, PER_1000_COLUMNS
+from sagstid.measure.decisions import CONTRACT_METRICS, EXTRA_METRICS, DecisionMeasurement
 from sagstid.periods import Period
 
 if TYPE_CHECKING:
-    from sagstid.audit import AuditMeasurement
-    from sagstid.complaints import ComplaintMeasurement
-    from sagstid.contract import ContractFigures
-    from sagstid.report.context import ReportContext
-    from sagstid.surge import SurgeCheck
+    from sagstid.measure.audit import AuditMeasurement
+    from sagstid.measure.complaints import ComplaintMeasurement
+    from sagstid.measure.performance import ContractFigures
+    from sagstid.measure.run import ReportContext
+    from sagstid.measure.surge import SurgeCheck
 
 SCHEMA_VERSION = 1
 
@@ -184,8 +184,8 @@ def audit_section(measurement: "AuditMeasurement | None") -> dict[str, Any] | No
 
 def follow_up_sections(ctx: "ReportContext") -> dict[str, Any]:
     """Every results.json section besides decisions, by key (None where not measured)."""
-    from sagstid.held import held_section
-    from sagstid.snapshot import open_cases_section
+    from sagstid.measure.held import held_section
+    from sagstid.measure.open_cases import open_cases_section
 
     return {
         "complaints": complaints_section(ctx.complaints),

@@ -25,7 +25,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 
 from sagstid.errors import DatabaseError, SchemaError
 from sagstid.periods import Period
-from sagstid.queries import load_query
+from sagstid.source.queries import load_query
 from sagstid.schema import REQUIRED_COLUMNS
 
 log = logging.getLogger(__name__)

@@ -28,8 +28,8 @@ import pandas as pd
 
 from sagstid.config import GamingRule, MeasurementSettings
 from sagstid.periods import Period
-from sagstid.results import json_value
-from sagstid.workdays import WorkCalendar
+from sagstid.report.results_json import json_value
+from sagstid.rules.workdays import WorkCalendar
 
 GAP_BUCKETS: tuple[str, ...] = (
     "0", "1", "2", "3-5", "6-10", "11-20", ">20", "not_sent", "sent_before_decided",

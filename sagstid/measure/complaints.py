@@ -13,7 +13,7 @@ import pandas as pd
 
 from sagstid.config import ComplaintDeadlines
 from sagstid.periods import Period
-from sagstid.validate import (
+from sagstid.validate.decisions import (
     STATUSES,
     count_values,
     first_reason,
@@ -21,7 +21,7 @@ from sagstid.validate import (
     reason_column,
     unknown_unit,
 )
-from sagstid.workdays import WorkCalendar
+from sagstid.rules.workdays import WorkCalendar
 
 COMPLAINT_REASONS: tuple[str, ...] = (
     "duplicate_id",

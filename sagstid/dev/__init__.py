@@ -1,0 +1,1 @@
+"""Development tools outside the measurement chain: demo database, cross-check, benchmark."""

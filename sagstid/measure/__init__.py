@@ -1,0 +1,1 @@
+"""Measure: pure measurements, DataFrames in and out; no I/O, no JSON, no Danish text."""

@@ -1,0 +1,1 @@
+"""Operations: scheduled jobs, the run store, the manifest and the run journal."""

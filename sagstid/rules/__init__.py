@@ -1,0 +1,1 @@
+"""Rules: the working-day calendar and deadline arithmetic; pure, no display text."""
