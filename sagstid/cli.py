@@ -20,8 +20,8 @@ import click
 from sagstid import __version__, settings
 from sagstid.errors import InputError
 from sagstid.ops.manifest import da_pct
-from sagstid.periods import Period, parse_date
 from sagstid.ops.runstore import LockHeld
+from sagstid.periods import Period, parse_date
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1

@@ -7,7 +7,6 @@ that fails leaves the previous reports intact.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -16,29 +15,28 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from sagstid.config import Config, load_config
 from sagstid.measure.audit import AuditMeasurement, measure_audit
 from sagstid.measure.complaints import ComplaintMeasurement, validate_and_measure
-from sagstid.config import Config, load_config
+from sagstid.measure.decisions import DecisionMeasurement, measure_decisions
+from sagstid.measure.held import HeldDecisions, measure_held
+from sagstid.measure.open_cases import take_snapshot
 from sagstid.measure.performance import ContractFigures, contract_figures
+from sagstid.measure.run import RunMeasurement
+from sagstid.measure.surge import SurgeCheck, SurgeRule, check_surges
+from sagstid.periods import Period
 from sagstid.rules.deadlines import CatalogueArrays
+from sagstid.rules.workdays import WorkCalendar
+from sagstid.source.db import check_schema, connect, redact
 from sagstid.source.extract import (
-    DecisionExtract,
-    check_schema,
-    connect,
+    extract_audit_samples,
+    extract_complaint_case_areas,
+    extract_complaints,
     extract_decisions,
     extract_open_cases,
     extract_units,
-    read_query,
-    redact,
 )
-from sagstid.measure.held import HeldDecisions, measure_held
-from sagstid.measure.decisions import DecisionMeasurement, measure_decisions
-from sagstid.periods import Period
-from sagstid.measure.run import ReportContext
-from sagstid.measure.open_cases import take_snapshot
-from sagstid.measure.surge import SurgeCheck, SurgeRule, check_surges
-from sagstid.validate.decisions import parse_dates, validate_decisions
-from sagstid.rules.workdays import WorkCalendar
+from sagstid.validate.decisions import DecisionExtract, parse_dates, validate_decisions
 
 Stage = Callable[[str], AbstractContextManager[None]]
 """How a run reports its stages: the CLI passes one that prints and times, tests a silent one."""
@@ -134,11 +132,10 @@ def measure_held_decisions(decisions: DecisionMeasurement, config: Config,
 def build_context(
     db_url: str, config_dir: Path, period: Period, stage: Stage = _silent,
     worklist_first: bool = False,
-) -> ReportContext:
+) -> RunMeasurement:
     """Measure ``period`` and the period before it from the database at ``db_url``, and take
     the open-case snapshot as of the period's last day. ``worklist_first``: the unit workbooks
     open on their action list (the nightly run)."""
-    started = dt.datetime.now().replace(microsecond=0)
     as_of = period.end
     with stage("Læser konfiguration"):
         config = load_config(config_dir)
@@ -152,9 +149,9 @@ def build_context(
         previous_period = period.previous()
         previous = measure_period(engine, config, catalogue, units, previous_period, stage)
         with stage(f"Henter klager og tilsyn {period.label}"):
-            complaint_rows = read_query(engine, "complaints")
-            case_decisions = read_query(engine, "complaint_case_areas")
-            audit_rows = read_query(engine, "audit_samples")
+            complaint_rows = extract_complaints(engine)
+            case_decisions = extract_complaint_case_areas(engine)
+            audit_rows = extract_audit_samples(engine)
         with stage(f"Henter åbne sager pr. {as_of.isoformat()}"):
             open_decisions, open_complaints = extract_open_cases(engine, as_of)
         with stage(f"Måler klager, resultatkontrakt og tilsyn {period.label}"):
@@ -166,12 +163,11 @@ def build_context(
             held = measure_held_decisions(current, config, period)
     finally:
         engine.dispose()
-    return ReportContext(
+    return RunMeasurement(
         period=period,
         previous_period=previous_period,
         targets=config.targets,
         catalogue_version=config.catalogue_version,
-        run_started=started,
         source=redact(db_url),
         units=units,
         current=current,

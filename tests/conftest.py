@@ -168,9 +168,10 @@ def make_config(tmp_path: Path) -> Callable[..., Path]:
 def measure() -> Callable[..., Any]:
     """Run extract -> validate -> measure for one period; returns the DecisionMeasurement."""
     from sagstid.config import load_config
-    from sagstid.rules.deadlines import CatalogueArrays
-    from sagstid.source.extract import connect, extract_units
     from sagstid.pipeline import measure_period
+    from sagstid.rules.deadlines import CatalogueArrays
+    from sagstid.source.db import connect
+    from sagstid.source.extract import extract_units
 
     def run(db_url: str, config_folder: Path, period: Any) -> Any:
         config = load_config(config_folder)

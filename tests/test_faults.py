@@ -29,8 +29,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from sagstid.ops import manifest
 from sagstid.cli import cli
+from sagstid.ops import manifest
 from sagstid.schema import SQLITE_DDL
 
 REPO = Path(__file__).resolve().parent.parent

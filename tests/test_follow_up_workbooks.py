@@ -12,10 +12,11 @@ from typing import Any
 import openpyxl
 import pytest
 
+from sagstid.measure.run import RunMeasurement
 from sagstid.periods import Period
 from sagstid.pipeline import build_context
 from sagstid.report.committee_workbook import write_committee_workbook
-from sagstid.measure.run import ReportContext
+from sagstid.report.unit_cut import cut_to_unit
 from sagstid.report.unit_workbook import write_unit_workbook
 from sagstid.report.xlsx import MET_FILL, NOT_MET_FILL
 
@@ -76,7 +77,7 @@ TARGETS = "handling_complaints_max:\n  JC-NORD: {2025: 2}\n  JC-SYD: {2025: 5}\n
 
 
 @pytest.fixture(scope="module")
-def ctx(tmp_path_factory: pytest.TempPathFactory) -> ReportContext:
+def ctx(tmp_path_factory: pytest.TempPathFactory) -> RunMeasurement:
     import shutil
     import sqlite3
 
@@ -104,14 +105,14 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> ReportContext:
 
 
 @pytest.fixture(scope="module")
-def nord(ctx: ReportContext, tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
+def nord(ctx: RunMeasurement, tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
     path = tmp_path_factory.mktemp("nord") / "JC-NORD.xlsx"
-    write_unit_workbook(path, ctx.for_unit("JC-NORD"), "JC-NORD")
+    write_unit_workbook(path, cut_to_unit(ctx, "JC-NORD"), "JC-NORD")
     return openpyxl.load_workbook(path)
 
 
 @pytest.fixture(scope="module")
-def committee(ctx: ReportContext, tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
+def committee(ctx: RunMeasurement, tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
     path = tmp_path_factory.mktemp("committee") / "udvalg.xlsx"
     write_committee_workbook(path, ctx)
     return openpyxl.load_workbook(path)

@@ -28,8 +28,8 @@ import xlsxwriter
 from click.testing import CliRunner
 from servers import soffice
 
-from sagstid.dev import demo
 from sagstid.cli import cli
+from sagstid.dev import demo
 
 # "Recalculation on file load: always" for OOXML and ODF files.
 PROFILE = """<?xml version="1.0" encoding="UTF-8"?>

@@ -19,13 +19,14 @@ import datetime as dt
 import pytest
 
 from sagstid.config import load_config
-from sagstid.rules.deadlines import CatalogueArrays
 from sagstid.errors import ConfigError
-from sagstid.source.extract import connect, extract_decisions, extract_units
 from sagstid.measure.decisions import measure_decisions
 from sagstid.periods import Period
-from sagstid.validate.decisions import validate_decisions
+from sagstid.rules.deadlines import CatalogueArrays
 from sagstid.rules.workdays import WorkCalendar
+from sagstid.source.db import connect
+from sagstid.source.extract import extract_decisions, extract_units
+from sagstid.validate.decisions import validate_decisions
 
 DEADLINES = (
     "deadlines:\n"

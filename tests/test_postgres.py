@@ -35,8 +35,8 @@ from test_measure import (
     row,
 )
 
-from sagstid.dev import demo
 from sagstid.cli import cli
+from sagstid.dev import demo
 from sagstid.periods import Period
 from sagstid.pipeline import build_context
 from sagstid.schema import REQUIRED_COLUMNS, SQLITE_DDL

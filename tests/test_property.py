@@ -28,11 +28,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sagstid.config import load_config
-from sagstid.rules.deadlines import CatalogueArrays
-from sagstid.source.extract import connect, extract_decisions, extract_units
 from sagstid.periods import Period
 from sagstid.pipeline import measure_extract
+from sagstid.rules.deadlines import CatalogueArrays
 from sagstid.schema import SQLITE_DDL
+from sagstid.source.db import connect
+from sagstid.source.extract import extract_decisions, extract_units
 from sagstid.validate.decisions import DECISION_REASONS, STATUSES, validate_decisions
 
 PERIOD = Period(dt.date(2025, 4, 1), dt.date(2025, 6, 30))

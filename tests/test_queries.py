@@ -8,16 +8,11 @@ import datetime as dt
 import pytest
 
 from sagstid.errors import InputError, QueryFileError, SchemaError
-from sagstid.source.extract import (
-    check_schema,
-    connect,
-    extract_decisions,
-    extract_units,
-    read_query,
-)
 from sagstid.periods import Period
-from sagstid.source.queries import load_query, parse_query_file
 from sagstid.schema import SQLITE_DDL
+from sagstid.source.db import check_schema, connect, read_query
+from sagstid.source.extract import extract_decisions, extract_units
+from sagstid.source.queries import load_query, parse_query_file
 
 
 def test_queries_folder_is_not_empty(queries_dir):

@@ -21,11 +21,11 @@ from click.testing import CliRunner
 from servers import copy_database, postgres_db, postgres_server  # noqa: F401 (fixtures)
 from test_measure import CALENDAR, DEADLINES, DECISIONS, TOTAL, row
 
-from sagstid.source import extract
 from sagstid.cli import cli
 from sagstid.errors import DatabaseError
+from sagstid.source import db
 
-FAST = extract.RetryPolicy(attempts=3, first_wait=0.05, max_wait=0.2)
+FAST = db.RetryPolicy(attempts=3, first_wait=0.05, max_wait=0.2)
 PASSWORD = "hemmeligt-kodeord"  # trust authentication ignores it; it must never be printed
 
 
@@ -135,7 +135,7 @@ def test_connection_dropped_on_every_attempt_fails_with_one_line(
 
 
 def test_sql_error_is_not_retried(postgres_db: str) -> None:
-    engine = extract.connect(postgres_db)
+    engine = db.connect(postgres_db)
     calls = []
 
     def work(connection: sa.Connection) -> object:
@@ -144,7 +144,7 @@ def test_sql_error_is_not_retried(postgres_db: str) -> None:
 
     try:
         with pytest.raises(DatabaseError) as caught:
-            extract.with_retry(engine, work, "probe")
+            db.with_retry(engine, work, "probe")
     finally:
         engine.dispose()
     assert len(calls) == 1
@@ -156,7 +156,7 @@ def test_refused_connection_is_retried_then_one_line(postgres_server: Any) -> No
     """Nothing listens on a fresh free port: the connection is refused on every attempt."""
     from servers import free_port
 
-    engine = extract.connect(f"postgresql+psycopg://sagstid:{PASSWORD}@127.0.0.1:{free_port()}/x")
+    engine = db.connect(f"postgresql+psycopg://sagstid:{PASSWORD}@127.0.0.1:{free_port()}/x")
     calls = []
 
     def work(connection: sa.Connection) -> None:
@@ -164,7 +164,7 @@ def test_refused_connection_is_retried_then_one_line(postgres_server: Any) -> No
 
     try:
         with pytest.raises(DatabaseError) as caught:
-            extract.with_retry(engine, work, "probe")
+            db.with_retry(engine, work, "probe")
     finally:
         engine.dispose()
     message = str(caught.value)
@@ -177,10 +177,10 @@ def test_server_refusing_the_login_is_retried_then_one_line(postgres_server: Any
     """psycopg gives no SQLSTATE when a connection cannot be opened (the server's FATAL text may
     even be in the server's language), so a failed connect is retried like a refused one: a
     misspelt database costs the back-off (15 s by default) and then says what is wrong."""
-    engine = extract.connect(postgres_server.url("no_such_database"))
+    engine = db.connect(postgres_server.url("no_such_database"))
     try:
         with pytest.raises(DatabaseError) as caught:
-            extract.with_retry(engine, lambda c: None, "probe")
+            db.with_retry(engine, lambda c: None, "probe")
     finally:
         engine.dispose()
     message = str(caught.value)
@@ -192,11 +192,11 @@ def test_local_sqlite_file_that_cannot_be_opened_is_not_retried(
     tmp_path: Path, caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Waiting does not help a local file: one attempt, no retry warnings."""
-    engine = extract.connect(f"sqlite:///{tmp_path / 'no' / 'such' / 'folder' / 'x.db'}")
+    engine = db.connect(f"sqlite:///{tmp_path / 'no' / 'such' / 'folder' / 'x.db'}")
     try:
         with caplog.at_level(logging.WARNING, logger="sagstid.source.extract"):
             with pytest.raises(DatabaseError) as caught:
-                extract.with_retry(engine, lambda c: None, "probe")
+                db.with_retry(engine, lambda c: None, "probe")
     finally:
         engine.dispose()
     assert str(caught.value) == ("probe: cannot connect to the database: (sqlite3.OperationalError) "

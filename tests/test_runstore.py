@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sagstid.ops import manifest
 from sagstid.cli import cli
+from sagstid.ops import manifest
 from sagstid.ops.runstore import LockHeld, RunStore, run_lock
 
 REF = "010190-1234"

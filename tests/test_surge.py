@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sagstid.periods import Period
 from sagstid.measure.surge import SurgeRule, check_surges, judge_series
+from sagstid.periods import Period
 
 RULE = SurgeRule()
 

@@ -17,10 +17,16 @@ import pandas as pd
 import pytest
 
 from sagstid.config import load_config
-from sagstid.rules.deadlines import CatalogueArrays
-from sagstid.source.extract import connect, extract_decisions, extract_units
 from sagstid.periods import Period
-from sagstid.validate.decisions import DECISION_REASONS, STATUSES, parse_dates, validate_decisions
+from sagstid.rules.deadlines import CatalogueArrays
+from sagstid.source.db import connect
+from sagstid.source.extract import extract_decisions, extract_units
+from sagstid.validate.decisions import (
+    DECISION_REASONS,
+    STATUSES,
+    parse_dates,
+    validate_decisions,
+)
 
 CATALOGUE_TEXT = (
     "deadlines:\n"

@@ -23,11 +23,12 @@ from typing import Any
 import openpyxl
 import pytest
 
+from sagstid.measure.run import RunMeasurement
 from sagstid.periods import Period
 from sagstid.pipeline import build_context
 from sagstid.report import unit_workbook as unit_module
 from sagstid.report.committee_workbook import write_committee_workbook
-from sagstid.measure.run import ReportContext
+from sagstid.report.unit_cut import cut_to_unit
 from sagstid.report.unit_workbook import write_unit_workbook
 from sagstid.report.xlsx import MET_FILL, NOT_MET_FILL, load_layout, sheet_name
 from sagstid.schema import SQLITE_DDL
@@ -103,7 +104,7 @@ GREEN = "FF" + MET_FILL.lstrip("#").upper()
 # --- fixtures -------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def ctx(tmp_path_factory: pytest.TempPathFactory) -> ReportContext:
+def ctx(tmp_path_factory: pytest.TempPathFactory) -> RunMeasurement:
     root = tmp_path_factory.mktemp("workbooks")
     config = root / "config"
     config.mkdir()
@@ -127,7 +128,7 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> ReportContext:
 
 
 @pytest.fixture(scope="module", params=["in_memory", "constant_memory"])
-def nord(request: pytest.FixtureRequest, ctx: ReportContext,
+def nord(request: pytest.FixtureRequest, ctx: RunMeasurement,
          tmp_path_factory: pytest.TempPathFactory) -> Iterator[openpyxl.Workbook]:
     """JC-NORD's workbook, written both ways xlsxwriter can assemble it."""
     path = tmp_path_factory.mktemp("nord") / "JC-NORD.xlsx"
@@ -135,7 +136,7 @@ def nord(request: pytest.FixtureRequest, ctx: ReportContext,
     if request.param == "constant_memory":
         mp.setattr(unit_module, "CONSTANT_MEMORY_ROWS", 0)
     try:
-        write_unit_workbook(path, ctx.for_unit("JC-NORD"), "JC-NORD")
+        write_unit_workbook(path, cut_to_unit(ctx, "JC-NORD"), "JC-NORD")
     finally:
         mp.undo()
     book = openpyxl.load_workbook(path)
@@ -144,14 +145,14 @@ def nord(request: pytest.FixtureRequest, ctx: ReportContext,
 
 
 @pytest.fixture(scope="module")
-def syd(ctx: ReportContext, tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
+def syd(ctx: RunMeasurement, tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
     path = tmp_path_factory.mktemp("syd") / "JC-SYD.xlsx"
-    write_unit_workbook(path, ctx.for_unit("JC-SYD"), "JC-SYD")
+    write_unit_workbook(path, cut_to_unit(ctx, "JC-SYD"), "JC-SYD")
     return openpyxl.load_workbook(path)
 
 
 @pytest.fixture(scope="module")
-def committee(ctx: ReportContext, tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
+def committee(ctx: RunMeasurement, tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
     path = tmp_path_factory.mktemp("committee") / "udvalg.xlsx"
     write_committee_workbook(path, ctx)
     book = openpyxl.load_workbook(path)
@@ -365,7 +366,7 @@ def test_unit_workbook_holds_only_its_own_cases(nord: openpyxl.Workbook) -> None
     assert case_cells == (NORD_CASES - within) | {"N-OPEN"}
 
 
-def test_unit_workbook_cuts_an_uncut_context(ctx: ReportContext, tmp_path: Path) -> None:
+def test_unit_workbook_cuts_an_uncut_context(ctx: RunMeasurement, tmp_path: Path) -> None:
     path = tmp_path / "JC-NORD.xlsx"
     write_unit_workbook(path, ctx, "JC-NORD")  # the whole administration's context
     book = openpyxl.load_workbook(path)
@@ -423,9 +424,9 @@ def test_unit_worklist_lists_the_overdue_open_case(nord: openpyxl.Workbook) -> N
     assert nord.active.title == "Overblik"
 
 
-def test_unit_without_decisions(ctx: ReportContext, tmp_path: Path) -> None:
+def test_unit_without_decisions(ctx: RunMeasurement, tmp_path: Path) -> None:
     path = tmp_path / "CDU.xlsx"
-    write_unit_workbook(path, ctx.for_unit("CDU"), "CDU")
+    write_unit_workbook(path, cut_to_unit(ctx, "CDU"), "CDU")
     book = openpyxl.load_workbook(path)
     rows = by_first(table(book["Overblik"], "Mål"), "Mål")
     assert rows["Generel overholdelse"]["Denne periode"].value is None
@@ -435,12 +436,12 @@ def test_unit_without_decisions(ctx: ReportContext, tmp_path: Path) -> None:
     assert book.sheetnames[-1] == "Metode"  # no area sheets
 
 
-def test_exceeded_sheet_is_cut_at_excels_row_limit(ctx: ReportContext, tmp_path: Path,
+def test_exceeded_sheet_is_cut_at_excels_row_limit(ctx: RunMeasurement, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     # Title, note, blank and header take 4 rows; a 6-row sheet leaves room for 2 of the 3.
     monkeypatch.setattr(unit_module, "EXCEL_MAX_ROWS", 6)
     path = tmp_path / "JC-NORD.xlsx"
-    write_unit_workbook(path, ctx.for_unit("JC-NORD"), "JC-NORD")
+    write_unit_workbook(path, cut_to_unit(ctx, "JC-NORD"), "JC-NORD")
     ws = openpyxl.load_workbook(path)["Overskredne frister"]
     assert [r["Sagsnummer"].value for r in table(ws, "Sagsnummer")] == ["N-103", "N-301"]
     assert ws["A2"].value.startswith("Kun de 2 afgørelser med flest dage over fristen er vist")
@@ -456,7 +457,7 @@ def test_workbooks_for_a_period_without_decisions(tmp_path: Path) -> None:
     (config / "deadlines.yaml").write_text(DEADLINES, encoding="utf-8")
     empty = build_context(f"sqlite:///{db}", config, Period.year(2024))
     write_committee_workbook(tmp_path / "udvalg.xlsx", empty)
-    write_unit_workbook(tmp_path / "JC-NORD.xlsx", empty.for_unit("JC-NORD"), "JC-NORD")
+    write_unit_workbook(tmp_path / "JC-NORD.xlsx", cut_to_unit(empty, "JC-NORD"), "JC-NORD")
     for name in ("udvalg.xlsx", "JC-NORD.xlsx"):
         rows = by_first(table(openpyxl.load_workbook(tmp_path / name)["Overblik"], "Mål"), "Mål")
         assert rows["Generel overholdelse"]["Opfyldt"].value == "Ikke relevant"

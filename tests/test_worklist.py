@@ -46,9 +46,10 @@ def snapshot(make_db, make_config):
 
 def _snap(folder: Path, db: str):
     from sagstid.config import load_config
-    from sagstid.rules.deadlines import CatalogueArrays
-    from sagstid.source.extract import connect, extract_open_cases, extract_units
     from sagstid.measure.open_cases import take_snapshot
+    from sagstid.rules.deadlines import CatalogueArrays
+    from sagstid.source.db import connect
+    from sagstid.source.extract import extract_open_cases, extract_units
 
     config = load_config(folder)
     engine = connect(db)

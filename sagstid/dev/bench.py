@@ -59,11 +59,11 @@ def _compare_with_duckdb(db: str, echo: Callable[[str], None]) -> None:
 
     from sagstid.config import load_config
     from sagstid.dev.crosscheck import duckdb_metrics
-    from sagstid.rules.deadlines import CatalogueArrays
-    from sagstid.source.extract import DecisionExtract
     from sagstid.paths import resource_dir
     from sagstid.periods import Period
     from sagstid.pipeline import measure_extract
+    from sagstid.rules.deadlines import CatalogueArrays
+    from sagstid.validate.decisions import DecisionExtract
 
     config = load_config(resource_dir("config"))
     period = Period.year(BENCH_YEAR)

@@ -18,14 +18,19 @@ unreadable or missing cannot be placed in a period, so it is counted in every me
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from sagstid.measure.decisions import accounting_counts, count_rows
 from sagstid.periods import Period
-from sagstid.validate.decisions import first_reason, parse_dates, reason_column, unknown_unit
+from sagstid.validate.decisions import (
+    first_reason,
+    parse_dates,
+    reason_column,
+    unknown_unit,
+)
 
 AUDIT_AREAS: tuple[str, ...] = ("REVA", "FLEKS", "FOEP")
 AUDIT_MEASURES: tuple[str, ...] = ("resource_profile", "citizen_involved", "deadline_met_or_notified")
@@ -65,12 +70,6 @@ class AuditMeasurement:
     def _counts(self, column: str, names: tuple[str, ...], unit_code: str | None) -> dict[str, int]:
         return accounting_counts(self.accounting, column, names, unit_code)
 
-    def for_unit(self, unit_code: str) -> "AuditMeasurement":
-        def cut(frame: pd.DataFrame) -> pd.DataFrame:
-            return frame[frame["unit_code"].to_numpy() == unit_code]
-
-        return replace(self, accounting=cut(self.accounting), by_unit=cut(self.by_unit),
-                       by_unit_area=cut(self.by_unit_area))
 
 
 def validate_audit(raw: pd.DataFrame, units: pd.DataFrame, period: Period) -> pd.DataFrame:

@@ -6,13 +6,14 @@ Pure functions over the extracted complaints table. The deadline lengths are con
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from sagstid.config import ComplaintDeadlines
 from sagstid.periods import Period
+from sagstid.rules.workdays import WorkCalendar
 from sagstid.validate.decisions import (
     STATUSES,
     count_values,
@@ -21,7 +22,6 @@ from sagstid.validate.decisions import (
     reason_column,
     unknown_unit,
 )
-from sagstid.rules.workdays import WorkCalendar
 
 COMPLAINT_REASONS: tuple[str, ...] = (
     "duplicate_id",
@@ -77,14 +77,6 @@ class ComplaintMeasurement:
         rows = self.rows
         return rows[(rows["status"].to_numpy() == "measured") & ~rows["on_time"].to_numpy(dtype=bool)]
 
-    def for_unit(self, unit_code: str) -> "ComplaintMeasurement":
-        """Cut to one unit: its own late complaints (the only complaint rows a unit workbook
-        shows) and its own aggregates; the whole administration's total stays for comparison."""
-        def cut(frame: pd.DataFrame) -> pd.DataFrame:
-            return frame[frame["unit_code"].to_numpy() == unit_code]
-
-        return replace(self, rows=cut(self.late), by_unit=cut(self.by_unit),
-                       by_unit_kind=cut(self.by_unit_kind), appeals_by_unit=cut(self.appeals_by_unit))
 
 
 def _flag(values: pd.Series) -> np.ndarray:

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from sagstid.rules.deadlines import CatalogueArrays, deadlines_for
-from sagstid.validate.decisions import DECISION_REASONS, STATUSES, ValidatedDecisions
 from sagstid.rules.workdays import WorkCalendar
+from sagstid.validate.decisions import DECISION_REASONS, STATUSES, ValidatedDecisions
 
 CONTRACT_METRICS: tuple[str, ...] = (
     "decisions",

@@ -20,15 +20,13 @@ the period, with ``deadline_date``, ``within_decided`` and ``within_sent``). No 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from sagstid.config import GamingRule, MeasurementSettings
 from sagstid.periods import Period
-from sagstid.report.results_json import json_value
 from sagstid.rules.workdays import WorkCalendar
 
 GAP_BUCKETS: tuple[str, ...] = (
@@ -200,13 +198,6 @@ class HeldDecisions:
     by_unit: pd.DataFrame  # unit_distribution joined with gaming_flags
     weeks: pd.DataFrame  # weekly_figures
 
-    def for_unit(self, unit_code: str) -> "HeldDecisions":
-        """Only the unit's held decisions (the case rows its sheet lists) and figures."""
-        cases = self.unit_cases(unit_code)
-        return replace(self, cases=cases[cases["held"].to_numpy(dtype=bool)],
-                       by_unit=self.by_unit[self.by_unit["unit_code"].to_numpy() == unit_code],
-                       weeks=self.unit_weeks(unit_code))
-
     def unit_cases(self, unit_code: str) -> pd.DataFrame:
         return self.cases[self.cases["unit_code"].astype(str).to_numpy() == unit_code]
 
@@ -230,31 +221,3 @@ def measure_held(cases: pd.DataFrame, calendar: WorkCalendar, period: Period,
         by_unit[column] = by_unit[column].fillna(0).astype(np.int64)
     by_unit["flagged"] = by_unit["flagged"].fillna(False).astype(bool)
     return HeldDecisions(period, settings, held, by_unit, weeks)
-
-
-def held_section(held: HeldDecisions) -> dict[str, Any]:
-    """The ``held_decisions`` key of results.json (aggregates only)."""
-    rule = held.settings.gaming
-    units = []
-    for row in held.by_unit.to_dict("records"):
-        units.append({
-            "unit_code": row["unit_code"],
-            "decisions": json_value(row["decisions"]),
-            "held": json_value(row["held"]),
-            "held_pct": json_value(row["held_pct"]),
-            "gap_working_days": {b: json_value(row[f"gap_{b}"]) for b in GAP_BUCKETS},
-            "compliance_decided_pct": json_value(row["compliance_decided_pct"]),
-            "compliance_sent_pct": json_value(row["compliance_sent_pct"]),
-            "gaming": {
-                "flagged": json_value(row["flagged"]),
-                "suspicious_weeks_in_window": json_value(row["suspicious_in_window"]),
-                "window_weeks": json_value(row["window_weeks"]),
-                "suspicious_weeks_in_period": json_value(row["suspicious_weeks"]),
-            },
-        })
-    return {
-        "measure_at": held.settings.measure_at,
-        "held_after_working_days": held.settings.held_after_working_days,
-        "gaming_rule": rule.model_dump(),
-        "by_unit": units,
-    }

@@ -15,16 +15,15 @@ Rows that cannot be evaluated are counted with a named reason, never dropped.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from sagstid.measure.complaints import KINDS, complaint_deadlines
 from sagstid.config import ComplaintDeadlines, Config
+from sagstid.measure.complaints import KINDS, complaint_deadlines
 from sagstid.rules.deadlines import NO_ENTRY, CatalogueArrays, deadlines_for
-from sagstid.report.results_json import json_value
+from sagstid.rules.workdays import WorkCalendar
 from sagstid.validate.decisions import (
     count_values,
     first_reason,
@@ -33,7 +32,6 @@ from sagstid.validate.decisions import (
     reason_column,
     unknown_unit,
 )
-from sagstid.rules.workdays import WorkCalendar
 
 STATES: tuple[str, ...] = ("overdue", "due_soon", "within")
 ROW_STATUSES: tuple[str, ...] = ("open", "excluded", "not_received", "closed")
@@ -225,17 +223,6 @@ class OpenSnapshot:
             both = both[both["unit_code"].to_numpy() == unit_code]
         return both.reset_index(drop=True)
 
-    def for_unit(self, unit_code: str) -> "OpenSnapshot":
-        """Only the unit's open cases (what its workbook may hold), plus the whole
-        administration's open-case totals for comparison (``whole``)."""
-        def own(frame: pd.DataFrame) -> pd.DataFrame:
-            keep = ((frame["row_status"].to_numpy() == "open")
-                    & (frame["unit_code"].astype(object).to_numpy() == unit_code))
-            return frame[keep]
-
-        return replace(self, decisions=own(self.decisions), complaints=own(self.complaints),
-                       whole=self.whole_metrics())
-
     def whole_metrics(self) -> pd.DataFrame:
         """open_metrics of the whole administration's open decisions (kept by for_unit)."""
         return self.whole if self.whole is not None else open_metrics(self.open_decisions, [])
@@ -275,42 +262,3 @@ def take_snapshot(decisions: pd.DataFrame, complaints: pd.DataFrame, units: pd.D
         complaints=snapshot_complaints(complaints, units, config.complaints, calendar, as_of,
                                        horizon),
     )
-
-
-def _records(frame: pd.DataFrame, keys: list[str]) -> list[dict[str, Any]]:
-    columns = keys + list(OPEN_METRICS)
-    return [{c: json_value(v) for c, v in zip(columns, row)}
-            for row in frame[columns].itertuples(index=False)]
-
-
-def _total(frame: pd.DataFrame) -> dict[str, Any]:
-    table = open_metrics(frame, [])
-    if table.empty:
-        return {"open": 0, "overdue": 0, "due_soon": 0, "within": 0, "notice_missing": 0,
-                "open_within_pct": None}
-    return _records(table, [])[0]
-
-
-def open_cases_section(snapshot: OpenSnapshot) -> dict[str, Any]:
-    """The ``open_cases`` key of results.json (aggregates only, no case data)."""
-    decisions, complaints = snapshot.open_decisions, snapshot.open_complaints
-    both = snapshot.cases()
-    return {
-        "as_of": snapshot.as_of.isoformat(),
-        "due_soon_working_days": snapshot.horizon,
-        "total": _total(both),
-        "by_unit": _records(open_metrics(both, ["unit_code"]), ["unit_code"]),
-        "decisions": {
-            "total": _total(decisions),
-            "by_unit": _records(open_metrics(decisions, ["unit_code"]), ["unit_code"]),
-            "by_area": _records(open_metrics(decisions, ["case_area_code"]), ["case_area_code"]),
-            "excluded": snapshot.reason_counts("decision"),
-            "rows": snapshot.row_counts("decision"),
-        },
-        "complaints": {
-            "total": _total(complaints),
-            "by_unit": _records(open_metrics(complaints, ["unit_code"]), ["unit_code"]),
-            "excluded": snapshot.reason_counts("complaint"),
-            "rows": snapshot.row_counts("complaint"),
-        },
-    }

@@ -28,7 +28,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -73,12 +73,6 @@ class ContractFigures:
     per_1000_by_area: pd.DataFrame  # case_area_code (None: unknown) + PER_1000_COLUMNS
     per_1000_by_unit_area: pd.DataFrame  # unit_code, case_area_code + PER_1000_COLUMNS
 
-    def for_unit(self, unit_code: str) -> "ContractFigures":
-        def cut(frame: pd.DataFrame) -> pd.DataFrame:
-            return frame[frame["unit_code"].to_numpy() == unit_code]
-
-        return replace(self, handling=cut(self.handling), per_1000_by_unit=cut(self.per_1000_by_unit),
-                       per_1000_by_unit_area=cut(self.per_1000_by_unit_area))
 
 
 def countable(rows: pd.DataFrame) -> np.ndarray:

@@ -17,7 +17,7 @@ one month in a thousand unit-months would be flagged by chance alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -46,8 +46,6 @@ class SurgeCheck:
     def alerts(self) -> pd.DataFrame:
         return self.months[self.months["flagged"].to_numpy(dtype=bool)]
 
-    def for_unit(self, unit_code: str) -> "SurgeCheck":
-        return replace(self, months=self.months[self.months["unit_code"].to_numpy() == unit_code])
 
 
 def judge_series(counts: pd.DataFrame, rule: SurgeRule) -> pd.DataFrame:

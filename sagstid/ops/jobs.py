@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sagstid.ops import manifest
 from sagstid.errors import InputError
-from sagstid.source.extract import redact
-from sagstid.periods import Period
+from sagstid.ops import manifest
 from sagstid.ops.runstore import LockHeld, RunStore, checkpoint, make_dirs
+from sagstid.periods import Period
+from sagstid.source.db import redact
 
 Stage = Callable[[str], AbstractContextManager[None]]
 

@@ -14,7 +14,7 @@ from xlsxwriter.workbook import Workbook
 
 from sagstid.measure.audit import AUDIT_AREAS
 from sagstid.measure.complaints import APPEAL_OUTCOMES, KINDS
-from sagstid.measure.run import ReportContext
+from sagstid.measure.run import RunMeasurement
 from sagstid.report.follow_up_sheets import (
     Column,
     appeal_values,
@@ -52,7 +52,7 @@ from sagstid.report.xlsx import (
 from sagstid.validate.decisions import STATUSES
 
 
-def _unit_rows(ctx: ReportContext, layout: Layout,
+def _unit_rows(ctx: RunMeasurement, layout: Layout,
                frame: pd.DataFrame) -> list[tuple[str, str, pd.Series | None]]:
     """(code, name, row of ``frame``) for every unit of the units table, then codes in
     ``frame`` that the units table lacks."""
@@ -63,7 +63,7 @@ def _unit_rows(ctx: ReportContext, layout: Layout,
              first_row(frame, "unit_code", code)) for code in codes]
 
 
-def _unit_table(sheet: Sheet, layout: Layout, ctx: ReportContext, columns: list[Column],
+def _unit_table(sheet: Sheet, layout: Layout, ctx: RunMeasurement, columns: list[Column],
                 frame: pd.DataFrame, line: Any, total: Any) -> None:
     """Enhed | Navn | <columns from line(row)> per unit, then Hele forvaltningen."""
     heads = [Column(layout.text("columns.unit_code"), "text", 12),
@@ -81,7 +81,7 @@ def _unit_table(sheet: Sheet, layout: Layout, ctx: ReportContext, columns: list[
 
 
 def write_committee_complaints(workbook: Workbook, styles: Styles, layout: Layout,
-                               ctx: ReportContext) -> None:
+                               ctx: RunMeasurement) -> None:
     c, t = ctx.complaints, ctx.targets
     assert c is not None
     sheet = Sheet(workbook, styles, layout.text("sheets.complaints"),
@@ -138,7 +138,7 @@ def _appeal_count(row: pd.Series | None) -> int:
 
 
 def write_committee_appeals(workbook: Workbook, styles: Styles, layout: Layout,
-                            ctx: ReportContext) -> None:
+                            ctx: RunMeasurement) -> None:
     c, target = ctx.complaints, ctx.targets.appeal_confirmed
     assert c is not None
     sheet = Sheet(workbook, styles, layout.text("sheets.appeals"), widths=(12, 34, *([13] * 6)))
@@ -161,7 +161,7 @@ def write_committee_appeals(workbook: Workbook, styles: Styles, layout: Layout,
 
 
 def write_committee_audit(workbook: Workbook, styles: Styles, layout: Layout,
-                          ctx: ReportContext) -> None:
+                          ctx: RunMeasurement) -> None:
     audit, target = ctx.audit, ctx.targets.audit
     assert audit is not None
     sheet = Sheet(workbook, styles, layout.text("sheets.supervision"),
@@ -209,7 +209,7 @@ def write_committee_audit(workbook: Workbook, styles: Styles, layout: Layout,
 
 
 def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
-                             ctx: ReportContext) -> None:
+                             ctx: RunMeasurement) -> None:
     figures = ctx.contract
     assert figures is not None
     sheet = Sheet(workbook, styles, layout.text("sheets.contract"),
@@ -286,7 +286,7 @@ def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
 
 
 def write_committee_follow_up(workbook: Workbook, styles: Styles, layout: Layout,
-                              ctx: ReportContext) -> None:
+                              ctx: RunMeasurement) -> None:
     """Klager, Ankestyrelsen, Tilsyn and Resultatkontrakt (those measured)."""
     if ctx.complaints is not None:
         write_committee_complaints(workbook, styles, layout, ctx)

@@ -10,10 +10,10 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.workbook import Workbook
 
-from sagstid.measure.run import ReportContext
+from sagstid.measure.open_cases import open_metrics
+from sagstid.measure.run import RunMeasurement
 from sagstid.report.suppress import SheetSuppression, flagged, suppress
 from sagstid.report.xlsx import Column, Sheet, Styles, da_date, fraction, met_state
-from sagstid.measure.open_cases import open_metrics
 
 SHEET = "Åbne sager"
 UNIT_COLUMNS = (
@@ -51,7 +51,7 @@ def _headings(columns: tuple[Column, ...], horizon: int) -> list[Column]:
     return [Column(c.heading.format(h=horizon), c.kind, c.width) for c in columns]
 
 
-def write_committee_open(workbook: Workbook, styles: Styles, ctx: ReportContext) -> None:
+def write_committee_open(workbook: Workbook, styles: Styles, ctx: RunMeasurement) -> None:
     snapshot = ctx.snapshot
     if snapshot is None:
         return

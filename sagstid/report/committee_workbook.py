@@ -14,9 +14,9 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 
 from sagstid.config import Targets
+from sagstid.measure.run import RunMeasurement
 from sagstid.report.committee_follow_up import write_committee_follow_up
 from sagstid.report.committee_open import write_committee_open
-from sagstid.measure.run import ReportContext
 from sagstid.report.suppress import SheetSuppression, method_rule
 from sagstid.report.unit_workbook import (
     AREA_COLUMNS,
@@ -52,7 +52,7 @@ from sagstid.report.xlsx import (
 from sagstid.validate.decisions import DECISION_REASONS
 
 
-def _overview(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext) -> None:
+def _overview(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
     sheet = Sheet(workbook, styles, layout.text("sheets.overview"), widths=(50, 13, 14, 18, 14, 70))
     organisation = layout.text("organisation")
     sheet.title(layout.text("titles.committee", period=ctx.period.label, organisation=organisation))
@@ -95,7 +95,7 @@ def _lowest_count(areas: pd.DataFrame) -> object:
     return areas.loc[areas["compliance_pct"].idxmin(), "decisions"]
 
 
-def _hide_overview_targets(hide: SheetSuppression, layout: Layout, ctx: ReportContext,
+def _hide_overview_targets(hide: SheetSuppression, layout: Layout, ctx: RunMeasurement,
                            header: int, now: TargetFigures, before: TargetFigures) -> None:
     """Overblik's targets (rows header+1..+3: general, concrete, notice; +4: mean over areas;
     columns 2 this period, 3 previous, 4 met, 5 note): a small whole administration hides its
@@ -138,7 +138,7 @@ def _unit_line(code: str, name: str | None, f: TargetFigures, previous: pd.Serie
     return values, fills
 
 
-def _units(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext) -> None:
+def _units(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
     """One row per unit of the units table (also those without decisions), then the total."""
     t, now, before = ctx.targets, ctx.current, ctx.previous
     columns = _unit_columns(layout, t.concrete)
@@ -182,7 +182,7 @@ def _hide_unit_line(hide: SheetSuppression, values: list[object], fills: list[st
                      and hide.small(_lowest_count(areas)))
 
 
-def _areas(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext) -> None:
+def _areas(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
     sheet = Sheet(workbook, styles, layout.text("sheets.areas"), widths=[w for *_, w in AREA_COLUMNS])
     sheet.title(layout.text("titles.areas", period=ctx.period.label, name=layout.text("organisation")))
     sheet.note(layout.text("titles.committee_areas_note",
@@ -210,7 +210,7 @@ def _areas(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContex
     hide.finish()
 
 
-def _matrix_block(sheet: Sheet, layout: Layout, ctx: ReportContext, value: str, kind: str,
+def _matrix_block(sheet: Sheet, layout: Layout, ctx: RunMeasurement, value: str, kind: str,
                   area_codes: list[str], unit_codes: list[str], hide: SheetSuppression) -> None:
     """Units (rows) x areas (columns) of ``value`` from by_unit_area, with totals; a cell (or
     total) of fewer than ``hide.below`` decisions is grey and blank."""
@@ -254,7 +254,7 @@ def _matrix_block(sheet: Sheet, layout: Layout, ctx: ReportContext, value: str, 
                  bold=True)
 
 
-def _matrix(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext) -> None:
+def _matrix(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
     area_codes = sorted(ctx.current.by_area["case_area_code"].tolist())
     unit_codes = sorted(ctx.current.by_unit["unit_code"].tolist())
     sheet = Sheet(workbook, styles, layout.text("sheets.matrix"),
@@ -272,7 +272,7 @@ def _matrix(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportConte
     hide.finish()
 
 
-def _development(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext) -> None:
+def _development(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
     sheet = Sheet(workbook, styles, layout.text("sheets.development"),
                   widths=(16, 11, 11, 13, 12, 12, 13, 10))
     sheet.title(layout.text("titles.monthly", period=ctx.period.label, name=layout.text("organisation")))
@@ -291,7 +291,7 @@ def _development(workbook: Workbook, styles: Styles, layout: Layout, ctx: Report
     hide.finish()
 
 
-def _excluded_by_unit(ctx: ReportContext, layout: Layout) -> list[list[object]]:
+def _excluded_by_unit(ctx: RunMeasurement, layout: Layout) -> list[list[object]]:
     counts = ctx.current.accounting
     excluded = counts[(counts["status"] == "excluded").to_numpy()]
     if not len(excluded):
@@ -312,7 +312,7 @@ def _excluded_by_unit(ctx: ReportContext, layout: Layout) -> list[list[object]]:
     return out
 
 
-def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext) -> None:
+def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
     sheet = Sheet(workbook, styles, layout.text("sheets.quality"), widths=(34, 30, *([12] * 7)))
     organisation = layout.text("organisation")
     sheet.title(layout.text("titles.quality", period=ctx.period.label, name=organisation))
@@ -342,7 +342,7 @@ def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportCont
     hide.finish()
 
 
-def write_committee_workbook(path: Path, ctx: ReportContext) -> None:
+def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
     """Write the committee's workbook (aggregates only) for the whole administration."""
     layout = load_layout()
     with open_workbook(path, constant_memory=False) as (workbook, styles):

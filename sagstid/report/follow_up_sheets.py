@@ -14,10 +14,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sagstid.measure.audit import AUDIT_AREAS, AUDIT_MEASURES, AUDIT_REASONS, AuditMeasurement
-from sagstid.measure.complaints import APPEAL_DECIDED, APPEAL_OUTCOMES, COMPLAINT_REASONS, KINDS
+from sagstid.measure.audit import (
+    AUDIT_AREAS,
+    AUDIT_MEASURES,
+    AUDIT_REASONS,
+    AuditMeasurement,
+)
+from sagstid.measure.complaints import (
+    APPEAL_DECIDED,
+    APPEAL_OUTCOMES,
+    COMPLAINT_REASONS,
+    KINDS,
+)
 from sagstid.measure.performance import ContractFigures
-from sagstid.measure.run import ReportContext
+from sagstid.measure.run import RunMeasurement
+from sagstid.measure.surge import SurgeCheck
 from sagstid.report.xlsx import (
     Column,
     Layout,
@@ -34,7 +45,6 @@ from sagstid.report.xlsx import (
     month_label,
     text_list,
 )
-from sagstid.measure.surge import SurgeCheck
 
 F = "follow_up"
 PACE_FILLS = {"over_max": "not_met", "off_course": "not_met", "on_course": "met", "no_max": None}
@@ -46,7 +56,7 @@ def label(layout: Layout, key: str, **values: Any) -> str:
 
 # --- targets and kinds ----------------------------------------------------------------------
 
-def write_complaint_targets(sheet: Sheet, layout: Layout, ctx: ReportContext,
+def write_complaint_targets(sheet: Sheet, layout: Layout, ctx: RunMeasurement,
                             own: pd.Series | None, own_appeals: pd.Series | None,
                             value_heading: str, with_whole: bool) -> None:
     """Mål | Målsætning | <value> | [Hele forvaltningen] | Opfyldt | Bemærkning for the complaint

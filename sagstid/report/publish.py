@@ -19,9 +19,10 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from sagstid.measure.run import ReportContext
-from sagstid.report.results_json import dumps
+from sagstid.measure.run import RunMeasurement
 from sagstid.ops.runstore import FILE_MODE, checkpoint, fsync_path, make_dirs
+from sagstid.report.results_json import dumps
+from sagstid.report.unit_cut import cut_to_unit
 
 COMMITTEE_FILE = "udvalg.xlsx"
 RESULTS_FILE = "results.json"
@@ -34,7 +35,7 @@ def unit_file(unit_code: str) -> str:
     return f"{UNIT_PREFIX}{safe}.xlsx"
 
 
-def report_units(ctx: ReportContext) -> list[str]:
+def report_units(ctx: RunMeasurement) -> list[str]:
     """Units that get a workbook: every unit in the units table with rows in the period."""
     table = ctx.current.accounting
     in_scope = table[table["status"].isin(["measured", "excluded"])]["unit_code"].dropna().unique()
@@ -57,7 +58,7 @@ def peak_memory_mb() -> float | None:
     return None
 
 
-def _write_unit(path: Path, ctx: ReportContext, unit_code: str) -> tuple[str, float | None]:
+def _write_unit(path: Path, ctx: RunMeasurement, unit_code: str) -> tuple[str, float | None]:
     from sagstid.report.unit_workbook import write_unit_workbook
 
     write_unit_workbook(path, ctx, unit_code)
@@ -65,7 +66,7 @@ def _write_unit(path: Path, ctx: ReportContext, unit_code: str) -> tuple[str, fl
 
 
 def write_reports(
-    ctx: ReportContext,
+    ctx: RunMeasurement,
     results: dict,
     out_dir: Path,
     workers: int = 1,
@@ -80,7 +81,7 @@ def write_reports(
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     try:
         units = report_units(ctx)
-        jobs = [(staging / unit_file(code), ctx.for_unit(code), code) for code in units]
+        jobs = [(staging / unit_file(code), cut_to_unit(ctx, code), code) for code in units]
         for code, peak_mb in _run_jobs(jobs, workers):
             on_unit_done(code, peak_mb)
             checkpoint("unit-staged")
@@ -96,7 +97,7 @@ def write_reports(
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _run_jobs(jobs: list[tuple[Path, ReportContext, str]], workers: int
+def _run_jobs(jobs: list[tuple[Path, RunMeasurement, str]], workers: int
               ) -> Iterable[tuple[str, float | None]]:
     if workers <= 1 or len(jobs) <= 1:
         for path, unit_ctx, code in jobs:

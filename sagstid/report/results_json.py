@@ -12,15 +12,21 @@ import pandas as pd
 
 from sagstid.measure.audit import AUDIT_COLUMNS, AUDIT_MEASURES
 from sagstid.measure.complaints import APPEAL_OUTCOMES
+from sagstid.measure.decisions import (
+    CONTRACT_METRICS,
+    EXTRA_METRICS,
+    DecisionMeasurement,
+)
+from sagstid.measure.held import GAP_BUCKETS, HeldDecisions
+from sagstid.measure.open_cases import OPEN_METRICS, OpenSnapshot, open_metrics
 from sagstid.measure.performance import PACE_COLUMNS, PER_1000_COLUMNS
-from sagstid.measure.decisions import CONTRACT_METRICS, EXTRA_METRICS, DecisionMeasurement
 from sagstid.periods import Period
 
 if TYPE_CHECKING:
     from sagstid.measure.audit import AuditMeasurement
     from sagstid.measure.complaints import ComplaintMeasurement
     from sagstid.measure.performance import ContractFigures
-    from sagstid.measure.run import ReportContext
+    from sagstid.measure.run import RunMeasurement
     from sagstid.measure.surge import SurgeCheck
 
 SCHEMA_VERSION = 1
@@ -182,11 +188,8 @@ def audit_section(measurement: "AuditMeasurement | None") -> dict[str, Any] | No
     }
 
 
-def follow_up_sections(ctx: "ReportContext") -> dict[str, Any]:
+def follow_up_sections(ctx: "RunMeasurement") -> dict[str, Any]:
     """Every results.json section besides decisions, by key (None where not measured)."""
-    from sagstid.measure.held import held_section
-    from sagstid.measure.open_cases import open_cases_section
-
     return {
         "complaints": complaints_section(ctx.complaints),
         "contract": contract_section(ctx.contract),
@@ -195,4 +198,69 @@ def follow_up_sections(ctx: "ReportContext") -> dict[str, Any]:
         "audit": audit_section(ctx.audit),
         "open_cases": None if ctx.snapshot is None else open_cases_section(ctx.snapshot),
         "held_decisions": None if ctx.held is None else held_section(ctx.held),
+    }
+
+
+def _open_records(frame: pd.DataFrame, keys: list[str]) -> list[dict[str, Any]]:
+    return _records(frame, [*keys, *OPEN_METRICS])
+
+
+def _open_total(frame: pd.DataFrame) -> dict[str, Any]:
+    table = open_metrics(frame, [])
+    if table.empty:
+        return {"open": 0, "overdue": 0, "due_soon": 0, "within": 0, "notice_missing": 0,
+                "open_within_pct": None}
+    return _open_records(table, [])[0]
+
+
+def open_cases_section(snapshot: OpenSnapshot) -> dict[str, Any]:
+    """The ``open_cases`` key of results.json (aggregates only, no case data)."""
+    decisions, complaints = snapshot.open_decisions, snapshot.open_complaints
+    both = snapshot.cases()
+    return {
+        "as_of": snapshot.as_of.isoformat(),
+        "due_soon_working_days": snapshot.horizon,
+        "total": _open_total(both),
+        "by_unit": _open_records(open_metrics(both, ["unit_code"]), ["unit_code"]),
+        "decisions": {
+            "total": _open_total(decisions),
+            "by_unit": _open_records(open_metrics(decisions, ["unit_code"]), ["unit_code"]),
+            "by_area": _open_records(open_metrics(decisions, ["case_area_code"]), ["case_area_code"]),
+            "excluded": snapshot.reason_counts("decision"),
+            "rows": snapshot.row_counts("decision"),
+        },
+        "complaints": {
+            "total": _open_total(complaints),
+            "by_unit": _open_records(open_metrics(complaints, ["unit_code"]), ["unit_code"]),
+            "excluded": snapshot.reason_counts("complaint"),
+            "rows": snapshot.row_counts("complaint"),
+        },
+    }
+
+
+def held_section(held: HeldDecisions) -> dict[str, Any]:
+    """The ``held_decisions`` key of results.json (aggregates only)."""
+    rule = held.settings.gaming
+    units = []
+    for row in held.by_unit.to_dict("records"):
+        units.append({
+            "unit_code": row["unit_code"],
+            "decisions": json_value(row["decisions"]),
+            "held": json_value(row["held"]),
+            "held_pct": json_value(row["held_pct"]),
+            "gap_working_days": {b: json_value(row[f"gap_{b}"]) for b in GAP_BUCKETS},
+            "compliance_decided_pct": json_value(row["compliance_decided_pct"]),
+            "compliance_sent_pct": json_value(row["compliance_sent_pct"]),
+            "gaming": {
+                "flagged": json_value(row["flagged"]),
+                "suspicious_weeks_in_window": json_value(row["suspicious_in_window"]),
+                "window_weeks": json_value(row["window_weeks"]),
+                "suspicious_weeks_in_period": json_value(row["suspicious_weeks"]),
+            },
+        })
+    return {
+        "measure_at": held.settings.measure_at,
+        "held_after_working_days": held.settings.held_after_working_days,
+        "gaming_rule": rule.model_dump(),
+        "by_unit": units,
     }

@@ -1,7 +1,7 @@
 """The unit workbook's sheets Klager (complaints, Ankestyrelsen, the performance contract, the
 surge alert and the unit's late complaints) and Kvalitet (the work-capacity audit).
 
-``ctx`` is already cut to the unit (``ReportContext.for_unit``): its complaint rows are the
+``ctx`` is already cut to the unit (``RunMeasurement.for_unit``): its complaint rows are the
 unit's own late complaints, its other figures aggregates.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from xlsxwriter.workbook import Workbook
 
 from sagstid.measure.complaints import APPEAL_OUTCOMES
-from sagstid.measure.run import ReportContext
+from sagstid.measure.run import RunMeasurement
 from sagstid.report.follow_up_sheets import (
     Column,
     appeal_values,
@@ -42,7 +42,7 @@ from sagstid.report.xlsx import (
 )
 
 
-def write_unit_complaints(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext,
+def write_unit_complaints(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement,
                           code: str) -> None:
     c = ctx.complaints
     assert c is not None
@@ -95,7 +95,7 @@ def write_unit_complaints(workbook: Workbook, styles: Styles, layout: Layout, ct
     write_late_complaints(sheet, layout, c.rows)
 
 
-def _per_1000(sheet: Sheet, layout: Layout, ctx: ReportContext, code: str) -> None:
+def _per_1000(sheet: Sheet, layout: Layout, ctx: RunMeasurement, code: str) -> None:
     figures = ctx.contract
     assert figures is not None
     sheet.section(label(layout, "per_1000_title", period=ctx.period.label))
@@ -114,7 +114,7 @@ def _per_1000(sheet: Sheet, layout: Layout, ctx: ReportContext, code: str) -> No
     sheet.skip()
 
 
-def write_unit_audit(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext,
+def write_unit_audit(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement,
                      code: str) -> None:
     audit = ctx.audit
     assert audit is not None

@@ -18,7 +18,8 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 
 from sagstid.config import Targets
-from sagstid.measure.run import ReportContext
+from sagstid.measure.run import RunMeasurement
+from sagstid.report.unit_cut import cut_to_unit
 from sagstid.report.unit_follow_up import write_unit_audit, write_unit_complaints
 from sagstid.report.worklist import write_held_sheet, write_open_summary, write_worklist
 from sagstid.report.xlsx import (
@@ -106,7 +107,7 @@ def target_figures(metrics: pd.Series | None, areas: pd.DataFrame, concrete: flo
     )
 
 
-def subtitle(layout: Layout, ctx: ReportContext) -> str:
+def subtitle(layout: Layout, ctx: RunMeasurement) -> str:
     return layout.text("titles.subtitle", start=da_date(ctx.period.start),
                        end=da_date(ctx.period.end), previous=ctx.previous_period.label)
 
@@ -276,7 +277,7 @@ def write_accounting_table(sheet: Sheet, layout: Layout, counts: dict[str, int],
                            **{s: da_number(counts.get(s, 0)) for s in STATUSES}))
 
 
-def write_method_sheet(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext,
+def write_method_sheet(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement,
                        unit: str | None = None) -> Sheet:
     """Metode: period, comparison period, targets, rules, catalogue version, run time, source."""
     sheet = Sheet(workbook, styles, layout.text("sheets.method"), widths=(26, 120))
@@ -308,7 +309,7 @@ def write_method_sheet(workbook: Workbook, styles: Styles, layout: Layout, ctx: 
 
 # --- unit-only sheets -----------------------------------------------------------------------
 
-def _overview(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext,
+def _overview(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement,
               code: str) -> None:
     sheet = Sheet(workbook, styles, layout.text("sheets.overview"), widths=(48, 13, 14, 18, 14, 18, 70))
     sheet.title(layout.text("titles.unit", period=ctx.period.label, unit_name=ctx.unit_name(code)))
@@ -334,7 +335,7 @@ def _overview(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportCon
     sheet.note(layout.text("titles.legend"))
 
 
-def _areas(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext, code: str,
+def _areas(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, code: str,
            areas: pd.DataFrame, links: dict[str, str]) -> None:
     sheet = Sheet(workbook, styles, layout.text("sheets.areas"), widths=[w for *_, w in AREA_COLUMNS])
     sheet.title(layout.text("titles.areas", period=ctx.period.label, name=ctx.unit_name(code)))
@@ -345,7 +346,7 @@ def _areas(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContex
                      first_row(ctx.previous.by_unit, "unit_code", code), links)
 
 
-def _monthly(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext, code: str) -> None:
+def _monthly(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, code: str) -> None:
     sheet = Sheet(workbook, styles, layout.text("sheets.monthly"),
                   widths=(16, 11, 11, 13, 12, 14, 12, 13, 10))
     sheet.title(layout.text("titles.monthly", period=ctx.period.label, name=ctx.unit_name(code)))
@@ -370,7 +371,7 @@ def exceeded_cases(cases: pd.DataFrame) -> pd.DataFrame:
                             kind="stable", na_position="last")
 
 
-def _exceeded(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext, code: str) -> None:
+def _exceeded(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, code: str) -> None:
     """Every exceeded decision, written row by row from lists prepared once (the big sheet)."""
     columns = _exceeded_columns(layout)
     sheet = Sheet(workbook, styles, layout.text("sheets.exceeded"), widths=[c.width for c in columns])
@@ -418,7 +419,7 @@ def _exceeded(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportCon
     sheet.ws.freeze_panes(header + 1, 1)
 
 
-def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext, code: str) -> None:
+def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, code: str) -> None:
     sheet = Sheet(workbook, styles, layout.text("sheets.quality"), widths=(34, 12, 110))
     name = ctx.unit_name(code)
     sheet.title(layout.text("titles.quality", period=ctx.period.label, name=name))
@@ -430,7 +431,7 @@ def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportCont
     write_accounting_table(sheet, layout, ctx.current.status_counts(), name)
 
 
-def _area_sheet(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext,
+def _area_sheet(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement,
                 name: str, area: pd.Series, monthly: pd.DataFrame) -> None:
     sheet = Sheet(workbook, styles, name, widths=(16, 11, 11, 13, 12, 12, 13, 10))
     concrete = ctx.targets.concrete
@@ -443,9 +444,9 @@ def _area_sheet(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportC
                         monthly, concrete)
 
 
-def write_unit_workbook(path: Path, ctx: ReportContext, unit_code: str) -> None:
+def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None:
     """Write the workbook for one unit; ``ctx`` is cut to the unit (cut again here, to be safe)."""
-    ctx = ctx.for_unit(unit_code)
+    ctx = cut_to_unit(ctx, unit_code)
     layout = load_layout()
     used = {layout.text(f"sheets.{key}").lower() for key in UNIT_SHEETS}
     areas = area_frame(ctx.current.by_unit_area, ctx.previous.by_unit_area)

@@ -21,6 +21,7 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 
 from sagstid.measure.held import GAP_BUCKETS, HeldDecisions
+from sagstid.measure.open_cases import OpenSnapshot, open_metrics
 from sagstid.report.xlsx import (
     EXCEL_MAX_ROWS,
     Column,
@@ -33,7 +34,6 @@ from sagstid.report.xlsx import (
     fraction,
     text_list,
 )
-from sagstid.measure.open_cases import OpenSnapshot, open_metrics
 
 WORKLIST_SHEET = "Handlingsliste"
 HELD_SHEET = "Tilbageholdte afgørelser"

@@ -1,227 +1,20 @@
-"""Extract: the source tables, through SQLAlchemy and the SQL in queries/, into DataFrames.
+"""Extract: one fetch function per query in queries/, each returning DataFrames.
 
-Only the columns the rules need are read; the decisions table is read once in two disjoint
-parts (the period with every column, the rest with the few columns whole-table rules need).
-
-A connection that drops (the server restarts, a network blip, an administrator ends the
-session) is retried with exponential back-off (tenacity); each query is retried as a whole on a
-fresh connection, so a retried extract reads every row exactly once. SQL errors are not retried.
-After the last attempt the run stops with one line saying which query and what happened.
+Only the columns the rules need are read; the decisions table is read in two disjoint parts
+(the period with every column, the rest with the few columns whole-table rules need). The
+complaints table is small and read whole (without ``citizen_ref``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TypeVar
 
 import pandas as pd
-import sqlalchemy as sa
-import tenacity
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
-from sagstid.errors import DatabaseError, SchemaError
 from sagstid.periods import Period
-from sagstid.source.queries import load_query
-from sagstid.schema import REQUIRED_COLUMNS
-
-log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often a dropped connection is retried: ``attempts`` in all, waiting ``first_wait``
-    seconds before the second, doubling each time up to ``max_wait``."""
-
-    attempts: int = 5
-    first_wait: float = 1.0
-    max_wait: float = 30.0
-
-
-RETRY = RetryPolicy()  # 1 + 2 + 4 + 8 = 15 s of waiting before a run gives up
-
-# SQLSTATEs of a lost or refused connection: class 08 (connection exception: PostgreSQL, and
-# ODBC's 08S01 "communication link failure" and 08001 "cannot connect" from SQL Server),
-# PostgreSQL's 57P01-57P03 (administrator/crash shutdown, cannot connect now) and ODBC's HYT00
-# (timeout expired).
-_TRANSIENT_SQLSTATE_CLASSES = ("08",)
-_TRANSIENT_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "HYT00"})
-
-
-def _sqlstate(error: BaseException | None) -> str | None:
-    """The SQLSTATE of a DBAPI error: psycopg's ``sqlstate``, pyodbc's first argument."""
-    state = getattr(error, "sqlstate", None)
-    if state is None and error is not None and error.args and isinstance(error.args[0], str):
-        first = error.args[0]
-        state = first if len(first) == 5 and first.isalnum() else None
-    return state
-
-
-def _transient_state(state: str | None) -> bool:
-    return state is not None and (state.startswith(_TRANSIENT_SQLSTATE_CLASSES)
-                                  or state in _TRANSIENT_SQLSTATES)
-
-
-class ConnectFailed(Exception):
-    """Opening a connection failed; ``retryable`` unless the server gave a reason that will
-    not go away by waiting (wrong password, no such database)."""
-
-    def __init__(self, error: DBAPIError, retryable: bool) -> None:
-        super().__init__(str(error))
-        self.error = error
-        self.retryable = retryable
-
-
-def is_transient(exc: BaseException) -> bool:
-    """True for a lost connection or one that could not be opened for a passing reason (worth
-    retrying); False for anything else, such as an SQL error, which fails the same way again."""
-    if isinstance(exc, ConnectFailed):
-        return exc.retryable
-    if not isinstance(exc, DBAPIError):
-        return False
-    return bool(exc.connection_invalidated) or _transient_state(_sqlstate(exc.orig))
-
-
-def _open(engine: Engine) -> sa.Connection:
-    """A connection; a failure to open one is raised as ConnectFailed.
-
-    A failure with no SQLSTATE (refused, unreachable: the server is restarting) or a
-    connection-class one is retryable, except for SQLite, a local file, where waiting does not
-    help. psycopg gives no SQLSTATE for any failed connect, so on PostgreSQL even a wrong
-    password is retried before it is reported; pyodbc does (28000, login failed: not retried).
-    """
-    try:
-        return engine.connect()
-    except DBAPIError as exc:
-        state = _sqlstate(exc.orig)
-        network = engine.dialect.name != "sqlite"
-        raise ConnectFailed(exc, network and (state is None or _transient_state(state))) from exc
-
-
-def _log_retry(what: str, policy: RetryPolicy) -> Callable[[tenacity.RetryCallState], None]:
-    def before_sleep(state: tenacity.RetryCallState) -> None:
-        exc = state.outcome.exception() if state.outcome else None
-        wait = state.next_action.sleep if state.next_action else 0.0
-        log.warning("%s: database connection lost or refused (attempt %d of %d: %s); "
-                    "retrying in %.1f s", what, state.attempt_number, policy.attempts,
-                    _first_line(exc) if exc else "?", wait)
-    return before_sleep
-
-
-def with_retry(engine: Engine, work: Callable[[sa.Connection], T], what: str) -> T:
-    """``work(connection)`` on a new connection; retried with back-off (policy ``RETRY``) on a
-    fresh connection while it fails because the connection was lost or could not be opened.
-
-    Fails with DatabaseError, one line starting with ``what``: at once for an SQL error or a
-    connection the server refuses for good (a wrong password), else after the last attempt.
-    """
-    policy = RETRY
-
-    def attempt() -> T:
-        with _open(engine) as connection:
-            return work(connection)
-
-    retrying = tenacity.Retrying(
-        stop=tenacity.stop_after_attempt(policy.attempts),
-        wait=tenacity.wait_exponential(multiplier=policy.first_wait, max=policy.max_wait),
-        retry=tenacity.retry_if_exception(is_transient),
-        before_sleep=_log_retry(what, policy),
-        reraise=True,
-    )
-    try:
-        return retrying(attempt)
-    except ConnectFailed as exc:
-        tries = f" ({policy.attempts} attempts)" if exc.retryable else ""
-        raise DatabaseError(
-            f"{what}: cannot connect to the database{tries}: {_first_line(exc.error)}") from None
-    except SQLAlchemyError as exc:
-        if is_transient(exc):
-            raise DatabaseError(
-                f"{what}: the database connection was lost and could not be restored "
-                f"({policy.attempts} attempts): {_first_line(exc)}") from None
-        raise DatabaseError(f"{what}: the database refused the query: {_first_line(exc)}") from None
-
-
-def connect(url: str) -> Engine:
-    """An engine for ``url``; a malformed URL or missing driver is bad input.
-
-    ``pool_pre_ping`` checks a pooled connection before use, so one the server has dropped
-    is replaced instead of failing the next query.
-    """
-    try:
-        return sa.create_engine(url, pool_pre_ping=True)
-    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
-        raise DatabaseError(f"database URL cannot be used: {redact(url)} ({exc})") from None
-
-
-def redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        return "<unreadable URL>"
-
-
-def check_schema(engine: Engine, tables: Iterable[str]) -> None:
-    """Raise SchemaError naming every required table or column that is missing."""
-    wanted = list(tables)
-
-    def inspect(connection: sa.Connection) -> list[str]:
-        inspector = sa.inspect(connection)
-        present = set(inspector.get_table_names())
-        missing: list[str] = []
-        for table in wanted:
-            if table not in present:
-                missing.append(f"table {table}")
-                continue
-            columns = {c["name"].lower() for c in inspector.get_columns(table)}
-            missing += [f"{table}.{c}" for c in REQUIRED_COLUMNS[table] if c not in columns]
-        return missing
-
-    url = redact(engine.url.render_as_string(hide_password=False))
-    missing = with_retry(engine, inspect, f"database {url}")
-    if missing:
-        raise SchemaError(f"the source database lacks required {', '.join(missing)}")
-
-
-def read_query(engine: Engine, name: str, **parameters: object) -> pd.DataFrame:
-    """Run queries/<name>.sql with bound parameters and return its rows."""
-    query = load_query(name)
-    absent = query.parameters - parameters.keys()
-    if absent:
-        raise ValueError(f"{query.path}: parameters not given: {', '.join(sorted(absent))}")
-
-    def run(connection: sa.Connection) -> pd.DataFrame:
-        try:
-            return pd.read_sql_query(sa.text(query.sql), connection, params=parameters)
-        except pd.errors.DatabaseError as exc:
-            # pandas wraps a failed execute in its own error, text and all; the driver's
-            # error underneath says whether the connection was lost.
-            if isinstance(exc.__cause__, SQLAlchemyError):
-                raise exc.__cause__ from None
-            raise
-
-    return with_retry(engine, run, str(query.path))
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
-@dataclass(frozen=True)
-class DecisionExtract:
-    """The decisions table in two disjoint parts."""
-
-    in_period: pd.DataFrame
-    outside: pd.DataFrame
-
-    @property
-    def rows(self) -> int:
-        return len(self.in_period) + len(self.outside)
+from sagstid.source.db import read_query
+from sagstid.validate.decisions import DecisionExtract
 
 
 def extract_decisions(engine: Engine, period: Period) -> DecisionExtract:
@@ -242,3 +35,18 @@ def extract_open_cases(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, pd
     bound = {"as_of": as_of.isoformat()}
     return (read_query(engine, "open_decisions", **bound),
             read_query(engine, "open_complaints", **bound))
+
+
+def extract_complaints(engine: Engine) -> pd.DataFrame:
+    """Every complaint row (queries/complaints.sql)."""
+    return read_query(engine, "complaints")
+
+
+def extract_complaint_case_areas(engine: Engine) -> pd.DataFrame:
+    """Each case's decisions with their area, to give a complaint its case area."""
+    return read_query(engine, "complaint_case_areas")
+
+
+def extract_audit_samples(engine: Engine) -> pd.DataFrame:
+    """Every audit sample row (queries/audit_samples.sql)."""
+    return read_query(engine, "audit_samples")

@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from sagstid.rules.deadlines import NO_ENTRY, CatalogueArrays
 from sagstid.periods import Period
+from sagstid.rules.deadlines import NO_ENTRY, CatalogueArrays
 from sagstid.schema import DECISION_DATE_COLUMNS
-
-if TYPE_CHECKING:  # the workbook processes import this module; they need no database
-    from sagstid.source.extract import DecisionExtract
 
 DECISION_REASONS: tuple[str, ...] = (
     "duplicate_id",
@@ -107,6 +103,18 @@ def count_values(values: pd.Series, names: tuple[str, ...]) -> dict[str, int]:
     """How many of ``values`` are each of ``names`` (zero included), e.g. rows per status."""
     counts = values.value_counts()
     return {name: int(counts.get(name, 0)) for name in names}
+
+
+@dataclass(frozen=True)
+class DecisionExtract:
+    """The decisions table in two disjoint parts."""
+
+    in_period: pd.DataFrame
+    outside: pd.DataFrame
+
+    @property
+    def rows(self) -> int:
+        return len(self.in_period) + len(self.outside)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,90 @@
+"""What one unit's workbook may hold: the one place that cuts a run's measurements to a unit.
+
+A unit workbook shows its own case rows (exceeded decisions, late complaints, open and held
+cases) and its own aggregates, plus the whole administration's totals for comparison; never
+another unit's cases (docs/privacy.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from sagstid.measure.audit import AuditMeasurement
+from sagstid.measure.complaints import ComplaintMeasurement
+from sagstid.measure.decisions import DecisionMeasurement
+from sagstid.measure.held import HeldDecisions
+from sagstid.measure.open_cases import OpenSnapshot
+from sagstid.measure.performance import ContractFigures
+from sagstid.measure.run import RunMeasurement
+from sagstid.measure.surge import SurgeCheck
+
+
+def _own(frame: pd.DataFrame, unit_code: str) -> pd.DataFrame:
+    return frame[frame["unit_code"].to_numpy() == unit_code]
+
+
+def _decisions(m: DecisionMeasurement, unit_code: str) -> DecisionMeasurement:
+    own = m.cases["unit_code"].to_numpy() == unit_code
+    return replace(
+        m,
+        cases=m.cases[own & m.cases["exceeded"].to_numpy()],
+        accounting=_own(m.accounting, unit_code),
+        by_unit=_own(m.by_unit, unit_code),
+        by_unit_area=_own(m.by_unit_area, unit_code),
+        by_unit_month=_own(m.by_unit_month, unit_code),
+        by_unit_area_month=_own(m.by_unit_area_month, unit_code),
+    )
+
+
+def _complaints(m: ComplaintMeasurement, unit_code: str) -> ComplaintMeasurement:
+    return replace(m, rows=_own(m.late, unit_code), by_unit=_own(m.by_unit, unit_code),
+                   by_unit_kind=_own(m.by_unit_kind, unit_code),
+                   appeals_by_unit=_own(m.appeals_by_unit, unit_code))
+
+
+def _contract(m: ContractFigures, unit_code: str) -> ContractFigures:
+    return replace(m, handling=_own(m.handling, unit_code),
+                   per_1000_by_unit=_own(m.per_1000_by_unit, unit_code),
+                   per_1000_by_unit_area=_own(m.per_1000_by_unit_area, unit_code))
+
+
+def _surge(m: SurgeCheck, unit_code: str) -> SurgeCheck:
+    return replace(m, months=_own(m.months, unit_code))
+
+
+def _audit(m: AuditMeasurement, unit_code: str) -> AuditMeasurement:
+    return replace(m, accounting=_own(m.accounting, unit_code), by_unit=_own(m.by_unit, unit_code),
+                   by_unit_area=_own(m.by_unit_area, unit_code))
+
+
+def _open(m: OpenSnapshot, unit_code: str) -> OpenSnapshot:
+    def own(frame: pd.DataFrame) -> pd.DataFrame:
+        keep = ((frame["row_status"].to_numpy() == "open")
+                & (frame["unit_code"].astype(object).to_numpy() == unit_code))
+        return frame[keep]
+
+    return replace(m, decisions=own(m.decisions), complaints=own(m.complaints),
+                   whole=m.whole_metrics())
+
+
+def _held(m: HeldDecisions, unit_code: str) -> HeldDecisions:
+    cases = m.unit_cases(unit_code)
+    return replace(m, cases=cases[cases["held"].to_numpy(dtype=bool)],
+                   by_unit=_own(m.by_unit, unit_code), weeks=m.unit_weeks(unit_code))
+
+
+def cut_to_unit(run: RunMeasurement, unit_code: str) -> RunMeasurement:
+    """``run`` cut down to what ``unit_code``'s workbook may hold."""
+    return replace(
+        run,
+        complaints=None if run.complaints is None else _complaints(run.complaints, unit_code),
+        contract=None if run.contract is None else _contract(run.contract, unit_code),
+        surge=None if run.surge is None else _surge(run.surge, unit_code),
+        audit=None if run.audit is None else _audit(run.audit, unit_code),
+        snapshot=None if run.snapshot is None else _open(run.snapshot, unit_code),
+        held=None if run.held is None else _held(run.held, unit_code),
+        current=_decisions(run.current, unit_code),
+        previous=_decisions(run.previous, unit_code),
+    )
