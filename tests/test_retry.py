@@ -31,7 +31,7 @@ PASSWORD = "hemmeligt-kodeord"  # trust authentication ignores it; it must never
 
 @pytest.fixture(autouse=True)
 def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(extract, "RETRY", FAST)
+    monkeypatch.setattr(db, "RETRY", FAST)
 
 
 class Killer:
