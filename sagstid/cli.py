@@ -41,7 +41,7 @@ def _stage(label: str) -> Iterator[None]:
 
 
 class _Group(click.Group):
-    """Turns library errors into the contract's exit codes, for every command."""
+    """Turns library errors into the exit codes of docs/contract.md §4.2, for every command."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:

@@ -1,4 +1,4 @@
-"""Load and validate the configuration folder (CONTRACT section 2) before any data is read.
+"""Load and validate the configuration folder (docs/contract.md §2) before any data is read.
 
 Every rule break becomes a ConfigError naming the file, the entry and what is wrong, e.g.
 ``config/deadlines.yaml: deadlines[3] (area KH-ANS): unit: must be one of ...``.
@@ -90,7 +90,7 @@ class Targets(_Strict):
 
 
 class ComplaintDeadlines(_Strict):
-    """complaints.yaml (optional): the complaint processing deadlines (CONTRACT 3.4)."""
+    """complaints.yaml (optional): the complaint processing deadlines (docs/contract.md §3.4)."""
 
     decision_weeks: int = Field(default=4, gt=0, strict=True)  # realitetsklage: genvurdering
     five_day_working_days: int = Field(default=5, gt=0, strict=True)  # forsikrede ledige, fastholdt
@@ -247,7 +247,7 @@ def load_config(directory: Path) -> Config:
                   models["measurement.yaml"])  # type: ignore[arg-type]
 
 
-# --- measurement.yaml (issue 4) --------------------------------------------------------------
+# --- measurement.yaml (docs/contract.md §2.6) ------------------------------------------------
 
 def _one_of(value: Any, allowed: tuple[str, ...]) -> Any:
     if value not in allowed:
@@ -288,7 +288,7 @@ MEASURE_AT: tuple[str, ...] = ("decided", "sent")
 
 class MeasurementSettings(_Strict):
     """measurement.yaml (optional): when a decision counts as made, the open-case horizon and
-    the held-decision rules (issue 4)."""
+    the held-decision rules (docs/contract.md §2.6)."""
 
     measure_at: str = "decided"
     due_soon_working_days: int = Field(default=5, gt=0, strict=True)

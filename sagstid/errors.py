@@ -8,7 +8,7 @@ class InputError(Exception):
 
 
 class ConfigError(InputError):
-    """A configuration file breaks the rules of CONTRACT section 2."""
+    """A configuration file breaks the rules of docs/contract.md §2."""
 
 
 class SchemaError(InputError):

@@ -1,4 +1,4 @@
-"""The source tables and columns of CONTRACT section 1 (the DBA's side of the contract)."""
+"""The source tables and columns of docs/contract.md §1 (the DBA's side of the contract)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ DECISION_DATE_COLUMNS = ("received_date", "decided_date", "sent_date", "delay_no
 UNIT_TYPES = ("jobcenter", "beskaeftigelsescenter", "ydelsesservice", "klageenhed")
 
 # DDL for the embedded SQLite demo database and the test fixtures. Dates are ISO text, as
-# CONTRACT section 1 accepts from SQLite; a real case system maps its own tables onto these.
+# docs/contract.md §1 accepts from SQLite; a real case system maps its own tables onto these.
 SQLITE_DDL = """
 CREATE TABLE units (
     unit_code TEXT PRIMARY KEY,

@@ -8,7 +8,7 @@ cannot be had FAILS the test with a message saying what is missing and why; noth
 * ``apt_install(packages, probe)``: install Debian packages unless ``probe()`` already finds them.
 * ``PostgresServer``: one throw-away cluster (``start()``, ``create_database(name)``, ``stop()``).
 * ``postgres_server``: a session-scoped pytest fixture with one running server.
-* ``copy_database(source_url, target_url)``: the contract tables from one database into another,
+* ``copy_database(source_url, target_url)``: the source tables from one database into another,
   created through SQLAlchemy with real ``DATE`` columns.
 * ``soffice()``: the LibreOffice program, installed if absent.
 """
@@ -222,7 +222,7 @@ def postgres_db(postgres_server: PostgresServer) -> str:
     return postgres_server.create_database(f"sagstid_test_{os.getpid()}_{next(_databases)}")
 
 
-# --- loading the contract tables into another database ----------------------------------------
+# --- loading the source tables into another database ----------------------------------------
 
 _DATE_COLUMNS = {
     "decisions": ("received_date", "decided_date", "sent_date", "delay_notice_date"),
@@ -236,7 +236,7 @@ _INTEGER_COLUMNS = {"decision_id", "complaint_id", "sample_id", "via_ombudsman",
 
 
 def contract_metadata() -> sa.MetaData:
-    """The contract tables (CONTRACT 1) with real DATE and INTEGER columns, for any database."""
+    """Source tables (docs/contract.md §1) with real DATE and INTEGER columns, for any database."""
     metadata = sa.MetaData()
     for table, columns in REQUIRED_COLUMNS.items():
         dates = _DATE_COLUMNS.get(table, ())

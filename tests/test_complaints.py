@@ -1,4 +1,4 @@
-"""Complaint deadlines, on-time, exclusions, medhold and appeal rates (CONTRACT 3.4).
+"""Complaint deadlines, on-time, exclusions, medhold and appeal rates (docs/contract.md §3.4).
 
 Every expected figure is worked out by hand in the comments.
 """

@@ -1,4 +1,4 @@
-"""Configuration (CONTRACT section 2): the shipped folder loads; every rule break is refused
+"""Configuration (docs/contract.md §2): the shipped folder loads; every rule break is refused
 before any data is read with a ConfigError naming the file, the entry and what is wrong."""
 
 from __future__ import annotations
@@ -353,7 +353,7 @@ def test_models_defaults_match_the_contract():
 
 def test_config_is_checked_before_any_data_is_read(make_config, tmp_path):
     """A bad config is reported even when the database cannot be reached: the config comes
-    first (CONTRACT section 2: rejected before any data is read)."""
+    first (docs/contract.md §2: rejected before any data is read)."""
     from sagstid.periods import Period
     from sagstid.pipeline import build_context
 

@@ -1,4 +1,4 @@
-"""Deadline dates (CONTRACT 3.2): units, month ends, rolling, and the catalogue versions.
+"""Deadline dates (docs/contract.md §3.2): units, month ends, rolling, and the catalogue versions.
 
 Every expected date is worked out by hand (weekday and holiday facts: see test_workdays.py's
 docstring; the shipped calendar.yaml closes 06-05, 12-24, 12-31 and 2025-05-30).

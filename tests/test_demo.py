@@ -85,7 +85,7 @@ def _catalogue() -> list[dict[str, Any]]:
     return yaml.safe_load(text)["deadlines"]
 
 
-# -- an independent implementation of CONTRACT 3.1/3.2, to check the demo's deadline stories --
+# -- an independent implementation of docs/contract.md §3.1/3.2, for the demo's deadline stories --
 
 @functools.lru_cache(maxsize=None)
 def _closed() -> tuple[frozenset[str], frozenset[date]]:

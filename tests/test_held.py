@@ -1,4 +1,4 @@
-"""Held decisions and the gaming flag (issue 4) on a hand-built database; every figure is worked
+"""Held decisions and gaming flag (docs/held.md) on a hand-built database; every figure is worked
 out by hand below.
 
 Catalogue: area A, 10 calendar days (D = received + 10). Period Monday 2025-03-03 to Sunday

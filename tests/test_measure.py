@@ -1,4 +1,4 @@
-"""Decision metrics (CONTRACT 3.3) and results.json (section 4) on a hand-built database.
+"""Decision metrics (docs/contract.md §3.3) and results.json (§4.4) on a hand-built database.
 
 Catalogue (custom config): A 10 calendar_days, B 5 working_days, C 1 months, all from
 2020-01-01; calendar.yaml closes 06-05 every year (nothing else). Period 2025-04-01..06-30.

@@ -1,4 +1,4 @@
-"""measure_at: decided | sent (measurement.yaml, issue 4) and the measurement.yaml settings.
+"""measure_at: decided | sent (docs/contract.md §2.6) and the measurement.yaml settings.
 
 Catalogue: area A, 10 calendar days. Period 2025-03-01..2025-03-31, by hand:
  id received   decided    sent        D      at decided  at sent

@@ -8,7 +8,7 @@ a real SQLite file: extract (queries/) -> validate -> measure. Checked for every
 * the two extracts together hold each source row exactly once;
 * measured + out of period + open + excluded (by reason) = rows in the table;
 * each row's status and reason equal those of ``expected_status``, an independent row-by-row
-  reading of CONTRACT 3.3 written for this test;
+  reading of docs/contract.md §3.3 written for this test;
 * the metrics count exactly the measured rows; nothing raises.
 """
 
@@ -66,7 +66,7 @@ def read_date(value: str | None) -> dt.date | None:
 
 
 def expected_status(row: dict[str, Any], id_counts: Counter[int]) -> tuple[str, str | None]:
-    """CONTRACT 3.3 for one row, read independently of sagstid's vectorised code."""
+    """docs/contract.md §3.3 for one row, read independently of sagstid's vectorised code."""
     dates = [row[c] for c in ("received_date", "decided_date", "sent_date", "delay_notice_date")]
     unreadable = any(v is not None and read_date(v) is None for v in dates)
     decided = read_date(row["decided_date"])
@@ -109,7 +109,7 @@ DEFECTS = ("duplicate", "bad_date", "missing_received", "before_received", "unkn
 @st.composite
 def decision_row(draw: st.DrawFn, defects: list[str], decision_id: int) -> dict[str, Any]:
     """A valid row, then spoilt by each of ``defects`` in turn (``chaos`` draws every field
-    freely); with two defects the contract's order of reasons decides which one counts."""
+    freely); with two defects the order of §3.3 decides which one counts."""
     received = draw(days("2025-03-01", "2025-06-20"))
     decided: dt.date | None = received + dt.timedelta(days=draw(st.integers(0, 10)))
     decided = max(decided, PERIOD.start) if decided else None

@@ -1,5 +1,5 @@
 """queries/: every shipped .sql file loads and parses; a broken file is refused with its path
-and line; check_schema names a missing table or column (CONTRACT section 1)."""
+and line; check_schema names a missing table or column (docs/contract.md §1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Open-case snapshot (issue 4): statuses around an as-of date, working-day horizons over Easter
+"""Open-case snapshot: statuses around an as-of date, working-day horizons over Easter
 and Christmas, notices, exclusions with reasons, and the open-case share. Every expected value
 is worked out by hand below, from a real SQLite database through queries/open_*.sql.
 
@@ -26,7 +26,7 @@ So due soon means D in 04-15..04-23 (04-23 is the 3rd working day); 04-24 is wit
  11  JC-SYD   A    2025-04-01  -           -           id 11 twice in the table: duplicate_id
  11  JC-SYD   A    2025-03-01  2025-03-05  -           (decided before A: not read at all)
  12  JC-SYD   A    2025-03-01  2025-04-10  -           decided before A: not read
- 13  JC-SYD   B    2025-04-11  -           -           04-23 (CONTRACT 3.2's example) due_soon yes
+ 13  JC-SYD   B    2025-04-11  -           -           04-23 (§3.2's example) due_soon yes
 
 Complaints as of A (decision complaints 4 weeks, handling 4 weeks, via Borgerrådgiveren 3):
  C1 JC-NORD decision, insured, five-day rule, received Wed 04-09, answered 2025-05-01 (after A;

@@ -1,4 +1,4 @@
-"""Small-number suppression in the committee workbook (issue 5, docs/privacy.md).
+"""Small-number suppression in the committee workbook (docs/privacy.md).
 
 A real SQLite database and a full run (run_period), read back with openpyxl. Every figure is
 worked out by hand below. Catalogue (this file's own): MENTOR 4 weeks (deadline = received + 28

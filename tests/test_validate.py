@@ -1,4 +1,4 @@
-"""Validation (CONTRACT 3.3): population, exclusions by the first reason in contract order, and
+"""Validation (docs/contract.md §3.3): population, exclusions by the first reason in order, and
 every row of the table accounted for as measured, excluded, open or out_of_period.
 
 The database is built by hand; each row is there for one reason (written next to it), some

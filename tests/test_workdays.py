@@ -1,4 +1,4 @@
-"""Working days (CONTRACT 3.1) and the n-th working day strictly after S (3.2).
+"""Working days (docs/contract.md §3.1) and the n-th working day strictly after S (§3.2).
 
 Every expected date is worked out by hand from a real calendar. Danish public holidays used
 (the holidays package's Denmark calendar, as the contract defines it):

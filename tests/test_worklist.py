@@ -1,4 +1,4 @@
-"""The "Handlingsliste" and "Tilbageholdte afgørelser" sheets (issue 4), reopened with openpyxl.
+"""The "Handlingsliste" and "Tilbageholdte afgørelser" sheets, reopened with openpyxl.
 
 The snapshot is the Easter case of tests/test_snapshot.py (as of 2025-04-15, 3 working days),
 with JC-NORD's case numbers replaced by a formula and a link text to check they stay text.

@@ -1,4 +1,4 @@
-"""The embedded demo database: a fixed-seed, realistic SQLite file in the CONTRACT 1 schema.
+"""The embedded demo database: a fixed-seed, realistic SQLite file (docs/contract.md §1).
 
 It imitates a large municipality's Employment and Integration Administration (BIF): four job
 centres, three employment centres, Ydelsesservice and the complaints unit, from 2023 to the
@@ -153,7 +153,7 @@ def _workday(days: np.ndarray, cal: np.busdaycalendar, roll: str) -> np.ndarray:
 
 def _shift(start: np.ndarray, value: int, unit: str, roll: bool,
            cal: np.busdaycalendar) -> np.ndarray:
-    """The deadline date of CONTRACT 3.2 for one catalogue entry."""
+    """The deadline date of docs/contract.md §3.2 for one catalogue entry."""
     if unit == "working_days":
         return np.busday_offset(start, value, roll="backward", busdaycal=cal)
     if unit == "months":
@@ -373,7 +373,7 @@ def _bad_dates(y: int, rows: np.ndarray, columns: tuple[str, ...], cols: Columns
 
 
 def _corrupt_decisions(rng: np.random.Generator, cols: Columns, decided: np.ndarray) -> None:
-    """A few rows per decided year of each kind of bad data CONTRACT 3.3 excludes."""
+    """A few rows per decided year of each kind of bad data docs/contract.md §3.3 excludes."""
     dates = ("decided_date", "received_date", "sent_date", "delay_notice_date")
     for y, (dup, bad, no_recv, before, unit, area, old) in _bad_groups(rng, decided, 7, 3, 8):
         cols["decision_id"][dup[len(dup) // 2:]] = cols["decision_id"][dup[:len(dup) // 2]]
@@ -388,7 +388,7 @@ def _corrupt_decisions(rng: np.random.Generator, cols: Columns, decided: np.ndar
 
 
 def _corrupt_complaints(rng: np.random.Generator, cols: Columns, answered: np.ndarray) -> None:
-    """A few rows per answered year of each kind of bad data CONTRACT 3.4 excludes."""
+    """A few rows per answered year of each kind of bad data docs/contract.md §3.4 excludes."""
     dates = ("answered_date", "received_date", "delay_notice_date", "appeal_decided_date")
     for y, (dup, bad, no_recv, before, unit, kind) in _bad_groups(rng, answered, 6, 2, 5):
         cols["complaint_id"][dup[len(dup) // 2:]] = cols["complaint_id"][dup[:len(dup) // 2]]
@@ -449,7 +449,7 @@ def _appeals(rng: np.random.Generator, upheld: np.ndarray,
 
 def _complaints(rng: np.random.Generator, years: tuple[int, ...], per_year: int,
                 cal: np.busdaycalendar, dec: Columns) -> tuple[Columns, np.ndarray]:
-    """Complaint columns per CONTRACT 1, and the clean answer dates."""
+    """Complaint columns per docs/contract.md §1, and the clean answer dates."""
     received, unit_idx, surge = _complaint_receipts(rng, years, per_year, cal)
     n = len(received)
     handling_share = np.array([h for _, h in _COMPLAINT_UNITS.values()])[unit_idx]

@@ -1,4 +1,4 @@
-"""Complaints (CONTRACT 3.4): validation with named reasons, deadlines and metrics.
+"""Complaints (docs/contract.md §3.4): validation with named reasons, deadlines and metrics.
 
 Pure functions over the extracted complaints table. The deadline lengths are configuration
 (``complaints.yaml``, optional; defaults from the administration's published deadlines).

@@ -1,7 +1,7 @@
-"""Measure: pure functions from validated decisions to compliance metrics (CONTRACT 3.3).
+"""Measure: pure functions from validated decisions to compliance metrics (docs/contract.md §3.3).
 
 DataFrames in, DataFrames out, no I/O. ``evaluate_decisions`` adds the deadline and its
-outcome to every measured row; ``group_metrics`` turns rows into the contract's metrics for any
+outcome to every measured row; ``group_metrics`` turns rows into the §3.3 metrics for any
 grouping; ``measure_decisions`` assembles the groupings the reports and results.json use.
 """
 
@@ -41,7 +41,7 @@ def evaluate_decisions(
     """Each measured decision with its deadline date and whether it was kept.
 
     ``measure_at`` (measurement.yaml) says which date must be on or before the deadline: the
-    decided date (the contract's rule, the default) or the sent date, where a decision not
+    decided date (docs/contract.md §3.3, the default) or the sent date, where a decision not
     sent is not within. The population is the same either way (decided in the period).
     ``within_decided`` and ``within_sent`` hold both answers whichever is measured.
     """

@@ -1,4 +1,4 @@
-"""Held decisions and the gaming flag (issue 4; rules in docs/held.md).
+"""Held decisions and the gaming flag (rules in docs/held.md).
 
 Pure functions over the period's measured decisions (``DecisionMeasurement.cases``: decided in
 the period, with ``deadline_date``, ``within_decided`` and ``within_sent``). No I/O.

@@ -1,4 +1,4 @@
-"""Open-case snapshot as of a date (issue 4; rules in docs/open-cases.md).
+"""Open-case snapshot as of a date (rules in docs/open-cases.md).
 
 Pure functions: the rows of ``queries/open_decisions.sql`` and ``queries/open_complaints.sql``
 in, every open case with its deadline and status out. A case is open as of A when it was
@@ -116,7 +116,7 @@ def snapshot_decisions(raw: pd.DataFrame, units: pd.DataFrame, catalogue: Catalo
                        calendar: WorkCalendar, as_of: dt.date, horizon: int) -> pd.DataFrame:
     """Every row of open_decisions.sql with its row status, reason and (if open) evaluation.
 
-    The deadline is the catalogue entry's valid on the received date (CONTRACT 3.2).
+    The deadline is the catalogue entry's valid on the received date (docs/contract.md §3.2).
     """
     rows, invalid = _parse(raw, _DECISION_DATES)
     for column in ("unit_code", "case_area_code"):
@@ -135,7 +135,7 @@ def snapshot_decisions(raw: pd.DataFrame, units: pd.DataFrame, catalogue: Catalo
 
 def open_complaint_deadlines(rows: pd.DataFrame, lengths: ComplaintDeadlines,
                              calendar: WorkCalendar) -> np.ndarray:
-    """CONTRACT 3.4's deadline for complaints not yet answered, whose outcome is unknown.
+    """docs/contract.md §3.4's deadline for complaints not yet answered, whose outcome is unknown.
 
     The 5-working-day rule applies only when the decision is upheld, which is not known while
     the complaint is open; for warning purposes an open decision complaint from an insured

@@ -1,4 +1,4 @@
-"""results.json: the machine-readable figures of CONTRACT section 4 (aggregates only)."""
+"""results.json: the machine-readable figures of docs/contract.md §4.4 (aggregates only)."""
 
 from __future__ import annotations
 
@@ -117,7 +117,7 @@ def _object(row: pd.Series, columns: Sequence[str]) -> dict[str, Any]:
 
 
 def complaints_section(measurement: "ComplaintMeasurement | None") -> dict[str, Any] | None:
-    """The complaints part of results.json (CONTRACT section 4)."""
+    """The complaints part of results.json (docs/contract.md §4.4)."""
     if measurement is None:
         return None
     return {

@@ -1,4 +1,4 @@
-"""Sheets for the nightly unit workbook (issue 4): "Handlingsliste" and "Tilbageholdte afgørelser".
+"""Sheets for the nightly unit workbook: "Handlingsliste" and "Tilbageholdte afgørelser".
 
 Both write into an xlsxwriter workbook through the helpers of ``sagstid.report.xlsx`` (every
 source text as text, top to bottom). The Danish labels live here, next to the writers. No

@@ -1,4 +1,4 @@
-"""Deadline dates (CONTRACT 3.2), vectorised over whole columns.
+"""Deadline dates (docs/contract.md §3.2), vectorised over whole columns.
 
 The catalogue is turned into arrays once; each row finds the entry valid on its start date by
 a binary search over (area, valid_from), and the deadline is computed per unit with numpy.

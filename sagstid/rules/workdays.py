@@ -1,4 +1,4 @@
-"""Working days (CONTRACT 3.1): Monday to Friday, not a Danish public holiday, not closed.
+"""Working days (docs/contract.md §3.1): Monday to Friday, not a Danish public holiday, not closed.
 
 Public holidays come from the ``holidays`` package's Denmark calendar (so Store Bededag is a
 holiday up to 2023 and not from 2024); closed days come from calendar.yaml. All functions take

@@ -1,7 +1,7 @@
-"""Validate: types and exclusions with named reasons (CONTRACT 3.3); every row accounted for.
+"""Validate: types and exclusions by reason (docs/contract.md §3.3); every row accounted for.
 
 Each extracted row gets a ``status``: ``measured``, ``excluded`` (with the first ``reason``
-that applies, in the contract's order), ``open`` (not yet decided) or ``out_of_period``.
+that applies, in the order of §3.3), ``open`` (not yet decided) or ``out_of_period``.
 """
 
 from __future__ import annotations
