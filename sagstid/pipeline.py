@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from sagstid.config import Config, load_config
 from sagstid.measure.audit import AuditMeasurement, measure_audit
-from sagstid.measure.complaints import ComplaintMeasurement, validate_and_measure
+from sagstid.measure.complaints import ComplaintMeasurement, measure_complaints
 from sagstid.measure.decisions import DecisionMeasurement, measure_decisions
 from sagstid.measure.held import HeldDecisions, measure_held
 from sagstid.measure.open_cases import take_snapshot
@@ -36,7 +36,9 @@ from sagstid.source.extract import (
     extract_open_cases,
     extract_units,
 )
-from sagstid.validate.decisions import DecisionExtract, parse_dates, validate_decisions
+from sagstid.validate.complaints import validate_complaints
+from sagstid.validate.decisions import DecisionExtract, validate_decisions
+from sagstid.validate.rows import parse_dates
 
 Stage = Callable[[str], AbstractContextManager[None]]
 """How a run reports its stages: the CLI passes one that prints and times, tests a silent one."""
@@ -69,11 +71,12 @@ def measure_extract(
                                  measure_at=config.measurement.measure_at)
 
 
-def measure_complaints(raw: pd.DataFrame, units: pd.DataFrame, config: Config,
-                       period: Period) -> ComplaintMeasurement:
+def complaints_of_period(raw: pd.DataFrame, units: pd.DataFrame, config: Config,
+                         period: Period) -> ComplaintMeasurement:
     """Validate and measure the complaints answered in ``period`` (no I/O)."""
     calendar = period_calendar(config, parse_dates(raw["received_date"])[0], period)
-    return validate_and_measure(raw, units, period, config.complaints, calendar)
+    return measure_complaints(validate_complaints(raw, units, period), period, config.complaints,
+                              calendar)
 
 
 def surge_rule(config: Config) -> SurgeRule:
@@ -98,7 +101,7 @@ def measure_follow_up(complaint_rows: pd.DataFrame, case_decisions: pd.DataFrame
     """Complaints, contract pace, complaints per 1,000 decisions, surge alerts and the audit
     shares of ``period`` from the extracted tables (no I/O). ``case_decisions`` are the
     decisions sharing a case with a complaint (queries/complaint_case_areas.sql)."""
-    complaints = measure_complaints(complaint_rows, units, config, period)
+    complaints = complaints_of_period(complaint_rows, units, config, period)
     case_decisions = case_decisions.assign(decided_date=parse_dates(case_decisions["decided_date"])[0])
     contract = contract_figures(
         complaints.rows, case_decisions, units["unit_code"].dropna().astype(str).tolist(),

@@ -21,12 +21,8 @@ from sagstid.periods import Period
 from sagstid.rules.deadlines import CatalogueArrays
 from sagstid.source.db import connect
 from sagstid.source.extract import extract_decisions, extract_units
-from sagstid.validate.decisions import (
-    DECISION_REASONS,
-    STATUSES,
-    parse_dates,
-    validate_decisions,
-)
+from sagstid.validate.decisions import DECISION_REASONS, STATUSES, validate_decisions
+from sagstid.validate.rows import parse_dates
 
 CATALOGUE_TEXT = (
     "deadlines:\n"

@@ -25,12 +25,7 @@ import pandas as pd
 
 from sagstid.measure.decisions import accounting_counts, count_rows
 from sagstid.periods import Period
-from sagstid.validate.decisions import (
-    first_reason,
-    parse_dates,
-    reason_column,
-    unknown_unit,
-)
+from sagstid.validate.rows import first_reason, parse_dates, reason_column, unknown_unit
 
 AUDIT_AREAS: tuple[str, ...] = ("REVA", "FLEKS", "FOEP")
 AUDIT_MEASURES: tuple[str, ...] = ("resource_profile", "citizen_involved", "deadline_met_or_notified")

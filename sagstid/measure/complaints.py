@@ -1,6 +1,6 @@
-"""Complaints (docs/contract.md §3.4): validation with named reasons, deadlines and metrics.
+"""Complaints (docs/contract.md §3.4): deadlines and metrics of the validated rows.
 
-Pure functions over the extracted complaints table. The deadline lengths are configuration
+Pure functions over the validated complaints table. The deadline lengths are configuration
 (``complaints.yaml``, optional; defaults from the administration's published deadlines).
 """
 
@@ -14,35 +14,12 @@ import pandas as pd
 from sagstid.config import ComplaintDeadlines
 from sagstid.periods import Period
 from sagstid.rules.workdays import WorkCalendar
-from sagstid.validate.decisions import (
-    STATUSES,
+from sagstid.validate.complaints import COMPLAINT_REASONS
+from sagstid.validate.decisions import STATUSES
+from sagstid.validate.rows import (
     count_values,
-    first_reason,
-    parse_date_columns,
-    reason_column,
-    unknown_unit,
 )
 
-COMPLAINT_REASONS: tuple[str, ...] = (
-    "duplicate_id",
-    "invalid_date",
-    "missing_received",
-    "answered_before_received",
-    "unknown_unit",
-    "invalid_kind",
-)
-DATE_COLUMNS = ("received_date", "deadline_date", "answered_date", "delay_notice_date",
-                "forwarded_date", "appeal_decided_date")
-# Why a row cannot be counted by its receipt (contract pace, per 1,000, surge), in this order:
-# the receipt counts need only the id, the received date, the unit and the kind.
-RECEIPT_REASONS: tuple[str, ...] = (
-    "duplicate_id",
-    "invalid_date",  # received_date cannot be read
-    "missing_received",
-    "unknown_unit",
-    "invalid_kind",
-)
-KINDS = ("decision", "handling")
 APPEAL_DECIDED = ("confirmed", "changed", "remitted", "annulled")
 APPEAL_OUTCOMES = (*APPEAL_DECIDED, "rejected")
 METRIC_COLUMNS = ("complaints", "on_time", "compliance_pct", "mean_days", "median_days",
@@ -102,37 +79,13 @@ def complaint_deadlines(rows: pd.DataFrame, lengths: ComplaintDeadlines,
     return np.where(np.isnat(own), deadline, own)
 
 
-def validate_and_measure(raw: pd.DataFrame, units: pd.DataFrame, period: Period,
-                         lengths: ComplaintDeadlines, calendar: WorkCalendar) -> ComplaintMeasurement:
-    rows = raw.copy()
-    answered_present = rows["answered_date"].notna().to_numpy()
-    invalid_any, invalid = parse_date_columns(rows, DATE_COLUMNS)
-    answered_invalid, received_invalid = invalid["answered_date"], invalid["received_date"]
-    duplicate = rows["complaint_id"].duplicated(keep=False).to_numpy()
-    not_a_unit = unknown_unit(rows, units)
-    invalid_kind = ~rows["complaint_kind"].isin(KINDS).to_numpy()
+def measure_complaints(rows: pd.DataFrame, period: Period, lengths: ComplaintDeadlines,
+                       calendar: WorkCalendar) -> ComplaintMeasurement:
+    """Deadlines and metrics of the validated complaint rows answered in ``period``."""
+    rows = rows.copy()
     answered = rows["answered_date"].to_numpy()
     received = rows["received_date"].to_numpy()
     start, end = np.datetime64(period.start, "s"), np.datetime64(period.end, "s")
-    population = ((answered >= start) & (answered <= end)) | answered_invalid
-    conditions = [
-        duplicate,
-        invalid_any,
-        pd.isna(received),
-        answered < received,
-        not_a_unit,
-        invalid_kind,
-    ]
-    reason = first_reason(population, conditions, COMPLAINT_REASONS)
-    everyone = np.ones(len(rows), dtype=bool)
-    receipt = first_reason(everyone, [duplicate, received_invalid, pd.isna(received), not_a_unit,
-                                      invalid_kind], RECEIPT_REASONS)
-    rows["receipt_reason"] = reason_column(receipt, RECEIPT_REASONS)
-    status = np.select([population & (reason != ""), population, ~answered_present],
-                       ["excluded", "measured", "open"], default="out_of_period")
-    rows["status"] = pd.Categorical(status, categories=STATUSES)
-    rows["reason"] = reason_column(reason, COMPLAINT_REASONS)
-
     measured = rows["status"].to_numpy() == "measured"
     deadline = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")
     deadline[measured] = complaint_deadlines(rows[measured], lengths, calendar)
@@ -144,7 +97,7 @@ def validate_and_measure(raw: pd.DataFrame, units: pd.DataFrame, period: Period,
     rows["days"] = np.where(measured, span, np.nan)
 
     appeal_day = rows["appeal_decided_date"].to_numpy()
-    appealed = ((appeal_day >= start) & (appeal_day <= end) & ~duplicate & ~invalid_any)
+    appealed = (appeal_day >= start) & (appeal_day <= end) & rows["readable"].to_numpy()
     appeal_counts = rows.loc[appealed, "appeal_outcome"].value_counts()
     total = _metrics(rows[measured], []).iloc[0] if measured.any() else pd.Series(
         {"complaints": 0, "on_time": 0, "compliance_pct": None, "mean_days": None,

@@ -21,10 +21,11 @@ import numpy as np
 import pandas as pd
 
 from sagstid.config import ComplaintDeadlines, Config
-from sagstid.measure.complaints import KINDS, complaint_deadlines
+from sagstid.measure.complaints import complaint_deadlines
 from sagstid.rules.deadlines import NO_ENTRY, CatalogueArrays, deadlines_for
 from sagstid.rules.workdays import WorkCalendar
-from sagstid.validate.decisions import (
+from sagstid.validate.complaints import KINDS
+from sagstid.validate.rows import (
     count_values,
     first_reason,
     parse_date_columns,

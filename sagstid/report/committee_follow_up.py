@@ -13,7 +13,7 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 
 from sagstid.measure.audit import AUDIT_AREAS
-from sagstid.measure.complaints import APPEAL_OUTCOMES, KINDS
+from sagstid.measure.complaints import APPEAL_OUTCOMES
 from sagstid.measure.run import RunMeasurement
 from sagstid.report.follow_up_sheets import (
     Column,
@@ -49,6 +49,7 @@ from sagstid.report.xlsx import (
     met_state,
     month_label,
 )
+from sagstid.validate.complaints import KINDS
 from sagstid.validate.decisions import STATUSES
 
 

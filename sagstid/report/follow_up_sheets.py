@@ -20,12 +20,7 @@ from sagstid.measure.audit import (
     AUDIT_REASONS,
     AuditMeasurement,
 )
-from sagstid.measure.complaints import (
-    APPEAL_DECIDED,
-    APPEAL_OUTCOMES,
-    COMPLAINT_REASONS,
-    KINDS,
-)
+from sagstid.measure.complaints import APPEAL_DECIDED, APPEAL_OUTCOMES
 from sagstid.measure.performance import ContractFigures
 from sagstid.measure.run import RunMeasurement
 from sagstid.measure.surge import SurgeCheck
@@ -45,6 +40,7 @@ from sagstid.report.xlsx import (
     month_label,
     text_list,
 )
+from sagstid.validate.complaints import COMPLAINT_REASONS, KINDS
 
 F = "follow_up"
 PACE_FILLS = {"over_max": "not_met", "off_course": "not_met", "on_course": "met", "no_max": None}
