@@ -36,6 +36,7 @@ from sagstid.source.extract import (
     extract_open_cases,
     extract_units,
 )
+from sagstid.validate.audit import validate_audit
 from sagstid.validate.complaints import validate_complaints
 from sagstid.validate.decisions import DecisionExtract, validate_decisions
 from sagstid.validate.rows import parse_dates
@@ -111,7 +112,7 @@ def measure_follow_up(complaint_rows: pd.DataFrame, case_decisions: pd.DataFrame
         complaints=complaints,
         contract=contract,
         surge=check_surges(complaints.rows, period, surge_rule(config)),
-        audit=measure_audit(audit_rows, units, period, decisions.cases),
+        audit=measure_audit(validate_audit(audit_rows, units, period), decisions.cases),
     )
 
 

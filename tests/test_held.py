@@ -42,9 +42,9 @@ import pytest
 import yaml
 
 from sagstid.config import load_config
-from sagstid.measure.held import GAP_BUCKETS, held_section, measure_held
+from sagstid.measure.held import GAP_BUCKETS, measure_held
 from sagstid.periods import Period
-from sagstid.report.results_json import dumps
+from sagstid.report.results_json import dumps, held_section
 from sagstid.rules.workdays import WorkCalendar
 
 DEADLINES = (

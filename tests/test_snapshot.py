@@ -50,8 +50,8 @@ import pandas as pd
 import pytest
 
 from sagstid.config import load_config
-from sagstid.measure.open_cases import open_cases_section, open_metrics, take_snapshot
-from sagstid.report.results_json import dumps
+from sagstid.measure.open_cases import open_metrics, take_snapshot
+from sagstid.report.results_json import dumps, open_cases_section
 from sagstid.rules.deadlines import CatalogueArrays
 from sagstid.source.db import connect
 from sagstid.source.extract import extract_open_cases, extract_units

@@ -1,19 +1,13 @@
-"""Work-capacity audit measures (ledelsestilsyn): validation with named reasons and the shares.
+"""Work-capacity audit measures (ledelsestilsyn): the shares of the validated samples.
 
-Pure functions over the extracted ``audit_samples`` table and the measured decisions; no I/O.
+Pure functions over the validated ``audit_samples`` rows and the measured decisions; no I/O.
 Each audit sample of revalidering, fleksjob or førtidspension records three yes/no findings:
 a resource profile with a concrete assessment was made, the citizen took part, and the deadline
 was met or the citizen notified. Each share is measured against ``targets.audit`` (95 %).
 Beside the audit's own "deadline met or notified" share stands the same measure computed from
 *all* decisions of the period in those areas: decided within the deadline, or exceeded with a
 written delay notice on or before the deadline (``within`` or ``exceeded_notified``).
-
-Population: samples whose ``audit_date`` is in the period (both ends inclusive). A row is
-excluded with the first reason that applies: ``duplicate_id`` (its ``sample_id`` occurs more
-than once in the whole table), ``invalid_date`` (``audit_date`` cannot be read), ``missing_date``
-(no ``audit_date``), ``unknown_unit``, ``other_area`` (not one of the audited areas) and
-``invalid_value`` (a finding that is not 0 or 1, NULL included). A row whose audit date is
-unreadable or missing cannot be placed in a period, so it is counted in every measurement.
+Validation: ``sagstid.validate.audit``.
 """
 
 from __future__ import annotations
@@ -24,20 +18,13 @@ import numpy as np
 import pandas as pd
 
 from sagstid.measure.decisions import accounting_counts, count_rows
-from sagstid.periods import Period
-from sagstid.validate.rows import first_reason, parse_dates, reason_column, unknown_unit
-
-AUDIT_AREAS: tuple[str, ...] = ("REVA", "FLEKS", "FOEP")
-AUDIT_MEASURES: tuple[str, ...] = ("resource_profile", "citizen_involved", "deadline_met_or_notified")
-AUDIT_REASONS: tuple[str, ...] = (
-    "duplicate_id",
-    "invalid_date",
-    "missing_date",
-    "unknown_unit",
-    "other_area",
-    "invalid_value",
+from sagstid.validate.audit import (
+    AUDIT_AREAS,
+    AUDIT_MEASURES,
+    AUDIT_REASONS,
+    AUDIT_STATUSES,
 )
-AUDIT_STATUSES: tuple[str, ...] = ("measured", "excluded", "out_of_period")
+
 DECISION_COLUMNS: tuple[str, ...] = ("decisions", "decisions_kept", "decisions_kept_pct")
 AUDIT_COLUMNS: tuple[str, ...] = (
     "samples",
@@ -65,35 +52,6 @@ class AuditMeasurement:
     def _counts(self, column: str, names: tuple[str, ...], unit_code: str | None) -> dict[str, int]:
         return accounting_counts(self.accounting, column, names, unit_code)
 
-
-
-def validate_audit(raw: pd.DataFrame, units: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Every sample row with its parsed ``audit_date``, ``status`` and ``reason``."""
-    rows = raw.copy()
-    present = rows["audit_date"].notna().to_numpy()
-    rows["audit_date"], invalid = parse_dates(rows["audit_date"])
-    day = rows["audit_date"].to_numpy()
-    start, end = np.datetime64(period.start, "s"), np.datetime64(period.end, "s")
-    population = ((day >= start) & (day <= end)) | invalid | ~present
-    flags_ok = np.ones(len(rows), dtype=bool)
-    for column in AUDIT_MEASURES:
-        value = pd.to_numeric(rows[column], errors="coerce")
-        flags_ok &= value.isin([0, 1]).to_numpy()
-        rows[column] = value.where(value.isin([0, 1])).fillna(0).to_numpy() == 1
-    conditions = [
-        rows["sample_id"].duplicated(keep=False).to_numpy(),
-        invalid,
-        ~present,
-        unknown_unit(rows, units),
-        ~rows["case_area_code"].isin(AUDIT_AREAS).to_numpy(),
-        ~flags_ok,
-    ]
-    reason = first_reason(population, conditions, AUDIT_REASONS)
-    status = np.select([population & (reason != ""), population], ["excluded", "measured"],
-                       default="out_of_period")
-    rows["status"] = pd.Categorical(status, categories=AUDIT_STATUSES)
-    rows["reason"] = reason_column(reason, AUDIT_REASONS)
-    return rows
 
 
 def _audit_shares(samples: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -135,11 +93,9 @@ def audit_group(samples: pd.DataFrame, cases: pd.DataFrame, keys: list[str]) -> 
     return out[[*keys, *AUDIT_COLUMNS]]
 
 
-def measure_audit(raw: pd.DataFrame, units: pd.DataFrame, period: Period,
-                  cases: pd.DataFrame) -> AuditMeasurement:
-    """Validate the audit samples and measure the period; ``cases`` are the period's measured
-    decisions (``DecisionMeasurement.cases``, every one, not cut to a unit)."""
-    rows = validate_audit(raw, units, period)
+def measure_audit(rows: pd.DataFrame, cases: pd.DataFrame) -> AuditMeasurement:
+    """The audit shares of the validated samples (``validate_audit``); ``cases`` are the
+    period's measured decisions (``DecisionMeasurement.cases``, every one, not cut to a unit)."""
     samples = rows[rows["status"].to_numpy() == "measured"]
     total = audit_group(samples, cases, [])
     empty = pd.Series({c: 0 for c in AUDIT_COLUMNS}).astype(object)

@@ -22,66 +22,26 @@ import pandas as pd
 
 from sagstid.config import ComplaintDeadlines, Config
 from sagstid.measure.complaints import complaint_deadlines
-from sagstid.rules.deadlines import NO_ENTRY, CatalogueArrays, deadlines_for
+from sagstid.rules.deadlines import CatalogueArrays, deadlines_for
 from sagstid.rules.workdays import WorkCalendar
-from sagstid.validate.complaints import KINDS
+from sagstid.validate.open_cases import (
+    COMPLAINT_REASONS,
+    DECISION_REASONS,
+    ROW_STATUSES,
+    validate_open_complaints,
+    validate_open_decisions,
+)
 from sagstid.validate.rows import (
     count_values,
-    first_reason,
-    parse_date_columns,
     parse_dates,
-    reason_column,
-    unknown_unit,
 )
 
 STATES: tuple[str, ...] = ("overdue", "due_soon", "within")
-ROW_STATUSES: tuple[str, ...] = ("open", "excluded", "not_received", "closed")
-DECISION_REASONS: tuple[str, ...] = (
-    "duplicate_id", "invalid_date", "missing_received", "unknown_unit", "no_deadline",
-)
-COMPLAINT_REASONS: tuple[str, ...] = (
-    "duplicate_id", "invalid_date", "missing_received", "unknown_unit", "invalid_kind",
-)
 OPEN_METRICS: tuple[str, ...] = (
     "open", "overdue", "due_soon", "within", "notice_missing", "open_within_pct",
 )
-_DECISION_DATES = ("received_date", "decided_date", "delay_notice_date")
-_COMPLAINT_DATES = ("received_date", "deadline_date", "answered_date", "delay_notice_date")
-
-
 def _day(as_of: dt.date) -> np.datetime64:
     return np.datetime64(as_of, "D")
-
-
-def _classify(rows: pd.DataFrame, done_column: str, as_of: dt.date,
-              conditions: list[np.ndarray], reasons: tuple[str, ...],
-              invalid: np.ndarray) -> pd.DataFrame:
-    """Row status (open / excluded / not_received / closed) and the first reason that applies.
-
-    ``conditions`` are the reasons after duplicate_id, invalid_date and missing_received.
-    """
-    day = _day(as_of)
-    received = rows["received_date"].to_numpy().astype("datetime64[D]")
-    done = rows[done_column].to_numpy().astype("datetime64[D]")
-    not_received = ~np.isnat(received) & (received > day) & ~invalid
-    closed = ~np.isnat(done) & (done <= day) & ~invalid & ~not_received
-    candidate = ~not_received & ~closed
-    duplicate = pd.to_numeric(rows["duplicate_id"], errors="coerce").fillna(0).to_numpy() == 1
-    every = [duplicate, invalid, np.isnat(received), *conditions]
-    reason = first_reason(candidate, every, reasons)
-    status = np.select([not_received, closed, reason != ""], ["not_received", "closed", "excluded"],
-                       default="open")
-    rows["row_status"] = pd.Categorical(status, categories=ROW_STATUSES)
-    rows["reason"] = reason_column(reason, reasons)
-    return rows
-
-
-def _parse(raw: pd.DataFrame, dates: tuple[str, ...]) -> tuple[pd.DataFrame, np.ndarray]:
-    rows = raw.copy()
-    invalid, _ = parse_date_columns(rows, dates)
-    if "duplicate_id" not in rows:
-        rows["duplicate_id"] = 0
-    return rows, invalid
 
 
 def _open_ints(values: np.ndarray, is_open: np.ndarray) -> pd.arrays.IntegerArray:
@@ -119,17 +79,12 @@ def snapshot_decisions(raw: pd.DataFrame, units: pd.DataFrame, catalogue: Catalo
 
     The deadline is the catalogue entry's valid on the received date (docs/contract.md §3.2).
     """
-    rows, invalid = _parse(raw, _DECISION_DATES)
-    for column in ("unit_code", "case_area_code"):
-        rows[column] = rows[column].astype("category")
+    rows = validate_open_decisions(raw, units, catalogue, as_of)
     received = rows["received_date"].to_numpy()
-    entry = catalogue.lookup(rows["case_area_code"], received)
-    rows = _classify(rows, "decided_date", as_of,
-                     [unknown_unit(rows, units), entry == NO_ENTRY], DECISION_REASONS, invalid)
+    entry = rows["entry"].to_numpy()
     is_open = rows["row_status"].to_numpy() == "open"
     deadline = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")
     deadline[is_open] = deadlines_for(catalogue, entry[is_open], received[is_open], calendar)
-    rows["entry"] = np.where(is_open, entry, NO_ENTRY)
     rows["kind"] = "decision"
     return _evaluate(rows, deadline, as_of, horizon, calendar)
 
@@ -149,11 +104,7 @@ def open_complaint_deadlines(rows: pd.DataFrame, lengths: ComplaintDeadlines,
 def snapshot_complaints(raw: pd.DataFrame, units: pd.DataFrame, lengths: ComplaintDeadlines,
                         calendar: WorkCalendar, as_of: dt.date, horizon: int) -> pd.DataFrame:
     """Every row of open_complaints.sql with its row status, reason and (if open) evaluation."""
-    rows, invalid = _parse(raw, _COMPLAINT_DATES)
-    rows["unit_code"] = rows["unit_code"].astype("category")
-    bad_kind = ~rows["complaint_kind"].isin(KINDS).to_numpy()
-    rows = _classify(rows, "answered_date", as_of,
-                     [unknown_unit(rows, units), bad_kind], COMPLAINT_REASONS, invalid)
+    rows = validate_open_complaints(raw, units, as_of)
     is_open = rows["row_status"].to_numpy() == "open"
     deadline = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")
     deadline[is_open] = open_complaint_deadlines(rows[is_open], lengths, calendar)

@@ -12,7 +12,6 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.workbook import Workbook
 
-from sagstid.measure.audit import AUDIT_AREAS
 from sagstid.measure.complaints import APPEAL_OUTCOMES
 from sagstid.measure.run import RunMeasurement
 from sagstid.report.follow_up_sheets import (
@@ -49,6 +48,7 @@ from sagstid.report.xlsx import (
     met_state,
     month_label,
 )
+from sagstid.validate.audit import AUDIT_AREAS
 from sagstid.validate.complaints import KINDS
 from sagstid.validate.decisions import STATUSES
 

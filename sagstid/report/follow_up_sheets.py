@@ -14,12 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sagstid.measure.audit import (
-    AUDIT_AREAS,
-    AUDIT_MEASURES,
-    AUDIT_REASONS,
-    AuditMeasurement,
-)
+from sagstid.measure.audit import AuditMeasurement
 from sagstid.measure.complaints import APPEAL_DECIDED, APPEAL_OUTCOMES
 from sagstid.measure.performance import ContractFigures
 from sagstid.measure.run import RunMeasurement
@@ -40,6 +35,7 @@ from sagstid.report.xlsx import (
     month_label,
     text_list,
 )
+from sagstid.validate.audit import AUDIT_AREAS, AUDIT_MEASURES, AUDIT_REASONS
 from sagstid.validate.complaints import COMPLAINT_REASONS, KINDS
 
 F = "follow_up"

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sagstid.measure.audit import AUDIT_COLUMNS, AUDIT_MEASURES
+from sagstid.measure.audit import AUDIT_COLUMNS
 from sagstid.measure.complaints import APPEAL_OUTCOMES
 from sagstid.measure.decisions import (
     CONTRACT_METRICS,
@@ -21,6 +21,7 @@ from sagstid.measure.held import GAP_BUCKETS, HeldDecisions
 from sagstid.measure.open_cases import OPEN_METRICS, OpenSnapshot, open_metrics
 from sagstid.measure.performance import PACE_COLUMNS, PER_1000_COLUMNS
 from sagstid.periods import Period
+from sagstid.validate.audit import AUDIT_MEASURES
 
 if TYPE_CHECKING:
     from sagstid.measure.audit import AuditMeasurement
