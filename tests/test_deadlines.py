@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from sagstid.config import DEADLINE_UNITS, CalendarConfig, load_config
+from sagstid.report.labels import deadline_text
 from sagstid.rules.deadlines import (
     NO_ENTRY,
     CatalogueArrays,
@@ -274,9 +275,11 @@ def test_describe_in_danish(catalogue):
         pd.Series(["KH-ANS", "KH-ANS", "AKTINDSIGT", "FOEP", "BOLIGLAN"]),
         np.array([d("2024-06-30"), d("2024-07-01"), d("2024-01-01"), d("2024-01-01"), d("2024-01-01")]),
     )
-    assert list(catalogue.describe(entry)) == [
+    rules = [((int(catalogue.value[e]), DEADLINE_UNITS[catalogue.unit[e]]),) for e in entry]
+    assert [deadline_text(r) for r in rules] == [
         "4 uger", "3 uger", "7 arbejdsdage", "6 måneder", "30 kalenderdage"
     ]
+    assert deadline_text(((4, "weeks"), (3, "weeks"))) == "4 uger / 3 uger"
 
 
 def test_working_day_deadline_without_closed_days():

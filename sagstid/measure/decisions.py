@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from sagstid.config import DEADLINE_UNITS
 from sagstid.rules.deadlines import CatalogueArrays, deadlines_for
 from sagstid.rules.workdays import WorkCalendar
 from sagstid.validate.decisions import DECISION_REASONS, STATUSES, ValidatedDecisions
@@ -118,9 +119,9 @@ class DecisionMeasurement:
     cases: pd.DataFrame  # measured decisions with deadlines (evaluate_decisions)
     accounting: pd.DataFrame  # extracted rows counted by unit_code, status and reason
     total: pd.Series
-    by_area: pd.DataFrame  # with area_name and deadline_text
+    by_area: pd.DataFrame  # with area_name and deadline_rules
     by_unit: pd.DataFrame
-    by_unit_area: pd.DataFrame  # with area_name and deadline_text
+    by_unit_area: pd.DataFrame  # with area_name and deadline_rules
     by_month: pd.DataFrame
     by_unit_month: pd.DataFrame
     by_unit_area_month: pd.DataFrame
@@ -151,16 +152,18 @@ def accounting_counts(table: pd.DataFrame, column: str, names: tuple[str, ...],
 
 
 def area_labels(catalogue: CatalogueArrays, entries: np.ndarray) -> pd.DataFrame:
-    """Per case area: the Danish name (of its latest version used) and the deadline(s) used,
-    e.g. '4 uger / 3 uger' for an area whose deadline changed within the period."""
+    """Per case area: the catalogue's name (of its latest version used) and ``deadline_rules``,
+    the (value, unit) of each catalogue version used, oldest first, e.g. ((4, "weeks"),
+    (3, "weeks")) for an area whose deadline changed within the period."""
     used = np.unique(entries)  # the catalogue is sorted by (area, valid_from)
     frame = pd.DataFrame({
         "case_area_code": catalogue.areas[used],
         "area_name": catalogue.names[used],
-        "deadline_text": catalogue.describe(used),
+        "deadline_rule": list(zip(catalogue.value[used].tolist(),
+                                  [DEADLINE_UNITS[u] for u in catalogue.unit[used]])),
     })
     return frame.groupby("case_area_code", sort=True).agg(
-        area_name=("area_name", "last"), deadline_text=("deadline_text", " / ".join)
+        area_name=("area_name", "last"), deadline_rules=("deadline_rule", tuple)
     ).reset_index()
 
 

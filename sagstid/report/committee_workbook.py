@@ -17,6 +17,7 @@ from sagstid.config import Targets
 from sagstid.measure.run import RunMeasurement
 from sagstid.report.committee_follow_up import write_committee_follow_up
 from sagstid.report.committee_open import write_committee_open
+from sagstid.report.labels import with_deadline_text
 from sagstid.report.suppress import SheetSuppression, method_rule
 from sagstid.report.unit_workbook import (
     AREA_COLUMNS,
@@ -345,6 +346,7 @@ def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasure
 def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
     """Write the committee's workbook (aggregates only) for the whole administration."""
     layout = load_layout()
+    ctx = with_deadline_text(ctx)
     with open_workbook(path, constant_memory=False) as (workbook, styles):
         fix_properties(workbook, ctx)
         _overview(workbook, styles, layout, ctx)

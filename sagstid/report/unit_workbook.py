@@ -19,6 +19,7 @@ from xlsxwriter.workbook import Workbook
 
 from sagstid.config import Targets
 from sagstid.measure.run import RunMeasurement
+from sagstid.report.labels import with_deadline_text
 from sagstid.report.unit_cut import cut_to_unit
 from sagstid.report.unit_follow_up import write_unit_audit, write_unit_complaints
 from sagstid.report.worklist import write_held_sheet, write_open_summary, write_worklist
@@ -446,7 +447,7 @@ def _area_sheet(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeas
 
 def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None:
     """Write the workbook for one unit; ``ctx`` is cut to the unit (cut again here, to be safe)."""
-    ctx = cut_to_unit(ctx, unit_code)
+    ctx = with_deadline_text(cut_to_unit(ctx, unit_code))
     layout = load_layout()
     used = {layout.text(f"sheets.{key}").lower() for key in UNIT_SHEETS}
     areas = area_frame(ctx.current.by_unit_area, ctx.previous.by_unit_area)

@@ -51,15 +51,6 @@ class CatalogueArrays:
             entry_area=np.array([area_index[e.area] for e in entries], dtype=np.int64),
         )
 
-    def describe(self, entry: np.ndarray) -> np.ndarray:
-        """A short Danish description of each entry, e.g. '3 uger' (for reports)."""
-        labels = {"calendar_days": "kalenderdage", "working_days": "arbejdsdage",
-                  "weeks": "uger", "months": "måneder"}
-        text = np.array(
-            [f"{v} {labels[DEADLINE_UNITS[u]]}" for v, u in zip(self.value, self.unit)], dtype=object
-        )
-        return text[entry]
-
     def lookup(self, area: pd.Series, start: np.ndarray) -> np.ndarray:
         """Index of the entry for each row's area valid on its start date, or NO_ENTRY."""
         known = pd.Index(list(self.area_index))
