@@ -19,7 +19,7 @@ import click
 
 from sagstid import __version__, settings
 from sagstid.errors import InputError
-from sagstid.ops.manifest import da_pct
+from sagstid.ops.runs_table import da_pct
 from sagstid.ops.runstore import LockHeld
 from sagstid.periods import Period, parse_date
 
@@ -173,7 +173,7 @@ def nightly(db: str | None, config: Path | None, out: Path | None, workers: int,
 @click.option("--job", help="Only this job (nightly, quarterly, annual, run).")
 def runs(limit: int, job: str | None) -> None:
     """List past runs, newest first, from <root>/runs.jsonl."""
-    from sagstid.ops.manifest import format_runs
+    from sagstid.ops.runs_table import format_runs
 
     lines, bad = format_runs(settings.default_out_dir(), limit=limit, job=job)
     if bad:

@@ -2,7 +2,7 @@
 killed with SIGKILL at each stage of writing, and a full disk while writing.
 
 A child is a real ``python -m sagstid`` process. To kill it at a known point it is started with
-``SAGSTID_TEST_PAUSE_AT=<stage>`` (sagstid.ops.runstore.checkpoint): it writes its pid to a marker
+``SAGSTID_TEST_PAUSE_AT=<stage>`` (sagstid.faults.checkpoint): it writes its pid to a marker
 file and waits there, and the test sends SIGKILL. The full disk is RLIMIT_FSIZE set low in the
 child (SIGXFSZ ignored), so write() fails with EFBIG exactly as it would with ENOSPC.
 

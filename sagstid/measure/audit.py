@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sagstid.measure.decisions import accounting_counts, count_rows
+from sagstid.measure.accounting import ALL, accounting_counts, count_rows, group_keys
 from sagstid.validate.audit import (
     AUDIT_AREAS,
     AUDIT_MEASURES,
@@ -55,11 +55,11 @@ class AuditMeasurement:
 
 
 def _audit_shares(samples: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    frame = samples.assign(_all="all") if not keys else samples
+    frame, by = group_keys(samples, keys)
     if samples.empty:
-        return pd.DataFrame(columns=[*(keys or ["_all"]), "samples", *AUDIT_MEASURES])
+        return pd.DataFrame(columns=[*by, "samples", *AUDIT_MEASURES])
     agg = {"samples": ("sample_id", "size"), **{m: (m, "sum") for m in AUDIT_MEASURES}}
-    return frame.groupby(keys or ["_all"], observed=True, sort=True).agg(**agg).reset_index()
+    return frame.groupby(by, observed=True, sort=True).agg(**agg).reset_index()
 
 
 def _decision_shares(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -67,18 +67,18 @@ def _decision_shares(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     exceeded with a written notice on or before it."""
     cases = cases[cases["case_area_code"].isin(AUDIT_AREAS).to_numpy()]
     if cases.empty:
-        return pd.DataFrame(columns=[*(keys or ["_all"]), "decisions", "decisions_kept"])
+        return pd.DataFrame(columns=[*(keys or [ALL]), "decisions", "decisions_kept"])
     kept = cases["within"].to_numpy(dtype=bool) | cases["exceeded_notified"].to_numpy(dtype=bool)
-    frame = pd.DataFrame({k: cases[k].astype(str).to_numpy() for k in keys} or {"_all": "all"},
+    frame = pd.DataFrame({k: cases[k].astype(str).to_numpy() for k in keys} or {ALL: "all"},
                          index=cases.index).assign(_kept=kept)
-    return frame.groupby(keys or ["_all"], sort=True).agg(
+    return frame.groupby(keys or [ALL], sort=True).agg(
         decisions=("_kept", "size"), decisions_kept=("_kept", "sum")).reset_index()
 
 
 def audit_group(samples: pd.DataFrame, cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Audit shares and the decisions' figure per group of ``keys`` (an outer join: a group
     with decisions but no samples, or the reverse, is kept)."""
-    by = keys or ["_all"]
+    by = keys or [ALL]
     audit = _audit_shares(samples, keys)
     for key in by:
         audit[key] = audit[key].astype(str)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sagstid.config import ComplaintDeadlines
+from sagstid.measure.accounting import group_keys
 from sagstid.periods import Period
 from sagstid.rules.workdays import WorkCalendar
 from sagstid.validate.complaints import COMPLAINT_REASONS
@@ -141,10 +142,9 @@ def _metrics(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     outcome = cases["outcome"].to_numpy()
     success = np.isin(outcome, ("full", "partial"))
-    frame = cases.assign(_success=success, _judged=success | (outcome == "upheld"))
-    if not keys:
-        frame = frame.assign(_all="all")
-    out = frame.groupby(keys or ["_all"], observed=True, sort=True).agg(
+    frame, by = group_keys(cases.assign(_success=success, _judged=success | (outcome == "upheld")),
+                           keys)
+    out = frame.groupby(by, observed=True, sort=True).agg(
         complaints=("on_time", "size"), on_time=("on_time", "sum"),
         mean_days=("days", "mean"), median_days=("days", "median"),
         medhold=("_success", "sum"), judged=("_judged", "sum"),

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sagstid.config import DEADLINE_UNITS
+from sagstid.measure.accounting import ALL, accounting_counts, count_rows, group_keys
 from sagstid.rules.deadlines import CatalogueArrays, deadlines_for
 from sagstid.rules.workdays import WorkCalendar
 from sagstid.validate.decisions import DECISION_REASONS, STATUSES, ValidatedDecisions
@@ -80,8 +81,7 @@ def group_metrics(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """The metrics for each group of ``keys`` (an empty list gives one row for all cases)."""
     if cases.empty:
         return pd.DataFrame(columns=keys + list(METRICS))
-    frame = cases if keys else cases.assign(_all="all")
-    by = keys or ["_all"]
+    frame, by = group_keys(cases, keys)
     grouped = frame.groupby(by, observed=True, sort=True)
     out = grouped.agg(
         decisions=("within", "size"),
@@ -103,13 +103,10 @@ def group_metrics(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         out[column] = out[column].astype(np.int64)
     out = out.reset_index()
     if not keys:
-        out = out.drop(columns="_all")
+        out = out.drop(columns=ALL)
     for key in keys:  # group labels as plain text, whatever the grouping column's dtype
         out[key] = out[key].astype(str)
     return out[keys + list(METRICS)]
-
-
-ACCOUNTING_KEYS = ["unit_code", "status", "reason"]
 
 
 @dataclass(frozen=True)
@@ -141,16 +138,6 @@ class DecisionMeasurement:
         return self._counts("reason", DECISION_REASONS, unit_code)
 
 
-def accounting_counts(table: pd.DataFrame, column: str, names: tuple[str, ...],
-                      unit_code: str | None = None) -> dict[str, int]:
-    """Rows per ``names`` value of ``column`` (zero included) in a row-accounting table
-    (unit_code, status, reason, rows), for one unit or all."""
-    if unit_code is not None:
-        table = table[table["unit_code"].to_numpy() == unit_code]
-    counts = table.groupby(column, observed=True)["rows"].sum()
-    return {name: int(counts.get(name, 0)) for name in names}
-
-
 def area_labels(catalogue: CatalogueArrays, entries: np.ndarray) -> pd.DataFrame:
     """Per case area: the catalogue's name (of its latest version used) and ``deadline_rules``,
     the (value, unit) of each catalogue version used, oldest first, e.g. ((4, "weeks"),
@@ -165,12 +152,6 @@ def area_labels(catalogue: CatalogueArrays, entries: np.ndarray) -> pd.DataFrame
     return frame.groupby("case_area_code", sort=True).agg(
         area_name=("area_name", "last"), deadline_rules=("deadline_rule", tuple)
     ).reset_index()
-
-
-def count_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    """Every extracted row counted by unit, status and exclusion reason (for accounting)."""
-    return (rows.groupby(ACCOUNTING_KEYS, observed=True, dropna=False).size()
-            .rename("rows").reset_index())
 
 
 def measure_decisions(

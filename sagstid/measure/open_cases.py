@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sagstid.config import ComplaintDeadlines, Config
+from sagstid.measure.accounting import ALL
 from sagstid.measure.complaints import complaint_deadlines
 from sagstid.rules.deadlines import CatalogueArrays, deadlines_for
 from sagstid.rules.workdays import WorkCalendar
@@ -122,13 +123,13 @@ def open_metrics(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     state = cases["state"].astype(str).to_numpy()
     frame = pd.DataFrame({
         **{key: cases[key].astype(str).to_numpy() for key in keys},
-        "_all": "all",
+        ALL: "all",
         "overdue": state == "overdue",
         "due_soon": state == "due_soon",
         "within": state == "within",
         "notice_missing": cases["notice_missing"].to_numpy(dtype=bool),
     })
-    out = frame.groupby(keys or ["_all"], sort=True).agg(
+    out = frame.groupby(keys or [ALL], sort=True).agg(
         open=("overdue", "size"), overdue=("overdue", "sum"), due_soon=("due_soon", "sum"),
         within=("within", "sum"), notice_missing=("notice_missing", "sum"),
     ).reset_index()

@@ -28,8 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from sagstid.errors import InputError
+from sagstid.faults import checkpoint
+from sagstid.files import make_dirs
 from sagstid.ops import manifest
-from sagstid.ops.runstore import LockHeld, RunStore, checkpoint, make_dirs
+from sagstid.ops.runstore import LockHeld, RunStore
 from sagstid.periods import Period
 from sagstid.source.db import redact
 

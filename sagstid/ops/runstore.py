@@ -26,16 +26,13 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
-DIR_MODE = 0o750
-"""Report folders: owner and group only, whatever the umask."""
-FILE_MODE = 0o640
-"""Report files: owner read-write, group read, others nothing, whatever the umask."""
+from sagstid.faults import checkpoint
+from sagstid.files import DIR_MODE, FILE_MODE, fsync_path, make_dirs
 
 LOCK_FILE = ".sagstid.lock"
 LATEST = "latest"
@@ -45,42 +42,6 @@ _TMP_PREFIX = ".tmp-"
 
 class LockHeld(Exception):
     """Another run holds the lock: this run is refused (exit 1, one line)."""
-
-
-def checkpoint(name: str) -> None:
-    """Test hook for the fault tests: with ``SAGSTID_TEST_PAUSE_AT=name`` the run writes its pid
-    to ``$SAGSTID_TEST_PAUSE_FILE`` and waits here to be killed. A no-op otherwise."""
-    if os.environ.get("SAGSTID_TEST_PAUSE_AT") != name:
-        return
-    marker = os.environ.get("SAGSTID_TEST_PAUSE_FILE")
-    if marker:
-        Path(marker).write_text(str(os.getpid()), encoding="utf-8")
-    while True:  # until the test kills the process
-        time.sleep(1)
-
-
-def make_dirs(path: Path) -> None:
-    """Create ``path`` and any missing parents, each created folder with mode 0o750."""
-    missing: list[Path] = []
-    current = Path(path)
-    while not current.exists():
-        missing.append(current)
-        current = current.parent
-    for folder in reversed(missing):
-        try:
-            folder.mkdir()
-        except FileExistsError:
-            continue
-        os.chmod(folder, DIR_MODE)
-
-
-def fsync_path(path: Path) -> None:
-    """Flush a file's or a folder's entry to disk (so a power cut cannot undo a rename)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @contextmanager

@@ -19,8 +19,9 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
+from sagstid.faults import checkpoint
+from sagstid.files import FILE_MODE, fsync_path, make_dirs
 from sagstid.measure.run import RunMeasurement
-from sagstid.ops.runstore import FILE_MODE, checkpoint, fsync_path, make_dirs
 from sagstid.report.results_json import dumps
 from sagstid.report.unit_cut import cut_to_unit
 

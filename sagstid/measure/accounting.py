@@ -1,0 +1,38 @@
+"""Counting helpers every measure shares: rows by unit, status and reason (so every source row
+is accounted for), and grouping with or without keys (no keys: one group, the total)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+ALL = "_all"
+"""The constant column a keyless grouping groups by (one group: the total)."""
+
+
+def group_keys(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[pd.DataFrame, list[str]]:
+    """``frame`` and the columns to group it by: ``keys``, or the constant column ``ALL`` when
+    there are none, so one groupby gives both the groups and the total row."""
+    if keys:
+        return frame, list(keys)
+    return frame.assign(**{ALL: "all"}), [ALL]
+
+
+ACCOUNTING_KEYS = ["unit_code", "status", "reason"]
+
+
+def accounting_counts(table: pd.DataFrame, column: str, names: tuple[str, ...],
+                      unit_code: str | None = None) -> dict[str, int]:
+    """Rows per ``names`` value of ``column`` (zero included) in a row-accounting table
+    (unit_code, status, reason, rows), for one unit or all."""
+    if unit_code is not None:
+        table = table[table["unit_code"].to_numpy() == unit_code]
+    counts = table.groupby(column, observed=True)["rows"].sum()
+    return {name: int(counts.get(name, 0)) for name in names}
+
+
+def count_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """Every extracted row counted by unit, status and exclusion reason (for accounting)."""
+    return (rows.groupby(ACCOUNTING_KEYS, observed=True, dropna=False).size()
+            .rename("rows").reset_index())
