@@ -94,14 +94,14 @@ def test_dropped_connection_is_retried_and_run_completes(
 ) -> None:
     folder = make_config(deadlines=DEADLINES, calendar=CALENDAR)
     kill = killer(1)
-    with caplog.at_level(logging.WARNING, logger="sagstid.source.extract"):
+    with caplog.at_level(logging.WARNING, logger="sagstid.source.db"):
         result = _run(source, folder, tmp_path / "out")
     assert result.exit_code == 0, result.output
     # The first attempt was killed; the second, on a new connection, ran; then the
     # comparison period (the quarter before) was read undisturbed.
     assert len(kill.killed) == 1
     assert kill.attempts == ["2025-04-01", "2025-04-01", "2025-01-01"]
-    retries = [r.getMessage() for r in caplog.records if r.name == "sagstid.source.extract"]
+    retries = [r.getMessage() for r in caplog.records if r.name == "sagstid.source.db"]
     assert len(retries) == 1 and "decisions_in_period.sql" in retries[0]
     assert "attempt 1 of 3" in retries[0]
     # The figures are the hand-worked ones (test_measure.py: 10 measured, 6 within, 60 % ...).
@@ -194,11 +194,11 @@ def test_local_sqlite_file_that_cannot_be_opened_is_not_retried(
     """Waiting does not help a local file: one attempt, no retry warnings."""
     engine = db.connect(f"sqlite:///{tmp_path / 'no' / 'such' / 'folder' / 'x.db'}")
     try:
-        with caplog.at_level(logging.WARNING, logger="sagstid.source.extract"):
+        with caplog.at_level(logging.WARNING, logger="sagstid.source.db"):
             with pytest.raises(DatabaseError) as caught:
                 db.with_retry(engine, lambda c: None, "probe")
     finally:
         engine.dispose()
     assert str(caught.value) == ("probe: cannot connect to the database: (sqlite3.OperationalError) "
                                  "unable to open database file")
-    assert [r for r in caplog.records if r.name == "sagstid.source.extract"] == []
+    assert [r for r in caplog.records if r.name == "sagstid.source.db"] == []
