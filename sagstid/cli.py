@@ -54,11 +54,13 @@ class _Group(click.Group):
         except LockHeld as exc:
             click.echo(f"sagstid: error: {exc}", err=True)
             ctx.exit(EXIT_FAILED)
-        except Exception as exc:  # noqa: BLE001 - the one place failures become exit codes
+        except Exception as exc:
             if os.environ.get("SAGSTID_DEBUG"):
                 raise
-            click.echo(f"sagstid: failed: {type(exc).__name__}: {exc} "
-                       "(set SAGSTID_DEBUG=1 for the traceback)", err=True)
+            click.echo(
+                f"sagstid: failed: {type(exc).__name__}: {exc} (set SAGSTID_DEBUG=1 for the traceback)",
+                err=True,
+            )
             # What the failure left half-done (a workbook's zip on a full disk) fails again when
             # it is collected on the way out; the one line above has said what went wrong.
             sys.unraisablehook = lambda _: None
@@ -78,9 +80,16 @@ def _resolve_db(db: str | None) -> str:
     return f"sqlite:///{ensure_demo_database(path)}"
 
 
-def _measure_and_report(job: str, db: str | None, config: Path | None, period: Period,
-                        out: Path | None, workers: int, stamp: str,
-                        as_of: dt.date | None = None) -> None:
+def _measure_and_report(
+    job: str,
+    db: str | None,
+    config: Path | None,
+    period: Period,
+    out: Path | None,
+    workers: int,
+    stamp: str,
+    as_of: dt.date | None = None,
+) -> None:
     """Run one measurement through sagstid.ops.jobs: under the lock, recorded in runs.jsonl.
 
     ``job`` "run" writes into ``out`` (default ``<root>/<period>``); the scheduled jobs write
@@ -92,9 +101,15 @@ def _measure_and_report(job: str, db: str | None, config: Path | None, period: P
         out = root / period.slug
     keep = settings.keep_runs(job) if out is None else 1
     request = RunRequest(
-        job=job, period=period, db_url=_resolve_db(db),
-        config_dir=config or settings.default_config_dir(), stamp=stamp, out=out,
-        workers=workers, as_of=as_of, command=click.get_current_context().command_path,
+        job=job,
+        period=period,
+        db_url=_resolve_db(db),
+        config_dir=config or settings.default_config_dir(),
+        stamp=stamp,
+        out=out,
+        workers=workers,
+        as_of=as_of,
+        command=click.get_current_context().command_path,
     )
     outcome = execute(request, root, keep, stage=_stage)
     summary = outcome.summary
@@ -108,14 +123,27 @@ def _measure_and_report(job: str, db: str | None, config: Path | None, period: P
 
 
 def _common(func):  # type: ignore[no-untyped-def]
-    func = click.option("--workers", type=click.IntRange(1, 32), default=min(4, os.cpu_count() or 1),
-                        show_default=True, help="Parallel processes writing unit workbooks.")(func)
-    func = click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-                        help="Write the reports straight into this folder (default: under the "
-                             "output root $SAGSTID_OUT or ./rapporter; see docs/operations.md).")(func)
-    func = click.option("--config", type=click.Path(path_type=Path),
-                        help="Configuration folder (default: $SAGSTID_CONFIG or the shipped config/).")(func)
-    func = click.option("--db", help="SQLAlchemy database URL (default: $SAGSTID_DB or the demo database).")(func)
+    func = click.option(
+        "--workers",
+        type=click.IntRange(1, 32),
+        default=min(4, os.cpu_count() or 1),
+        show_default=True,
+        help="Parallel processes writing unit workbooks.",
+    )(func)
+    func = click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Write the reports straight into this folder (default: under the "
+        "output root $SAGSTID_OUT or ./rapporter; see docs/operations.md).",
+    )(func)
+    func = click.option(
+        "--config",
+        type=click.Path(path_type=Path),
+        help="Configuration folder (default: $SAGSTID_CONFIG or the shipped config/).",
+    )(func)
+    func = click.option("--db", help="SQLAlchemy database URL (default: $SAGSTID_DB or the demo database).")(
+        func
+    )
     return func
 
 
@@ -129,8 +157,9 @@ def cli() -> None:
 @_common
 @click.option("--from", "date_from", required=True, metavar="YYYY-MM-DD", help="First day (inclusive).")
 @click.option("--to", "date_to", required=True, metavar="YYYY-MM-DD", help="Last day (inclusive).")
-def run(db: str | None, config: Path | None, out: Path | None, workers: int, date_from: str,
-        date_to: str) -> None:
+def run(
+    db: str | None, config: Path | None, out: Path | None, workers: int, date_from: str, date_to: str
+) -> None:
     """Measure a period and write results.json, unit workbooks and the committee workbook."""
     period = Period(parse_date(date_from, "--from"), parse_date(date_to, "--to"))
     _measure_and_report("run", db, config, period, out, workers, stamp=period.slug)
@@ -156,20 +185,18 @@ def quarterly(db: str | None, config: Path | None, out: Path | None, workers: in
 
 @cli.command()
 @_common
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
-              help="The day the run measures up to (default: today).")
-def nightly(db: str | None, config: Path | None, out: Path | None, workers: int,
-            as_of: str | None) -> None:
+@click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", help="The day the run measures up to (default: today)."
+)
+def nightly(db: str | None, config: Path | None, out: Path | None, workers: int, as_of: str | None) -> None:
     """The nightly run: the year to date up to --as-of (run store: <root>/nightly/<as-of>)."""
     day = parse_date(as_of, "--as-of") if as_of else dt.date.today()
     period = Period(dt.date(day.year, 1, 1), day)
-    _measure_and_report("nightly", db, config, period, out, workers, stamp=day.isoformat(),
-                        as_of=day)
+    _measure_and_report("nightly", db, config, period, out, workers, stamp=day.isoformat(), as_of=day)
 
 
 @cli.command()
-@click.option("--limit", type=click.IntRange(1), default=20, show_default=True,
-              help="How many runs to list.")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="How many runs to list.")
 @click.option("--job", help="Only this job (nightly, quarterly, annual, run).")
 def runs(limit: int, job: str | None) -> None:
     """List past runs, newest first, from <root>/runs.jsonl."""
@@ -183,8 +210,11 @@ def runs(limit: int, job: str | None) -> None:
 
 
 @cli.command()
-@click.option("--path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to build it (default: $SAGSTID_DEMO_DB or ~/.cache/sagstid/demo.sqlite).")
+@click.option(
+    "--path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to build it (default: $SAGSTID_DEMO_DB or ~/.cache/sagstid/demo.sqlite).",
+)
 @click.option("--force", is_flag=True, help="Rebuild even if it exists.")
 def demo(path: Path | None, force: bool) -> None:
     """Build the embedded demo database (fixed seed) and print its URL."""
@@ -200,12 +230,20 @@ def demo(path: Path | None, force: bool) -> None:
 
 
 @cli.command()
-@click.option("--decisions", type=click.IntRange(1000), default=1_000_000, show_default=True,
-              help="Decisions to generate in the measured year.")
-@click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to keep the generated database and reports (default: a temporary folder).")
-@click.option("--workers", type=click.IntRange(1, 32), default=min(4, os.cpu_count() or 1),
-              show_default=True)
+@click.option(
+    "--decisions",
+    type=click.IntRange(1000),
+    default=1_000_000,
+    show_default=True,
+    help="Decisions to generate in the measured year.",
+)
+@click.option(
+    "--workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to keep the generated database and reports (default: a temporary folder).",
+)
+@click.option("--workers", type=click.IntRange(1, 32), default=min(4, os.cpu_count() or 1), show_default=True)
 def bench(decisions: int, workdir: Path | None, workers: int) -> None:
     """Time the whole pipeline on generated data (each stage, peak memory, DuckDB comparison)."""
     from sagstid.dev.bench import run_benchmark

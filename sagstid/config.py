@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,10 +106,12 @@ class ComplaintDeadlines(_Strict):
     surge_min_history: int = Field(default=6, gt=0, strict=True)
 
     @model_validator(mode="after")
-    def _history_fits_baseline(self) -> "ComplaintDeadlines":
+    def _history_fits_baseline(self) -> ComplaintDeadlines:
         if self.surge_min_history > self.surge_baseline_months:
-            raise ValueError(f"surge_min_history ({self.surge_min_history}) cannot exceed "
-                             f"surge_baseline_months ({self.surge_baseline_months})")
+            raise ValueError(
+                f"surge_min_history ({self.surge_min_history}) cannot exceed "
+                f"surge_baseline_months ({self.surge_baseline_months})"
+            )
         return self
 
 
@@ -143,8 +146,8 @@ class Config:
     targets: Targets
     calendar: CalendarConfig
     file_hashes: dict[str, str]
-    complaints: ComplaintDeadlines = ComplaintDeadlines()
-    measurement: "MeasurementSettings" = field(default_factory=lambda: MeasurementSettings())
+    complaints: ComplaintDeadlines = field(default_factory=ComplaintDeadlines)
+    measurement: MeasurementSettings = field(default_factory=lambda: MeasurementSettings())  # defined below
 
     @property
     def catalogue_version(self) -> str:
@@ -158,7 +161,7 @@ def _read_yaml(path: Path, required: bool) -> tuple[Any, str | None]:
         return {}, None
     raw = path.read_bytes()
     try:
-        data = yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(raw, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}:" if mark is not None else ""
@@ -204,7 +207,7 @@ def _check_versions(path: Path, catalogue: DeadlineCatalogue) -> None:
         by_area.setdefault(entry.area, []).append((index, entry))
     for area, entries in by_area.items():
         entries.sort(key=lambda item: item[1].valid_from)
-        for (i, earlier), (j, later) in zip(entries, entries[1:]):
+        for (i, earlier), (j, later) in itertools.pairwise(entries):
             if earlier.valid_to is None or earlier.valid_to >= later.valid_from:
                 raise ConfigError(
                     f"{path}: deadlines[{j}] (area {area}): valid from {later.valid_from} "
@@ -243,11 +246,11 @@ def load_config(directory: Path) -> Config:
     assert isinstance(targets, Targets) and isinstance(calendar, CalendarConfig)
     complaints = models["complaints.yaml"]
     assert isinstance(complaints, ComplaintDeadlines)
-    return Config(directory, catalogue, targets, calendar, hashes, complaints,
-                  models["measurement.yaml"])  # type: ignore[arg-type]
+    return Config(directory, catalogue, targets, calendar, hashes, complaints, models["measurement.yaml"])  # type: ignore[arg-type]
 
 
 # --- measurement.yaml (docs/contract.md §2.6) ------------------------------------------------
+
 
 def _one_of(value: Any, allowed: tuple[str, ...]) -> Any:
     if value not in allowed:

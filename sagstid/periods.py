@@ -21,11 +21,11 @@ class Period:
             raise InputError(f"the period ends ({self.end}) before it starts ({self.start})")
 
     @classmethod
-    def year(cls, year: int) -> "Period":
+    def year(cls, year: int) -> Period:
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
     @classmethod
-    def quarter(cls, text: str) -> "Period":
+    def quarter(cls, text: str) -> Period:
         match = _QUARTER.match(text.strip().upper())
         if not match:
             raise InputError(f"--quarter {text!r}: expected YYYYQn, e.g. 2025Q3")
@@ -38,7 +38,7 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         """The comparable period before: the year, quarter or month before when the period is
         one, else the same number of days immediately before."""
         if self._is_whole_months():
@@ -65,8 +65,12 @@ class Period:
         """A Danish label: '2025', '3. kvartal 2025' or '01.02.2025-15.03.2025'."""
         if self.start == dt.date(self.start.year, 1, 1) and self.end == dt.date(self.start.year, 12, 31):
             return str(self.start.year)
-        if self._is_whole_months() and self.start.month % 3 == 1 and self.start.year == self.end.year \
-                and self.end.month == self.start.month + 2:
+        if (
+            self._is_whole_months()
+            and self.start.month % 3 == 1
+            and self.start.year == self.end.year
+            and self.end.month == self.start.month + 2
+        ):
             return f"{(self.start.month + 2) // 3}. kvartal {self.start.year}"
         return f"{self.start:%d.%m.%Y}-{self.end:%d.%m.%Y}"
 

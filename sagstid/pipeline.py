@@ -60,30 +60,37 @@ def period_calendar(config: Config, received: pd.Series, period: Period) -> Work
 
 
 def measure_extract(
-    extract: DecisionExtract, units: pd.DataFrame, config: Config, catalogue: CatalogueArrays,
-    period: Period, stage: Stage = _silent,
+    extract: DecisionExtract,
+    units: pd.DataFrame,
+    config: Config,
+    catalogue: CatalogueArrays,
+    period: Period,
+    stage: Stage = _silent,
 ) -> DecisionMeasurement:
     """Validate and measure extracted decisions (no I/O)."""
     with stage(f"Validerer {period.label}"):
         validated = validate_decisions(extract, units, period, catalogue)
     with stage(f"Beregner frister og overholdelse {period.label}"):
         calendar = period_calendar(config, validated.measured["received_date"], period)
-        return measure_decisions(validated, catalogue, calendar,
-                                 measure_at=config.measurement.measure_at)
+        return measure_decisions(validated, catalogue, calendar, measure_at=config.measurement.measure_at)
 
 
-def complaints_of_period(raw: pd.DataFrame, units: pd.DataFrame, config: Config,
-                         period: Period) -> ComplaintMeasurement:
+def complaints_of_period(
+    raw: pd.DataFrame, units: pd.DataFrame, config: Config, period: Period
+) -> ComplaintMeasurement:
     """Validate and measure the complaints answered in ``period`` (no I/O)."""
     calendar = period_calendar(config, parse_dates(raw["received_date"])[0], period)
-    return measure_complaints(validate_complaints(raw, units, period), period, config.complaints,
-                              calendar)
+    return measure_complaints(validate_complaints(raw, units, period), period, config.complaints, calendar)
 
 
 def surge_rule(config: Config) -> SurgeRule:
     c = config.complaints
-    return SurgeRule(alpha=c.surge_alpha, min_count=c.surge_min_count,
-                     baseline_months=c.surge_baseline_months, min_history=c.surge_min_history)
+    return SurgeRule(
+        alpha=c.surge_alpha,
+        min_count=c.surge_min_count,
+        baseline_months=c.surge_baseline_months,
+        min_history=c.surge_min_history,
+    )
 
 
 @dataclass(frozen=True)
@@ -96,18 +103,30 @@ class ComplaintFollowUp:
     audit: AuditMeasurement
 
 
-def measure_follow_up(complaint_rows: pd.DataFrame, case_decisions: pd.DataFrame,
-                      audit_rows: pd.DataFrame, units: pd.DataFrame, config: Config,
-                      period: Period, decisions: DecisionMeasurement) -> ComplaintFollowUp:
+def measure_follow_up(
+    complaint_rows: pd.DataFrame,
+    case_decisions: pd.DataFrame,
+    audit_rows: pd.DataFrame,
+    units: pd.DataFrame,
+    config: Config,
+    period: Period,
+    decisions: DecisionMeasurement,
+) -> ComplaintFollowUp:
     """Complaints, contract pace, complaints per 1,000 decisions, surge alerts and the audit
     shares of ``period`` from the extracted tables (no I/O). ``case_decisions`` are the
     decisions sharing a case with a complaint (queries/complaint_case_areas.sql)."""
     complaints = complaints_of_period(complaint_rows, units, config, period)
     case_decisions = case_decisions.assign(decided_date=parse_dates(case_decisions["decided_date"])[0])
     contract = contract_figures(
-        complaints.rows, case_decisions, units["unit_code"].dropna().astype(str).tolist(),
-        config.targets.handling_complaints_max, period,
-        decisions.by_unit, decisions.by_area, decisions.by_unit_area)
+        complaints.rows,
+        case_decisions,
+        units["unit_code"].dropna().astype(str).tolist(),
+        config.targets.handling_complaints_max,
+        period,
+        decisions.by_unit,
+        decisions.by_area,
+        decisions.by_unit_area,
+    )
     return ComplaintFollowUp(
         complaints=complaints,
         contract=contract,
@@ -117,8 +136,12 @@ def measure_follow_up(complaint_rows: pd.DataFrame, case_decisions: pd.DataFrame
 
 
 def measure_period(
-    engine: Engine, config: Config, catalogue: CatalogueArrays, units: pd.DataFrame,
-    period: Period, stage: Stage = _silent,
+    engine: Engine,
+    config: Config,
+    catalogue: CatalogueArrays,
+    units: pd.DataFrame,
+    period: Period,
+    stage: Stage = _silent,
 ) -> DecisionMeasurement:
     """Extract, validate and measure the decisions of one period."""
     with stage(f"Henter afgørelser {period.label}"):
@@ -126,15 +149,17 @@ def measure_period(
     return measure_extract(extract, units, config, catalogue, period, stage)
 
 
-def measure_held_decisions(decisions: DecisionMeasurement, config: Config,
-                           period: Period) -> HeldDecisions:
+def measure_held_decisions(decisions: DecisionMeasurement, config: Config, period: Period) -> HeldDecisions:
     """Held decisions and the gaming flag over the period's measured decisions (no I/O)."""
     calendar = period_calendar(config, decisions.cases["received_date"], period)
     return measure_held(decisions.cases, calendar, period, config.measurement)
 
 
 def build_context(
-    db_url: str, config_dir: Path, period: Period, stage: Stage = _silent,
+    db_url: str,
+    config_dir: Path,
+    period: Period,
+    stage: Stage = _silent,
     worklist_first: bool = False,
 ) -> RunMeasurement:
     """Measure ``period`` and the period before it from the database at ``db_url``, and take
@@ -159,11 +184,11 @@ def build_context(
         with stage(f"Henter åbne sager pr. {as_of.isoformat()}"):
             open_decisions, open_complaints = extract_open_cases(engine, as_of)
         with stage(f"Måler klager, resultatkontrakt og tilsyn {period.label}"):
-            follow_up = measure_follow_up(complaint_rows, case_decisions, audit_rows, units,
-                                          config, period, current)
+            follow_up = measure_follow_up(
+                complaint_rows, case_decisions, audit_rows, units, config, period, current
+            )
         with stage(f"Måler åbne sager og tilbageholdte afgørelser {period.label}"):
-            snapshot = take_snapshot(open_decisions, open_complaints, units, config, catalogue,
-                                     as_of)
+            snapshot = take_snapshot(open_decisions, open_complaints, units, config, catalogue, as_of)
             held = measure_held_decisions(current, config, period)
     finally:
         engine.dispose()
@@ -216,8 +241,9 @@ def run_period(
     peaks: list[float] = []
     with stage(f"Skriver rapporter til {out_dir}"):
         results = build_results(period, ctx.current, **follow_up_sections(ctx))
-        files = write_reports(ctx, results, out_dir, workers=workers,
-                              on_unit_done=lambda _, peak: peaks.append(peak or 0.0))
+        files = write_reports(
+            ctx, results, out_dir, workers=workers, on_unit_done=lambda _, peak: peaks.append(peak or 0.0)
+        )
     general = ctx.current.total.get("compliance_pct")
     return RunSummary(
         period=period,

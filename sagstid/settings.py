@@ -21,18 +21,31 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("db", "SAGSTID_DB",
-            "SQLAlchemy URL of the case-system database; default: the embedded demo database"),
-    Setting("config", "SAGSTID_CONFIG",
-            "Configuration folder (deadlines.yaml, targets.yaml, calendar.yaml); default: config/"),
-    Setting("out", "SAGSTID_OUT",
-            "Output root: reports, the run store of the scheduled jobs, the lock and runs.jsonl; "
-            "default: ./rapporter"),
-    Setting("keep_runs", "SAGSTID_KEEP_RUNS",
-            "Run folders kept per scheduled job (a whole number, at least 1); default: nightly 31, "
-            "quarterly 12, annual 10"),
-    Setting("demo_db", "SAGSTID_DEMO_DB",
-            "Where the demo SQLite database is kept; default: ~/.cache/sagstid/demo.sqlite"),
+    Setting(
+        "db", "SAGSTID_DB", "SQLAlchemy URL of the case-system database; default: the embedded demo database"
+    ),
+    Setting(
+        "config",
+        "SAGSTID_CONFIG",
+        "Configuration folder (deadlines.yaml, targets.yaml, calendar.yaml); default: config/",
+    ),
+    Setting(
+        "out",
+        "SAGSTID_OUT",
+        "Output root: reports, the run store of the scheduled jobs, the lock and runs.jsonl; "
+        "default: ./rapporter",
+    ),
+    Setting(
+        "keep_runs",
+        "SAGSTID_KEEP_RUNS",
+        "Run folders kept per scheduled job (a whole number, at least 1); default: nightly 31, "
+        "quarterly 12, annual 10",
+    ),
+    Setting(
+        "demo_db",
+        "SAGSTID_DEMO_DB",
+        "Where the demo SQLite database is kept; default: ~/.cache/sagstid/demo.sqlite",
+    ),
 )
 
 

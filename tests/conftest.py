@@ -27,6 +27,8 @@ import yaml
 
 from sagstid.schema import SQLITE_DDL
 
+pytest_plugins = ["servers"]  # the PostgreSQL and LibreOffice fixtures (tests/servers.py)
+
 REPO = Path(__file__).resolve().parent.parent
 
 # A few units most tests can use as they are.
@@ -74,15 +76,11 @@ def _insert(connection: sqlite3.Connection, table: str, rows: Iterable[Row]) -> 
             values = [row.get(column) for column in columns]
         else:
             if len(row) != len(columns):
-                raise ValueError(
-                    f"make_db: a {table} row needs {len(columns)} values {columns}, got {row!r}"
-                )
+                raise ValueError(f"make_db: a {table} row needs {len(columns)} values {columns}, got {row!r}")
             values = list(row)
         values = [v.isoformat() if isinstance(v, dt.date) else v for v in values]
         placeholders = ", ".join("?" for _ in columns)
-        connection.execute(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", values
-        )
+        connection.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", values)
 
 
 @pytest.fixture
@@ -178,8 +176,9 @@ def measure() -> Callable[..., Any]:
         engine = connect(db_url)
         try:
             units = extract_units(engine)
-            return measure_period(engine, config, CatalogueArrays.from_catalogue(config.catalogue),
-                                  units, period)
+            return measure_period(
+                engine, config, CatalogueArrays.from_catalogue(config.catalogue), units, period
+            )
         finally:
             engine.dispose()
 

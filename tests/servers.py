@@ -52,11 +52,15 @@ def apt_install(packages: Sequence[str], probe: Callable[[], object]) -> None:
         return
     what = " ".join(packages)
     if shutil.which("apt-get") is None:
-        _fail(f"{what} is needed for this test and is not installed, and there is no apt-get "
-              "to install it with (the test command expects a Debian machine)")
+        _fail(
+            f"{what} is needed for this test and is not installed, and there is no apt-get "
+            "to install it with (the test command expects a Debian machine)"
+        )
     if os.geteuid() != 0:
-        _fail(f"{what} is needed for this test and is not installed; run the tests as root "
-              f"(as CI does) or install it first: apt-get install --no-install-recommends {what}")
+        _fail(
+            f"{what} is needed for this test and is not installed; run the tests as root "
+            f"(as CI does) or install it first: apt-get install --no-install-recommends {what}"
+        )
     with _apt_lock:
         steps = [] if _apt_updated else [APT + ["update"]]
         steps.append(APT + ["install", "--no-install-recommends", *packages])
@@ -64,8 +68,10 @@ def apt_install(packages: Sequence[str], probe: Callable[[], object]) -> None:
             done = subprocess.run(command, env=APT_ENV, capture_output=True, text=True)
             if done.returncode != 0:
                 tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-                _fail(f"could not install {what}: `{' '.join(command)}` exited "
-                      f"{done.returncode}: {' | '.join(tail)}")
+                _fail(
+                    f"could not install {what}: `{' '.join(command)}` exited "
+                    f"{done.returncode}: {' | '.join(tail)}"
+                )
         _apt_updated = True
     if not probe():
         _fail(f"installed {what}, but the program is still not found")
@@ -76,8 +82,10 @@ def apt_install(packages: Sequence[str], probe: Callable[[], object]) -> None:
 
 def postgres_bin() -> Path | None:
     """The bin folder of the newest Debian PostgreSQL server, if installed."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                   key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
+    )
     return Path(found[-1]).parent if found else None
 
 
@@ -97,8 +105,10 @@ def _server_user() -> str | None:
             return name
         except KeyError:
             continue
-    _fail("running as root, and there is neither a postgres nor a nobody account to run "
-          "the PostgreSQL server as")
+    _fail(
+        "running as root, and there is neither a postgres nor a nobody account to run "
+        "the PostgreSQL server as"
+    )
     return None
 
 
@@ -124,7 +134,7 @@ class PostgresServer:
 
     def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
         user = _server_user()
-        command = ([ "runuser", "-u", user, "--"] if user else []) + list(args)
+        command = (["runuser", "-u", user, "--"] if user else []) + list(args)
         return subprocess.run(command, capture_output=True, text=True, cwd=self.root)
 
     def _check(self, done: subprocess.CompletedProcess[str], what: str) -> None:
@@ -138,11 +148,38 @@ class PostgresServer:
         if user:
             shutil.chown(self.root, user)
         self.root.chmod(0o700)
-        self._check(self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", self.superuser,
-                              "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"), "initdb")
+        self._check(
+            self._run(
+                str(self.bin / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                self.superuser,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "--no-sync",
+            ),
+            "initdb",
+        )
         options = f"-h 127.0.0.1 -p {self.port} -k {self.root} -c fsync=off -c full_page_writes=off"
-        self._check(self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
-                              "-o", options, "-w", "-t", "60", "start"), "pg_ctl start")
+        self._check(
+            self._run(
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.log),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ),
+            "pg_ctl start",
+        )
 
     def create_database(self, name: str) -> str:
         """Create database ``name`` and return its SQLAlchemy URL."""
@@ -172,8 +209,9 @@ def ensure_postgres() -> Path:
     """
     if postgres_bin() is None and os.geteuid() == 0:
         CREATECLUSTER_DROPIN.parent.mkdir(parents=True, exist_ok=True)
-        CREATECLUSTER_DROPIN.write_text("# written by sagstid's tests (tests/servers.py)\n"
-                                        "create_main_cluster = false\n", encoding="utf-8")
+        CREATECLUSTER_DROPIN.write_text(
+            "# written by sagstid's tests (tests/servers.py)\ncreate_main_cluster = false\n", encoding="utf-8"
+        )
     apt_install(["postgresql"], postgres_bin)
     found = postgres_bin()
     assert found is not None
@@ -226,13 +264,27 @@ def postgres_db(postgres_server: PostgresServer) -> str:
 
 _DATE_COLUMNS = {
     "decisions": ("received_date", "decided_date", "sent_date", "delay_notice_date"),
-    "complaints": ("received_date", "deadline_date", "answered_date", "delay_notice_date",
-                   "forwarded_date", "appeal_decided_date"),
+    "complaints": (
+        "received_date",
+        "deadline_date",
+        "answered_date",
+        "delay_notice_date",
+        "forwarded_date",
+        "appeal_decided_date",
+    ),
     "audit_samples": ("audit_date",),
 }
-_INTEGER_COLUMNS = {"decision_id", "complaint_id", "sample_id", "via_ombudsman",
-                    "insured_unemployed", "five_day_rule", "resource_profile", "citizen_involved",
-                    "deadline_met_or_notified"}
+_INTEGER_COLUMNS = {
+    "decision_id",
+    "complaint_id",
+    "sample_id",
+    "via_ombudsman",
+    "insured_unemployed",
+    "five_day_rule",
+    "resource_profile",
+    "citizen_involved",
+    "deadline_met_or_notified",
+}
 
 
 def contract_metadata() -> sa.MetaData:
@@ -240,9 +292,14 @@ def contract_metadata() -> sa.MetaData:
     metadata = sa.MetaData()
     for table, columns in REQUIRED_COLUMNS.items():
         dates = _DATE_COLUMNS.get(table, ())
-        sa.Table(table, metadata, *(
-            sa.Column(c, sa.Date if c in dates else sa.Integer if c in _INTEGER_COLUMNS else sa.Text)
-            for c in columns))
+        sa.Table(
+            table,
+            metadata,
+            *(
+                sa.Column(c, sa.Date if c in dates else sa.Integer if c in _INTEGER_COLUMNS else sa.Text)
+                for c in columns
+            ),
+        )
     sa.Index("ix_decisions_decided", metadata.tables["decisions"].c.decided_date)
     sa.Index("ix_complaints_answered", metadata.tables["complaints"].c.answered_date)
     return metadata
@@ -270,8 +327,10 @@ def copy_database(source_url: str, target_url: str) -> dict[str, int]:
         metadata.create_all(target)
         with source.connect() as reader, target.begin() as writer:
             for table in metadata.sorted_tables:
-                frame = pd.read_sql_query(sa.select(*(sa.column(c.name) for c in table.columns))
-                                          .select_from(sa.table(table.name)), reader)
+                frame = pd.read_sql_query(
+                    sa.select(*(sa.column(c.name) for c in table.columns)).select_from(sa.table(table.name)),
+                    reader,
+                )
                 records = frame.astype(object).where(frame.notna(), None).to_dict("records")
                 for record in records:
                     for column in _DATE_COLUMNS.get(table.name, ()):
@@ -290,6 +349,7 @@ def copy_database(source_url: str, target_url: str) -> dict[str, int]:
 
 def soffice() -> str:
     """The LibreOffice program (installed headless from Debian packages if absent)."""
+
     def probe() -> str | None:
         return shutil.which("soffice") or shutil.which("libreoffice")
 

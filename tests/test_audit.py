@@ -17,8 +17,9 @@ from sagstid.pipeline import build_context
 from sagstid.report.results_json import audit_section
 
 
-def sample(sid: int, unit: str, area: str, day: str | None, rp: Any = 1, ci: Any = 1,
-           dm: Any = 1) -> tuple[Any, ...]:
+def sample(
+    sid: int, unit: str, area: str, day: str | None, rp: Any = 1, ci: Any = 1, dm: Any = 1
+) -> tuple[Any, ...]:
     return (sid, f"A-{sid}", unit, area, day, rp, ci, dm)
 
 
@@ -40,11 +41,19 @@ SAMPLES = [
 ]
 
 
-def decision(i: int, unit: str, area: str, received: str, decided: str,
-             notice: str | None = None) -> dict[str, Any]:
-    return {"decision_id": i, "case_id": f"D-{i}", "citizen_ref": "010190-1234", "unit_code": unit,
-            "case_area_code": area, "received_date": received, "decided_date": decided,
-            "delay_notice_date": notice}
+def decision(
+    i: int, unit: str, area: str, received: str, decided: str, notice: str | None = None
+) -> dict[str, Any]:
+    return {
+        "decision_id": i,
+        "case_id": f"D-{i}",
+        "citizen_ref": "010190-1234",
+        "unit_code": unit,
+        "case_area_code": area,
+        "received_date": received,
+        "decided_date": decided,
+        "delay_notice_date": notice,
+    }
 
 
 DECISIONS = [
@@ -75,12 +84,22 @@ def section(db: str, config_dir: Path, year: int) -> dict[str, Any]:
 def test_audit_shares_2025(db: str, config_dir: Path) -> None:
     s = section(db, config_dir, 2025)
     assert s["rows"] == {"measured": 5, "excluded": 8, "out_of_period": 1}
-    assert s["excluded"] == {"duplicate_id": 2, "invalid_date": 1, "missing_date": 1,
-                             "unknown_unit": 1, "other_area": 1, "invalid_value": 2}
+    assert s["excluded"] == {
+        "duplicate_id": 2,
+        "invalid_date": 1,
+        "missing_date": 1,
+        "unknown_unit": 1,
+        "other_area": 1,
+        "invalid_value": 2,
+    }
     total = s["total"]
     # Samples 1-5: resource profile 4 of 5 (3 lacks it), citizen 4 of 5 (2), deadline 4 of 5 (4).
-    assert (total["samples"], total["resource_profile"], total["citizen_involved"],
-            total["deadline_met_or_notified"]) == (5, 4, 4, 4)
+    assert (
+        total["samples"],
+        total["resource_profile"],
+        total["citizen_involved"],
+        total["deadline_met_or_notified"],
+    ) == (5, 4, 4, 4)
     assert total["resource_profile_pct"] == pytest.approx(80.0)
     # All decisions in REVA/FLEKS/FOEP: 1, 2, 3, 5; kept 1 (within), 2 (notified), 5 -> 3 of 4.
     assert (total["decisions"], total["decisions_kept"]) == (4, 3)
@@ -90,24 +109,37 @@ def test_audit_shares_2025(db: str, config_dir: Path) -> None:
     assert set(units) == {"JC-NORD", "JC-SYD", "YS"}
     nord = units["JC-NORD"]
     # JC-NORD samples 1-4: 3/4 on each measure; decisions 1, 2, 3: kept 2 of 3.
-    assert [nord[f"{m}_pct"] for m in ("resource_profile", "citizen_involved",
-                                       "deadline_met_or_notified")] == [75.0, 75.0, 75.0]
+    assert [
+        nord[f"{m}_pct"] for m in ("resource_profile", "citizen_involved", "deadline_met_or_notified")
+    ] == [75.0, 75.0, 75.0]
     assert nord["decisions_kept_pct"] == pytest.approx(200 / 3)
-    assert (units["JC-SYD"]["samples"], units["JC-SYD"]["decisions"],
-            units["JC-SYD"]["decisions_kept_pct"]) == (1, 0, None)
+    assert (
+        units["JC-SYD"]["samples"],
+        units["JC-SYD"]["decisions"],
+        units["JC-SYD"]["decisions_kept_pct"],
+    ) == (1, 0, None)
     # YS: no samples (shares null) but one FOEP decision, kept.
-    assert (units["YS"]["samples"], units["YS"]["resource_profile_pct"],
-            units["YS"]["decisions_kept_pct"]) == (0, None, 100.0)
+    assert (
+        units["YS"]["samples"],
+        units["YS"]["resource_profile_pct"],
+        units["YS"]["decisions_kept_pct"],
+    ) == (0, None, 100.0)
 
     areas = {a["case_area_code"]: a for a in s["by_area"]}
     # REVA samples 1, 2: profile 2/2, citizen 1/2, deadline 2/2; decisions 1, 2: 2/2.
-    assert (areas["REVA"]["resource_profile_pct"], areas["REVA"]["citizen_involved_pct"],
-            areas["REVA"]["deadline_met_or_notified_pct"], areas["REVA"]["decisions_kept_pct"]) == (
-        100.0, 50.0, 100.0, 100.0)
+    assert (
+        areas["REVA"]["resource_profile_pct"],
+        areas["REVA"]["citizen_involved_pct"],
+        areas["REVA"]["deadline_met_or_notified_pct"],
+        areas["REVA"]["decisions_kept_pct"],
+    ) == (100.0, 50.0, 100.0, 100.0)
     # FLEKS samples 3, 4: 1/2, 2/2, 1/2; decision 3 not kept: 0/1.
-    assert (areas["FLEKS"]["resource_profile_pct"], areas["FLEKS"]["citizen_involved_pct"],
-            areas["FLEKS"]["deadline_met_or_notified_pct"], areas["FLEKS"]["decisions_kept_pct"]) == (
-        50.0, 100.0, 50.0, 0.0)
+    assert (
+        areas["FLEKS"]["resource_profile_pct"],
+        areas["FLEKS"]["citizen_involved_pct"],
+        areas["FLEKS"]["deadline_met_or_notified_pct"],
+        areas["FLEKS"]["decisions_kept_pct"],
+    ) == (50.0, 100.0, 50.0, 0.0)
     assert (areas["FOEP"]["samples"], areas["FOEP"]["decisions_kept_pct"]) == (1, 100.0)
 
 

@@ -16,11 +16,21 @@ from sagstid.pipeline import build_context
 from sagstid.report.results_json import complaints_section
 
 
-def complaint(cid: int, unit: str, kind: str, received: str | None, answered: str | None,
-              **extra: Any) -> dict[str, Any]:
-    row = {"complaint_id": cid, "case_id": f"K-{cid}", "citizen_ref": "010190-1234",
-           "unit_code": unit, "complaint_kind": kind, "via_ombudsman": 0, "insured_unemployed": 0,
-           "five_day_rule": 0, "received_date": received, "answered_date": answered}
+def complaint(
+    cid: int, unit: str, kind: str, received: str | None, answered: str | None, **extra: Any
+) -> dict[str, Any]:
+    row = {
+        "complaint_id": cid,
+        "case_id": f"K-{cid}",
+        "citizen_ref": "010190-1234",
+        "unit_code": unit,
+        "complaint_kind": kind,
+        "via_ombudsman": 0,
+        "insured_unemployed": 0,
+        "five_day_rule": 0,
+        "received_date": received,
+        "answered_date": answered,
+    }
     row.update(extra)
     return row
 
@@ -29,25 +39,64 @@ FIVE_DAY = {"insured_unemployed": 1, "five_day_rule": 1}
 COMPLAINTS = [
     # 5 working days from Fri 2025-04-11: 14, 15, 16 Apr, (17 Skærtorsdag, 18 Langfredag,
     # 21 2. påskedag), 22, 23 -> D = 2025-04-23.
-    complaint(1, "JC-NORD", "decision", "2025-04-11", "2025-04-23", outcome="upheld", **FIVE_DAY),  # on time, 12 d
-    complaint(2, "JC-NORD", "decision", "2025-04-11", "2025-04-24", outcome="upheld", **FIVE_DAY),  # late, 13 d
+    complaint(
+        1, "JC-NORD", "decision", "2025-04-11", "2025-04-23", outcome="upheld", **FIVE_DAY
+    ),  # on time, 12 d
+    complaint(
+        2, "JC-NORD", "decision", "2025-04-11", "2025-04-24", outcome="upheld", **FIVE_DAY
+    ),  # late, 13 d
     # Not upheld, so the 5-day rule does not apply: 4 weeks -> D = 2025-05-09.
-    complaint(3, "JC-NORD", "decision", "2025-04-11", "2025-05-09", outcome="partial", **FIVE_DAY),  # on time, 28 d
+    complaint(
+        3, "JC-NORD", "decision", "2025-04-11", "2025-05-09", outcome="partial", **FIVE_DAY
+    ),  # on time, 28 d
     # Borgerrådgiveren: 3 weeks from 2025-03-03 -> D = 2025-03-24; answered a day late but
     # notified on D -> on time by notice.
-    complaint(4, "YS", "handling", "2025-03-03", "2025-03-25", via_ombudsman=1, outcome="full",
-              delay_notice_date="2025-03-24"),  # on time, 22 d
+    complaint(
+        4,
+        "YS",
+        "handling",
+        "2025-03-03",
+        "2025-03-25",
+        via_ombudsman=1,
+        outcome="full",
+        delay_notice_date="2025-03-24",
+    ),  # on time, 22 d
     # Borgerrådgiveren set its own deadline 2025-03-10: it overrides the 3 weeks.
-    complaint(5, "YS", "handling", "2025-03-03", "2025-03-12", via_ombudsman=1, outcome="upheld",
-              deadline_date="2025-03-10"),  # late, 9 d
+    complaint(
+        5,
+        "YS",
+        "handling",
+        "2025-03-03",
+        "2025-03-12",
+        via_ombudsman=1,
+        outcome="upheld",
+        deadline_date="2025-03-10",
+    ),  # late, 9 d
     # Handling complaint, internal 4 weeks: 2025-06-02 -> D = 2025-06-30.
     complaint(6, "YS", "handling", "2025-06-02", "2025-06-30", outcome="rejected"),  # on time, 28 d
     # Decision complaint, 4 weeks: D = 2025-06-30; the notice came after D: not on time.
-    complaint(7, "YS", "decision", "2025-06-02", "2025-07-01", outcome="upheld",
-              delay_notice_date="2025-07-01", forwarded_date="2025-07-03",
-              appeal_outcome="confirmed", appeal_decided_date="2025-10-01"),  # late, 29 d
-    complaint(8, "YS", "decision", "2025-01-06", "2025-01-20", outcome="upheld",
-              appeal_outcome="changed", appeal_decided_date="2025-09-01"),  # duplicate id
+    complaint(
+        7,
+        "YS",
+        "decision",
+        "2025-06-02",
+        "2025-07-01",
+        outcome="upheld",
+        delay_notice_date="2025-07-01",
+        forwarded_date="2025-07-03",
+        appeal_outcome="confirmed",
+        appeal_decided_date="2025-10-01",
+    ),  # late, 29 d
+    complaint(
+        8,
+        "YS",
+        "decision",
+        "2025-01-06",
+        "2025-01-20",
+        outcome="upheld",
+        appeal_outcome="changed",
+        appeal_decided_date="2025-09-01",
+    ),  # duplicate id
     complaint(8, "YS", "decision", "2025-01-06", "2025-01-21", outcome="upheld"),  # duplicate id
     complaint(9, "YS", "decision", "2025-01-06", "2025-02-30"),  # unreadable answered_date
     complaint(10, "YS", "decision", None, "2025-05-01"),  # missing received
@@ -56,10 +105,26 @@ COMPLAINTS = [
     complaint(13, "YS", "andet", "2025-05-01", "2025-05-10"),  # invalid kind
     complaint(14, "YS", "handling", "2025-11-01", None),  # open
     # Answered in 2024 (out of period for 2025) but its appeal was decided in 2025.
-    complaint(15, "YS", "handling", "2024-11-10", "2024-12-01", outcome="full",
-              appeal_outcome="remitted", appeal_decided_date="2025-02-01"),
-    complaint(16, "YS", "decision", "2024-10-01", "2024-11-01", outcome="upheld",
-              appeal_outcome="annulled", appeal_decided_date="2024-12-15"),
+    complaint(
+        15,
+        "YS",
+        "handling",
+        "2024-11-10",
+        "2024-12-01",
+        outcome="full",
+        appeal_outcome="remitted",
+        appeal_decided_date="2025-02-01",
+    ),
+    complaint(
+        16,
+        "YS",
+        "decision",
+        "2024-10-01",
+        "2024-11-01",
+        outcome="upheld",
+        appeal_outcome="annulled",
+        appeal_decided_date="2024-12-15",
+    ),
 ]
 
 
@@ -80,17 +145,21 @@ def test_complaints_2025(db: str, config_dir: Path) -> None:
     assert total["median_days"] == 22
     by_unit = {u["unit_code"]: (u["complaints"], u["on_time"]) for u in section["by_unit"]}
     assert by_unit == {"JC-NORD": (3, 2), "YS": (4, 2)}
-    assert section["excluded"] == {"duplicate_id": 2, "invalid_date": 1, "missing_received": 1,
-                                   "answered_before_received": 1, "unknown_unit": 1,
-                                   "invalid_kind": 1}
+    assert section["excluded"] == {
+        "duplicate_id": 2,
+        "invalid_date": 1,
+        "missing_received": 1,
+        "answered_before_received": 1,
+        "unknown_unit": 1,
+        "invalid_kind": 1,
+    }
     assert section["rows"] == {"measured": 7, "excluded": 7, "open": 1, "out_of_period": 2}
     # Outcomes of the measured: full 1 (4), partial 1 (3), upheld 4 (1, 2, 5, 7), rejected 1
     # (6, not in the denominator) -> 2 / 6.
     assert section["medhold_pct"] == pytest.approx(100 * 2 / 6)
     # Appeals decided in 2025: 7 confirmed, 15 remitted (answered in 2024, counted by its appeal
     # date); 8's 'changed' is left out as a duplicate id -> 1 / 2.
-    assert section["appeals"] == {"confirmed": 1, "changed": 0, "remitted": 1, "annulled": 0,
-                                  "rejected": 0}
+    assert section["appeals"] == {"confirmed": 1, "changed": 0, "remitted": 1, "annulled": 0, "rejected": 0}
     assert section["appeal_confirmed_pct"] == 50.0
 
 

@@ -78,11 +78,10 @@ def read_crontab(path: Path) -> tuple[dict[str, str], dict[str, Line]]:
 def test_crontab_has_the_three_jobs_and_its_variables() -> None:
     variables, lines = read_crontab(CRONTAB)
     assert sorted(lines) == ["annual", "nightly", "quarterly"]
-    assert sorted(variables) == ["CRON_LOCK", "LOG", "PATH", "SAGSTID_DB_FILE", "SAGSTID_OUT",
-                                 "SHELL"]
+    assert sorted(variables) == ["CRON_LOCK", "LOG", "PATH", "SAGSTID_DB_FILE", "SAGSTID_OUT", "SHELL"]
     assert variables["SHELL"] == "/bin/bash"  # the commands use bash's >> and 2>&1
     for line in lines.values():
-        minute, hour, _, _, weekday = line.schedule.split()
+        _minute, hour, _, _, weekday = line.schedule.split()
         assert weekday == "*"  # a day-of-month with a weekday would fire on either (cron's OR)
         assert hour != "2"  # the hour daylight saving time skips or repeats
 
@@ -91,20 +90,32 @@ def test_crontab_has_the_three_jobs_and_its_variables() -> None:
     ("job", "start", "expected"),
     [
         # Every night at 01:30: from noon on 14 March the next two are the 15th and 16th.
-        ("nightly", dt.datetime(2025, 3, 14, 12, 0),
-         [dt.datetime(2025, 3, 15, 1, 30), dt.datetime(2025, 3, 16, 1, 30)]),
+        (
+            "nightly",
+            dt.datetime(2025, 3, 14, 12, 0),
+            [dt.datetime(2025, 3, 15, 1, 30), dt.datetime(2025, 3, 16, 1, 30)],
+        ),
         # 03:30 on the 2nd of January, April, July and October; from the January run itself
         # the next four are April, July, October and January of the next year.
-        ("quarterly", dt.datetime(2025, 1, 2, 3, 30),
-         [dt.datetime(2025, 4, 2, 3, 30), dt.datetime(2025, 7, 2, 3, 30),
-          dt.datetime(2025, 10, 2, 3, 30), dt.datetime(2026, 1, 2, 3, 30)]),
+        (
+            "quarterly",
+            dt.datetime(2025, 1, 2, 3, 30),
+            [
+                dt.datetime(2025, 4, 2, 3, 30),
+                dt.datetime(2025, 7, 2, 3, 30),
+                dt.datetime(2025, 10, 2, 3, 30),
+                dt.datetime(2026, 1, 2, 3, 30),
+            ],
+        ),
         # 04:30 on 15 January: from just after the 2025 run, 2026 and 2027.
-        ("annual", dt.datetime(2025, 1, 15, 5, 0),
-         [dt.datetime(2026, 1, 15, 4, 30), dt.datetime(2027, 1, 15, 4, 30)]),
+        (
+            "annual",
+            dt.datetime(2025, 1, 15, 5, 0),
+            [dt.datetime(2026, 1, 15, 4, 30), dt.datetime(2027, 1, 15, 4, 30)],
+        ),
     ],
 )
-def test_schedules_fire_when_intended(job: str, start: dt.datetime,
-                                      expected: list[dt.datetime]) -> None:
+def test_schedules_fire_when_intended(job: str, start: dt.datetime, expected: list[dt.datetime]) -> None:
     _, lines = read_crontab(CRONTAB)
     times = croniter(lines[job].schedule, start)
     assert [times.get_next(dt.datetime) for _ in expected] == expected
@@ -155,8 +166,14 @@ def run_line(job: str, env: dict[str, str], today: str | None = None) -> subproc
     _, lines = read_crontab(CRONTAB)
     command = lines[job].command.replace("/opt/sagstid/cron/", f"{REPO}/cron/")
     extra = {"SAGSTID_TODAY": today} if today else {}
-    return subprocess.run(["/bin/bash", "-c", command], env={**env, **extra},
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        ["/bin/bash", "-c", command],
+        env={**env, **extra},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_nightly_line_runs_for_real(server: dict[str, str]) -> None:
@@ -168,12 +185,13 @@ def test_nightly_line_runs_for_real(server: dict[str, str]) -> None:
     results = json.loads((root / "nightly" / "2024-08-25" / "results.json").read_text())
     # Year to date 1 Jan - 25 Aug 2024: S-1..S-4 decided (S-1 and S-3 within), S-5 open.
     assert results["period"] == {"from": "2024-01-01", "to": "2024-08-25"}
-    assert results["decisions"]["rows"] == {"measured": 4, "excluded": 0, "open": 1,
-                                            "out_of_period": 0}
+    assert results["decisions"]["rows"] == {"measured": 4, "excluded": 0, "open": 1, "out_of_period": 0}
     assert results["decisions"]["total"]["compliance_pct"] == 50.0
     assert "sagstid nightly (today 2024-08-25)" in log
-    assert (f"01.01.2024-25.08.2024: 4 afgørelser målt (udeladt 0, åbne 1), generel overholdelse "
-            f"50,0 % (mål 90 %); rapporter i {root / 'nightly' / '2024-08-25'}") in log
+    assert (
+        f"01.01.2024-25.08.2024: 4 afgørelser målt (udeladt 0, åbne 1), generel overholdelse "
+        f"50,0 % (mål 90 %); rapporter i {root / 'nightly' / '2024-08-25'}"
+    ) in log
     assert done.stdout == done.stderr == ""  # everything went to the log
 
     # Without SAGSTID_TODAY the night is today's, and latest moves on to it.
@@ -198,8 +216,7 @@ def test_quarterly_and_annual_lines_pick_the_period_just_ended(server: dict[str,
     assert done.returncode == 0, (Path(server["LOG"]) / "annual.log").read_text()
     year = json.loads((root / "annual" / "2024" / "results.json").read_text())
     assert year["period"] == {"from": "2024-01-01", "to": "2024-12-31"}
-    assert (year["decisions"]["total"]["decisions"], year["decisions"]["total"]["within_deadline"]) \
-        == (4, 2)
+    assert (year["decisions"]["total"]["decisions"], year["decisions"]["total"]["within_deadline"]) == (4, 2)
 
 
 def test_a_line_finding_the_cron_lock_taken_does_not_run(server: dict[str, str]) -> None:
@@ -215,7 +232,8 @@ def test_a_line_finding_the_cron_lock_taken_does_not_run(server: dict[str, str])
 
 
 def test_run_job_refuses_an_unknown_job(server: dict[str, str]) -> None:
-    done = subprocess.run([str(RUN_JOB), "weekly"], env=server, capture_output=True, text=True,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        [str(RUN_JOB), "weekly"], env=server, capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode == 2
     assert done.stderr == "run-job: unknown job 'weekly' (nightly, quarterly, annual)\n"

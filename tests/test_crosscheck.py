@@ -25,13 +25,15 @@ DAYS = ["mean_days", "median_days", "p80_days", "p90_days"]
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    build_demo_database(path, years=(2022, 2023, 2024), decisions_per_year=15_000,
-                        complaints_per_year=300)
+    build_demo_database(path, years=(2022, 2023, 2024), decisions_per_year=15_000, complaints_per_year=300)
     return f"sqlite:///{path}"
 
 
-@pytest.mark.parametrize("period", [Period.year(2023), Period.year(2024), Period.quarter("2024Q2")],
-                         ids=["2023-store-bededag", "2024-no-store-bededag", "2024Q2-kh-ans-switch"])
+@pytest.mark.parametrize(
+    "period",
+    [Period.year(2023), Period.year(2024), Period.quarter("2024Q2")],
+    ids=["2023-store-bededag", "2024-no-store-bededag", "2024Q2-kh-ans-switch"],
+)
 @pytest.mark.parametrize("key", ["case_area_code", "unit_code"])
 def test_pandas_and_duckdb_agree(demo_db: str, period: Period, key: str) -> None:
     config = load_config(resource_dir("config"))
@@ -50,8 +52,10 @@ def test_pandas_and_duckdb_agree(demo_db: str, period: Period, key: str) -> None
         assert actual[column].astype(int).to_dict() == expected[column].astype(int).to_dict(), column
     for column in DAYS:
         pd.testing.assert_series_equal(
-            actual[column].astype(float), expected.loc[actual.index, column].astype(float),
-            check_names=False, rtol=1e-9,
+            actual[column].astype(float),
+            expected.loc[actual.index, column].astype(float),
+            check_names=False,
+            rtol=1e-9,
         )
     # The data has lateness to measure: neither method finds everything on time.
     assert 0 < actual["exceeded"].sum() < actual["decisions"].sum()

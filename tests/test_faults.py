@@ -49,19 +49,24 @@ STAMP = "2024-08-25"
 def _db(path: Path, rows: list[tuple]) -> str:
     connection = sqlite3.connect(path)
     connection.executescript(SQLITE_DDL)
-    connection.executemany("INSERT INTO units (unit_code, unit_name, unit_type) VALUES (?, ?, ?)",
-                           UNITS)
+    connection.executemany("INSERT INTO units (unit_code, unit_name, unit_type) VALUES (?, ?, ?)", UNITS)
     connection.executemany(
         "INSERT INTO decisions (decision_id, case_id, citizen_ref, unit_code, case_area_code, "
-        "received_date, decided_date, sent_date, delay_notice_date) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+        "received_date, decided_date, sent_date, delay_notice_date) VALUES (?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
     connection.commit()
     connection.close()
     return f"sqlite:///{path}"
 
 
 def _invoke(root: Path, *args: str) -> object:
-    result = CliRunner().invoke(cli, [*args, "--config", str(CONFIG), "--workers", "1"],
-                                env={"SAGSTID_OUT": str(root)}, catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli,
+        [*args, "--config", str(CONFIG), "--workers", "1"],
+        env={"SAGSTID_OUT": str(root)},
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     return result
 
@@ -73,8 +78,18 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
     base = tmp_path_factory.mktemp("faults")
     v1, v2 = _db(base / "v1.sqlite", V1), _db(base / "v2.sqlite", V2)
     _invoke(base / "store", "nightly", "--db", v1, "--as-of", STAMP)
-    _invoke(base / "direct", "run", "--db", v1, "--from", "2024-01-01", "--to", "2024-12-31",
-            "--out", str(base / "direct" / "reports"))
+    _invoke(
+        base / "direct",
+        "run",
+        "--db",
+        v1,
+        "--from",
+        "2024-01-01",
+        "--to",
+        "2024-12-31",
+        "--out",
+        str(base / "direct" / "reports"),
+    )
     _invoke(base / "reference", "nightly", "--db", v2, "--as-of", STAMP)
     old = (base / "store" / "nightly" / STAMP / "results.json").read_bytes()
     new = (base / "reference" / "nightly" / STAMP / "results.json").read_bytes()
@@ -103,15 +118,19 @@ def _env(root: Path, **extra: str) -> dict[str, str]:
     return {**env, "PYTHONPATH": str(REPO), "SAGSTID_OUT": str(root), **extra}
 
 
-def _start(root: Path, args: list[str], pause_at: str | None = None,
-           marker: Path | None = None, **popen: object) -> subprocess.Popen:
+def _start(
+    root: Path, args: list[str], pause_at: str | None = None, marker: Path | None = None, **popen: object
+) -> subprocess.Popen:
     extra = {}
     if pause_at:
         assert marker is not None
         extra = {"SAGSTID_TEST_PAUSE_AT": pause_at, "SAGSTID_TEST_PAUSE_FILE": str(marker)}
     return subprocess.Popen(
         [sys.executable, "-m", "sagstid", *args, "--config", str(CONFIG), "--workers", "1"],
-        env=_env(root, **extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=_env(root, **extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         **popen,  # type: ignore[arg-type]
     )
 
@@ -121,8 +140,10 @@ def _wait_paused(child: subprocess.Popen, marker: Path) -> None:
     deadline = time.monotonic() + 180
     while not marker.exists():
         if child.poll() is not None:
-            pytest.fail(f"the child ended (exit {child.returncode}) before its pause point: "
-                        f"{child.stderr.read() if child.stderr else ''}")
+            pytest.fail(
+                f"the child ended (exit {child.returncode}) before its pause point: "
+                f"{child.stderr.read() if child.stderr else ''}"
+            )
         if time.monotonic() > deadline:
             child.kill()
             pytest.fail("the child never reached its pause point")
@@ -161,8 +182,10 @@ def _reader_names(root: Path) -> dict[str, bytes]:
 
 # --- (a) the lock -----------------------------------------------------------------------------
 
-def test_a_second_run_is_refused_while_a_real_run_holds_the_lock(world: dict, store_root: Path,
-                                                                 tmp_path: Path) -> None:
+
+def test_a_second_run_is_refused_while_a_real_run_holds_the_lock(
+    world: dict, store_root: Path, tmp_path: Path
+) -> None:
     marker = tmp_path / "paused"
     first = _start(store_root, ["nightly", "--db", world["v2"], "--as-of", STAMP], "locked", marker)
     try:
@@ -174,7 +197,9 @@ def test_a_second_run_is_refused_while_a_real_run_holds_the_lock(world: dict, st
         lock = store_root / ".sagstid.lock"
         assert re.fullmatch(
             rf"sagstid: error: another run holds the lock {re.escape(str(lock))} "
-            rf"\(pid {first.pid}, sagstid nightly, started \S+\); this run was not started\n", err)
+            rf"\(pid {first.pid}, sagstid nightly, started \S+\); this run was not started\n",
+            err,
+        )
     finally:
         _kill(first)
     # The kernel released the killed holder's lock: the next run needs no clean-up by hand.
@@ -185,20 +210,22 @@ def test_a_second_run_is_refused_while_a_real_run_holds_the_lock(world: dict, st
 
 # --- (b) SIGKILL at each stage ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("pause_at", "published"),
     [
-        ("locked", False),            # lock taken, nothing written
-        ("unit-staged", False),       # one unit workbook in the staging folder
-        ("staged", False),            # every report staged, none moved
-        ("written", False),           # reports in the run's hidden folder, no manifest
+        ("locked", False),  # lock taken, nothing written
+        ("unit-staged", False),  # one unit workbook in the staging folder
+        ("staged", False),  # every report staged, none moved
+        ("written", False),  # reports in the run's hidden folder, no manifest
         ("manifest-written", False),  # run folder complete, no name points at it yet
-        ("stamp-linked", True),       # the stamp points at the new run
-        ("published", True),          # latest moved, not yet pruned or journalled
+        ("stamp-linked", True),  # the stamp points at the new run
+        ("published", True),  # latest moved, not yet pruned or journalled
     ],
 )
 def test_rerun_killed_at_any_stage_leaves_a_whole_run_visible(
-        world: dict, store_root: Path, tmp_path: Path, pause_at: str, published: bool) -> None:
+    world: dict, store_root: Path, tmp_path: Path, pause_at: str, published: bool
+) -> None:
     marker = tmp_path / "paused"
     child = _start(store_root, ["nightly", "--db", world["v2"], "--as-of", STAMP], pause_at, marker)
     _wait_paused(child, marker)
@@ -213,14 +240,16 @@ def test_rerun_killed_at_any_stage_leaves_a_whole_run_visible(
     _invoke(store_root, "nightly", "--db", world["v2"], "--as-of", STAMP)
     assert _assert_whole(job / "latest") == world["new"]
     assert sorted(p.name for p in job.iterdir()) == [".runs", STAMP, "latest"]
-    assert [p.name for p in (job / ".runs").iterdir()] == [os.readlink(job / STAMP)[len(".runs/"):]]
+    assert [p.name for p in (job / ".runs").iterdir()] == [os.readlink(job / STAMP)[len(".runs/") :]]
 
 
 def test_new_night_killed_between_its_pointers_keeps_latest_on_the_previous_night(
-        world: dict, store_root: Path, tmp_path: Path) -> None:
+    world: dict, store_root: Path, tmp_path: Path
+) -> None:
     marker = tmp_path / "paused"
-    child = _start(store_root, ["nightly", "--db", world["v2"], "--as-of", "2024-08-26"],
-                   "stamp-linked", marker)
+    child = _start(
+        store_root, ["nightly", "--db", world["v2"], "--as-of", "2024-08-26"], "stamp-linked", marker
+    )
     _wait_paused(child, marker)
     _kill(child)
     job = store_root / "nightly"
@@ -232,12 +261,17 @@ def test_new_night_killed_between_its_pointers_keeps_latest_on_the_previous_nigh
 
 @pytest.mark.parametrize("pause_at", ["staged", "replacing"])
 def test_run_into_a_folder_killed_while_publishing_shows_only_whole_files(
-        world: dict, direct_root: Path, tmp_path: Path, pause_at: str) -> None:
+    world: dict, direct_root: Path, tmp_path: Path, pause_at: str
+) -> None:
     reports = direct_root / "reports"
     before = {p.name: p.read_bytes() for p in reports.iterdir()}
     marker = tmp_path / "paused"
-    child = _start(direct_root, ["run", "--db", world["v2"], "--from", "2024-01-01", "--to",
-                                 "2024-12-31", "--out", str(reports)], pause_at, marker)
+    child = _start(
+        direct_root,
+        ["run", "--db", world["v2"], "--from", "2024-01-01", "--to", "2024-12-31", "--out", str(reports)],
+        pause_at,
+        marker,
+    )
     _wait_paused(child, marker)
     _kill(child)
     visible = {p.name: p.read_bytes() for p in reports.iterdir() if not p.name.startswith(".")}
@@ -249,8 +283,18 @@ def test_run_into_a_folder_killed_while_publishing_shows_only_whole_files(
     for name in changed:
         openpyxl.load_workbook(reports / name, read_only=True).close()
     assert visible["results.json"] == before["results.json"]
-    _invoke(direct_root, "run", "--db", world["v2"], "--from", "2024-01-01", "--to", "2024-12-31",
-            "--out", str(reports))
+    _invoke(
+        direct_root,
+        "run",
+        "--db",
+        world["v2"],
+        "--from",
+        "2024-01-01",
+        "--to",
+        "2024-12-31",
+        "--out",
+        str(reports),
+    )
     assert not [p for p in reports.iterdir() if p.name.startswith(".staging-")]
     assert json.loads(_assert_whole(reports))["decisions"]["total"]["decisions"] == 3
 
@@ -266,25 +310,32 @@ def _small_disk() -> None:
 
 
 @pytest.mark.parametrize("mode", ["run-store", "folder"])
-def test_full_disk_while_writing_leaves_previous_reports(world: dict, tmp_path: Path,
-                                                         mode: str) -> None:
+def test_full_disk_while_writing_leaves_previous_reports(world: dict, tmp_path: Path, mode: str) -> None:
     root = tmp_path / "root"
-    shutil.copytree(world["base"] / ("store" if mode == "run-store" else "direct"), root,
-                    symlinks=True)
+    shutil.copytree(world["base"] / ("store" if mode == "run-store" else "direct"), root, symlinks=True)
     before = _reader_names(root)
     assert all(len(data) > FILE_SIZE_LIMIT for name, data in before.items() if name.endswith(".xlsx"))
     if mode == "run-store":
         args = ["nightly", "--db", world["v2"], "--as-of", STAMP]
     else:
-        args = ["run", "--db", world["v2"], "--from", "2024-01-01", "--to", "2024-12-31", "--out",
-                str(root / "reports")]
+        args = [
+            "run",
+            "--db",
+            world["v2"],
+            "--from",
+            "2024-01-01",
+            "--to",
+            "2024-12-31",
+            "--out",
+            str(root / "reports"),
+        ]
     child = _start(root, args, preexec_fn=_small_disk)
     out, err = child.communicate(timeout=180)
     assert child.returncode == 1
     assert out == ""
     assert [line for line in err.splitlines() if line.startswith("sagstid:")] == [
-        "sagstid: failed: FileCreateError: [Errno 27] File too large "
-        "(set SAGSTID_DEBUG=1 for the traceback)"]
+        "sagstid: failed: FileCreateError: [Errno 27] File too large (set SAGSTID_DEBUG=1 for the traceback)"
+    ]
     assert "Traceback" not in err
     after = _reader_names(root)
     journal = after.pop("runs.jsonl")
@@ -293,7 +344,9 @@ def test_full_disk_while_writing_leaves_previous_reports(world: dict, tmp_path: 
     records, bad = manifest.read_journal(root / "runs.jsonl")
     assert bad == 0
     assert [(r["outcome"], r["error"]) for r in records] == [
-        ("ok", None), ("failed", "FileCreateError: [Errno 27] File too large")]
+        ("ok", None),
+        ("failed", "FileCreateError: [Errno 27] File too large"),
+    ]
     if mode == "run-store":
         assert len(list((root / "nightly" / ".runs").iterdir())) == 1  # the failed run's is gone
     else:

@@ -25,11 +25,19 @@ GREEN = "FF" + MET_FILL.lstrip("#").upper()
 CITIZEN = "010190-1234"
 
 
-def decision(i: int, case: str, unit: str, area: str, received: str, decided: str,
-             notice: str | None = None) -> dict[str, Any]:
-    return {"decision_id": i, "case_id": case, "citizen_ref": CITIZEN, "unit_code": unit,
-            "case_area_code": area, "received_date": received, "decided_date": decided,
-            "delay_notice_date": notice}
+def decision(
+    i: int, case: str, unit: str, area: str, received: str, decided: str, notice: str | None = None
+) -> dict[str, Any]:
+    return {
+        "decision_id": i,
+        "case_id": case,
+        "citizen_ref": CITIZEN,
+        "unit_code": unit,
+        "case_area_code": area,
+        "received_date": received,
+        "decided_date": decided,
+        "delay_notice_date": notice,
+    }
 
 
 DECISIONS = [
@@ -40,12 +48,23 @@ DECISIONS = [
 ]
 
 
-def complaint(cid: int, case: str, unit: str, kind: str, received: str, answered: str,
-              outcome: str, **extra: Any) -> dict[str, Any]:
-    return {"complaint_id": cid, "case_id": case, "citizen_ref": CITIZEN, "unit_code": unit,
-            "complaint_kind": kind, "via_ombudsman": 0, "insured_unemployed": 0,
-            "five_day_rule": 0, "received_date": received, "answered_date": answered,
-            "outcome": outcome, **extra}
+def complaint(
+    cid: int, case: str, unit: str, kind: str, received: str, answered: str, outcome: str, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "complaint_id": cid,
+        "case_id": case,
+        "citizen_ref": CITIZEN,
+        "unit_code": unit,
+        "complaint_kind": kind,
+        "via_ombudsman": 0,
+        "insured_unemployed": 0,
+        "five_day_rule": 0,
+        "received_date": received,
+        "answered_date": answered,
+        "outcome": outcome,
+        **extra,
+    }
 
 
 COMPLAINTS = [
@@ -56,18 +75,53 @@ COMPLAINTS = [
     # c3: D 06-30, answered 06-30: on time, 28 days.
     complaint(3, "N-2", "JC-NORD", "handling", "2025-06-02", "2025-06-30", "partial"),
     # c4: D 06-30, answered 07-07: 7 days late; the notice 07-01 came after D. 35 days.
-    complaint(4, "N-X", "JC-NORD", "handling", "2025-06-02", "2025-07-07", "rejected",
-              delay_notice_date="2025-07-01"),
+    complaint(
+        4,
+        "N-X",
+        "JC-NORD",
+        "handling",
+        "2025-06-02",
+        "2025-07-07",
+        "rejected",
+        delay_notice_date="2025-07-01",
+    ),
     # c5: on time, 7 days.
     complaint(5, "N-2", "JC-NORD", "handling", "2025-06-03", "2025-06-10", "full"),
     # c8: on time, 9 days; its appeal was confirmed in October.
-    complaint(8, "N-1", "JC-NORD", "decision", "2025-04-01", "2025-04-10", "upheld",
-              appeal_outcome="confirmed", appeal_decided_date="2025-10-01"),
+    complaint(
+        8,
+        "N-1",
+        "JC-NORD",
+        "decision",
+        "2025-04-01",
+        "2025-04-10",
+        "upheld",
+        appeal_outcome="confirmed",
+        appeal_decided_date="2025-10-01",
+    ),
     # JC-SYD c6: D 04-08, answered 04-20: 12 days late; appeal confirmed. c7: on time; changed.
-    complaint(6, "S-1", "JC-SYD", "decision", "2025-03-11", "2025-04-20", "upheld",
-              appeal_outcome="confirmed", appeal_decided_date="2025-08-01"),
-    complaint(7, "S-1", "JC-SYD", "decision", "2025-03-11", "2025-03-20", "upheld",
-              appeal_outcome="changed", appeal_decided_date="2025-09-01"),
+    complaint(
+        6,
+        "S-1",
+        "JC-SYD",
+        "decision",
+        "2025-03-11",
+        "2025-04-20",
+        "upheld",
+        appeal_outcome="confirmed",
+        appeal_decided_date="2025-08-01",
+    ),
+    complaint(
+        7,
+        "S-1",
+        "JC-SYD",
+        "decision",
+        "2025-03-11",
+        "2025-03-20",
+        "upheld",
+        appeal_outcome="changed",
+        appeal_decided_date="2025-09-01",
+    ),
 ]
 SAMPLES = [
     (1, "N-1", "JC-NORD", "REVA", "2025-02-01", 1, 1, 1),
@@ -93,13 +147,16 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> RunMeasurement:
     settings = config / "measurement.yaml"
     shipped = settings.read_text(encoding="utf-8")
     assert "\nsuppress_below: 5\n" in shipped
-    settings.write_text(shipped.replace("\nsuppress_below: 5\n", "\nsuppress_below: 0\n"),
-                        encoding="utf-8")
+    settings.write_text(shipped.replace("\nsuppress_below: 5\n", "\nsuppress_below: 0\n"), encoding="utf-8")
     db = root / "source.db"
     with sqlite3.connect(db) as con:
         con.executescript(SQLITE_DDL)
-        for table, rows in (("units", UNITS), ("decisions", DECISIONS), ("complaints", COMPLAINTS),
-                            ("audit_samples", SAMPLES)):
+        for table, rows in (
+            ("units", UNITS),
+            ("decisions", DECISIONS),
+            ("complaints", COMPLAINTS),
+            ("audit_samples", SAMPLES),
+        ):
             _insert(con, table, rows)
     return build_context(f"sqlite:///{db}", config, Period.year(2025))
 
@@ -126,7 +183,7 @@ def table(ws: Any, first_heading: str, nth: int = 0) -> dict[Any, dict[str, Any]
     for row in ws.iter_rows(min_row=headers[0].row + 1):
         if row[0].value is None:
             break
-        out[row[0].value] = {n: c for n, c in zip(names, row) if n is not None}
+        out[row[0].value] = {n: c for n, c in zip(names, row, strict=False) if n is not None}
     return out
 
 
@@ -135,11 +192,13 @@ def fill(cell: Any) -> str | None:
 
 
 def texts(book: openpyxl.Workbook) -> list[str]:
-    return [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
-            if c.value is not None]
+    return [
+        str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None
+    ]
 
 
 # --- unit: Klager ----------------------------------------------------------------------------
+
 
 def test_unit_complaint_targets(nord: openpyxl.Workbook) -> None:
     rows = table(nord["Klager"], "Mål")
@@ -201,8 +260,11 @@ def test_unit_contract_per_1000_and_surge(nord: openpyxl.Workbook) -> None:
     assert months["januar 2025"]["Modtagne klager"].value == 0
     assert months["august 2025"]["Sandsynlighed (Poisson)"].value is None
     september = months["september 2025"]
-    assert (september["Gennemsnit forrige måneder"].value, september["Måneder i grundlaget"].value,
-            september["Sandsynlighed (Poisson)"].value) == (1.0, 6, 1.0)
+    assert (
+        september["Gennemsnit forrige måneder"].value,
+        september["Måneder i grundlaget"].value,
+        september["Sandsynlighed (Poisson)"].value,
+    ) == (1.0, 6, 1.0)
     assert months["oktober 2025"]["Gennemsnit forrige måneder"].value == pytest.approx(6 / 7)
     assert all(m["Alarm"].value == "Nej" for m in months.values())
 
@@ -216,7 +278,7 @@ def test_unit_late_complaints_list(nord: openpyxl.Workbook) -> None:
     assert late["N-X"]["Underretning"].value.date().isoformat() == "2025-07-01"
     assert late["N-X"]["Klagetype"].value == "Formalitetsklager (over sagsbehandlingen)"
     assert late["N-1"]["Udfald"].value == "Fuldt medhold"
-    header_row = [r for r in ws.iter_rows() if r[0].value == "Sagsnummer"][0][0].row
+    header_row = next(r for r in ws.iter_rows() if r[0].value == "Sagsnummer")[0].row
     assert ws.auto_filter.ref == f"A{header_row}:I{header_row + 2}"
     # Neither JC-SYD's case nor any citizen reference is in the unit's workbook.
     assert not any("S-1" in t or CITIZEN in t for t in texts(nord))
@@ -239,6 +301,7 @@ def test_unit_audit_sheet(nord: openpyxl.Workbook) -> None:
 
 
 # --- committee --------------------------------------------------------------------------------
+
 
 def test_committee_complaint_sheets(committee: openpyxl.Workbook) -> None:
     units = table(committee["Klager"], "Enhed")

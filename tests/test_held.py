@@ -48,25 +48,39 @@ from sagstid.report.results_json import dumps, held_section
 from sagstid.rules.workdays import WorkCalendar
 
 DEADLINES = (
-    "deadlines:\n"
-    "  - {area: A, name: Område A, value: 10, unit: calendar_days, valid_from: 2020-01-01}\n"
+    "deadlines:\n  - {area: A, name: Område A, value: 10, unit: calendar_days, valid_from: 2020-01-01}\n"
 )
 PERIOD = Period(dt.date(2025, 3, 3), dt.date(2025, 3, 30))
 MONDAYS = [dt.date(2025, 3, 3) + dt.timedelta(weeks=k) for k in range(4)]
-RULE = {"threshold_pct": 20, "band_pct": 5, "window_weeks": 3, "min_weeks": 2, "min_sent": 4,
-        "min_waiting": 2, "max_hold_weeks": 8}
+RULE = {
+    "threshold_pct": 20,
+    "band_pct": 5,
+    "window_weeks": 3,
+    "min_weeks": 2,
+    "min_sent": 4,
+    "min_waiting": 2,
+    "max_hold_weeks": 8,
+}
 
 
 def decision(ident, unit, received, decided, sent):
-    return {"decision_id": ident, "case_id": f"S-{ident}", "citizen_ref": "010101-1234",
-            "unit_code": unit, "case_area_code": "A", "received_date": received,
-            "decided_date": decided, "sent_date": sent, "delay_notice_date": None}
+    return {
+        "decision_id": ident,
+        "case_id": f"S-{ident}",
+        "citizen_ref": "010101-1234",
+        "unit_code": unit,
+        "case_area_code": "A",
+        "received_date": received,
+        "decided_date": decided,
+        "sent_date": sent,
+        "delay_notice_date": None,
+    }
 
 
 def weekly(unit: str, first_id: int) -> list[dict]:
     rows, ident = [], first_id
     for m in MONDAYS:
-        day = lambda k: m + dt.timedelta(days=k)  # noqa: E731
+        day = lambda k, m=m: m + dt.timedelta(days=k)  # noqa: E731
         for _ in range(4):
             rows.append(decision(ident, unit, day(-5), day(1), day(1)))
             ident += 1
@@ -111,8 +125,16 @@ def test_gap_distribution_and_both_compliances(held):
     assert (syd["decisions"], syd["held"]) == (23, 3)
     assert syd["held_pct"] == pytest.approx(300 / 23)
     assert {b: int(syd[f"gap_{b}"]) for b in GAP_BUCKETS} == {
-        "0": 20, "1": 0, "2": 0, "3-5": 0, "6-10": 1, "11-20": 1, ">20": 0, "not_sent": 1,
-        "sent_before_decided": 0}
+        "0": 20,
+        "1": 0,
+        "2": 0,
+        "3-5": 0,
+        "6-10": 1,
+        "11-20": 1,
+        ">20": 0,
+        "not_sent": 1,
+        "sent_before_decided": 0,
+    }
     assert syd["compliance_decided_pct"] == pytest.approx(1700 / 23)
     assert syd["compliance_sent_pct"] == pytest.approx(1600 / 23)
     assert (nord["decisions"], nord["held"], nord["gap_0"]) == (20, 0, 20)
@@ -135,8 +157,7 @@ def test_weekly_figures_of_the_holding_unit(held):
     assert weeks["sent_late"].tolist() == [1, 1, 1, 2]
     assert weeks["late_share_pct"].tolist() == pytest.approx([20.0, 20.0, 100 / 6, 100 / 3])
     assert weeks["waiting_late"].tolist() == [0, 2, 2, 1]
-    assert weeks["share_if_sent_pct"].tolist() == pytest.approx(
-        [20.0, 300 / 7, 37.5, 300 / 7])
+    assert weeks["share_if_sent_pct"].tolist() == pytest.approx([20.0, 300 / 7, 37.5, 300 / 7])
     assert weeks["in_band"].tolist() == [True, True, True, False]
     assert weeks["suspicious"].tolist() == [False, True, True, False]
     assert weeks["in_window"].tolist() == [False, True, True, True]
@@ -177,8 +198,12 @@ def test_results_section(held):
     assert section["held_after_working_days"] == 2 and section["measure_at"] == "decided"
     assert section["gaming_rule"]["threshold_pct"] == 20
     units = {u["unit_code"]: u for u in section["by_unit"]}
-    assert units["JC-SYD"]["gaming"] == {"flagged": True, "suspicious_weeks_in_window": 2,
-                                         "window_weeks": 3, "suspicious_weeks_in_period": 2}
+    assert units["JC-SYD"]["gaming"] == {
+        "flagged": True,
+        "suspicious_weeks_in_window": 2,
+        "window_weeks": 3,
+        "suspicious_weeks_in_period": 2,
+    }
     assert units["JC-SYD"]["gap_working_days"]["not_sent"] == 1
     assert units["JC-NORD"]["gaming"]["flagged"] is False
     assert "S-901" not in dumps(section) and "010101" not in dumps(section)
@@ -190,11 +215,14 @@ def test_demo_flags_jc_syd_and_no_other_unit(tmp_path, config_dir, measure):
     shipped rule only JC-SYD is flagged, in 2025 and in 2026 up to the demo's as-of date."""
     from sagstid.dev import demo
 
-    path = demo.build_demo_database(tmp_path / "demo.sqlite", years=(2025, 2026),
-                                    decisions_per_year=40_000, complaints_per_year=500).path
+    path = demo.build_demo_database(
+        tmp_path / "demo.sqlite", years=(2025, 2026), decisions_per_year=40_000, complaints_per_year=500
+    ).path
     config = load_config(config_dir)
-    for period in (Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
-                   Period(dt.date(2026, 1, 1), demo.DEMO_AS_OF)):
+    for period in (
+        Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+        Period(dt.date(2026, 1, 1), demo.DEMO_AS_OF),
+    ):
         cases = measure(f"sqlite:///{path}", config_dir, period).cases
         calendar = WorkCalendar.covering(config.calendar, dt.date(2024, 1, 1), period.end)
         result = measure_held(cases, calendar, period, config.measurement)

@@ -49,17 +49,27 @@ def convert(files: Sequence[Path], target: str, out: Path, profile: Path) -> sub
     (profile / "user").mkdir(parents=True, exist_ok=True)
     (profile / "user" / "registrymodifications.xcu").write_text(PROFILE, encoding="utf-8")
     out.mkdir(parents=True, exist_ok=True)
-    command = [soffice(), "--headless", "--norestore", "--nolockcheck",
-               f"-env:UserInstallation={profile.as_uri()}", "--convert-to", target,
-               "--outdir", str(out), *map(str, files)]
+    command = [
+        soffice(),
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(out),
+        *map(str, files),
+    ]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     except subprocess.TimeoutExpired:
         pytest.fail(f"LibreOffice did not finish converting {len(files)} files in 600 s")
     assert done.returncode == 0, (done.returncode, done.stdout, done.stderr)
     # Installed without recommends there is no Java; LibreOffice says so, and needs none here.
-    stderr = [line for line in done.stderr.splitlines()
-              if line.strip() and not JAVA_WARNING.fullmatch(line.strip())]
+    stderr = [
+        line for line in done.stderr.splitlines() if line.strip() and not JAVA_WARNING.fullmatch(line.strip())
+    ]
     assert stderr == [], done.stderr
     assert "error" not in done.stdout.lower(), done.stdout
     for path in files:
@@ -92,12 +102,25 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One run on a small demo database: 9 unit workbooks, udvalg.xlsx, results.json."""
     folder = tmp_path_factory.mktemp("lo")
     db = folder / "demo.sqlite"
-    demo.build_demo_database(db, years=(2024, 2025), decisions_per_year=1500,
-                             complaints_per_year=200)
+    demo.build_demo_database(db, years=(2024, 2025), decisions_per_year=1500, complaints_per_year=200)
     out = folder / "out"
-    result = CliRunner().invoke(cli, ["run", "--db", f"sqlite:///{db}", "--from", "2025-01-01",
-                                      "--to", "2025-12-31", "--out", str(out), "--workers", "1"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--db",
+            f"sqlite:///{db}",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-12-31",
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     return out
 

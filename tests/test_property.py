@@ -37,22 +37,54 @@ from sagstid.source.extract import extract_decisions, extract_units
 from sagstid.validate.decisions import DECISION_REASONS, STATUSES, validate_decisions
 
 PERIOD = Period(dt.date(2025, 4, 1), dt.date(2025, 6, 30))
-UNITS = [("JC-NORD", "Jobcenter Nord", "jobcenter"), ("JC-SYD", "Jobcenter Syd", "jobcenter"),
-         ("YS", "Ydelsesservice", "ydelsesservice")]
+UNITS = [
+    ("JC-NORD", "Jobcenter Nord", "jobcenter"),
+    ("JC-SYD", "Jobcenter Syd", "jobcenter"),
+    ("YS", "Ydelsesservice", "ydelsesservice"),
+]
 # A: 10 calendar days, always; B: 5 working days, only for applications received from 2024-06-01.
-DEADLINES = {"deadlines": [
-    {"area": "A", "name": "Område A", "value": 10, "unit": "calendar_days",
-     "valid_from": dt.date(2020, 1, 1)},
-    {"area": "B", "name": "Område B", "value": 5, "unit": "working_days",
-     "valid_from": dt.date(2024, 6, 1)},
-]}
+DEADLINES = {
+    "deadlines": [
+        {
+            "area": "A",
+            "name": "Område A",
+            "value": 10,
+            "unit": "calendar_days",
+            "valid_from": dt.date(2020, 1, 1),
+        },
+        {
+            "area": "B",
+            "name": "Område B",
+            "value": 5,
+            "unit": "working_days",
+            "valid_from": dt.date(2024, 6, 1),
+        },
+    ]
+}
 CATALOGUE = {"A": dt.date(2020, 1, 1), "B": dt.date(2024, 6, 1)}  # area -> valid from
 KNOWN_UNITS = {u[0] for u in UNITS}
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
-BAD_DATES = ["31/02/2024", "2025-02-30", "2025-13-01", "", "2025-4-5", "i går",
-             "2025-05-05 00:00:00", "05-05-2025"]  # numbers: see the test below
-COLUMNS = ("decision_id", "case_id", "citizen_ref", "unit_code", "case_area_code",
-           "received_date", "decided_date", "sent_date", "delay_notice_date")
+BAD_DATES = [
+    "31/02/2024",
+    "2025-02-30",
+    "2025-13-01",
+    "",
+    "2025-4-5",
+    "i går",
+    "2025-05-05 00:00:00",
+    "05-05-2025",
+]  # numbers: see the test below
+COLUMNS = (
+    "decision_id",
+    "case_id",
+    "citizen_ref",
+    "unit_code",
+    "case_area_code",
+    "received_date",
+    "decided_date",
+    "sent_date",
+    "delay_notice_date",
+)
 
 
 def read_date(value: str | None) -> dt.date | None:
@@ -102,8 +134,17 @@ def days(first: str, last: str) -> st.SearchStrategy[dt.date]:
 
 BAD = st.sampled_from(BAD_DATES)
 ANY_DAY = days("2023-11-01", "2025-09-30")
-DEFECTS = ("duplicate", "bad_date", "missing_received", "before_received", "unknown_unit",
-           "unknown_area", "open", "out_of_period", "chaos")
+DEFECTS = (
+    "duplicate",
+    "bad_date",
+    "missing_received",
+    "before_received",
+    "unknown_unit",
+    "unknown_area",
+    "open",
+    "out_of_period",
+    "chaos",
+)
 
 
 @st.composite
@@ -131,8 +172,7 @@ def decision_row(draw: st.DrawFn, defects: list[str], decision_id: int) -> dict[
 
 def _spoil(draw: st.DrawFn, row: dict[str, Any], kind: str) -> None:
     if kind == "bad_date":
-        column = draw(st.sampled_from(["received_date", "decided_date", "sent_date",
-                                       "delay_notice_date"]))
+        column = draw(st.sampled_from(["received_date", "decided_date", "sent_date", "delay_notice_date"]))
         row[column] = draw(BAD)
     elif kind == "missing_received":
         row["received_date"] = None
@@ -157,8 +197,11 @@ def _spoil(draw: st.DrawFn, row: dict[str, Any], kind: str) -> None:
         row.update(
             unit_code=draw(st.sampled_from([*sorted(KNOWN_UNITS), "JC-GAMMEL", None])),
             case_area_code=draw(st.sampled_from(["A", "B", "ZZ", None])),
-            received_date=draw(maybe), decided_date=draw(maybe), sent_date=draw(maybe),
-            delay_notice_date=draw(maybe))
+            received_date=draw(maybe),
+            decided_date=draw(maybe),
+            sent_date=draw(maybe),
+            delay_notice_date=draw(maybe),
+        )
 
 
 @st.composite
@@ -179,8 +222,7 @@ def decision_table(draw: st.DrawFn) -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def config_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("property-config")
-    (folder / "deadlines.yaml").write_text(yaml.safe_dump(DEADLINES, allow_unicode=True),
-                                           encoding="utf-8")
+    (folder / "deadlines.yaml").write_text(yaml.safe_dump(DEADLINES, allow_unicode=True), encoding="utf-8")
     return folder
 
 
@@ -189,9 +231,10 @@ def _database(folder: Path, rows: list[dict[str, Any]]) -> str:
     with sqlite3.connect(path) as con:
         con.executescript(SQLITE_DDL)
         con.executemany("INSERT INTO units VALUES (?, ?, ?)", UNITS)
-        con.executemany(f"INSERT INTO decisions ({', '.join(COLUMNS)}) VALUES "
-                        f"({', '.join('?' for _ in COLUMNS)})",
-                        [[r[c] for c in COLUMNS] for r in rows])
+        con.executemany(
+            f"INSERT INTO decisions ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})",
+            [[r[c] for c in COLUMNS] for r in rows],
+        )
     con.close()
     return f"sqlite:///{path}"
 
@@ -199,6 +242,7 @@ def _database(folder: Path, rows: list[dict[str, Any]]) -> str:
 def _key(decision_id: Any, unit: Any, area: Any) -> tuple[int, str | None, str | None]:
     def text(value: Any) -> str | None:
         return None if value is None or value != value else str(value)
+
     return int(decision_id), text(unit), text(area)
 
 
@@ -218,31 +262,36 @@ def run_pipeline(rows: list[dict[str, Any]], config_folder: Path) -> tuple[Any, 
 
 
 # database=None: no .hypothesis/ folder in the checkout; a failure prints its example.
-@settings(max_examples=40, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=decision_table())
-def test_every_row_is_accounted_for_exactly_once(rows: list[dict[str, Any]],
-                                                 config_folder: Path) -> None:
+def test_every_row_is_accounted_for_exactly_once(rows: list[dict[str, Any]], config_folder: Path) -> None:
     extract, validated, measurement = run_pipeline(rows, config_folder)
 
     # The two extracts hold each source row once: same multiset of (id, unit, area, decided).
     def source_key(r: dict[str, Any]) -> tuple[Any, ...]:
         return (*_key(r["decision_id"], r["unit_code"], r["case_area_code"]), r["decided_date"])
-    extracted = [(*_key(i, u, a), d) for part in (extract.in_period, extract.outside)
-                 for i, u, a, d in part[["decision_id", "unit_code", "case_area_code",
-                                         "decided_date"]].itertuples(index=False)]
+
+    extracted = [
+        (*_key(i, u, a), d)
+        for part in (extract.in_period, extract.outside)
+        for i, u, a, d in part[["decision_id", "unit_code", "case_area_code", "decided_date"]].itertuples(
+            index=False
+        )
+    ]
     extracted = [(*k[:3], None if k[3] is None or k[3] != k[3] else k[3]) for k in extracted]
     assert Counter(extracted) == Counter(source_key(r) for r in rows)
 
-
     # Row by row, the status and reason of the independent reading of the contract.
     ids = Counter(r["decision_id"] for r in rows)
-    expected = Counter((*_key(r["decision_id"], r["unit_code"], r["case_area_code"]),
-                        *expected_status(r, ids)) for r in rows)
-    got = Counter((*_key(i, u, a), str(s), None if r != r or r is None else str(r))
-                  for i, u, a, s, r in validated.rows[["decision_id", "unit_code",
-                                                       "case_area_code", "status", "reason"]]
-                  .itertuples(index=False))
+    expected = Counter(
+        (*_key(r["decision_id"], r["unit_code"], r["case_area_code"]), *expected_status(r, ids)) for r in rows
+    )
+    got = Counter(
+        (*_key(i, u, a), str(s), None if r != r or r is None else str(r))
+        for i, u, a, s, r in validated.rows[
+            ["decision_id", "unit_code", "case_area_code", "status", "reason"]
+        ].itertuples(index=False)
+    )
     assert got == expected
 
     # measured + out of period + open + excluded by reason = rows in the table
@@ -250,8 +299,9 @@ def test_every_row_is_accounted_for_exactly_once(rows: list[dict[str, Any]],
     reasons = measurement.reason_counts()
     assert set(reasons) == set(DECISION_REASONS)
     assert statuses["excluded"] == sum(reasons.values())
-    assert (statuses["measured"] + statuses["out_of_period"] + statuses["open"]
-            + sum(reasons.values())) == len(rows)
+    assert (
+        statuses["measured"] + statuses["out_of_period"] + statuses["open"] + sum(reasons.values())
+    ) == len(rows)
     assert statuses == {s: sum(1 for k in expected.elements() if k[3] == s) for s in STATUSES}
 
     # The metrics count the measured rows, no more, no fewer.
@@ -265,9 +315,17 @@ def test_every_row_is_accounted_for_exactly_once(rows: list[dict[str, Any]],
 def test_number_in_a_date_column_is_an_invalid_date(config_folder: Path) -> None:
     """Found by the property test: SQLite's NUMERIC affinity stores the text 20250405 in a
     DATE column as an integer, which pandas would read as nanoseconds since 1970."""
-    good = {"decision_id": 1, "case_id": "S-1", "citizen_ref": None, "unit_code": "YS",
-            "case_area_code": "A", "received_date": "2025-04-02", "decided_date": "2025-04-20",
-            "sent_date": None, "delay_notice_date": None}
+    good = {
+        "decision_id": 1,
+        "case_id": "S-1",
+        "citizen_ref": None,
+        "unit_code": "YS",
+        "case_area_code": "A",
+        "received_date": "2025-04-02",
+        "decided_date": "2025-04-20",
+        "sent_date": None,
+        "delay_notice_date": None,
+    }
     # decided 18 days after receipt, D = 04-12: exceeded; the "notice" is not a readable date
     bad = {**good, "decision_id": 2, "delay_notice_date": "20250405"}
     _, validated, _ = run_pipeline([good, bad], config_folder)

@@ -49,12 +49,12 @@ def test_decision_queries_never_read_citizen_ref():
 def test_broken_sql_names_its_path_and_line(tmp_path):
     path = tmp_path / "broken.sql"
     path.write_text(
-        "-- Broken on purpose.\n"                  # line 1
+        "-- Broken on purpose.\n"  # line 1
         "-- The doubled '=' on line 5 is the error.\n"  # line 2
-        "SELECT decision_id, unit_code\n"          # line 3
-        "FROM decisions\n"                          # line 4
-        "WHERE decided_date = = :date_from\n"       # line 5  <- here
-        "  AND unit_code IS NOT NULL\n",            # line 6
+        "SELECT decision_id, unit_code\n"  # line 3
+        "FROM decisions\n"  # line 4
+        "WHERE decided_date = = :date_from\n"  # line 5  <- here
+        "  AND unit_code IS NOT NULL\n",  # line 6
         encoding="utf-8",
     )
     with pytest.raises(QueryFileError) as info:
@@ -110,6 +110,7 @@ def test_query_file_error_is_bad_input():
 
 # --- check_schema ---------------------------------------------------------------------------
 
+
 def _engine(url):
     return connect(url)
 
@@ -137,8 +138,11 @@ def test_missing_table_is_named(make_db):
 
 
 def test_missing_column_is_named(make_db):
-    ddl = SQLITE_DDL.replace("    received_date DATE,\n    decided_date DATE,\n    sent_date",
-                             "    modtaget DATE,\n    decided_date DATE,\n    sent_date", 1)
+    ddl = SQLITE_DDL.replace(
+        "    received_date DATE,\n    decided_date DATE,\n    sent_date",
+        "    modtaget DATE,\n    decided_date DATE,\n    sent_date",
+        1,
+    )
     assert "modtaget" in ddl
     engine = _engine(make_db(ddl=ddl))
     try:
@@ -170,7 +174,9 @@ def test_missing_table_and_column_named_together(make_db):
 
 def test_column_names_are_matched_case_insensitively(make_db):
     """A DBA's upper-case column names (RECEIVED_DATE) are the same columns."""
-    ddl = SQLITE_DDL.replace("received_date DATE,\n    decided_date", "RECEIVED_DATE DATE,\n    decided_date", 1)
+    ddl = SQLITE_DDL.replace(
+        "received_date DATE,\n    decided_date", "RECEIVED_DATE DATE,\n    decided_date", 1
+    )
     engine = _engine(make_db(ddl=ddl))
     try:
         check_schema(engine, ["units", "decisions"])
@@ -179,13 +185,25 @@ def test_column_names_are_matched_case_insensitively(make_db):
 
 
 def test_extra_columns_are_ignored(make_db):
-    ddl = SQLITE_DDL.replace("    delay_notice_date DATE\n);\nCREATE TABLE complaints",
-                             "    delay_notice_date DATE,\n    sagsbehandler TEXT\n);\nCREATE TABLE complaints", 1)
+    ddl = SQLITE_DDL.replace(
+        "    delay_notice_date DATE\n);\nCREATE TABLE complaints",
+        "    delay_notice_date DATE,\n    sagsbehandler TEXT\n);\nCREATE TABLE complaints",
+        1,
+    )
     assert "sagsbehandler" in ddl
-    url = make_db(ddl=ddl, decisions=[{
-        "decision_id": 1, "unit_code": "JC-NORD", "case_area_code": "KH-ANS",
-        "received_date": "2024-03-01", "decided_date": "2024-03-05", "sagsbehandler": "abc",
-    }])
+    url = make_db(
+        ddl=ddl,
+        decisions=[
+            {
+                "decision_id": 1,
+                "unit_code": "JC-NORD",
+                "case_area_code": "KH-ANS",
+                "received_date": "2024-03-01",
+                "decided_date": "2024-03-05",
+                "sagsbehandler": "abc",
+            }
+        ],
+    )
     engine = _engine(url)
     try:
         check_schema(engine, ["units", "decisions"])
@@ -200,11 +218,18 @@ def test_extract_reads_each_row_exactly_once(make_db):
     """in_period and outside are disjoint and together the whole table: decided 2023-12-31,
     2024-01-01, 2024-12-31, 2025-01-01, NULL and '31/02/2024' -> 2 in 2024, 4 outside."""
     decided = ["2023-12-31", "2024-01-01", "2024-12-31", "2025-01-01", None, "31/02/2024"]
-    url = make_db(decisions=[
-        {"decision_id": i, "unit_code": "JC-NORD", "case_area_code": "KH-ANS",
-         "received_date": "2023-12-01", "decided_date": d}
-        for i, d in enumerate(decided, start=1)
-    ])
+    url = make_db(
+        decisions=[
+            {
+                "decision_id": i,
+                "unit_code": "JC-NORD",
+                "case_area_code": "KH-ANS",
+                "received_date": "2023-12-01",
+                "decided_date": d,
+            }
+            for i, d in enumerate(decided, start=1)
+        ]
+    )
     engine = _engine(url)
     try:
         extract = extract_decisions(engine, Period(dt.date(2024, 1, 1), dt.date(2024, 12, 31)))

@@ -18,7 +18,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from servers import copy_database, postgres_db, postgres_server  # noqa: F401 (fixtures)
+from servers import copy_database
 from test_measure import CALENDAR, DEADLINES, DECISIONS, TOTAL, row
 
 from sagstid.cli import cli
@@ -39,14 +39,18 @@ class Killer:
 
     def __init__(self, admin_url: str, kills: int) -> None:
         url = sa.engine.make_url(admin_url)
-        self.connect_args = dict(host=url.host, port=url.port, user=url.username,
-                                 dbname=url.database, autocommit=True)
+        self.connect_args = {
+            "host": url.host,
+            "port": url.port,
+            "user": url.username,
+            "dbname": url.database,
+            "autocommit": True,
+        }
         self.kills_left = kills
         self.killed: list[int] = []
         self.attempts: list[str] = []  # the period start of each decisions_in_period query
 
-    def __call__(self, conn: sa.Connection, cursor: Any, statement: str, parameters: Any,
-                 *_: Any) -> None:
+    def __call__(self, conn: sa.Connection, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
         if conn.dialect.name != "postgresql" or "decided_date >=" not in statement:
             return
         self.attempts.append(parameters["date_from"])
@@ -83,14 +87,32 @@ def source(postgres_db: str, make_db: Callable[..., str]) -> str:
 
 
 def _run(db: str, config: Path, out: Path) -> Any:
-    return CliRunner().invoke(cli, ["run", "--db", db, "--config", str(config), "--from",
-                                    "2025-04-01", "--to", "2025-06-30", "--out", str(out),
-                                    "--workers", "1"])
+    return CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--db",
+            db,
+            "--config",
+            str(config),
+            "--from",
+            "2025-04-01",
+            "--to",
+            "2025-06-30",
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+        ],
+    )
 
 
 def test_dropped_connection_is_retried_and_run_completes(
-    source: str, killer: Callable[[int], Killer], make_config: Callable[..., Path],
-    tmp_path: Path, caplog: pytest.LogCaptureFixture,
+    source: str,
+    killer: Callable[[int], Killer],
+    make_config: Callable[..., Path],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     folder = make_config(deadlines=DEADLINES, calendar=CALENDAR)
     kill = killer(1)
@@ -109,12 +131,13 @@ def test_dropped_connection_is_retried_and_run_completes(
     total = results["decisions"]["total"]
     for name, value in TOTAL.items():
         assert total[name] == (None if value is None else pytest.approx(value)), name
-    assert results["decisions"]["rows"] == {"measured": 10, "excluded": 1, "open": 1,
-                                            "out_of_period": 1}
+    assert results["decisions"]["rows"] == {"measured": 10, "excluded": 1, "open": 1, "out_of_period": 1}
 
 
 def test_connection_dropped_on_every_attempt_fails_with_one_line(
-    source: str, killer: Callable[[int], Killer], make_config: Callable[..., Path],
+    source: str,
+    killer: Callable[[int], Killer],
+    make_config: Callable[..., Path],
     tmp_path: Path,
 ) -> None:
     folder = make_config(deadlines=DEADLINES, calendar=CALENDAR)
@@ -126,8 +149,10 @@ def test_connection_dropped_on_every_attempt_fails_with_one_line(
     errors = [line for line in result.stderr.splitlines() if line.startswith("sagstid:")]
     assert len(errors) == 1, result.stderr
     assert errors[0].startswith("sagstid: error: ")
-    assert "decisions_in_period.sql: the database connection was lost and could not be " \
-           "restored (3 attempts): " in errors[0]
+    assert (
+        "decisions_in_period.sql: the database connection was lost and could not be "
+        "restored (3 attempts): " in errors[0]
+    )
     assert result.stderr.rstrip("\n").splitlines()[-1] == errors[0]
     assert PASSWORD not in result.output and PASSWORD not in result.stderr
     out = tmp_path / "out"  # the run may have made the folder, but wrote nothing into it
@@ -189,16 +214,20 @@ def test_server_refusing_the_login_is_retried_then_one_line(postgres_server: Any
 
 
 def test_local_sqlite_file_that_cannot_be_opened_is_not_retried(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Waiting does not help a local file: one attempt, no retry warnings."""
     engine = db.connect(f"sqlite:///{tmp_path / 'no' / 'such' / 'folder' / 'x.db'}")
     try:
-        with caplog.at_level(logging.WARNING, logger="sagstid.source.db"):
-            with pytest.raises(DatabaseError) as caught:
-                db.with_retry(engine, lambda c: None, "probe")
+        with (
+            caplog.at_level(logging.WARNING, logger="sagstid.source.db"),
+            pytest.raises(DatabaseError) as caught,
+        ):
+            db.with_retry(engine, lambda c: None, "probe")
     finally:
         engine.dispose()
-    assert str(caught.value) == ("probe: cannot connect to the database: (sqlite3.OperationalError) "
-                                 "unable to open database file")
+    assert str(caught.value) == (
+        "probe: cannot connect to the database: (sqlite3.OperationalError) unable to open database file"
+    )
     assert [r for r in caplog.records if r.name == "sagstid.source.db"] == []

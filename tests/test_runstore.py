@@ -55,8 +55,7 @@ def invoke(*args: str) -> object:
 
 
 def nightly(db: str, config_dir: Path, as_of: str) -> object:
-    return invoke("nightly", "--db", db, "--config", str(config_dir), "--as-of", as_of,
-                  "--workers", "1")
+    return invoke("nightly", "--db", db, "--config", str(config_dir), "--as-of", as_of, "--workers", "1")
 
 
 def sha256(path: Path) -> str:
@@ -76,6 +75,7 @@ def umask() -> Iterator[Callable[[int], None]]:
 
 
 # --- RunStore on its own -------------------------------------------------------------------
+
 
 def _run(store: RunStore, stamp: str, run_id: str, text: str) -> Path:
     folder = store.new_run_dir("nightly", stamp, run_id)
@@ -113,7 +113,10 @@ def test_prune_keeps_the_newest_and_never_latest(tmp_path: Path) -> None:
     assert store.prune("nightly", 2) == ["2025-03-11", "2025-03-13"]
     assert store.stamps("nightly") == ["2025-03-12", "2025-03-14", "2025-03-15"]
     assert sorted(p.name for p in (job / ".runs").iterdir()) == [
-        "2025-03-12.r12", "2025-03-14.r14", "2025-03-15.r15"]
+        "2025-03-12.r12",
+        "2025-03-14.r14",
+        "2025-03-15.r15",
+    ]
     assert (job / "latest" / "results.json").read_text() == "2025-03-12"
     with pytest.raises(ValueError):
         store.prune("nightly", 0)
@@ -135,9 +138,8 @@ def test_leftovers_of_interrupted_runs_are_removed(tmp_path: Path) -> None:
 def test_lock_refuses_a_second_holder_and_names_the_first(tmp_path: Path) -> None:
     path = tmp_path / "root" / ".sagstid.lock"
     with run_lock(path, "pid 42, sagstid nightly"):
-        with pytest.raises(LockHeld) as refused:
-            with run_lock(path, "pid 43"):
-                pass  # pragma: no cover - never reached
+        with pytest.raises(LockHeld) as refused, run_lock(path, "pid 43"):
+            pass  # pragma: no cover - never reached
         assert str(refused.value) == (
             f"another run holds the lock {path} (pid 42, sagstid nightly); this run was not started"
         )
@@ -146,8 +148,7 @@ def test_lock_refuses_a_second_holder_and_names_the_first(tmp_path: Path) -> Non
     assert path.read_text() == ""
 
 
-def test_refused_run_exits_1_with_one_line_and_is_recorded(db: str, config_dir: Path,
-                                                           root: Path) -> None:
+def test_refused_run_exits_1_with_one_line_and_is_recorded(db: str, config_dir: Path, root: Path) -> None:
     with run_lock(root / ".sagstid.lock", "pid 42, sagstid quarterly"):
         result = nightly(db, config_dir, "2024-08-25")
     assert result.exit_code == 1
@@ -162,8 +163,8 @@ def test_refused_run_exits_1_with_one_line_and_is_recorded(db: str, config_dir: 
 
 # --- the commands through the run store ------------------------------------------------------
 
-def test_nightly_writes_dated_folder_latest_and_manifest(db: str, config_dir: Path,
-                                                         root: Path) -> None:
+
+def test_nightly_writes_dated_folder_latest_and_manifest(db: str, config_dir: Path, root: Path) -> None:
     result = nightly(db, config_dir, "2024-08-25")
     assert result.exit_code == 0, result.output
     folder = root / "nightly" / "2024-08-25"
@@ -175,8 +176,14 @@ def test_nightly_writes_dated_folder_latest_and_manifest(db: str, config_dir: Pa
     )
     assert os.readlink(root / "nightly" / "latest") == "2024-08-25"
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["enhed-JC-NORD.xlsx", "enhed-JC-SYD.xlsx", "enhed-YS.xlsx", "manifest.json",
-                     "results.json", "udvalg.xlsx"]
+    assert names == [
+        "enhed-JC-NORD.xlsx",
+        "enhed-JC-SYD.xlsx",
+        "enhed-YS.xlsx",
+        "manifest.json",
+        "results.json",
+        "udvalg.xlsx",
+    ]
     results = json.loads((folder / "results.json").read_text())
     assert results["period"] == {"from": "2024-01-01", "to": "2024-08-25"}
 
@@ -193,15 +200,24 @@ def test_nightly_writes_dated_folder_latest_and_manifest(db: str, config_dir: Pa
         "catalogue_version": "BIF sagsbehandlingsfrister, revideret 1. juli 2024",
     }
     assert record["counts"]["decisions"]["rows"] == {
-        "measured": 4, "excluded": 2, "open": 1, "out_of_period": 1}
+        "measured": 4,
+        "excluded": 2,
+        "open": 1,
+        "out_of_period": 1,
+    }
     assert record["counts"]["decisions"]["excluded"]["duplicate_id"] == 2
     assert sum(record["counts"]["decisions"]["excluded"].values()) == 2
     assert record["counts"]["complaints"]["rows"] == {
-        "measured": 0, "excluded": 0, "open": 0, "out_of_period": 0}
+        "measured": 0,
+        "excluded": 0,
+        "open": 0,
+        "out_of_period": 0,
+    }
     assert record["general_compliance_pct"] == 50.0
     assert record["outputs"] == {
         name: {"sha256": sha256(folder / name), "bytes": (folder / name).stat().st_size}
-        for name in names if name != "manifest.json"
+        for name in names
+        if name != "manifest.json"
     }
     started = dt.datetime.fromisoformat(record["started"])
     assert started <= dt.datetime.fromisoformat(record["finished"])
@@ -212,8 +228,7 @@ def test_nightly_writes_dated_folder_latest_and_manifest(db: str, config_dir: Pa
         assert REF.encode() not in path.read_bytes(), path
 
 
-def test_rerun_of_the_same_night_is_identical_and_replaces_it(db: str, config_dir: Path,
-                                                              root: Path) -> None:
+def test_rerun_of_the_same_night_is_identical_and_replaces_it(db: str, config_dir: Path, root: Path) -> None:
     job = root / "nightly"
     assert nightly(db, config_dir, "2024-08-25").exit_code == 0
     first_target = os.readlink(job / "2024-08-25")
@@ -228,8 +243,9 @@ def test_rerun_of_the_same_night_is_identical_and_replaces_it(db: str, config_di
     assert [p.name for p in (job / ".runs").iterdir()] == [os.path.basename(os.readlink(job / "2024-08-25"))]
 
 
-def test_retention_keeps_newest_runs_per_job(db: str, config_dir: Path, root: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_retention_keeps_newest_runs_per_job(
+    db: str, config_dir: Path, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SAGSTID_KEEP_RUNS", "2")
     for day in ("2024-08-23", "2024-08-25", "2024-08-24"):
         assert nightly(db, config_dir, day).exit_code == 0
@@ -241,11 +257,13 @@ def test_retention_keeps_newest_runs_per_job(db: str, config_dir: Path, root: Pa
     result = nightly(db, config_dir, "2024-08-26")
     assert result.exit_code == 2
     assert result.stderr == (
-        "sagstid: error: SAGSTID_KEEP_RUNS '0': expected a whole number of runs, at least 1\n")
+        "sagstid: error: SAGSTID_KEEP_RUNS '0': expected a whole number of runs, at least 1\n"
+    )
 
 
 def test_quarterly_and_annual_use_the_run_store_run_uses_root_period(
-        db: str, config_dir: Path, root: Path) -> None:
+    db: str, config_dir: Path, root: Path
+) -> None:
     common = ["--db", db, "--config", str(config_dir), "--workers", "1"]
     assert invoke("quarterly", "--quarter", "2024Q3", *common).exit_code == 0
     assert invoke("annual", "--year", "2024", *common).exit_code == 0
@@ -258,17 +276,37 @@ def test_quarterly_and_annual_use_the_run_store_run_uses_root_period(
     assert (root / "2024-08-01_2024-08-31" / "manifest.json").is_file()
     records, _ = manifest.read_journal(root / "runs.jsonl")
     assert [(r["job"], r["outcome"]) for r in records] == [
-        ("quarterly", "ok"), ("annual", "ok"), ("run", "ok")]
+        ("quarterly", "ok"),
+        ("annual", "ok"),
+        ("run", "ok"),
+    ]
 
 
-def test_permissions_whatever_the_umask(db: str, config_dir: Path, root: Path,
-                                        umask: Callable[[int], None]) -> None:
+def test_permissions_whatever_the_umask(
+    db: str, config_dir: Path, root: Path, umask: Callable[[int], None]
+) -> None:
     for mask in (0o000, 0o077):
         umask(mask)
         assert nightly(db, config_dir, f"2024-08-2{mask % 8}").exit_code == 0
         out = root / f"direct-{mask:o}"
-        assert invoke("run", "--db", db, "--config", str(config_dir), "--from", "2024-01-01",
-                      "--to", "2024-12-31", "--out", str(out), "--workers", "1").exit_code == 0
+        assert (
+            invoke(
+                "run",
+                "--db",
+                db,
+                "--config",
+                str(config_dir),
+                "--from",
+                "2024-01-01",
+                "--to",
+                "2024-12-31",
+                "--out",
+                str(out),
+                "--workers",
+                "1",
+            ).exit_code
+            == 0
+        )
     seen = 0
     for dirpath, dirnames, filenames in os.walk(root):
         for name in dirnames:
@@ -290,14 +328,22 @@ def test_permissions_whatever_the_umask(db: str, config_dir: Path, root: Path,
 
 # --- the journal and `sagstid runs` ----------------------------------------------------------
 
-def test_failed_runs_are_recorded_without_credentials(db: str, config_dir: Path, root: Path,
-                                                      make_config: Callable[..., Path]) -> None:
-    result = invoke("nightly", "--db", "nosuchdialect://user:secret@host/db", "--config",
-                    str(config_dir), "--as-of", "2024-08-25")
+
+def test_failed_runs_are_recorded_without_credentials(
+    db: str, config_dir: Path, root: Path, make_config: Callable[..., Path]
+) -> None:
+    result = invoke(
+        "nightly",
+        "--db",
+        "nosuchdialect://user:secret@host/db",
+        "--config",
+        str(config_dir),
+        "--as-of",
+        "2024-08-25",
+    )
     assert result.exit_code == 2
     bad_config = make_config(deadlines="deadlines: [")
-    assert invoke("nightly", "--db", db, "--config", str(bad_config), "--as-of",
-                  "2024-08-25").exit_code == 2
+    assert invoke("nightly", "--db", db, "--config", str(bad_config), "--as-of", "2024-08-25").exit_code == 2
     records, bad = manifest.read_journal(root / "runs.jsonl")
     assert bad == 0
     assert [r["outcome"] for r in records] == ["failed", "failed"]
@@ -309,22 +355,52 @@ def test_failed_runs_are_recorded_without_credentials(db: str, config_dir: Path,
     assert not (root / "nightly").exists() or RunStore(root).stamps("nightly") == []
 
 
-def _record(started: str, job: str, period: tuple[str, str], outcome: str,
-            pct: float | None = None, folder: str | None = None, error: str | None = None) -> dict:
-    return {"run_id": started, "job": job, "started": started, "outcome": outcome,
-            "parameters": {"period": {"from": period[0], "to": period[1]}},
-            "general_compliance_pct": pct, "folder": folder, "error": error}
+def _record(
+    started: str,
+    job: str,
+    period: tuple[str, str],
+    outcome: str,
+    pct: float | None = None,
+    folder: str | None = None,
+    error: str | None = None,
+) -> dict:
+    return {
+        "run_id": started,
+        "job": job,
+        "started": started,
+        "outcome": outcome,
+        "parameters": {"period": {"from": period[0], "to": period[1]}},
+        "general_compliance_pct": pct,
+        "folder": folder,
+        "error": error,
+    }
 
 
 def test_runs_lists_newest_first(root: Path) -> None:
     root.mkdir()
     lines = [
-        _record("2025-03-14T02:15:03+01:00", "nightly", ("2025-01-01", "2025-03-14"), "ok", 91.66,
-                "/srv/r/nightly/2025-03-14"),
-        _record("2025-04-02T03:30:00+02:00", "quarterly", ("2025-01-01", "2025-03-31"), "failed",
-                error="OperationalError: connection refused"),
-        _record("2025-04-02T02:15:00+02:00", "nightly", ("2025-01-01", "2025-04-02"), "refused",
-                error="LockHeld: another run holds the lock"),
+        _record(
+            "2025-03-14T02:15:03+01:00",
+            "nightly",
+            ("2025-01-01", "2025-03-14"),
+            "ok",
+            91.66,
+            "/srv/r/nightly/2025-03-14",
+        ),
+        _record(
+            "2025-04-02T03:30:00+02:00",
+            "quarterly",
+            ("2025-01-01", "2025-03-31"),
+            "failed",
+            error="OperationalError: connection refused",
+        ),
+        _record(
+            "2025-04-02T02:15:00+02:00",
+            "nightly",
+            ("2025-01-01", "2025-04-02"),
+            "refused",
+            error="LockHeld: another run holds the lock",
+        ),
     ]
     text = "".join(json.dumps(r) + "\n" for r in lines)
     (root / "runs.jsonl").write_text(text + '{"cut short\n')

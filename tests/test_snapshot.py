@@ -68,17 +68,48 @@ EASTER = dt.date(2025, 4, 15)
 
 
 def decision(ident, unit, area, received, decided=None, notice=None):
-    return {"decision_id": ident, "case_id": f"S-{ident}", "citizen_ref": CPR, "unit_code": unit,
-            "case_area_code": area, "received_date": received, "decided_date": decided,
-            "sent_date": decided, "delay_notice_date": notice}
+    return {
+        "decision_id": ident,
+        "case_id": f"S-{ident}",
+        "citizen_ref": CPR,
+        "unit_code": unit,
+        "case_area_code": area,
+        "received_date": received,
+        "decided_date": decided,
+        "sent_date": decided,
+        "delay_notice_date": notice,
+    }
 
 
-def complaint(ident, unit, kind, received, *, ombud=0, insured=0, five=0, deadline=None,
-              answered=None, outcome=None, notice=None):
-    return {"complaint_id": ident, "case_id": f"K-{ident}", "citizen_ref": CPR, "unit_code": unit,
-            "complaint_kind": kind, "via_ombudsman": ombud, "insured_unemployed": insured,
-            "five_day_rule": five, "received_date": received, "deadline_date": deadline,
-            "answered_date": answered, "outcome": outcome, "delay_notice_date": notice}
+def complaint(
+    ident,
+    unit,
+    kind,
+    received,
+    *,
+    ombud=0,
+    insured=0,
+    five=0,
+    deadline=None,
+    answered=None,
+    outcome=None,
+    notice=None,
+):
+    return {
+        "complaint_id": ident,
+        "case_id": f"K-{ident}",
+        "citizen_ref": CPR,
+        "unit_code": unit,
+        "complaint_kind": kind,
+        "via_ombudsman": ombud,
+        "insured_unemployed": insured,
+        "five_day_rule": five,
+        "received_date": received,
+        "deadline_date": deadline,
+        "answered_date": answered,
+        "outcome": outcome,
+        "delay_notice_date": notice,
+    }
 
 
 DECISIONS = [
@@ -98,8 +129,9 @@ DECISIONS = [
     decision(13, "JC-SYD", "B", "2025-04-11"),
 ]
 COMPLAINTS = [
-    complaint(101, "JC-NORD", "decision", "2025-04-09", insured=1, five=1,
-              answered="2025-05-01", outcome="full"),
+    complaint(
+        101, "JC-NORD", "decision", "2025-04-09", insured=1, five=1, answered="2025-05-01", outcome="full"
+    ),
     complaint(102, "JC-NORD", "handling", "2025-03-20", ombud=1, notice="2025-04-08"),
     complaint(103, "YS", "decision", "2025-04-01"),
     complaint(104, "YS", "klage", "2025-04-01"),
@@ -123,8 +155,7 @@ def snap_of(folder):
         engine = connect(db_url)
         try:
             decisions, complaints = extract_open_cases(engine, as_of)
-            return take_snapshot(decisions, complaints, extract_units(engine), config, catalogue,
-                                 as_of)
+            return take_snapshot(decisions, complaints, extract_units(engine), config, catalogue, as_of)
         finally:
             engine.dispose()
 
@@ -154,18 +185,23 @@ def test_open_decisions_around_easter(easter):
     for ident, (deadline, state, days_open, over, left, missing) in expected.items():
         got = rows.loc[ident]
         assert str(pd.Timestamp(got["deadline_date"]).date()) == deadline, ident
-        assert (got["state"], got["days_open"], got["days_over"], got["working_days_left"],
-                bool(got["notice_missing"])) == (state, days_open, over, left, missing), ident
+        assert (
+            got["state"],
+            got["days_open"],
+            got["days_over"],
+            got["working_days_left"],
+            bool(got["notice_missing"]),
+        ) == (state, days_open, over, left, missing), ident
 
 
 def test_open_complaints_get_the_earliest_possible_deadline(easter):
     rows = _by_id(easter.open_complaints, "complaint_id")
     assert sorted(rows.index) == [101, 102, 103, 105]
     expected = {
-        101: ("2025-04-16", "due_soon", True),   # 5 working days: the earliest possible
-        102: ("2025-04-10", "overdue", False),   # 3 weeks via Borgerrådgiveren, notified
-        103: ("2025-04-29", "within", False),    # 4 weeks
-        105: ("2025-04-17", "due_soon", True),   # its own deadline
+        101: ("2025-04-16", "due_soon", True),  # 5 working days: the earliest possible
+        102: ("2025-04-10", "overdue", False),  # 3 weeks via Borgerrådgiveren, notified
+        103: ("2025-04-29", "within", False),  # 4 weeks
+        105: ("2025-04-17", "due_soon", True),  # its own deadline
     }
     for ident, (deadline, state, missing) in expected.items():
         got = rows.loc[ident]
@@ -176,13 +212,15 @@ def test_open_complaints_get_the_earliest_possible_deadline(easter):
 def test_every_row_read_is_accounted_for(easter):
     # decisions read: 1-11 (the open copy of 11) and 13 = 12 rows; 11's decided copy and 12
     # were decided before A and are not read
-    assert easter.row_counts("decision") == {"open": 6, "excluded": 5, "not_received": 1,
-                                             "closed": 0}
+    assert easter.row_counts("decision") == {"open": 6, "excluded": 5, "not_received": 1, "closed": 0}
     assert easter.reason_counts("decision") == {
-        "duplicate_id": 1, "invalid_date": 1, "missing_received": 1, "unknown_unit": 1,
-        "no_deadline": 1}
-    assert easter.row_counts("complaint") == {"open": 4, "excluded": 1, "not_received": 0,
-                                              "closed": 0}
+        "duplicate_id": 1,
+        "invalid_date": 1,
+        "missing_received": 1,
+        "unknown_unit": 1,
+        "no_deadline": 1,
+    }
+    assert easter.row_counts("complaint") == {"open": 4, "excluded": 1, "not_received": 0, "closed": 0}
     assert easter.reason_counts("complaint")["invalid_kind"] == 1
     assert sum(easter.row_counts("complaint").values()) == 5
 
@@ -193,28 +231,55 @@ def test_aggregates_per_unit_area_and_total(easter):
     # decisions 1,2,3,4,5,13: overdue 1,5; due soon 2,3,13; within 4; missing 1,3,5,13
     # open_within_pct = 100 * (6 - 2) / 6
     assert section["decisions"]["total"] == {
-        "open": 6, "overdue": 2, "due_soon": 3, "within": 1, "notice_missing": 4,
-        "open_within_pct": pytest.approx(400 / 6)}
+        "open": 6,
+        "overdue": 2,
+        "due_soon": 3,
+        "within": 1,
+        "notice_missing": 4,
+        "open_within_pct": pytest.approx(400 / 6),
+    }
     # A: 1,2,3,4,5 -> overdue 1,5; due 2,3; within 4; missing 1,3,5 -> 60 %; B: 13 -> 100 %
     by_area = {r["case_area_code"]: r for r in section["decisions"]["by_area"]}
-    assert by_area["A"] == {"case_area_code": "A", "open": 5, "overdue": 2, "due_soon": 2,
-                            "within": 1, "notice_missing": 3, "open_within_pct": 60.0}
+    assert by_area["A"] == {
+        "case_area_code": "A",
+        "open": 5,
+        "overdue": 2,
+        "due_soon": 2,
+        "within": 1,
+        "notice_missing": 3,
+        "open_within_pct": 60.0,
+    }
     assert by_area["B"]["open"] == 1 and by_area["B"]["open_within_pct"] == 100.0
     # complaints 101,102,103,105: overdue 102; due 101,105; within 103; missing 101,105 -> 75 %
     assert section["complaints"]["total"] == {
-        "open": 4, "overdue": 1, "due_soon": 2, "within": 1, "notice_missing": 2,
-        "open_within_pct": 75.0}
+        "open": 4,
+        "overdue": 1,
+        "due_soon": 2,
+        "within": 1,
+        "notice_missing": 2,
+        "open_within_pct": 75.0,
+    }
     # all 10 open cases: overdue 3, due soon 5, within 2, missing 6 -> 70 %
-    assert section["total"] == {"open": 10, "overdue": 3, "due_soon": 5, "within": 2,
-                                "notice_missing": 6, "open_within_pct": 70.0}
+    assert section["total"] == {
+        "open": 10,
+        "overdue": 3,
+        "due_soon": 5,
+        "within": 2,
+        "notice_missing": 6,
+        "open_within_pct": 70.0,
+    }
     # per unit, decisions and complaints together:
     # JC-NORD 1,2,3,101,102: overdue 1,102; due 2,3,101; missing 1,3,101 -> 3/5 = 60 %
     # JC-SYD 4,5,13: overdue 5; due 13; within 4; missing 5,13 -> 2/3
     # YS 103,105: due 105; within 103; missing 105 -> 100 %
     by_unit = {r["unit_code"]: r for r in section["by_unit"]}
     assert set(by_unit) == {"JC-NORD", "JC-SYD", "YS"}
-    assert (by_unit["JC-NORD"]["open"], by_unit["JC-NORD"]["overdue"],
-            by_unit["JC-NORD"]["due_soon"], by_unit["JC-NORD"]["notice_missing"]) == (5, 2, 3, 3)
+    assert (
+        by_unit["JC-NORD"]["open"],
+        by_unit["JC-NORD"]["overdue"],
+        by_unit["JC-NORD"]["due_soon"],
+        by_unit["JC-NORD"]["notice_missing"],
+    ) == (5, 2, 3, 3)
     assert by_unit["JC-NORD"]["open_within_pct"] == 60.0
     assert by_unit["JC-SYD"]["open_within_pct"] == pytest.approx(200 / 3)
     assert by_unit["YS"]["open_within_pct"] == 100.0
@@ -238,8 +303,7 @@ def test_a_past_as_of_gives_the_same_answer_after_later_events(make_db, snap_of,
     later = [dict(d) for d in DECISIONS]
     for d in later:
         if d["decision_id"] in (1, 3):
-            d.update(decided_date="2025-04-20", sent_date="2025-04-20",
-                     delay_notice_date="2025-04-16")
+            d.update(decided_date="2025-04-20", sent_date="2025-04-20", delay_notice_date="2025-04-16")
         if d["decision_id"] == 4:
             d.update(delay_notice_date="2025-04-22")
     complaints = [dict(c) for c in COMPLAINTS]
@@ -269,8 +333,10 @@ CHRISTMAS_DECISIONS = [
 def test_working_day_horizon_over_christmas(make_db, snap_of):
     snap = snap_of(make_db(decisions=CHRISTMAS_DECISIONS), CHRISTMAS)
     rows = _by_id(snap.open_decisions, "decision_id")
-    got = {i: (str(pd.Timestamp(r["deadline_date"]).date()), r["state"], int(r["working_days_left"]))
-           for i, r in rows.iterrows()}
+    got = {
+        i: (str(pd.Timestamp(r["deadline_date"]).date()), r["state"], int(r["working_days_left"]))
+        for i, r in rows.iterrows()
+    }
     assert got == {
         21: ("2025-12-21", "overdue", 0),
         22: ("2025-12-22", "due_soon", 0),

@@ -44,39 +44,67 @@ from sagstid.report.xlsx import SUPPRESSED_FILL
 
 GREY = "FF" + SUPPRESSED_FILL.lstrip("#").upper()
 NOTE = "Grupper med færre end 5 sager er ikke vist (diskretionering)."
-DEADLINES = {"deadlines": [
-    {"area": "MENTOR", "name": "Mentorstøtte", "value": 4, "unit": "weeks",
-     "valid_from": "2015-01-01"},
-    {"area": "BOLIG", "name": "Lån til boligindskud", "value": 30, "unit": "calendar_days",
-     "valid_from": "2015-01-01"},
-]}
+DEADLINES = {
+    "deadlines": [
+        {"area": "MENTOR", "name": "Mentorstøtte", "value": 4, "unit": "weeks", "valid_from": "2015-01-01"},
+        {
+            "area": "BOLIG",
+            "name": "Lån til boligindskud",
+            "value": 30,
+            "unit": "calendar_days",
+            "valid_from": "2015-01-01",
+        },
+    ]
+}
 
 
 def _decision(i: int, unit: str, area: str, received: str, decided: str) -> dict[str, Any]:
-    return {"decision_id": i, "case_id": f"{unit}-{i}", "citizen_ref": "0101901234",
-            "unit_code": unit, "case_area_code": area, "received_date": received,
-            "decided_date": decided, "sent_date": decided}
+    return {
+        "decision_id": i,
+        "case_id": f"{unit}-{i}",
+        "citizen_ref": "0101901234",
+        "unit_code": unit,
+        "case_area_code": area,
+        "received_date": received,
+        "decided_date": decided,
+        "sent_date": decided,
+    }
 
 
 DECISIONS = [
-    *(_decision(i, "JC-NORD", "MENTOR", "2024-03-01", d) for i, d in
-      enumerate(["2024-03-10", "2024-03-15", "2024-03-20", "2024-03-29", "2024-04-08"], 1)),
-    *(_decision(i, "JC-NORD", "BOLIG", "2024-09-02", d) for i, d in
-      enumerate(["2024-09-20", "2024-10-02", "2024-10-09"], 10)),
+    *(
+        _decision(i, "JC-NORD", "MENTOR", "2024-03-01", d)
+        for i, d in enumerate(["2024-03-10", "2024-03-15", "2024-03-20", "2024-03-29", "2024-04-08"], 1)
+    ),
+    *(
+        _decision(i, "JC-NORD", "BOLIG", "2024-09-02", d)
+        for i, d in enumerate(["2024-09-20", "2024-10-02", "2024-10-09"], 10)
+    ),
     *(_decision(i, "JC-SYD", "MENTOR", "2024-02-01", f"2024-02-0{i - 15}") for i in range(20, 25)),
     _decision(30, "JC-XX", "MENTOR", "2024-05-01", "2024-05-05"),
 ]
 
 
 def _complaint(i: int, unit: str, kind: str, answered: str) -> dict[str, Any]:
-    return {"complaint_id": i, "case_id": f"{unit}-1", "citizen_ref": "0101901234",
-            "unit_code": unit, "complaint_kind": kind, "via_ombudsman": 0,
-            "insured_unemployed": 0, "five_day_rule": 0, "received_date": "2024-03-01",
-            "answered_date": answered, "outcome": "upheld"}
+    return {
+        "complaint_id": i,
+        "case_id": f"{unit}-1",
+        "citizen_ref": "0101901234",
+        "unit_code": unit,
+        "complaint_kind": kind,
+        "via_ombudsman": 0,
+        "insured_unemployed": 0,
+        "five_day_rule": 0,
+        "received_date": "2024-03-01",
+        "answered_date": answered,
+        "outcome": "upheld",
+    }
 
 
-COMPLAINTS = [*(_complaint(i, "JC-SYD", "decision", "2024-03-10") for i in range(1, 6)),
-              *(_complaint(i, "JC-NORD", "handling", "2024-04-15") for i in (6, 7))]
+COMPLAINTS = [
+    *(_complaint(i, "JC-SYD", "decision", "2024-03-10") for i in range(1, 6)),
+    *(_complaint(i, "JC-NORD", "handling", "2024-04-15") for i in (6, 7)),
+]
 
 
 def _run(make_db: Any, make_config: Any, tmp_path: Path, settings: str | None) -> Path:
@@ -102,7 +130,7 @@ def table(ws: Any, first_heading: str, nth: int = 0) -> dict[Any, dict[str, Any]
     for row in ws.iter_rows(min_row=headers[0].row + 1):
         if row[0].value is None:
             break
-        rows[row[0].value] = {n: c for n, c in zip(names, row) if n is not None}
+        rows[row[0].value] = {n: c for n, c in zip(names, row, strict=False) if n is not None}
     return rows
 
 
@@ -150,7 +178,9 @@ def test_units_areas_and_overview(out: Path) -> None:
     assert all(grey(areas["BOLIG"][h]) for h in ("Afgørelser", "Inden for frist", "Overholdelse"))
     assert areas["BOLIG"]["Navn"].value == "Lån til boligindskud"  # the group's name stays
     assert (areas["MENTOR"]["Afgørelser"].value, areas["MENTOR"]["Overholdelse"].value) == (
-        10, pytest.approx(0.9))
+        10,
+        pytest.approx(0.9),
+    )
     assert areas["I alt"]["Afgørelser"].value == 13  # the whole administration: 13 is shown
     assert NOTE in texts(book["Sagsområder"])
 
@@ -240,10 +270,13 @@ def test_a_larger_threshold_moves_the_line(make_db: Any, make_config: Any, tmp_p
     assert "Grupper med færre end 6 sager er ikke vist (diskretionering)." in texts(ws)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("suppress_below: -1\n", "suppress_below: Input should be greater than or equal to 0"),
-    ("suppress_below: fem\n", "suppress_below: Input should be a valid integer"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("suppress_below: -1\n", "suppress_below: Input should be greater than or equal to 0"),
+        ("suppress_below: fem\n", "suppress_below: Input should be a valid integer"),
+    ],
+)
 def test_bad_value_is_a_config_error(make_config: Any, text: str, expected: str) -> None:
     config = make_config(deadlines=DEADLINES)
     (config / "measurement.yaml").write_text(text, encoding="utf-8")
@@ -258,8 +291,14 @@ def test_shipped_default_is_five(config_dir: Path) -> None:
 
 
 def test_suppress_blanks_small_groups_only() -> None:
-    frame = pd.DataFrame({"unit_code": ["A", "B", "C", "D"], "decisions": [0, 1, 4, 5],
-                          "compliance_pct": [np.nan, 100.0, 75.0, 80.0], "name": list("abcd")})
+    frame = pd.DataFrame(
+        {
+            "unit_code": ["A", "B", "C", "D"],
+            "decisions": [0, 1, 4, 5],
+            "compliance_pct": [np.nan, 100.0, 75.0, 80.0],
+            "name": list("abcd"),
+        }
+    )
     out, hidden = suppress(frame, "decisions", ["compliance_pct"], 5)
     # 1 and 4 are in 1..4: hidden; 0 (no cases) and 5 are shown; names and keys are kept.
     assert hidden == 2

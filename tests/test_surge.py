@@ -22,7 +22,7 @@ RULE = SurgeRule()
 
 def tail(count: int, lam: float) -> float:
     """P(X >= count) for X ~ Poisson(lam), by an exact finite sum (independent of scipy)."""
-    return 1.0 - sum(math.exp(-lam) * lam ** k / math.factorial(k) for k in range(count))
+    return 1.0 - sum(math.exp(-lam) * lam**k / math.factorial(k) for k in range(count))
 
 
 def series(*counts: int, unit: str = "U") -> pd.DataFrame:
@@ -99,12 +99,15 @@ def test_check_surges_counts_months_by_receipt_with_empty_months_as_zero() -> No
     # Unit B's rows cannot be counted by receipt (a reason is set) and make no series. The
     # period is July-August 2024, so only those months are reported.
     days = [dt.date(2024, m, 5) for m in (1, 2, 3, 5, 6)] + [dt.date(2024, 7, 1 + i) for i in range(9)]
-    rows = pd.DataFrame({
-        "unit_code": ["A"] * len(days) + ["B"] * 9,
-        "received_date": pd.to_datetime(days + [dt.date(2024, 7, 1)] * 9).astype("datetime64[s]"),
-        "receipt_reason": pd.Categorical([None] * len(days) + ["duplicate_id"] * 9,
-                                         categories=["duplicate_id"]),
-    })
+    rows = pd.DataFrame(
+        {
+            "unit_code": ["A"] * len(days) + ["B"] * 9,
+            "received_date": pd.to_datetime(days + [dt.date(2024, 7, 1)] * 9).astype("datetime64[s]"),
+            "receipt_reason": pd.Categorical(
+                [None] * len(days) + ["duplicate_id"] * 9, categories=["duplicate_id"]
+            ),
+        }
+    )
     check = check_surges(rows, Period(dt.date(2024, 7, 1), dt.date(2024, 8, 31)), RULE)
     months = check.months.set_index("month")
     assert check.months["unit_code"].unique().tolist() == ["A"]

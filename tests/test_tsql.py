@@ -23,13 +23,43 @@ from sqlglot.errors import ParseError
 # The node types the queries may use: plain selects of columns with comparisons, AND/OR/NOT,
 # IS NULL, IN, BETWEEN, aliases and placeholders. Extend it only with constructs SQL Server,
 # PostgreSQL and SQLite all spell the same way.
-PORTABLE: frozenset[type[exp.Expression]] = frozenset({
-    exp.Select, exp.From, exp.Where, exp.Table, exp.TableAlias, exp.Column, exp.Identifier,
-    exp.Alias, exp.Star, exp.Literal, exp.Null, exp.Placeholder, exp.Paren, exp.And, exp.Or,
-    exp.Not, exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.Is, exp.In, exp.Between,
-    # joins to derived tables with GROUP BY ... HAVING COUNT(*) (duplicate ids), CASE WHEN
-    exp.Join, exp.Subquery, exp.Group, exp.Having, exp.Count, exp.Case, exp.If,
-})
+PORTABLE: frozenset[type[exp.Expression]] = frozenset(
+    {
+        exp.Select,
+        exp.From,
+        exp.Where,
+        exp.Table,
+        exp.TableAlias,
+        exp.Column,
+        exp.Identifier,
+        exp.Alias,
+        exp.Star,
+        exp.Literal,
+        exp.Null,
+        exp.Placeholder,
+        exp.Paren,
+        exp.And,
+        exp.Or,
+        exp.Not,
+        exp.EQ,
+        exp.NEQ,
+        exp.LT,
+        exp.LTE,
+        exp.GT,
+        exp.GTE,
+        exp.Is,
+        exp.In,
+        exp.Between,
+        # joins to derived tables with GROUP BY ... HAVING COUNT(*) (duplicate ids), CASE WHEN
+        exp.Join,
+        exp.Subquery,
+        exp.Group,
+        exp.Having,
+        exp.Count,
+        exp.Case,
+        exp.If,
+    }
+)
 # What a non-portable construct usually means, for the failure message.
 KNOWN: dict[type[exp.Expression], str] = {
     exp.Limit: "LIMIT is SQLite/PostgreSQL only (SQL Server: TOP or OFFSET ... FETCH)",
@@ -76,9 +106,15 @@ QUERIES = sorted((Path(__file__).resolve().parent.parent / "queries").glob("*.sq
 def test_there_are_queries() -> None:
     # the parametrised test below would pass vacuously on an empty folder
     assert [p.name for p in QUERIES] == [
-        "audit_samples.sql", "complaint_case_areas.sql", "complaints.sql",
-        "decisions_in_period.sql", "decisions_outside_period.sql", "open_complaints.sql",
-        "open_decisions.sql", "units.sql"]
+        "audit_samples.sql",
+        "complaint_case_areas.sql",
+        "complaints.sql",
+        "decisions_in_period.sql",
+        "decisions_outside_period.sql",
+        "open_complaints.sql",
+        "open_decisions.sql",
+        "units.sql",
+    ]
 
 
 @pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.name)
@@ -87,13 +123,16 @@ def test_query_is_portable_tsql(path: Path) -> None:
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize(("sql", "expected"), [
-    ("SELECT unit_code FROM units LIMIT 5", "Limit (LIMIT 5): LIMIT is SQLite/PostgreSQL only"),
-    ("SELECT unit_code || unit_name FROM units", "DPipe"),
-    ("SELECT unit_code FROM units WHERE TRUE", "Boolean (TRUE): TRUE/FALSE literals are not T-SQL"),
-    ("SELECT strftime('%Y', decided_date) FROM decisions", "not in the portable core"),
-    ("SELECT unit_code FROM units WHERE unit_name ILIKE 'x'", "ILIKE is PostgreSQL only"),
-])
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("SELECT unit_code FROM units LIMIT 5", "Limit (LIMIT 5): LIMIT is SQLite/PostgreSQL only"),
+        ("SELECT unit_code || unit_name FROM units", "DPipe"),
+        ("SELECT unit_code FROM units WHERE TRUE", "Boolean (TRUE): TRUE/FALSE literals are not T-SQL"),
+        ("SELECT strftime('%Y', decided_date) FROM decisions", "not in the portable core"),
+        ("SELECT unit_code FROM units WHERE unit_name ILIKE 'x'", "ILIKE is PostgreSQL only"),
+    ],
+)
 def test_non_tsql_syntax_is_named_with_its_file(tmp_path: Path, sql: str, expected: str) -> None:
     path = tmp_path / "bad_query.sql"
     path.write_text(sql + "\n", encoding="utf-8")

@@ -113,9 +113,15 @@ PERIODS = {"2024": 7, "2023": 8, "2022": 9}  # period -> column of ROWS with its
 def decision_dict(row) -> dict:
     ident, unit, area, received, decided, sent, notice = row[:7]
     return {
-        "decision_id": ident, "case_id": f"S-{ident}", "citizen_ref": "0101011234",
-        "unit_code": unit, "case_area_code": area, "received_date": received,
-        "decided_date": decided, "sent_date": sent, "delay_notice_date": notice,
+        "decision_id": ident,
+        "case_id": f"S-{ident}",
+        "citizen_ref": "0101011234",
+        "unit_code": unit,
+        "case_area_code": area,
+        "received_date": received,
+        "decided_date": decided,
+        "sent_date": sent,
+        "delay_notice_date": notice,
     }
 
 
@@ -133,9 +139,7 @@ def validate(url, catalogue, year: int):
     period = Period.year(year)
     engine = connect(url)
     try:
-        return validate_decisions(
-            extract_decisions(engine, period), extract_units(engine), period, catalogue
-        )
+        return validate_decisions(extract_decisions(engine, period), extract_units(engine), period, catalogue)
     finally:
         engine.dispose()
 
@@ -161,18 +165,36 @@ def test_hand_counts_of_the_table():
     assert len(ROWS) == 36
     assert expected_counts(7) == (
         {M: 5, X: 21, O: 3, P: 7},
-        {"duplicate_id": 7, "invalid_date": 6, "missing_received": 2,
-         "decided_before_received": 2, "unknown_unit": 2, "no_deadline": 2},
+        {
+            "duplicate_id": 7,
+            "invalid_date": 6,
+            "missing_received": 2,
+            "decided_before_received": 2,
+            "unknown_unit": 2,
+            "no_deadline": 2,
+        },
     )
     assert expected_counts(8) == (
         {M: 1, X: 6, O: 3, P: 26},
-        {"duplicate_id": 3, "invalid_date": 3, "missing_received": 0,
-         "decided_before_received": 0, "unknown_unit": 0, "no_deadline": 0},
+        {
+            "duplicate_id": 3,
+            "invalid_date": 3,
+            "missing_received": 0,
+            "decided_before_received": 0,
+            "unknown_unit": 0,
+            "no_deadline": 0,
+        },
     )
     assert expected_counts(9) == (
         {M: 0, X: 5, O: 3, P: 28},
-        {"duplicate_id": 3, "invalid_date": 2, "missing_received": 0,
-         "decided_before_received": 0, "unknown_unit": 0, "no_deadline": 0},
+        {
+            "duplicate_id": 3,
+            "invalid_date": 2,
+            "missing_received": 0,
+            "decided_before_received": 0,
+            "unknown_unit": 0,
+            "no_deadline": 0,
+        },
     )
 
 
@@ -191,12 +213,11 @@ def test_every_row_gets_its_own_status_and_reason(source, catalogue, year):
     rows = validated.rows
     got = Counter(
         (int(i), str(s), None if pd.isna(r) else str(r))
-        for i, s, r in zip(rows["decision_id"], rows["status"], rows["reason"])
+        for i, s, r in zip(rows["decision_id"], rows["status"], rows["reason"], strict=False)
     )
     column = PERIODS[str(year)]
     expected = Counter(
-        (row[0], row[column], None) if row[column] in STATUSES else (row[0], X, row[column])
-        for row in ROWS
+        (row[0], row[column], None) if row[column] in STATUSES else (row[0], X, row[column]) for row in ROWS
     )
     assert got == expected
 
@@ -232,7 +253,11 @@ def test_measured_rows_have_catalogue_entries_and_parsed_dates(source, catalogue
     by_id = measured.set_index("decision_id")
     # entries: A for 1, 20, 29; B for 21; C for 30
     assert {i: catalogue.areas[by_id.loc[i, "entry"]] for i in (1, 20, 21, 29, 30)} == {
-        1: "A", 20: "A", 21: "B", 29: "A", 30: "C"
+        1: "A",
+        20: "A",
+        21: "B",
+        29: "A",
+        30: "C",
     }
     assert by_id.loc[21, "received_date"] == pd.Timestamp("2023-12-27")
     assert by_id.loc[21, "decided_date"] == pd.Timestamp("2024-01-01")
@@ -254,8 +279,12 @@ def test_quarter_period_population(source, catalogue):
     # 4, 26 (unreadable decided), 5 (03-10), 6 (03-15), 28 (03-20) invalid_date;
     # 11 (01-10) no_deadline
     assert reasons == {
-        "duplicate_id": 3, "invalid_date": 5, "missing_received": 0,
-        "decided_before_received": 0, "unknown_unit": 0, "no_deadline": 1,
+        "duplicate_id": 3,
+        "invalid_date": 5,
+        "missing_received": 0,
+        "decided_before_received": 0,
+        "unknown_unit": 0,
+        "no_deadline": 1,
     }
 
 
@@ -270,7 +299,7 @@ def test_quarter_period_population(source, catalogue):
 def test_parse_dates_marks_unreadable_text(values, expected_invalid):
     parsed, invalid = parse_dates(pd.Series(values, dtype=object))
     assert list(invalid) == expected_invalid
-    for value, bad, day in zip(values, expected_invalid, parsed):
+    for value, bad, day in zip(values, expected_invalid, parsed, strict=False):
         if value is None or bad:
             assert pd.isna(day)
         else:
@@ -291,14 +320,21 @@ def test_parse_dates_accepts_sql_date_values():
 def test_null_area_and_null_unit(make_db, catalogue):
     """case_area_code NULL: no catalogue entry -> no_deadline; unit_code NULL: not a unit ->
     unknown_unit; both NULL: unknown_unit comes first."""
-    url = make_db(decisions=[
-        decision_dict((1, N, None, "2024-03-01", "2024-03-05", None, None)),
-        decision_dict((2, None, "A", "2024-03-01", "2024-03-05", None, None)),
-        decision_dict((3, None, None, "2024-03-01", "2024-03-05", None, None)),
-        decision_dict((4, N, "A", "2024-03-01", "2024-03-05", None, None)),
-    ])
+    url = make_db(
+        decisions=[
+            decision_dict((1, N, None, "2024-03-01", "2024-03-05", None, None)),
+            decision_dict((2, None, "A", "2024-03-01", "2024-03-05", None, None)),
+            decision_dict((3, None, None, "2024-03-01", "2024-03-05", None, None)),
+            decision_dict((4, N, "A", "2024-03-01", "2024-03-05", None, None)),
+        ]
+    )
     rows = validate(url, catalogue, 2024).rows.set_index("decision_id")
-    assert {int(i): (str(s), None if pd.isna(r) else str(r))
-            for i, s, r in zip(rows.index, rows["status"], rows["reason"])} == {
-        1: (X, "no_deadline"), 2: (X, "unknown_unit"), 3: (X, "unknown_unit"), 4: (M, None),
+    assert {
+        int(i): (str(s), None if pd.isna(r) else str(r))
+        for i, s, r in zip(rows.index, rows["status"], rows["reason"], strict=False)
+    } == {
+        1: (X, "no_deadline"),
+        2: (X, "unknown_unit"),
+        3: (X, "unknown_unit"),
+        4: (M, None),
     }

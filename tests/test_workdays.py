@@ -90,48 +90,62 @@ def test_is_working_day(shipped, bare, day, shipped_expected, bare_expected):
 
 ADD_WORKING_DAYS_CASES = [
     # (received S, n, expected with shipped calendar.yaml, reasoning)
-    ("2025-04-11", 5, "2025-04-23",
-     "contract example: Fri 04-11; 17,18 Skærtorsdag/Langfredag, 21 2. påskedag -> 14,15,16,22,23"),
-    ("2025-04-12", 5, "2025-04-23",
-     "Sat 04-12, S never counts -> 14,15,16,(17,18,21 holidays),22,23"),
-    ("2025-04-13", 5, "2025-04-23",
-     "Sun 04-13 -> 14,15,16,22,23"),
-    ("2025-04-13", 1, "2025-04-14",
-     "Sun 04-13, first working day strictly after is Mon 04-14"),
-    ("2025-04-12", 1, "2025-04-14",
-     "Sat 04-12 -> Mon 04-14 (not the Friday before)"),
-    ("2025-04-11", 1, "2025-04-14",
-     "Fri 04-11 counts not itself -> Mon 04-14"),
-    ("2025-04-17", 1, "2025-04-22",
-     "received on Skærtorsdag: 18 Langfredag, 19-20 weekend, 21 2. påskedag -> Tue 22"),
-    ("2025-04-16", 1, "2025-04-22",
-     "Wed 04-16: 17,18,21 holidays, 19,20 weekend -> Tue 22"),
-    ("2024-03-27", 2, "2024-04-03",
-     "Wed 03-27 2024: 28,29 Skærtorsdag/Langfredag, 04-01 2. påskedag -> 04-02, 04-03"),
-    ("2024-03-25", 5, "2024-04-04",
-     "Mon 03-25 2024: 26,27,(28,29,04-01 holidays),04-02,04-03,04-04"),
-    ("2023-05-04", 1, "2023-05-08",
-     "Thu 2023-05-04: Fri 05-05 Store Bededag 2023 -> Mon 05-08"),
-    ("2024-04-25", 1, "2024-04-26",
-     "Thu 2024-04-25: Fri 04-26 is a working day from 2024 (no Store Bededag)"),
-    ("2023-05-03", 3, "2023-05-09",
-     "Wed 2023-05-03: 04, (05 Store Bededag), 08, 09"),
-    ("2024-04-24", 3, "2024-04-29",
-     "Wed 2024-04-24: 25, 26 (working in 2024), 29"),
-    ("2024-05-08", 1, "2024-05-10",
-     "Wed 2024-05-08: Thu 05-09 Kristi himmelfart -> Fri 05-10"),
-    ("2025-05-28", 2, "2025-06-03",
-     "Wed 2025-05-28: 29 Kristi himmelfart, 30 closed (calendar.yaml), 31/06-01 weekend -> 06-02, 06-03"),
-    ("2024-05-17", 1, "2024-05-21",
-     "Fri 2024-05-17: 18,19 weekend, 20 2. pinsedag -> Tue 05-21"),
-    ("2025-06-04", 3, "2025-06-11",
-     "Wed 2025-06-04: 05 Grundlovsdag closed, 06 (1), 07-08 weekend, 09 2. pinsedag, 10 (2), 11 (3)"),
-    ("2024-12-20", 5, "2025-01-03",
-     "Fri 2024-12-20: 23 (1), 24 closed, 25-26 jul, 27 (2), 30 (3), 31 closed, 01-01 nytår, 01-02 (4), 01-03 (5)"),
-    ("2024-02-29", 5, "2024-03-07",
-     "Thu 2024-02-29: 03-01 (1), 04 (2), 05 (3), 06 (4), 07 (5)"),
-    ("2024-02-28", 1, "2024-02-29",
-     "Wed 2024-02-28 -> Thu 02-29 (a normal working day)"),
+    (
+        "2025-04-11",
+        5,
+        "2025-04-23",
+        "contract example: Fri 04-11; 17,18 Skærtorsdag/Langfredag, 21 2. påskedag -> 14,15,16,22,23",
+    ),
+    ("2025-04-12", 5, "2025-04-23", "Sat 04-12, S never counts -> 14,15,16,(17,18,21 holidays),22,23"),
+    ("2025-04-13", 5, "2025-04-23", "Sun 04-13 -> 14,15,16,22,23"),
+    ("2025-04-13", 1, "2025-04-14", "Sun 04-13, first working day strictly after is Mon 04-14"),
+    ("2025-04-12", 1, "2025-04-14", "Sat 04-12 -> Mon 04-14 (not the Friday before)"),
+    ("2025-04-11", 1, "2025-04-14", "Fri 04-11 counts not itself -> Mon 04-14"),
+    (
+        "2025-04-17",
+        1,
+        "2025-04-22",
+        "received on Skærtorsdag: 18 Langfredag, 19-20 weekend, 21 2. påskedag -> Tue 22",
+    ),
+    ("2025-04-16", 1, "2025-04-22", "Wed 04-16: 17,18,21 holidays, 19,20 weekend -> Tue 22"),
+    (
+        "2024-03-27",
+        2,
+        "2024-04-03",
+        "Wed 03-27 2024: 28,29 Skærtorsdag/Langfredag, 04-01 2. påskedag -> 04-02, 04-03",
+    ),
+    ("2024-03-25", 5, "2024-04-04", "Mon 03-25 2024: 26,27,(28,29,04-01 holidays),04-02,04-03,04-04"),
+    ("2023-05-04", 1, "2023-05-08", "Thu 2023-05-04: Fri 05-05 Store Bededag 2023 -> Mon 05-08"),
+    (
+        "2024-04-25",
+        1,
+        "2024-04-26",
+        "Thu 2024-04-25: Fri 04-26 is a working day from 2024 (no Store Bededag)",
+    ),
+    ("2023-05-03", 3, "2023-05-09", "Wed 2023-05-03: 04, (05 Store Bededag), 08, 09"),
+    ("2024-04-24", 3, "2024-04-29", "Wed 2024-04-24: 25, 26 (working in 2024), 29"),
+    ("2024-05-08", 1, "2024-05-10", "Wed 2024-05-08: Thu 05-09 Kristi himmelfart -> Fri 05-10"),
+    (
+        "2025-05-28",
+        2,
+        "2025-06-03",
+        "Wed 2025-05-28: 29 Kristi himmelfart, 30 closed (calendar.yaml), 31/06-01 weekend -> 06-02, 06-03",
+    ),
+    ("2024-05-17", 1, "2024-05-21", "Fri 2024-05-17: 18,19 weekend, 20 2. pinsedag -> Tue 05-21"),
+    (
+        "2025-06-04",
+        3,
+        "2025-06-11",
+        "Wed 2025-06-04: 05 Grundlovsdag closed, 06 (1), 07-08 weekend, 09 2. pinsedag, 10 (2), 11 (3)",
+    ),
+    (
+        "2024-12-20",
+        5,
+        "2025-01-03",
+        "Fri 2024-12-20: 23 (1), 24 closed, 25-26 jul, 27 (2), 30 (3), 31 closed, 01-01 nytår, 01-02 (4), 01-03 (5)",
+    ),
+    ("2024-02-29", 5, "2024-03-07", "Thu 2024-02-29: 03-01 (1), 04 (2), 05 (3), 06 (4), 07 (5)"),
+    ("2024-02-28", 1, "2024-02-29", "Wed 2024-02-28 -> Thu 02-29 (a normal working day)"),
 ]
 
 
@@ -169,6 +183,7 @@ def test_add_working_days_without_calendar_yaml(bare, received, n, expected):
 
 # --- rolling forward ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "day, expected",
     [
@@ -188,6 +203,7 @@ def test_roll_forward(shipped, day, expected):
 
 
 # --- closed_every_year edge cases ---------------------------------------------------------
+
 
 def test_closed_29_february_in_non_leap_years_does_not_crash():
     calendar = WorkCalendar(CalendarConfig(closed_every_year=["02-29"]), [2023, 2024, 2025])

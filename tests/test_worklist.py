@@ -20,7 +20,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import test_held  # noqa: E402  (tests/ is on sys.path under pytest)
+import test_held
 import test_snapshot
 
 from sagstid.report.worklist import (
@@ -55,16 +55,23 @@ def _snap(folder: Path, db: str):
     engine = connect(db)
     try:
         d, c = extract_open_cases(engine, test_snapshot.EASTER)
-        return take_snapshot(d, c, extract_units(engine), config,
-                             CatalogueArrays.from_catalogue(config.catalogue), test_snapshot.EASTER)
+        return take_snapshot(
+            d,
+            c,
+            extract_units(engine),
+            config,
+            CatalogueArrays.from_catalogue(config.catalogue),
+            test_snapshot.EASTER,
+        )
     finally:
         engine.dispose()
 
 
 @pytest.fixture
 def held(make_db, make_config, measure):
-    source = make_db(decisions=test_held.weekly("JC-SYD", 1) + test_held.weekly("JC-NORD", 101)
-                     + test_held.HOLDING)
+    source = make_db(
+        decisions=test_held.weekly("JC-SYD", 1) + test_held.weekly("JC-NORD", 101) + test_held.HOLDING
+    )
     return test_held._held(source, test_held._folder(make_config), measure)
 
 
@@ -73,10 +80,17 @@ def book(tmp_path, snapshot, held) -> openpyxl.Workbook:
     path = tmp_path / "enhed.xlsx"
     with open_workbook(path, constant_memory=True) as (workbook, styles):
         Sheet(workbook, styles, "Overblik").title("Overblik")  # the lead's sheets come first
-        write_worklist(workbook, styles, snapshot.cases("JC-NORD"), unit_name="Jobcenter Nord",
-                       as_of=test_snapshot.EASTER, horizon=snapshot.horizon)
-        write_held_sheet(workbook, styles, held, "JC-SYD", unit_name="Jobcenter Syd",
-                         period_label="marts 2025")
+        write_worklist(
+            workbook,
+            styles,
+            snapshot.cases("JC-NORD"),
+            unit_name="Jobcenter Nord",
+            as_of=test_snapshot.EASTER,
+            horizon=snapshot.horizon,
+        )
+        write_held_sheet(
+            workbook, styles, held, "JC-SYD", unit_name="Jobcenter Syd", period_label="marts 2025"
+        )
     return openpyxl.load_workbook(path)
 
 
@@ -86,7 +100,7 @@ def _table(ws, header_row: int) -> list[dict]:
     for values in ws.iter_rows(min_row=header_row + 1, values_only=True):
         if all(v is None for v in values):
             break
-        rows.append(dict(zip(headings, values)))
+        rows.append(dict(zip(headings, values, strict=False)))
     return rows
 
 
@@ -101,8 +115,13 @@ def test_worklist_rows_oldest_deadline_first(book):
     assert "3 arbejdsdage: 5 sager" in ws["A2"].value
     rows = _table(ws, 4)
     assert [r["Id"] for r in rows] == ["102", "1", "2", "101", "3"]
-    assert [r["Type"] for r in rows] == ["Klage over sagsbehandling", "Afgørelse", "Afgørelse",
-                                         "Klage over afgørelse", "Afgørelse"]
+    assert [r["Type"] for r in rows] == [
+        "Klage over sagsbehandling",
+        "Afgørelse",
+        "Afgørelse",
+        "Klage over afgørelse",
+        "Afgørelse",
+    ]
     assert [r["Frist"].date() for r in rows] == [dt.date(2025, 4, d) for d in (10, 11, 15, 16, 23)]
     assert [r["Dage over fristen"] for r in rows] == [5, 4, None, None, None]
     assert [r["Arbejdsdage til fristen"] for r in rows] == [None, None, 0, 1, 3]
@@ -125,8 +144,13 @@ def test_worklist_is_filterable_frozen_and_text_stays_text(book):
 
 
 def test_no_citizen_reference_and_no_other_unit(book):
-    values = [str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
-              for v in row if v is not None]
+    values = [
+        str(v)
+        for ws in book.worksheets
+        for row in ws.iter_rows(values_only=True)
+        for v in row
+        if v is not None
+    ]
     assert not any(test_snapshot.CPR in v for v in values)
     ids = [r["Id"] for r in _table(book[WORKLIST_SHEET], 4)]
     assert not set(ids) & {"4", "5", "13", "103", "105"}  # JC-SYD's and YS's cases
@@ -135,8 +159,9 @@ def test_no_citizen_reference_and_no_other_unit(book):
 def test_empty_worklist_says_so(tmp_path, snapshot):
     path = tmp_path / "tom.xlsx"
     with open_workbook(path) as (workbook, styles):
-        write_worklist(workbook, styles, snapshot.cases("BC-UNG"), unit_name="Ung",
-                       as_of=test_snapshot.EASTER, horizon=3)
+        write_worklist(
+            workbook, styles, snapshot.cases("BC-UNG"), unit_name="Ung", as_of=test_snapshot.EASTER, horizon=3
+        )
     ws = openpyxl.load_workbook(path)[WORKLIST_SHEET]
     assert ws["A4"].value == "Handling"
     assert ws["A5"].value == "Ingen åbne sager skal afgøres eller underrettes i dag."
@@ -150,7 +175,8 @@ def test_held_sheet(book):
     assert cells["Tilbageholdte afgørelser"][:2] == (3, pytest.approx(3 / 23))
     assert cells["Overholdelse målt på afgørelsesdatoen"][1] == pytest.approx(17 / 23)
     assert cells["Overholdelse målt på afsendelsesdatoen (ikke sendt = ikke overholdt)"][1] == (
-        pytest.approx(16 / 23))
+        pytest.approx(16 / 23)
+    )
     assert cells["Advarsel: ugentlig andel sene afgørelser holdes lige under grænsen"][0] == "Ja"
     assert cells["Samme dag"][0] == 20 and cells["11-20 arbejdsdage"][0] == 1
     assert cells["Ikke sendt"][0] == 1

@@ -41,16 +41,21 @@ def _child(db: str, out: str, workers: int) -> None:
         timings[label] = time.perf_counter() - started
 
     started = time.perf_counter()
-    summary = run_period(db, resource_dir("config"), Period.year(BENCH_YEAR), Path(out),
-                         workers=workers, stage=record)
-    print(json.dumps({
-        "total_s": time.perf_counter() - started,
-        "stages": timings,
-        "measured": summary.status_counts["measured"],
-        "peak_main_mb": peak_memory_mb() or _peak_mb(resource.RUSAGE_SELF),
-        "peak_worker_mb": summary.worker_peak_mb or 0.0,
-        "files": len(summary.files),
-    }))
+    summary = run_period(
+        db, resource_dir("config"), Period.year(BENCH_YEAR), Path(out), workers=workers, stage=record
+    )
+    print(
+        json.dumps(
+            {
+                "total_s": time.perf_counter() - started,
+                "stages": timings,
+                "measured": summary.status_counts["measured"],
+                "peak_main_mb": peak_memory_mb() or _peak_mb(resource.RUSAGE_SELF),
+                "peak_worker_mb": summary.worker_peak_mb or 0.0,
+                "files": len(summary.files),
+            }
+        )
+    )
 
 
 def _compare_with_duckdb(db: str, echo: Callable[[str], None]) -> None:
@@ -92,8 +97,9 @@ def _compare_with_duckdb(db: str, echo: Callable[[str], None]) -> None:
     echo(f"  ratio: {ours / duck:.2f}x (goal: within 2x); results identical: {'yes' if same else 'NO'}")
 
 
-def run_benchmark(decisions: int, workdir: Path | None, workers: int,
-                  echo: Callable[[str], None] = print) -> None:
+def run_benchmark(
+    decisions: int, workdir: Path | None, workers: int, echo: Callable[[str], None] = print
+) -> None:
     from sagstid.dev.demo import build_demo_database
 
     folder = workdir or Path(tempfile.mkdtemp(prefix="sagstid-bench-"))
@@ -101,29 +107,41 @@ def run_benchmark(decisions: int, workdir: Path | None, workers: int,
     db_path = folder / f"bench-{decisions}.sqlite"
     if not db_path.exists():
         started = time.perf_counter()
-        build_demo_database(db_path, years=(BENCH_YEAR,), decisions_per_year=decisions,
-                            complaints_per_year=max(1000, decisions // 40))
+        build_demo_database(
+            db_path,
+            years=(BENCH_YEAR,),
+            decisions_per_year=decisions,
+            complaints_per_year=max(1000, decisions // 40),
+        )
         echo(f"generated {decisions:,} decisions in {time.perf_counter() - started:.1f} s ({db_path})")
     db = f"sqlite:///{db_path}"
     child = subprocess.run(
         [sys.executable, "-m", "sagstid.dev.bench", db, str(folder / "rapporter"), str(workers)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if child.returncode != 0:
         raise RuntimeError(f"benchmark run failed: {child.stderr.strip().splitlines()[-1:]}")
     result = json.loads(child.stdout.strip().splitlines()[-1])
-    echo(f"sagstid bench: {result['measured']:,} decisions measured, {result['files']} files, "
-         f"{workers} workbook processes")
+    echo(
+        f"sagstid bench: {result['measured']:,} decisions measured, {result['files']} files, "
+        f"{workers} workbook processes"
+    )
     for label, seconds in result["stages"].items():
         echo(f"  {label:<55} {seconds:6.2f} s")
     goal = "met" if result["total_s"] < 30 else "NOT met"
-    echo(f"  {'total, database to all workbooks and results.json':<55} {result['total_s']:6.2f} s "
-         f"(goal < 30 s: {goal})")
+    echo(
+        f"  {'total, database to all workbooks and results.json':<55} {result['total_s']:6.2f} s "
+        f"(goal < 30 s: {goal})"
+    )
     peak = result["peak_main_mb"] + workers * result["peak_worker_mb"]
     goal = "met" if peak < 1536 else "NOT met"
-    echo(f"  peak memory: main process {result['peak_main_mb']:.0f} MB, largest workbook process "
-         f"{result['peak_worker_mb']:.0f} MB; main + {workers} x largest = {peak:.0f} MB "
-         f"(goal < 1536 MB: {goal})")
+    echo(
+        f"  peak memory: main process {result['peak_main_mb']:.0f} MB, largest workbook process "
+        f"{result['peak_worker_mb']:.0f} MB; main + {workers} x largest = {peak:.0f} MB "
+        f"(goal < 1536 MB: {goal})"
+    )
     echo("DuckDB comparison on the same frame:")
     _compare_with_duckdb(db, echo)
 

@@ -74,26 +74,38 @@ FROM deadline GROUP BY ALL ORDER BY key
 
 def _calendar_table(config: Config, first: dt.date, last: dt.date) -> pd.DataFrame:
     calendar = WorkCalendar.covering(config.calendar, first, last)
-    days = np.arange(np.datetime64(f"{calendar.years[0]}-01-01"),
-                     np.datetime64(f"{calendar.years[-1] + 1}-01-01"), dtype="datetime64[D]")
+    days = np.arange(
+        np.datetime64(f"{calendar.years[0]}-01-01"),
+        np.datetime64(f"{calendar.years[-1] + 1}-01-01"),
+        dtype="datetime64[D]",
+    )
     closed = set(calendar.closed_days.tolist())
     working = np.array([d.weekday() < 5 and d not in closed for d in days.tolist()])
     return pd.DataFrame({"day": days, "working": working, "ordinal": np.cumsum(working)})
 
 
-def duckdb_metrics(rows: pd.DataFrame, units: pd.DataFrame, config: Config, period: Period,
-                   key: str = "case_area_code") -> pd.DataFrame:
+def duckdb_metrics(
+    rows: pd.DataFrame, units: pd.DataFrame, config: Config, period: Period, key: str = "case_area_code"
+) -> pd.DataFrame:
     """Decision metrics per ``key`` ('case_area_code', 'unit_code' or "'all'") by DuckDB SQL.
 
     ``rows`` holds the raw extracted rows (ISO text dates) of the whole decisions table.
     """
     import duckdb
 
-    catalogue = pd.DataFrame([
-        {"area": e.area, "valid_from": e.valid_from, "valid_to": e.valid_to or dt.date(9999, 12, 31),
-         "value": e.value, "unit": e.unit, "roll": e.roll_to_working_day}
-        for e in config.catalogue.deadlines
-    ])
+    catalogue = pd.DataFrame(
+        [
+            {
+                "area": e.area,
+                "valid_from": e.valid_from,
+                "valid_to": e.valid_to or dt.date(9999, 12, 31),
+                "value": e.value,
+                "unit": e.unit,
+                "roll": e.roll_to_working_day,
+            }
+            for e in config.catalogue.deadlines
+        ]
+    )
     received = pd.to_datetime(rows["received_date"], format="%Y-%m-%d", errors="coerce")
     first = min(received.min().date(), period.start) if received.notna().any() else period.start
     con = duckdb.connect()

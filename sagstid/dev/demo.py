@@ -76,23 +76,72 @@ AREA_CODES: tuple[str, ...] = tuple(AREAS)
 _A = {code: i for i, code in enumerate(AREA_CODES)}
 
 # Relative yearly volumes of decisions per unit and case area.
-_JC = {"SDP-RET": 4200, "SDP-FORL": 1400, "FLEKS": 350, "REVA": 180, "RESS": 280, "JAF": 450,
-       "MENTOR": 500, "HJ-MIDL": 350, "PERS-ASS": 60, "SENIORJOB": 70, "DANSK-UDD": 600,
-       "AKTINDSIGT": 40, "TILBAGEMELD": 2500}
+_JC = {
+    "SDP-RET": 4200,
+    "SDP-FORL": 1400,
+    "FLEKS": 350,
+    "REVA": 180,
+    "RESS": 280,
+    "JAF": 450,
+    "MENTOR": 500,
+    "HJ-MIDL": 350,
+    "PERS-ASS": 60,
+    "SENIORJOB": 70,
+    "DANSK-UDD": 600,
+    "AKTINDSIGT": 40,
+    "TILBAGEMELD": 2500,
+}
 _VOLUMES: dict[str, dict[str, float]] = {
     "JC-NORD": {a: v * 1.1 for a, v in _JC.items()},
     "JC-SYD": dict(_JC),
     "JC-OEST": {a: v * 0.9 for a, v in _JC.items()},
     "JC-VEST": {a: v * 0.8 for a, v in _JC.items()},
-    "BC-AFKL": {"FOEP": 250, "RESS": 300, "JAF": 300, "REVA": 150, "FLEKS": 250, "MENTOR": 200,
-                "DANSK-UDD": 50, "AKTINDSIGT": 20, "TILBAGEMELD": 900},
-    "BC-INTEG": {"FOEP": 30, "RESS": 100, "JAF": 100, "REVA": 30, "FLEKS": 30, "MENTOR": 500,
-                 "DANSK-UDD": 1500, "AKTINDSIGT": 20, "TILBAGEMELD": 1200},
-    "BC-UNG": {"FOEP": 10, "RESS": 80, "JAF": 60, "REVA": 60, "FLEKS": 40, "MENTOR": 600,
-               "DANSK-UDD": 300, "AKTINDSIGT": 15, "TILBAGEMELD": 800},
-    "YS": {"KH-ANS": 24000, "UH-ANS": 6000, "SHY-ANS": 2500, "ENK-81": 4500, "ENK-85": 13000,
-           "AKUT-HJ": 3500, "BEFORD": 11000, "BOLIGLAN": 700, "LEDYD": 3000,
-           "AKTINDSIGT": 150, "TILBAGEMELD": 4000},
+    "BC-AFKL": {
+        "FOEP": 250,
+        "RESS": 300,
+        "JAF": 300,
+        "REVA": 150,
+        "FLEKS": 250,
+        "MENTOR": 200,
+        "DANSK-UDD": 50,
+        "AKTINDSIGT": 20,
+        "TILBAGEMELD": 900,
+    },
+    "BC-INTEG": {
+        "FOEP": 30,
+        "RESS": 100,
+        "JAF": 100,
+        "REVA": 30,
+        "FLEKS": 30,
+        "MENTOR": 500,
+        "DANSK-UDD": 1500,
+        "AKTINDSIGT": 20,
+        "TILBAGEMELD": 1200,
+    },
+    "BC-UNG": {
+        "FOEP": 10,
+        "RESS": 80,
+        "JAF": 60,
+        "REVA": 60,
+        "FLEKS": 40,
+        "MENTOR": 600,
+        "DANSK-UDD": 300,
+        "AKTINDSIGT": 15,
+        "TILBAGEMELD": 800,
+    },
+    "YS": {
+        "KH-ANS": 24000,
+        "UH-ANS": 6000,
+        "SHY-ANS": 2500,
+        "ENK-81": 4500,
+        "ENK-85": 13000,
+        "AKUT-HJ": 3500,
+        "BEFORD": 11000,
+        "BOLIGLAN": 700,
+        "LEDYD": 3000,
+        "AKTINDSIGT": 150,
+        "TILBAGEMELD": 4000,
+    },
     "CDU": {"AKTINDSIGT": 120, "TILBAGEMELD": 300},
 }
 _PAIRS = np.array([(_U[u], _A[a], v) for u, areas in _VOLUMES.items() for a, v in areas.items()])
@@ -102,9 +151,14 @@ _PAIRS = np.array([(_U[u], _A[a], v) for u, areas in _VOLUMES.items() for a, v i
 # config/targets.yaml: most units within, JC-NORD over every year, JC-VEST over in 2025 (its
 # September surge is mostly handling complaints, _SURGE_HANDLING).
 _COMPLAINT_UNITS: dict[str, tuple[float, float]] = {
-    "YS": (0.40, 0.095), "JC-NORD": (0.12, 0.22), "JC-SYD": (0.11, 0.11),
-    "JC-OEST": (0.09, 0.11), "JC-VEST": (0.08, 0.11), "BC-AFKL": (0.08, 0.12),
-    "BC-INTEG": (0.07, 0.12), "BC-UNG": (0.05, 0.12),
+    "YS": (0.40, 0.095),
+    "JC-NORD": (0.12, 0.22),
+    "JC-SYD": (0.11, 0.11),
+    "JC-OEST": (0.09, 0.11),
+    "JC-VEST": (0.08, 0.11),
+    "BC-AFKL": (0.08, 0.12),
+    "BC-INTEG": (0.07, 0.12),
+    "BC-UNG": (0.05, 0.12),
 }
 _SURGE_HANDLING = 0.6
 OUTCOMES = ("full", "partial", "upheld", "rejected")
@@ -151,8 +205,7 @@ def _workday(days: np.ndarray, cal: np.busdaycalendar, roll: str) -> np.ndarray:
     return np.busday_offset(days, 0, roll=roll, busdaycal=cal)
 
 
-def _shift(start: np.ndarray, value: int, unit: str, roll: bool,
-           cal: np.busdaycalendar) -> np.ndarray:
+def _shift(start: np.ndarray, value: int, unit: str, roll: bool, cal: np.busdaycalendar) -> np.ndarray:
     """The deadline date of docs/contract.md §3.2 for one catalogue entry."""
     if unit == "working_days":
         return np.busday_offset(start, value, roll="backward", busdaycal=cal)
@@ -175,8 +228,14 @@ def _deadlines(area: np.ndarray, received: np.ndarray, cal: np.busdaycalendar) -
     return out
 
 
-def _received(rng: np.random.Generator, start: np.datetime64, end: np.datetime64, n: int,
-              cal: np.busdaycalendar, saturday: float) -> np.ndarray:
+def _received(
+    rng: np.random.Generator,
+    start: np.datetime64,
+    end: np.datetime64,
+    n: int,
+    cal: np.busdaycalendar,
+    saturday: float,
+) -> np.ndarray:
     """n receipt dates in [start, end] on working days (and a few Saturdays), seasonal."""
     days = np.arange(start, end + 1, dtype="M8[D]")
     month = days.astype("M8[M]").astype(np.int64) % 12
@@ -185,8 +244,14 @@ def _received(rng: np.random.Generator, start: np.datetime64, end: np.datetime64
     return rng.choice(days, size=n, p=weight / weight.sum())
 
 
-def _receipts(rng: np.random.Generator, years: tuple[int, ...], per_year: int, warmup: int,
-              cal: np.busdaycalendar, saturday: float) -> np.ndarray:
+def _receipts(
+    rng: np.random.Generator,
+    years: tuple[int, ...],
+    per_year: int,
+    warmup: int,
+    cal: np.busdaycalendar,
+    saturday: float,
+) -> np.ndarray:
     """Sorted receipt dates, per_year a year pro rata up to DEMO_AS_OF, plus a warm-up."""
     parts = []
     for i, y in enumerate(years):
@@ -230,19 +295,24 @@ def _late_share(unit: np.ndarray, area: np.ndarray, year: np.ndarray) -> np.ndar
     return np.clip(1 - within + nord + oest, 0.005, 0.6)
 
 
-def _decision_dates(rng: np.random.Generator, received: np.ndarray, deadline: np.ndarray,
-                    late: np.ndarray, cal: np.busdaycalendar) -> np.ndarray:
+def _decision_dates(
+    rng: np.random.Generator,
+    received: np.ndarray,
+    deadline: np.ndarray,
+    late: np.ndarray,
+    cal: np.busdaycalendar,
+) -> np.ndarray:
     """Decision dates on working days: on time or past the deadline as `late` says."""
     n, span = len(received), (deadline - received).astype(np.int64)
-    on_time = _workday(received + np.floor(span * rng.beta(1.6, 2.4, n)).astype(int), cal,
-                       "backward")
+    on_time = _workday(received + np.floor(span * rng.beta(1.6, 2.4, n)).astype(int), cal, "backward")
     overrun = np.floor(rng.exponential(np.maximum(3, 0.3 * span))).astype(np.int64)
     drawn = np.where(late, _workday(deadline + 1 + overrun, cal, "forward"), on_time)
     return np.where(drawn < received, _workday(received, cal, "forward"), drawn)
 
 
-def _decision_notices(rng: np.random.Generator, late: np.ndarray, received: np.ndarray,
-                      deadline: np.ndarray, drawn: np.ndarray) -> np.ndarray:
+def _decision_notices(
+    rng: np.random.Generator, late: np.ndarray, received: np.ndarray, deadline: np.ndarray, drawn: np.ndarray
+) -> np.ndarray:
     """Late: 65 % notified before the deadline, 15 % after, 20 % never; 2 % of the others."""
     n, u = len(late), rng.random(len(late))
     notice = np.full(n, NaT)
@@ -255,8 +325,9 @@ def _decision_notices(rng: np.random.Generator, late: np.ndarray, received: np.n
     return notice
 
 
-def _sent_dates(rng: np.random.Generator, unit: np.ndarray, late: np.ndarray, drawn: np.ndarray,
-                cal: np.busdaycalendar) -> np.ndarray:
+def _sent_dates(
+    rng: np.random.Generator, unit: np.ndarray, late: np.ndarray, drawn: np.ndarray, cal: np.busdaycalendar
+) -> np.ndarray:
     """Sent 0-2 days after the decision; 0.5 % never. JC-SYD games its weekly figure from 2025.
 
     JC-SYD does what the 2016 whistleblower case described: from 2025 it holds every late
@@ -281,7 +352,9 @@ def _sent_dates(rng: np.random.Generator, unit: np.ndarray, late: np.ndarray, dr
             held_from=drawn[held] + 14 + np.floor(u[held] * 29).astype(np.int64),
             decided=drawn[held],
             on_time=sent[(unit == _U["JC-SYD"]) & ~late & ~never & (drawn >= _d("2025-01-01"))],
-            cal=cal, cap=0.08)
+            cal=cal,
+            cap=0.08,
+        )
     return natural
 
 
@@ -290,8 +363,9 @@ def _monday(days: np.ndarray) -> np.ndarray:
     return days - ((days.astype(np.int64) + 3) % 7)
 
 
-def _release_weekly(held_from: np.ndarray, decided: np.ndarray, on_time: np.ndarray,
-                    cal: np.busdaycalendar, cap: float) -> np.ndarray:
+def _release_weekly(
+    held_from: np.ndarray, decided: np.ndarray, on_time: np.ndarray, cal: np.busdaycalendar, cap: float
+) -> np.ndarray:
     """Sent dates of held late decisions: week by week (a loop over weeks, not cases), the
     oldest decisions whose hold is over go out on the week's last working day, as many as
     keep late / (on time + late) sent that week at most ``cap``; the rest wait."""
@@ -309,8 +383,9 @@ def _release_weekly(held_from: np.ndarray, decided: np.ndarray, on_time: np.ndar
     return out
 
 
-def _open_cases(rng: np.random.Generator, received: np.ndarray, deadline: np.ndarray,
-                late: np.ndarray, drawn: np.ndarray) -> np.ndarray:
+def _open_cases(
+    rng: np.random.Generator, received: np.ndarray, deadline: np.ndarray, late: np.ndarray, drawn: np.ndarray
+) -> np.ndarray:
     """Open on DEMO_AS_OF: not yet decided, a third of the recent overdue backlog, a few old."""
     as_of, n = _as_of(), len(drawn)
     backlog = late & (received >= as_of - 120) & (deadline < as_of) & (rng.random(n) < 0.35)
@@ -320,8 +395,9 @@ def _open_cases(rng: np.random.Generator, received: np.ndarray, deadline: np.nda
     return is_open
 
 
-def _decisions(rng: np.random.Generator, years: tuple[int, ...], per_year: int,
-               cal: np.busdaycalendar) -> Columns:
+def _decisions(
+    rng: np.random.Generator, years: tuple[int, ...], per_year: int, cal: np.busdaycalendar
+) -> Columns:
     """Clean decisions as numpy arrays: indices into UNIT_CODES/AREA_CODES, datetime64 dates."""
     received = _receipts(rng, years, per_year, 90, cal, saturday=0.06)
     n = len(received)
@@ -335,24 +411,37 @@ def _decisions(rng: np.random.Generator, years: tuple[int, ...], per_year: int,
     is_open = _open_cases(rng, received, deadline, late, drawn)
     sent[is_open | (sent > _as_of())] = NaT
     notice[notice > _as_of()] = NaT
-    return {"decision_id": np.arange(1_000_001, 1_000_001 + n),
-            "case_id": _case_ids(_year(received)), "citizen_ref": _citizens(rng, n),
-            "unit": unit, "area": area, "received": received,
-            "decided": np.where(is_open, NaT, drawn), "sent": sent, "notice": notice}
+    return {
+        "decision_id": np.arange(1_000_001, 1_000_001 + n),
+        "case_id": _case_ids(_year(received)),
+        "citizen_ref": _citizens(rng, n),
+        "unit": unit,
+        "area": area,
+        "received": received,
+        "decided": np.where(is_open, NaT, drawn),
+        "sent": sent,
+        "notice": notice,
+    }
 
 
 def _decision_columns(d: Columns) -> Columns:
     """The contract's decision columns; text and ISO dates as object arrays."""
-    return {"decision_id": d["decision_id"], "case_id": d["case_id"].astype(object),
-            "citizen_ref": d["citizen_ref"].astype(object),
-            "unit_code": np.array(UNIT_CODES, dtype=object)[d["unit"]],
-            "case_area_code": np.array(AREA_CODES, dtype=object)[d["area"]],
-            "received_date": _iso(d["received"]), "decided_date": _iso(d["decided"]),
-            "sent_date": _iso(d["sent"]), "delay_notice_date": _iso(d["notice"])}
+    return {
+        "decision_id": d["decision_id"],
+        "case_id": d["case_id"].astype(object),
+        "citizen_ref": d["citizen_ref"].astype(object),
+        "unit_code": np.array(UNIT_CODES, dtype=object)[d["unit"]],
+        "case_area_code": np.array(AREA_CODES, dtype=object)[d["area"]],
+        "received_date": _iso(d["received"]),
+        "decided_date": _iso(d["decided"]),
+        "sent_date": _iso(d["sent"]),
+        "delay_notice_date": _iso(d["notice"]),
+    }
 
 
-def _bad_groups(rng: np.random.Generator, when: np.ndarray, kinds: int, low: int,
-                high: int) -> Iterator[tuple[int, list[np.ndarray]]]:
+def _bad_groups(
+    rng: np.random.Generator, when: np.ndarray, kinds: int, low: int, high: int
+) -> Iterator[tuple[int, list[np.ndarray]]]:
     """Per year of `when`: disjoint row groups, one per kind of bad data, the first of pairs.
 
     Rows within 45 days of DEMO_AS_OF are spared, so a moved date never lands after it."""
@@ -376,7 +465,7 @@ def _corrupt_decisions(rng: np.random.Generator, cols: Columns, decided: np.ndar
     """A few rows per decided year of each kind of bad data docs/contract.md §3.3 excludes."""
     dates = ("decided_date", "received_date", "sent_date", "delay_notice_date")
     for y, (dup, bad, no_recv, before, unit, area, old) in _bad_groups(rng, decided, 7, 3, 8):
-        cols["decision_id"][dup[len(dup) // 2:]] = cols["decision_id"][dup[:len(dup) // 2]]
+        cols["decision_id"][dup[len(dup) // 2 :]] = cols["decision_id"][dup[: len(dup) // 2]]
         _bad_dates(y, bad, dates, cols)
         cols["received_date"][no_recv] = None
         cols["received_date"][before] = _iso(decided[before] + rng.integers(3, 40, len(before)))
@@ -391,7 +480,7 @@ def _corrupt_complaints(rng: np.random.Generator, cols: Columns, answered: np.nd
     """A few rows per answered year of each kind of bad data docs/contract.md §3.4 excludes."""
     dates = ("answered_date", "received_date", "delay_notice_date", "appeal_decided_date")
     for y, (dup, bad, no_recv, before, unit, kind) in _bad_groups(rng, answered, 6, 2, 5):
-        cols["complaint_id"][dup[len(dup) // 2:]] = cols["complaint_id"][dup[:len(dup) // 2]]
+        cols["complaint_id"][dup[len(dup) // 2 :]] = cols["complaint_id"][dup[: len(dup) // 2]]
         _bad_dates(y, bad, dates, cols)
         cols["received_date"][no_recv] = None
         cols["received_date"][before] = _iso(answered[before] + rng.integers(2, 20, len(before)))
@@ -399,8 +488,9 @@ def _corrupt_complaints(rng: np.random.Generator, cols: Columns, answered: np.nd
         cols["complaint_kind"][kind] = "andet"
 
 
-def _complaint_receipts(rng: np.random.Generator, years: tuple[int, ...], per_year: int,
-                        cal: np.busdaycalendar) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _complaint_receipts(
+    rng: np.random.Generator, years: tuple[int, ...], per_year: int, cal: np.busdaycalendar
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Receipt dates, units (indices into _COMPLAINT_UNITS) and which rows are JC-VEST's
     September 2025 surge (three times its usual month)."""
     share = np.array([s for s, _ in _COMPLAINT_UNITS.values()])
@@ -417,8 +507,9 @@ def _complaint_receipts(rng: np.random.Generator, years: tuple[int, ...], per_ye
     return received[order], unit[order], surge[order]
 
 
-def _answers(rng: np.random.Generator, received: np.ndarray, deadline: np.ndarray,
-             cal: np.busdaycalendar) -> tuple[np.ndarray, np.ndarray]:
+def _answers(
+    rng: np.random.Generator, received: np.ndarray, deadline: np.ndarray, cal: np.busdaycalendar
+) -> tuple[np.ndarray, np.ndarray]:
     """Answer dates (8 % late) and delay notices (half of the late ones, before the deadline)."""
     n, span = len(received), (deadline - received).astype(np.int64)
     quick = np.maximum(1, np.floor(span * rng.beta(2.5, 2.0, n))).astype(np.int64)
@@ -433,8 +524,9 @@ def _answers(rng: np.random.Generator, received: np.ndarray, deadline: np.ndarra
     return answered, notice
 
 
-def _appeals(rng: np.random.Generator, upheld: np.ndarray,
-             answered: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _appeals(
+    rng: np.random.Generator, upheld: np.ndarray, answered: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Forwarding of upheld decision complaints to Ankestyrelsen and its rulings."""
     n = len(answered)
     forwarded = np.where(upheld & ~np.isnat(answered), answered + rng.integers(1, 6, n), NaT)
@@ -447,8 +539,9 @@ def _appeals(rng: np.random.Generator, upheld: np.ndarray,
     return forwarded, labels, decided
 
 
-def _complaints(rng: np.random.Generator, years: tuple[int, ...], per_year: int,
-                cal: np.busdaycalendar, dec: Columns) -> tuple[Columns, np.ndarray]:
+def _complaints(
+    rng: np.random.Generator, years: tuple[int, ...], per_year: int, cal: np.busdaycalendar, dec: Columns
+) -> tuple[Columns, np.ndarray]:
     """Complaint columns per docs/contract.md §1, and the clean answer dates."""
     received, unit_idx, surge = _complaint_receipts(rng, years, per_year, cal)
     n = len(received)
@@ -458,8 +551,9 @@ def _complaints(rng: np.random.Generator, years: tuple[int, ...], per_year: int,
     own = ombud & (rng.random(n) < 0.5)
     insured = ~handling & (rng.random(n) < 0.30)
     five = insured & (rng.random(n) < 0.40)
-    outcome = np.where(handling, rng.choice(4, n, p=[0.35, 0.25, 0.30, 0.10]),
-                       rng.choice(4, n, p=[0.20, 0.13, 0.61, 0.06]))
+    outcome = np.where(
+        handling, rng.choice(4, n, p=[0.35, 0.25, 0.30, 0.10]), rng.choice(4, n, p=[0.20, 0.13, 0.61, 0.06])
+    )
     upheld = outcome == OUTCOMES.index("upheld")
     deadline_date = np.where(own, received + rng.choice([14, 21], n), NaT)
     deadline = np.where(handling & ombud, received + 21, received + 28)
@@ -469,20 +563,29 @@ def _complaints(rng: np.random.Generator, years: tuple[int, ...], per_year: int,
     forwarded, appeal, appeal_date = _appeals(rng, ~handling & upheld, answered)
     unit = np.array([_U[c] for c in _COMPLAINT_UNITS])[unit_idx]
     case_id, citizen = _borrow_cases(rng, dec, received, unit)
-    return {"complaint_id": np.arange(500_001, 500_001 + n), "case_id": case_id,
-            "citizen_ref": citizen, "unit_code": np.array(UNIT_CODES, dtype=object)[unit],
-            "complaint_kind": np.where(handling, "handling", "decision").astype(object),
-            "via_ombudsman": ombud.astype(np.int64), "insured_unemployed": insured.astype(np.int64),
-            "five_day_rule": five.astype(np.int64), "received_date": _iso(received),
-            "deadline_date": _iso(deadline_date), "answered_date": _iso(answered),
-            "outcome": np.where(np.isnat(answered), None,
-                                np.array(OUTCOMES, dtype=object)[outcome]),
-            "delay_notice_date": _iso(notice), "forwarded_date": _iso(forwarded),
-            "appeal_outcome": appeal, "appeal_decided_date": _iso(appeal_date)}, answered
+    return {
+        "complaint_id": np.arange(500_001, 500_001 + n),
+        "case_id": case_id,
+        "citizen_ref": citizen,
+        "unit_code": np.array(UNIT_CODES, dtype=object)[unit],
+        "complaint_kind": np.where(handling, "handling", "decision").astype(object),
+        "via_ombudsman": ombud.astype(np.int64),
+        "insured_unemployed": insured.astype(np.int64),
+        "five_day_rule": five.astype(np.int64),
+        "received_date": _iso(received),
+        "deadline_date": _iso(deadline_date),
+        "answered_date": _iso(answered),
+        "outcome": np.where(np.isnat(answered), None, np.array(OUTCOMES, dtype=object)[outcome]),
+        "delay_notice_date": _iso(notice),
+        "forwarded_date": _iso(forwarded),
+        "appeal_outcome": appeal,
+        "appeal_decided_date": _iso(appeal_date),
+    }, answered
 
 
-def _borrow_cases(rng: np.random.Generator, dec: Columns, when: np.ndarray, unit: np.ndarray,
-                  area: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _borrow_cases(
+    rng: np.random.Generator, dec: Columns, when: np.ndarray, unit: np.ndarray, area: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Case numbers and citizens of random decisions of the same unit (and area) received
     1-26 weeks before `when` (any of the group's decisions if none was)."""
     case_id, citizen = np.empty(len(unit), dtype=object), np.empty(len(unit), dtype=object)
@@ -515,13 +618,14 @@ def _audit_samples(rng: np.random.Generator, years: tuple[int, ...], dec: Column
     length = (np.minimum((month + 1).astype("M8[D]") - 1, _as_of()) - start).astype(int) + 1
     audit_date = start + np.floor(rng.random(n) * length).astype(np.int64)
     weak = (unit == _U["JC-NORD"]) & (area == _A["FLEKS"])
-    out = {"sample_id": np.arange(900_001, 900_001 + n),
-           "case_id": _borrow_cases(rng, dec, audit_date, unit, area)[0],
-           "unit_code": np.array(UNIT_CODES, dtype=object)[unit],
-           "case_area_code": np.array(AREA_CODES, dtype=object)[area],
-           "audit_date": _iso(audit_date)}
-    shares = {"resource_profile": 0.975, "citizen_involved": 0.965,
-              "deadline_met_or_notified": 0.96}
+    out = {
+        "sample_id": np.arange(900_001, 900_001 + n),
+        "case_id": _borrow_cases(rng, dec, audit_date, unit, area)[0],
+        "unit_code": np.array(UNIT_CODES, dtype=object)[unit],
+        "case_area_code": np.array(AREA_CODES, dtype=object)[area],
+        "audit_date": _iso(audit_date),
+    }
+    shares = {"resource_profile": 0.975, "citizen_involved": 0.965, "deadline_met_or_notified": 0.96}
     for col, p in shares.items():
         out[col] = (rng.random(n) < np.where(weak, p - 0.06, p)).astype(np.int64)
     return out
@@ -544,7 +648,7 @@ def _write(path: Path, tables: dict[str, Columns], meta: dict[str, str]) -> None
                 names = REQUIRED_COLUMNS[name]
                 marks = ", ".join("?" * len(names))
                 sql = f"INSERT INTO {name} ({', '.join(names)}) VALUES ({marks})"
-                con.executemany(sql, zip(*(cols[c].tolist() for c in names)))
+                con.executemany(sql, zip(*(cols[c].tolist() for c in names), strict=False))
             con.executemany("INSERT INTO demo_meta (key, value) VALUES (?, ?)", meta.items())
             con.commit()
         finally:
@@ -554,9 +658,15 @@ def _write(path: Path, tables: dict[str, Columns], meta: dict[str, str]) -> None
     os.replace(tmp, path)
 
 
-def build_demo_database(path: Path, *, years: tuple[int, ...] = DEMO_YEARS,
-                        decisions_per_year: int = 120_000, complaints_per_year: int = 3_000,
-                        seed: int = 2009, bad_rows: bool = True) -> DemoSummary:
+def build_demo_database(
+    path: Path,
+    *,
+    years: tuple[int, ...] = DEMO_YEARS,
+    decisions_per_year: int = 120_000,
+    complaints_per_year: int = 3_000,
+    seed: int = 2009,
+    bad_rows: bool = True,
+) -> DemoSummary:
     """Write a new database at path (overwriting). Write to path.with_suffix('.tmp') first,
     then os.replace, so a crash never leaves a half database at path."""
     path = Path(path)
@@ -572,15 +682,31 @@ def build_demo_database(path: Path, *, years: tuple[int, ...] = DEMO_YEARS,
     if bad_rows:
         _corrupt_decisions(rng, decisions, dec["decided"])
         _corrupt_complaints(rng, complaints, answered)
-    units = dict(zip(REQUIRED_COLUMNS["units"], (np.array(c, dtype=object) for c in zip(*UNITS))))
-    meta = {"demo_version": str(DEMO_VERSION), "seed": str(seed), "as_of": DEMO_AS_OF.isoformat(),
-            "years": ",".join(map(str, years)), "decisions_per_year": str(decisions_per_year),
-            "complaints_per_year": str(complaints_per_year), "bad_rows": str(int(bad_rows))}
-    tables = {"units": units, "decisions": decisions, "complaints": complaints,
-              "audit_samples": audit}
+    units = dict(
+        zip(
+            REQUIRED_COLUMNS["units"],
+            (np.array(c, dtype=object) for c in zip(*UNITS, strict=False)),
+            strict=False,
+        )
+    )
+    meta = {
+        "demo_version": str(DEMO_VERSION),
+        "seed": str(seed),
+        "as_of": DEMO_AS_OF.isoformat(),
+        "years": ",".join(map(str, years)),
+        "decisions_per_year": str(decisions_per_year),
+        "complaints_per_year": str(complaints_per_year),
+        "bad_rows": str(int(bad_rows)),
+    }
+    tables = {"units": units, "decisions": decisions, "complaints": complaints, "audit_samples": audit}
     _write(path, tables, meta)
-    return DemoSummary(path, len(UNITS), len(decisions["decision_id"]),
-                       len(complaints["complaint_id"]), len(audit["sample_id"]))
+    return DemoSummary(
+        path,
+        len(UNITS),
+        len(decisions["decision_id"]),
+        len(complaints["complaint_id"]),
+        len(audit["sample_id"]),
+    )
 
 
 def _stored_version(path: Path) -> int | None:
@@ -590,8 +716,9 @@ def _stored_version(path: Path) -> int | None:
     engine = sqlalchemy.create_engine(f"sqlite:///{path}")
     try:
         with engine.connect() as conn:
-            value = conn.execute(sqlalchemy.text(
-                "SELECT value FROM demo_meta WHERE key = 'demo_version'")).scalar()
+            value = conn.execute(
+                sqlalchemy.text("SELECT value FROM demo_meta WHERE key = 'demo_version'")
+            ).scalar()
         return int(value)
     except (sqlalchemy.exc.SQLAlchemyError, TypeError, ValueError):
         return None

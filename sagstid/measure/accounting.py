@@ -22,8 +22,9 @@ def group_keys(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[pd.DataFrame, 
 ACCOUNTING_KEYS = ["unit_code", "status", "reason"]
 
 
-def accounting_counts(table: pd.DataFrame, column: str, names: tuple[str, ...],
-                      unit_code: str | None = None) -> dict[str, int]:
+def accounting_counts(
+    table: pd.DataFrame, column: str, names: tuple[str, ...], unit_code: str | None = None
+) -> dict[str, int]:
     """Rows per ``names`` value of ``column`` (zero included) in a row-accounting table
     (unit_code, status, reason, rows), for one unit or all."""
     if unit_code is not None:
@@ -34,5 +35,4 @@ def accounting_counts(table: pd.DataFrame, column: str, names: tuple[str, ...],
 
 def count_rows(rows: pd.DataFrame) -> pd.DataFrame:
     """Every extracted row counted by unit, status and exclusion reason (for accounting)."""
-    return (rows.groupby(ACCOUNTING_KEYS, observed=True, dropna=False).size()
-            .rename("rows").reset_index())
+    return rows.groupby(ACCOUNTING_KEYS, observed=True, dropna=False).size().rename("rows").reset_index()

@@ -53,7 +53,6 @@ class AuditMeasurement:
         return accounting_counts(self.accounting, column, names, unit_code)
 
 
-
 def _audit_shares(samples: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     frame, by = group_keys(samples, keys)
     if samples.empty:
@@ -69,10 +68,14 @@ def _decision_shares(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     if cases.empty:
         return pd.DataFrame(columns=[*(keys or [ALL]), "decisions", "decisions_kept"])
     kept = cases["within"].to_numpy(dtype=bool) | cases["exceeded_notified"].to_numpy(dtype=bool)
-    frame = pd.DataFrame({k: cases[k].astype(str).to_numpy() for k in keys} or {ALL: "all"},
-                         index=cases.index).assign(_kept=kept)
-    return frame.groupby(keys or [ALL], sort=True).agg(
-        decisions=("_kept", "size"), decisions_kept=("_kept", "sum")).reset_index()
+    frame = pd.DataFrame(
+        {k: cases[k].astype(str).to_numpy() for k in keys} or {ALL: "all"}, index=cases.index
+    ).assign(_kept=kept)
+    return (
+        frame.groupby(keys or [ALL], sort=True)
+        .agg(decisions=("_kept", "size"), decisions_kept=("_kept", "sum"))
+        .reset_index()
+    )
 
 
 def audit_group(samples: pd.DataFrame, cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -87,8 +90,7 @@ def audit_group(samples: pd.DataFrame, cases: pd.DataFrame, keys: list[str]) -> 
     out[counts] = out[counts].fillna(0).astype(np.int64)
     for m in AUDIT_MEASURES:
         out[f"{m}_pct"] = 100.0 * out[m] / out["samples"].where(out["samples"] > 0)
-    out["decisions_kept_pct"] = 100.0 * out["decisions_kept"] / out["decisions"].where(
-        out["decisions"] > 0)
+    out["decisions_kept_pct"] = 100.0 * out["decisions_kept"] / out["decisions"].where(out["decisions"] > 0)
     out = out.sort_values(by, kind="stable").reset_index(drop=True)
     return out[[*keys, *AUDIT_COLUMNS]]
 
@@ -98,7 +100,7 @@ def measure_audit(rows: pd.DataFrame, cases: pd.DataFrame) -> AuditMeasurement:
     period's measured decisions (``DecisionMeasurement.cases``, every one, not cut to a unit)."""
     samples = rows[rows["status"].to_numpy() == "measured"]
     total = audit_group(samples, cases, [])
-    empty = pd.Series({c: 0 for c in AUDIT_COLUMNS}).astype(object)
+    empty = pd.Series(dict.fromkeys(AUDIT_COLUMNS, 0)).astype(object)
     for column in AUDIT_COLUMNS:
         if column.endswith("_pct"):
             empty[column] = None
@@ -109,4 +111,3 @@ def measure_audit(rows: pd.DataFrame, cases: pd.DataFrame) -> AuditMeasurement:
         by_area=audit_group(samples, cases, ["case_area_code"]),
         by_unit_area=audit_group(samples, cases, ["unit_code", "case_area_code"]),
     )
-

@@ -23,8 +23,16 @@ from sagstid.validate.rows import (
 
 APPEAL_DECIDED = ("confirmed", "changed", "remitted", "annulled")
 APPEAL_OUTCOMES = (*APPEAL_DECIDED, "rejected")
-METRIC_COLUMNS = ("complaints", "on_time", "compliance_pct", "mean_days", "median_days",
-                  "medhold", "judged", "medhold_pct")
+METRIC_COLUMNS = (
+    "complaints",
+    "on_time",
+    "compliance_pct",
+    "mean_days",
+    "median_days",
+    "medhold",
+    "judged",
+    "medhold_pct",
+)
 
 
 @dataclass(frozen=True)
@@ -56,13 +64,13 @@ class ComplaintMeasurement:
         return rows[(rows["status"].to_numpy() == "measured") & ~rows["on_time"].to_numpy(dtype=bool)]
 
 
-
 def _flag(values: pd.Series) -> np.ndarray:
     return pd.to_numeric(values, errors="coerce").fillna(0).to_numpy() == 1
 
 
-def complaint_deadlines(rows: pd.DataFrame, lengths: ComplaintDeadlines,
-                        calendar: WorkCalendar) -> np.ndarray:
+def complaint_deadlines(
+    rows: pd.DataFrame, lengths: ComplaintDeadlines, calendar: WorkCalendar
+) -> np.ndarray:
     """Deadline D per complaint (rows with a received date): a deadline set on the complaint,
     else by kind, Borgerrådgiveren, and the 5-working-day rule for upheld complaints."""
     received = rows["received_date"].to_numpy().astype("datetime64[D]")
@@ -73,15 +81,20 @@ def complaint_deadlines(rows: pd.DataFrame, lengths: ComplaintDeadlines,
         lengths.decision_weeks,
     )
     deadline = received + (7 * weeks).astype("timedelta64[D]")
-    five_day = ((kind == "decision") & _flag(rows["insured_unemployed"]) & _flag(rows["five_day_rule"])
-                & (rows["outcome"].to_numpy() == "upheld"))
+    five_day = (
+        (kind == "decision")
+        & _flag(rows["insured_unemployed"])
+        & _flag(rows["five_day_rule"])
+        & (rows["outcome"].to_numpy() == "upheld")
+    )
     deadline[five_day] = calendar.add_working_days(received[five_day], lengths.five_day_working_days)
     own = rows["deadline_date"].to_numpy().astype("datetime64[D]")
     return np.where(np.isnat(own), deadline, own)
 
 
-def measure_complaints(rows: pd.DataFrame, period: Period, lengths: ComplaintDeadlines,
-                       calendar: WorkCalendar) -> ComplaintMeasurement:
+def measure_complaints(
+    rows: pd.DataFrame, period: Period, lengths: ComplaintDeadlines, calendar: WorkCalendar
+) -> ComplaintMeasurement:
     """Deadlines and metrics of the validated complaint rows answered in ``period``."""
     rows = rows.copy()
     answered = rows["answered_date"].to_numpy()
@@ -92,17 +105,31 @@ def measure_complaints(rows: pd.DataFrame, period: Period, lengths: ComplaintDea
     deadline[measured] = complaint_deadlines(rows[measured], lengths, calendar)
     notice = rows["delay_notice_date"].to_numpy().astype("datetime64[D]")
     rows["deadline_date"] = deadline.astype("datetime64[s]")
-    rows["on_time"] = measured & ((answered.astype("datetime64[D]") <= deadline)
-                                  | (~np.isnat(notice) & (notice <= deadline)))
+    rows["on_time"] = measured & (
+        (answered.astype("datetime64[D]") <= deadline) | (~np.isnat(notice) & (notice <= deadline))
+    )
     span = (answered.astype("datetime64[D]") - received.astype("datetime64[D]")).astype(np.int64)
     rows["days"] = np.where(measured, span, np.nan)
 
     appeal_day = rows["appeal_decided_date"].to_numpy()
     appealed = (appeal_day >= start) & (appeal_day <= end) & rows["readable"].to_numpy()
     appeal_counts = rows.loc[appealed, "appeal_outcome"].value_counts()
-    total = _metrics(rows[measured], []).iloc[0] if measured.any() else pd.Series(
-        {"complaints": 0, "on_time": 0, "compliance_pct": None, "mean_days": None,
-         "median_days": None, "medhold": 0, "judged": 0, "medhold_pct": None})
+    total = (
+        _metrics(rows[measured], []).iloc[0]
+        if measured.any()
+        else pd.Series(
+            {
+                "complaints": 0,
+                "on_time": 0,
+                "compliance_pct": None,
+                "mean_days": None,
+                "median_days": None,
+                "medhold": 0,
+                "judged": 0,
+                "medhold_pct": None,
+            }
+        )
+    )
     return ComplaintMeasurement(
         rows=rows,
         total=total,
@@ -122,12 +149,16 @@ def is_nan(value: object) -> bool:
 def _appeals_by_unit(appealed: pd.DataFrame) -> pd.DataFrame:
     """Ankestyrelsen's decisions in the period per unit complained about, by outcome."""
     columns = ["unit_code", *APPEAL_OUTCOMES, "confirmed_pct"]
-    known = appealed[appealed["appeal_outcome"].isin(APPEAL_OUTCOMES).to_numpy()
-                     & appealed["unit_code"].notna().to_numpy()]
+    known = appealed[
+        appealed["appeal_outcome"].isin(APPEAL_OUTCOMES).to_numpy() & appealed["unit_code"].notna().to_numpy()
+    ]
     if known.empty:
         return pd.DataFrame(columns=columns)
-    out = (pd.crosstab(known["unit_code"].astype(str), known["appeal_outcome"])
-           .reindex(columns=list(APPEAL_OUTCOMES), fill_value=0).astype(np.int64))
+    out = (
+        pd.crosstab(known["unit_code"].astype(str), known["appeal_outcome"])
+        .reindex(columns=list(APPEAL_OUTCOMES), fill_value=0)
+        .astype(np.int64)
+    )
     decided = out[list(APPEAL_DECIDED)].sum(axis=1)
     out["confirmed_pct"] = 100.0 * out["confirmed"] / decided.where(decided > 0)
     out.columns.name = None
@@ -142,13 +173,19 @@ def _metrics(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     outcome = cases["outcome"].to_numpy()
     success = np.isin(outcome, ("full", "partial"))
-    frame, by = group_keys(cases.assign(_success=success, _judged=success | (outcome == "upheld")),
-                           keys)
-    out = frame.groupby(by, observed=True, sort=True).agg(
-        complaints=("on_time", "size"), on_time=("on_time", "sum"),
-        mean_days=("days", "mean"), median_days=("days", "median"),
-        medhold=("_success", "sum"), judged=("_judged", "sum"),
-    ).reset_index()
+    frame, by = group_keys(cases.assign(_success=success, _judged=success | (outcome == "upheld")), keys)
+    out = (
+        frame.groupby(by, observed=True, sort=True)
+        .agg(
+            complaints=("on_time", "size"),
+            on_time=("on_time", "sum"),
+            mean_days=("days", "mean"),
+            median_days=("days", "median"),
+            medhold=("_success", "sum"),
+            judged=("_judged", "sum"),
+        )
+        .reset_index()
+    )
     out["compliance_pct"] = 100.0 * out["on_time"] / out["complaints"]
     out["medhold_pct"] = 100.0 * out["medhold"] / out["judged"].where(out["judged"] > 0)
     for key in keys:

@@ -37,7 +37,9 @@ MeasureAt = Literal["decided", "sent"]
 
 
 def evaluate_decisions(
-    measured: pd.DataFrame, catalogue: CatalogueArrays, calendar: WorkCalendar,
+    measured: pd.DataFrame,
+    catalogue: CatalogueArrays,
+    calendar: WorkCalendar,
     measure_at: MeasureAt = "decided",
 ) -> pd.DataFrame:
     """Each measured decision with its deadline date and whether it was kept.
@@ -143,25 +145,40 @@ def area_labels(catalogue: CatalogueArrays, entries: np.ndarray) -> pd.DataFrame
     the (value, unit) of each catalogue version used, oldest first, e.g. ((4, "weeks"),
     (3, "weeks")) for an area whose deadline changed within the period."""
     used = np.unique(entries)  # the catalogue is sorted by (area, valid_from)
-    frame = pd.DataFrame({
-        "case_area_code": catalogue.areas[used],
-        "area_name": catalogue.names[used],
-        "deadline_rule": list(zip(catalogue.value[used].tolist(),
-                                  [DEADLINE_UNITS[u] for u in catalogue.unit[used]])),
-    })
-    return frame.groupby("case_area_code", sort=True).agg(
-        area_name=("area_name", "last"), deadline_rules=("deadline_rule", tuple)
-    ).reset_index()
+    frame = pd.DataFrame(
+        {
+            "case_area_code": catalogue.areas[used],
+            "area_name": catalogue.names[used],
+            "deadline_rule": list(
+                zip(
+                    catalogue.value[used].tolist(),
+                    [DEADLINE_UNITS[u] for u in catalogue.unit[used]],
+                    strict=False,
+                )
+            ),
+        }
+    )
+    return (
+        frame.groupby("case_area_code", sort=True)
+        .agg(area_name=("area_name", "last"), deadline_rules=("deadline_rule", tuple))
+        .reset_index()
+    )
 
 
 def measure_decisions(
-    validated: ValidatedDecisions, catalogue: CatalogueArrays, calendar: WorkCalendar,
+    validated: ValidatedDecisions,
+    catalogue: CatalogueArrays,
+    calendar: WorkCalendar,
     measure_at: MeasureAt = "decided",
 ) -> DecisionMeasurement:
     cases = evaluate_decisions(validated.measured, catalogue, calendar, measure_at)
-    total = group_metrics(cases, []).iloc[0] if len(cases) else pd.Series(
-        {"decisions": 0, "within_deadline": 0, "exceeded": 0, "exceeded_notified": 0}
-    ).reindex(list(METRICS))
+    total = (
+        group_metrics(cases, []).iloc[0]
+        if len(cases)
+        else pd.Series({"decisions": 0, "within_deadline": 0, "exceeded": 0, "exceeded_notified": 0}).reindex(
+            list(METRICS)
+        )
+    )
     labels = area_labels(catalogue, cases["entry"].to_numpy())
     return DecisionMeasurement(
         cases=cases,
@@ -169,8 +186,7 @@ def measure_decisions(
         total=total,
         by_area=group_metrics(cases, ["case_area_code"]).merge(labels, on="case_area_code"),
         by_unit=group_metrics(cases, ["unit_code"]),
-        by_unit_area=group_metrics(cases, ["unit_code", "case_area_code"]).merge(
-            labels, on="case_area_code"),
+        by_unit_area=group_metrics(cases, ["unit_code", "case_area_code"]).merge(labels, on="case_area_code"),
         by_month=group_metrics(cases, ["month"]),
         by_unit_month=group_metrics(cases, ["unit_code", "month"]),
         by_unit_area_month=group_metrics(cases, ["unit_code", "case_area_code", "month"]),

@@ -30,16 +30,39 @@ from sagstid.periods import Period
 from sagstid.rules.workdays import WorkCalendar
 
 GAP_BUCKETS: tuple[str, ...] = (
-    "0", "1", "2", "3-5", "6-10", "11-20", ">20", "not_sent", "sent_before_decided",
+    "0",
+    "1",
+    "2",
+    "3-5",
+    "6-10",
+    "11-20",
+    ">20",
+    "not_sent",
+    "sent_before_decided",
 )
 _BOUNDS: tuple[tuple[str, int, int], ...] = (
-    ("0", 0, 0), ("1", 1, 1), ("2", 2, 2), ("3-5", 3, 5), ("6-10", 6, 10), ("11-20", 11, 20),
+    ("0", 0, 0),
+    ("1", 1, 1),
+    ("2", 2, 2),
+    ("3-5", 3, 5),
+    ("6-10", 6, 10),
+    ("11-20", 11, 20),
     (">20", 21, np.iinfo(np.int64).max),
 )
 _FAR = np.datetime64("9999-12-31", "D")
 WEEK_COLUMNS: tuple[str, ...] = (
-    "unit_code", "week", "week_start", "week_end", "sent", "sent_late", "late_share_pct",
-    "waiting_late", "share_if_sent_pct", "in_band", "suspicious", "in_window",
+    "unit_code",
+    "week",
+    "week_start",
+    "week_end",
+    "sent",
+    "sent_late",
+    "late_share_pct",
+    "waiting_late",
+    "share_if_sent_pct",
+    "in_band",
+    "suspicious",
+    "in_window",
 )
 
 
@@ -77,19 +100,28 @@ def held_cases(cases: pd.DataFrame, calendar: WorkCalendar, held_after: int) -> 
 def unit_distribution(cases: pd.DataFrame) -> pd.DataFrame:
     """Per unit: decisions, held, held_pct, one column per gap bucket (``gap_<label>``),
     compliance_decided_pct and compliance_sent_pct."""
-    columns = (["unit_code", "decisions", "held", "held_pct"]
-               + [f"gap_{b}" for b in GAP_BUCKETS] + ["compliance_decided_pct", "compliance_sent_pct"])
+    columns = (
+        ["unit_code", "decisions", "held", "held_pct"]
+        + [f"gap_{b}" for b in GAP_BUCKETS]
+        + ["compliance_decided_pct", "compliance_sent_pct"]
+    )
     if cases.empty:
         return pd.DataFrame(columns=columns)
     unit = cases["unit_code"].astype(str).to_numpy()
     buckets = pd.crosstab(unit, cases["gap_bucket"].astype(str).to_numpy())
     buckets = buckets.reindex(columns=list(GAP_BUCKETS), fill_value=0)
     buckets.columns = [f"gap_{b}" for b in GAP_BUCKETS]
-    frame = pd.DataFrame({"unit_code": unit, "held": cases["held"].to_numpy(dtype=bool),
-                          "wd": cases["within_decided"].to_numpy(dtype=bool),
-                          "ws": cases["within_sent"].to_numpy(dtype=bool)})
+    frame = pd.DataFrame(
+        {
+            "unit_code": unit,
+            "held": cases["held"].to_numpy(dtype=bool),
+            "wd": cases["within_decided"].to_numpy(dtype=bool),
+            "ws": cases["within_sent"].to_numpy(dtype=bool),
+        }
+    )
     out = frame.groupby("unit_code", sort=True).agg(
-        decisions=("held", "size"), held=("held", "sum"), wd=("wd", "sum"), ws=("ws", "sum"))
+        decisions=("held", "size"), held=("held", "sum"), wd=("wd", "sum"), ws=("ws", "sum")
+    )
     out = out.join(buckets)
     out["held_pct"] = 100.0 * out["held"] / out["decisions"]
     out["compliance_decided_pct"] = 100.0 * out["wd"] / out["decisions"]
@@ -115,8 +147,9 @@ def complete_weeks(period: Period) -> np.ndarray:
     return np.arange(first, last_sunday - 5, 7, dtype="datetime64[D]")
 
 
-def weekly_figures(cases: pd.DataFrame, calendar: WorkCalendar, period: Period,
-                   held_after: int, rule: GamingRule) -> pd.DataFrame:
+def weekly_figures(
+    cases: pd.DataFrame, calendar: WorkCalendar, period: Period, held_after: int, rule: GamingRule
+) -> pd.DataFrame:
     """Per unit and complete ISO week of the period: decisions sent, late among them, their
     share, late decisions held back at the week's end, the share had those been sent, and
     whether the week is suspicious (see the module docstring)."""
@@ -145,28 +178,38 @@ def weekly_figures(cases: pd.DataFrame, calendar: WorkCalendar, period: Period,
         stop = np.minimum(release, decided + 7 * rule.max_hold_weeks + 1)
         counted = held & (stop > held_from)
         starts, ends = np.sort(held_from[counted]), np.sort(stop[counted])
-        waiting = (np.searchsorted(starts, week_end, "right")
-                   - np.searchsorted(ends, week_end, "right"))
-        parts.append(pd.DataFrame({
-            "unit_code": code, "week_start": weeks, "week_end": week_end,
-            "sent": n_sent, "sent_late": n_late, "waiting_late": waiting,
-        }))
+        waiting = np.searchsorted(starts, week_end, "right") - np.searchsorted(ends, week_end, "right")
+        parts.append(
+            pd.DataFrame(
+                {
+                    "unit_code": code,
+                    "week_start": weeks,
+                    "week_end": week_end,
+                    "sent": n_sent,
+                    "sent_late": n_late,
+                    "waiting_late": waiting,
+                }
+            )
+        )
     out = pd.concat(parts, ignore_index=True)
     sent_n = out["sent"].to_numpy()
     share = np.where(sent_n > 0, 100.0 * out["sent_late"] / np.maximum(sent_n, 1), np.nan)
     if_sent_base = sent_n + out["waiting_late"].to_numpy()
-    if_sent = np.where(if_sent_base > 0,
-                       100.0 * (out["sent_late"] + out["waiting_late"]) / np.maximum(if_sent_base, 1),
-                       np.nan)
+    if_sent = np.where(
+        if_sent_base > 0,
+        100.0 * (out["sent_late"] + out["waiting_late"]) / np.maximum(if_sent_base, 1),
+        np.nan,
+    )
     threshold, low = rule.threshold_pct, rule.threshold_pct - rule.band_pct
     out["late_share_pct"] = share
     out["share_if_sent_pct"] = if_sent
     out["in_band"] = (sent_n >= rule.min_sent) & (share >= low) & (share <= threshold)
-    out["suspicious"] = (out["in_band"].to_numpy() & (out["waiting_late"] >= rule.min_waiting)
-                         & (if_sent > threshold))
+    out["suspicious"] = (
+        out["in_band"].to_numpy() & (out["waiting_late"] >= rule.min_waiting) & (if_sent > threshold)
+    )
     out["in_window"] = out["week_start"].to_numpy() >= weeks[-min(rule.window_weeks, len(weeks))]
     iso = pd.DatetimeIndex(out["week_start"]).isocalendar()
-    out["week"] = [f"{y}-W{w:02d}" for y, w in zip(iso["year"], iso["week"])]
+    out["week"] = [f"{y}-W{w:02d}" for y, w in zip(iso["year"], iso["week"], strict=False)]
     out["week_start"] = out["week_start"].astype("datetime64[s]")
     out["week_end"] = out["week_end"].astype("datetime64[s]")
     return out[list(WEEK_COLUMNS)]
@@ -179,9 +222,15 @@ def gaming_flags(weeks: pd.DataFrame, rule: GamingRule) -> pd.DataFrame:
     if weeks.empty:
         return pd.DataFrame(columns=columns)
     frame = weeks.assign(sw=weeks["suspicious"] & weeks["in_window"])
-    out = frame.groupby("unit_code", sort=True).agg(
-        window_weeks=("in_window", "sum"), suspicious_in_window=("sw", "sum"),
-        suspicious_weeks=("suspicious", "sum")).reset_index()
+    out = (
+        frame.groupby("unit_code", sort=True)
+        .agg(
+            window_weeks=("in_window", "sum"),
+            suspicious_in_window=("sw", "sum"),
+            suspicious_weeks=("suspicious", "sum"),
+        )
+        .reset_index()
+    )
     for column in ("window_weeks", "suspicious_in_window", "suspicious_weeks"):
         out[column] = out[column].astype(np.int64)
     out["flagged"] = out["suspicious_in_window"] >= rule.min_weeks
@@ -209,12 +258,12 @@ class HeldDecisions:
         return rows.iloc[0] if len(rows) else None
 
 
-def measure_held(cases: pd.DataFrame, calendar: WorkCalendar, period: Period,
-                 settings: MeasurementSettings) -> HeldDecisions:
+def measure_held(
+    cases: pd.DataFrame, calendar: WorkCalendar, period: Period, settings: MeasurementSettings
+) -> HeldDecisions:
     """Held decisions, the gap distribution, both compliances and the gaming flag."""
     held = held_cases(cases, calendar, settings.held_after_working_days)
-    weeks = weekly_figures(held, calendar, period, settings.held_after_working_days,
-                           settings.gaming)
+    weeks = weekly_figures(held, calendar, period, settings.held_after_working_days, settings.gaming)
     flags = gaming_flags(weeks, settings.gaming)
     by_unit = unit_distribution(held).merge(flags, on="unit_code", how="left")
     for column in ("window_weeks", "suspicious_in_window", "suspicious_weeks"):

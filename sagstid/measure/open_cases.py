@@ -39,8 +39,15 @@ from sagstid.validate.rows import (
 
 STATES: tuple[str, ...] = ("overdue", "due_soon", "within")
 OPEN_METRICS: tuple[str, ...] = (
-    "open", "overdue", "due_soon", "within", "notice_missing", "open_within_pct",
+    "open",
+    "overdue",
+    "due_soon",
+    "within",
+    "notice_missing",
+    "open_within_pct",
 )
+
+
 def _day(as_of: dt.date) -> np.datetime64:
     return np.datetime64(as_of, "D")
 
@@ -50,8 +57,9 @@ def _open_ints(values: np.ndarray, is_open: np.ndarray) -> pd.arrays.IntegerArra
     return pd.arrays.IntegerArray(values.astype(np.int64), ~is_open)
 
 
-def _evaluate(rows: pd.DataFrame, deadline: np.ndarray, as_of: dt.date, horizon: int,
-              calendar: WorkCalendar) -> pd.DataFrame:
+def _evaluate(
+    rows: pd.DataFrame, deadline: np.ndarray, as_of: dt.date, horizon: int, calendar: WorkCalendar
+) -> pd.DataFrame:
     """Deadline, days open, state and notice for the open rows (NaT/NA elsewhere)."""
     day = _day(as_of)
     is_open = rows["row_status"].to_numpy() == "open"
@@ -74,8 +82,14 @@ def _evaluate(rows: pd.DataFrame, deadline: np.ndarray, as_of: dt.date, horizon:
     return rows
 
 
-def snapshot_decisions(raw: pd.DataFrame, units: pd.DataFrame, catalogue: CatalogueArrays,
-                       calendar: WorkCalendar, as_of: dt.date, horizon: int) -> pd.DataFrame:
+def snapshot_decisions(
+    raw: pd.DataFrame,
+    units: pd.DataFrame,
+    catalogue: CatalogueArrays,
+    calendar: WorkCalendar,
+    as_of: dt.date,
+    horizon: int,
+) -> pd.DataFrame:
     """Every row of open_decisions.sql with its row status, reason and (if open) evaluation.
 
     The deadline is the catalogue entry's valid on the received date (docs/contract.md §3.2).
@@ -90,8 +104,9 @@ def snapshot_decisions(raw: pd.DataFrame, units: pd.DataFrame, catalogue: Catalo
     return _evaluate(rows, deadline, as_of, horizon, calendar)
 
 
-def open_complaint_deadlines(rows: pd.DataFrame, lengths: ComplaintDeadlines,
-                             calendar: WorkCalendar) -> np.ndarray:
+def open_complaint_deadlines(
+    rows: pd.DataFrame, lengths: ComplaintDeadlines, calendar: WorkCalendar
+) -> np.ndarray:
     """docs/contract.md §3.4's deadline for complaints not yet answered, whose outcome is unknown.
 
     The 5-working-day rule applies only when the decision is upheld, which is not known while
@@ -102,8 +117,14 @@ def open_complaint_deadlines(rows: pd.DataFrame, lengths: ComplaintDeadlines,
     return complaint_deadlines(rows.assign(outcome="upheld"), lengths, calendar)
 
 
-def snapshot_complaints(raw: pd.DataFrame, units: pd.DataFrame, lengths: ComplaintDeadlines,
-                        calendar: WorkCalendar, as_of: dt.date, horizon: int) -> pd.DataFrame:
+def snapshot_complaints(
+    raw: pd.DataFrame,
+    units: pd.DataFrame,
+    lengths: ComplaintDeadlines,
+    calendar: WorkCalendar,
+    as_of: dt.date,
+    horizon: int,
+) -> pd.DataFrame:
     """Every row of open_complaints.sql with its row status, reason and (if open) evaluation."""
     rows = validate_open_complaints(raw, units, as_of)
     is_open = rows["row_status"].to_numpy() == "open"
@@ -121,18 +142,27 @@ def open_metrics(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     if cases.empty:
         return pd.DataFrame(columns=columns)
     state = cases["state"].astype(str).to_numpy()
-    frame = pd.DataFrame({
-        **{key: cases[key].astype(str).to_numpy() for key in keys},
-        ALL: "all",
-        "overdue": state == "overdue",
-        "due_soon": state == "due_soon",
-        "within": state == "within",
-        "notice_missing": cases["notice_missing"].to_numpy(dtype=bool),
-    })
-    out = frame.groupby(keys or [ALL], sort=True).agg(
-        open=("overdue", "size"), overdue=("overdue", "sum"), due_soon=("due_soon", "sum"),
-        within=("within", "sum"), notice_missing=("notice_missing", "sum"),
-    ).reset_index()
+    frame = pd.DataFrame(
+        {
+            **{key: cases[key].astype(str).to_numpy() for key in keys},
+            ALL: "all",
+            "overdue": state == "overdue",
+            "due_soon": state == "due_soon",
+            "within": state == "within",
+            "notice_missing": cases["notice_missing"].to_numpy(dtype=bool),
+        }
+    )
+    out = (
+        frame.groupby(keys or [ALL], sort=True)
+        .agg(
+            open=("overdue", "size"),
+            overdue=("overdue", "sum"),
+            due_soon=("due_soon", "sum"),
+            within=("within", "sum"),
+            notice_missing=("notice_missing", "sum"),
+        )
+        .reset_index()
+    )
     for column in ("open", "overdue", "due_soon", "within", "notice_missing"):
         out[column] = out[column].astype(np.int64)
     out["open_within_pct"] = 100.0 * (out["open"] - out["overdue"]) / out["open"]
@@ -162,9 +192,23 @@ class OpenSnapshot:
         unit or all: the columns the worklist needs, never a citizen reference."""
         decisions = self.open_decisions.rename(columns={"decision_id": "case_key"})
         complaints = self.open_complaints.rename(columns={"complaint_id": "case_key"})
-        keep = ["kind", "case_key", "case_id", "unit_code", "case_area_code", "complaint_kind",
-                "received_date", "deadline_date", "state", "days_open", "days_over",
-                "working_days_left", "delay_notice_date", "notified", "notice_missing"]
+        keep = [
+            "kind",
+            "case_key",
+            "case_id",
+            "unit_code",
+            "case_area_code",
+            "complaint_kind",
+            "received_date",
+            "deadline_date",
+            "state",
+            "days_open",
+            "days_over",
+            "working_days_left",
+            "delay_notice_date",
+            "notified",
+            "notice_missing",
+        ]
         parts = []
         for part in (decisions, complaints):
             part = part.reindex(columns=keep)
@@ -190,8 +234,9 @@ class OpenSnapshot:
         return count_values(frame["reason"], names)
 
 
-def snapshot_calendar(config: Config, decisions: pd.DataFrame, complaints: pd.DataFrame,
-                      as_of: dt.date) -> WorkCalendar:
+def snapshot_calendar(
+    config: Config, decisions: pd.DataFrame, complaints: pd.DataFrame, as_of: dt.date
+) -> WorkCalendar:
     """A working-day calendar from the earliest readable received date to past the horizon."""
     first = as_of
     for frame in (decisions, complaints):
@@ -203,8 +248,14 @@ def snapshot_calendar(config: Config, decisions: pd.DataFrame, complaints: pd.Da
     return WorkCalendar.covering(config.calendar, first, as_of)
 
 
-def take_snapshot(decisions: pd.DataFrame, complaints: pd.DataFrame, units: pd.DataFrame,
-                  config: Config, catalogue: CatalogueArrays, as_of: dt.date) -> OpenSnapshot:
+def take_snapshot(
+    decisions: pd.DataFrame,
+    complaints: pd.DataFrame,
+    units: pd.DataFrame,
+    config: Config,
+    catalogue: CatalogueArrays,
+    as_of: dt.date,
+) -> OpenSnapshot:
     """The open-case snapshot from the rows of the two open_*.sql queries (no I/O)."""
     horizon = config.measurement.due_soon_working_days
     calendar = snapshot_calendar(config, decisions, complaints, as_of)
@@ -212,6 +263,5 @@ def take_snapshot(decisions: pd.DataFrame, complaints: pd.DataFrame, units: pd.D
         as_of=as_of,
         horizon=horizon,
         decisions=snapshot_decisions(decisions, units, catalogue, calendar, as_of, horizon),
-        complaints=snapshot_complaints(complaints, units, config.complaints, calendar, as_of,
-                                       horizon),
+        complaints=snapshot_complaints(complaints, units, config.complaints, calendar, as_of, horizon),
     )

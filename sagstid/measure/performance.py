@@ -36,8 +36,7 @@ import pandas as pd
 from sagstid.periods import Period
 
 PACE_STATUSES: tuple[str, ...] = ("no_max", "on_course", "off_course", "over_max")
-PACE_COLUMNS: tuple[str, ...] = ("unit_code", "received", "max", "expected_so_far", "projected",
-                                 "status")
+PACE_COLUMNS: tuple[str, ...] = ("unit_code", "received", "max", "expected_so_far", "projected", "status")
 PER_1000_COLUMNS: tuple[str, ...] = ("complaints", "decisions", "per_1000")
 _UNKNOWN = "\x00unknown"  # the missing case area inside this module (None outside)
 _LATEST = np.datetime64("9999-12-31", "s")  # an open decision sorts after every decided one
@@ -51,7 +50,7 @@ class YearToDate:
     days_in_year: int
 
     @classmethod
-    def ending(cls, as_of: dt.date) -> "YearToDate":
+    def ending(cls, as_of: dt.date) -> YearToDate:
         days = 366 if calendar.isleap(as_of.year) else 365
         return cls(as_of.year, as_of, as_of.timetuple().tm_yday, days)
 
@@ -72,7 +71,6 @@ class ContractFigures:
     per_1000_by_unit: pd.DataFrame  # unit_code + PER_1000_COLUMNS
     per_1000_by_area: pd.DataFrame  # case_area_code (None: unknown) + PER_1000_COLUMNS
     per_1000_by_unit_area: pd.DataFrame  # unit_code, case_area_code + PER_1000_COLUMNS
-
 
 
 def countable(rows: pd.DataFrame) -> np.ndarray:
@@ -96,8 +94,9 @@ def pace_status(count: int, maximum: int | None, fraction: float) -> str:
     return "on_course" if count / fraction <= maximum + 1e-9 else "off_course"
 
 
-def handling_pace(rows: pd.DataFrame, unit_codes: Iterable[str],
-                  maxima: Mapping[str, Mapping[int, int]], as_of: dt.date) -> tuple[YearToDate, pd.DataFrame]:
+def handling_pace(
+    rows: pd.DataFrame, unit_codes: Iterable[str], maxima: Mapping[str, Mapping[int, int]], as_of: dt.date
+) -> tuple[YearToDate, pd.DataFrame]:
     """Handling complaints received in the year to ``as_of`` per unit against its maximum."""
     ytd = YearToDate.ending(as_of)
     received = received_between(rows, ytd.start, as_of)
@@ -108,12 +107,16 @@ def handling_pace(rows: pd.DataFrame, unit_codes: Iterable[str],
     for code in units:  # one row per unit: a handful, not case data
         count = int(counts.get(code, 0))
         maximum = maxima.get(code, {}).get(ytd.year)
-        out.append({
-            "unit_code": code, "received": count, "max": maximum,
-            "expected_so_far": None if maximum is None else maximum * ytd.fraction,
-            "projected": count / ytd.fraction,
-            "status": pace_status(count, maximum, ytd.fraction),
-        })
+        out.append(
+            {
+                "unit_code": code,
+                "received": count,
+                "max": maximum,
+                "expected_so_far": None if maximum is None else maximum * ytd.fraction,
+                "projected": count / ytd.fraction,
+                "status": pace_status(count, maximum, ytd.fraction),
+            }
+        )
     return ytd, pd.DataFrame(out, columns=list(PACE_COLUMNS))
 
 
@@ -123,22 +126,32 @@ def complaint_case_areas(complaints: pd.DataFrame, decisions: pd.DataFrame) -> p
     ``complaints``: case_id, received_date (datetime64); ``decisions``: case_id,
     case_area_code, decided_date (datetime64, NaT while open or unreadable)."""
     result = pd.Series(None, index=complaints.index, dtype=object)
-    left = complaints.loc[complaints["case_id"].notna() & complaints["received_date"].notna(),
-                          ["case_id", "received_date"]]
-    right = decisions.loc[decisions["case_id"].notna() & decisions["case_area_code"].notna(),
-                          ["case_id", "case_area_code", "decided_date"]]
+    left = complaints.loc[
+        complaints["case_id"].notna() & complaints["received_date"].notna(), ["case_id", "received_date"]
+    ]
+    right = decisions.loc[
+        decisions["case_id"].notna() & decisions["case_area_code"].notna(),
+        ["case_id", "case_area_code", "decided_date"],
+    ]
     if left.empty or right.empty:
         return result
-    left = pd.DataFrame({"case_id": left["case_id"].astype(str).to_numpy(),
-                         "day": left["received_date"].to_numpy().astype("datetime64[s]"),
-                         "row": left.index.to_numpy()}).sort_values("day", kind="stable")
+    left = pd.DataFrame(
+        {
+            "case_id": left["case_id"].astype(str).to_numpy(),
+            "day": left["received_date"].to_numpy().astype("datetime64[s]"),
+            "row": left.index.to_numpy(),
+        }
+    ).sort_values("day", kind="stable")
     day = right["decided_date"].to_numpy().astype("datetime64[s]")
-    right = pd.DataFrame({"case_id": right["case_id"].astype(str).to_numpy(),
-                          "day": np.where(np.isnat(day), _LATEST, day),
-                          "area": right["case_area_code"].astype(str).to_numpy()})
+    right = pd.DataFrame(
+        {
+            "case_id": right["case_id"].astype(str).to_numpy(),
+            "day": np.where(np.isnat(day), _LATEST, day),
+            "area": right["case_area_code"].astype(str).to_numpy(),
+        }
+    )
     right = right.sort_values(["day", "area"], kind="stable")
-    found = [pd.merge_asof(left, right, on="day", by="case_id", direction=d)
-             for d in ("backward", "forward")]
+    found = [pd.merge_asof(left, right, on="day", by="case_id", direction=d) for d in ("backward", "forward")]
     area = found[0]["area"].fillna(found[1]["area"])
     result.loc[found[0]["row"].to_numpy()] = area.to_numpy()
     return result.where(result.notna(), None)
@@ -146,7 +159,7 @@ def complaint_case_areas(complaints: pd.DataFrame, decisions: pd.DataFrame) -> p
 
 def _per_1000(complaints: pd.DataFrame, decisions: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     counts = complaints.groupby(keys, sort=True).size().rename("complaints")
-    decided = decisions.astype({k: str for k in keys}).set_index(keys)["decisions"]
+    decided = decisions.astype(dict.fromkeys(keys, str)).set_index(keys)["decisions"]
     out = pd.concat([counts, decided], axis=1).fillna(0).astype(np.int64)
     out["per_1000"] = 1000.0 * out["complaints"] / out["decisions"].where(out["decisions"] > 0)
     out = out.reset_index()
@@ -154,33 +167,48 @@ def _per_1000(complaints: pd.DataFrame, decisions: pd.DataFrame, keys: list[str]
     return out.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
-def complaints_per_1000(received: pd.DataFrame, by_unit: pd.DataFrame, by_area: pd.DataFrame,
-                        by_unit_area: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame,
-                                                              pd.DataFrame]:
+def complaints_per_1000(
+    received: pd.DataFrame, by_unit: pd.DataFrame, by_area: pd.DataFrame, by_unit_area: pd.DataFrame
+) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Total, per unit, per area and per unit x area: ``received`` complaints (unit_code,
     case_area_code with None for unknown) per 1,000 decisions (the ``decisions`` column of the
     decision measurement's groupings)."""
-    frame = pd.DataFrame({
-        "unit_code": received["unit_code"].astype(str).to_numpy(),
-        "case_area_code": received["case_area_code"].fillna(_UNKNOWN).astype(str).to_numpy(),
-    })
+    frame = pd.DataFrame(
+        {
+            "unit_code": received["unit_code"].astype(str).to_numpy(),
+            "case_area_code": received["case_area_code"].fillna(_UNKNOWN).astype(str).to_numpy(),
+        }
+    )
     unit = _per_1000(frame, by_unit[["unit_code", "decisions"]], ["unit_code"])
     area = _per_1000(frame, by_area[["case_area_code", "decisions"]], ["case_area_code"])
-    unit_area = _per_1000(frame, by_unit_area[["unit_code", "case_area_code", "decisions"]],
-                          ["unit_code", "case_area_code"])
+    unit_area = _per_1000(
+        frame, by_unit_area[["unit_code", "case_area_code", "decisions"]], ["unit_code", "case_area_code"]
+    )
     for table in (area, unit_area):
-        table["case_area_code"] = table["case_area_code"].astype(object).where(
-            table["case_area_code"] != _UNKNOWN, None)
+        table["case_area_code"] = (
+            table["case_area_code"].astype(object).where(table["case_area_code"] != _UNKNOWN, None)
+        )
     complaints, decisions = len(frame), int(by_unit["decisions"].sum()) if len(by_unit) else 0
-    total = pd.Series({"complaints": complaints, "decisions": decisions,
-                       "per_1000": 1000.0 * complaints / decisions if decisions else None})
+    total = pd.Series(
+        {
+            "complaints": complaints,
+            "decisions": decisions,
+            "per_1000": 1000.0 * complaints / decisions if decisions else None,
+        }
+    )
     return total, unit, area, unit_area
 
 
-def contract_figures(rows: pd.DataFrame, case_decisions: pd.DataFrame, unit_codes: Iterable[str],
-                     maxima: Mapping[str, Mapping[int, int]], period: Period,
-                     by_unit: pd.DataFrame, by_area: pd.DataFrame,
-                     by_unit_area: pd.DataFrame) -> ContractFigures:
+def contract_figures(
+    rows: pd.DataFrame,
+    case_decisions: pd.DataFrame,
+    unit_codes: Iterable[str],
+    maxima: Mapping[str, Mapping[int, int]],
+    period: Period,
+    by_unit: pd.DataFrame,
+    by_area: pd.DataFrame,
+    by_unit_area: pd.DataFrame,
+) -> ContractFigures:
     """All contract figures: ``rows`` are the measured complaint rows (with receipt_reason),
     ``case_decisions`` the decisions sharing a case with a complaint (case_id, case_area_code,
     decided_date parsed), ``by_*`` the period's decision metrics."""

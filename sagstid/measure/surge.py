@@ -25,8 +25,7 @@ import pandas as pd
 from sagstid.measure.performance import countable
 from sagstid.periods import Period
 
-SURGE_COLUMNS: tuple[str, ...] = ("unit_code", "month", "count", "history", "baseline", "p_value",
-                                  "flagged")
+SURGE_COLUMNS: tuple[str, ...] = ("unit_code", "month", "count", "history", "baseline", "p_value", "flagged")
 
 
 @dataclass(frozen=True)
@@ -47,16 +46,20 @@ class SurgeCheck:
         return self.months[self.months["flagged"].to_numpy(dtype=bool)]
 
 
-
 def judge_series(counts: pd.DataFrame, rule: SurgeRule) -> pd.DataFrame:
     """Apply the rule to monthly counts: ``counts`` has one row per unit (index) and one
     column per consecutive month (the first column is the first month of data). Returns
     SURGE_COLUMNS in long form for every unit and month."""
     values = counts.to_numpy(dtype=float)
     history = np.minimum(np.arange(values.shape[1]), rule.baseline_months)
-    baseline = (pd.DataFrame(values.T).shift(1)
-                .rolling(rule.baseline_months, min_periods=rule.min_history).mean()
-                .to_numpy().T)
+    baseline = (
+        pd.DataFrame(values.T)
+        .shift(1)
+        .rolling(rule.baseline_months, min_periods=rule.min_history)
+        .mean()
+        .to_numpy()
+        .T
+    )
     judged = ~np.isnan(baseline)
     # Imported here, not at module import: the workbook processes never need scipy.
     from scipy.stats import poisson
@@ -64,15 +67,17 @@ def judge_series(counts: pd.DataFrame, rule: SurgeRule) -> pd.DataFrame:
     p_value = np.where(judged, poisson.sf(values - 1, np.where(judged, baseline, 0.0)), np.nan)
     flagged = judged & (p_value < rule.alpha) & (values >= rule.min_count)
     units, months = counts.index.astype(str), counts.columns.astype(str)
-    return pd.DataFrame({
-        "unit_code": np.repeat(units.to_numpy(), len(months)),
-        "month": np.tile(months.to_numpy(), len(units)),
-        "count": values.astype(np.int64).ravel(),
-        "history": np.tile(history, len(units)),
-        "baseline": baseline.ravel(),
-        "p_value": p_value.ravel(),
-        "flagged": flagged.ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "unit_code": np.repeat(units.to_numpy(), len(months)),
+            "month": np.tile(months.to_numpy(), len(units)),
+            "count": values.astype(np.int64).ravel(),
+            "history": np.tile(history, len(units)),
+            "baseline": baseline.ravel(),
+            "p_value": p_value.ravel(),
+            "flagged": flagged.ravel(),
+        }
+    )
 
 
 def monthly_counts(rows: pd.DataFrame, last_month: np.datetime64) -> pd.DataFrame:

@@ -22,7 +22,7 @@ import json
 import os
 import socket
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,9 +74,15 @@ def _measure(request: RunRequest, out_dir: Path, stage: Stage) -> Any:
     the nightly run is ``request.as_of``; nightly unit workbooks open on their action list."""
     from sagstid.pipeline import run_period
 
-    return run_period(request.db_url, request.config_dir, request.period, out_dir,
-                      workers=request.workers, stage=stage,
-                      worklist_first=request.job == "nightly")
+    return run_period(
+        request.db_url,
+        request.config_dir,
+        request.period,
+        out_dir,
+        workers=request.workers,
+        stage=stage,
+        worklist_first=request.job == "nightly",
+    )
 
 
 def _parameters(request: RunRequest, root: Path) -> dict[str, Any]:
@@ -97,8 +103,7 @@ def _config_record(config_dir: Path) -> dict[str, Any]:
     from sagstid.config import load_config
 
     config = load_config(config_dir)
-    return {"files": dict(sorted(config.file_hashes.items())),
-            "catalogue_version": config.catalogue_version}
+    return {"files": dict(sorted(config.file_hashes.items())), "catalogue_version": config.catalogue_version}
 
 
 def _user() -> str | None:
@@ -140,8 +145,9 @@ def execute(request: RunRequest, root: Path, keep: int, stage: Stage = _silent) 
         raise
 
 
-def _locked_run(request: RunRequest, store: RunStore, keep: int, record: dict[str, Any],
-                stage: Stage) -> RunOutcome:
+def _locked_run(
+    request: RunRequest, store: RunStore, keep: int, record: dict[str, Any], stage: Stage
+) -> RunOutcome:
     recorded = False
     try:
         record["config"] = _config_record(request.config_dir)
@@ -174,10 +180,8 @@ def _locked_run(request: RunRequest, store: RunStore, keep: int, record: dict[st
         return RunOutcome(record["run_id"], folder, summary, record, moved, pruned)
     except BaseException as exc:
         if request.out is None:
-            try:  # this run's folder, unless a stamp already points at it
+            with suppress(OSError):  # this run's folder, unless a stamp already points at it
                 store.clean_leftovers(request.job)
-            except OSError:
-                pass
         if not recorded:
             _record_end(store, record, manifest.OUTCOME_FAILED, exc)
         raise
@@ -193,7 +197,5 @@ def _record_end(store: RunStore, record: dict[str, Any], outcome: str, exc: Base
         bad_input=isinstance(exc, InputError),
     )
     record.pop("outputs", None)
-    try:
+    with suppress(OSError):
         manifest.append_journal(store.root / manifest.JOURNAL_FILE, record)
-    except OSError:
-        pass

@@ -38,7 +38,7 @@ def now() -> dt.datetime:
 
 def new_run_id(started: dt.datetime) -> str:
     """A unique, time-ordered run id: UTC start time and 6 random hex digits."""
-    return f"{started.astimezone(dt.timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    return f"{started.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
 def git_describe() -> str | None:
@@ -49,7 +49,10 @@ def git_describe() -> str | None:
     try:
         done = subprocess.run(
             ["git", "-C", str(checkout), "describe", "--always", "--dirty", "--tags"],
-            capture_output=True, text=True, timeout=10, check=False,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None

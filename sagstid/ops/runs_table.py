@@ -38,7 +38,7 @@ def _started(record: dict[str, Any]) -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(record["started"])
     except (KeyError, TypeError, ValueError):
-        return dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def format_runs(root: Path, limit: int = 20, job: str | None = None) -> tuple[list[str], int]:
@@ -55,15 +55,19 @@ def format_runs(root: Path, limit: int = 20, job: str | None = None) -> tuple[li
         outcome = record.get("outcome")
         last = record.get("folder") if outcome == OUTCOME_OK else record.get("error")
         started = _started(record)
-        rows.append((
-            f"{started:%Y-%m-%d %H:%M:%S}" if started.year > 1 else "–",
-            str(record.get("job", "–")),
-            _period_label(record.get("parameters") or {}),
-            OUTCOME_LABELS.get(str(outcome), str(outcome)),
-            da_pct(record.get("general_compliance_pct")) if outcome == OUTCOME_OK else "–",
-            str(last or "–"),
-        ))
+        rows.append(
+            (
+                f"{started:%Y-%m-%d %H:%M:%S}" if started.year > 1 else "–",
+                str(record.get("job", "–")),
+                _period_label(record.get("parameters") or {}),
+                OUTCOME_LABELS.get(str(outcome), str(outcome)),
+                da_pct(record.get("general_compliance_pct")) if outcome == OUTCOME_OK else "–",
+                str(last or "–"),
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(_COLUMNS) - 1)]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1]
-             for row in rows]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1]
+        for row in rows
+    ]
     return lines, bad

@@ -28,7 +28,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 
 from sagstid.faults import checkpoint
@@ -55,13 +55,12 @@ def run_lock(path: Path, holder: str) -> Iterator[None]:
         except BlockingIOError:
             who = os.pread(fd, 500, 0).decode("utf-8", "replace").strip()
             raise LockHeld(
-                f"another run holds the lock {path}" + (f" ({who})" if who else "")
+                f"another run holds the lock {path}"
+                + (f" ({who})" if who else "")
                 + "; this run was not started"
             ) from None
-        try:
+        with suppress(PermissionError):  # someone else's file: the lock still works
             os.fchmod(fd, FILE_MODE)
-        except PermissionError:  # someone else's file: the lock still works
-            pass
         os.ftruncate(fd, 0)
         os.pwrite(fd, holder.encode("utf-8"), 0)
         try:
@@ -101,7 +100,8 @@ class RunStore:
         if not folder.is_dir():
             return []
         return sorted(
-            entry.name for entry in folder.iterdir()
+            entry.name
+            for entry in folder.iterdir()
             if entry.is_symlink() and entry.name != LATEST and not entry.name.startswith(".")
         )
 
@@ -173,8 +173,7 @@ class RunStore:
                 removed.append(entry)
         runs = job_dir / RUNS_DIR
         if runs.is_dir():
-            in_use = {t.resolve() for s in self.stamps(job)
-                      if (t := _target(job_dir / s)) is not None}
+            in_use = {t.resolve() for s in self.stamps(job) if (t := _target(job_dir / s)) is not None}
             for folder in runs.iterdir():
                 if folder.resolve() not in in_use:
                     shutil.rmtree(folder, ignore_errors=True)

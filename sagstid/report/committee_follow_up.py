@@ -53,22 +53,34 @@ from sagstid.validate.complaints import KINDS
 from sagstid.validate.decisions import STATUSES
 
 
-def _unit_rows(ctx: RunMeasurement, layout: Layout,
-               frame: pd.DataFrame) -> list[tuple[str, str, pd.Series | None]]:
+def _unit_rows(
+    ctx: RunMeasurement, layout: Layout, frame: pd.DataFrame
+) -> list[tuple[str, str, pd.Series | None]]:
     """(code, name, row of ``frame``) for every unit of the units table, then codes in
     ``frame`` that the units table lacks."""
     known = set(ctx.units["unit_code"].dropna().astype(str))
     codes = sorted(known | set(frame["unit_code"].astype(str)))
     unknown = layout.text("unknown_unit_name")
-    return [(code, ctx.unit_name(code) if code in known else unknown,
-             first_row(frame, "unit_code", code)) for code in codes]
+    return [
+        (code, ctx.unit_name(code) if code in known else unknown, first_row(frame, "unit_code", code))
+        for code in codes
+    ]
 
 
-def _unit_table(sheet: Sheet, layout: Layout, ctx: RunMeasurement, columns: list[Column],
-                frame: pd.DataFrame, line: Any, total: Any) -> None:
+def _unit_table(
+    sheet: Sheet,
+    layout: Layout,
+    ctx: RunMeasurement,
+    columns: list[Column],
+    frame: pd.DataFrame,
+    line: Any,
+    total: Any,
+) -> None:
     """Enhed | Navn | <columns from line(row)> per unit, then Hele forvaltningen."""
-    heads = [Column(layout.text("columns.unit_code"), "text", 12),
-             Column(layout.text("columns.unit_name"), "text", 34)]
+    heads = [
+        Column(layout.text("columns.unit_code"), "text", 12),
+        Column(layout.text("columns.unit_name"), "text", 34),
+    ]
     kinds = [c.kind for c in heads + columns]
     header = sheet.header([c.heading for c in heads + columns])
     for code, name, row in _unit_rows(ctx, layout, frame):
@@ -77,27 +89,30 @@ def _unit_table(sheet: Sheet, layout: Layout, ctx: RunMeasurement, columns: list
     if sheet.row > header + 1:
         sheet.ws.autofilter(header, 0, sheet.row - 1, len(kinds) - 1)
     values, fills = line(total)
-    sheet.values([layout.text("whole_administration"), None, *values], kinds, [None, None, *fills],
-                 bold=True)
+    sheet.values([layout.text("whole_administration"), None, *values], kinds, [None, None, *fills], bold=True)
 
 
-def write_committee_complaints(workbook: Workbook, styles: Styles, layout: Layout,
-                               ctx: RunMeasurement) -> None:
+def write_committee_complaints(
+    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement
+) -> None:
     c, t = ctx.complaints, ctx.targets
     assert c is not None
-    sheet = Sheet(workbook, styles, layout.text("sheets.complaints"),
-                  widths=(44, 34, 12, 12, 13, 12, 12, 12, 60))
+    sheet = Sheet(
+        workbook, styles, layout.text("sheets.complaints"), widths=(44, 34, 12, 12, 13, 12, 12, 12, 60)
+    )
     organisation = layout.text("organisation")
     sheet.title(label(layout, "complaints_title", period=ctx.period.label, name=organisation))
     sheet.note(label(layout, "complaints_note", target=da_pct_number(t.complaints)))
     hide = SheetSuppression(sheet, ctx.suppress_below)
     sheet.skip()
     sheet.section(label(layout, "targets"))
-    totals = pd.Series({**{o: c.appeals[o] for o in APPEAL_OUTCOMES},
-                        "confirmed_pct": c.appeal_confirmed_pct})
+    totals = pd.Series(
+        {**{o: c.appeals[o] for o in APPEAL_OUTCOMES}, "confirmed_pct": c.appeal_confirmed_pct}
+    )
     header = sheet.row
-    write_complaint_targets(sheet, layout, ctx, c.total, totals,
-                            layout.text("columns.current"), with_whole=False)
+    write_complaint_targets(
+        sheet, layout, ctx, c.total, totals, layout.text("columns.current"), with_whole=False
+    )
     # Rows: complaints on time, Ankestyrelsen, medhold; columns 2 value, 3 met, 4 note.
     if hide.small(count(c.total, "complaints")):
         hide.grey(header + 1, [2, 3, 4])
@@ -138,8 +153,7 @@ def _appeal_count(row: pd.Series | None) -> int:
     return sum(count(row, o) for o in APPEAL_OUTCOMES)
 
 
-def write_committee_appeals(workbook: Workbook, styles: Styles, layout: Layout,
-                            ctx: RunMeasurement) -> None:
+def write_committee_appeals(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
     c, target = ctx.complaints, ctx.targets.appeal_confirmed
     assert c is not None
     sheet = Sheet(workbook, styles, layout.text("sheets.appeals"), widths=(12, 34, *([13] * 6)))
@@ -147,28 +161,33 @@ def write_committee_appeals(workbook: Workbook, styles: Styles, layout: Layout,
     sheet.note(label(layout, "appeals_note", target=da_pct_number(target)))
     hide = SheetSuppression(sheet, ctx.suppress_below)
     sheet.skip()
-    columns = [*(Column(label(layout, f"appeal_outcomes.{o}"), "int") for o in APPEAL_OUTCOMES),
-               Column(label(layout, "confirmed_pct"), "pct")]
+    columns = [
+        *(Column(label(layout, f"appeal_outcomes.{o}"), "int") for o in APPEAL_OUTCOMES),
+        Column(label(layout, "confirmed_pct"), "pct"),
+    ]
 
     def line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
         values = appeal_values(row)
         state = met_state(get(row, "confirmed_pct"), target)
-        return hide.mask(values, [None] * len(APPEAL_OUTCOMES) + [state],
-                         range(len(values)), hide.small(_appeal_count(row)))
+        return hide.mask(
+            values,
+            [None] * len(APPEAL_OUTCOMES) + [state],
+            range(len(values)),
+            hide.small(_appeal_count(row)),
+        )
 
     total = pd.Series({**c.appeals, "confirmed_pct": c.appeal_confirmed_pct})
     _unit_table(sheet, layout, ctx, columns, c.appeals_by_unit, line, total)
     hide.finish()
 
 
-def write_committee_audit(workbook: Workbook, styles: Styles, layout: Layout,
-                          ctx: RunMeasurement) -> None:
+def write_committee_audit(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
     audit, target = ctx.audit, ctx.targets.audit
     assert audit is not None
-    sheet = Sheet(workbook, styles, layout.text("sheets.supervision"),
-                  widths=(58, 34, 14, 14, 14, 14, 14, 16))
-    sheet.title(label(layout, "audit_title", period=ctx.period.label,
-                      name=layout.text("organisation")))
+    sheet = Sheet(
+        workbook, styles, layout.text("sheets.supervision"), widths=(58, 34, 14, 14, 14, 14, 14, 16)
+    )
+    sheet.title(label(layout, "audit_title", period=ctx.period.label, name=layout.text("organisation")))
     sheet.note(label(layout, "audit_note", target=da_pct_number(target)))
     hide = SheetSuppression(sheet, ctx.suppress_below)
     sheet.skip()
@@ -202,19 +221,16 @@ def write_committee_audit(workbook: Workbook, styles: Styles, layout: Layout,
         values, fills = group("", row)
         return values[1:], fills[1:]
 
-    _unit_table(sheet, layout, ctx, audit_group_columns(layout, "")[1:], audit.by_unit, line,
-                audit.total)
+    _unit_table(sheet, layout, ctx, audit_group_columns(layout, "")[1:], audit.by_unit, line, audit.total)
     sheet.skip()
     write_audit_reasons(sheet, layout, audit, None)
     hide.finish()
 
 
-def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
-                             ctx: RunMeasurement) -> None:
+def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
     figures = ctx.contract
     assert figures is not None
-    sheet = Sheet(workbook, styles, layout.text("sheets.contract"),
-                  widths=(22, 34, 14, 14, 16, 16, 22))
+    sheet = Sheet(workbook, styles, layout.text("sheets.contract"), widths=(22, 34, 14, 14, 16, 16, 22))
     title, rule = contract_heading(layout, figures)
     sheet.title(title)
     sheet.note(rule)
@@ -222,10 +238,14 @@ def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
     sheet.skip()
     handling = figures.handling
     capped = handling[handling["max"].notna().to_numpy()]
-    total = pd.Series({"received": int(handling["received"].sum()),
-                       "max": int(capped["max"].sum()) if len(capped) else None,
-                       "expected_so_far": capped["expected_so_far"].sum() if len(capped) else None,
-                       "projected": handling["projected"].sum()})
+    total = pd.Series(
+        {
+            "received": int(handling["received"].sum()),
+            "max": int(capped["max"].sum()) if len(capped) else None,
+            "expected_so_far": capped["expected_so_far"].sum() if len(capped) else None,
+            "projected": handling["projected"].sum(),
+        }
+    )
 
     def line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
         if row is total:  # the whole administration: sums, no status of its own
@@ -252,8 +272,7 @@ def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
         values, fills = per_1000("", row)
         return values[1:], fills[1:]
 
-    _unit_table(sheet, layout, ctx, columns, figures.per_1000_by_unit, unit_line,
-                figures.per_1000_total)
+    _unit_table(sheet, layout, ctx, columns, figures.per_1000_by_unit, unit_line, figures.per_1000_total)
     sheet.skip()
     columns = per_1000_columns(layout, layout.text("columns.area_code"))
     sheet.header([col.heading for col in columns])
@@ -272,13 +291,23 @@ def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
         sheet.note(surge_note(layout, ctx.surge))
         alerts = ctx.surge.alerts
         spec = (("month", "text"), ("received", "int"), ("baseline", "dec"), ("p_value", "sci"))
-        heads = [Column(layout.text("columns.unit_code")), Column(layout.text("columns.unit_name")),
-                 *(Column(label(layout, f"columns.{k}"), kind) for k, kind in spec)]
+        heads = [
+            Column(layout.text("columns.unit_code")),
+            Column(layout.text("columns.unit_name")),
+            *(Column(label(layout, f"columns.{k}"), kind) for k, kind in spec),
+        ]
         names = layout.get("months")
-        rows = [[code, ctx.unit_name(code), month_label(month, names), int(n), float(base), float(p)]
-                for code, month, n, base, p in zip(alerts["unit_code"], alerts["month"],
-                                                   alerts["count"], alerts["baseline"],
-                                                   alerts["p_value"])]
+        rows = [
+            [code, ctx.unit_name(code), month_label(month, names), int(n), float(base), float(p)]
+            for code, month, n, base, p in zip(
+                alerts["unit_code"],
+                alerts["month"],
+                alerts["count"],
+                alerts["baseline"],
+                alerts["p_value"],
+                strict=False,
+            )
+        ]
         masked = [hide.mask(r, [None] * 6, [3, 4, 5], hide.small(r[3])) for r in rows]
         sheet.table(heads, [r for r, _ in masked], [f for _, f in masked], autofilter=False)
         if not rows:
@@ -286,8 +315,9 @@ def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
     hide.finish()
 
 
-def write_committee_follow_up(workbook: Workbook, styles: Styles, layout: Layout,
-                              ctx: RunMeasurement) -> None:
+def write_committee_follow_up(
+    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement
+) -> None:
     """Klager, Ankestyrelsen, Tilsyn and Resultatkontrakt (those measured)."""
     if ctx.complaints is not None:
         write_committee_complaints(workbook, styles, layout, ctx)
@@ -296,4 +326,3 @@ def write_committee_follow_up(workbook: Workbook, styles: Styles, layout: Layout
         write_committee_audit(workbook, styles, layout, ctx)
     if ctx.contract is not None:
         write_committee_contract(workbook, styles, layout, ctx)
-

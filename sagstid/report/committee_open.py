@@ -17,19 +17,27 @@ from sagstid.report.xlsx import Column, Sheet, Styles, da_date, fraction, met_st
 
 SHEET = "Åbne sager"
 UNIT_COLUMNS = (
-    Column("Enhed", "text", 12), Column("Navn", "text", 30),
-    Column("Afgjorte: overholdelse", "pct", 14), Column("Åbne afgørelser", "int", 11),
-    Column("Frist overskredet", "int", 11), Column("Frist inden for {h} arbejdsdage", "int", 14),
-    Column("Mangler underretning", "int", 13), Column("Åbne inden for frist", "pct", 13),
+    Column("Enhed", "text", 12),
+    Column("Navn", "text", 30),
+    Column("Afgjorte: overholdelse", "pct", 14),
+    Column("Åbne afgørelser", "int", 11),
+    Column("Frist overskredet", "int", 11),
+    Column("Frist inden for {h} arbejdsdage", "int", 14),
+    Column("Mangler underretning", "int", 13),
+    Column("Åbne inden for frist", "pct", 13),
     Column("Afgjort, ikke sendt eller sendt sent", "pct", 16),
     Column("Overholdelse målt ved afsendelse", "pct", 16),
     Column("Mistanke om tilbageholdelse", "text", 14),
 )
 AREA_COLUMNS = (
-    Column("Sagsområde", "text", 12), Column("Navn", "text", 30),
-    Column("Afgjorte: overholdelse", "pct", 14), Column("Åbne afgørelser", "int", 11),
-    Column("Frist overskredet", "int", 11), Column("Frist inden for {h} arbejdsdage", "int", 14),
-    Column("Mangler underretning", "int", 13), Column("Åbne inden for frist", "pct", 13),
+    Column("Sagsområde", "text", 12),
+    Column("Navn", "text", 30),
+    Column("Afgjorte: overholdelse", "pct", 14),
+    Column("Åbne afgørelser", "int", 11),
+    Column("Frist overskredet", "int", 11),
+    Column("Frist inden for {h} arbejdsdage", "int", 14),
+    Column("Mangler underretning", "int", 13),
+    Column("Åbne inden for frist", "pct", 13),
 )
 _OPEN = ("open", "overdue", "due_soon", "notice_missing")
 _OPEN_POSITIONS = range(3, 8)  # the open figures' columns in both tables
@@ -58,11 +66,12 @@ def write_committee_open(workbook: Workbook, styles: Styles, ctx: RunMeasurement
     general = ctx.targets.general
     units = _headings(UNIT_COLUMNS, snapshot.horizon)
     sheet = Sheet(workbook, styles, SHEET, widths=[c.width for c in units])
-    sheet.title(f"Åbne sager pr. {da_date(snapshot.as_of)} og tilbageholdte afgørelser "
-                f"{ctx.period.label}")
-    sheet.note("Åbne afgørelser: modtaget og endnu ikke afgjort på opgørelsesdagen. "
-               "\"Åbne inden for frist\" er andelen, hvis frist ikke er overskredet; den står ved "
-               "siden af overholdelsen for de afgjorte, så tilbageholdte afgørelser ses.")
+    sheet.title(f"Åbne sager pr. {da_date(snapshot.as_of)} og tilbageholdte afgørelser {ctx.period.label}")
+    sheet.note(
+        "Åbne afgørelser: modtaget og endnu ikke afgjort på opgørelsesdagen. "
+        '"Åbne inden for frist" er andelen, hvis frist ikke er overskredet; den står ved '
+        "siden af overholdelsen for de afgjorte, så tilbageholdte afgørelser ses."
+    )
     below = ctx.suppress_below
     hide = SheetSuppression(sheet, below)
     sheet.skip()
@@ -77,17 +86,34 @@ def write_committee_open(workbook: Workbook, styles: Styles, ctx: RunMeasurement
     done = grouped(ctx.current.by_unit, "decisions", "unit_code")
     held = grouped(ctx.held.by_unit, "decisions", "unit_code") if ctx.held is not None else {}
     rows, fills = [], []
-    for code, name in zip(ctx.units["unit_code"].tolist(), ctx.units["unit_name"].tolist()):
+    for code, name in zip(ctx.units["unit_code"].tolist(), ctx.units["unit_name"].tolist(), strict=False):
         code = str(code)
         if code not in by_unit and code not in done:
             continue
         d, h, o = done.get(code), held.get(code), by_unit.get(code)
         flag = None if h is None else ("Ja" if bool(h["flagged"]) else "Nej")
-        values = [code, name, None if d is None else fraction(d["compliance_pct"]),
-                  *_open_values(o), None if h is None else fraction(h["held_pct"]),
-                  None if h is None else fraction(h["compliance_sent_pct"]), flag]
-        fill = [None, None, None if d is None else met_state(d["compliance_pct"], general),
-                None, None, None, None, None, None, None, "not_met" if flag == "Ja" else None]
+        values = [
+            code,
+            name,
+            None if d is None else fraction(d["compliance_pct"]),
+            *_open_values(o),
+            None if h is None else fraction(h["held_pct"]),
+            None if h is None else fraction(h["compliance_sent_pct"]),
+            flag,
+        ]
+        fill = [
+            None,
+            None,
+            None if d is None else met_state(d["compliance_pct"], general),
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "not_met" if flag == "Ja" else None,
+        ]
         values, fill = hide.mask(values, fill, [2], flagged(d))
         values, fill = hide.mask(values, fill, _OPEN_POSITIONS, flagged(o))
         values, fill = hide.mask(values, fill, [8, 9], flagged(h))
@@ -98,11 +124,19 @@ def write_committee_open(workbook: Workbook, styles: Styles, ctx: RunMeasurement
     total = open_metrics(decisions, [])
     open_total = total.iloc[0].to_dict() if len(total) else None
     values, fill = hide.mask(
-        ["Hele forvaltningen", None, fraction(ctx.current.total.get("compliance_pct")),
-         *_open_values(open_total)], [None] * 8, [2],
-        hide.small(ctx.current.total.get("decisions")))
-    values, fill = hide.mask(values, fill, _OPEN_POSITIONS,
-                             hide.small(None if open_total is None else open_total["open"]))
+        [
+            "Hele forvaltningen",
+            None,
+            fraction(ctx.current.total.get("compliance_pct")),
+            *_open_values(open_total),
+        ],
+        [None] * 8,
+        [2],
+        hide.small(ctx.current.total.get("decisions")),
+    )
+    values, fill = hide.mask(
+        values, fill, _OPEN_POSITIONS, hide.small(None if open_total is None else open_total["open"])
+    )
     sheet.values(values, [c.kind for c in units[:8]], fill, bold=True)
     sheet.skip()
     areas = _headings(AREA_COLUMNS, snapshot.horizon)
@@ -112,8 +146,7 @@ def write_committee_open(workbook: Workbook, styles: Styles, ctx: RunMeasurement
     for code in sorted(set(by_area) | set(done_area)):
         d, o = done_area.get(code), by_area.get(code)
         name = None if d is None else d.get("area_name")
-        values = [code, name, None if d is None else fraction(d["compliance_pct"]),
-                  *_open_values(o)]
+        values = [code, name, None if d is None else fraction(d["compliance_pct"]), *_open_values(o)]
         values, fill = hide.mask(values, [None] * 8, [2], flagged(d))
         values, fill = hide.mask(values, fill, _OPEN_POSITIONS, flagged(o))
         area_rows.append(values)

@@ -66,18 +66,32 @@ def _overview(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasur
     sheet.section(layout.text("titles.targets"))
     targets = sheet.row
     write_targets_table(sheet, layout, ctx.targets, ctx.previous_period.label, now, before)
-    sheet.values([layout.text("targets.mean_area"), None,
-                  fraction(ctx.current.mean_area_compliance_pct),
-                  fraction(ctx.previous.mean_area_compliance_pct), None, layout.text("notes.mean_area")],
-                 ["text", "goal", "pct", "pct", "text", "text"])
+    sheet.values(
+        [
+            layout.text("targets.mean_area"),
+            None,
+            fraction(ctx.current.mean_area_compliance_pct),
+            fraction(ctx.previous.mean_area_compliance_pct),
+            None,
+            layout.text("notes.mean_area"),
+        ],
+        ["text", "goal", "pct", "pct", "text", "text"],
+    )
     _hide_overview_targets(hide, layout, ctx, targets, now, before)
     sheet.skip()
     general = ctx.current.by_unit["compliance_pct"]
-    sheet.note(layout.text("notes.units_meeting", units=len(general),
-                           meeting=int((general >= ctx.targets.general - 1e-9).sum())))
+    sheet.note(
+        layout.text(
+            "notes.units_meeting",
+            units=len(general),
+            meeting=int((general >= ctx.targets.general - 1e-9).sum()),
+        )
+    )
     sheet.skip()
-    headings = [layout.text("columns.current"),
-                layout.text("columns.previous", period=ctx.previous_period.label)]
+    headings = [
+        layout.text("columns.current"),
+        layout.text("columns.previous", period=ctx.previous_period.label),
+    ]
     figures = sheet.row
     write_key_figures(sheet, layout, headings, [ctx.current.total, ctx.previous.total])
     for col, m in ((1, ctx.current), (2, ctx.previous)):
@@ -96,8 +110,14 @@ def _lowest_count(areas: pd.DataFrame) -> object:
     return areas.loc[areas["compliance_pct"].idxmin(), "decisions"]
 
 
-def _hide_overview_targets(hide: SheetSuppression, layout: Layout, ctx: RunMeasurement,
-                           header: int, now: TargetFigures, before: TargetFigures) -> None:
+def _hide_overview_targets(
+    hide: SheetSuppression,
+    layout: Layout,
+    ctx: RunMeasurement,
+    header: int,
+    now: TargetFigures,
+    before: TargetFigures,
+) -> None:
     """Overblik's targets (rows header+1..+3: general, concrete, notice; +4: mean over areas;
     columns 2 this period, 3 previous, 4 met, 5 note): a small whole administration hides its
     figures; otherwise a small lowest area hides the lowest value and its name in the note."""
@@ -107,9 +127,17 @@ def _hide_overview_targets(hide: SheetSuppression, layout: Layout, ctx: RunMeasu
             hide.grey(row, [2, 4, 5])
     elif hide.small(_lowest_count(ctx.current.by_area)):
         hide.grey(header + 2, [2])
-        hide.sheet.ws.write_string(header + 2, 5, layout.text(
-            "notes.concrete", below=now.areas_below, areas=now.areas,
-            concrete=da_pct_number(ctx.targets.concrete)), hide.sheet.styles.get("text"))
+        hide.sheet.ws.write_string(
+            header + 2,
+            5,
+            layout.text(
+                "notes.concrete",
+                below=now.areas_below,
+                areas=now.areas,
+                concrete=da_pct_number(ctx.targets.concrete),
+            ),
+            hide.sheet.styles.get("text"),
+        )
     if hide.small(ctx.previous.total.get("decisions")):
         for row in rows:
             hide.grey(row, [3])
@@ -118,24 +146,53 @@ def _hide_overview_targets(hide: SheetSuppression, layout: Layout, ctx: RunMeasu
 
 
 def _unit_columns(layout: Layout, concrete: float) -> list[Column]:
-    spec = (("unit_code", "text", 12), ("unit_name", "text", 34), ("decisions", "int", 11),
-            ("general_pct", "pct", 13), ("previous_pct", "pct", 13), ("change", "pp", 13),
-            ("lowest_area", "pct", 15), ("areas_below", "int", 13), ("notice_pct", "pct", 13))
-    return [Column(layout.text(f"columns.{key}", concrete=da_pct_number(concrete)), kind, width)
-            for key, kind, width in spec]
+    spec = (
+        ("unit_code", "text", 12),
+        ("unit_name", "text", 34),
+        ("decisions", "int", 11),
+        ("general_pct", "pct", 13),
+        ("previous_pct", "pct", 13),
+        ("change", "pp", 13),
+        ("lowest_area", "pct", 15),
+        ("areas_below", "int", 13),
+        ("notice_pct", "pct", 13),
+    )
+    return [
+        Column(layout.text(f"columns.{key}", concrete=da_pct_number(concrete)), kind, width)
+        for key, kind, width in spec
+    ]
 
 
-def _unit_line(code: str, name: str | None, f: TargetFigures, previous: pd.Series | None,
-               t: Targets) -> tuple[list[object], list[str | None]]:
+def _unit_line(
+    code: str, name: str | None, f: TargetFigures, previous: pd.Series | None, t: Targets
+) -> tuple[list[object], list[str | None]]:
     """The values and fills of one row of Enheder."""
     before = None if previous is None else previous.get("compliance_pct")
     before = None if is_missing(before) else float(before)
     change = None if f.general is None or before is None else f.general - before
     below_fill = None if not f.areas else ("not_met" if f.areas_below else "met")
-    values = [code, name, f.decisions, fraction(f.general), fraction(before), change,
-              fraction(f.lowest), f.areas_below if f.areas else None, fraction(f.notice)]
-    fills = [None, None, None, met_state(f.general, t.general), None, None,
-             met_state(f.lowest, t.concrete), below_fill, met_state(f.notice, t.delay_notice)]
+    values = [
+        code,
+        name,
+        f.decisions,
+        fraction(f.general),
+        fraction(before),
+        change,
+        fraction(f.lowest),
+        f.areas_below if f.areas else None,
+        fraction(f.notice),
+    ]
+    fills = [
+        None,
+        None,
+        None,
+        met_state(f.general, t.general),
+        None,
+        None,
+        met_state(f.lowest, t.concrete),
+        below_fill,
+        met_state(f.notice, t.delay_notice),
+    ]
     return values, fills
 
 
@@ -151,7 +208,7 @@ def _units(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasureme
     kinds = [c.kind for c in columns]
     header = sheet.header([c.heading for c in columns])
     units = ctx.units.sort_values("unit_code", kind="stable")
-    for code, name in zip(units["unit_code"].tolist(), units["unit_name"].tolist()):
+    for code, name in zip(units["unit_code"].tolist(), units["unit_name"].tolist(), strict=False):
         areas = now.by_unit_area[now.by_unit_area["unit_code"].to_numpy() == code]
         metrics = first_row(now.by_unit, "unit_code", code)
         previous = first_row(before.by_unit, "unit_code", code)
@@ -169,25 +226,29 @@ def _units(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasureme
     hide.finish()
 
 
-def _hide_unit_line(hide: SheetSuppression, values: list[object], fills: list[str | None],
-                    now: pd.Series | None, before: pd.Series | None, areas: pd.DataFrame
-                    ) -> tuple[list[object], list[str | None]]:
+def _hide_unit_line(
+    hide: SheetSuppression,
+    values: list[object],
+    fills: list[str | None],
+    now: pd.Series | None,
+    before: pd.Series | None,
+    areas: pd.DataFrame,
+) -> tuple[list[object], list[str | None]]:
     """A row of Enheder with a small group's figures hidden: this period's (decisions, general,
     change, lowest area, areas below, notice), the previous period's (and the change), or only
     the lowest area's value when that unit x area group is small."""
     count = None if now is None else now.get("decisions")
     values, fills = hide.mask(values, fills, [2, 3, 5, 6, 7, 8], hide.small(count))
-    values, fills = hide.mask(values, fills, [4, 5],
-                              hide.small(None if before is None else before.get("decisions")))
-    return hide.mask(values, fills, [6], not hide.small(count)
-                     and hide.small(_lowest_count(areas)))
+    values, fills = hide.mask(
+        values, fills, [4, 5], hide.small(None if before is None else before.get("decisions"))
+    )
+    return hide.mask(values, fills, [6], not hide.small(count) and hide.small(_lowest_count(areas)))
 
 
 def _areas(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
     sheet = Sheet(workbook, styles, layout.text("sheets.areas"), widths=[w for *_, w in AREA_COLUMNS])
     sheet.title(layout.text("titles.areas", period=ctx.period.label, name=layout.text("organisation")))
-    sheet.note(layout.text("titles.committee_areas_note",
-                           concrete=da_pct_number(ctx.targets.concrete)))
+    sheet.note(layout.text("titles.committee_areas_note", concrete=da_pct_number(ctx.targets.concrete)))
     hide = SheetSuppression(sheet, ctx.suppress_below)
     sheet.skip()
     areas = area_frame(ctx.current.by_area, ctx.previous.by_area)
@@ -197,10 +258,15 @@ def _areas(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasureme
     # area, in the frame's order) and the total row after them.
     fields = [field for _, field, _, _ in AREA_COLUMNS]
     previous_cols = [fields.index("previous_pct"), fields.index("change_pp")]
-    current_cols = [i for i, f in enumerate(fields)
-                    if f not in ("case_area_code", "area_name", "deadline_text", "previous_pct")]
+    current_cols = [
+        i
+        for i, f in enumerate(fields)
+        if f not in ("case_area_code", "area_name", "deadline_text", "previous_pct")
+    ]
     before = ctx.previous.by_area.set_index("case_area_code")["decisions"]
-    counts = [(n, before.get(code)) for code, n in zip(areas["case_area_code"], areas["decisions"])]
+    counts = [
+        (n, before.get(code)) for code, n in zip(areas["case_area_code"], areas["decisions"], strict=False)
+    ]
     counts.append((ctx.current.total.get("decisions"), ctx.previous.total.get("decisions")))
     for i, (now, previous) in enumerate(counts):
         row, bold = header + 1 + i, i == len(areas)
@@ -211,22 +277,38 @@ def _areas(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasureme
     hide.finish()
 
 
-def _matrix_block(sheet: Sheet, layout: Layout, ctx: RunMeasurement, value: str, kind: str,
-                  area_codes: list[str], unit_codes: list[str], hide: SheetSuppression) -> None:
+def _matrix_block(
+    sheet: Sheet,
+    layout: Layout,
+    ctx: RunMeasurement,
+    value: str,
+    kind: str,
+    area_codes: list[str],
+    unit_codes: list[str],
+    hide: SheetSuppression,
+) -> None:
     """Units (rows) x areas (columns) of ``value`` from by_unit_area, with totals; a cell (or
     total) of fewer than ``hide.below`` decisions is grey and blank."""
     m = ctx.current
 
     def table(column: str) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
         grid = m.by_unit_area.pivot(index="unit_code", columns="case_area_code", values=column)
-        return (grid.reindex(index=unit_codes, columns=area_codes),
-                m.by_unit.set_index("unit_code")[column],
-                m.by_area.set_index("case_area_code")[column].reindex(area_codes))
+        return (
+            grid.reindex(index=unit_codes, columns=area_codes),
+            m.by_unit.set_index("unit_code")[column],
+            m.by_area.set_index("case_area_code")[column].reindex(area_codes),
+        )
 
     grid, by_unit, by_area = table(value)
     n_grid, n_unit, n_area = table("decisions")
-    sheet.header([layout.text("columns.unit_code"), layout.text("columns.unit_name"),
-                  *area_codes, layout.text("total")])
+    sheet.header(
+        [
+            layout.text("columns.unit_code"),
+            layout.text("columns.unit_name"),
+            *area_codes,
+            layout.text("total"),
+        ]
+    )
     kinds = ["text", "text"] + [kind] * (len(area_codes) + 1)
 
     goals = [ctx.targets.concrete] * len(area_codes) + [ctx.targets.general]
@@ -238,31 +320,41 @@ def _matrix_block(sheet: Sheet, layout: Layout, ctx: RunMeasurement, value: str,
             numbers = [None if is_missing(v) else v for v in values]
             fills: list[str | None] = [None] * len(values)
         else:
-            fills = ["not_met" if met_state(v, goal) == "not_met" else None
-                     for v, goal in zip(values, goals)]
+            fills = [
+                "not_met" if met_state(v, goal) == "not_met" else None
+                for v, goal in zip(values, goals, strict=False)
+            ]
             numbers = [fraction(v) for v in values]
         for i, n in enumerate(counts):
             numbers, fills = hide.mask(numbers, fills, [i], hide.small(n))
         return numbers, fills
 
     for code in unit_codes:
-        numbers, fills = cells([*grid.loc[code].tolist(), by_unit.get(code)],
-                               [*n_grid.loc[code].tolist(), n_unit.get(code)])
+        numbers, fills = cells(
+            [*grid.loc[code].tolist(), by_unit.get(code)], [*n_grid.loc[code].tolist(), n_unit.get(code)]
+        )
         sheet.values([code, ctx.unit_name(code), *numbers], kinds, [None, None, *fills])
     total = m.total.get(value)
     numbers, fills = cells([*by_area.tolist(), total], [*n_area.tolist(), m.total.get("decisions")])
-    sheet.values([layout.text("whole_administration"), None, *numbers], kinds, [None, None, *fills],
-                 bold=True)
+    sheet.values(
+        [layout.text("whole_administration"), None, *numbers], kinds, [None, None, *fills], bold=True
+    )
 
 
 def _matrix(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
     area_codes = sorted(ctx.current.by_area["case_area_code"].tolist())
     unit_codes = sorted(ctx.current.by_unit["unit_code"].tolist())
-    sheet = Sheet(workbook, styles, layout.text("sheets.matrix"),
-                  widths=(12, 30, *([11] * (len(area_codes) + 1))))
+    sheet = Sheet(
+        workbook, styles, layout.text("sheets.matrix"), widths=(12, 30, *([11] * (len(area_codes) + 1)))
+    )
     sheet.title(layout.text("titles.matrix", period=ctx.period.label))
-    sheet.note(layout.text("titles.matrix_note", concrete=da_pct_number(ctx.targets.concrete),
-                           general=da_pct_number(ctx.targets.general)))
+    sheet.note(
+        layout.text(
+            "titles.matrix_note",
+            concrete=da_pct_number(ctx.targets.concrete),
+            general=da_pct_number(ctx.targets.general),
+        )
+    )
     hide = SheetSuppression(sheet, ctx.suppress_below)
     sheet.skip()
     sheet.ws.freeze_panes(sheet.row + 1, 2)
@@ -274,8 +366,9 @@ def _matrix(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurem
 
 
 def _development(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
-    sheet = Sheet(workbook, styles, layout.text("sheets.development"),
-                  widths=(16, 11, 11, 13, 12, 12, 13, 10))
+    sheet = Sheet(
+        workbook, styles, layout.text("sheets.development"), widths=(16, 11, 11, 13, 12, 12, 13, 10)
+    )
     sheet.title(layout.text("titles.monthly", period=ctx.period.label, name=layout.text("organisation")))
     hide = SheetSuppression(sheet, ctx.suppress_below)
     sheet.skip()
@@ -285,7 +378,7 @@ def _development(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMea
     # A month of the whole administration is a group too: grey out a small month's figures
     # (columns: month, decisions, within, compliance, target, exceeded, notified, mean days).
     counts = monthly.set_index("month")["decisions"].reindex(months).tolist()
-    for row, n in zip(range(first, last + 1), counts):
+    for row, n in zip(range(first, last + 1), counts, strict=False):
         if hide.small(n):
             hide.grey(row, [1, 2, 3, 5, 6, 7])
     add_monthly_chart(workbook, sheet, layout, first, last, False, at_row=first - 1, at_col=9)
@@ -299,15 +392,22 @@ def _excluded_by_unit(ctx: RunMeasurement, layout: Layout) -> list[list[object]]
         return []
     missing = layout.text("missing_unit")
     key = excluded["unit_code"].astype(object).where(excluded["unit_code"].notna(), missing)
-    table = (excluded.assign(unit=key.to_numpy(), reason=excluded["reason"].astype(str))
-             .pivot_table(index="unit", columns="reason", values="rows", aggfunc="sum", fill_value=0)
-             .reindex(columns=list(DECISION_REASONS), fill_value=0))
+    table = (
+        excluded.assign(unit=key.to_numpy(), reason=excluded["reason"].astype(str))
+        .pivot_table(index="unit", columns="reason", values="rows", aggfunc="sum", fill_value=0)
+        .reindex(columns=list(DECISION_REASONS), fill_value=0)
+    )
     known = set(ctx.units["unit_code"])
     out = []
     for code, counts in table.sort_index(key=lambda i: i.astype(str)).iterrows():
         code = str(code)
-        name = (ctx.unit_name(code) if code in known else
-                None if code == missing else layout.text("unknown_unit_name"))
+        name = (
+            ctx.unit_name(code)
+            if code in known
+            else None
+            if code == missing
+            else layout.text("unknown_unit_name")
+        )
         values = [int(v) for v in counts.tolist()]
         out.append([code, name, *values, sum(values)])
     return out
@@ -323,15 +423,17 @@ def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasure
     write_reason_table(sheet, layout, ctx.current.reason_counts())
     sheet.skip()
     sheet.section(layout.text("titles.reasons_by_unit"))
-    columns = [Column(layout.text("columns.unit_code")), Column(layout.text("columns.unit_name")),
-               *(Column(layout.text(f"reasons.{r}"), "int") for r in DECISION_REASONS),
-               Column(layout.text("total"), "int")]
+    columns = [
+        Column(layout.text("columns.unit_code")),
+        Column(layout.text("columns.unit_name")),
+        *(Column(layout.text(f"reasons.{r}"), "int") for r in DECISION_REASONS),
+        Column(layout.text("total"), "int"),
+    ]
     by_unit = _excluded_by_unit(ctx, layout)
     # A unit's excluded rows are a group: 1..n-1 of them hide the unit's counts by reason.
     rows, fills = [], []
     for values in by_unit:
-        shown, fill = hide.mask(values, [None] * len(values), range(2, len(values)),
-                                hide.small(values[-1]))
+        shown, fill = hide.mask(values, [None] * len(values), range(2, len(values)), hide.small(values[-1]))
         rows.append(shown)
         fills.append(fill)
     sheet.table(columns, rows, fills, autofilter=False)

@@ -98,8 +98,9 @@ def write_reports(
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _run_jobs(jobs: list[tuple[Path, RunMeasurement, str]], workers: int
-              ) -> Iterable[tuple[str, float | None]]:
+def _run_jobs(
+    jobs: list[tuple[Path, RunMeasurement, str]], workers: int
+) -> Iterable[tuple[str, float | None]]:
     if workers <= 1 or len(jobs) <= 1:
         for path, unit_ctx, code in jobs:
             yield _write_unit(path, unit_ctx, code)

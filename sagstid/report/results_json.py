@@ -86,8 +86,7 @@ def dumps(results: dict[str, Any]) -> str:
     return json.dumps(results, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
-_COMPLAINT_METRICS = ("complaints", "on_time", "compliance_pct", "mean_days", "median_days",
-                      "medhold_pct")
+_COMPLAINT_METRICS = ("complaints", "on_time", "compliance_pct", "mean_days", "median_days", "medhold_pct")
 
 
 def _complaint_metrics(row: pd.Series) -> dict[str, Any]:
@@ -97,8 +96,19 @@ def _complaint_metrics(row: pd.Series) -> dict[str, Any]:
     return values
 
 
-_INTEGERS = frozenset({"received", "max", "complaints", "decisions", "samples", "count",
-                       "decisions_kept", *AUDIT_MEASURES, *APPEAL_OUTCOMES})
+_INTEGERS = frozenset(
+    {
+        "received",
+        "max",
+        "complaints",
+        "decisions",
+        "samples",
+        "count",
+        "decisions_kept",
+        *AUDIT_MEASURES,
+        *APPEAL_OUTCOMES,
+    }
+)
 
 
 def _typed(column: str, value: Any) -> Any:
@@ -109,35 +119,46 @@ def _typed(column: str, value: Any) -> Any:
 
 def _records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
     """Rows of ``frame`` as JSON objects of ``columns`` (a handful of aggregate rows)."""
-    return [{c: _typed(c, v) for c, v in zip(columns, row)}
-            for row in zip(*(frame[c].tolist() for c in columns))] if len(frame) else []
+    return (
+        [
+            {c: _typed(c, v) for c, v in zip(columns, row, strict=False)}
+            for row in zip(*(frame[c].tolist() for c in columns), strict=False)
+        ]
+        if len(frame)
+        else []
+    )
 
 
 def _object(row: pd.Series, columns: Sequence[str]) -> dict[str, Any]:
     return {c: _typed(c, row.get(c)) for c in columns}
 
 
-def complaints_section(measurement: "ComplaintMeasurement | None") -> dict[str, Any] | None:
+def complaints_section(measurement: ComplaintMeasurement | None) -> dict[str, Any] | None:
     """The complaints part of results.json (docs/contract.md §4.4)."""
     if measurement is None:
         return None
     return {
         "total": _complaint_metrics(measurement.total),
-        "by_unit": [{"unit_code": row["unit_code"], **_complaint_metrics(row)}
-                    for _, row in measurement.by_unit.iterrows()],
+        "by_unit": [
+            {"unit_code": row["unit_code"], **_complaint_metrics(row)}
+            for _, row in measurement.by_unit.iterrows()
+        ],
         "excluded": measurement.reason_counts(),
         "medhold_pct": json_value(measurement.medhold_pct),
         "appeal_confirmed_pct": json_value(measurement.appeal_confirmed_pct),
         "appeals": measurement.appeals,
         "rows": measurement.status_counts(),
-        "by_kind": [{"complaint_kind": row["complaint_kind"], **_complaint_metrics(row)}
-                    for _, row in measurement.by_kind.iterrows()],
-        "appeals_by_unit": _records(measurement.appeals_by_unit,
-                                    ["unit_code", *APPEAL_OUTCOMES, "confirmed_pct"]),
+        "by_kind": [
+            {"complaint_kind": row["complaint_kind"], **_complaint_metrics(row)}
+            for _, row in measurement.by_kind.iterrows()
+        ],
+        "appeals_by_unit": _records(
+            measurement.appeals_by_unit, ["unit_code", *APPEAL_OUTCOMES, "confirmed_pct"]
+        ),
     }
 
 
-def contract_section(figures: "ContractFigures | None") -> dict[str, Any] | None:
+def contract_section(figures: ContractFigures | None) -> dict[str, Any] | None:
     """Handling complaints received in the year to date per unit against its maximum."""
     if figures is None:
         return None
@@ -152,7 +173,7 @@ def contract_section(figures: "ContractFigures | None") -> dict[str, Any] | None
     }
 
 
-def per_1000_section(figures: "ContractFigures | None") -> dict[str, Any] | None:
+def per_1000_section(figures: ContractFigures | None) -> dict[str, Any] | None:
     """Complaints received in the period per 1,000 decisions measured in the period."""
     if figures is None:
         return None
@@ -163,20 +184,24 @@ def per_1000_section(figures: "ContractFigures | None") -> dict[str, Any] | None
     }
 
 
-def surge_section(check: "SurgeCheck | None") -> dict[str, Any] | None:
+def surge_section(check: SurgeCheck | None) -> dict[str, Any] | None:
     """The surge rule and the flagged unit-months of the period."""
     if check is None:
         return None
     rule = check.rule
     return {
-        "rule": {"alpha": rule.alpha, "min_count": rule.min_count,
-                 "baseline_months": rule.baseline_months, "min_history": rule.min_history},
+        "rule": {
+            "alpha": rule.alpha,
+            "min_count": rule.min_count,
+            "baseline_months": rule.baseline_months,
+            "min_history": rule.min_history,
+        },
         "months_judged": int(check.months["baseline"].notna().sum()),
         "alerts": _records(check.alerts, ["unit_code", "month", "count", "baseline", "p_value"]),
     }
 
 
-def audit_section(measurement: "AuditMeasurement | None") -> dict[str, Any] | None:
+def audit_section(measurement: AuditMeasurement | None) -> dict[str, Any] | None:
     """The audit shares, with the decisions' own figure, total, per unit and per area."""
     if measurement is None:
         return None
@@ -189,7 +214,7 @@ def audit_section(measurement: "AuditMeasurement | None") -> dict[str, Any] | No
     }
 
 
-def follow_up_sections(ctx: "RunMeasurement") -> dict[str, Any]:
+def follow_up_sections(ctx: RunMeasurement) -> dict[str, Any]:
     """Every results.json section besides decisions, by key (None where not measured)."""
     return {
         "complaints": complaints_section(ctx.complaints),
@@ -209,8 +234,14 @@ def _open_records(frame: pd.DataFrame, keys: list[str]) -> list[dict[str, Any]]:
 def _open_total(frame: pd.DataFrame) -> dict[str, Any]:
     table = open_metrics(frame, [])
     if table.empty:
-        return {"open": 0, "overdue": 0, "due_soon": 0, "within": 0, "notice_missing": 0,
-                "open_within_pct": None}
+        return {
+            "open": 0,
+            "overdue": 0,
+            "due_soon": 0,
+            "within": 0,
+            "notice_missing": 0,
+            "open_within_pct": None,
+        }
     return _open_records(table, [])[0]
 
 
@@ -244,21 +275,23 @@ def held_section(held: HeldDecisions) -> dict[str, Any]:
     rule = held.settings.gaming
     units = []
     for row in held.by_unit.to_dict("records"):
-        units.append({
-            "unit_code": row["unit_code"],
-            "decisions": json_value(row["decisions"]),
-            "held": json_value(row["held"]),
-            "held_pct": json_value(row["held_pct"]),
-            "gap_working_days": {b: json_value(row[f"gap_{b}"]) for b in GAP_BUCKETS},
-            "compliance_decided_pct": json_value(row["compliance_decided_pct"]),
-            "compliance_sent_pct": json_value(row["compliance_sent_pct"]),
-            "gaming": {
-                "flagged": json_value(row["flagged"]),
-                "suspicious_weeks_in_window": json_value(row["suspicious_in_window"]),
-                "window_weeks": json_value(row["window_weeks"]),
-                "suspicious_weeks_in_period": json_value(row["suspicious_weeks"]),
-            },
-        })
+        units.append(
+            {
+                "unit_code": row["unit_code"],
+                "decisions": json_value(row["decisions"]),
+                "held": json_value(row["held"]),
+                "held_pct": json_value(row["held_pct"]),
+                "gap_working_days": {b: json_value(row[f"gap_{b}"]) for b in GAP_BUCKETS},
+                "compliance_decided_pct": json_value(row["compliance_decided_pct"]),
+                "compliance_sent_pct": json_value(row["compliance_sent_pct"]),
+                "gaming": {
+                    "flagged": json_value(row["flagged"]),
+                    "suspicious_weeks_in_window": json_value(row["suspicious_in_window"]),
+                    "window_weeks": json_value(row["window_weeks"]),
+                    "suspicious_weeks_in_period": json_value(row["suspicious_weeks"]),
+                },
+            }
+        )
     return {
         "measure_at": held.settings.measure_at,
         "held_after_working_days": held.settings.held_after_working_days,

@@ -33,22 +33,29 @@ def note(below: int) -> str:
 def method_rule(below: int) -> str:
     """The rule as the Metode sheet states it."""
     if below <= 0:
-        return ("Diskretionering er slået fra (suppress_below: 0 i measurement.yaml): alle "
-                "grupper vises, også de små.")
-    return (f"Diskretionering: udvalgets projektmappe kan blive offentliggjort, så tal for en "
-            f"gruppe (enhed, sagsområde, enhed og sagsområde, klagetype, måned) med 1 til "
-            f"{below - 1} sager vises ikke. Antallet og alle tal beregnet af det står som grå, "
-            f"tomme celler. Hele forvaltningens tal vises, medmindre de selv er så små. "
-            f"Resultatkontraktens antal formalitetsklager pr. enhed og målet for dem vises altid. "
-            f"Grænsen sættes med suppress_below i measurement.yaml. Enhedernes egne "
-            f"projektmapper er interne og viser alle tal.")
+        return (
+            "Diskretionering er slået fra (suppress_below: 0 i measurement.yaml): alle "
+            "grupper vises, også de små."
+        )
+    return (
+        f"Diskretionering: udvalgets projektmappe kan blive offentliggjort, så tal for en "
+        f"gruppe (enhed, sagsområde, enhed og sagsområde, klagetype, måned) med 1 til "
+        f"{below - 1} sager vises ikke. Antallet og alle tal beregnet af det står som grå, "
+        f"tomme celler. Hele forvaltningens tal vises, medmindre de selv er så små. "
+        f"Resultatkontraktens antal formalitetsklager pr. enhed og målet for dem vises altid. "
+        f"Grænsen sættes med suppress_below i measurement.yaml. Enhedernes egne "
+        f"projektmapper er interne og viser alle tal."
+    )
 
 
 def is_small(counts: Any, below: int) -> np.ndarray:
     """True where a count is at least 1 and under ``below`` (never when below <= 0; a missing
     count is no cases)."""
-    values = pd.to_numeric(pd.Series(np.atleast_1d(np.asarray(counts, dtype=object))),
-                           errors="coerce").fillna(0).to_numpy(dtype=float)
+    values = (
+        pd.to_numeric(pd.Series(np.atleast_1d(np.asarray(counts, dtype=object))), errors="coerce")
+        .fillna(0)
+        .to_numpy(dtype=float)
+    )
     if below <= 0:
         return np.zeros(len(values), dtype=bool)
     return (values > 0) & (values < below)
@@ -59,8 +66,9 @@ def small(count: Any, below: int) -> bool:
     return False if is_missing(count) else bool(is_small([count], below)[0])
 
 
-def suppress(table: pd.DataFrame, count: str | Sequence[str], derived: Sequence[str],
-             below: int, flag: str = FLAG) -> tuple[pd.DataFrame, int]:
+def suppress(
+    table: pd.DataFrame, count: str | Sequence[str], derived: Sequence[str], below: int, flag: str = FLAG
+) -> tuple[pd.DataFrame, int]:
     """``table`` with the figures of every small group blanked (NaN) and a boolean column
     ``flag`` marking them, and how many groups were suppressed.
 
@@ -105,8 +113,9 @@ class SheetSuppression:
     def small(self, count: Any) -> bool:
         return small(count, self.below)
 
-    def mask(self, values: Sequence[Any], fills: Sequence[str | None], positions: Iterable[int],
-             hide: bool) -> tuple[list[Any], list[str | None]]:
+    def mask(
+        self, values: Sequence[Any], fills: Sequence[str | None], positions: Iterable[int], hide: bool
+    ) -> tuple[list[Any], list[str | None]]:
         """``values``/``fills`` of one row with ``positions`` blanked and grey if ``hide``."""
         values, fills = list(values), list(fills)
         if hide:

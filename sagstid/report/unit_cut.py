@@ -39,15 +39,22 @@ def _decisions(m: DecisionMeasurement, unit_code: str) -> DecisionMeasurement:
 
 
 def _complaints(m: ComplaintMeasurement, unit_code: str) -> ComplaintMeasurement:
-    return replace(m, rows=_own(m.late, unit_code), by_unit=_own(m.by_unit, unit_code),
-                   by_unit_kind=_own(m.by_unit_kind, unit_code),
-                   appeals_by_unit=_own(m.appeals_by_unit, unit_code))
+    return replace(
+        m,
+        rows=_own(m.late, unit_code),
+        by_unit=_own(m.by_unit, unit_code),
+        by_unit_kind=_own(m.by_unit_kind, unit_code),
+        appeals_by_unit=_own(m.appeals_by_unit, unit_code),
+    )
 
 
 def _contract(m: ContractFigures, unit_code: str) -> ContractFigures:
-    return replace(m, handling=_own(m.handling, unit_code),
-                   per_1000_by_unit=_own(m.per_1000_by_unit, unit_code),
-                   per_1000_by_unit_area=_own(m.per_1000_by_unit_area, unit_code))
+    return replace(
+        m,
+        handling=_own(m.handling, unit_code),
+        per_1000_by_unit=_own(m.per_1000_by_unit, unit_code),
+        per_1000_by_unit_area=_own(m.per_1000_by_unit_area, unit_code),
+    )
 
 
 def _surge(m: SurgeCheck, unit_code: str) -> SurgeCheck:
@@ -55,24 +62,32 @@ def _surge(m: SurgeCheck, unit_code: str) -> SurgeCheck:
 
 
 def _audit(m: AuditMeasurement, unit_code: str) -> AuditMeasurement:
-    return replace(m, accounting=_own(m.accounting, unit_code), by_unit=_own(m.by_unit, unit_code),
-                   by_unit_area=_own(m.by_unit_area, unit_code))
+    return replace(
+        m,
+        accounting=_own(m.accounting, unit_code),
+        by_unit=_own(m.by_unit, unit_code),
+        by_unit_area=_own(m.by_unit_area, unit_code),
+    )
 
 
 def _open(m: OpenSnapshot, unit_code: str) -> OpenSnapshot:
     def own(frame: pd.DataFrame) -> pd.DataFrame:
-        keep = ((frame["row_status"].to_numpy() == "open")
-                & (frame["unit_code"].astype(object).to_numpy() == unit_code))
+        keep = (frame["row_status"].to_numpy() == "open") & (
+            frame["unit_code"].astype(object).to_numpy() == unit_code
+        )
         return frame[keep]
 
-    return replace(m, decisions=own(m.decisions), complaints=own(m.complaints),
-                   whole=m.whole_metrics())
+    return replace(m, decisions=own(m.decisions), complaints=own(m.complaints), whole=m.whole_metrics())
 
 
 def _held(m: HeldDecisions, unit_code: str) -> HeldDecisions:
     cases = m.unit_cases(unit_code)
-    return replace(m, cases=cases[cases["held"].to_numpy(dtype=bool)],
-                   by_unit=_own(m.by_unit, unit_code), weeks=m.unit_weeks(unit_code))
+    return replace(
+        m,
+        cases=cases[cases["held"].to_numpy(dtype=bool)],
+        by_unit=_own(m.by_unit, unit_code),
+        weeks=m.unit_weeks(unit_code),
+    )
 
 
 def cut_to_unit(run: RunMeasurement, unit_code: str) -> RunMeasurement:

@@ -42,13 +42,15 @@ from sagstid.report.xlsx import (
 )
 
 
-def write_unit_complaints(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement,
-                          code: str) -> None:
+def write_unit_complaints(
+    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, code: str
+) -> None:
     c = ctx.complaints
     assert c is not None
     t = ctx.targets
-    sheet = Sheet(workbook, styles, layout.text("sheets.complaints"),
-                  widths=(44, 13, 14, 14, 12, 13, 14, 13, 16))
+    sheet = Sheet(
+        workbook, styles, layout.text("sheets.complaints"), widths=(44, 13, 14, 14, 12, 13, 14, 13, 16)
+    )
     name = ctx.unit_name(code)
     sheet.title(label(layout, "complaints_title", period=ctx.period.label, name=name))
     sheet.note(label(layout, "complaints_note", target=da_pct_number(t.complaints)))
@@ -56,8 +58,9 @@ def write_unit_complaints(workbook: Workbook, styles: Styles, layout: Layout, ct
     own = first_row(c.by_unit, "unit_code", code)
     own_appeals = first_row(c.appeals_by_unit, "unit_code", code)
     sheet.section(label(layout, "targets"))
-    write_complaint_targets(sheet, layout, ctx, own, own_appeals,
-                            label(layout, "columns.unit_value"), with_whole=True)
+    write_complaint_targets(
+        sheet, layout, ctx, own, own_appeals, label(layout, "columns.unit_value"), with_whole=True
+    )
     sheet.skip()
     sheet.section(label(layout, "by_kind"))
     write_kind_table(sheet, layout, c.by_unit_kind, own, t.complaints)
@@ -65,16 +68,21 @@ def write_unit_complaints(workbook: Workbook, styles: Styles, layout: Layout, ct
 
     sheet.section(label(layout, "appeals_title"))
     sheet.note(label(layout, "appeals_note", target=da_pct_number(t.appeal_confirmed)))
-    columns = [Column(label(layout, "columns.outcome")), Column(label(layout, "columns.unit_value"), "int"),
-               Column(layout.text("columns.whole"), "int")]
+    columns = [
+        Column(label(layout, "columns.outcome")),
+        Column(label(layout, "columns.unit_value"), "int"),
+        Column(layout.text("columns.whole"), "int"),
+    ]
     whole = {**c.appeals, "confirmed_pct": c.appeal_confirmed_pct}
     mine = appeal_values(own_appeals)
     names = [label(layout, f"appeal_outcomes.{o}") for o in APPEAL_OUTCOMES]
-    rows = [[n, v, whole[o]] for n, v, o in zip(names, mine, APPEAL_OUTCOMES)]
+    rows = [[n, v, whole[o]] for n, v, o in zip(names, mine, APPEAL_OUTCOMES, strict=False)]
     sheet.table(columns, rows, autofilter=False)
-    sheet.values([label(layout, "confirmed_pct"), mine[-1],
-                  fraction(whole["confirmed_pct"])],
-                 ["text", "pct", "pct"], bold=True)
+    sheet.values(
+        [label(layout, "confirmed_pct"), mine[-1], fraction(whole["confirmed_pct"])],
+        ["text", "pct", "pct"],
+        bold=True,
+    )
     sheet.skip()
 
     if ctx.contract is not None:
@@ -106,16 +114,18 @@ def _per_1000(sheet: Sheet, layout: Layout, ctx: RunMeasurement, code: str) -> N
     areas = figures.per_1000_by_unit_area
     for row in (areas.iloc[i] for i in range(len(areas))):  # the unit's areas: a few rows
         sheet.values(per_1000_values(area_text(layout, row["case_area_code"]), row), kinds)
-    sheet.values(per_1000_values(layout.text("total"),
-                                 first_row(figures.per_1000_by_unit, "unit_code", code)), kinds,
-                 bold=True)
-    sheet.values(per_1000_values(layout.text("whole_administration"), figures.per_1000_total),
-                 kinds)
+    sheet.values(
+        per_1000_values(layout.text("total"), first_row(figures.per_1000_by_unit, "unit_code", code)),
+        kinds,
+        bold=True,
+    )
+    sheet.values(per_1000_values(layout.text("whole_administration"), figures.per_1000_total), kinds)
     sheet.skip()
 
 
-def write_unit_audit(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement,
-                     code: str) -> None:
+def write_unit_audit(
+    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, code: str
+) -> None:
     audit = ctx.audit
     assert audit is not None
     target = ctx.targets.audit
@@ -136,4 +146,3 @@ def write_unit_audit(workbook: Workbook, styles: Styles, layout: Layout, ctx: Ru
     write_audit_areas(sheet, layout, audit.by_unit_area, own, target)
     sheet.skip()
     write_audit_reasons(sheet, layout, audit, code)
-

@@ -39,10 +39,12 @@ WORKLIST_SHEET = "Handlingsliste"
 HELD_SHEET = "Tilbageholdte afgørelser"
 
 YES, NO = "Ja", "Nej"
-KIND_LABELS = {"decision": "Afgørelse", "decision_complaint": "Klage over afgørelse",
-               "handling_complaint": "Klage over sagsbehandling"}
-STATE_LABELS = {"overdue": "Fristen er overskredet",
-                "due_soon": "Fristen udløber inden for {n} arbejdsdage"}
+KIND_LABELS = {
+    "decision": "Afgørelse",
+    "decision_complaint": "Klage over afgørelse",
+    "handling_complaint": "Klage over sagsbehandling",
+}
+STATE_LABELS = {"overdue": "Fristen er overskredet", "due_soon": "Fristen udløber inden for {n} arbejdsdage"}
 ACTIONS = {
     ("decision", True): "Send underretning til borgeren, og træf afgørelsen",
     ("decision", False): "Træf afgørelsen",
@@ -50,44 +52,64 @@ ACTIONS = {
     ("complaint", False): "Besvar klagen",
 }
 WORKLIST_COLUMNS = (
-    Column("Handling", "text", 44), Column("Status", "text", 30), Column("Type", "text", 24),
-    Column("Sagsnummer", "text", 18), Column("Id", "text", 11), Column("Sagsområde", "text", 13),
-    Column("Modtaget", "date", 11), Column("Frist", "date", 11),
-    Column("Dage over fristen", "int", 10), Column("Arbejdsdage til fristen", "int", 11),
-    Column("Dage åben", "int", 9), Column("Underretning sendt", "date", 12),
+    Column("Handling", "text", 44),
+    Column("Status", "text", 30),
+    Column("Type", "text", 24),
+    Column("Sagsnummer", "text", 18),
+    Column("Id", "text", 11),
+    Column("Sagsområde", "text", 13),
+    Column("Modtaget", "date", 11),
+    Column("Frist", "date", 11),
+    Column("Dage over fristen", "int", 10),
+    Column("Arbejdsdage til fristen", "int", 11),
+    Column("Dage åben", "int", 9),
+    Column("Underretning sendt", "date", 12),
     Column("Mangler underretning", "text", 12),
 )
 WORKLIST_TEXT = {
     "title": "Handlingsliste {as_of}: {unit}",
-    "note": ("Åbne afgørelser og klager, hvor fristen er overskredet eller udløber inden for "
-             "{n} arbejdsdage: {count} sager. Mest overskredne først. Brug filtrene i "
-             "overskriftsrækken til at udvælge."),
+    "note": (
+        "Åbne afgørelser og klager, hvor fristen er overskredet eller udløber inden for "
+        "{n} arbejdsdage: {count} sager. Mest overskredne først. Brug filtrene i "
+        "overskriftsrækken til at udvælge."
+    ),
     "none": "Ingen åbne sager skal afgøres eller underrettes i dag.",
     "truncated": "Kun de {shown} mest overskredne sager er vist (Excel rummer ikke flere rækker).",
 }
 
-GAP_LABELS = {"0": "Samme dag", "1": "1 arbejdsdag", "2": "2 arbejdsdage",
-              "3-5": "3-5 arbejdsdage", "6-10": "6-10 arbejdsdage", "11-20": "11-20 arbejdsdage",
-              ">20": "Over 20 arbejdsdage", "not_sent": "Ikke sendt",
-              "sent_before_decided": "Sendt før afgørelsesdatoen (fejl i data)"}
+GAP_LABELS = {
+    "0": "Samme dag",
+    "1": "1 arbejdsdag",
+    "2": "2 arbejdsdage",
+    "3-5": "3-5 arbejdsdage",
+    "6-10": "6-10 arbejdsdage",
+    "11-20": "11-20 arbejdsdage",
+    ">20": "Over 20 arbejdsdage",
+    "not_sent": "Ikke sendt",
+    "sent_before_decided": "Sendt før afgørelsesdatoen (fejl i data)",
+}
 HELD_TEXT = {
     "title": "Tilbageholdte afgørelser {period}: {unit}",
-    "note": ("En afgørelse er tilbageholdt, når den ikke er sendt til borgeren, eller er sendt "
-             "mere end {n} arbejdsdage efter, at den blev truffet. Afgørelser truffet {start} "
-             "til {end}."),
+    "note": (
+        "En afgørelse er tilbageholdt, når den ikke er sendt til borgeren, eller er sendt "
+        "mere end {n} arbejdsdage efter, at den blev truffet. Afgørelser truffet {start} "
+        "til {end}."
+    ),
     "key_figures": "Nøgletal",
     "decisions": "Afgørelser truffet i perioden",
     "held": "Tilbageholdte afgørelser",
     "compliance_decided": "Overholdelse målt på afgørelsesdatoen",
     "compliance_sent": "Overholdelse målt på afsendelsesdatoen (ikke sendt = ikke overholdt)",
     "flag": "Advarsel: ugentlig andel sene afgørelser holdes lige under grænsen",
-    "flag_rule": ("Reglen: en uge er mistænkelig, når mindst {min_sent} afgørelser er sendt, "
-                  "andelen af sene afgørelser (truffet efter fristen) blandt de sendte ligger "
-                  "mellem {low} % og {high} %, mindst {min_waiting} sene afgørelser truffet inden "
-                  "for {max_hold} uger venter ved ugens slutning (holdt tilbage mere end {n} "
-                  "arbejdsdage), og andelen ville have været over {high} %, hvis de var sendt. "
-                  "Enheden markeres, når mindst {min_weeks} af periodens sidste {window} hele "
-                  "uger er mistænkelige. Her: {suspicious} af {weeks} uger."),
+    "flag_rule": (
+        "Reglen: en uge er mistænkelig, når mindst {min_sent} afgørelser er sendt, "
+        "andelen af sene afgørelser (truffet efter fristen) blandt de sendte ligger "
+        "mellem {low} % og {high} %, mindst {min_waiting} sene afgørelser truffet inden "
+        "for {max_hold} uger venter ved ugens slutning (holdt tilbage mere end {n} "
+        "arbejdsdage), og andelen ville have været over {high} %, hvis de var sendt. "
+        "Enheden markeres, når mindst {min_weeks} af periodens sidste {window} hele "
+        "uger er mistænkelige. Her: {suspicious} af {weeks} uger."
+    ),
     "gaps": "Arbejdsdage fra afgørelse til afsendelse",
     "weeks": "Uge for uge (ISO-uger efter afsendelsesdato)",
     "held_list": "Tilbageholdte afgørelser ({count}), ikke sendte og ældste først",
@@ -98,15 +120,25 @@ HELD_WIDTHS = (44, 12, 12, 12, 14, 14, 12, 12, 12)
 FIGURE_COLUMNS = (Column(""), Column("Antal", "int"), Column("Andel", "pct"))
 GAP_COLUMNS = (Column("Arbejdsdage"), Column("Antal", "int"), Column("Andel", "pct"))
 WEEK_COLUMNS = (
-    Column("Uge"), Column("Sendt", "int"), Column("Heraf sene", "int"),
-    Column("Andel sene", "pct"), Column("Sene der venter ved ugens slutning", "int"),
-    Column("Andel sene, hvis de var sendt", "pct"), Column("Indgår i vurderingen"),
+    Column("Uge"),
+    Column("Sendt", "int"),
+    Column("Heraf sene", "int"),
+    Column("Andel sene", "pct"),
+    Column("Sene der venter ved ugens slutning", "int"),
+    Column("Andel sene, hvis de var sendt", "pct"),
+    Column("Indgår i vurderingen"),
     Column("Mistænkelig uge"),
 )
 HELD_COLUMNS = (
-    Column("Sagsnummer"), Column("Id"), Column("Sagsområde"), Column("Modtaget", "date"),
-    Column("Frist", "date"), Column("Truffet", "date"), Column("Sendt", "date"),
-    Column("Arbejdsdage til afsendelse", "int"), Column("Truffet efter fristen"),
+    Column("Sagsnummer"),
+    Column("Id"),
+    Column("Sagsområde"),
+    Column("Modtaget", "date"),
+    Column("Frist", "date"),
+    Column("Truffet", "date"),
+    Column("Sendt", "date"),
+    Column("Arbejdsdage til afsendelse", "int"),
+    Column("Truffet efter fristen"),
 )
 
 
@@ -120,13 +152,24 @@ def worklist_rows(cases: pd.DataFrame) -> pd.DataFrame:
     """The open cases to act on today (overdue or due soon), most overdue first: earliest
     deadline first, then earliest received, then type and id."""
     act = cases[cases["state"].astype(str).isin(["overdue", "due_soon"]).to_numpy()]
-    return act.assign(_key=act["case_key"].astype(str)).sort_values(
-        ["deadline_date", "received_date", "kind", "_key"], kind="stable").drop(columns="_key")
+    return (
+        act.assign(_key=act["case_key"].astype(str))
+        .sort_values(["deadline_date", "received_date", "kind", "_key"], kind="stable")
+        .drop(columns="_key")
+    )
 
 
-def write_worklist(workbook: Workbook, styles: Styles, cases: pd.DataFrame, *, unit_name: str,
-                   as_of: dt.date, horizon: int, name: str = WORKLIST_SHEET,
-                   activate: bool = True) -> Sheet:
+def write_worklist(
+    workbook: Workbook,
+    styles: Styles,
+    cases: pd.DataFrame,
+    *,
+    unit_name: str,
+    as_of: dt.date,
+    horizon: int,
+    name: str = WORKLIST_SHEET,
+    activate: bool = True,
+) -> Sheet:
     """The "Handlingsliste" sheet of one unit from ``OpenSnapshot.cases(unit_code)``."""
     rows = worklist_rows(cases)
     sheet = Sheet(workbook, styles, name, widths=[c.width for c in WORKLIST_COLUMNS])
@@ -150,20 +193,23 @@ def write_worklist(workbook: Workbook, styles: Styles, cases: pd.DataFrame, *, u
     missing = rows["notice_missing"].to_numpy(dtype=bool)
     overdue = state == "overdue"
     data = zip(
-        [ACTIONS[("decision" if k == "decision" else "complaint", bool(m))]
-         for k, m in zip(kind, missing)],
+        [
+            ACTIONS[("decision" if k == "decision" else "complaint", bool(m))]
+            for k, m in zip(kind, missing, strict=False)
+        ],
         [STATE_LABELS[s].format(n=horizon) for s in state],
-        [_kind_label(k, c) for k, c in zip(kind, rows["complaint_kind"].tolist())],
+        [_kind_label(k, c) for k, c in zip(kind, rows["complaint_kind"].tolist(), strict=False)],
         text_list(rows["case_id"]),
         text_list(rows["case_key"]),
         text_list(rows["case_area_code"]),
         excel_serials(rows["received_date"]),
         excel_serials(rows["deadline_date"]),
-        [int(v) if o else None for o, v in zip(overdue, rows["days_over"].tolist())],
-        [None if o else int(v) for o, v in zip(overdue, rows["working_days_left"].tolist())],
+        [int(v) if o else None for o, v in zip(overdue, rows["days_over"].tolist(), strict=False)],
+        [None if o else int(v) for o, v in zip(overdue, rows["working_days_left"].tolist(), strict=False)],
         rows["days_open"].astype("Int64").tolist(),
         excel_serials(rows["delay_notice_date"].where(rows["notified"].to_numpy(dtype=bool))),
         np.where(missing, YES, NO).tolist(),
+        strict=False,
     )
     fills = [("not_met" if o else None) for o in overdue]
     sheet.table(WORKLIST_COLUMNS, data, fills=fills, autofilter=True, freeze=True)
@@ -174,15 +220,22 @@ def _pct(part: float, whole: float) -> float | None:
     return 100.0 * part / whole if whole else None
 
 
-def write_held_sheet(workbook: Workbook, styles: Styles, held: HeldDecisions, unit_code: str, *,
-                     unit_name: str, period_label: str, name: str = HELD_SHEET) -> Sheet:
+def write_held_sheet(
+    workbook: Workbook,
+    styles: Styles,
+    held: HeldDecisions,
+    unit_code: str,
+    *,
+    unit_name: str,
+    period_label: str,
+    name: str = HELD_SHEET,
+) -> Sheet:
     """The "Tilbageholdte afgørelser" sheet of one unit from :func:`sagstid.measure.held.measure_held`."""
     settings, rule = held.settings, held.settings.gaming
     n = settings.held_after_working_days
     sheet = Sheet(workbook, styles, name, widths=HELD_WIDTHS)
     sheet.title(HELD_TEXT["title"].format(period=period_label, unit=unit_name))
-    sheet.note(HELD_TEXT["note"].format(n=n, start=da_date(held.period.start),
-                                        end=da_date(held.period.end)))
+    sheet.note(HELD_TEXT["note"].format(n=n, start=da_date(held.period.start), end=da_date(held.period.end)))
     sheet.skip()
     row = held.unit_row(unit_code)
     decisions = int(row["decisions"]) if row is not None else 0
@@ -190,39 +243,69 @@ def write_held_sheet(workbook: Workbook, styles: Styles, held: HeldDecisions, un
     flagged = bool(row["flagged"]) if row is not None else False
     figures = [
         (HELD_TEXT["decisions"], decisions, None),
-        (HELD_TEXT["held"], int(row["held"]) if row is not None else 0,
-         fraction(row["held_pct"]) if row is not None else None),
-        (HELD_TEXT["compliance_decided"], None,
-         fraction(row["compliance_decided_pct"]) if row is not None else None),
-        (HELD_TEXT["compliance_sent"], None,
-         fraction(row["compliance_sent_pct"]) if row is not None else None),
+        (
+            HELD_TEXT["held"],
+            int(row["held"]) if row is not None else 0,
+            fraction(row["held_pct"]) if row is not None else None,
+        ),
+        (
+            HELD_TEXT["compliance_decided"],
+            None,
+            fraction(row["compliance_decided_pct"]) if row is not None else None,
+        ),
+        (
+            HELD_TEXT["compliance_sent"],
+            None,
+            fraction(row["compliance_sent_pct"]) if row is not None else None,
+        ),
     ]
     sheet.table(FIGURE_COLUMNS, figures, autofilter=False)
-    sheet.values([HELD_TEXT["flag"], YES if flagged else NO], ["text", "text"],
-                 fills=[None, "not_met" if flagged else "met"], bold=True)
-    sheet.note(HELD_TEXT["flag_rule"].format(
-        min_sent=rule.min_sent, low=da_pct_number(rule.threshold_pct - rule.band_pct),
-        high=da_pct_number(rule.threshold_pct), min_waiting=rule.min_waiting,
-        max_hold=rule.max_hold_weeks, n=n, min_weeks=rule.min_weeks, window=rule.window_weeks,
-        suspicious=int(row["suspicious_in_window"]) if row is not None else 0,
-        weeks=int(row["window_weeks"]) if row is not None else 0))
+    sheet.values(
+        [HELD_TEXT["flag"], YES if flagged else NO],
+        ["text", "text"],
+        fills=[None, "not_met" if flagged else "met"],
+        bold=True,
+    )
+    sheet.note(
+        HELD_TEXT["flag_rule"].format(
+            min_sent=rule.min_sent,
+            low=da_pct_number(rule.threshold_pct - rule.band_pct),
+            high=da_pct_number(rule.threshold_pct),
+            min_waiting=rule.min_waiting,
+            max_hold=rule.max_hold_weeks,
+            n=n,
+            min_weeks=rule.min_weeks,
+            window=rule.window_weeks,
+            suspicious=int(row["suspicious_in_window"]) if row is not None else 0,
+            weeks=int(row["window_weeks"]) if row is not None else 0,
+        )
+    )
     sheet.skip()
 
     sheet.section(HELD_TEXT["gaps"])
-    gaps = [(GAP_LABELS[b], int(row[f"gap_{b}"]) if row is not None else 0,
-             fraction(_pct(row[f"gap_{b}"], decisions)) if row is not None else None)
-            for b in GAP_BUCKETS]
+    gaps = [
+        (
+            GAP_LABELS[b],
+            int(row[f"gap_{b}"]) if row is not None else 0,
+            fraction(_pct(row[f"gap_{b}"], decisions)) if row is not None else None,
+        )
+        for b in GAP_BUCKETS
+    ]
     sheet.table(GAP_COLUMNS, gaps, autofilter=False)
     sheet.skip()
 
     sheet.section(HELD_TEXT["weeks"])
     weeks = held.unit_weeks(unit_code)
     week_rows = zip(
-        weeks["week"].tolist(), weeks["sent"].tolist(), weeks["sent_late"].tolist(),
-        [fraction(v) for v in weeks["late_share_pct"].tolist()], weeks["waiting_late"].tolist(),
+        weeks["week"].tolist(),
+        weeks["sent"].tolist(),
+        weeks["sent_late"].tolist(),
+        [fraction(v) for v in weeks["late_share_pct"].tolist()],
+        weeks["waiting_late"].tolist(),
         [fraction(v) for v in weeks["share_if_sent_pct"].tolist()],
         np.where(weeks["in_window"].to_numpy(dtype=bool), YES, NO).tolist(),
         np.where(weeks["suspicious"].to_numpy(dtype=bool), YES, NO).tolist(),
+        strict=False,
     )
     week_fills = [("not_met" if s else None) for s in weeks["suspicious"].to_numpy(dtype=bool)]
     sheet.table(WEEK_COLUMNS, week_rows, fills=week_fills, autofilter=False)
@@ -240,12 +323,16 @@ def write_held_sheet(workbook: Workbook, styles: Styles, held: HeldDecisions, un
         return sheet
     gap = cases["gap_working_days"].to_numpy()
     held_rows = zip(
-        text_list(cases["case_id"]), text_list(cases["decision_id"]),
-        text_list(cases["case_area_code"]), excel_serials(cases["received_date"]),
-        excel_serials(cases["deadline_date"]), excel_serials(cases["decided_date"]),
+        text_list(cases["case_id"]),
+        text_list(cases["decision_id"]),
+        text_list(cases["case_area_code"]),
+        excel_serials(cases["received_date"]),
+        excel_serials(cases["deadline_date"]),
+        excel_serials(cases["decided_date"]),
         excel_serials(cases["sent_date"]),
         [None if np.isnan(g) else int(g) for g in gap],
         np.where(cases["late"].to_numpy(dtype=bool), YES, NO).tolist(),
+        strict=False,
     )
     sheet.table(HELD_COLUMNS, held_rows, autofilter=True)
     return sheet
@@ -277,5 +364,7 @@ def write_open_summary(sheet: Sheet, snapshot: OpenSnapshot, unit_code: str) -> 
             values.append(fraction(value) if kind == "pct" else int(value))
         sheet.values([label.format(horizon=snapshot.horizon), *values], ["text", kind, kind])
     sheet.skip()
-    sheet.note("Andelen af åbne afgørelser, hvis frist endnu ikke er overskredet, vises ved siden "
-               "af overholdelsen for de afgjorte: afgørelser, der holdes tilbage, tæller her.")
+    sheet.note(
+        "Andelen af åbne afgørelser, hvis frist endnu ikke er overskredet, vises ved siden "
+        "af overholdelsen for de afgjorte: afgørelser, der holdes tilbage, tæller her."
+    )

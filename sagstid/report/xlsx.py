@@ -108,6 +108,7 @@ def load_layout(path: Path | None = None) -> Layout:
 
 # --- values ---------------------------------------------------------------------------------
 
+
 def is_missing(value: Any) -> bool:
     """True for None, NaN, NaT and pandas NA."""
     if value is None:
@@ -214,6 +215,7 @@ def sheet_name(wanted: str, used: set[str]) -> str:
 
 # --- formats ---------------------------------------------------------------------------------
 
+
 class Styles:
     """The formats of one workbook, created on first use and shared."""
 
@@ -224,12 +226,19 @@ class Styles:
         self.subtitle = workbook.add_format({"italic": True, "font_color": "#595959"})
         self.section = workbook.add_format({"bold": True, "font_size": 12})
         self.header = workbook.add_format(
-            {"bold": True, "bg_color": HEADER_FILL, "pattern": 1, "bottom": 1,
-             "text_wrap": True, "valign": "top"}
+            {
+                "bold": True,
+                "bg_color": HEADER_FILL,
+                "pattern": 1,
+                "bottom": 1,
+                "text_wrap": True,
+                "valign": "top",
+            }
         )
 
-    def get(self, kind: str = "text", fill: str | None = None, bold: bool = False,
-            wrap: bool = False) -> Format:
+    def get(
+        self, kind: str = "text", fill: str | None = None, bold: bool = False, wrap: bool = False
+    ) -> Format:
         """The format for a cell of ``kind`` (a NUM_FORMATS key), optionally filled/bold."""
         key = (kind, fill, bold, wrap)
         if key not in self._cache:
@@ -268,10 +277,14 @@ def fix_properties(workbook: Workbook, ctx: Any) -> None:
     """Document properties from the measurement, not the clock: a re-run of the same period
     on the same data writes byte-identical files (xlsxwriter otherwise stamps the time)."""
     day = ctx.as_of or ctx.period.end
-    workbook.set_properties({"title": f"Sagsbehandlingstider {ctx.period.label}",
-                             "author": "sagstid", "company": "Beskæftigelses- og "
-                             "Integrationsforvaltningen",
-                             "created": dt.datetime(day.year, day.month, day.day)})
+    workbook.set_properties(
+        {
+            "title": f"Sagsbehandlingstider {ctx.period.label}",
+            "author": "sagstid",
+            "company": "Beskæftigelses- og Integrationsforvaltningen",
+            "created": dt.datetime(day.year, day.month, day.day),
+        }
+    )
 
 
 @contextlib.contextmanager
@@ -321,8 +334,7 @@ class Column:
 class Sheet:
     """A worksheet written top to bottom (as constant_memory requires)."""
 
-    def __init__(self, workbook: Workbook, styles: Styles, name: str,
-                 widths: Sequence[float] = ()) -> None:
+    def __init__(self, workbook: Workbook, styles: Styles, name: str, widths: Sequence[float] = ()) -> None:
         self.workbook = workbook
         self.styles = styles
         self.name = name
@@ -361,31 +373,41 @@ class Sheet:
             self.ws.write_string(row, col + offset, heading, self.styles.header)
         return row
 
-    def values(self, values: Sequence[Any], kinds: Sequence[str],
-               fills: str | None | Sequence[str | None] = None, bold: bool = False,
-               col: int = 0) -> int:
+    def values(
+        self,
+        values: Sequence[Any],
+        kinds: Sequence[str],
+        fills: str | Sequence[str | None] | None = None,
+        bold: bool = False,
+        col: int = 0,
+    ) -> int:
         """One row of values; ``fills`` is one fill for the row or one per cell."""
         row = self._take()
         per_cell = fills if isinstance(fills, (list, tuple)) else [fills] * len(values)
-        for offset, (value, kind, fill) in enumerate(zip(values, kinds, per_cell)):
+        for offset, (value, kind, fill) in enumerate(zip(values, kinds, per_cell, strict=False)):
             put(self.ws, row, col + offset, value, self.styles.get(kind, fill, bold))
         return row
 
-    def link(self, target_sheet: str, text: str, row: int | None = None, col: int = 0,
-             fill: str | None = None) -> int:
+    def link(
+        self, target_sheet: str, text: str, row: int | None = None, col: int = 0, fill: str | None = None
+    ) -> int:
         """A link to cell A1 of another sheet, on a new row or over a cell of the last row."""
         if row is None:
             row = self._take()
         elif row != self.row - 1:
             raise ValueError(f"sheet {self.name!r}: a link can only go on the last row written")
         quoted = target_sheet.replace("'", "''")
-        self.ws.write_url(row, col, f"internal:'{quoted}'!A1", self.styles.get("link", fill),
-                          string=text)
+        self.ws.write_url(row, col, f"internal:'{quoted}'!A1", self.styles.get("link", fill), string=text)
         return row
 
-    def table(self, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
-              fills: Iterable[str | None | Sequence[str | None]] | None = None,
-              autofilter: bool = True, freeze: bool = False) -> tuple[int, int]:
+    def table(
+        self,
+        columns: Sequence[Column],
+        rows: Iterable[Sequence[Any]],
+        fills: Iterable[str | Sequence[str | None] | None] | None = None,
+        autofilter: bool = True,
+        freeze: bool = False,
+    ) -> tuple[int, int]:
         """A header and rows; returns (header row, last row). Adds filter buttons if asked."""
         header = self.header([c.heading for c in columns])
         kinds = [c.kind for c in columns]
@@ -402,23 +424,32 @@ class Sheet:
 
 def frame_rows(frame: pd.DataFrame, keys: Sequence[str]) -> list[tuple[Any, ...]]:
     """The rows of ``frame``'s ``keys`` columns as tuples, each column converted once."""
-    return list(zip(*[frame[key].tolist() for key in keys])) if len(frame) else []
+    return list(zip(*[frame[key].tolist() for key in keys], strict=False)) if len(frame) else []
 
 
-def line_chart(workbook: Workbook, sheet: str, title: str, categories: tuple[int, int, int],
-               series: Sequence[tuple[str, int, dict[str, Any]]], first: int, last: int) -> Chart:
+def line_chart(
+    workbook: Workbook,
+    sheet: str,
+    title: str,
+    categories: tuple[int, int, int],
+    series: Sequence[tuple[str, int, dict[str, Any]]],
+    first: int,
+    last: int,
+) -> Chart:
     """A line chart of percent columns: categories (col, first, last) and series
     (name, column, line options) over rows first..last of ``sheet``."""
     chart = workbook.add_chart({"type": "line"})
     cat_col = categories[0]
     for name, col, line in series:
-        chart.add_series({
-            "name": name,
-            "categories": [sheet, first, cat_col, last, cat_col],
-            "values": [sheet, first, col, last, col],
-            "line": line,
-            "marker": {"type": "circle", "size": 5} if not line.get("dash_type") else {"type": "none"},
-        })
+        chart.add_series(
+            {
+                "name": name,
+                "categories": [sheet, first, cat_col, last, cat_col],
+                "values": [sheet, first, col, last, col],
+                "line": line,
+                "marker": {"type": "circle", "size": 5} if not line.get("dash_type") else {"type": "none"},
+            }
+        )
     chart.set_title({"name": title, "name_font": {"size": 12}})
     chart.set_y_axis({"num_format": "0%", "min": 0, "max": 1, "major_gridlines": {"visible": True}})
     chart.set_legend({"position": "bottom"})

@@ -33,7 +33,7 @@ class CatalogueArrays:
     entry_area: np.ndarray  # int64 area position of each entry
 
     @classmethod
-    def from_catalogue(cls, catalogue: DeadlineCatalogue) -> "CatalogueArrays":
+    def from_catalogue(cls, catalogue: DeadlineCatalogue) -> CatalogueArrays:
         entries = sorted(catalogue.deadlines, key=lambda e: (e.area, e.valid_from))
         codes = sorted({e.area for e in entries})
         area_index = {code: i for i, code in enumerate(codes)}

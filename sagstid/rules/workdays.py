@@ -36,7 +36,7 @@ class WorkCalendar:
         self.busdaycal = np.busdaycalendar(weekmask="1111100", holidays=self.closed_days)
 
     @classmethod
-    def covering(cls, calendar: CalendarConfig, first: dt.date, last: dt.date) -> "WorkCalendar":
+    def covering(cls, calendar: CalendarConfig, first: dt.date, last: dt.date) -> WorkCalendar:
         """A calendar for the years from ``first`` to ``last`` plus two years of deadlines."""
         return cls(calendar, range(first.year - 1, last.year + 3))
 

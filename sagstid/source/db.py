@@ -57,8 +57,9 @@ def _sqlstate(error: BaseException | None) -> str | None:
 
 
 def _transient_state(state: str | None) -> bool:
-    return state is not None and (state.startswith(_TRANSIENT_SQLSTATE_CLASSES)
-                                  or state in _TRANSIENT_SQLSTATES)
+    return state is not None and (
+        state.startswith(_TRANSIENT_SQLSTATE_CLASSES) or state in _TRANSIENT_SQLSTATES
+    )
 
 
 class ConnectFailed(Exception):
@@ -101,9 +102,15 @@ def _log_retry(what: str, policy: RetryPolicy) -> Callable[[tenacity.RetryCallSt
     def before_sleep(state: tenacity.RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None
         wait = state.next_action.sleep if state.next_action else 0.0
-        log.warning("%s: database connection lost or refused (attempt %d of %d: %s); "
-                    "retrying in %.1f s", what, state.attempt_number, policy.attempts,
-                    _first_line(exc) if exc else "?", wait)
+        log.warning(
+            "%s: database connection lost or refused (attempt %d of %d: %s); retrying in %.1f s",
+            what,
+            state.attempt_number,
+            policy.attempts,
+            _first_line(exc) if exc else "?",
+            wait,
+        )
+
     return before_sleep
 
 
@@ -132,12 +139,14 @@ def with_retry(engine: Engine, work: Callable[[sa.Connection], T], what: str) ->
     except ConnectFailed as exc:
         tries = f" ({policy.attempts} attempts)" if exc.retryable else ""
         raise DatabaseError(
-            f"{what}: cannot connect to the database{tries}: {_first_line(exc.error)}") from None
+            f"{what}: cannot connect to the database{tries}: {_first_line(exc.error)}"
+        ) from None
     except SQLAlchemyError as exc:
         if is_transient(exc):
             raise DatabaseError(
                 f"{what}: the database connection was lost and could not be restored "
-                f"({policy.attempts} attempts): {_first_line(exc)}") from None
+                f"({policy.attempts} attempts): {_first_line(exc)}"
+            ) from None
         raise DatabaseError(f"{what}: the database refused the query: {_first_line(exc)}") from None
 
 

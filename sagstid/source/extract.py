@@ -33,8 +33,7 @@ def extract_open_cases(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, pd
     """(decisions, complaints) received on or before ``as_of`` and not decided/answered on or
     before it (queries/open_decisions.sql, queries/open_complaints.sql)."""
     bound = {"as_of": as_of.isoformat()}
-    return (read_query(engine, "open_decisions", **bound),
-            read_query(engine, "open_complaints", **bound))
+    return (read_query(engine, "open_decisions", **bound), read_query(engine, "open_complaints", **bound))
 
 
 def extract_complaints(engine: Engine) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import sqlglot
@@ -50,7 +50,7 @@ def parse_query_file(path: Path) -> Query:
     return Query(path.stem, path, sql, parameters)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_folder(folder: Path) -> dict[str, Query]:
     return {path.stem: parse_query_file(path) for path in sorted(folder.glob("*.sql"))}
 

@@ -51,8 +51,9 @@ def validate_audit(raw: pd.DataFrame, units: pd.DataFrame, period: Period) -> pd
         ~flags_ok,
     ]
     reason = first_reason(population, conditions, AUDIT_REASONS)
-    status = np.select([population & (reason != ""), population], ["excluded", "measured"],
-                       default="out_of_period")
+    status = np.select(
+        [population & (reason != ""), population], ["excluded", "measured"], default="out_of_period"
+    )
     rows["status"] = pd.Categorical(status, categories=AUDIT_STATUSES)
     rows["reason"] = reason_column(reason, AUDIT_REASONS)
     return rows

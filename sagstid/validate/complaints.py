@@ -22,8 +22,14 @@ COMPLAINT_REASONS: tuple[str, ...] = (
     "unknown_unit",
     "invalid_kind",
 )
-DATE_COLUMNS = ("received_date", "deadline_date", "answered_date", "delay_notice_date",
-                "forwarded_date", "appeal_decided_date")
+DATE_COLUMNS = (
+    "received_date",
+    "deadline_date",
+    "answered_date",
+    "delay_notice_date",
+    "forwarded_date",
+    "appeal_decided_date",
+)
 # Why a row cannot be counted by its receipt (contract pace, per 1,000, surge), in this order:
 # the receipt counts need only the id, the received date, the unit and the kind.
 RECEIPT_REASONS: tuple[str, ...] = (
@@ -61,11 +67,15 @@ def validate_complaints(raw: pd.DataFrame, units: pd.DataFrame, period: Period) 
     ]
     reason = first_reason(population, conditions, COMPLAINT_REASONS)
     everyone = np.ones(len(rows), dtype=bool)
-    receipt = first_reason(everyone, [duplicate, received_invalid, pd.isna(received), not_a_unit,
-                                      invalid_kind], RECEIPT_REASONS)
+    receipt = first_reason(
+        everyone, [duplicate, received_invalid, pd.isna(received), not_a_unit, invalid_kind], RECEIPT_REASONS
+    )
     rows["receipt_reason"] = reason_column(receipt, RECEIPT_REASONS)
-    status = np.select([population & (reason != ""), population, ~answered_present],
-                       ["excluded", "measured", "open"], default="out_of_period")
+    status = np.select(
+        [population & (reason != ""), population, ~answered_present],
+        ["excluded", "measured", "open"],
+        default="out_of_period",
+    )
     rows["status"] = pd.Categorical(status, categories=STATUSES)
     rows["reason"] = reason_column(reason, COMPLAINT_REASONS)
     rows["readable"] = ~duplicate & ~invalid_any

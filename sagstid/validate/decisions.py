@@ -31,6 +31,8 @@ DECISION_REASONS: tuple[str, ...] = (
     "no_deadline",
 )
 STATUSES: tuple[str, ...] = ("measured", "excluded", "open", "out_of_period")
+
+
 @dataclass(frozen=True)
 class DecisionExtract:
     """The decisions table in two disjoint parts."""
@@ -78,9 +80,7 @@ def validate_decisions(
 
     received = rows["received_date"].to_numpy()
     entry = np.full(len(rows), NO_ENTRY, dtype=np.int64)
-    entry[population] = catalogue.lookup(
-        rows.loc[population, "case_area_code"], received[population]
-    )
+    entry[population] = catalogue.lookup(rows.loc[population, "case_area_code"], received[population])
     conditions = [
         rows["decision_id"].duplicated(keep=False).to_numpy(),
         invalid_any,

@@ -19,19 +19,31 @@ from sagstid.validate.rows import (
 
 ROW_STATUSES: tuple[str, ...] = ("open", "excluded", "not_received", "closed")
 DECISION_REASONS: tuple[str, ...] = (
-    "duplicate_id", "invalid_date", "missing_received", "unknown_unit", "no_deadline",
+    "duplicate_id",
+    "invalid_date",
+    "missing_received",
+    "unknown_unit",
+    "no_deadline",
 )
 COMPLAINT_REASONS: tuple[str, ...] = (
-    "duplicate_id", "invalid_date", "missing_received", "unknown_unit", "invalid_kind",
+    "duplicate_id",
+    "invalid_date",
+    "missing_received",
+    "unknown_unit",
+    "invalid_kind",
 )
 _DECISION_DATES = ("received_date", "decided_date", "delay_notice_date")
 _COMPLAINT_DATES = ("received_date", "deadline_date", "answered_date", "delay_notice_date")
 
 
-
-def _classify(rows: pd.DataFrame, done_column: str, as_of: dt.date,
-              conditions: list[np.ndarray], reasons: tuple[str, ...],
-              invalid: np.ndarray) -> pd.DataFrame:
+def _classify(
+    rows: pd.DataFrame,
+    done_column: str,
+    as_of: dt.date,
+    conditions: list[np.ndarray],
+    reasons: tuple[str, ...],
+    invalid: np.ndarray,
+) -> pd.DataFrame:
     """Row status (open / excluded / not_received / closed) and the first reason that applies.
 
     ``conditions`` are the reasons after duplicate_id, invalid_date and missing_received.
@@ -45,8 +57,9 @@ def _classify(rows: pd.DataFrame, done_column: str, as_of: dt.date,
     duplicate = pd.to_numeric(rows["duplicate_id"], errors="coerce").fillna(0).to_numpy() == 1
     every = [duplicate, invalid, np.isnat(received), *conditions]
     reason = first_reason(candidate, every, reasons)
-    status = np.select([not_received, closed, reason != ""], ["not_received", "closed", "excluded"],
-                       default="open")
+    status = np.select(
+        [not_received, closed, reason != ""], ["not_received", "closed", "excluded"], default="open"
+    )
     rows["row_status"] = pd.Categorical(status, categories=ROW_STATUSES)
     rows["reason"] = reason_column(reason, reasons)
     return rows
@@ -60,9 +73,9 @@ def _parse(raw: pd.DataFrame, dates: tuple[str, ...]) -> tuple[pd.DataFrame, np.
     return rows, invalid
 
 
-
-def validate_open_decisions(raw: pd.DataFrame, units: pd.DataFrame, catalogue: CatalogueArrays,
-                            as_of: dt.date) -> pd.DataFrame:
+def validate_open_decisions(
+    raw: pd.DataFrame, units: pd.DataFrame, catalogue: CatalogueArrays, as_of: dt.date
+) -> pd.DataFrame:
     """Every row of open_decisions.sql with its row status, reason and catalogue ``entry``
     (NO_ENTRY unless open); the entry is the one valid on the received date."""
     rows, invalid = _parse(raw, _DECISION_DATES)
@@ -70,8 +83,9 @@ def validate_open_decisions(raw: pd.DataFrame, units: pd.DataFrame, catalogue: C
         rows[column] = rows[column].astype("category")
     received = rows["received_date"].to_numpy()
     entry = catalogue.lookup(rows["case_area_code"], received)
-    rows = _classify(rows, "decided_date", as_of,
-                     [unknown_unit(rows, units), entry == NO_ENTRY], DECISION_REASONS, invalid)
+    rows = _classify(
+        rows, "decided_date", as_of, [unknown_unit(rows, units), entry == NO_ENTRY], DECISION_REASONS, invalid
+    )
     rows["entry"] = np.where(rows["row_status"].to_numpy() == "open", entry, NO_ENTRY)
     return rows
 
@@ -81,5 +95,6 @@ def validate_open_complaints(raw: pd.DataFrame, units: pd.DataFrame, as_of: dt.d
     rows, invalid = _parse(raw, _COMPLAINT_DATES)
     rows["unit_code"] = rows["unit_code"].astype("category")
     bad_kind = ~rows["complaint_kind"].isin(KINDS).to_numpy()
-    return _classify(rows, "answered_date", as_of,
-                     [unknown_unit(rows, units), bad_kind], COMPLAINT_REASONS, invalid)
+    return _classify(
+        rows, "answered_date", as_of, [unknown_unit(rows, units), bad_kind], COMPLAINT_REASONS, invalid
+    )

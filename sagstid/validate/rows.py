@@ -51,8 +51,9 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return parsed, invalid
 
 
-def parse_date_columns(rows: pd.DataFrame,
-                       columns: tuple[str, ...]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def parse_date_columns(
+    rows: pd.DataFrame, columns: tuple[str, ...]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Parse ``columns`` of ``rows`` in place (a missing column is added empty). Returns, per
     row, whether any of its dates is unreadable, and each column's own unreadable mask."""
     invalid_any = np.zeros(len(rows), dtype=bool)
@@ -70,8 +71,7 @@ def unknown_unit(rows: pd.DataFrame, units: pd.DataFrame) -> np.ndarray:
     return ~rows["unit_code"].isin(units["unit_code"].dropna().unique()).to_numpy()
 
 
-def first_reason(population: np.ndarray, conditions: list[np.ndarray],
-                 names: tuple[str, ...]) -> np.ndarray:
+def first_reason(population: np.ndarray, conditions: list[np.ndarray], names: tuple[str, ...]) -> np.ndarray:
     """For each row of ``population``, the name of the first condition that holds ("" if none
     does, and for rows outside the population)."""
     return np.select([population & c for c in conditions], names, default="")
