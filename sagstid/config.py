@@ -286,6 +286,7 @@ class GamingRule(_Strict):
         return value
 
 
+MeasureAt = Literal["decided", "sent"]
 MEASURE_AT: tuple[str, ...] = ("decided", "sent")
 
 
@@ -293,13 +294,13 @@ class MeasurementSettings(_Strict):
     """measurement.yaml (optional): when a decision counts as made, the open-case horizon and
     the held-decision rules (docs/contract.md §2.6)."""
 
-    measure_at: str = "decided"
+    measure_at: MeasureAt = "decided"
     due_soon_working_days: int = Field(default=5, gt=0, strict=True)
     held_after_working_days: int = Field(default=2, ge=0, strict=True)
     suppress_below: int = Field(default=5, ge=0, strict=True)  # committee workbook; 0 = off
     gaming: GamingRule = Field(default_factory=GamingRule)
 
-    @field_validator("measure_at")
+    @field_validator("measure_at", mode="before")
     @classmethod
     def _measure_at(cls, value: Any) -> Any:
         return _one_of(value, MEASURE_AT)

@@ -197,12 +197,12 @@ def _calendar(first: int, last: int) -> np.busdaycalendar:
     """Weekdays minus Danish public holidays and the administration's closed days."""
     years = range(first - 1, last + 3)
     closed = [date(y, m, d) for y in years for m, d in ((6, 5), (12, 24), (12, 31))]
-    days = sorted([*holidays.Denmark(years=years), *closed, date(2025, 5, 30)])
+    days = sorted([*holidays.country_holidays("DK", years=years), *closed, date(2025, 5, 30)])
     return np.busdaycalendar(weekmask="1111100", holidays=np.array(days, dtype="M8[D]"))
 
 
 def _workday(days: np.ndarray, cal: np.busdaycalendar, roll: str) -> np.ndarray:
-    return np.busday_offset(days, 0, roll=roll, busdaycal=cal)
+    return np.busday_offset(days, 0, roll=roll, busdaycal=cal)  # type: ignore[call-overload]
 
 
 def _shift(start: np.ndarray, value: int, unit: str, roll: bool, cal: np.busdaycalendar) -> np.ndarray:
@@ -371,7 +371,7 @@ def _release_weekly(
     keep late / (on time + late) sent that week at most ``cap``; the rest wait."""
     out = np.full(len(decided), NaT)
     order = np.argsort(decided, kind="stable")
-    weeks = np.arange(_monday(held_from.min()), _as_of() + 1, 7)
+    weeks = np.arange(_monday(held_from.min()), _as_of() + 1, 7)  # type: ignore[call-overload]
     on_time_weeks = _monday(on_time)
     for week in weeks:
         friday = _workday(np.array([week + 4]), cal, "backward")[0]
@@ -535,7 +535,7 @@ def _appeals(
     ruled = ~np.isnat(forwarded) & (rng.random(n) < 0.92)
     decided = np.where(ruled, forwarded + rng.integers(60, 183, n), NaT)
     decided[decided > _as_of()] = NaT
-    labels = np.where(np.isnat(decided), None, np.array(APPEAL_OUTCOMES, dtype=object)[outcome])
+    labels = np.where(np.isnat(decided), None, np.array(APPEAL_OUTCOMES, dtype=object)[outcome])  # type: ignore[call-overload]
     return forwarded, labels, decided
 
 
@@ -575,7 +575,7 @@ def _complaints(
         "received_date": _iso(received),
         "deadline_date": _iso(deadline_date),
         "answered_date": _iso(answered),
-        "outcome": np.where(np.isnat(answered), None, np.array(OUTCOMES, dtype=object)[outcome]),
+        "outcome": np.where(np.isnat(answered), None, np.array(OUTCOMES, dtype=object)[outcome]),  # type: ignore[call-overload]
         "delay_notice_date": _iso(notice),
         "forwarded_date": _iso(forwarded),
         "appeal_outcome": appeal,
@@ -719,7 +719,7 @@ def _stored_version(path: Path) -> int | None:
             value = conn.execute(
                 sqlalchemy.text("SELECT value FROM demo_meta WHERE key = 'demo_version'")
             ).scalar()
-        return int(value)
+        return int(value) if value is not None else None
     except (sqlalchemy.exc.SQLAlchemyError, TypeError, ValueError):
         return None
     finally:

@@ -69,7 +69,8 @@ def _decision_shares(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=[*(keys or [ALL]), "decisions", "decisions_kept"])
     kept = cases["within"].to_numpy(dtype=bool) | cases["exceeded_notified"].to_numpy(dtype=bool)
     frame = pd.DataFrame(
-        {k: cases[k].astype(str).to_numpy() for k in keys} or {ALL: "all"}, index=cases.index
+        {k: cases[k].astype(str).to_numpy() for k in keys} or {ALL: "all"},  # type: ignore[dict-item]
+        index=cases.index,
     ).assign(_kept=kept)
     return (
         frame.groupby(keys or [ALL], sort=True)

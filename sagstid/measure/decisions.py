@@ -8,12 +8,11 @@ grouping; ``measure_decisions`` assembles the groupings the reports and results.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from sagstid.config import DEADLINE_UNITS
+from sagstid.config import DEADLINE_UNITS, MeasureAt
 from sagstid.measure.accounting import ALL, accounting_counts, count_rows, group_keys
 from sagstid.rules.deadlines import CatalogueArrays, deadlines_for
 from sagstid.rules.workdays import WorkCalendar
@@ -31,9 +30,6 @@ CONTRACT_METRICS: tuple[str, ...] = (
 )
 EXTRA_METRICS: tuple[str, ...] = ("p80_days", "p90_days", "mean_working_days", "median_working_days")
 METRICS: tuple[str, ...] = CONTRACT_METRICS + EXTRA_METRICS
-
-
-MeasureAt = Literal["decided", "sent"]
 
 
 def evaluate_decisions(
@@ -57,8 +53,6 @@ def evaluate_decisions(
     deadline = deadlines_for(catalogue, entry, received, calendar)
     within_decided = decided <= deadline
     within_sent = ~np.isnat(sent) & (sent <= deadline)
-    if measure_at not in ("decided", "sent"):
-        raise ValueError(f"measure_at must be 'decided' or 'sent' (got {measure_at!r})")
     within = within_sent if measure_at == "sent" else within_decided
     # days over the deadline at the measured date; a decision never sent counts from its
     # decision date (the first day it could have been sent).
@@ -75,7 +69,7 @@ def evaluate_decisions(
     cases["days_over"] = np.where(within, 0, np.maximum((measured_day - deadline).astype(np.int64), 0))
     cases["working_days"] = calendar.working_days_after(received, decided)
     months, month_index = np.unique(decided.astype("datetime64[M]"), return_inverse=True)
-    cases["month"] = pd.Categorical.from_codes(month_index.ravel(), categories=months.astype(str))
+    cases["month"] = pd.Categorical.from_codes(month_index.ravel(), categories=months.astype(str))  # type: ignore[call-overload]
     return cases
 
 
@@ -95,7 +89,7 @@ def group_metrics(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         mean_working_days=("working_days", "mean"),
         median_working_days=("working_days", "median"),
     )
-    quantiles = grouped["days"].quantile([0.8, 0.9]).unstack()
+    quantiles = grouped["days"].quantile([0.8, 0.9]).unstack()  # type: ignore[arg-type]
     out["p80_days"] = quantiles[0.8].astype(float)
     out["p90_days"] = quantiles[0.9].astype(float)
     out["compliance_pct"] = 100.0 * out["within_deadline"] / out["decisions"]

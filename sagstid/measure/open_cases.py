@@ -73,7 +73,7 @@ def _evaluate(
     state = np.select([overdue, due_soon, is_open], list(STATES), default="")
     notified = ~np.isnat(notice) & (notice <= day)
     rows["deadline_date"] = deadline.astype("datetime64[s]")
-    rows["state"] = pd.Categorical(np.where(state == "", None, state), categories=STATES)
+    rows["state"] = pd.Categorical(np.where(state == "", None, state), categories=STATES)  # type: ignore[call-overload]
     rows["days_open"] = _open_ints(np.where(is_open, (day - received).astype(np.int64), 0), is_open)
     rows["days_over"] = _open_ints(np.where(overdue, (day - safe).astype(np.int64), 0), is_open)
     rows["working_days_left"] = _open_ints(np.where(overdue, 0, left), is_open)

@@ -44,7 +44,8 @@ _OPEN_POSITIONS = range(3, 8)  # the open figures' columns in both tables
 
 
 def _lookup(frame: pd.DataFrame, key: str) -> dict[str, dict[str, Any]]:
-    return {str(row[key]): row for row in frame.to_dict("records")} if len(frame) else {}
+    records: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]  # column names are str
+    return {str(row[key]): row for row in records}
 
 
 def _open_values(row: dict[str, Any] | None) -> list[Any]:
@@ -122,7 +123,7 @@ def write_committee_open(workbook: Workbook, styles: Styles, ctx: RunMeasurement
     sheet.section("Enheder")
     sheet.table(units, rows, fills=fills, autofilter=True)
     total = open_metrics(decisions, [])
-    open_total = total.iloc[0].to_dict() if len(total) else None
+    open_total = {str(k): v for k, v in total.iloc[0].items()} if len(total) else None
     values, fill = hide.mask(
         [
             "Hele forvaltningen",

@@ -107,7 +107,7 @@ def _lowest_count(areas: pd.DataFrame) -> object:
     """The decisions of the lowest-compliance area of ``areas`` (None if there is none)."""
     if not len(areas) or areas["compliance_pct"].isna().all():
         return None
-    return areas.loc[areas["compliance_pct"].idxmin(), "decisions"]
+    return areas.loc[areas["compliance_pct"].idxmin(), "decisions"]  # type: ignore[index]
 
 
 def _hide_overview_targets(
@@ -167,11 +167,11 @@ def _unit_line(
     code: str, name: str | None, f: TargetFigures, previous: pd.Series | None, t: Targets
 ) -> tuple[list[object], list[str | None]]:
     """The values and fills of one row of Enheder."""
-    before = None if previous is None else previous.get("compliance_pct")
-    before = None if is_missing(before) else float(before)
+    raw = None if previous is None else previous.get("compliance_pct")
+    before = None if raw is None or is_missing(raw) else float(raw)
     change = None if f.general is None or before is None else f.general - before
     below_fill = None if not f.areas else ("not_met" if f.areas_below else "met")
-    values = [
+    values: list[object] = [
         code,
         name,
         f.decisions,
@@ -331,7 +331,8 @@ def _matrix_block(
 
     for code in unit_codes:
         numbers, fills = cells(
-            [*grid.loc[code].tolist(), by_unit.get(code)], [*n_grid.loc[code].tolist(), n_unit.get(code)]
+            [*grid.loc[code].tolist(), by_unit.get(code)],  # type: ignore[operator]
+            [*n_grid.loc[code].tolist(), n_unit.get(code)],  # type: ignore[operator]
         )
         sheet.values([code, ctx.unit_name(code), *numbers], kinds, [None, None, *fills])
     total = m.total.get(value)
@@ -398,9 +399,9 @@ def _excluded_by_unit(ctx: RunMeasurement, layout: Layout) -> list[list[object]]
         .reindex(columns=list(DECISION_REASONS), fill_value=0)
     )
     known = set(ctx.units["unit_code"])
-    out = []
-    for code, counts in table.sort_index(key=lambda i: i.astype(str)).iterrows():
-        code = str(code)
+    out: list[list[object]] = []
+    for index, reasons in table.sort_index(key=lambda i: i.astype(str)).iterrows():
+        code = str(index)
         name = (
             ctx.unit_name(code)
             if code in known
@@ -408,7 +409,7 @@ def _excluded_by_unit(ctx: RunMeasurement, layout: Layout) -> list[list[object]]
             if code == missing
             else layout.text("unknown_unit_name")
         )
-        values = [int(v) for v in counts.tolist()]
+        values = [int(v) for v in reasons.tolist()]
         out.append([code, name, *values, sum(values)])
     return out
 

@@ -243,7 +243,8 @@ def write_surge_months(sheet: Sheet, layout: Layout, check: SurgeCheck, months: 
         [yes if f else no for f in flagged],
         strict=False,
     )
-    fills = [[None] * 5 + ["not_met" if f else None] for f in flagged]
+    blank: list[str | None] = [None] * 5
+    fills = [[*blank, "not_met" if f else None] for f in flagged]
     sheet.table(columns, rows, fills, autofilter=False)
 
 

@@ -9,9 +9,10 @@ method) are public here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -106,7 +107,7 @@ class TargetFigures:
 def target_figures(metrics: pd.Series | None, areas: pd.DataFrame, concrete: float) -> TargetFigures:
     """Target figures from pooled ``metrics`` and per-area rows (with area_name)."""
     pct = areas["compliance_pct"]
-    lowest = areas.loc[pct.idxmin()] if len(areas) else None
+    lowest = areas.loc[pct.idxmin()] if len(areas) else None  # type: ignore[call-overload]
     return TargetFigures(
         decisions=count(metrics, "decisions"),
         within=count(metrics, "within_deadline"),
@@ -175,7 +176,7 @@ def write_targets_table(
     if whole is not None:
         headings.append(layout.text("columns.whole"))
     sheet.header(headings + [layout.text("columns.note")])
-    rows = (
+    rows: tuple[tuple[str, float, Callable[[TargetFigures], float | None]], ...] = (
         ("general", targets.general, lambda f: f.general),
         ("concrete", targets.concrete, lambda f: f.lowest),
         ("delay_notice", targets.delay_notice, lambda f: f.notice),
@@ -240,11 +241,11 @@ def write_area_table(
     kinds = [c.kind for c in columns]
     header = sheet.header([c.heading for c in columns])
     below = (areas["compliance_pct"] < targets.concrete - 1e-9).tolist()
-    for values, is_below in zip(frame_rows(_as_fractions(areas), fields), below, strict=False):
+    for area_row, is_below in zip(frame_rows(_as_fractions(areas), fields), below, strict=False):
         fill = "not_met" if is_below else None
-        row = sheet.values(values, kinds, fill)
-        if links and values[0] in links:
-            sheet.link(links[values[0]], values[0], row=row, fill=fill)
+        row = sheet.values(area_row, kinds, fill)
+        if links and area_row[0] in links:
+            sheet.link(links[area_row[0]], area_row[0], row=row, fill=fill)
     if len(areas):
         sheet.ws.autofilter(header, 0, sheet.row - 1, len(columns) - 1)
     sheet.ws.freeze_panes(header + 1, 2)
@@ -254,7 +255,7 @@ def write_area_table(
         if summary["previous_pct"] is not None:
             summary["change_pp"] = float(total["compliance_pct"]) - summary["previous_pct"]
         summary.update(case_area_code=layout.text("total"), area_name=None, deadline_text=None)
-        values = [summary.get(field) for field in fields]
+        values: list[Any] = [summary.get(field) for field in fields]
         values = [
             v / 100.0 if f in PCT_FIELDS and not is_missing(v) else v
             for f, v in zip(fields, values, strict=False)
@@ -286,7 +287,7 @@ def write_monthly_table(
     sheet.header([layout.text(f"columns.{h}") for h in headings])
     first = sheet.row
     for i, month in enumerate(months):
-        m = frame.loc[month]
+        m: pd.Series = frame.loc[month]  # type: ignore[assignment]
         pct = m.get("compliance_pct")
         values = [
             month_label(month, names),
@@ -321,7 +322,7 @@ def add_monthly_chart(
     at_col: int,
 ) -> None:
     """A line chart of the monthly compliance against the target (and the whole administration)."""
-    series = [
+    series: list[tuple[str, int, dict[str, Any]]] = [
         (layout.text("columns.compliance"), 3, {"color": "#1F4E79", "width": 2.25}),
         (layout.text("columns.goal_line"), 4, {"color": "#C00000", "dash_type": "dash"}),
     ]

@@ -361,7 +361,7 @@ def write_open_summary(sheet: Sheet, snapshot: OpenSnapshot, unit_code: str) -> 
         values: list[Any] = []
         for table in (own, whole):
             value = table[key].iloc[0] if len(table) else (None if kind == "pct" else 0)
-            values.append(fraction(value) if kind == "pct" else int(value))
+            values.append(fraction(value) if kind == "pct" else int(value or 0))
         sheet.values([label.format(horizon=snapshot.horizon), *values], ["text", kind, kind])
     sheet.skip()
     sheet.note(

@@ -201,7 +201,7 @@ def read_query(engine: Engine, name: str, **parameters: object) -> pd.DataFrame:
 
     def run(connection: sa.Connection) -> pd.DataFrame:
         try:
-            return pd.read_sql_query(sa.text(query.sql), connection, params=parameters)
+            return pd.read_sql_query(sa.text(query.sql), connection, params=parameters)  # type: ignore[arg-type]
         except pd.errors.DatabaseError as exc:
             # pandas wraps a failed execute in its own error, text and all; the driver's
             # error underneath says whether the connection was lost.

@@ -79,7 +79,7 @@ def first_reason(population: np.ndarray, conditions: list[np.ndarray], names: tu
 
 def reason_column(reason: np.ndarray, names: tuple[str, ...]) -> pd.Categorical:
     """``first_reason``'s result as a categorical column (missing where no reason applies)."""
-    return pd.Categorical(np.where(reason == "", None, reason), categories=names)
+    return pd.Categorical(np.where(reason == "", None, reason), categories=names)  # type: ignore[call-overload]
 
 
 def count_values(values: pd.Series, names: tuple[str, ...]) -> dict[str, int]:
