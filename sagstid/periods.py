@@ -4,21 +4,54 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sagstid.errors import InputError
 
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2199, 12, 31)
+"""The days a period (and the period before it, for comparison) may cover: wide enough for any
+real measurement, far enough inside the calendar's limits (year 1, 9999) for every date sum."""
 
 
 @dataclass(frozen=True, order=True)
 class Period:
     start: dt.date
     end: dt.date
+    # A period that has begun but not ended, measured only up to ``end`` (today): the last day
+    # it would have had (docs/operations.md, "Periods in the future"). None for a whole period.
+    nominal_end: dt.date | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise InputError(f"the period ends ({self.end}) before it starts ({self.start})")
+        if self.start < FIRST_DAY or self.end > LAST_DAY:
+            raise InputError(
+                f"the period {self.start.isoformat()} to {self.end.isoformat()} lies outside the days "
+                f"sagstid measures ({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}, the comparison "
+                "period included)"
+            )
+        if self.nominal_end is not None and self.nominal_end <= self.end:
+            raise ValueError("a partial period's nominal end must lie after its measured end")
+
+    @property
+    def partial(self) -> bool:
+        """True for a period measured only up to ``end`` although it runs to ``nominal_end``."""
+        return self.nominal_end is not None
+
+    @property
+    def nominal(self) -> Period:
+        """The whole period (itself unless partial)."""
+        return Period(self.start, self.nominal_end) if self.nominal_end is not None else self
+
+    def up_to(self, today: dt.date) -> Period:
+        """The period measured up to ``today``: itself if it has ended by then, else the part
+        from its start to ``today``, marked partial. The caller refuses a period not begun."""
+        if self.end <= today or today < self.start:
+            return self
+        return Period(self.start, today, nominal_end=self.end)
 
     @classmethod
     def year(cls, year: int) -> Period:
@@ -40,7 +73,13 @@ class Period:
 
     def previous(self) -> Period:
         """The comparable period before: the year, quarter or month before when the period is
-        one, else the same number of days immediately before."""
+        one, else the same number of days immediately before. For a partial period: the same
+        stretch of the whole period before (1 January to 29 November 2025 for 2026 measured up
+        to 29 November 2026)."""
+        if self.nominal_end is not None:
+            whole = self.nominal.previous()
+            months = (self.start.year - whole.start.year) * 12 + self.start.month - whole.start.month
+            return Period(whole.start, min(whole.end, _shift_months(self.end, -months)))
         if self._is_whole_months():
             months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
             first = _add_months(self.start, -months)
@@ -52,7 +91,10 @@ class Period:
 
     @property
     def slug(self) -> str:
-        """A folder name: '2025', '2025Q3' or '2025-02-01_2025-03-15'."""
+        """A folder name: '2025', '2025Q3' or '2025-02-01_2025-03-15' (a partial period: the
+        whole period's name)."""
+        if self.nominal_end is not None:
+            return self.nominal.slug
         label = self.label
         if label.isdigit():
             return label
@@ -62,7 +104,10 @@ class Period:
 
     @property
     def label(self) -> str:
-        """A Danish label: '2025', '3. kvartal 2025' or '01.02.2025-15.03.2025'."""
+        """A Danish label: '2025', '3. kvartal 2025' or '01.02.2025-15.03.2025'; a partial
+        period adds '(foreløbig, til og med 29-11-2026)'."""
+        if self.nominal_end is not None:
+            return f"{self.nominal.label} (foreløbig, til og med {self.end:%d-%m-%Y})"
         if self.start == dt.date(self.start.year, 1, 1) and self.end == dt.date(self.start.year, 12, 31):
             return str(self.start.year)
         if (
@@ -76,8 +121,18 @@ class Period:
 
 
 def _month_end(year: int, month: int) -> dt.date:
-    first_next = dt.date(year + month // 12, month % 12 + 1, 1)
-    return first_next - dt.timedelta(days=1)
+    if month == 12:
+        return dt.date(year, 12, 31)
+    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+
+
+def _shift_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` months later (earlier if negative), or that month's last day."""
+    first = _add_months(day.replace(day=1), months)
+    return min(
+        dt.date(first.year, first.month, 1) + dt.timedelta(days=day.day - 1),
+        _month_end(first.year, first.month),
+    )
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

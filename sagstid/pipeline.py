@@ -27,7 +27,7 @@ from sagstid.measure.surge import SurgeCheck, SurgeRule, check_surges
 from sagstid.periods import Period
 from sagstid.rules.deadlines import CatalogueArrays
 from sagstid.rules.workdays import WorkCalendar
-from sagstid.source.db import check_schema, connect, redact
+from sagstid.source.db import check_schema, connect
 from sagstid.source.extract import (
     extract_audit_samples,
     extract_complaint_case_areas,
@@ -36,10 +36,12 @@ from sagstid.source.extract import (
     extract_open_cases,
     extract_units,
 )
+from sagstid.source.urls import describe
 from sagstid.validate.audit import validate_audit
 from sagstid.validate.complaints import validate_complaints
 from sagstid.validate.decisions import DecisionExtract, validate_decisions
 from sagstid.validate.rows import parse_dates
+from sagstid.validate.units import check_units
 
 Stage = Callable[[str], AbstractContextManager[None]]
 """How a run reports its stages: the CLI passes one that prints and times, tests a silent one."""
@@ -173,7 +175,7 @@ def build_context(
     try:
         with stage("Kontrollerer databasens tabeller"):
             check_schema(engine, ["units", "decisions", "complaints", "audit_samples"])
-            units = extract_units(engine)
+            units = check_units(extract_units(engine))
         current = measure_period(engine, config, catalogue, units, period, stage)
         previous_period = period.previous()
         previous = measure_period(engine, config, catalogue, units, previous_period, stage)
@@ -197,7 +199,7 @@ def build_context(
         previous_period=previous_period,
         targets=config.targets,
         catalogue_version=config.catalogue_version,
-        source=redact(db_url),
+        source=describe(db_url),
         units=units,
         current=current,
         previous=previous,

@@ -5,6 +5,7 @@ The CLI's options fall back to these, and the README's configuration table is th
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,12 @@ SETTINGS: tuple[Setting, ...] = (
         "SAGSTID_OUT",
         "Output root: reports, the run store of the scheduled jobs, the lock and runs.jsonl; "
         "default: ./rapporter",
+    ),
+    Setting(
+        "today",
+        "SAGSTID_TODAY",
+        "The date to act as today, YYYY-MM-DD (catching up on a missed night, tests); default: "
+        "the system's date",
     ),
     Setting(
         "keep_runs",
@@ -70,8 +77,24 @@ def default_config_dir() -> Path:
 
 
 def default_out_dir() -> Path:
+    """The output root: $SAGSTID_OUT or ./rapporter; a file there is bad input."""
     value = env("out")
-    return Path(value) if value else Path("rapporter")
+    path = Path(value) if value else Path("rapporter")
+    if path.exists() and not path.is_dir():
+        source = "SAGSTID_OUT" if value else "the output root"
+        raise InputError(f"{source} {str(path)!r} is a file, not a folder")
+    return path
+
+
+def today() -> dt.date:
+    """Today's date: $SAGSTID_TODAY if set (YYYY-MM-DD), else the system's date."""
+    value = env("today")
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"SAGSTID_TODAY {value!r}: expected a date as YYYY-MM-DD") from None
 
 
 KEEP_RUNS_DEFAULT: dict[str, int] = {"nightly": 31, "quarterly": 12, "annual": 10}

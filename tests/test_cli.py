@@ -104,6 +104,7 @@ def test_run_writes_reports_and_summary(db: str, config_dir: Path, tmp_path: Pat
         f"rapporter i {out}\n"
     )
     assert sorted(p.name for p in out.iterdir()) == [
+        ".sagstid-out",  # the marker: sagstid owns --out and replaces it whole
         "enhed-JC-NORD.xlsx",
         "enhed-JC-SYD.xlsx",
         "enhed-YS.xlsx",

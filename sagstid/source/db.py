@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 
 from sagstid.errors import DatabaseError, SchemaError
 from sagstid.schema import REQUIRED_COLUMNS
+from sagstid.source import urls
 from sagstid.source.queries import load_query
 
 log = logging.getLogger(__name__)
@@ -156,18 +157,18 @@ def connect(url: str) -> Engine:
     ``pool_pre_ping`` checks a pooled connection before use, so one the server has dropped
     is replaced instead of failing the next query.
     """
+    urls.remember_secrets(url)
     try:
-        return sa.create_engine(url, pool_pre_ping=True)
+        engine = sa.create_engine(url, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
-        raise DatabaseError(f"database URL cannot be used: {redact(url)} ({exc})") from None
+        raise DatabaseError(f"database URL cannot be used: {redact(url)} ({urls.scrub(str(exc))})") from None
+    urls.check_sqlite_exists(url)
+    return engine
 
 
 def redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        return "<unreadable URL>"
+    """The URL with every credential masked, for messages (sagstid.source.urls)."""
+    return urls.redact(url)
 
 
 def check_schema(engine: Engine, tables: Iterable[str]) -> None:
@@ -213,4 +214,5 @@ def read_query(engine: Engine, name: str, **parameters: object) -> pd.DataFrame:
 
 
 def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = urls.scrub(str(exc)).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
