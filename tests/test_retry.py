@@ -218,7 +218,8 @@ def test_local_sqlite_file_that_cannot_be_opened_is_not_retried(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Waiting does not help a local file: one attempt, no retry warnings."""
-    engine = db.connect(f"sqlite:///{tmp_path / 'no' / 'such' / 'folder' / 'x.db'}")
+    # Built past db.connect, which refuses a SQLite file that does not exist before any connect.
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'no' / 'such' / 'folder' / 'x.db'}")
     try:
         with (
             caplog.at_level(logging.WARNING, logger="sagstid.source.db"),

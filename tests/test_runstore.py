@@ -337,7 +337,7 @@ def test_failed_runs_are_recorded_without_credentials(
     result = invoke(
         "nightly",
         "--db",
-        "nosuchdialect://user:secret@host/db",
+        "nosuchdialect://dbuser:secret@dbserver.example/db",
         "--config",
         str(config_dir),
         "--as-of",
@@ -355,7 +355,8 @@ def test_failed_runs_are_recorded_without_credentials(
     assert records[1]["error"].startswith(f"ConfigError: {bad_config / 'deadlines.yaml'}: line")
     assert all(r["bad_input"] for r in records)
     assert b"secret" not in (root / "runs.jsonl").read_bytes()
-    assert b"host" not in (root / "runs.jsonl").read_bytes()
+    assert b"dbserver" not in (root / "runs.jsonl").read_bytes()
+    assert b"dbuser" not in (root / "runs.jsonl").read_bytes()
     assert not (root / "nightly").exists() or RunStore(root).stamps("nightly") == []
 
 

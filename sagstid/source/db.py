@@ -161,7 +161,9 @@ def connect(url: str) -> Engine:
     try:
         engine = sa.create_engine(url, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
-        raise DatabaseError(f"database URL cannot be used: {redact(url)} ({urls.scrub(str(exc))})") from None
+        raise DatabaseError(
+            f"database URL cannot be used: {urls.describe(url)} ({urls.scrub(str(exc), address=True)})"
+        ) from None
     urls.check_sqlite_exists(url)
     return engine
 
@@ -187,7 +189,7 @@ def check_schema(engine: Engine, tables: Iterable[str]) -> None:
             missing += [f"{table}.{c}" for c in REQUIRED_COLUMNS[table] if c not in columns]
         return missing
 
-    url = redact(engine.url.render_as_string(hide_password=False))
+    url = urls.describe(engine.url.render_as_string(hide_password=False))
     missing = with_retry(engine, inspect, f"database {url}")
     if missing:
         raise SchemaError(f"the source database lacks required {', '.join(missing)}")
@@ -214,5 +216,5 @@ def read_query(engine: Engine, name: str, **parameters: object) -> pd.DataFrame:
 
 
 def _first_line(exc: BaseException) -> str:
-    text = urls.scrub(str(exc)).strip()
+    text = urls.scrub(str(exc), address=True).strip()
     return text.splitlines()[0] if text else type(exc).__name__

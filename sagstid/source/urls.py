@@ -9,7 +9,11 @@ Three forms, one per audience (docs/operations.md, "Secrets"):
   sagstid``: no host, port, login or path, for everything written into the reports, the
   manifest and the journal;
 * ``scrub(text)``: any text (a driver's error message) with every secret this process has seen
-  in a URL (``remember_secrets``) replaced by ``***``, in every spelling it may take there.
+  in a URL (``remember_secrets``) replaced by ``***``, in every spelling it may take there;
+  with ``address=True`` (a driver's own words) also the URL's host and login.
+
+Messages name the database as ``describe`` does; ``redact`` is for whoever needs the URL's
+shape (the port, the driver options) without its secrets.
 
 This module imports SQLAlchemy's URL parser only: no engine, no driver.
 """
@@ -48,6 +52,7 @@ _KIND = {
 }
 
 _seen: set[str] = set()
+_address: set[str] = set()
 
 
 def _is_secret_key(key: str) -> bool:
@@ -147,6 +152,9 @@ def remember_secrets(url: str) -> None:
         values = [m["value"] for m in _RAW_PAIR.finditer(url)] + [m["value"] for m in _USERINFO.finditer(url)]
     else:
         values = _secret_values(parsed)
+        for part in (parsed.host, parsed.username):
+            if part and len(part) >= 3:
+                _address.update({part, quote(part, safe="")})
     for value in values:
         value = value.strip("{}")
         if len(value) < 3:  # masking a one- or two-letter password everywhere would garble text
@@ -155,9 +163,11 @@ def remember_secrets(url: str) -> None:
         _seen.update({value, decoded, quote(decoded, safe=""), quote_plus(decoded)})
 
 
-def scrub(text: str) -> str:
-    """``text`` with every secret seen in a URL (``remember_secrets``) replaced by ``***``."""
-    for secret in sorted(_seen, key=len, reverse=True):
+def scrub(text: str, address: bool = False) -> str:
+    """``text`` with every secret seen in a URL (``remember_secrets``) replaced by ``***``;
+    with ``address`` also the hosts and logins seen (for a driver's own error message)."""
+    hidden = _seen | _address if address else _seen
+    for secret in sorted(hidden, key=len, reverse=True):
         text = text.replace(secret, MASK)
     return text
 
@@ -176,4 +186,4 @@ def check_sqlite_exists(url: str) -> None:
         return
     if not Path(path).is_file():
         what = "is a folder" if Path(path).is_dir() else "does not exist"
-        raise DatabaseError(f"the SQLite database file {path} {what} (database URL {redact(url)})")
+        raise DatabaseError(f"the SQLite database file {path} {what}")
