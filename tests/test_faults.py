@@ -119,14 +119,19 @@ def _env(root: Path, **extra: str) -> dict[str, str]:
 
 
 def _start(
-    root: Path, args: list[str], pause_at: str | None = None, marker: Path | None = None, **popen: object
+    root: Path,
+    args: list[str],
+    pause_at: str | None = None,
+    marker: Path | None = None,
+    workers: int = 1,
+    **popen: object,
 ) -> subprocess.Popen:
     extra = {}
     if pause_at:
         assert marker is not None
         extra = {"SAGSTID_TEST_PAUSE_AT": pause_at, "SAGSTID_TEST_PAUSE_FILE": str(marker)}
     return subprocess.Popen(
-        [sys.executable, "-m", "sagstid", *args, "--config", str(CONFIG), "--workers", "1"],
+        [sys.executable, "-m", "sagstid", *args, "--config", str(CONFIG), "--workers", str(workers)],
         env=_env(root, **extra),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -160,7 +165,8 @@ def _assert_whole(folder: Path) -> bytes:
     """Every file in a published folder is the one its manifest lists; returns results.json."""
     record = json.loads((folder / "manifest.json").read_text())
     assert record["outcome"] == "ok"
-    assert sorted(p.name for p in folder.iterdir()) == sorted([*record["outputs"], "manifest.json"])
+    marker = [".sagstid-out"] if (folder / ".sagstid-out").exists() else []  # an --out folder
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*record["outputs"], "manifest.json", *marker])
     for name, info in record["outputs"].items():
         assert manifest.sha256_file(folder / name) == info["sha256"], name
         if name.endswith(".xlsx"):
@@ -259,43 +265,39 @@ def test_new_night_killed_between_its_pointers_keeps_latest_on_the_previous_nigh
     assert new_night["period"] == {"from": "2024-01-01", "to": "2024-08-26"}
 
 
-@pytest.mark.parametrize("pause_at", ["staged", "replacing"])
-def test_run_into_a_folder_killed_while_publishing_shows_only_whole_files(
-    world: dict, direct_root: Path, tmp_path: Path, pause_at: str
+@pytest.mark.parametrize(
+    ("pause_at", "swapped"),
+    [
+        ("unit-staged", False),  # one workbook written, in the run's hidden sibling folder
+        ("staged", False),  # every report staged
+        ("replacing", False),  # moving files inside the hidden sibling
+        ("manifest-written", False),  # the new folder complete, not yet swapped with --out
+        ("swapping", False),  # flushed, the swap next
+        ("swapped", True),  # --out is the new run's folder; the old one not yet removed
+    ],
+)
+def test_run_into_a_folder_killed_while_publishing_is_all_or_nothing(
+    world: dict, direct_root: Path, tmp_path: Path, pause_at: str, swapped: bool
 ) -> None:
     reports = direct_root / "reports"
     before = {p.name: p.read_bytes() for p in reports.iterdir()}
     marker = tmp_path / "paused"
-    child = _start(
-        direct_root,
-        ["run", "--db", world["v2"], "--from", "2024-01-01", "--to", "2024-12-31", "--out", str(reports)],
-        pause_at,
-        marker,
-    )
+    args = ["run", "--db", world["v2"], "--from", "2024-01-01", "--to", "2024-12-31", "--out", str(reports)]
+    child = _start(direct_root, args, pause_at, marker)
     _wait_paused(child, marker)
     _kill(child)
-    visible = {p.name: p.read_bytes() for p in reports.iterdir() if not p.name.startswith(".")}
-    assert visible.keys() == before.keys()
-    changed = sorted(name for name in visible if visible[name] != before[name])
-    # Files move in name order of the list: unit workbooks, udvalg.xlsx, results.json. At
-    # "replacing" the first one (enhed-JC-NORD.xlsx) has moved, whole; at "staged" none has.
-    assert changed == ([] if pause_at == "staged" else ["enhed-JC-NORD.xlsx"])
-    for name in changed:
-        openpyxl.load_workbook(reports / name, read_only=True).close()
-    assert visible["results.json"] == before["results.json"]
-    _invoke(
-        direct_root,
-        "run",
-        "--db",
-        world["v2"],
-        "--from",
-        "2024-01-01",
-        "--to",
-        "2024-12-31",
-        "--out",
-        str(reports),
-    )
-    assert not [p for p in reports.iterdir() if p.name.startswith(".staging-")]
+    after = {p.name: p.read_bytes() for p in reports.iterdir()}
+    if swapped:
+        assert json.loads(_assert_whole(reports))["decisions"]["total"]["decisions"] == 3
+    else:
+        assert after == before  # every file of the previous run, byte for byte, and nothing else
+    # The next run removes what the killed one left beside the folder and publishes whole.
+    _invoke(direct_root, *args)
+    assert sorted(p.name for p in direct_root.iterdir()) == [
+        ".reports.runs.jsonl",
+        ".reports.sagstid.lock",
+        "reports",
+    ]
     assert json.loads(_assert_whole(reports))["decisions"]["total"]["decisions"] == 3
 
 
@@ -309,11 +311,16 @@ def _small_disk() -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # so write() fails with EFBIG instead
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.parametrize("mode", ["run-store", "folder"])
-def test_full_disk_while_writing_leaves_previous_reports(world: dict, tmp_path: Path, mode: str) -> None:
+def test_full_disk_while_writing_leaves_previous_reports(
+    world: dict, tmp_path: Path, mode: str, workers: int
+) -> None:
     root = tmp_path / "root"
     shutil.copytree(world["base"] / ("store" if mode == "run-store" else "direct"), root, symlinks=True)
+    journal_name = "runs.jsonl" if mode == "run-store" else ".reports.runs.jsonl"
     before = _reader_names(root)
+    old_journal = (root / journal_name).read_bytes()
     assert all(len(data) > FILE_SIZE_LIMIT for name, data in before.items() if name.endswith(".xlsx"))
     if mode == "run-store":
         args = ["nightly", "--db", world["v2"], "--as-of", STAMP]
@@ -329,7 +336,7 @@ def test_full_disk_while_writing_leaves_previous_reports(world: dict, tmp_path: 
             "--out",
             str(root / "reports"),
         ]
-    child = _start(root, args, preexec_fn=_small_disk)
+    child = _start(root, args, workers=workers, preexec_fn=_small_disk)  # workers inherit the limit
     out, err = child.communicate(timeout=180)
     assert child.returncode == 1
     assert out == ""
@@ -338,10 +345,10 @@ def test_full_disk_while_writing_leaves_previous_reports(world: dict, tmp_path: 
     ]
     assert "Traceback" not in err
     after = _reader_names(root)
-    journal = after.pop("runs.jsonl")
-    assert after == {name: data for name, data in before.items() if name != "runs.jsonl"}
-    assert journal.startswith(before["runs.jsonl"])
-    records, bad = manifest.read_journal(root / "runs.jsonl")
+    after.pop("runs.jsonl", None), before.pop("runs.jsonl", None)  # checked below
+    assert after == before  # the previous reports, byte for byte
+    assert (root / journal_name).read_bytes().startswith(old_journal)
+    records, bad = manifest.read_journal(root / journal_name)
     assert bad == 0
     assert [(r["outcome"], r["error"]) for r in records] == [
         ("ok", None),
@@ -349,5 +356,5 @@ def test_full_disk_while_writing_leaves_previous_reports(world: dict, tmp_path: 
     ]
     if mode == "run-store":
         assert len(list((root / "nightly" / ".runs").iterdir())) == 1  # the failed run's is gone
-    else:
-        assert not [p for p in (root / "reports").iterdir() if p.name.startswith(".staging-")]
+    else:  # nothing left beside the folder but its lock and journal
+        assert sorted(p.name for p in root.iterdir()) == [".reports.runs.jsonl", ".reports.sagstid.lock", "reports"]
