@@ -357,4 +357,96 @@ def test_full_disk_while_writing_leaves_previous_reports(
     if mode == "run-store":
         assert len(list((root / "nightly" / ".runs").iterdir())) == 1  # the failed run's is gone
     else:  # nothing left beside the folder but its lock and journal
-        assert sorted(p.name for p in root.iterdir()) == [".reports.runs.jsonl", ".reports.sagstid.lock", "reports"]
+        assert sorted(p.name for p in root.iterdir()) == [
+            ".reports.runs.jsonl",
+            ".reports.sagstid.lock",
+            "reports",
+        ]
+
+
+# --- (d) a run stopped by a signal, and a main process killed under its workbook processes -----
+
+
+def _workbook_processes(parent: int) -> list[int]:
+    """The pids of the workbook processes (multiprocessing spawn workers) of ``parent``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        ppid = int(re.search(r"^PPid:\s+(\d+)", status, re.M)[1])  # type: ignore[index]
+        if ppid == parent and b"spawn_main" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie waiting for its reaper counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def _paused_in_workers(root: Path, tmp_path: Path, db: str) -> tuple[subprocess.Popen, list[int]]:
+    """A nightly run with 2 workbook processes, both paused while writing their workbook."""
+    marker = tmp_path / "paused"
+    child = _start(root, ["nightly", "--db", db, "--as-of", STAMP], "unit-writing", marker, workers=2)
+    _wait_paused(child, marker)
+    deadline = time.monotonic() + 60
+    while len(workers := _workbook_processes(child.pid)) < 2:
+        assert time.monotonic() < deadline, "the workbook processes never started"
+        time.sleep(0.1)
+    return child, workers
+
+
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_run_stopped_by_a_signal_stops_its_workers_and_is_recorded(
+    world: dict, store_root: Path, tmp_path: Path, signum: int, status: int
+) -> None:
+    before = _reader_names(store_root)
+    child, workers = _paused_in_workers(store_root, tmp_path, world["v2"])
+    child.send_signal(signum)
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == status  # 128 + the signal's number
+    assert out == ""
+    assert "Traceback" not in err
+    name = signal.Signals(signum).name
+    assert [line for line in err.splitlines() if line.startswith("sagstid:")] == [
+        f"sagstid: interrupted: stopped by {name}; the run is recorded as interrupted and the "
+        "previous reports are unchanged"
+    ]
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers):
+        assert time.monotonic() < deadline, "a workbook process outlived the stopped run"
+        time.sleep(0.1)
+    after = _reader_names(store_root)
+    old_journal, new_journal = before.pop("runs.jsonl"), after.pop("runs.jsonl")
+    assert after == before
+    assert new_journal.startswith(old_journal)
+    records, bad = manifest.read_journal(store_root / "runs.jsonl")
+    assert bad == 0
+    assert [(r["outcome"], r["error"]) for r in records] == [
+        ("ok", None),
+        ("interrupted", f"Interrupted: stopped by {name}"),
+    ]
+    # The stopped run's hidden folder is gone: only the published night's remains.
+    assert len(list((store_root / "nightly" / ".runs").iterdir())) == 1
+
+
+def test_workbook_processes_exit_when_the_main_process_is_killed(
+    world: dict, store_root: Path, tmp_path: Path
+) -> None:
+    child, workers = _paused_in_workers(store_root, tmp_path, world["v2"])
+    _kill(child)
+    deadline = time.monotonic() + 5  # "within seconds"
+    while any(_alive(pid) for pid in workers):
+        assert time.monotonic() < deadline, "a workbook process outlived its killed main process"
+        time.sleep(0.1)
+    job = store_root / "nightly"
+    assert _assert_whole(job / "latest") == world["old"]

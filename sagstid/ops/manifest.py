@@ -15,8 +15,8 @@ import json
 import os
 import secrets
 import subprocess
-from contextlib import suppress
 from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
