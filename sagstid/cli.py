@@ -160,7 +160,8 @@ def _measure_and_report(
     summary = outcome.summary
     counts = summary.status_counts
     click.echo(
-        f"{period.label}: {counts['measured']:,} afgørelser målt".replace(",", ".")
+        f"{period.label}: "
+        + f"{counts['measured']:,} afgørelser målt".replace(",", ".")
         + f" (udeladt {counts['excluded']}, åbne {counts['open']}), "
         + f"generel overholdelse {da_pct(summary.general_compliance)} "
         + f"(mål {summary.general_target:g} %); rapporter i {outcome.folder}"
@@ -182,7 +183,7 @@ def _common(func):  # type: ignore[no-untyped-def]
     )(func)
     func = click.option(
         "--out",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),  # a file there is refused in one line (ops/outdir.py)
         help="Write the reports straight into this folder (default: under the "
         "output root $SAGSTID_OUT or ./rapporter; see docs/operations.md).",
     )(func)
