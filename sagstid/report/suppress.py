@@ -26,8 +26,10 @@ FLAG = "suppressed"
 
 
 def note(below: int) -> str:
-    """The note on every committee sheet where a figure is suppressed."""
-    return f"Grupper med færre end {below} sager er ikke vist (diskretionering)."
+    """The note on every committee sheet where a figure is suppressed: what "<5" and "x" mean."""
+    return (f"Grupper med færre end {below} sager er ikke vist (diskretionering): \"<{below}\" står "
+            f"for 1 til {below - 1} sager; \"x\" er skjult, for at et lille tal ikke kan regnes ud "
+            f"af totalerne.")
 
 
 def method_rule(below: int) -> str:
@@ -80,6 +82,162 @@ def suppress(table: pd.DataFrame, count: str | Sequence[str], derived: Sequence[
     return out, int(hide.sum())
 
 
+PRIMARY, SECONDARY = "primary", "secondary"  # why a cell is hidden: small, or to protect a small one
+
+
+def shown_as(state: str | None, below: int) -> str | None:
+    """The text in a hidden cell: "<5" (the threshold) for a small group, "x" for a group hidden
+    only so that a small one cannot be worked out; None for a shown cell."""
+    if state == PRIMARY:
+        return f"<{below}"
+    return "x" if state == SECONDARY else None
+
+
+def complementary(values: Any, lines: Sequence[Sequence[int]], below: int,
+                  primary: Any = None, margin: Any = None,
+                  audit: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Primary and complementary (secondary) suppression of cells tied by published sums.
+
+    ``values`` are the cells' counts (a flat array; NaN is no cases). ``lines`` are groups of
+    cell positions tied by one published equation: the parts, then their total as the line's
+    last cell (a row of a table ending in its row total, a column ending in its column total,
+    the months of a year ending in the year's total ...). ``primary`` (default: ``is_small(values, below)``) marks the cells
+    hidden because they are small; ``margin`` marks totals, which are hidden only when no part
+    will do (hiding a unit's total hides it on every sheet).
+
+    Secondary suppression repeats these rules until none applies:
+
+    1. a line with exactly one hidden cell gives it away by subtraction: hide another cell of
+       the line;
+    2. a line whose hidden cells are all small tells the reader that they add up to a small
+       number: hide a cell of the line with at least ``below`` cases;
+    3. (``audit``) a small cell whose smallest or largest possible value, given every shown
+       cell and every line (linear programming), is not 0 and at least ``below - 1``: hide
+       another cell of one of its lines.
+
+    The cell to hide is a part before a total, then one that already shares a line with a
+    hidden cell (it closes a pattern rather than opening a new one), then the smallest, then
+    the first. Cells without cases are used only when a line has nothing else to hide.
+    Returns (primary, secondary) boolean masks; secondary excludes primary. ``below <= 0``:
+    nothing is hidden.
+    """
+    counts = pd.to_numeric(pd.Series(np.asarray(values, dtype=object).ravel()),
+                           errors="coerce").fillna(0).to_numpy(dtype=float)
+    n = len(counts)
+    if below <= 0:
+        return np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    small_cells = (is_small(counts, below) if primary is None
+                   else np.asarray(primary, dtype=bool).ravel().copy())
+    tier = (np.zeros(n, dtype=int) if margin is None
+            else np.asarray(margin, dtype=bool).ravel().astype(int))
+    members = [np.asarray(line, dtype=int) for line in lines if len(line) > 1]
+    hidden = small_cells.copy()
+    while True:
+        pick = _line_rule(members, counts, hidden, tier, below)
+        if pick is None and audit:
+            pick = _audit_rule(members, counts, hidden, small_cells, tier, below)
+        if pick is None:
+            break
+        hidden[pick] = True
+    return small_cells, hidden & ~small_cells
+
+
+def _touching(members: list[np.ndarray], hidden: np.ndarray) -> np.ndarray:
+    """For each cell, how many hidden cells share a line with it."""
+    touching = np.zeros(len(hidden), dtype=int)
+    for line in members:
+        touching[line] += int(hidden[line].sum())
+    return touching
+
+
+def _line_rule(members: list[np.ndarray], counts: np.ndarray, hidden: np.ndarray,
+               tier: np.ndarray, below: int) -> int | None:
+    """The next cell rules 1 and 2 hide, or None."""
+    touching = None
+    for line in members:
+        line_hidden = hidden[line]
+        k = int(line_hidden.sum())
+        if k == 0 or (k > 1 and (counts[line][line_hidden] >= below).any()):
+            continue
+        if touching is None:
+            touching = _touching(members, hidden)
+        others = touching.copy()
+        others[line] -= k  # hidden cells in other lines than this one
+        pick = _best(line[~line_hidden], counts, others, tier, 0.0 if k == 1 else float(below))
+        if pick is not None:
+            return pick
+    return None
+
+
+def _audit_rule(members: list[np.ndarray], counts: np.ndarray, hidden: np.ndarray,
+                small_cells: np.ndarray, tier: np.ndarray, below: int) -> int | None:
+    """The next cell rule 3 hides, or None: for the first small cell the published figures pin
+    down too narrowly, a shown cell of one of its lines."""
+    from scipy.optimize import linprog
+
+    unknown = np.flatnonzero(hidden)
+    if not len(unknown):
+        return None
+    column = {cell: i for i, cell in enumerate(unknown.tolist())}
+    rows, rhs = [], []
+    for line in members:
+        # the parts add up to the line's last cell: sum(parts) - total = 0, so the hidden
+        # cells' signed sum is what the shown ones leave (here: their true signed sum)
+        sign = np.ones(len(line))
+        sign[-1] = -1.0
+        inside = np.array([cell in column for cell in line.tolist()])
+        if not inside.any():
+            continue
+        row = np.zeros(len(unknown))
+        row[[column[c] for c in line[inside].tolist()]] = sign[inside]
+        rows.append(row)
+        rhs.append(float((sign[inside] * counts[line[inside]]).sum()))
+    if not rows:
+        return None
+    a_eq, b_eq = np.array(rows), np.array(rhs)
+    touching = None
+    for cell in np.flatnonzero(small_cells & hidden).tolist():
+        goal = np.zeros(len(unknown))
+        goal[column[cell]] = 1.0
+        low = linprog(goal, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        high = linprog(-goal, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        if not (low.success and high.success):
+            continue
+        if low.fun <= 1e-6 and -high.fun >= below - 1 - 1e-6:
+            continue
+        if touching is None:
+            touching = _touching(members, hidden)
+        candidates = np.unique(np.concatenate(
+            [line for line in members if cell in set(line.tolist())] or [np.array([], int)]))
+        pick = _best(candidates[~hidden[candidates]], counts, touching, tier, float(below))
+        if pick is not None:
+            return pick
+    return None
+
+
+def _best(cells: np.ndarray, counts: np.ndarray, touching: np.ndarray, tier: np.ndarray,
+          need: float) -> int | None:
+    """The shown cell to hide: one with at least ``need`` cases if there is one, else one with
+    cases, else any; among those a part before a total, then the most touched... (see
+    ``complementary``), then the smallest, then the first."""
+    if not len(cells):
+        return None
+    for ok in (counts[cells] >= max(need, 1.0), counts[cells] > 0, np.ones(len(cells), bool)):
+        candidates = cells[ok]
+        if len(candidates):
+            order = np.lexsort((candidates, counts[candidates], (touching[candidates] == 0),
+                                tier[candidates]))
+            return int(candidates[order[0]])
+    return None
+
+
+def table_lines(rows: int, cols: int) -> list[np.ndarray]:
+    """The lines of a ``rows`` x ``cols`` table whose last row and last column are the totals
+    (cells numbered row by row): every row and every column, the margins included."""
+    grid = np.arange(rows * cols).reshape(rows, cols)
+    return [*grid, *grid.T]
+
+
 def flagged(row: pd.Series | dict[str, Any] | None, flag: str = FLAG) -> bool:
     """Whether a row of a ``suppress``-ed table is a suppressed group."""
     return row is not None and bool(row.get(flag, False))
@@ -87,15 +245,18 @@ def flagged(row: pd.Series | dict[str, Any] | None, flag: str = FLAG) -> bool:
 
 class SheetSuppression:
     """Suppression on one committee sheet: reserves a row for the note (when suppression is on),
-    blanks small groups' cells as they are written or afterwards, and writes the note at the end
-    if anything was suppressed. The committee workbook is assembled in memory, so a cell already
-    written can be overwritten."""
+    hides groups' cells as they are written or afterwards ("<5" for a small group, "x" for one
+    hidden only to protect a small one; grey fill), and writes the note at the end if anything
+    was hidden. ``plan`` (committee_suppression.Plan) says which groups are hidden across the
+    whole workbook; ``state(key)`` asks it. The committee workbook is assembled in memory, so a
+    cell already written can be overwritten."""
 
-    def __init__(self, sheet: Sheet, below: int) -> None:
+    def __init__(self, sheet: Sheet, below: int, plan: Any = None) -> None:
         if sheet.workbook.constant_memory:
             raise ValueError("suppression rewrites cells: the workbook must be built in memory")
         self.sheet = sheet
         self.below = below
+        self.plan = plan
         self.hidden = 0  # groups suppressed on this sheet
         self.note_row: int | None = None
         if below > 0:
@@ -105,22 +266,41 @@ class SheetSuppression:
     def small(self, count: Any) -> bool:
         return small(count, self.below)
 
+    def state(self, key: tuple[Any, ...], count: Any = None) -> str | None:
+        """The plan's state of the group ``key`` ("primary", "secondary" or None); without a
+        plan (or for a group the plan does not know), "primary" when ``count`` is small."""
+        found = None if self.plan is None else self.plan.state(key)
+        if found is None and self.small(count):
+            return PRIMARY
+        return found
+
+    def _state(self, hide: bool | str | None) -> str | None:
+        if hide is True:
+            return PRIMARY
+        return hide if hide in (PRIMARY, SECONDARY) else None
+
     def mask(self, values: Sequence[Any], fills: Sequence[str | None], positions: Iterable[int],
-             hide: bool) -> tuple[list[Any], list[str | None]]:
-        """``values``/``fills`` of one row with ``positions`` blanked and grey if ``hide``."""
+             hide: bool | str | None) -> tuple[list[Any], list[str | None]]:
+        """``values``/``fills`` of one row with ``positions`` hidden if ``hide`` (True or
+        "primary": "<5"; "secondary": "x")."""
         values, fills = list(values), list(fills)
-        if hide:
+        state = self._state(hide)
+        if state is not None:
             self.hidden += 1
             for p in positions:
-                values[p], fills[p] = None, SUPPRESSED
+                values[p], fills[p] = shown_as(state, self.below), SUPPRESSED
         return values, fills
 
-    def grey(self, row: int, cols: Iterable[int], bold: bool = False) -> None:
-        """Overwrite cells already written (by a shared table writer) with grey blanks."""
+    def grey(self, row: int, cols: Iterable[int], bold: bool = False,
+             hide: bool | str | None = True) -> None:
+        """Overwrite cells already written (by a shared table writer) with the hidden mark."""
+        state = self._state(hide)
+        if state is None:
+            return
         self.hidden += 1
         fmt = self.sheet.styles.get("text", SUPPRESSED, bold)
         for col in cols:
-            self.sheet.ws.write_blank(row, col, None, fmt)
+            self.sheet.ws.write_string(row, col, shown_as(state, self.below) or "", fmt)
 
     def finish(self) -> None:
         if self.hidden and self.note_row is not None:
