@@ -39,6 +39,7 @@ from sagstid.report.follow_up_sheets import (
     write_complaint_targets,
     write_kind_table,
 )
+from sagstid.report.committee_suppression import Plan
 from sagstid.report.suppress import SheetSuppression
 from sagstid.report.xlsx import (
     Layout,
@@ -65,23 +66,29 @@ def _unit_rows(ctx: ReportContext, layout: Layout,
 
 def _unit_table(sheet: Sheet, layout: Layout, ctx: ReportContext, columns: list[Column],
                 frame: pd.DataFrame, line: Any, total: Any) -> None:
-    """Enhed | Navn | <columns from line(row)> per unit, then Hele forvaltningen."""
+    """Enhed | Navn | <columns from line(row, code)> per unit, then Hele forvaltningen
+    (code None)."""
     heads = [Column(layout.text("columns.unit_code"), "text", 12),
              Column(layout.text("columns.unit_name"), "text", 34)]
     kinds = [c.kind for c in heads + columns]
     header = sheet.header([c.heading for c in heads + columns])
     for code, name, row in _unit_rows(ctx, layout, frame):
-        values, fills = line(row)
+        values, fills = line(row, code)
         sheet.values([code, name, *values], kinds, [None, None, *fills])
     if sheet.row > header + 1:
         sheet.ws.autofilter(header, 0, sheet.row - 1, len(kinds) - 1)
-    values, fills = line(total)
+    values, fills = line(total, None)
     sheet.values([layout.text("whole_administration"), None, *values], kinds, [None, None, *fills],
                  bold=True)
 
 
+def _key(family: str, kind: str, code: str | None) -> tuple[str, ...]:
+    """A group's key in the plan (committee_suppression.py); code None: the total."""
+    return (family, "total") if code is None else (family, kind, str(code))
+
+
 def write_committee_complaints(workbook: Workbook, styles: Styles, layout: Layout,
-                               ctx: ReportContext) -> None:
+                               ctx: ReportContext, plan: Plan | None = None) -> None:
     c, t = ctx.complaints, ctx.targets
     assert c is not None
     sheet = Sheet(workbook, styles, layout.text("sheets.complaints"),
@@ -89,7 +96,7 @@ def write_committee_complaints(workbook: Workbook, styles: Styles, layout: Layou
     organisation = layout.text("organisation")
     sheet.title(label(layout, "complaints_title", period=ctx.period.label, name=organisation))
     sheet.note(label(layout, "complaints_note", target=da_pct_number(t.complaints)))
-    hide = SheetSuppression(sheet, ctx.suppress_below)
+    hide = SheetSuppression(sheet, ctx.suppress_below, plan)
     sheet.skip()
     sheet.section(label(layout, "targets"))
     totals = pd.Series({**{o: c.appeals[o] for o in APPEAL_OUTCOMES},
@@ -98,26 +105,27 @@ def write_committee_complaints(workbook: Workbook, styles: Styles, layout: Layou
     write_complaint_targets(sheet, layout, ctx, c.total, totals,
                             layout.text("columns.current"), with_whole=False)
     # Rows: complaints on time, Ankestyrelsen, medhold; columns 2 value, 3 met, 4 note.
-    if hide.small(count(c.total, "complaints")):
-        hide.grey(header + 1, [2, 3, 4])
-        hide.grey(header + 3, [2, 3, 4])
-    if hide.small(_appeal_count(totals)):
-        hide.grey(header + 2, [2, 3, 4])
+    state = hide.state(("complaints", "total"), count(c.total, "complaints"))
+    hide.grey(header + 1, [2, 3, 4], hide=state)
+    hide.grey(header + 3, [2, 3, 4], hide=state)
+    hide.grey(header + 2, [2, 3, 4], hide=hide.state(("appeals", "total"), _appeal_count(totals)))
     sheet.skip()
     sheet.section(label(layout, "by_kind"))
     header = sheet.row
     write_kind_table(sheet, layout, c.by_kind, c.total, t.complaints)
     kind_counts = [count(first_row(c.by_kind, "complaint_kind", k), "complaints") for k in KINDS]
-    for i, n in enumerate([*kind_counts, count(c.total, "complaints")]):
-        if hide.small(n):
-            hide.grey(header + 1 + i, range(1, 7), bold=i == len(KINDS))
+    kind_keys = [_key("complaints", "kind", k) for k in KINDS]
+    for i, (n, key) in enumerate(zip([*kind_counts, count(c.total, "complaints")],
+                                     [*kind_keys, ("complaints", "total")])):
+        hide.grey(header + 1 + i, range(1, 7), bold=i == len(KINDS), hide=hide.state(key, n))
     sheet.skip()
     sheet.section(layout.text("titles.units", period=ctx.period.label))
     columns = kind_columns(layout, "")[1:]
 
-    def line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
+    def line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
         values, fills = kind_values("", row, t.complaints)
-        return hide.mask(values[1:], fills[1:], range(6), hide.small(count(row, "complaints")))
+        return hide.mask(values[1:], fills[1:], range(6),
+                         hide.state(_key("complaints", "unit", code), count(row, "complaints")))
 
     _unit_table(sheet, layout, ctx, columns, c.by_unit, line, c.total)
     sheet.skip()
@@ -138,22 +146,22 @@ def _appeal_count(row: pd.Series | None) -> int:
 
 
 def write_committee_appeals(workbook: Workbook, styles: Styles, layout: Layout,
-                            ctx: ReportContext) -> None:
+                            ctx: ReportContext, plan: Plan | None = None) -> None:
     c, target = ctx.complaints, ctx.targets.appeal_confirmed
     assert c is not None
     sheet = Sheet(workbook, styles, layout.text("sheets.appeals"), widths=(12, 34, *([13] * 6)))
     sheet.title(label(layout, "appeals_title"))
     sheet.note(label(layout, "appeals_note", target=da_pct_number(target)))
-    hide = SheetSuppression(sheet, ctx.suppress_below)
+    hide = SheetSuppression(sheet, ctx.suppress_below, plan)
     sheet.skip()
     columns = [*(Column(label(layout, f"appeal_outcomes.{o}"), "int") for o in APPEAL_OUTCOMES),
                Column(label(layout, "confirmed_pct"), "pct")]
 
-    def line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
+    def line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
         values = appeal_values(row)
         state = met_state(get(row, "confirmed_pct"), target)
-        return hide.mask(values, [None] * len(APPEAL_OUTCOMES) + [state],
-                         range(len(values)), hide.small(_appeal_count(row)))
+        return hide.mask(values, [None] * len(APPEAL_OUTCOMES) + [state], range(len(values)),
+                         hide.state(_key("appeals", "unit", code), _appeal_count(row)))
 
     total = pd.Series({**c.appeals, "confirmed_pct": c.appeal_confirmed_pct})
     _unit_table(sheet, layout, ctx, columns, c.appeals_by_unit, line, total)
@@ -197,7 +205,7 @@ def write_committee_audit(workbook: Workbook, styles: Styles, layout: Layout,
     sheet.skip()
     sheet.section(label(layout, "audit_by_unit"))
 
-    def line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
+    def line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
         values, fills = group("", row)
         return values[1:], fills[1:]
 
@@ -209,7 +217,7 @@ def write_committee_audit(workbook: Workbook, styles: Styles, layout: Layout,
 
 
 def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
-                             ctx: ReportContext) -> None:
+                             ctx: ReportContext, plan: Plan | None = None) -> None:
     figures = ctx.contract
     assert figures is not None
     sheet = Sheet(workbook, styles, layout.text("sheets.contract"),
@@ -217,7 +225,7 @@ def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
     title, rule = contract_heading(layout, figures)
     sheet.title(title)
     sheet.note(rule)
-    hide = SheetSuppression(sheet, ctx.suppress_below)
+    hide = SheetSuppression(sheet, ctx.suppress_below, plan)
     sheet.skip()
     handling = figures.handling
     capped = handling[handling["max"].notna().to_numpy()]
@@ -226,7 +234,7 @@ def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
                        "expected_so_far": capped["expected_so_far"].sum() if len(capped) else None,
                        "projected": handling["projected"].sum()})
 
-    def line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
+    def line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
         if row is total:  # the whole administration: sums, no status of its own
             return [*pace_values(layout, row)[0][:4], None], [None] * 5
         return pace_values(layout, row)
@@ -239,16 +247,21 @@ def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
     sheet.section(label(layout, "per_1000_title", period=ctx.period.label))
     sheet.note(label(layout, "per_1000_note"))
 
-    def per_1000(name: str, row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
-        """Name | complaints | decisions | per 1,000: hidden when either count is small."""
-        values = per_1000_values(name, row)
-        hidden = hide.small(count(row, "complaints")) or hide.small(count(row, "decisions"))
-        return hide.mask(values, [None] * 4, [1, 2, 3], hidden)
+    def per_1000(name: str, row: pd.Series | None, kind: str,
+                 code: str | None) -> tuple[list[Any], list[str | None]]:
+        """Name | complaints | decisions | per 1,000: the complaints received and the decisions
+        (which the decision sheets publish too) each hidden as the plan says; the rate with
+        either."""
+        values, fills = per_1000_values(name, row), [None] * 4
+        received = hide.state(_key("received", kind, code), count(row, "complaints"))
+        decided = hide.state(_key("decisions", kind, code), count(row, "decisions"))
+        values, fills = hide.mask(values, fills, [1, 3], received)
+        return hide.mask(values, fills, [2] if received else [2, 3], decided)
 
     columns = per_1000_columns(layout, "")[1:]
 
-    def unit_line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
-        values, fills = per_1000("", row)
+    def unit_line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
+        values, fills = per_1000("", row, "unit", code)
         return values[1:], fills[1:]
 
     _unit_table(sheet, layout, ctx, columns, figures.per_1000_by_unit, unit_line,
@@ -260,9 +273,10 @@ def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
     areas = figures.per_1000_by_area
     for i in range(len(areas)):  # one row per case area
         row = areas.iloc[i]
-        values, fills = per_1000(area_text(layout, row["case_area_code"]), row)
+        values, fills = per_1000(area_text(layout, row["case_area_code"]), row, "area",
+                                 str(row["case_area_code"]))
         sheet.values(values, kinds, fills)
-    values, fills = per_1000(layout.text("total"), figures.per_1000_total)
+    values, fills = per_1000(layout.text("total"), figures.per_1000_total, "area", None)
     sheet.values(values, kinds, fills, bold=True)
     sheet.skip()
 
@@ -286,13 +300,18 @@ def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
 
 
 def write_committee_follow_up(workbook: Workbook, styles: Styles, layout: Layout,
-                              ctx: ReportContext) -> None:
-    """Klager, Ankestyrelsen, Tilsyn and Resultatkontrakt (those measured)."""
+                              ctx: ReportContext, plan: Plan | None = None) -> None:
+    """Klager, Ankestyrelsen, Tilsyn and Resultatkontrakt (those measured); ``plan``: the
+    workbook's hidden groups (committee_suppression.py; default: worked out from ctx)."""
+    if plan is None:
+        from sagstid.report.committee_suppression import committee_plan
+
+        plan = committee_plan(ctx)
     if ctx.complaints is not None:
-        write_committee_complaints(workbook, styles, layout, ctx)
-        write_committee_appeals(workbook, styles, layout, ctx)
+        write_committee_complaints(workbook, styles, layout, ctx, plan)
+        write_committee_appeals(workbook, styles, layout, ctx, plan)
     if ctx.audit is not None:
         write_committee_audit(workbook, styles, layout, ctx)
     if ctx.contract is not None:
-        write_committee_contract(workbook, styles, layout, ctx)
+        write_committee_contract(workbook, styles, layout, ctx, plan)
 

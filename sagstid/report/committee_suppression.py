@@ -49,8 +49,13 @@ class Plan:
         return key in self._state
 
     def add(self, keys: Sequence[Key], values: Any, lines: Sequence[Sequence[int]]) -> None:
-        """Suppress the cells ``keys`` (with counts ``values``) tied by ``lines``."""
-        primary, secondary = complementary(values, lines, self.below)
+        """Suppress the cells ``keys`` (with counts ``values``) tied by ``lines`` (each: the
+        parts, then their total). A key of kind "unit", "area" or "total" whose family has
+        parts below it (cells, or a "total" over partitions) is a total: hidden last."""
+        kinds = {key[1] for key in keys}
+        margin = [key[1] == "total" or (key[1] in ("unit", "area") and "cell" in kinds)
+                  for key in keys]
+        primary, secondary = complementary(values, lines, self.below, margin=margin)
         for key, p, s in zip(keys, primary.tolist(), secondary.tolist()):
             if p:
                 self._state[key] = PRIMARY

@@ -117,7 +117,8 @@ def complementary(values: Any, lines: Sequence[Sequence[int]], below: int,
 
     The cell to hide is a part before a total, then one that already shares a line with a
     hidden cell (it closes a pattern rather than opening a new one), then the smallest, then
-    the first. Cells without cases are used only when a line has nothing else to hide.
+    the first. Cells without cases are used only by rule 1, when a line has nothing else to
+    hide.
     Returns (primary, secondary) boolean masks; secondary excludes primary. ``below <= 0``:
     nothing is hidden.
     """
@@ -218,11 +219,14 @@ def _audit_rule(members: list[np.ndarray], counts: np.ndarray, hidden: np.ndarra
 def _best(cells: np.ndarray, counts: np.ndarray, touching: np.ndarray, tier: np.ndarray,
           need: float) -> int | None:
     """The shown cell to hide: one with at least ``need`` cases if there is one, else one with
-    cases, else any; among those a part before a total, then the most touched... (see
-    ``complementary``), then the smallest, then the first."""
+    cases, else (``need`` 0) any; among those a part before a total, then one touching another
+    hidden cell, then the smallest, then the first."""
     if not len(cells):
         return None
-    for ok in (counts[cells] >= max(need, 1.0), counts[cells] > 0, np.ones(len(cells), bool)):
+    tiers = [counts[cells] >= max(need, 1.0), counts[cells] > 0]
+    if need <= 0:
+        tiers.append(np.ones(len(cells), bool))  # rule 1 only: a cell without cases, at worst
+    for ok in tiers:
         candidates = cells[ok]
         if len(candidates):
             order = np.lexsort((candidates, counts[candidates], (touching[candidates] == 0),
