@@ -197,7 +197,7 @@ def _audit_rule(members: list[np.ndarray], counts: np.ndarray, hidden: np.ndarra
         return None
     a_eq, b_eq = np.array(rows), np.array(rhs)
     touching = None
-    for cell in np.flatnonzero(small_cells & hidden).tolist():
+    for cell in np.flatnonzero(hidden).tolist():
         goal = np.zeros(len(unknown))
         goal[column[cell]] = 1.0
         low = linprog(goal, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
