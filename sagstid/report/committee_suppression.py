@@ -48,34 +48,41 @@ class Plan:
     def hidden(self, key: Key) -> bool:
         return key in self._state
 
-    def add(self, keys: Sequence[Key], values: Any, lines: Sequence[Sequence[int]]) -> None:
+    def add(self, keys: Sequence[Key], values: Any, lines: Sequence[Sequence[int]],
+            parts: Sequence[Any] = ()) -> None:
         """Suppress the cells ``keys`` (with counts ``values``) tied by ``lines`` (each: the
         parts, then their total). A key of kind "unit", "area" or "total" whose family has
         parts below it (cells, or a "total" over partitions) is a total: hidden last."""
         kinds = {key[1] for key in keys}
         margin = [key[1] == "total" or (key[1] in ("unit", "area") and "cell" in kinds)
                   for key in keys]
-        primary, secondary = complementary(values, lines, self.below, margin=margin)
+        primary, secondary = complementary(values, lines, self.below, margin=margin,
+                                           parts=parts)
         for key, p, s in zip(keys, primary.tolist(), secondary.tolist()):
             if p:
                 self._state[key] = PRIMARY
             elif s:
                 self._state[key] = SECONDARY
 
-    def add_partitions(self, family: str, total: Any,
-                       parts: dict[str, dict[str, Any]]) -> None:
-        """Groups that add up to one total, in one or more ways (``parts``: kind -> code ->
-        count): each way is a line with the total."""
+    def add_partitions(self, family: str, total: Any, parts: dict[str, pd.DataFrame | None],
+                       count: str, inner: Sequence[str] = ()) -> None:
+        """Groups that add up to one total (``total``: a row with ``count`` and ``inner``), in
+        one or more ways (``parts``: kind -> a frame keyed by its first column, with ``count``
+        and the ``inner`` counts published beside it): each way is a line with the total."""
         keys: list[Key] = [(family, "total")]
-        values: list[Any] = [_number(total)]
+        values: list[list[float]] = [[_number(_get(total, c)) for c in (count, *inner)]]
         lines = []
-        for kind, counts in parts.items():
+        for kind, frame in parts.items():
             start = len(keys)
-            for code, n in counts.items():
-                keys.append((family, kind, code))
-                values.append(_number(n))
+            if frame is not None and len(frame):
+                key = frame.columns[0]
+                codes = frame[key].astype(object).where(frame[key].notna(), None)
+                for i, code in enumerate(codes.tolist()):
+                    keys.append((family, kind, str(code)))
+                    values.append([_number(frame[c].iloc[i]) for c in (count, *inner)])
             lines.append([*range(start, len(keys)), 0])
-        self.add(keys, values, lines)
+        table = np.array(values, dtype=float).reshape(len(keys), 1 + len(inner))
+        self.add(keys, table[:, 0], lines, parts=[table[:, 1 + k] for k in range(len(inner))])
 
     def summary(self) -> dict[str, int]:
         """How many groups are hidden, by reason."""
@@ -91,6 +98,14 @@ def _number(value: Any) -> float:
     return 0.0 if np.isnan(number) else number
 
 
+def _get(row: Any, column: str) -> Any:
+    if row is None:
+        return None
+    if isinstance(row, pd.DataFrame):
+        return row[column].sum() if column in row and len(row) else None
+    return row.get(column)
+
+
 def _counts(frame: pd.DataFrame | None, key: str, column: str) -> dict[str, float]:
     if frame is None or not len(frame) or key not in frame:
         return {}
@@ -104,24 +119,34 @@ def _decisions(plan: Plan, ctx: Any) -> None:
     m = ctx.current
     units = sorted(m.by_unit["unit_code"].astype(str).tolist())
     areas = sorted(m.by_area["case_area_code"].astype(str).tolist())
-    grid = (m.by_unit_area.pivot(index="unit_code", columns="case_area_code", values="decisions")
-            .reindex(index=units, columns=areas).fillna(0).to_numpy(dtype=float))
-    by_unit = m.by_unit.set_index("unit_code")["decisions"].reindex(units).fillna(0).to_numpy(float)
-    by_area = (m.by_area.set_index("case_area_code")["decisions"].reindex(areas).fillna(0)
-               .to_numpy(float))
-    total = _number(m.total.get("decisions"))
-    full = np.zeros((len(units) + 1, len(areas) + 1))
-    full[:-1, :-1], full[:-1, -1], full[-1, :-1], full[-1, -1] = grid, by_unit, by_area, total
+    # decisions, then the counts published beside them: within deadline, and within deadline
+    # plus exceeded with a notice (within + notified <= decisions: notified <= exceeded)
+    m_within = {name: frame.assign(_wn=frame["within_deadline"] + frame["exceeded_notified"])
+                for name, frame in (("ua", m.by_unit_area), ("u", m.by_unit), ("a", m.by_area),
+                                    ("m", m.by_month))}
+    total_row = {c: _number(m.total.get(c)) for c in ("decisions", "within_deadline")}
+    total_row["_wn"] = total_row["within_deadline"] + _number(m.total.get("exceeded_notified"))
+
+    def layer(column: str) -> np.ndarray:
+        grid = (m_within["ua"].pivot(index="unit_code", columns="case_area_code", values=column)
+                .reindex(index=units, columns=areas).fillna(0).to_numpy(dtype=float))
+        full = np.zeros((len(units) + 1, len(areas) + 1))
+        full[:-1, :-1] = grid
+        full[:-1, -1] = m_within["u"].set_index("unit_code")[column].reindex(units).fillna(0)
+        full[-1, :-1] = m_within["a"].set_index("case_area_code")[column].reindex(areas).fillna(0)
+        full[-1, -1] = total_row[column]
+        monthly = m_within["m"][column].fillna(0).to_numpy(dtype=float)
+        return np.concatenate([full.ravel(), monthly])
+
     keys: list[Key] = [
         *(("decisions", "cell", u, a) if a is not None else ("decisions", "unit", u)
           for u in units for a in [*areas, None]),
         *(("decisions", "area", a) for a in areas), ("decisions", "total")]
     lines = table_lines(len(units) + 1, len(areas) + 1)
-    months = _counts(m.by_month, "month", "decisions")
     total_cell = len(keys) - 1
-    keys += [("decisions", "month", month) for month in months]
+    keys += [("decisions", "month", str(month)) for month in m.by_month["month"].tolist()]
     lines.append([*range(total_cell + 1, len(keys)), total_cell])
-    plan.add(keys, [*full.ravel().tolist(), *months.values()], lines)
+    plan.add(keys, layer("decisions"), lines, parts=[layer("within_deadline"), layer("_wn")])
 
 
 def committee_plan(ctx: Any) -> Plan:
@@ -135,23 +160,27 @@ def committee_plan(ctx: Any) -> Plan:
         from sagstid.snapshot import open_metrics
 
         cases = snapshot.open_decisions
-        total = open_metrics(cases, [])
-        plan.add_partitions("open", total["open"].sum() if len(total) else 0, {
-            "unit": _counts(open_metrics(cases, ["unit_code"]), "unit_code", "open"),
-            "area": _counts(open_metrics(cases, ["case_area_code"]), "case_area_code", "open")})
+        plan.add_partitions("open", open_metrics(cases, []), {
+            "unit": open_metrics(cases, ["unit_code"]),
+            "area": open_metrics(cases, ["case_area_code"])},
+            "open", ["overdue", "due_soon", "notice_missing"])
     c = ctx.complaints
     if c is not None:
-        plan.add_partitions("complaints", c.total.get("complaints"), {
-            "unit": _counts(c.by_unit, "unit_code", "complaints"),
-            "kind": _counts(c.by_kind, "complaint_kind", "complaints")})
+        plan.add_partitions("complaints", c.total, {
+            "unit": c.by_unit[["unit_code", "complaints", "on_time"]],
+            "kind": c.by_kind[["complaint_kind", "complaints", "on_time"]]},
+            "complaints", ["on_time"])
         appeals = c.appeals_by_unit
-        per_unit = (appeals.assign(_n=appeals[list(APPEAL_OUTCOMES)].sum(axis=1))
-                    if len(appeals) else appeals)
-        plan.add_partitions("appeals", sum(_number(c.appeals[o]) for o in APPEAL_OUTCOMES),
-                            {"unit": _counts(per_unit, "unit_code", "_n")})
+        outcomes = list(APPEAL_OUTCOMES)
+        per_unit = appeals.assign(_n=appeals[outcomes].sum(axis=1)) if len(appeals) else None
+        total = pd.Series({**{o: _number(c.appeals[o]) for o in outcomes},
+                           "_n": sum(_number(c.appeals[o]) for o in outcomes)})
+        plan.add_partitions("appeals", total,
+                            {"unit": None if per_unit is None else per_unit[["unit_code", "_n", *outcomes]]},
+                            "_n", outcomes)
     if ctx.contract is not None:
         f = ctx.contract
-        plan.add_partitions("received", f.per_1000_total.get("complaints"), {
-            "unit": _counts(f.per_1000_by_unit, "unit_code", "complaints"),
-            "area": _counts(f.per_1000_by_area, "case_area_code", "complaints")})
+        plan.add_partitions("received", f.per_1000_total, {
+            "unit": f.per_1000_by_unit[["unit_code", "complaints"]],
+            "area": f.per_1000_by_area[["case_area_code", "complaints"]]}, "complaints")
     return plan

@@ -94,8 +94,8 @@ def shown_as(state: str | None, below: int) -> str | None:
 
 
 def complementary(values: Any, lines: Sequence[Sequence[int]], below: int,
-                  primary: Any = None, margin: Any = None,
-                  audit: bool = True) -> tuple[np.ndarray, np.ndarray]:
+                  primary: Any = None, margin: Any = None, audit: bool = True,
+                  parts: Sequence[Any] = ()) -> tuple[np.ndarray, np.ndarray]:
     """Primary and complementary (secondary) suppression of cells tied by published sums.
 
     ``values`` are the cells' counts (a flat array; NaN is no cases). ``lines`` are groups of
@@ -103,7 +103,10 @@ def complementary(values: Any, lines: Sequence[Sequence[int]], below: int,
     last cell (a row of a table ending in its row total, a column ending in its column total,
     the months of a year ending in the year's total ...). ``primary`` (default: ``is_small(values, below)``) marks the cells
     hidden because they are small; ``margin`` marks totals, which are hidden only when no part
-    will do (hiding a unit's total hides it on every sheet).
+    will do (hiding a unit's total hides it on every sheet). ``parts`` are counts inside
+    the cells that the workbook publishes beside them and hides with them (decisions within
+    deadline; open decisions overdue ...): each a flat array like ``values``, adding up along
+    the same lines, never more than the cell. The audit knows them, as a reader would.
 
     Secondary suppression repeats these rules until none applies:
 
@@ -111,9 +114,10 @@ def complementary(values: Any, lines: Sequence[Sequence[int]], below: int,
        the line;
     2. a line whose hidden cells are all small tells the reader that they add up to a small
        number: hide a cell of the line with at least ``below`` cases;
-    3. (``audit``) a small cell whose smallest or largest possible value, given every shown
-       cell and every line (linear programming), is not 0 and at least ``below - 1``: hide
-       another cell of one of its lines.
+    3. (``audit``) given every shown cell and part and every line (linear programming), a
+       small cell whose smallest possible value is not 0 or whose largest is under
+       ``below - 1``, or a cell hidden to protect whose possible values span less than
+       ``below - 1`` (it would be as good as shown): hide another cell of one of its lines.
 
     The cell to hide is a part before a total, then one that already shares a line with a
     hidden cell (it closes a pattern rather than opening a new one), then the smallest, then
@@ -132,11 +136,13 @@ def complementary(values: Any, lines: Sequence[Sequence[int]], below: int,
     tier = (np.zeros(n, dtype=int) if margin is None
             else np.asarray(margin, dtype=bool).ravel().astype(int))
     members = [np.asarray(line, dtype=int) for line in lines if len(line) > 1]
+    inner = [pd.to_numeric(pd.Series(np.asarray(p, dtype=object).ravel()), errors="coerce")
+             .fillna(0).to_numpy(dtype=float) for p in parts]
     hidden = small_cells.copy()
     while True:
         pick = _line_rule(members, counts, hidden, tier, below)
         if pick is None and audit:
-            pick = _audit_rule(members, counts, hidden, small_cells, tier, below)
+            pick = _audit_rule(members, counts, inner, hidden, small_cells, tier, below)
         if pick is None:
             break
         hidden[pick] = True
@@ -170,16 +176,20 @@ def _line_rule(members: list[np.ndarray], counts: np.ndarray, hidden: np.ndarray
     return None
 
 
-def _audit_rule(members: list[np.ndarray], counts: np.ndarray, hidden: np.ndarray,
-                small_cells: np.ndarray, tier: np.ndarray, below: int) -> int | None:
-    """The next cell rule 3 hides, or None: for the first small cell the published figures pin
-    down too narrowly, a shown cell of one of its lines."""
+def _audit_rule(members: list[np.ndarray], counts: np.ndarray, inner: list[np.ndarray],
+                hidden: np.ndarray, small_cells: np.ndarray, tier: np.ndarray,
+                below: int) -> int | None:
+    """The next cell rule 3 hides, or None: for the first hidden cell the published figures
+    pin down too narrowly (a small cell: not anything from 0 to below - 1; a cell hidden to
+    protect: within less than below - 1), a shown cell of one of its lines."""
     from scipy.optimize import linprog
 
     unknown = np.flatnonzero(hidden)
     if not len(unknown):
         return None
+    h = len(unknown)
     column = {cell: i for i, cell in enumerate(unknown.tolist())}
+    width = h * (1 + len(inner))  # the hidden cells, then the hidden cells' parts
     rows, rhs = [], []
     for line in members:
         # the parts add up to the line's last cell: sum(parts) - total = 0, so the hidden
@@ -189,22 +199,32 @@ def _audit_rule(members: list[np.ndarray], counts: np.ndarray, hidden: np.ndarra
         inside = np.array([cell in column for cell in line.tolist()])
         if not inside.any():
             continue
-        row = np.zeros(len(unknown))
-        row[[column[c] for c in line[inside].tolist()]] = sign[inside]
-        rows.append(row)
-        rhs.append(float((sign[inside] * counts[line[inside]]).sum()))
+        where = [column[c] for c in line[inside].tolist()]
+        for k, values in enumerate([counts, *inner]):
+            row = np.zeros(width)
+            row[[k * h + i for i in where]] = sign[inside]
+            rows.append(row)
+            rhs.append(float((sign[inside] * values[line[inside]]).sum()))
     if not rows:
         return None
     a_eq, b_eq = np.array(rows), np.array(rhs)
+    a_ub = np.zeros((h * len(inner), width))  # a part is never more than its cell
+    for k in range(len(inner)):
+        a_ub[k * h + np.arange(h), (k + 1) * h + np.arange(h)] = 1.0
+        a_ub[k * h + np.arange(h), np.arange(h)] = -1.0
+    bounds = {"A_ub": a_ub, "b_ub": np.zeros(len(a_ub))} if len(a_ub) else {}
     touching = None
-    for cell in np.flatnonzero(hidden).tolist():
-        goal = np.zeros(len(unknown))
+    for cell in unknown.tolist():
+        goal = np.zeros(width)
         goal[column[cell]] = 1.0
-        low = linprog(goal, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-        high = linprog(-goal, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-        if not (low.success and high.success):
+        low = linprog(goal, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs", **bounds)
+        high = linprog(-goal, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs", **bounds)
+        if low.status != 0 or high.status not in (0, 3):
             continue
-        if low.fun <= 1e-6 and -high.fun >= below - 1 - 1e-6:
+        top = np.inf if high.status == 3 else -high.fun
+        wide = (low.fun <= 1e-6 and top >= below - 1 - 1e-6 if small_cells[cell]
+                else top - low.fun >= below - 1 - 1e-6)
+        if wide:
             continue
         if touching is None:
             touching = _touching(members, hidden)
