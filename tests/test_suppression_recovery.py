@@ -455,14 +455,19 @@ def test_two_small_cells_on_a_diagonal_need_a_total() -> None:
 
 
 def test_small_cells_alone_in_a_line_get_a_large_partner() -> None:
-    # A partition (months of a year, say): 2 + 2 + 40 + 60 = 104. Two hidden cells add up to
-    # 104 - 100 = 4, so neither can be 4 unless the other is 0, and with the threshold 5 the
-    # reader knows both are small: rule 2 hides the smallest cell with at least 5, the 40.
-    # Each 2 can then be 0 (the 40 takes 42) or 4 (and more).
-    values = np.array([2, 2, 40, 60, 104])
+    # A partition (months of a year, say): 1 + 2 + 40 + 60 = 103. The two hidden cells add up
+    # to 103 - 100 = 3, so neither can be 4 and a reader knows the pair is small: rule 2 hides
+    # the smallest cell with at least 5 cases, the 40. Each small cell can then be 0 (the 40
+    # takes 43) or 4 (and more).
+    values = np.array([1, 2, 40, 60, 103])
     primary, secondary = complementary(values, [[0, 1, 2, 3, 4]], 5, margin=[0, 0, 0, 0, 1])
     assert primary.tolist() == [True, True, False, False, False]
     assert secondary.tolist() == [False, False, True, False, False]
+    # 3 + 3 + 40 + 60 = 106: the pair adds up to 6, so each could be 0 (the other 6) or 4 (the
+    # other 2); nothing more is hidden.
+    values = np.array([3, 3, 40, 60, 106])
+    primary, secondary = complementary(values, [[0, 1, 2, 3, 4]], 5, margin=[0, 0, 0, 0, 1])
+    assert secondary.tolist() == [False] * 5
 
 
 def test_one_small_part_of_a_partition_hides_the_next_smallest() -> None:

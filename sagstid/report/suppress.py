@@ -112,8 +112,9 @@ def complementary(values: Any, lines: Sequence[Sequence[int]], below: int,
 
     1. a line with exactly one hidden cell gives it away by subtraction: hide another cell of
        the line;
-    2. a line whose hidden cells are all small tells the reader that they add up to a small
-       number: hide a cell of the line with at least ``below`` cases;
+    2. a line with its total shown whose hidden cells are all small and add up to fewer than
+       ``below`` (two cells of 1: the reader knows both are 0 to 2): hide a cell of the line
+       with at least ``below`` cases;
     3. (``audit``) given every shown cell and part and every line (linear programming), a
        small cell whose smallest possible value is not 0 or whose largest is under
        ``below - 1``, or a cell hidden to protect whose possible values span less than
@@ -164,8 +165,12 @@ def _line_rule(members: list[np.ndarray], counts: np.ndarray, hidden: np.ndarray
     for line in members:
         line_hidden = hidden[line]
         k = int(line_hidden.sum())
-        if k == 0 or (k > 1 and (counts[line][line_hidden] >= below).any()):
+        if k == 0:
             continue
+        if k > 1:  # rule 2: only with the total shown, all hidden parts small, their sum too
+            parts = counts[line][line_hidden]
+            if line_hidden[-1] or (parts >= below).any() or parts.sum() >= below:
+                continue
         if touching is None:
             touching = _touching(members, hidden)
         others = touching.copy()
