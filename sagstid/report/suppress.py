@@ -1,15 +1,18 @@
 """Small-number suppression (diskretionering) for the committee workbook, which may be published.
 
-A group (a unit, a case area, a unit x area cell, a complaint kind, a month ...) with at least
-one and fewer than ``below`` cases does not show its figures: its count and every figure worked
-out from it are left blank with a grey fill, and the sheet gets the note "Grupper med færre end
-N sager er ikke vist (diskretionering)." Groups with no cases show as before (nothing to hide),
-and ``below = 0`` turns suppression off. The whole administration's totals follow the same rule,
-so they are shown unless they are themselves small. Unit workbooks and results.json are internal
-and are not suppressed (docs/privacy.md).
+Primary suppression: a group (a unit, a case area, a unit x area cell, a complaint kind, a month
+...) with at least one and fewer than ``below`` cases does not show its figures: its count and
+every figure worked out from it read "<5" (the threshold) on a grey fill. Secondary suppression
+(``complementary``): a figure that the published totals would give back by subtraction takes
+other figures with it, shown as "x", until no hidden count can be worked out from anything the
+workbook publishes (the same count on another sheet, the months adding up to the period, a
+share with its count ...). ``committee_suppression.py`` decides the hidden groups once for the
+whole workbook; every sheet asks it. The sheet gets the note saying what "<5" and "x" mean.
+Groups with no cases show as before (nothing to hide), and ``below = 0`` turns suppression
+off. Unit workbooks and results.json are internal and are not suppressed (docs/privacy.md).
 
-``suppress`` is the pure part (a group table in, the same table with the small groups' figures
-blanked and a flag column out); ``SheetSuppression`` applies it to one sheet as it is written.
+``suppress`` and ``complementary`` are the pure parts; ``SheetSuppression`` applies the plan to
+one sheet as it is written.
 """
 
 from __future__ import annotations
@@ -39,8 +42,11 @@ def method_rule(below: int) -> str:
                 "grupper vises, også de små.")
     return (f"Diskretionering: udvalgets projektmappe kan blive offentliggjort, så tal for en "
             f"gruppe (enhed, sagsområde, enhed og sagsområde, klagetype, måned) med 1 til "
-            f"{below - 1} sager vises ikke. Antallet og alle tal beregnet af det står som grå, "
-            f"tomme celler. Hele forvaltningens tal vises, medmindre de selv er så små. "
+            f"{below - 1} sager vises ikke: antallet og alle tal beregnet af det står som "
+            f"\"<{below}\". For at et skjult tal ikke kan regnes ud ved at trække de viste tal fra "
+            f"en total, i samme tabel eller på et andet ark, skjules også de tal, der ellers ville "
+            f"afsløre det; de står som \"x\" (sekundær diskretionering). Et \"x\" dækker over "
+            f"mindst {below} sager. Hele forvaltningens tal vises, medmindre de selv er så små. "
             f"Resultatkontraktens antal formalitetsklager pr. enhed og målet for dem vises altid. "
             f"Grænsen sættes med suppress_below i measurement.yaml. Enhedernes egne "
             f"projektmapper er interne og viser alle tal.")
