@@ -259,9 +259,9 @@ def open_equations(book: Any, s: System) -> None:
             cell = row["Åbne inden for frist"]
             if hidden_mark(cell) is None and isinstance(cell.value, (int, float)):
                 s.eq({f"O|{key}": 1.0 - float(cell.value), f"Ov|{key}": -1.0})
-    for kind in groups:
+    for keys in groups.values():
         for p in parts:
-            s.total([f"{p}|{key}" for key in groups[kind]], f"{p}|{T}")
+            s.total([f"{p}|{key}" for key in keys], f"{p}|{T}")
 
 
 def complaint_equations(book: Any, s: System) -> None:

@@ -14,6 +14,7 @@ from xlsxwriter.workbook import Workbook
 
 from sagstid.audit import AUDIT_AREAS
 from sagstid.complaints import APPEAL_OUTCOMES, KINDS
+from sagstid.report.committee_suppression import Plan
 from sagstid.report.context import ReportContext
 from sagstid.report.follow_up_sheets import (
     Column,
@@ -39,7 +40,6 @@ from sagstid.report.follow_up_sheets import (
     write_complaint_targets,
     write_kind_table,
 )
-from sagstid.report.committee_suppression import Plan
 from sagstid.report.suppress import SheetSuppression
 from sagstid.report.xlsx import (
     Layout,

@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.workbook import Workbook
 
-from sagstid.report.context import ReportContext
 from sagstid.report.committee_suppression import Plan
+from sagstid.report.context import ReportContext
 from sagstid.report.suppress import FLAG, PRIMARY, SheetSuppression, flagged, is_small
 from sagstid.report.xlsx import Column, Sheet, Styles, da_date, fraction, met_state
 from sagstid.snapshot import open_metrics

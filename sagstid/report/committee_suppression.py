@@ -17,7 +17,6 @@ Families (the key of a group is ``(family, kind, code...)``):
 * ``complaints``: complaints answered per unit and per kind, each adding up to the total.
 * ``received``: complaints received per unit and per area (Resultatkontrakt per 1.000).
 * ``appeals``: Ankestyrelsen's decisions per unit, adding up to the total.
-* ``excluded``: excluded decision rows per unit (Datakvalitet), adding up to the total.
 """
 
 from __future__ import annotations
@@ -51,8 +50,9 @@ class Plan:
     def add(self, keys: Sequence[Key], values: Any, lines: Sequence[Sequence[int]],
             parts: Sequence[Any] = ()) -> None:
         """Suppress the cells ``keys`` (with counts ``values``) tied by ``lines`` (each: the
-        parts, then their total). A key of kind "unit", "area" or "total" whose family has
-        parts below it (cells, or a "total" over partitions) is a total: hidden last."""
+        parts, then their total). A key of kind "total", or "unit"/"area" among "cell" keys
+        (a table's margins), is a total: hidden only when no part will do. ``parts``: counts
+        inside each cell, published beside it (``complementary``)."""
         kinds = {key[1] for key in keys}
         margin = [key[1] == "total" or (key[1] in ("unit", "area") and "cell" in kinds)
                   for key in keys]
@@ -106,13 +106,6 @@ def _get(row: Any, column: str) -> Any:
     return row.get(column)
 
 
-def _counts(frame: pd.DataFrame | None, key: str, column: str) -> dict[str, float]:
-    if frame is None or not len(frame) or key not in frame:
-        return {}
-    codes = frame[key].astype(object).where(frame[key].notna(), None)
-    return {str(c): _number(v) for c, v in zip(codes.tolist(), frame[column].tolist())}
-
-
 def _decisions(plan: Plan, ctx: Any) -> None:
     """Enhed x område with its margins (the unit totals of Enheder, the area totals of
     Sagsområder, the total of Overblik), and the months of Udvikling adding up to the total."""
@@ -142,7 +135,7 @@ def _decisions(plan: Plan, ctx: Any) -> None:
         *(("decisions", "cell", u, a) if a is not None else ("decisions", "unit", u)
           for u in units for a in [*areas, None]),
         *(("decisions", "area", a) for a in areas), ("decisions", "total")]
-    lines = table_lines(len(units) + 1, len(areas) + 1)
+    lines: list[Any] = list(table_lines(len(units) + 1, len(areas) + 1))
     total_cell = len(keys) - 1
     keys += [("decisions", "month", str(month)) for month in m.by_month["month"].tolist()]
     lines.append([*range(total_cell + 1, len(keys)), total_cell])

@@ -16,8 +16,8 @@ from xlsxwriter.workbook import Workbook
 from sagstid.config import Targets
 from sagstid.report.committee_follow_up import write_committee_follow_up
 from sagstid.report.committee_open import write_committee_open
-from sagstid.report.context import ReportContext
 from sagstid.report.committee_suppression import Plan, committee_plan
+from sagstid.report.context import ReportContext
 from sagstid.report.suppress import SECONDARY, SheetSuppression, method_rule
 from sagstid.report.unit_workbook import (
     AREA_COLUMNS,
