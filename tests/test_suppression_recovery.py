@@ -16,7 +16,8 @@ take values at least 4 apart, so that it is not as good as shown. (Asking the "x
 reach 0 hid 76 decision counts of the quarter, KH-ANS's 5.433 among them.)
 
 Tables: Enhed x område (counts and shares, with totals), Enheder, Sagsområder, Udvikling,
-Overblik's key figures, Åbne sager (completed share; open, overdue, due soon, missing notice and
+Overblik's key figures, Tilsyn (each unit's decisions in the three audit areas, and the share
+within deadline or notified), Åbne sager (completed share; open, overdue, due soon, missing notice and
 the share within deadline, per unit and per area), Klager (per kind and per unit: complaints and
 on time), Ankestyrelsen (outcomes per unit) and Resultatkontrakt's complaints per 1.000 decisions
 (per unit and per area). Checked: the group counts (decisions, open decisions, complaints,
@@ -227,6 +228,9 @@ def decision_equations(book: Any, s: System) -> None:
     s.count(f"D|{T}|{T}", figures["Antal afgørelser"]["Denne periode"], "Overblik")
     s.count(f"W|{T}|{T}", figures["Inden for frist"]["Denne periode"], "Overblik", checked=False)
 
+    if "Tilsyn" in book.sheetnames:
+        audit_equations(book, s, [u for u in units if u != T], [a for a in areas if a != T])
+
     if "Åbne sager" in book.sheetnames:
         ws = book["Åbne sager"]
         for code, row in tables(ws, "Enhed")[0]:
@@ -234,6 +238,32 @@ def decision_equations(book: Any, s: System) -> None:
             s.share(f"W|{u}|{T}", f"D|{u}|{T}", row["Afgjorte: overholdelse"])
         for code, row in tables(ws, "Sagsområde")[0]:
             s.share(f"W|{T}|{code}", f"D|{T}|{code}", row["Afgjorte: overholdelse"])
+
+
+def audit_equations(book: Any, s: System, units: list[str], areas: list[str]) -> None:
+    """Tilsyn: decisions in the three audit areas per area (= the area's total) and per unit
+    (AD = the sum of the unit's cells in those areas), with the share within deadline or
+    notified: K = share x decisions, where W <= K <= D cell by cell (K inside each cell is not
+    published; its sums are)."""
+    ws = book["Tilsyn"]
+    audit = [a for a in ("REVA", "FLEKS", "FOEP") if a in areas]
+    kept = "Frist overholdt eller borgeren underrettet (alle"
+    for u in [*units, T]:
+        for a in audit:
+            s.le({f"W|{u}|{a}": 1.0, f"K|{u}|{a}": -1.0})
+            s.part_of(f"K|{u}|{a}", f"D|{u}|{a}")
+        s.eq({f"AD|{u}": 1.0, **{f"D|{u}|{a}": -1.0 for a in audit}})
+        s.eq({f"AK|{u}": 1.0, **{f"K|{u}|{a}": -1.0 for a in audit}})
+    for a in audit:
+        s.total([f"K|{u}|{a}" for u in units], f"K|{T}|{a}")
+    by_area = tables(ws, "Område")[0]
+    for code, row in by_area:
+        s.count(f"D|{T}|{code}", row["Afgørelser"], f"Tilsyn {code}")
+        s.share(f"K|{T}|{code}", f"D|{T}|{code}", column(row, kept))
+    for code, row in tables(ws, "Enhed")[0]:
+        u = T if code == "Hele forvaltningen" else code
+        s.count(f"AD|{u}", row["Afgørelser"], f"Tilsyn {code}")
+        s.share(f"AK|{u}", f"AD|{u}", column(row, kept))
 
 
 def open_equations(book: Any, s: System) -> None:

@@ -169,7 +169,7 @@ def write_committee_appeals(workbook: Workbook, styles: Styles, layout: Layout,
 
 
 def write_committee_audit(workbook: Workbook, styles: Styles, layout: Layout,
-                          ctx: ReportContext) -> None:
+                          ctx: ReportContext, plan: Plan | None = None) -> None:
     audit, target = ctx.audit, ctx.targets.audit
     assert audit is not None
     sheet = Sheet(workbook, styles, layout.text("sheets.supervision"),
@@ -177,36 +177,41 @@ def write_committee_audit(workbook: Workbook, styles: Styles, layout: Layout,
     sheet.title(label(layout, "audit_title", period=ctx.period.label,
                       name=layout.text("organisation")))
     sheet.note(label(layout, "audit_note", target=da_pct_number(target)))
-    hide = SheetSuppression(sheet, ctx.suppress_below)
+    hide = SheetSuppression(sheet, ctx.suppress_below, plan)
     sheet.skip()
     sheet.section(label(layout, "targets"))
     columns = audit_measure_columns(layout, with_whole=False)
     sheet.header([col.heading for col in columns])
     rows = audit_measure_rows(layout, audit.total, None, target)
     for i, (values, fills) in enumerate(rows):  # three sample measures, then all decisions
-        n = count(audit.total, "samples" if i < len(rows) - 1 else "decisions")
-        values, fills = hide.mask(values[:-1], fills[:-1], [2, 3, 4, 5], hide.small(n))
+        state = (hide.small(count(audit.total, "samples")) if i < len(rows) - 1 else
+                 hide.state(("decisions", "audit_total"), count(audit.total, "decisions")))
+        values, fills = hide.mask(values[:-1], fills[:-1], [2, 3, 4, 5], state)
         sheet.values(values, [col.kind for col in columns], fills)
     sheet.skip()
     sheet.section(label(layout, "audit_by_area"))
     columns = audit_group_columns(layout, layout.text("columns.area_code"))
     sheet.header([col.heading for col in columns])
 
-    def group(name: str, row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
+    def group(name: str, row: pd.Series | None,
+              key: tuple[str, ...]) -> tuple[list[Any], list[str | None]]:
         """Name | samples | 3 sample shares | decisions | decisions' share; the samples and the
-        decisions are two groups of cases, each hidden when small."""
+        decisions are two groups of cases: the samples hidden when small, the decisions (in
+        the plan: ``key``) as the decision sheets hide them."""
         values, fills = audit_group_values(name, row, target)
         values, fills = hide.mask(values, fills, [1, 2, 3, 4], hide.small(count(row, "samples")))
-        return hide.mask(values, fills, [5, 6], hide.small(count(row, "decisions")))
+        return hide.mask(values, fills, [5, 6], hide.state(key, count(row, "decisions")))
 
     for area in AUDIT_AREAS:
-        values, fills = group(area, first_row(audit.by_area, "case_area_code", area))
+        values, fills = group(area, first_row(audit.by_area, "case_area_code", area),
+                              ("decisions", "area", area))
         sheet.values(values, [col.kind for col in columns], fills)
     sheet.skip()
     sheet.section(label(layout, "audit_by_unit"))
 
     def line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
-        values, fills = group("", row)
+        key = ("decisions", "audit_total") if code is None else ("decisions", "audit", code)
+        values, fills = group("", row, key)
         return values[1:], fills[1:]
 
     _unit_table(sheet, layout, ctx, audit_group_columns(layout, "")[1:], audit.by_unit, line,
@@ -311,7 +316,7 @@ def write_committee_follow_up(workbook: Workbook, styles: Styles, layout: Layout
         write_committee_complaints(workbook, styles, layout, ctx, plan)
         write_committee_appeals(workbook, styles, layout, ctx, plan)
     if ctx.audit is not None:
-        write_committee_audit(workbook, styles, layout, ctx)
+        write_committee_audit(workbook, styles, layout, ctx, plan)
     if ctx.contract is not None:
         write_committee_contract(workbook, styles, layout, ctx, plan)
 

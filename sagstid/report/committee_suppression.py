@@ -11,7 +11,8 @@ against every published sum. So the hidden groups are decided here, per family o
 Families (the key of a group is ``(family, kind, code...)``):
 
 * ``decisions``: unit x area cells, unit totals, area totals and the total (one table with its
-  margins), and the months, which add up to the same total.
+  margins), the months, which add up to the same total, and (Tilsyn) each unit's decisions in
+  the three audit areas, a sum over part of the unit's row.
 * ``open``: open decisions on the period's last day per unit and per area, each adding up to
   the total.
 * ``complaints``: complaints answered per unit and per kind, each adding up to the total.
@@ -27,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sagstid.audit import AUDIT_AREAS
 from sagstid.complaints import APPEAL_OUTCOMES
 from sagstid.report.suppress import PRIMARY, SECONDARY, complementary, table_lines
 
@@ -48,14 +50,16 @@ class Plan:
         return key in self._state
 
     def add(self, keys: Sequence[Key], values: Any, lines: Sequence[Sequence[int]],
-            parts: Sequence[Any] = ()) -> None:
+            parts: Sequence[Any] = (), margin: Sequence[int] | None = None) -> None:
         """Suppress the cells ``keys`` (with counts ``values``) tied by ``lines`` (each: the
         parts, then their total). A key of kind "total", or "unit"/"area" among "cell" keys
-        (a table's margins), is a total: hidden only when no part will do. ``parts``: counts
-        inside each cell, published beside it (``complementary``)."""
-        kinds = {key[1] for key in keys}
-        margin = [key[1] == "total" or (key[1] in ("unit", "area") and "cell" in kinds)
-                  for key in keys]
+        (a table's margins), is a total: hidden only when no part will do (``margin``: the
+        order in which cells are hidden instead, if given; see ``complementary``). ``parts``: counts inside each cell, published beside it
+        (``complementary``)."""
+        if margin is None:
+            kinds = {key[1] for key in keys}
+            margin = [int(key[1] == "total" or (key[1] in ("unit", "area") and "cell" in kinds))
+                      for key in keys]
         primary, secondary = complementary(values, lines, self.below, margin=margin,
                                            parts=parts)
         for key, p, s in zip(keys, primary.tolist(), secondary.tolist()):
@@ -139,7 +143,23 @@ def _decisions(plan: Plan, ctx: Any) -> None:
     total_cell = len(keys) - 1
     keys += [("decisions", "month", str(month)) for month in m.by_month["month"].tolist()]
     lines.append([*range(total_cell + 1, len(keys)), total_cell])
-    plan.add(keys, layer("decisions"), lines, parts=[layer("within_deadline"), layer("_wn")])
+    layers = [layer("decisions"), layer("within_deadline"), layer("_wn")]
+    margin = [int(key[1] != "cell" and key[1] != "month") for key in keys]
+    if ctx.audit is not None:
+        # Tilsyn publishes each unit's decisions in the audit areas (and those within deadline
+        # or notified: its share "alle afgørelser"): a sum over part of a row of the table.
+        cell = {key: i for i, key in enumerate(keys)}
+        audit = [a for a in AUDIT_AREAS if a in areas]
+        rows = [[cell[("decisions", "cell", u, a)] for a in audit] for u in units]
+        rows.append([cell[("decisions", "area", a)] for a in audit])
+        start = len(keys)
+        keys += [*(("decisions", "audit", u) for u in units), ("decisions", "audit_total")]
+        # cheaper to hide than any cell of the table: only Tilsyn shows them
+        margin += [-1] * (len(units) + 1)
+        layers = [np.concatenate([values, [values[r].sum() for r in rows]]) for values in layers]
+        lines += [[*r, start + i] for i, r in enumerate(rows)]
+        lines.append([*range(start, start + len(units)), start + len(units)])
+    plan.add(keys, layers[0], lines, parts=layers[1:], margin=margin)
 
 
 def committee_plan(ctx: Any) -> Plan:

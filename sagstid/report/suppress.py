@@ -109,7 +109,9 @@ def complementary(values: Any, lines: Sequence[Sequence[int]], below: int,
     last cell (a row of a table ending in its row total, a column ending in its column total,
     the months of a year ending in the year's total ...). ``primary`` (default: ``is_small(values, below)``) marks the cells
     hidden because they are small; ``margin`` marks totals, which are hidden only when no part
-    will do (hiding a unit's total hides it on every sheet). ``parts`` are counts inside
+    will do (hiding a unit's total hides it on every sheet); whole numbers instead of True and
+    False set the order in which cells are chosen (lowest first; cells shown on only one minor
+    sheet can go before the parts). ``parts`` are counts inside
     the cells that the workbook publishes beside them and hides with them (decisions within
     deadline; open decisions overdue ...): each a flat array like ``values``, adding up along
     the same lines, never more than the cell. The audit knows them, as a reader would.
@@ -141,7 +143,7 @@ def complementary(values: Any, lines: Sequence[Sequence[int]], below: int,
     small_cells = (is_small(counts, below) if primary is None
                    else np.asarray(primary, dtype=bool).ravel().copy())
     tier = (np.zeros(n, dtype=int) if margin is None
-            else np.asarray(margin, dtype=bool).ravel().astype(int))
+            else np.asarray(margin).ravel().astype(int))
     members = [np.asarray(line, dtype=int) for line in lines if len(line) > 1]
     inner = [pd.to_numeric(pd.Series(np.asarray(p, dtype=object).ravel()), errors="coerce")
              .fillna(0).to_numpy(dtype=float) for p in parts]
