@@ -155,10 +155,10 @@ def test_units_areas_and_overview(out: Path) -> None:
     units = table(book["Enheder"], "Enhed")
     nord = units["JC-NORD"]
     assert (nord["Afgørelser"].value, nord["Generel overholdelse"].value) == (8, pytest.approx(0.75))
-    # JC-NORD's lowest area is BOLIG (66.7 %, 3 decisions): hidden; 1 area under 80 % is shown
-    # (MENTOR's 80 % is not under).
-    assert grey(nord["Laveste områdeoverholdelse"])
-    assert nord["Antal områder under 80 %"].value == 1
+    # JC-NORD's lowest area is BOLIG (66.7 %, 3 decisions): hidden. "1 area under 80 %" would
+    # say that the small BOLIG is the one (MENTOR's 80 % is not under): hidden as "x".
+    assert grey(nord["Laveste områdeoverholdelse"], "<5")
+    assert grey(nord["Antal områder under 80 %"], "x")
     assert units["JC-SYD"]["Laveste områdeoverholdelse"].value == pytest.approx(1.0)
     assert NOTE in texts(book["Enheder"])
 

@@ -18,7 +18,7 @@ from sagstid.report.committee_follow_up import write_committee_follow_up
 from sagstid.report.committee_open import write_committee_open
 from sagstid.report.committee_suppression import Plan, committee_plan
 from sagstid.report.context import ReportContext
-from sagstid.report.suppress import SECONDARY, SheetSuppression, method_rule
+from sagstid.report.suppress import PRIMARY, SECONDARY, SheetSuppression, method_rule
 from sagstid.report.unit_workbook import (
     AREA_COLUMNS,
     KEY_FIGURES,
@@ -194,14 +194,22 @@ def _hide_unit_line(hide: SheetSuppression, values: list[object], fills: list[st
                     unit: str | None) -> tuple[list[object], list[str | None]]:
     """A row of Enheder with a small group's figures hidden: this period's (decisions, general,
     change, lowest area, areas below, notice), the previous period's (and the change), or only
-    the lowest area's value when that unit x area group is small."""
+    the lowest area's value when that unit x area group is hidden, and the number of areas
+    under the target when one of them is small (it would tell whether the small one is)."""
     count = None if now is None else now.get("decisions")
     key = ("decisions", "total") if unit is None else ("decisions", "unit", unit)
     state = hide.state(key, count)
     values, fills = hide.mask(values, fills, [2, 3, 5, 6, 7, 8], state)
     values, fills = hide.mask(values, fills, [4, 5],
                               hide.small(None if before is None else before.get("decisions")))
-    return hide.mask(values, fills, [6], None if state else _lowest_state(hide, areas, unit))
+    if state:
+        return values, fills
+    codes = areas["case_area_code"].astype(str).tolist() if len(areas) else []
+    keys = [("decisions", "area", a) if unit is None else ("decisions", "cell", unit, a)
+            for a in codes]
+    small_area = any(hide.state(k, n) == PRIMARY for k, n in zip(keys, areas["decisions"]))
+    values, fills = hide.mask(values, fills, [7], SECONDARY if small_area else None)
+    return hide.mask(values, fills, [6], _lowest_state(hide, areas, unit))
 
 
 def _areas(workbook: Workbook, styles: Styles, layout: Layout, ctx: ReportContext,
