@@ -148,10 +148,11 @@ def complementary(values: Any, lines: Sequence[Sequence[int]], below: int,
     inner = [pd.to_numeric(pd.Series(np.asarray(p, dtype=object).ravel()), errors="coerce")
              .fillna(0).to_numpy(dtype=float) for p in parts]
     hidden = small_cells.copy()
+    wide: set[int] = set()  # cells the audit passed: hiding more only widens their range
     while True:
         pick = _line_rule(members, counts, hidden, tier, below)
         if pick is None and audit:
-            pick = _audit_rule(members, counts, inner, hidden, small_cells, tier, below)
+            pick = _audit_rule(members, counts, inner, hidden, small_cells, tier, below, wide)
         if pick is None:
             break
         hidden[pick] = True
@@ -191,7 +192,7 @@ def _line_rule(members: list[np.ndarray], counts: np.ndarray, hidden: np.ndarray
 
 def _audit_rule(members: list[np.ndarray], counts: np.ndarray, inner: list[np.ndarray],
                 hidden: np.ndarray, small_cells: np.ndarray, tier: np.ndarray,
-                below: int) -> int | None:
+                below: int, wide: set[int]) -> int | None:
     """The next cell rule 3 hides, or None: for the first hidden cell the published figures
     pin down too narrowly (a small cell: not anything from 0 to below - 1; a cell hidden to
     protect: within less than below - 1), a shown cell of one of its lines."""
@@ -228,6 +229,8 @@ def _audit_rule(members: list[np.ndarray], counts: np.ndarray, inner: list[np.nd
     bounds = {"A_ub": a_ub, "b_ub": np.zeros(len(a_ub))} if len(a_ub) else {}
     touching = None
     for cell in unknown.tolist():
+        if cell in wide:
+            continue
         goal = np.zeros(width)
         goal[column[cell]] = 1.0
         low = linprog(goal, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs", **bounds)
@@ -235,9 +238,9 @@ def _audit_rule(members: list[np.ndarray], counts: np.ndarray, inner: list[np.nd
         if low.status != 0 or high.status not in (0, 3):
             continue
         top = np.inf if high.status == 3 else -high.fun
-        wide = (low.fun <= 1e-6 and top >= below - 1 - 1e-6 if small_cells[cell]
-                else top - low.fun >= below - 1 - 1e-6)
-        if wide:
+        if (low.fun <= 1e-6 and top >= below - 1 - 1e-6 if small_cells[cell]
+                else top - low.fun >= below - 1 - 1e-6):
+            wide.add(cell)
             continue
         if touching is None:
             touching = _touching(members, hidden)
