@@ -478,10 +478,11 @@ def test_two_small_cells_on_a_diagonal_need_a_total() -> None:
     # Rows 1 and 2 and columns 1 and 2 each have one small cell, so the line rule hides both
     # 50s. But in the rectangle 3, 50 / 50, 1 the 3 can only fall as far as the 1 can (moving
     # t from the diagonal to the 50s): 3 - 1 = 2 is its smallest value, so a reader learns
-    # "at least 2". The audit hides a total of the 3's lines: the parts are all hidden, so the
-    # row total 53 (the first line; a total sorts after parts, 53 is the only candidate).
-    # Then the column of row totals (53, 51 | 104) has one hidden cell: hide 51. Now the 3
-    # can be 0 (row 1 total 50) and 4.
+    # "at least 2". The audit hides a total of one of the 3's lines, since their parts are all
+    # hidden: the row total 53 and the column total 53 tie (both touch two hidden cells), and
+    # the first cell wins: the row total. Then the column of row totals (53, 51 | 104) has one
+    # hidden cell: hide 51. Now the 3 can be 0 (the lower-left 50 becomes 53 to keep column 1
+    # at 53, row totals 50 and 54 still add up to 104) and 4 and more.
     table = np.array([[3, 50, 53], [50, 1, 51], [53, 51, 104]])
     assert _marks(table).tolist() == [[1, 2, 2], [2, 1, 2], [0, 0, 0]]
 
