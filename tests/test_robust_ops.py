@@ -545,6 +545,10 @@ def test_out_pointing_at_a_file(db: str, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert _error_line(result) == f"sagstid: error: --out {target}: is a file, not a folder"
     assert target.read_text() == "x"
+    inside = _run("run", "--db", db, "--from", "2024-01-01", "--to", "2024-12-31", "--out", str(target / "r"))
+    assert inside.exit_code == 2
+    assert _error_line(inside) == f"sagstid: error: --out {target / 'r'}: {target} is a file, not a folder"
+    assert target.read_text() == "x"
 
 
 @pytest.mark.parametrize(
@@ -607,3 +611,50 @@ def test_stopped_run_outcome_is_listed_in_danish(tmp_path: Path) -> None:
     )
     lines = CliRunner().invoke(cli, ["runs"], env={"SAGSTID_OUT": str(root)}).stdout.splitlines()
     assert "afbrudt" in lines[1] and "Interrupted: stopped by SIGTERM" in lines[1]
+
+
+# --- the swap where the file system cannot exchange two folders in one step --------------------
+
+
+def _complete(folder: Path, text: str) -> None:
+    """A folder as a run leaves it: the marker, one report and a manifest listing it."""
+    folder.mkdir()
+    (folder / ".sagstid-out").write_text("x")
+    (folder / "results.json").write_text(text)
+    (folder / "manifest.json").write_text(
+        json.dumps({"manifest_version": 1, "outputs": {"results.json": {}}})
+    )
+
+
+def test_swap_without_exchange_and_a_kill_between_its_renames(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sagstid.ops import outdir
+
+    monkeypatch.setattr(outdir, "_exchange", lambda first, second: False)
+    target = outdir.OutFolder(tmp_path / "r")
+    _complete(target.path, "old")
+    new = target.new_dir("run-2")
+    (new / "results.json").write_text("new")
+    target.publish(new, "run-2")
+    assert (target.path / "results.json").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]  # the old folder removed
+    # Killed after the first rename (DIR moved aside) and before the second: the next run's
+    # clean-up puts the previous folder back before anything else.
+    aside = tmp_path / ".r.sagstid-old-run-3"
+    os.rename(target.path, aside)
+    leftover = target.new_dir("run-3")
+    target.clean_leftovers()
+    assert (target.path / "results.json").read_text() == "new"
+    assert not aside.exists() and not leftover.exists()
+
+
+def test_a_folder_written_before_the_marker_is_taken_as_sagstids(tmp_path: Path) -> None:
+    from sagstid.ops.outdir import OutFolder
+
+    old = tmp_path / "r"
+    _complete(old, "old")
+    (old / ".sagstid-out").unlink()  # an --out folder of an earlier version: no marker
+    assert OutFolder(old).foreign_files() == []
+    (old / "noter.txt").write_text("mine")
+    assert OutFolder(old).foreign_files() == ["noter.txt"]

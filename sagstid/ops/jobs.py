@@ -130,6 +130,7 @@ def _journal_and_lock(request: RunRequest, root: Path | None) -> tuple[Path, Pat
         if request.out is None:
             raise ValueError("a run without an output root needs an --out folder")
         folder = OutFolder(request.out)
+        folder.check_parent()
         return folder.lock_path, folder.journal_path
     return root / LOCK_FILE, root / manifest.JOURNAL_FILE
 

@@ -85,8 +85,6 @@ class OutFolder:
             raise InputError(f"--out {self.path}: is a symbolic link; give the folder itself")
         if self.path.exists() and not self.path.is_dir():
             raise InputError(f"--out {self.path}: is a file, not a folder")
-        if self.parent.exists() and not self.parent.is_dir():
-            raise InputError(f"--out {self.path}: {self.parent} is a file, not a folder")
         foreign = self.foreign_files()
         if foreign:
             shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
@@ -94,6 +92,15 @@ class OutFolder:
                 f"--out {self.path}: the folder holds files sagstid did not write ({shown}); sagstid "
                 "replaces its --out folder whole on every run, so give it a new or empty folder"
             )
+
+    def check_parent(self) -> None:
+        """Refuse a DIR whose nearest existing ancestor is a file (bad input, exit 2): the lock
+        and journal beside DIR could not be made."""
+        ancestor = self.parent
+        while not ancestor.exists() and ancestor != ancestor.parent:
+            ancestor = ancestor.parent
+        if not ancestor.is_dir():
+            raise InputError(f"--out {self.path}: {ancestor} is a file, not a folder")
 
     def foreign_files(self) -> list[str]:
         """Names in DIR that a run of sagstid did not write (sorted); [] for a new or empty DIR."""
