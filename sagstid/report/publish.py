@@ -31,6 +31,12 @@ UNIT_PREFIX = "enhed-"
 STAGING_PREFIX = ".staging-"
 
 
+def unit_file(unit_code: str) -> str:
+    """The workbook file name of one unit on its own (report.filenames; within a run the names
+    come from ``unit_files`` over all its units, which also separates codes that collide)."""
+    return unit_files([unit_code])[unit_code]
+
+
 def report_units(ctx: RunMeasurement) -> list[str]:
     """Units that get a workbook: every unit in the units table with rows in the period."""
     table = ctx.current.accounting
