@@ -193,7 +193,12 @@ def _locked_run(
             write_dir = store.new_run_dir(request.job, request.stamp, record["run_id"])
             folder = store.job_dir(request.job) / request.stamp
         record["folder"] = str(folder)
-        summary = _measure(request, write_dir, stage)
+        shown, hidden = str(folder), str(write_dir)
+
+        def named(label: str) -> AbstractContextManager[None]:  # the stages name the folder readers use
+            return stage(label.replace(hidden, shown))
+
+        summary = _measure(request, write_dir, named)
         checkpoint("written")
         results = json.loads((write_dir / "results.json").read_text(encoding="utf-8"))
         record["counts"] = manifest.counts_from_results(results)
