@@ -658,3 +658,16 @@ def test_a_folder_written_before_the_marker_is_taken_as_sagstids(tmp_path: Path)
     assert OutFolder(old).foreign_files() == []
     (old / "noter.txt").write_text("mine")
     assert OutFolder(old).foreign_files() == ["noter.txt"]
+
+
+def test_a_signal_while_a_complete_run_is_made_visible_does_not_stop_it() -> None:
+    from sagstid.ops.signals import Interrupted, stop_on_signals, uninterruptible
+
+    with stop_on_signals():
+        with uninterruptible():
+            os.kill(os.getpid(), signal.SIGTERM)  # delivered here: ignored, the run completes
+            time.sleep(0.1)
+        with pytest.raises(Interrupted) as stopped:  # the handler runs as os.kill returns
+            os.kill(os.getpid(), signal.SIGINT)
+    assert (stopped.value.name, stopped.value.exit_status) == ("SIGINT", 130)
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # handlers given back

@@ -35,7 +35,7 @@ from sagstid.faults import checkpoint
 from sagstid.ops import manifest
 from sagstid.ops.outdir import OutFolder
 from sagstid.ops.runstore import LOCK_FILE, LockHeld, RunStore, run_lock
-from sagstid.ops.signals import Interrupted
+from sagstid.ops.signals import Interrupted, uninterruptible
 from sagstid.periods import Period
 from sagstid.report.results_json import period_record
 from sagstid.source.urls import describe, scrub
@@ -210,15 +210,16 @@ def _locked_run(
         manifest.write_manifest(write_dir, record)
         checkpoint("manifest-written")
         moved, pruned = False, []
-        if target is not None:
-            target.publish(write_dir, record["run_id"])
-        else:
-            assert store is not None
-            moved = store.publish(request.job, request.stamp, write_dir, request.period.end, today)
-            checkpoint("published")
-            pruned = store.prune(request.job, keep)
-        manifest.append_journal(journal, record)
-        recorded = True
+        with uninterruptible():  # complete: a signal from here on does not stop it half-visible
+            if target is not None:
+                target.publish(write_dir, record["run_id"])
+            else:
+                assert store is not None
+                moved = store.publish(request.job, request.stamp, write_dir, request.period.end, today)
+                checkpoint("published")
+                pruned = store.prune(request.job, keep)
+            manifest.append_journal(journal, record)
+            recorded = True
         return RunOutcome(record["run_id"], folder, summary, record, moved, pruned)
     except BaseException as exc:
         with suppress(OSError):  # this run's hidden folder, unless a name already points at it

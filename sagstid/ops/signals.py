@@ -5,7 +5,8 @@ so no ``except Exception`` swallows it), raised in the main thread wherever it i
 own clean-up then runs: the workbook processes are stopped (sagstid.report.publish), the
 run's hidden folder is removed, the journal gets a line with outcome ``interrupted``, and the
 CLI exits 130 (SIGINT) or 143 (SIGTERM). A second signal during that clean-up is ignored, so
-the clean-up is not cut short.
+the clean-up is not cut short. Once a run is complete and is being made visible and recorded
+(``uninterruptible``), a signal no longer stops it: the run finishes as done.
 """
 
 from __future__ import annotations
@@ -30,6 +31,21 @@ class Interrupted(BaseException):
         return 128 + self.signum
 
 
+_committing = False
+
+
+@contextmanager
+def uninterruptible() -> Iterator[None]:
+    """A section a signal must not cut in two: making the complete run visible and recording
+    it. A SIGTERM or SIGINT arriving inside is not raised; the run completes (it was done)."""
+    global _committing
+    _committing = True
+    try:
+        yield
+    finally:
+        _committing = False
+
+
 @contextmanager
 def stop_on_signals() -> Iterator[None]:
     """Raise Interrupted on the first SIGTERM or SIGINT while inside (main thread only)."""
@@ -40,7 +56,7 @@ def stop_on_signals() -> Iterator[None]:
 
     def handler(signum: int, _frame: FrameType | None) -> None:
         nonlocal stopping
-        if stopping:
+        if stopping or _committing:
             return
         stopping = True
         raise Interrupted(signum)
