@@ -67,7 +67,7 @@ def _construct_unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, d
     """As SafeLoader's mapping constructor, but a key given twice in one mapping is refused."""
     seen: dict[object, int] = {}
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
         if isinstance(key, (str, int, float, bool)) and key in seen:
             raise DuplicateKey(key, line, seen[key])
