@@ -342,6 +342,30 @@ class GamingRule(_Strict):
         return value
 
 
+class PlausibleDates(_Strict):
+    """The window a source date must lie in (docs/contract.md §1.1): from ``earliest`` to
+    ``years_after_period`` years after the end of the period measured (never relative to the
+    clock). A date outside it is a placeholder such as 0001-01-01 or 9999-12-31."""
+
+    earliest: IsoDate = dt.date(1990, 1, 1)
+    years_after_period: int = Field(default=5, ge=0, le=100, strict=True)
+
+    @field_validator("earliest")
+    @classmethod
+    def _not_too_early(cls, value: dt.date) -> dt.date:
+        if value.year < 1800:
+            raise ValueError(f"must be 1800-01-01 or later (got {value})")
+        return value
+
+    def window(self, end: dt.date) -> tuple[dt.date, dt.date]:
+        """(earliest, latest) plausible date for a period ending ``end``; the latest is the
+        same day ``years_after_period`` years on (28 February for 29 February), at most
+        9000-12-31."""
+        year = min(end.year + self.years_after_period, 9000)
+        latest = dt.date(year, end.month, min(end.day, 28) if end.month == 2 else end.day)
+        return self.earliest, latest
+
+
 MeasureAt = Literal["decided", "sent"]
 MEASURE_AT: tuple[str, ...] = ("decided", "sent")
 
@@ -355,6 +379,7 @@ class MeasurementSettings(_Strict):
     held_after_working_days: int = Field(default=2, ge=0, le=3650, strict=True)
     suppress_below: int = Field(default=5, ge=0, strict=True)  # committee workbook; 0 = off
     gaming: GamingRule = Field(default_factory=GamingRule)
+    plausible_dates: PlausibleDates = Field(default_factory=PlausibleDates)
 
     @field_validator("measure_at", mode="before")
     @classmethod

@@ -39,7 +39,7 @@ from sagstid.source.extract import (
 from sagstid.validate.audit import validate_audit
 from sagstid.validate.complaints import validate_complaints
 from sagstid.validate.decisions import DecisionExtract, validate_decisions
-from sagstid.validate.rows import parse_dates
+from sagstid.validate.rows import DateWindow, parse_dates
 
 Stage = Callable[[str], AbstractContextManager[None]]
 """How a run reports its stages: the CLI passes one that prints and times, tests a silent one."""
@@ -50,13 +50,21 @@ def _silent(_: str) -> Iterator[None]:
     yield
 
 
+def date_window(config: Config, period: Period) -> DateWindow:
+    """The plausible source dates for ``period`` (measurement.yaml ``plausible_dates``)."""
+    return DateWindow.of(config.measurement.plausible_dates, period.end)
+
+
 def period_calendar(config: Config, received: pd.Series, period: Period) -> WorkCalendar:
     """The working-day calendar from the earliest readable ``received`` date (or the period's
-    start, if earlier) to the period's end."""
+    start, if earlier) to the last plausible date (every sent date a decision of the period can
+    have). Dates outside the plausible window never reach it (docs/contract.md §1.1)."""
+    window = date_window(config, period)
     first = period.start
+    received = received[~window.outside(received.to_numpy())]
     if received.notna().any():
-        first = min(first, received.min().date())
-    return WorkCalendar.covering(config.calendar, first, period.end)
+        first = max(min(first, received.min().date()), window.earliest)
+    return WorkCalendar.covering(config.calendar, first, max(period.end, window.latest))
 
 
 def measure_extract(
@@ -69,7 +77,7 @@ def measure_extract(
 ) -> DecisionMeasurement:
     """Validate and measure extracted decisions (no I/O)."""
     with stage(f"Validerer {period.label}"):
-        validated = validate_decisions(extract, units, period, catalogue)
+        validated = validate_decisions(extract, units, period, catalogue, date_window(config, period))
     with stage(f"Beregner frister og overholdelse {period.label}"):
         calendar = period_calendar(config, validated.measured["received_date"], period)
         return measure_decisions(validated, catalogue, calendar, measure_at=config.measurement.measure_at)
@@ -79,8 +87,10 @@ def complaints_of_period(
     raw: pd.DataFrame, units: pd.DataFrame, config: Config, period: Period
 ) -> ComplaintMeasurement:
     """Validate and measure the complaints answered in ``period`` (no I/O)."""
-    calendar = period_calendar(config, parse_dates(raw["received_date"])[0], period)
-    return measure_complaints(validate_complaints(raw, units, period), period, config.complaints, calendar)
+    window = date_window(config, period)
+    calendar = period_calendar(config, parse_dates(raw["received_date"], window)[0], period)
+    rows = validate_complaints(raw, units, period, window)
+    return measure_complaints(rows, period, config.complaints, calendar)
 
 
 def surge_rule(config: Config) -> SurgeRule:
@@ -116,7 +126,10 @@ def measure_follow_up(
     shares of ``period`` from the extracted tables (no I/O). ``case_decisions`` are the
     decisions sharing a case with a complaint (queries/complaint_case_areas.sql)."""
     complaints = complaints_of_period(complaint_rows, units, config, period)
-    case_decisions = case_decisions.assign(decided_date=parse_dates(case_decisions["decided_date"])[0])
+    window = date_window(config, period)
+    case_decisions = case_decisions.assign(
+        decided_date=parse_dates(case_decisions["decided_date"], window)[0]
+    )
     contract = contract_figures(
         complaints.rows,
         case_decisions,
@@ -131,7 +144,7 @@ def measure_follow_up(
         complaints=complaints,
         contract=contract,
         surge=check_surges(complaints.rows, period, surge_rule(config)),
-        audit=measure_audit(validate_audit(audit_rows, units, period), decisions.cases),
+        audit=measure_audit(validate_audit(audit_rows, units, period, window), decisions.cases),
     )
 
 

@@ -26,15 +26,21 @@ from sagstid.measure.complaints import complaint_deadlines
 from sagstid.rules.deadlines import CatalogueArrays, deadlines_for
 from sagstid.rules.workdays import WorkCalendar
 from sagstid.validate.open_cases import (
+    COMPLAINT_NOTE_COLUMNS,
     COMPLAINT_REASONS,
+    DECISION_NOTE_COLUMNS,
     DECISION_REASONS,
     ROW_STATUSES,
     validate_open_complaints,
     validate_open_decisions,
 )
 from sagstid.validate.rows import (
+    DateWindow,
+    Notes,
+    complete_notes,
     count_values,
     parse_dates,
+    quality_notes,
 )
 
 STATES: tuple[str, ...] = ("overdue", "due_soon", "within")
@@ -89,12 +95,13 @@ def snapshot_decisions(
     calendar: WorkCalendar,
     as_of: dt.date,
     horizon: int,
+    window: DateWindow | None = None,
 ) -> pd.DataFrame:
     """Every row of open_decisions.sql with its row status, reason and (if open) evaluation.
 
     The deadline is the catalogue entry's valid on the received date (docs/contract.md §3.2).
     """
-    rows = validate_open_decisions(raw, units, catalogue, as_of)
+    rows = validate_open_decisions(raw, units, catalogue, as_of, window)
     received = rows["received_date"].to_numpy()
     entry = rows["entry"].to_numpy()
     is_open = rows["row_status"].to_numpy() == "open"
@@ -124,9 +131,10 @@ def snapshot_complaints(
     calendar: WorkCalendar,
     as_of: dt.date,
     horizon: int,
+    window: DateWindow | None = None,
 ) -> pd.DataFrame:
     """Every row of open_complaints.sql with its row status, reason and (if open) evaluation."""
-    rows = validate_open_complaints(raw, units, as_of)
+    rows = validate_open_complaints(raw, units, as_of, window)
     is_open = rows["row_status"].to_numpy() == "open"
     deadline = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")
     deadline[is_open] = open_complaint_deadlines(rows[is_open], lengths, calendar)
@@ -233,15 +241,27 @@ class OpenSnapshot:
         names = DECISION_REASONS if kind == "decision" else COMPLAINT_REASONS
         return count_values(frame["reason"], names)
 
+    def notes(self, kind: str) -> Notes:
+        """Data-quality counts (placeholder dates, padded codes) of every row read."""
+        if kind == "decision":
+            return complete_notes(quality_notes(self.decisions), DECISION_NOTE_COLUMNS)
+        return complete_notes(quality_notes(self.complaints), COMPLAINT_NOTE_COLUMNS)
+
 
 def snapshot_calendar(
-    config: Config, decisions: pd.DataFrame, complaints: pd.DataFrame, as_of: dt.date
+    config: Config,
+    decisions: pd.DataFrame,
+    complaints: pd.DataFrame,
+    as_of: dt.date,
+    window: DateWindow | None = None,
 ) -> WorkCalendar:
-    """A working-day calendar from the earliest readable received date to past the horizon."""
+    """A working-day calendar from the earliest readable received date in the plausible
+    ``window`` to past the horizon (a placeholder such as 0001-01-01 never reaches it)."""
+    window = window or DateWindow.of(config.measurement.plausible_dates, as_of)
     first = as_of
     for frame in (decisions, complaints):
         if len(frame):
-            received, _ = parse_dates(frame["received_date"])
+            received, _ = parse_dates(frame["received_date"], window)
             received = received[received.to_numpy() <= np.datetime64(as_of, "s")]
             if received.notna().any():
                 first = min(first, received.min().date())
@@ -258,10 +278,13 @@ def take_snapshot(
 ) -> OpenSnapshot:
     """The open-case snapshot from the rows of the two open_*.sql queries (no I/O)."""
     horizon = config.measurement.due_soon_working_days
-    calendar = snapshot_calendar(config, decisions, complaints, as_of)
+    window = DateWindow.of(config.measurement.plausible_dates, as_of)
+    calendar = snapshot_calendar(config, decisions, complaints, as_of, window)
     return OpenSnapshot(
         as_of=as_of,
         horizon=horizon,
-        decisions=snapshot_decisions(decisions, units, catalogue, calendar, as_of, horizon),
-        complaints=snapshot_complaints(complaints, units, config.complaints, calendar, as_of, horizon),
+        decisions=snapshot_decisions(decisions, units, catalogue, calendar, as_of, horizon, window),
+        complaints=snapshot_complaints(
+            complaints, units, config.complaints, calendar, as_of, horizon, window
+        ),
     )

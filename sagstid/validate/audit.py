@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sagstid.periods import Period
-from sagstid.validate.rows import first_reason, parse_dates, reason_column, unknown_unit
+from sagstid.validate.rows import DateWindow, first_reason, parse_dates, reason_column, unknown_unit
 
 AUDIT_AREAS: tuple[str, ...] = ("REVA", "FLEKS", "FOEP")
 AUDIT_MEASURES: tuple[str, ...] = ("resource_profile", "citizen_involved", "deadline_met_or_notified")
@@ -27,13 +27,18 @@ AUDIT_REASONS: tuple[str, ...] = (
     "invalid_value",
 )
 AUDIT_STATUSES: tuple[str, ...] = ("measured", "excluded", "out_of_period")
+NOTE_COLUMNS: dict[str, tuple[str, ...]] = {"padded_codes": ("unit_code", "case_area_code")}
 
 
-def validate_audit(raw: pd.DataFrame, units: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Every sample row with its parsed ``audit_date``, ``status`` and ``reason``."""
+def validate_audit(
+    raw: pd.DataFrame, units: pd.DataFrame, period: Period, window: DateWindow | None = None
+) -> pd.DataFrame:
+    """Every sample row with its parsed ``audit_date``, ``status`` and ``reason``; an
+    ``audit_date`` outside the plausible ``window`` is ``invalid_date``."""
+    window = window or DateWindow.default(period.end)
     rows = raw.copy()
     present = rows["audit_date"].notna().to_numpy()
-    rows["audit_date"], invalid = parse_dates(rows["audit_date"])
+    rows["audit_date"], invalid = parse_dates(rows["audit_date"], window)
     day = rows["audit_date"].to_numpy()
     start, end = np.datetime64(period.start, "s"), np.datetime64(period.end, "s")
     population = ((day >= start) & (day <= end)) | invalid | ~present

@@ -8,6 +8,7 @@ import pandas as pd
 from sagstid.periods import Period
 from sagstid.validate.decisions import STATUSES
 from sagstid.validate.rows import (
+    DateWindow,
     first_reason,
     parse_date_columns,
     reason_column,
@@ -40,15 +41,23 @@ RECEIPT_REASONS: tuple[str, ...] = (
     "invalid_kind",
 )
 KINDS = ("decision", "handling")
+KEY_DATES = ("received_date", "answered_date")  # outside the plausible window: invalid_date
+NOTE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "placeholder_dates": ("deadline_date", "delay_notice_date", "forwarded_date", "appeal_decided_date"),
+    "padded_codes": ("unit_code",),
+}
 
 
-def validate_complaints(raw: pd.DataFrame, units: pd.DataFrame, period: Period) -> pd.DataFrame:
+def validate_complaints(
+    raw: pd.DataFrame, units: pd.DataFrame, period: Period, window: DateWindow | None = None
+) -> pd.DataFrame:
     """Every complaint row with parsed dates, ``status``, ``reason`` (docs/contract.md §3.4),
     ``receipt_reason`` (why it cannot be counted by receipt) and ``readable`` (a unique id and
     every date readable: the rows whose appeal outcome can be counted)."""
+    window = window or DateWindow.default(period.end)
     rows = raw.copy()
     answered_present = rows["answered_date"].notna().to_numpy()
-    invalid_any, invalid = parse_date_columns(rows, DATE_COLUMNS)
+    invalid_any, invalid = parse_date_columns(rows, DATE_COLUMNS, window, KEY_DATES)
     answered_invalid, received_invalid = invalid["answered_date"], invalid["received_date"]
     duplicate = rows["complaint_id"].duplicated(keep=False).to_numpy()
     not_a_unit = unknown_unit(rows, units)
