@@ -39,7 +39,7 @@ from sagstid.source.extract import (
 from sagstid.validate.audit import validate_audit
 from sagstid.validate.complaints import validate_complaints
 from sagstid.validate.decisions import DecisionExtract, validate_decisions
-from sagstid.validate.rows import DateWindow, parse_dates
+from sagstid.validate.rows import DateWindow, as_text, clean_units, parse_dates
 
 Stage = Callable[[str], AbstractContextManager[None]]
 """How a run reports its stages: the CLI passes one that prints and times, tests a silent one."""
@@ -128,7 +128,9 @@ def measure_follow_up(
     complaints = complaints_of_period(complaint_rows, units, config, period)
     window = date_window(config, period)
     case_decisions = case_decisions.assign(
-        decided_date=parse_dates(case_decisions["decided_date"], window)[0]
+        decided_date=parse_dates(case_decisions["decided_date"], window)[0],
+        case_id=as_text(case_decisions["case_id"]),
+        case_area_code=as_text(case_decisions["case_area_code"]).str.strip(),
     )
     contract = contract_figures(
         complaints.rows,
@@ -186,7 +188,7 @@ def build_context(
     try:
         with stage("Kontrollerer databasens tabeller"):
             check_schema(engine, ["units", "decisions", "complaints", "audit_samples"])
-            units = extract_units(engine)
+            units = clean_units(extract_units(engine))
         current = measure_period(engine, config, catalogue, units, period, stage)
         previous_period = period.previous()
         previous = measure_period(engine, config, catalogue, units, previous_period, stage)

@@ -14,7 +14,15 @@ import numpy as np
 import pandas as pd
 
 from sagstid.periods import Period
-from sagstid.validate.rows import DateWindow, first_reason, parse_dates, reason_column, unknown_unit
+from sagstid.validate.rows import (
+    DateWindow,
+    first_reason,
+    parse_dates,
+    parse_flag,
+    reason_column,
+    text_codes,
+    unknown_unit,
+)
 
 AUDIT_AREAS: tuple[str, ...] = ("REVA", "FLEKS", "FOEP")
 AUDIT_MEASURES: tuple[str, ...] = ("resource_profile", "citizen_involved", "deadline_met_or_notified")
@@ -42,11 +50,11 @@ def validate_audit(
     day = rows["audit_date"].to_numpy()
     start, end = np.datetime64(period.start, "s"), np.datetime64(period.end, "s")
     population = ((day >= start) & (day <= end)) | invalid | ~present
+    text_codes(rows, ("unit_code", "case_area_code"), ids=("case_id",))
     flags_ok = np.ones(len(rows), dtype=bool)
-    for column in AUDIT_MEASURES:
-        value = pd.to_numeric(rows[column], errors="coerce")
-        flags_ok &= value.isin([0, 1]).to_numpy()
-        rows[column] = value.where(value.isin([0, 1])).fillna(0).to_numpy() == 1
+    for column in AUDIT_MEASURES:  # the one 0/1 rule (docs/contract.md §1.1); NULL is invalid
+        rows[column], not_a_flag = parse_flag(rows[column], null_is_false=False)
+        flags_ok &= ~not_a_flag
     conditions = [
         rows["sample_id"].duplicated(keep=False).to_numpy(),
         invalid,

@@ -11,7 +11,9 @@ from sagstid.validate.rows import (
     DateWindow,
     first_reason,
     parse_date_columns,
+    parse_flag,
     reason_column,
+    text_codes,
     unknown_unit,
 )
 
@@ -22,7 +24,9 @@ COMPLAINT_REASONS: tuple[str, ...] = (
     "answered_before_received",
     "unknown_unit",
     "invalid_kind",
+    "invalid_flag",  # via_ombudsman, insured_unemployed or five_day_rule not a yes or a no
 )
+FLAG_COLUMNS = ("via_ombudsman", "insured_unemployed", "five_day_rule")
 DATE_COLUMNS = (
     "received_date",
     "deadline_date",
@@ -48,6 +52,19 @@ NOTE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+def parse_flags(rows: pd.DataFrame) -> np.ndarray:
+    """In place: the three 0/1 columns as 1/0 by the one rule of docs/contract.md §1.1 (NULL is
+    no); returns the rows where any of them is neither a yes nor a no (``invalid_flag``)."""
+    bad = np.zeros(len(rows), dtype=bool)
+    for column in FLAG_COLUMNS:
+        if column not in rows:
+            rows[column] = None
+        value, invalid = parse_flag(rows[column], null_is_false=True)
+        rows[column] = value.astype(np.int64)
+        bad |= invalid
+    return bad
+
+
 def validate_complaints(
     raw: pd.DataFrame, units: pd.DataFrame, period: Period, window: DateWindow | None = None
 ) -> pd.DataFrame:
@@ -56,6 +73,8 @@ def validate_complaints(
     every date readable: the rows whose appeal outcome can be counted)."""
     window = window or DateWindow.default(period.end)
     rows = raw.copy()
+    text_codes(rows, ("unit_code",), ids=("case_id",))
+    bad_flag = parse_flags(rows)
     answered_present = rows["answered_date"].notna().to_numpy()
     invalid_any, invalid = parse_date_columns(rows, DATE_COLUMNS, window, KEY_DATES)
     answered_invalid, received_invalid = invalid["answered_date"], invalid["received_date"]
@@ -73,6 +92,7 @@ def validate_complaints(
         answered < received,
         not_a_unit,
         invalid_kind,
+        bad_flag,
     ]
     reason = first_reason(population, conditions, COMPLAINT_REASONS)
     everyone = np.ones(len(rows), dtype=bool)

@@ -20,6 +20,7 @@ from sagstid.validate.rows import (
     first_reason,
     parse_date_columns,
     reason_column,
+    text_codes,
     unknown_unit,
 )
 
@@ -79,6 +80,7 @@ def validate_decisions(
     """``window``: the plausible dates (default: measurement.yaml's default for the period)."""
     window = window or DateWindow.default(period.end)
     rows = pd.concat([extract.in_period, extract.outside], ignore_index=True, sort=False)
+    text_codes(rows, ("unit_code", "case_area_code"), ids=("case_id",))
     for column in ("unit_code", "case_area_code"):
         rows[column] = rows[column].astype("category")
     decided_present = rows["decided_date"].notna().to_numpy()

@@ -9,12 +9,13 @@ import numpy as np
 import pandas as pd
 
 from sagstid.rules.deadlines import NO_ENTRY, CatalogueArrays
-from sagstid.validate.complaints import KINDS
+from sagstid.validate.complaints import KINDS, parse_flags
 from sagstid.validate.rows import (
     DateWindow,
     first_reason,
     parse_date_columns,
     reason_column,
+    text_codes,
     unknown_unit,
 )
 
@@ -32,6 +33,7 @@ COMPLAINT_REASONS: tuple[str, ...] = (
     "missing_received",
     "unknown_unit",
     "invalid_kind",
+    "invalid_flag",
 )
 DECISION_NOTE_COLUMNS: dict[str, tuple[str, ...]] = {
     "placeholder_dates": ("delay_notice_date",),
@@ -95,6 +97,7 @@ def validate_open_decisions(
     (NO_ENTRY unless open); the entry is the one valid on the received date."""
     window = window or DateWindow.default(as_of)
     rows, invalid = _parse(raw, _DECISION_DATES, window, ("received_date", "decided_date"))
+    text_codes(rows, ("unit_code", "case_area_code"), ids=("case_id",))
     for column in ("unit_code", "case_area_code"):
         rows[column] = rows[column].astype("category")
     received = rows["received_date"].to_numpy()
@@ -112,8 +115,9 @@ def validate_open_complaints(
     """Every row of open_complaints.sql with its row status and reason."""
     window = window or DateWindow.default(as_of)
     rows, invalid = _parse(raw, _COMPLAINT_DATES, window, ("received_date", "answered_date"))
+    text_codes(rows, ("unit_code",), ids=("case_id",))
+    bad_flag = parse_flags(rows)
     rows["unit_code"] = rows["unit_code"].astype("category")
     bad_kind = ~rows["complaint_kind"].isin(KINDS).to_numpy()
-    return _classify(
-        rows, "answered_date", as_of, [unknown_unit(rows, units), bad_kind], COMPLAINT_REASONS, invalid
-    )
+    conditions = [unknown_unit(rows, units), bad_kind, bad_flag]
+    return _classify(rows, "answered_date", as_of, conditions, COMPLAINT_REASONS, invalid)

@@ -154,6 +154,92 @@ def quality_notes(rows: pd.DataFrame) -> dict[str, dict[str, int]]:
     return notes
 
 
+PADDED = "dq.padded_codes."
+"""Prefix of a row-level flag column: the code in that column had spaces around it."""
+
+
+def as_text(values: pd.Series) -> pd.Series:
+    """Codes and ids as text, whatever type the database gave them (SQL Server's integer
+    unit codes, a float column where an integer column has NULLs): 101 and 101.0 -> '101';
+    NULL stays missing. Vectorised by type; object columns mapped over distinct values."""
+    if pd.api.types.is_bool_dtype(values.dtype) or isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object)
+    if pd.api.types.is_integer_dtype(values.dtype):
+        out = values.astype(str).astype(object)
+        return out.where(values.notna(), None)
+    if pd.api.types.is_float_dtype(values.dtype):
+        whole = values.notna() & (values % 1 == 0)
+        text = values.astype(str).astype(object)
+        text[whole] = values[whole].astype(np.int64).astype(str)
+        return text.where(values.notna(), None)
+    codes, uniques = pd.factorize(values.astype(object))
+    if not len(uniques):
+        return pd.Series([None] * len(values), index=values.index, dtype=object)
+    mapped = np.array([*(_text(v) for v in np.asarray(uniques, dtype=object)), None], dtype=object)
+    return pd.Series(mapped[np.where(codes >= 0, codes, len(uniques))], index=values.index, dtype=object)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", errors="replace")
+    return str(value)
+
+
+def text_codes(rows: pd.DataFrame, codes: tuple[str, ...], ids: tuple[str, ...] = ()) -> None:
+    """In place: ``codes`` as trimmed text, each with a ``dq.padded_codes.<column>`` flag for
+    the rows whose code had spaces around it ('KH-ANS   ' from a CHAR column matches KH-ANS);
+    ``ids`` as text, untrimmed (docs/contract.md §1.1)."""
+    for column in codes:
+        if column not in rows:
+            continue
+        text = as_text(rows[column])
+        trimmed = text.str.strip()
+        rows[PADDED + column] = (text.notna() & (trimmed != text)).to_numpy(dtype=bool)
+        rows[column] = trimmed.where(text.notna(), None)
+    for column in ids:
+        if column in rows:
+            rows[column] = as_text(rows[column])
+
+
+def clean_units(units: pd.DataFrame) -> pd.DataFrame:
+    """The units table with codes as trimmed text (names trimmed too)."""
+    units = units.copy()
+    text_codes(units, ("unit_code", "unit_name", "unit_type"))
+    return units.drop(columns=[c for c in units.columns if str(c).startswith("dq.")])
+
+
+FLAG_TRUE = frozenset({"1", "true", "ja", "j", "yes", "y"})
+FLAG_FALSE = frozenset({"0", "false", "nej", "n", "no"})
+"""The one rule for every 0/1 column (docs/contract.md §1.1), case-insensitive and trimmed."""
+
+
+def parse_flag(values: pd.Series, null_is_false: bool) -> tuple[np.ndarray, np.ndarray]:
+    """A 0/1 column as booleans and a mask of values that are not a yes or a no (excluded
+    with a named reason by the caller, never read as 0). 1/0 (1.0/0.0, true/false values too),
+    true/false, ja/nej, j/n, yes/no, y/n. NULL is no when ``null_is_false``, else invalid."""
+    codes, uniques = pd.factorize(values.astype(object))
+    meaning = np.array([_flag_value(v) for v in np.asarray(uniques, dtype=object)] + [""], dtype=object)
+    taken = meaning[np.where(codes >= 0, codes, len(uniques))]
+    if null_is_false:
+        taken = np.where(codes < 0, "no", taken)
+    return taken == "yes", ~np.isin(taken, ["yes", "no"])
+
+
+def _flag_value(value: object) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return "yes" if value == 1 else "no" if value == 0 else ""
+    if isinstance(value, str):
+        word = value.strip().lower()
+        return "yes" if word in FLAG_TRUE else "no" if word in FLAG_FALSE else ""
+    return ""
+
+
 def unknown_unit(rows: pd.DataFrame, units: pd.DataFrame) -> np.ndarray:
     """Rows whose unit_code is not in the units table."""
     return ~rows["unit_code"].isin(units["unit_code"].dropna().unique()).to_numpy()
