@@ -83,8 +83,17 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 DEADLINE_MAX: dict[str, int] = {"calendar_days": 3650, "working_days": 3650, "weeks": 520, "months": 120}
 
 
+def _code_text(value: Any) -> Any:
+    """A case area or unit code written as a whole number in YAML (``area: 17``) is the code
+    '17', as the source's integer codes are read as text (docs/contract.md §1.1)."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+CodeText = Annotated[str, BeforeValidator(_code_text)]
+
+
 class DeadlineEntry(_Strict):
-    area: str = Field(min_length=1)
+    area: CodeText = Field(min_length=1)
     name: str = Field(min_length=1)
     value: int = Field(gt=0, strict=True)
     unit: DeadlineUnit
@@ -112,7 +121,7 @@ class Targets(_Strict):
     complaints: float = Field(default=95, ge=0, le=100)
     audit: float = Field(default=95, ge=0, le=100)
     appeal_confirmed: float = Field(default=80, ge=0, le=100)
-    handling_complaints_max: dict[str, dict[int, int]] = Field(default_factory=dict)
+    handling_complaints_max: dict[CodeText, dict[int, int]] = Field(default_factory=dict)
 
     @field_validator("handling_complaints_max")
     @classmethod
