@@ -231,3 +231,55 @@ def test_plausible_dates_settings_are_checked(make_config: Callable[..., Path]) 
     (config / "measurement.yaml").write_text("plausible_dates:\n  years_after_period: 2\n", encoding="utf-8")
     window = load_config(config).measurement.plausible_dates.window(dt.date(2024, 2, 29))
     assert window == (dt.date(1990, 1, 1), dt.date(2026, 2, 28))
+
+
+def test_infinite_and_far_dates_on_postgres(
+    db: str, postgres_db: str, make_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    """PostgreSQL dates no Python date can hold: 'infinity', '-infinity' and 10000-01-01. The
+    driver cannot hand them over as dates; they are read as placeholders like 9999-12-31 and
+    0001-01-01 (the same figures as the SQLite run, where those stand)."""
+    import sqlalchemy as sa
+
+    copy_database(db, postgres_db)
+    engine = sa.create_engine(postgres_db)
+    try:
+        with engine.begin() as connection:
+            run = connection.exec_driver_sql
+            run("UPDATE decisions SET decided_date = 'infinity' WHERE decision_id = 3")
+            run("UPDATE decisions SET sent_date = '-infinity' WHERE decision_id = 4")
+            run("UPDATE decisions SET sent_date = '10000-01-01' WHERE decision_id = 8")
+            run("UPDATE complaints SET answered_date = 'infinity' WHERE complaint_id = 3")
+            run("UPDATE audit_samples SET audit_date = '-infinity' WHERE sample_id = 2")
+    finally:
+        engine.dispose()
+    config = make_config(DEADLINES)
+    sqlite = _run(db, config, tmp_path, "sqlite").results
+    postgres = _run(postgres_db, config, tmp_path, "postgres").results
+    for key in ("decisions", "complaints", "audit", "open_cases", "held_decisions"):
+        assert postgres[key] == sqlite[key], key
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_postgres_dates_beyond_python_in_text_and_binary_results(postgres_db: str, binary: bool) -> None:
+    """The lenient loaders in both of psycopg's result formats (SQLAlchemy uses text)."""
+    from sagstid.source.db import connect
+
+    engine = connect(postgres_db)
+    try:
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.driver_connection.cursor(binary=binary)  # type: ignore[union-attr]
+            cursor.execute(
+                "SELECT 'infinity'::date, '-infinity'::date, '10000-01-01'::date, '0044-03-15 BC'::date,"
+                " '2024-03-01'::date, 'infinity'::timestamp, '-infinity'::timestamptz"
+            )
+            row = cursor.fetchone()
+        finally:
+            raw.close()
+    finally:
+        engine.dispose()
+    assert row is not None
+    assert row[:5] == (dt.date.max, dt.date.min, dt.date.max, dt.date.min, dt.date(2024, 3, 1))
+    assert row[5] == dt.datetime.max
+    assert row[6] == dt.datetime.min.replace(tzinfo=dt.UTC)

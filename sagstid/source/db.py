@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 
 from sagstid.errors import DatabaseError, SchemaError
 from sagstid.schema import REQUIRED_COLUMNS
+from sagstid.source.pg_dates import lenient_dates
 from sagstid.source.queries import load_query
 
 log = logging.getLogger(__name__)
@@ -157,9 +158,11 @@ def connect(url: str) -> Engine:
     is replaced instead of failing the next query.
     """
     try:
-        return sa.create_engine(url, pool_pre_ping=True)
+        engine = sa.create_engine(url, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
         raise DatabaseError(f"database URL cannot be used: {redact(url)} ({exc})") from None
+    lenient_dates(engine)  # PostgreSQL 'infinity' and years past 9999 read as placeholders
+    return engine
 
 
 def redact(url: str) -> str:
