@@ -104,10 +104,10 @@ def test_padded_codes_match_and_are_counted(
                 "complaint_id": 1,
                 "case_id": "S-3",
                 "unit_code": "JC-SYD   ",
-                "complaint_kind": "decision",
+                "complaint_kind": "decision  ",  # CHAR(10)
                 "received_date": "2024-04-01",
                 "answered_date": "2024-04-10",
-                "outcome": "upheld",
+                "outcome": "full  ",  # CHAR(6): counts as medhold
             }
         ],
         audit_samples=[(1, "S-1", "JC-NORD ", "REVA  ", "2024-05-01", 1, 1, 1)],
@@ -120,7 +120,13 @@ def test_padded_codes_match_and_are_counted(
     assert {u["unit_code"]: u["decisions"] for u in section["by_unit"]} == {"JC-NORD": 2, "JC-SYD": 2}
     assert section["padded_codes"] == {"unit_code": 2, "case_area_code": 2}
     assert results["complaints"]["rows"]["measured"] == 1
-    assert results["complaints"]["padded_codes"] == {"unit_code": 1}
+    assert results["complaints"]["padded_codes"] == {
+        "unit_code": 1,
+        "complaint_kind": 1,
+        "outcome": 1,
+        "appeal_outcome": 0,
+    }
+    assert results["complaints"]["total"]["medhold_pct"] == 100.0
     assert results["audit"]["rows"]["measured"] == 1
     assert results["audit"]["padded_codes"] == {"unit_code": 1, "case_area_code": 1}
     # the open decision 5 is read again by the snapshot: not padded

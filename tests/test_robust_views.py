@@ -141,11 +141,17 @@ def test_views_on_postgres(postgres_db: str, make_db: Callable[..., str], tmp_pa
     try:
         with engine.begin() as connection:
             _as_views(connection, connection.exec_driver_sql)
+            # and one materialized view
+            connection.exec_driver_sql("DROP VIEW audit_samples")
+            connection.exec_driver_sql(
+                "CREATE MATERIALIZED VIEW audit_samples AS SELECT * FROM src_audit_samples"
+            )
         inspector = sa.inspect(engine)
         views, tables = set(inspector.get_view_names()), set(inspector.get_table_names())
+        materialized = set(inspector.get_materialized_view_names())
     finally:
         engine.dispose()
-    assert {"units", "decisions", "complaints", "audit_samples"} <= views
+    assert {"units", "decisions", "complaints"} <= views and materialized == {"audit_samples"}
     assert not {"units", "decisions", "complaints", "audit_samples"} & tables
 
     plain = run_cli(source, tmp_path / "sqlite", "2024-01-01", "2024-12-31")

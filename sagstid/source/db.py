@@ -8,6 +8,7 @@ After the last attempt the run stops with one line saying which query and what h
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -176,7 +177,7 @@ def redact(url: str) -> str:
 def check_schema(engine: Engine, tables: Iterable[str]) -> None:
     """Raise SchemaError naming every required table or column that is missing.
 
-    A source table may be a table, a view or (SQL Server) a synonym in the connection's
+    A source table may be a table, a view (materialized too) or (SQL Server) a synonym in the connection's
     default schema: the DBA usually maps the case system onto the contract's names with views
     (docs/database.md). SQLAlchemy's inspector lists tables and views; synonyms it does not
     see are read from ``sys.synonyms`` and their columns from an empty ``SELECT``."""
@@ -186,6 +187,8 @@ def check_schema(engine: Engine, tables: Iterable[str]) -> None:
         inspector = sa.inspect(connection)
         present = {name.lower(): name for name in inspector.get_table_names()}
         present.update({name.lower(): name for name in inspector.get_view_names()})
+        with contextlib.suppress(NotImplementedError):  # PostgreSQL and Oracle have them
+            present.update({name.lower(): name for name in inspector.get_materialized_view_names()})
         synonyms = {name.lower(): name for name in _synonym_names(connection)}
         missing: list[str] = []
         for table in wanted:

@@ -27,6 +27,7 @@ COMPLAINT_REASONS: tuple[str, ...] = (
     "invalid_flag",  # via_ombudsman, insured_unemployed or five_day_rule not a yes or a no
 )
 FLAG_COLUMNS = ("via_ombudsman", "insured_unemployed", "five_day_rule")
+CODE_COLUMNS = ("unit_code", "complaint_kind", "outcome", "appeal_outcome")  # trimmed (§1.1)
 DATE_COLUMNS = (
     "received_date",
     "deadline_date",
@@ -48,7 +49,7 @@ KINDS = ("decision", "handling")
 KEY_DATES = ("received_date", "answered_date")  # outside the plausible window: invalid_date
 NOTE_COLUMNS: dict[str, tuple[str, ...]] = {
     "placeholder_dates": ("deadline_date", "delay_notice_date", "forwarded_date", "appeal_decided_date"),
-    "padded_codes": ("unit_code",),
+    "padded_codes": CODE_COLUMNS,
 }
 
 
@@ -73,7 +74,7 @@ def validate_complaints(
     every date readable: the rows whose appeal outcome can be counted)."""
     window = window or DateWindow.default(period.end)
     rows = raw.copy()
-    text_codes(rows, ("unit_code",), ids=("case_id",))
+    text_codes(rows, CODE_COLUMNS, ids=("case_id",))
     bad_flag = parse_flags(rows)
     answered_present = rows["answered_date"].notna().to_numpy()
     invalid_any, invalid = parse_date_columns(rows, DATE_COLUMNS, window, KEY_DATES)

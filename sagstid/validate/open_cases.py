@@ -41,7 +41,7 @@ DECISION_NOTE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 COMPLAINT_NOTE_COLUMNS: dict[str, tuple[str, ...]] = {
     "placeholder_dates": ("deadline_date", "delay_notice_date"),
-    "padded_codes": ("unit_code",),
+    "padded_codes": ("unit_code", "complaint_kind"),
 }
 _DECISION_DATES = ("received_date", "decided_date", "delay_notice_date")
 _COMPLAINT_DATES = ("received_date", "deadline_date", "answered_date", "delay_notice_date")
@@ -115,7 +115,7 @@ def validate_open_complaints(
     """Every row of open_complaints.sql with its row status and reason."""
     window = window or DateWindow.default(as_of)
     rows, invalid = _parse(raw, _COMPLAINT_DATES, window, ("received_date", "answered_date"))
-    text_codes(rows, ("unit_code",), ids=("case_id",))
+    text_codes(rows, ("unit_code", "complaint_kind"), ids=("case_id",))
     bad_flag = parse_flags(rows)
     rows["unit_code"] = rows["unit_code"].astype("category")
     bad_kind = ~rows["complaint_kind"].isin(KINDS).to_numpy()
