@@ -241,8 +241,10 @@ def _flag_value(value: object) -> str:
 
 
 def unknown_unit(rows: pd.DataFrame, units: pd.DataFrame) -> np.ndarray:
-    """Rows whose unit_code is not in the units table."""
-    return ~rows["unit_code"].isin(units["unit_code"].dropna().unique()).to_numpy()
+    """Rows whose unit_code is not in the units table (its codes read as trimmed text, as the
+    rows' codes are: ``clean_units``)."""
+    known = as_text(units["unit_code"]).dropna().str.strip().unique()
+    return ~rows["unit_code"].isin(known).to_numpy()
 
 
 def first_reason(population: np.ndarray, conditions: list[np.ndarray], names: tuple[str, ...]) -> np.ndarray:
