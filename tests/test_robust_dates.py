@@ -18,7 +18,9 @@ Decisions (received, decided, sent, notice); D = received + 10 days:
                                                      read as not sent
   9  2024-03-01  2024-03-05  2029-12-31  -           measured, within; sent the window's last day
  10  0001-01-01  -           -           -           open (not decided)
- rows: measured 1, 4, 5, 7, 8, 9 = 6; excluded 2, 3, 6 = 3 (invalid_date); open 10 = 1; total 10.
+ 11  2024-12-01  -           -           0001-01-01  open (not decided)
+ rows: measured 1, 4, 5, 7, 8, 9 = 6; excluded 2, 3, 6 = 3 (invalid_date); open 10, 11 = 2;
+ total 11.
  within 1, 8, 9 = 3 of 6 = 50 %; exceeded 4, 5, 7 = 3, notified 5 = 1.
  placeholders: sent_date 4, 8 = 2; delay_notice_date 4 = 1.
  held gaps: 0: row 1; >20: row 9 (sent years later); not_sent: 4, 5, 7, 8 = 4.
@@ -36,8 +38,9 @@ Complaints (all kind decision, unit JC-NORD; received, answered):
  deadline_date C4, C5 = 2; delay_notice_date, forwarded_date, appeal_decided_date C4 = 1 each.
  Open complaints read (answered NULL or after 12-31): C3 (invalid_date), C5 (open); deadline
  placeholder 1 (C5).
-Open decisions read (decided NULL or after 12-31): 3 (decided 9999: invalid_date) and 10
-(received 0001: invalid_date).
+Open decisions read (decided NULL or after 12-31): 3 (decided 9999: invalid_date), 10
+(received 0001: invalid_date) and 11: open, D 12-11 < 12-31 so overdue; its notice is a
+placeholder read as empty, so the notice is missing (1 placeholder delay_notice_date).
 
 Audit samples (REVA, all findings 1): 2024-05-01 measured; 0001-01-01 and 9999-12-31 invalid_date.
 """
@@ -79,6 +82,7 @@ DECISIONS = [
     d(8, "2024-03-01", "2024-03-05", "2030-01-01"),
     d(9, "2024-03-01", "2024-03-05", "2029-12-31"),
     d(10, "0001-01-01", None),
+    d(11, "2024-12-01", None, None, "0001-01-01"),
 ]
 
 
@@ -147,7 +151,7 @@ def test_decisions_with_placeholder_dates(
     monkeypatch.setattr(workdays.WorkCalendar, "__init__", recording)
     results = _run(db, make_config(DEADLINES), tmp_path).results
     section = results["decisions"]
-    assert section["rows"] == {"measured": 6, "excluded": 3, "open": 1, "out_of_period": 0}
+    assert section["rows"] == {"measured": 6, "excluded": 3, "open": 2, "out_of_period": 0}
     assert sum(section["rows"].values()) == len(DECISIONS)
     assert section["excluded"]["invalid_date"] == 3
     total = section["total"]
@@ -185,8 +189,10 @@ def test_complaints_audit_and_open_cases_with_placeholder_dates(
     assert audit["excluded"]["invalid_date"] == 2
 
     open_decisions = results["open_cases"]["decisions"]
-    assert open_decisions["rows"] == {"open": 0, "excluded": 2, "not_received": 0, "closed": 0}
+    assert open_decisions["rows"] == {"open": 1, "excluded": 2, "not_received": 0, "closed": 0}
     assert open_decisions["excluded"]["invalid_date"] == 2
+    assert open_decisions["placeholder_dates"] == {"delay_notice_date": 1}
+    assert (open_decisions["total"]["overdue"], open_decisions["total"]["notice_missing"]) == (1, 1)
     open_complaints = results["open_cases"]["complaints"]
     assert open_complaints["rows"] == {"open": 1, "excluded": 1, "not_received": 0, "closed": 0}
     assert open_complaints["placeholder_dates"] == {"deadline_date": 1, "delay_notice_date": 0}
@@ -201,7 +207,7 @@ def test_the_window_is_configurable(db: str, make_config: Callable[..., Path], t
         "plausible_dates:\n  earliest: 2000-01-01\n  years_after_period: 0\n", encoding="utf-8"
     )
     section = _run(db, config, tmp_path).results["decisions"]
-    assert section["rows"] == {"measured": 5, "excluded": 4, "open": 1, "out_of_period": 0}
+    assert section["rows"] == {"measured": 5, "excluded": 4, "open": 2, "out_of_period": 0}
     assert section["placeholder_dates"] == {"sent_date": 3, "delay_notice_date": 1}
 
 
