@@ -52,6 +52,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from robust_run import Outcome, assert_no_traceback, run_cli
 from servers import copy_database
@@ -149,7 +150,26 @@ def test_decisions_with_placeholder_dates(
         build(self, calendar, wanted)
 
     monkeypatch.setattr(workdays.WorkCalendar, "__init__", recording)
+    asked: list[tuple[int, int, int, int]] = []  # (first year, last year) asked, calendar's range
+
+    def watch(name: str) -> None:
+        method = getattr(workdays.WorkCalendar, name)
+
+        def wrapped(self: workdays.WorkCalendar, *days: Any) -> Any:
+            for value in days:
+                array = np.asarray(value)
+                if array.dtype.kind == "M" and (~np.isnat(array)).any():
+                    known = array[~np.isnat(array)].astype("datetime64[Y]").astype(int) + 1970
+                    asked.append((int(known.min()), int(known.max()), self.years[0], self.years[-1]))
+            return method(self, *days)
+
+        monkeypatch.setattr(workdays.WorkCalendar, name, wrapped)
+
+    for name in ("is_working_day", "add_working_days", "roll_forward", "working_days_after"):
+        watch(name)
     results = _run(db, make_config(DEADLINES), tmp_path).results
+    # every day any calendar was asked about lies in that calendar's years
+    assert asked and all(low <= first and last <= high for first, last, low, high in asked), asked
     section = results["decisions"]
     assert section["rows"] == {"measured": 6, "excluded": 3, "open": 2, "out_of_period": 0}
     assert sum(section["rows"].values()) == len(DECISIONS)
