@@ -309,3 +309,29 @@ def test_postgres_dates_beyond_python_in_text_and_binary_results(postgres_db: st
     assert row[:5] == (dt.date.max, dt.date.min, dt.date.max, dt.date.min, dt.date(2024, 3, 1))
     assert row[5] == dt.datetime.max
     assert row[6] == dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def test_timestamp_columns_on_postgres(
+    db: str, postgres_db: str, make_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    """A view may hand over timestamps, with or without a time zone, instead of dates: each is
+    read as its day on its own clock, placeholders included (the same figures as SQLite)."""
+    import sqlalchemy as sa
+
+    copy_database(db, postgres_db)
+    engine = sa.create_engine(postgres_db)
+    try:
+        with engine.begin() as connection:
+            run = connection.exec_driver_sql
+            run("ALTER TABLE decisions ALTER COLUMN received_date TYPE timestamp")
+            run("ALTER TABLE decisions ALTER COLUMN decided_date TYPE timestamptz")
+            run("ALTER TABLE decisions ALTER COLUMN sent_date TYPE timestamptz")
+            run("ALTER TABLE complaints ALTER COLUMN answered_date TYPE timestamptz")
+            run("ALTER TABLE audit_samples ALTER COLUMN audit_date TYPE timestamp")
+    finally:
+        engine.dispose()
+    config = make_config(DEADLINES)
+    sqlite = _run(db, config, tmp_path, "sqlite").results
+    postgres = _run(postgres_db, config, tmp_path, "postgres").results
+    for key in ("decisions", "complaints", "audit", "open_cases", "held_decisions"):
+        assert postgres[key] == sqlite[key], key

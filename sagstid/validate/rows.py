@@ -85,6 +85,8 @@ def parse_dates_in_window(
     mask of unreadable values and the mask of readable values outside the window."""
     present = values.notna().to_numpy()
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        if isinstance(values.dtype, pd.DatetimeTZDtype):  # the day on its own clock
+            values = values.dt.tz_localize(None)
         days = values.to_numpy().astype("datetime64[D]").astype("datetime64[s]")
     else:
         codes, uniques = pd.factorize(values.astype(object))
