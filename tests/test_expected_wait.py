@@ -27,7 +27,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sagstid.measure.expected_wait import WAIT_COLUMNS, expected_wait, order_k, window_start
+from sagstid.measure.expected_wait import (
+    WAIT_COLUMNS,
+    expected_wait,
+    order_k,
+    window_start,
+)
 
 AS_OF = dt.date(2025, 6, 30)
 DAY = dt.timedelta(days=1)

@@ -61,26 +61,26 @@ START, END = dt.date(2025, 2, 1), dt.date(2025, 4, 15)
 NAN = float("nan")
 
 TOTAL = {
-    "2025-02": dict(received=2, decided=1, clearance_pct=50.0, open=3, open_median_days=27.0,
-                    open_mean_days=61 / 3, open_overdue=1),
-    "2025-03": dict(received=2, decided=2, clearance_pct=100.0, open=3, open_median_days=58.0,
-                    open_mean_days=149 / 3, open_overdue=3),
-    "2025-04": dict(received=1, decided=1, clearance_pct=100.0, open=3, open_median_days=73.0,
-                    open_mean_days=51.0, open_overdue=2),
+    "2025-02": {"received": 2, "decided": 1, "clearance_pct": 50.0, "open": 3, "open_median_days": 27.0,
+                    "open_mean_days": 61 / 3, "open_overdue": 1},
+    "2025-03": {"received": 2, "decided": 2, "clearance_pct": 100.0, "open": 3, "open_median_days": 58.0,
+                    "open_mean_days": 149 / 3, "open_overdue": 3},
+    "2025-04": {"received": 1, "decided": 1, "clearance_pct": 100.0, "open": 3, "open_median_days": 73.0,
+                    "open_mean_days": 51.0, "open_overdue": 2},
 }
 BY_UNIT = {
-    ("U1", "2025-02"): dict(received=1, decided=1, clearance_pct=100.0, open=2,
-                            open_median_days=17.0, open_mean_days=17.0, open_overdue=1),
-    ("U1", "2025-03"): dict(received=2, decided=2, clearance_pct=100.0, open=2,
-                            open_median_days=45.5, open_mean_days=45.5, open_overdue=2),
-    ("U1", "2025-04"): dict(received=0, decided=1, clearance_pct=NAN, open=1,
-                            open_median_days=80.0, open_mean_days=80.0, open_overdue=1),
-    ("U2", "2025-02"): dict(received=1, decided=0, clearance_pct=0.0, open=1,
-                            open_median_days=27.0, open_mean_days=27.0, open_overdue=0),
-    ("U2", "2025-03"): dict(received=0, decided=0, clearance_pct=NAN, open=1,
-                            open_median_days=58.0, open_mean_days=58.0, open_overdue=1),
-    ("U2", "2025-04"): dict(received=1, decided=0, clearance_pct=0.0, open=2,
-                            open_median_days=36.5, open_mean_days=36.5, open_overdue=1),
+    ("U1", "2025-02"): {"received": 1, "decided": 1, "clearance_pct": 100.0, "open": 2,
+                            "open_median_days": 17.0, "open_mean_days": 17.0, "open_overdue": 1},
+    ("U1", "2025-03"): {"received": 2, "decided": 2, "clearance_pct": 100.0, "open": 2,
+                            "open_median_days": 45.5, "open_mean_days": 45.5, "open_overdue": 2},
+    ("U1", "2025-04"): {"received": 0, "decided": 1, "clearance_pct": NAN, "open": 1,
+                            "open_median_days": 80.0, "open_mean_days": 80.0, "open_overdue": 1},
+    ("U2", "2025-02"): {"received": 1, "decided": 0, "clearance_pct": 0.0, "open": 1,
+                            "open_median_days": 27.0, "open_mean_days": 27.0, "open_overdue": 0},
+    ("U2", "2025-03"): {"received": 0, "decided": 0, "clearance_pct": NAN, "open": 1,
+                            "open_median_days": 58.0, "open_mean_days": 58.0, "open_overdue": 1},
+    ("U2", "2025-04"): {"received": 1, "decided": 0, "clearance_pct": 0.0, "open": 2,
+                            "open_median_days": 36.5, "open_mean_days": 36.5, "open_overdue": 1},
 }
 
 

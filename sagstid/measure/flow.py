@@ -76,7 +76,10 @@ def _month_figures(received: np.ndarray, decided: np.ndarray, deadline: np.ndarr
     still_open = (received <= end) & ~(decided <= end)
     overdue = still_open & (deadline < end)
     age = (end - received).astype("timedelta64[D]").astype(np.int64)
-    count = lambda mask: np.bincount(codes[mask], minlength=groups)  # noqa: E731
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(codes[mask], minlength=groups)
+
     out = pd.DataFrame({
         "received": count(got), "decided": count(done),
         "open": count(still_open), "open_overdue": count(overdue),

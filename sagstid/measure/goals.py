@@ -79,12 +79,19 @@ class Goal:
             if not 0 < self.reduction < 1:
                 raise ValueError(f"goal {self.measure}: reduction must be between 0 and 1")
 
+    def goal_value(self, baseline: float) -> float:
+        """baseline x (1 - reduction), or the level."""
+        if self.reduction is not None:
+            return baseline * (1 - self.reduction)
+        assert self.level is not None  # __post_init__: exactly one of the two
+        return float(self.level)
+
     @property
     def direction(self) -> str:
         return MEASURES[self.measure]
 
     @classmethod
-    def from_dict(cls, entry: Mapping[str, Any]) -> "Goal":
+    def from_dict(cls, entry: Mapping[str, Any]) -> Goal:
         """From a targets.yaml entry (proposed shape, docs/flow.md)."""
         return cls(measure=entry["measure"], baseline_year=int(entry["baseline_year"]),
                    target_year=int(entry["target_year"]), reduction=entry.get("reduction"),
@@ -136,7 +143,7 @@ def evaluate_goals(goals: Iterable[Goal], figures: pd.DataFrame, as_of: dt.date)
             out.append({**row, "status": "no_baseline"})
             continue
         baseline = float(base["projected"])
-        target = baseline * (1 - goal.reduction) if goal.reduction is not None else float(goal.level)
+        target = goal.goal_value(baseline)
         share = elapsed_share(goal.baseline_year, goal.target_year, as_of)
         expected = baseline + share * (target - baseline)
         row.update(baseline=baseline, goal=target, elapsed_share=share, expected=expected)

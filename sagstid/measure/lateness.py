@@ -18,6 +18,7 @@ none is exceeded). Shares are 0-100.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -38,7 +39,7 @@ def check_bands(bounds: Sequence[int]) -> tuple[int, ...]:
     values = tuple(int(b) for b in bounds)
     if not values or any(int(b) != b for b in bounds):
         raise ValueError(f"bands: need whole-number lower bounds (got {list(bounds)!r})")
-    if values[0] < 1 or any(b <= a for a, b in zip(values, values[1:])):
+    if values[0] < 1 or any(b <= a for a, b in itertools.pairwise(values)):
         raise ValueError(f"bands: lower bounds must be ascending and at least 1 (got {list(values)})")
     return values
 
