@@ -157,3 +157,27 @@ def test_unknown_deadline_is_open_but_not_overdue_and_empty_input():
     assert list(table["open_overdue"]) == [0, 0, 0]
     empty = flow_by_month(cases([]), START, END, ["unit_code"])
     assert empty.empty and list(empty.columns) == ["unit_code", "month", "month_end", *FLOW_METRICS]
+
+
+def test_with_deadlines_from_the_catalogue():
+    from sagstid.config import CalendarConfig, DeadlineCatalogue
+    from sagstid.deadlines import CatalogueArrays
+    from sagstid.measure.flow import with_deadlines
+    from sagstid.workdays import WorkCalendar
+
+    catalogue = CatalogueArrays.from_catalogue(DeadlineCatalogue.model_validate({"deadlines": [
+        {"area": "A", "name": "Område A", "value": 10, "unit": "calendar_days",
+         "valid_from": "2020-01-01"},
+        {"area": "B", "name": "Område B", "value": 5, "unit": "working_days",
+         "valid_from": "2020-01-01"},
+    ]}))
+    calendar = WorkCalendar(CalendarConfig(), range(2024, 2027))
+    rows = cases([
+        (1, "U1", "A", "2025-01-25", None, None),  # 01-25 + 10 = 02-04
+        # B, 5 working days strictly after Friday 2025-04-11: 14, 15, 16, (17, 18 Easter,
+        # 21 2. påskedag), 22, 23 -> 04-23
+        (2, "U1", "B", "2025-04-11", None, None),
+        (3, "U1", "Z", "2025-04-11", None, None),  # no catalogue entry: NaT
+    ])
+    got = with_deadlines(rows.drop(columns="deadline_date"), catalogue, calendar)["deadline_date"]
+    assert [None if pd.isna(d) else str(d.date()) for d in got] == ["2025-02-04", "2025-04-23", None]

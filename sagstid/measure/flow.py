@@ -29,6 +29,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from sagstid.deadlines import NO_ENTRY, CatalogueArrays, deadlines_for
+from sagstid.workdays import WorkCalendar
+
 FLOW_METRICS: tuple[str, ...] = (
     "received", "decided", "clearance_pct", "open", "open_median_days", "open_mean_days",
     "open_overdue",
@@ -40,6 +43,19 @@ GROUPINGS: dict[str, list[str]] = {
     "by_unit_area": ["unit_code", "case_area_code"],
 }
 _COUNTS = ("received", "decided", "open", "open_overdue")
+
+
+def with_deadlines(rows: pd.DataFrame, catalogue: CatalogueArrays,
+                   calendar: WorkCalendar) -> pd.DataFrame:
+    """``rows`` (case_area_code, received_date as datetime64) with ``deadline_date`` added:
+    CONTRACT 3.2's deadline from the catalogue entry valid on the received date, NaT where there
+    is none (no entry, or no received date). ``calendar`` must cover the received dates."""
+    received = rows["received_date"].to_numpy().astype("datetime64[D]")
+    entry = catalogue.lookup(rows["case_area_code"], received)
+    known = entry != NO_ENTRY
+    deadline = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")
+    deadline[known] = deadlines_for(catalogue, entry[known], received[known], calendar)
+    return rows.assign(deadline_date=deadline.astype("datetime64[s]"))
 
 
 def month_ends(start: dt.date, end: dt.date) -> list[tuple[str, np.datetime64, np.datetime64]]:
