@@ -181,3 +181,13 @@ def test_with_deadlines_from_the_catalogue():
     ])
     got = with_deadlines(rows.drop(columns="deadline_date"), catalogue, calendar)["deadline_date"]
     assert [None if pd.isna(d) else str(d.date()) for d in got] == ["2025-02-04", "2025-04-23", None]
+
+
+def test_groups_without_a_row_that_counts_are_left_out():
+    # U3's only decision was decided before February (like row 8) and U4's was received after
+    # the period (like row 6): neither counts in any month, so neither has rows
+    extra = [(10, "U3", "A", "2024-11-01", "2025-01-15", "2024-11-11"),
+             (11, "U4", "A", "2025-05-01", None, "2025-05-11")]
+    table = flow_by_month(cases(ROWS + extra), START, END, ["unit_code"])
+    assert sorted(set(table["unit_code"])) == ["U1", "U2"]
+    assert table["received"].sum() == 5  # rows 3, 7, 4, 9, 5 as before

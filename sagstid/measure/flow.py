@@ -112,7 +112,8 @@ def flow_by_month(cases: pd.DataFrame, start: dt.date, end: dt.date,
 
     ``cases``: one row per decision, with ``received_date`` (datetime64, never NaT),
     ``decided_date`` (datetime64, NaT while open), ``deadline_date`` (datetime64, NaT if not
-    known) and the ``keys`` columns. Every group seen in ``cases`` gets a row for every month,
+    known) and the ``keys`` columns. Every group with a row that counts in some month (received
+    by the last month's end and not decided before the first month) gets a row for every month,
     zeros included; columns ``keys + ['month', 'month_end'] + FLOW_METRICS``, sorted by keys and
     month."""
     columns = [*keys, "month", "month_end", *FLOW_METRICS]
@@ -122,7 +123,10 @@ def flow_by_month(cases: pd.DataFrame, start: dt.date, end: dt.date,
     received = cases["received_date"].to_numpy().astype("datetime64[D]")
     decided = cases["decided_date"].to_numpy().astype("datetime64[D]")
     deadline = cases["deadline_date"].to_numpy().astype("datetime64[D]")
-    usable = ~np.isnat(received)
+    # only rows that count in some month: received by the last end, not decided before the
+    # first month began
+    usable = (~np.isnat(received) & (received <= months[-1][2])
+              & (np.isnat(decided) | (decided >= months[0][1])))
     received, decided, deadline = received[usable], decided[usable], deadline[usable]
     codes, labels = _group_codes(cases[usable], keys)
     parts = []
