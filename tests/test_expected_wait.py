@@ -117,3 +117,32 @@ def test_minimum_count_moves_the_line():
     assert list(table["enough"]) == [True, False, False, True, False]  # C (5) now below
     assert math.isnan(table.loc["C", "days_within"])
     assert table.loc["A", "days_within"] == 30.0
+
+
+def test_against_sorting_each_area_by_hand_on_random_data():
+    """An independent method: per area, sort the processing times and take the k-th, with k
+    from exact fractions (no numpy)."""
+    import random
+    from fractions import Fraction
+
+    rng = random.Random(14)
+    rows = []
+    for _ in range(600):
+        area = rng.choice("PQRS")
+        decided = AS_OF - rng.randrange(0, 240) * DAY
+        rows.append((area, decided - rng.randrange(0, 90) * DAY, decided))
+    decided = pd.DataFrame(rows, columns=["case_area_code", "received_date", "decided_date"])
+    for column in ("received_date", "decided_date"):
+        decided[column] = pd.to_datetime(decided[column]).astype("datetime64[s]")
+    open_cases = pd.DataFrame({"case_area_code": [rng.choice("PQRS") for _ in range(50)]})
+    begin = dt.date(2024, 12, 30)
+    for share in (0.9, 0.8, 0.55):
+        table = expected_wait(decided, open_cases, AS_OF, share=share, min_count=5
+                              ).set_index("case_area_code")
+        for area in "PQRS":
+            days = sorted((d - r).days for a, r, d in rows if a == area and begin < d <= AS_OF)
+            k = math.ceil(Fraction(str(share)) * len(days))
+            assert table.loc[area, "decisions"] == len(days)
+            assert table.loc[area, "days_within"] == days[k - 1], (share, area)
+            backlog = sum(a == area for a in open_cases["case_area_code"])
+            assert table.loc[area, "projected_days"] == math.ceil(Fraction(backlog * 182, len(days)))

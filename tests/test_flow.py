@@ -191,3 +191,43 @@ def test_groups_without_a_row_that_counts_are_left_out():
     table = flow_by_month(cases(ROWS + extra), START, END, ["unit_code"])
     assert sorted(set(table["unit_code"])) == ["U1", "U2"]
     assert table["received"].sum() == 5  # rows 3, 7, 4, 9, 5 as before
+
+
+def day(value):
+    return None if pd.isna(value) else value.date()
+
+
+def test_against_a_case_by_case_count_on_random_data():
+    """An independent method: each month's figures counted case by case in plain Python."""
+    rng = np.random.default_rng(14)
+    n = 400
+    received = pd.Timestamp("2024-10-01") + pd.to_timedelta(rng.integers(0, 240, n), unit="D")
+    took = rng.integers(0, 120, n)
+    decided = received + pd.to_timedelta(took, unit="D")
+    decided = decided.where(rng.random(n) > 0.1)  # a tenth still open
+    deadline = received + pd.to_timedelta(rng.integers(5, 60, n), unit="D")
+    frame = pd.DataFrame({"unit_code": rng.choice(["U1", "U2", "U3"], n),
+                          "case_area_code": rng.choice(["A", "B"], n),
+                          "received_date": received.astype("datetime64[s]"),
+                          "decided_date": pd.Series(decided).astype("datetime64[s]"),
+                          "deadline_date": deadline.astype("datetime64[s]")})
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 4, 20)
+    table = flow_by_month(frame, start, end, ["unit_code"]).set_index(["unit_code", "month"])
+    records = frame.to_dict("records")
+    for (unit, month), got in table.iterrows():
+        first = dt.date.fromisoformat(month + "-01")
+        last = got["month_end"].date()
+        mine = [r for r in records if r["unit_code"] == unit]
+        ages = [(last - day(r["received_date"])).days for r in mine
+                if day(r["received_date"]) <= last
+                and (day(r["decided_date"]) is None or day(r["decided_date"]) > last)]
+        overdue = [r for r in mine if day(r["received_date"]) <= last
+                   and (day(r["decided_date"]) is None or day(r["decided_date"]) > last)
+                   and day(r["deadline_date"]) < last]
+        received_n = sum(first <= day(r["received_date"]) <= last for r in mine)
+        decided_n = sum(day(r["decided_date"]) is not None and first <= day(r["decided_date"]) <= last
+                        for r in mine)
+        assert (got["received"], got["decided"], got["open"], got["open_overdue"]) == (
+            received_n, decided_n, len(ages), len(overdue)), (unit, month)
+        assert got["open_median_days"] == pytest.approx(float(np.median(ages)))
+        assert got["open_mean_days"] == pytest.approx(sum(ages) / len(ages))

@@ -100,3 +100,21 @@ def test_groupings():
                                                  "late_64_plus", "late_unbanded"]]) == [4, 3, 1, 1, 1]
     assert int(tables["by_area"]["exceeded"].sum()) == 8
     assert lateness(cases([]), ["unit_code"]).empty
+
+
+def test_against_plain_python_on_random_data():
+    """An independent method: each decision's band by a chain of comparisons."""
+    import random
+
+    rng = random.Random(14)
+    rows = [(i, rng.choice(["U1", "U2"]), "A", over > 0, over)
+            for i, over in enumerate(rng.choice([0, 0, 0, *range(1, 100)]) for _ in range(500))]
+    got = lateness(cases(rows), ["unit_code"]).set_index("unit_code")
+    for unit in ("U1", "U2"):
+        overs = [over for _, u, _, late, over in rows if u == unit and late]
+        expected = {
+            "late_1_7": sum(1 <= d <= 7 for d in overs), "late_8_21": sum(8 <= d <= 21 for d in overs),
+            "late_22_63": sum(22 <= d <= 63 for d in overs), "late_64_plus": sum(d >= 64 for d in overs),
+            "very_late": sum(d > 21 for d in overs), "exceeded": len(overs),
+        }
+        assert {name: got.loc[unit, name] for name in expected} == expected
