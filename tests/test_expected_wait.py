@@ -44,10 +44,16 @@ def decision(area, decided, days):
 
 
 DECIDED = (
-    [decision("A", "2024-12-31", 3), decision("A", "2025-02-14", 10),
-     decision("A", "2025-03-03", 7), decision("A", "2025-04-30", 30),
-     decision("A", "2025-06-30", 12), decision("A", "2025-05-20", 5),
-     decision("A", "2024-12-30", 1000), decision("A", "2025-07-01", 500)]
+    [
+        decision("A", "2024-12-31", 3),
+        decision("A", "2025-02-14", 10),
+        decision("A", "2025-03-03", 7),
+        decision("A", "2025-04-30", 30),
+        decision("A", "2025-06-30", 12),
+        decision("A", "2025-05-20", 5),
+        decision("A", "2024-12-30", 1000),
+        decision("A", "2025-07-01", 500),
+    ]
     + [decision("B", "2025-03-01", d) for d in (1, 2, 3, 4)]
     + [decision("C", "2025-04-01", d) for d in (100, 4, 3, 2, 1)]
     + [decision("D", "2025-06-01", d) for d in range(20, 0, -1)]
@@ -65,8 +71,9 @@ def frames():
 
 def run(**options):
     decided, open_cases = frames()
-    return expected_wait(decided, open_cases, AS_OF, min_count=5, areas=["F"], **options
-                         ).set_index("case_area_code")
+    return expected_wait(decided, open_cases, AS_OF, min_count=5, areas=["F"], **options).set_index(
+        "case_area_code"
+    )
 
 
 def test_window():
@@ -137,8 +144,9 @@ def test_against_sorting_each_area_by_hand_on_random_data():
     open_cases = pd.DataFrame({"case_area_code": [rng.choice("PQRS") for _ in range(50)]})
     begin = dt.date(2024, 12, 30)
     for share in (0.9, 0.8, 0.55):
-        table = expected_wait(decided, open_cases, AS_OF, share=share, min_count=5
-                              ).set_index("case_area_code")
+        table = expected_wait(decided, open_cases, AS_OF, share=share, min_count=5).set_index(
+            "case_area_code"
+        )
         for area in "PQRS":
             days = sorted((d - r).days for a, r, d in rows if a == area and begin < d <= AS_OF)
             k = math.ceil(Fraction(str(share)) * len(days))

@@ -61,32 +61,104 @@ START, END = dt.date(2025, 2, 1), dt.date(2025, 4, 15)
 NAN = float("nan")
 
 TOTAL = {
-    "2025-02": {"received": 2, "decided": 1, "clearance_pct": 50.0, "open": 3, "open_median_days": 27.0,
-                    "open_mean_days": 61 / 3, "open_overdue": 1},
-    "2025-03": {"received": 2, "decided": 2, "clearance_pct": 100.0, "open": 3, "open_median_days": 58.0,
-                    "open_mean_days": 149 / 3, "open_overdue": 3},
-    "2025-04": {"received": 1, "decided": 1, "clearance_pct": 100.0, "open": 3, "open_median_days": 73.0,
-                    "open_mean_days": 51.0, "open_overdue": 2},
+    "2025-02": {
+        "received": 2,
+        "decided": 1,
+        "clearance_pct": 50.0,
+        "open": 3,
+        "open_median_days": 27.0,
+        "open_mean_days": 61 / 3,
+        "open_overdue": 1,
+    },
+    "2025-03": {
+        "received": 2,
+        "decided": 2,
+        "clearance_pct": 100.0,
+        "open": 3,
+        "open_median_days": 58.0,
+        "open_mean_days": 149 / 3,
+        "open_overdue": 3,
+    },
+    "2025-04": {
+        "received": 1,
+        "decided": 1,
+        "clearance_pct": 100.0,
+        "open": 3,
+        "open_median_days": 73.0,
+        "open_mean_days": 51.0,
+        "open_overdue": 2,
+    },
 }
 BY_UNIT = {
-    ("U1", "2025-02"): {"received": 1, "decided": 1, "clearance_pct": 100.0, "open": 2,
-                            "open_median_days": 17.0, "open_mean_days": 17.0, "open_overdue": 1},
-    ("U1", "2025-03"): {"received": 2, "decided": 2, "clearance_pct": 100.0, "open": 2,
-                            "open_median_days": 45.5, "open_mean_days": 45.5, "open_overdue": 2},
-    ("U1", "2025-04"): {"received": 0, "decided": 1, "clearance_pct": NAN, "open": 1,
-                            "open_median_days": 80.0, "open_mean_days": 80.0, "open_overdue": 1},
-    ("U2", "2025-02"): {"received": 1, "decided": 0, "clearance_pct": 0.0, "open": 1,
-                            "open_median_days": 27.0, "open_mean_days": 27.0, "open_overdue": 0},
-    ("U2", "2025-03"): {"received": 0, "decided": 0, "clearance_pct": NAN, "open": 1,
-                            "open_median_days": 58.0, "open_mean_days": 58.0, "open_overdue": 1},
-    ("U2", "2025-04"): {"received": 1, "decided": 0, "clearance_pct": 0.0, "open": 2,
-                            "open_median_days": 36.5, "open_mean_days": 36.5, "open_overdue": 1},
+    ("U1", "2025-02"): {
+        "received": 1,
+        "decided": 1,
+        "clearance_pct": 100.0,
+        "open": 2,
+        "open_median_days": 17.0,
+        "open_mean_days": 17.0,
+        "open_overdue": 1,
+    },
+    ("U1", "2025-03"): {
+        "received": 2,
+        "decided": 2,
+        "clearance_pct": 100.0,
+        "open": 2,
+        "open_median_days": 45.5,
+        "open_mean_days": 45.5,
+        "open_overdue": 2,
+    },
+    ("U1", "2025-04"): {
+        "received": 0,
+        "decided": 1,
+        "clearance_pct": NAN,
+        "open": 1,
+        "open_median_days": 80.0,
+        "open_mean_days": 80.0,
+        "open_overdue": 1,
+    },
+    ("U2", "2025-02"): {
+        "received": 1,
+        "decided": 0,
+        "clearance_pct": 0.0,
+        "open": 1,
+        "open_median_days": 27.0,
+        "open_mean_days": 27.0,
+        "open_overdue": 0,
+    },
+    ("U2", "2025-03"): {
+        "received": 0,
+        "decided": 0,
+        "clearance_pct": NAN,
+        "open": 1,
+        "open_median_days": 58.0,
+        "open_mean_days": 58.0,
+        "open_overdue": 1,
+    },
+    ("U2", "2025-04"): {
+        "received": 1,
+        "decided": 0,
+        "clearance_pct": 0.0,
+        "open": 2,
+        "open_median_days": 36.5,
+        "open_mean_days": 36.5,
+        "open_overdue": 1,
+    },
 }
 
 
 def cases(rows=ROWS):
-    frame = pd.DataFrame(rows, columns=["decision_id", "unit_code", "case_area_code",
-                                        "received_date", "decided_date", "deadline_date"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "decision_id",
+            "unit_code",
+            "case_area_code",
+            "received_date",
+            "decided_date",
+            "deadline_date",
+        ],
+    )
     for column in ("received_date", "decided_date", "deadline_date"):
         frame[column] = pd.to_datetime(frame[column]).astype("datetime64[s]")
     for column in ("unit_code", "case_area_code"):  # as validation leaves them
@@ -110,8 +182,7 @@ def test_month_ends_cut_at_the_period_end():
         ("2025-04", "2025-04-01", "2025-04-15"),
     ]
     # a period starting mid-month still measures that whole calendar month's receipts
-    assert [str(a) for _, a, _ in month_ends(dt.date(2024, 2, 10), dt.date(2024, 2, 29))] == [
-        "2024-02-01"]
+    assert [str(a) for _, a, _ in month_ends(dt.date(2024, 2, 10), dt.date(2024, 2, 29))] == ["2024-02-01"]
 
 
 def test_total_backlog_around_the_period_edges():
@@ -126,7 +197,7 @@ def test_total_backlog_around_the_period_edges():
 
 def test_by_unit_with_months_without_receipts():
     table = flow_by_month(cases(), START, END, ["unit_code"])
-    assert list(zip(table["unit_code"], table["month"])) == list(BY_UNIT)
+    assert list(zip(table["unit_code"], table["month"], strict=False)) == list(BY_UNIT)
     for _, row in table.iterrows():
         assert_figures(row, BY_UNIT[(row["unit_code"], row["month"])], (row["unit_code"], row["month"]))
 
@@ -161,24 +232,42 @@ def test_unknown_deadline_is_open_but_not_overdue_and_empty_input():
 
 def test_with_deadlines_from_the_catalogue():
     from sagstid.config import CalendarConfig, DeadlineCatalogue
-    from sagstid.deadlines import CatalogueArrays
     from sagstid.measure.flow import with_deadlines
-    from sagstid.workdays import WorkCalendar
+    from sagstid.rules.deadlines import CatalogueArrays
+    from sagstid.rules.workdays import WorkCalendar
 
-    catalogue = CatalogueArrays.from_catalogue(DeadlineCatalogue.model_validate({"deadlines": [
-        {"area": "A", "name": "Område A", "value": 10, "unit": "calendar_days",
-         "valid_from": "2020-01-01"},
-        {"area": "B", "name": "Område B", "value": 5, "unit": "working_days",
-         "valid_from": "2020-01-01"},
-    ]}))
+    catalogue = CatalogueArrays.from_catalogue(
+        DeadlineCatalogue.model_validate(
+            {
+                "deadlines": [
+                    {
+                        "area": "A",
+                        "name": "Område A",
+                        "value": 10,
+                        "unit": "calendar_days",
+                        "valid_from": "2020-01-01",
+                    },
+                    {
+                        "area": "B",
+                        "name": "Område B",
+                        "value": 5,
+                        "unit": "working_days",
+                        "valid_from": "2020-01-01",
+                    },
+                ]
+            }
+        )
+    )
     calendar = WorkCalendar(CalendarConfig(), range(2024, 2027))
-    rows = cases([
-        (1, "U1", "A", "2025-01-25", None, None),  # 01-25 + 10 = 02-04
-        # B, 5 working days strictly after Friday 2025-04-11: 14, 15, 16, (17, 18 Easter,
-        # 21 2. påskedag), 22, 23 -> 04-23
-        (2, "U1", "B", "2025-04-11", None, None),
-        (3, "U1", "Z", "2025-04-11", None, None),  # no catalogue entry: NaT
-    ])
+    rows = cases(
+        [
+            (1, "U1", "A", "2025-01-25", None, None),  # 01-25 + 10 = 02-04
+            # B, 5 working days strictly after Friday 2025-04-11: 14, 15, 16, (17, 18 Easter,
+            # 21 2. påskedag), 22, 23 -> 04-23
+            (2, "U1", "B", "2025-04-11", None, None),
+            (3, "U1", "Z", "2025-04-11", None, None),  # no catalogue entry: NaT
+        ]
+    )
     got = with_deadlines(rows.drop(columns="deadline_date"), catalogue, calendar)["deadline_date"]
     assert [None if pd.isna(d) else str(d.date()) for d in got] == ["2025-02-04", "2025-04-23", None]
 
@@ -186,8 +275,10 @@ def test_with_deadlines_from_the_catalogue():
 def test_groups_without_a_row_that_counts_are_left_out():
     # U3's only decision was decided before February (like row 8) and U4's was received after
     # the period (like row 6): neither counts in any month, so neither has rows
-    extra = [(10, "U3", "A", "2024-11-01", "2025-01-15", "2024-11-11"),
-             (11, "U4", "A", "2025-05-01", None, "2025-05-11")]
+    extra = [
+        (10, "U3", "A", "2024-11-01", "2025-01-15", "2024-11-11"),
+        (11, "U4", "A", "2025-05-01", None, "2025-05-11"),
+    ]
     table = flow_by_month(cases(ROWS + extra), START, END, ["unit_code"])
     assert sorted(set(table["unit_code"])) == ["U1", "U2"]
     assert table["received"].sum() == 5  # rows 3, 7, 4, 9, 5 as before
@@ -206,11 +297,15 @@ def test_against_a_case_by_case_count_on_random_data():
     decided = received + pd.to_timedelta(took, unit="D")
     decided = decided.where(rng.random(n) > 0.1)  # a tenth still open
     deadline = received + pd.to_timedelta(rng.integers(5, 60, n), unit="D")
-    frame = pd.DataFrame({"unit_code": rng.choice(["U1", "U2", "U3"], n),
-                          "case_area_code": rng.choice(["A", "B"], n),
-                          "received_date": received.astype("datetime64[s]"),
-                          "decided_date": pd.Series(decided).astype("datetime64[s]"),
-                          "deadline_date": deadline.astype("datetime64[s]")})
+    frame = pd.DataFrame(
+        {
+            "unit_code": rng.choice(["U1", "U2", "U3"], n),
+            "case_area_code": rng.choice(["A", "B"], n),
+            "received_date": received.astype("datetime64[s]"),
+            "decided_date": pd.Series(decided).astype("datetime64[s]"),
+            "deadline_date": deadline.astype("datetime64[s]"),
+        }
+    )
     start, end = dt.date(2025, 1, 1), dt.date(2025, 4, 20)
     table = flow_by_month(frame, start, end, ["unit_code"]).set_index(["unit_code", "month"])
     records = frame.to_dict("records")
@@ -218,16 +313,28 @@ def test_against_a_case_by_case_count_on_random_data():
         first = dt.date.fromisoformat(month + "-01")
         last = got["month_end"].date()
         mine = [r for r in records if r["unit_code"] == unit]
-        ages = [(last - day(r["received_date"])).days for r in mine
-                if day(r["received_date"]) <= last
-                and (day(r["decided_date"]) is None or day(r["decided_date"]) > last)]
-        overdue = [r for r in mine if day(r["received_date"]) <= last
-                   and (day(r["decided_date"]) is None or day(r["decided_date"]) > last)
-                   and day(r["deadline_date"]) < last]
+        ages = [
+            (last - day(r["received_date"])).days
+            for r in mine
+            if day(r["received_date"]) <= last
+            and (day(r["decided_date"]) is None or day(r["decided_date"]) > last)
+        ]
+        overdue = [
+            r
+            for r in mine
+            if day(r["received_date"]) <= last
+            and (day(r["decided_date"]) is None or day(r["decided_date"]) > last)
+            and day(r["deadline_date"]) < last
+        ]
         received_n = sum(first <= day(r["received_date"]) <= last for r in mine)
-        decided_n = sum(day(r["decided_date"]) is not None and first <= day(r["decided_date"]) <= last
-                        for r in mine)
+        decided_n = sum(
+            day(r["decided_date"]) is not None and first <= day(r["decided_date"]) <= last for r in mine
+        )
         assert (got["received"], got["decided"], got["open"], got["open_overdue"]) == (
-            received_n, decided_n, len(ages), len(overdue)), (unit, month)
+            received_n,
+            decided_n,
+            len(ages),
+            len(overdue),
+        ), (unit, month)
         assert got["open_median_days"] == pytest.approx(float(np.median(ages)))
         assert got["open_mean_days"] == pytest.approx(sum(ages) / len(ages))

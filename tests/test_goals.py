@@ -53,8 +53,13 @@ def test_elapsed_share():
 
 @pytest.mark.parametrize("count, status", [(79, "met"), (80, "not_met")])
 def test_reduction_goal_just_met_and_just_missed(count, status):
-    row = one(CUT, [("handling_complaints", None, 2023, 100.0, True, 100.0),
-                    ("handling_complaints", None, 2025, float(count), True, float(count))])
+    row = one(
+        CUT,
+        [
+            ("handling_complaints", None, 2023, 100.0, True, 100.0),
+            ("handling_complaints", None, 2025, float(count), True, float(count)),
+        ],
+    )
     assert row["baseline"] == 100.0
     assert row["goal"] == pytest.approx(60.0)
     assert row["expected"] == pytest.approx(EXPECTED_CUT)
@@ -66,8 +71,9 @@ def test_reduction_goal_just_met_and_just_missed(count, status):
 @pytest.mark.parametrize("share, status", [(75.0, "met"), (74.9, "not_met")])
 def test_level_goal_that_should_rise(share, status):
     goal = Goal("upheld_pct", baseline_year=2024, target_year=2026, level=80)
-    row = one(goal, [("upheld_pct", None, 2024, 70.0, True, 70.0),
-                     ("upheld_pct", None, 2025, share, True, share)])
+    row = one(
+        goal, [("upheld_pct", None, 2024, 70.0, True, 70.0), ("upheld_pct", None, 2025, share, True, share)]
+    )
     assert row["elapsed_share"] == pytest.approx(0.5)
     assert row["expected"] == pytest.approx(75.0)
     assert row["status"] == status
@@ -76,19 +82,27 @@ def test_level_goal_that_should_rise(share, status):
 def test_part_year_uses_the_projected_count():
     # as of 2025-06-30: elapsed 366 + 181 = 547 of 1461 -> expected 100 - 40 x 547 / 1461 = 85.02;
     # 40 so far projects to 40 x 365 / 181 = 80.66 for the year: met
-    row = one(CUT, [("handling_complaints", None, 2023, 100.0, True, 100.0),
-                    ("handling_complaints", None, 2025, 40.0, False, 40 * 365 / 181)], MID_YEAR)
+    row = one(
+        CUT,
+        [
+            ("handling_complaints", None, 2023, 100.0, True, 100.0),
+            ("handling_complaints", None, 2025, 40.0, False, 40 * 365 / 181),
+        ],
+        MID_YEAR,
+    )
     assert row["expected"] == pytest.approx(100 - 40 * 547 / 1461)
     assert row["current"] == pytest.approx(80.66, abs=0.01)
     assert row["status"] == "met"
 
 
 def test_unit_goals_and_missing_figures():
-    rows = [("handling_complaints", None, 2023, 100.0, True, 100.0),
-            ("handling_complaints", "U1", 2023, 10.0, True, 10.0),
-            ("handling_complaints", "U1", 2025, 8.0, True, 8.0),
-            ("handling_medhold", None, 2023, 12.0, True, 12.0),
-            ("upheld_pct", None, 2025, 70.0, False, 70.0)]
+    rows = [
+        ("handling_complaints", None, 2023, 100.0, True, 100.0),
+        ("handling_complaints", "U1", 2023, 10.0, True, 10.0),
+        ("handling_complaints", "U1", 2025, 8.0, True, 8.0),
+        ("handling_medhold", None, 2023, 12.0, True, 12.0),
+        ("upheld_pct", None, 2025, 70.0, False, 70.0),
+    ]
     goals = [
         # U1: 10 -> goal 5; expected 10 - 5 x 731 / 1461 = 7.50; 8 > 7.50: not met
         Goal("handling_complaints", 2023, 2027, reduction=0.5, unit_code="U1"),
@@ -113,8 +127,12 @@ def test_goal_checks():
         Goal("handling_complaints", 2025, 2025, reduction=0.4)
     with pytest.raises(ValueError):
         Goal("complaints_everywhere", 2023, 2027, level=1)
-    assert Goal.from_dict({"measure": "handling_complaints", "baseline_year": 2023,
-                           "target_year": 2027, "reduction": 0.4}) == CUT
+    assert (
+        Goal.from_dict(
+            {"measure": "handling_complaints", "baseline_year": 2023, "target_year": 2027, "reduction": 0.4}
+        )
+        == CUT
+    )
 
 
 # Complaint rows for yearly_complaint_figures, as of 2025-06-30, units U1 and U2:
@@ -154,17 +172,28 @@ COMPLAINTS = [
 #   U1 7, 8 -> 50; U2 12 -> 0. 2025: 10 -> total 100, U2 100; U1 none (11 after E) -> no row.
 # 2025 is not complete: counts are projected by 365 / 181; shares are not.
 FIGURES = {
-    ("handling_complaints", None): [0, 3, 1], ("handling_complaints", "U1"): [0, 2, 1],
+    ("handling_complaints", None): [0, 3, 1],
+    ("handling_complaints", "U1"): [0, 2, 1],
     ("handling_complaints", "U2"): [0, 1, 0],
-    ("handling_medhold", None): [0, 1, 1], ("handling_medhold", "U1"): [0, 1, 1],
+    ("handling_medhold", None): [0, 1, 1],
+    ("handling_medhold", "U1"): [0, 1, 1],
     ("handling_medhold", "U2"): [0, 0, 0],
 }
 
 
 def test_yearly_complaint_figures():
-    rows = pd.DataFrame(COMPLAINTS, columns=["complaint_id", "unit_code", "complaint_kind",
-                                             "received_date", "answered_date", "outcome",
-                                             "receipt_reason"])
+    rows = pd.DataFrame(
+        COMPLAINTS,
+        columns=[
+            "complaint_id",
+            "unit_code",
+            "complaint_kind",
+            "received_date",
+            "answered_date",
+            "outcome",
+            "receipt_reason",
+        ],
+    )
     for column in ("received_date", "answered_date"):
         rows[column] = pd.to_datetime(rows[column]).astype("datetime64[s]")
     table = yearly_complaint_figures(rows, ["U1", "U2"], MID_YEAR)
@@ -178,8 +207,11 @@ def test_yearly_complaint_figures():
         assert list(part["value"]) == values, key
         assert list(part["complete"]) == [True, True, False], key
         assert list(part["projected"])[2] == pytest.approx(values[2] * 365 / 181), key
-    upheld = {unit: dict(zip(part["year"], part["value"]))
-              for (measure, unit), part in got.items() if measure == "upheld_pct"}
+    upheld = {
+        unit: dict(zip(part["year"], part["value"], strict=False))
+        for (measure, unit), part in got.items()
+        if measure == "upheld_pct"
+    }
     assert upheld[None] == pytest.approx({2024: 100 / 3, 2025: 100.0})
     assert upheld["U1"] == pytest.approx({2024: 50.0})
     assert upheld["U2"] == pytest.approx({2024: 0.0, 2025: 100.0})
@@ -187,8 +219,9 @@ def test_yearly_complaint_figures():
     assert list(share_2025["projected"]) == [100.0, 100.0]  # a share is not projected
     # and the goals read these figures: U1 handling 2024 = 2, halve by 2026; as of 2025-06-30
     # elapsed 181 of 730 days, expected 2 - 1 x 181 / 730 = 1.752; current 365 / 181 = 2.017
-    row = evaluate_goals([Goal("handling_complaints", 2024, 2026, reduction=0.5, unit_code="U1")],
-                         table, MID_YEAR).iloc[0]
+    row = evaluate_goals(
+        [Goal("handling_complaints", 2024, 2026, reduction=0.5, unit_code="U1")], table, MID_YEAR
+    ).iloc[0]
     assert row["expected"] == pytest.approx(2 - 181 / 730)
     assert row["current"] == pytest.approx(365 / 181)
     assert row["status"] == "not_met"

@@ -36,16 +36,23 @@ from sagstid.measure.lateness import (
 )
 
 ROWS = [
-    (1, "U1", "A", False, 0), (2, "U1", "A", True, 1), (3, "U1", "A", True, 7),
-    (4, "U1", "B", True, 8), (5, "U2", "A", True, 21), (6, "U2", "A", True, 22),
-    (7, "U2", "B", True, 63), (8, "U2", "B", True, 64), (9, "U2", "B", True, 0),
+    (1, "U1", "A", False, 0),
+    (2, "U1", "A", True, 1),
+    (3, "U1", "A", True, 7),
+    (4, "U1", "B", True, 8),
+    (5, "U2", "A", True, 21),
+    (6, "U2", "A", True, 22),
+    (7, "U2", "B", True, 63),
+    (8, "U2", "B", True, 64),
+    (9, "U2", "B", True, 0),
     (10, "U2", "B", False, 0),
 ]
 
 
 def cases(rows=ROWS):
-    frame = pd.DataFrame(rows, columns=["decision_id", "unit_code", "case_area_code", "exceeded",
-                                        "days_over"])
+    frame = pd.DataFrame(
+        rows, columns=["decision_id", "unit_code", "case_area_code", "exceeded", "days_over"]
+    )
     frame["unit_code"] = frame["unit_code"].astype("category")
     return frame
 
@@ -62,8 +69,14 @@ def test_band_names_and_labels():
 def test_total_band_edges():
     row = lateness(cases(), []).iloc[0]
     assert {c: row[c] for c in lateness_columns()[:-2]} == {
-        "decisions": 10, "exceeded": 8, "late_1_7": 2, "late_8_21": 2, "late_22_63": 2,
-        "late_64_plus": 1, "late_unbanded": 1, "very_late": 3,
+        "decisions": 10,
+        "exceeded": 8,
+        "late_1_7": 2,
+        "late_8_21": 2,
+        "late_22_63": 2,
+        "late_64_plus": 1,
+        "late_unbanded": 1,
+        "very_late": 3,
     }
     assert row["very_late_pct"] == pytest.approx(30.0)
     assert row["very_late_of_exceeded_pct"] == pytest.approx(37.5)
@@ -71,10 +84,36 @@ def test_total_band_edges():
 
 def test_by_unit():
     table = lateness(cases(), ["unit_code"]).set_index("unit_code")
-    assert list(table.loc["U1", ["decisions", "exceeded", "late_1_7", "late_8_21", "late_22_63",
-                                 "late_64_plus", "late_unbanded", "very_late"]]) == [4, 3, 2, 1, 0, 0, 0, 0]
-    assert list(table.loc["U2", ["decisions", "exceeded", "late_1_7", "late_8_21", "late_22_63",
-                                 "late_64_plus", "late_unbanded", "very_late"]]) == [6, 5, 0, 1, 2, 1, 1, 3]
+    assert list(
+        table.loc[
+            "U1",
+            [
+                "decisions",
+                "exceeded",
+                "late_1_7",
+                "late_8_21",
+                "late_22_63",
+                "late_64_plus",
+                "late_unbanded",
+                "very_late",
+            ],
+        ]
+    ) == [4, 3, 2, 1, 0, 0, 0, 0]
+    assert list(
+        table.loc[
+            "U2",
+            [
+                "decisions",
+                "exceeded",
+                "late_1_7",
+                "late_8_21",
+                "late_22_63",
+                "late_64_plus",
+                "late_unbanded",
+                "very_late",
+            ],
+        ]
+    ) == [6, 5, 0, 1, 2, 1, 1, 3]
     assert table.loc["U1", "very_late_pct"] == 0.0
     assert table.loc["U1", "very_late_of_exceeded_pct"] == 0.0
     assert table.loc["U2", "very_late_pct"] == pytest.approx(50.0)
@@ -96,8 +135,11 @@ def test_groupings():
     tables = lateness_groupings(cases())
     by_unit_area = tables["by_unit_area"].set_index(["unit_code", "case_area_code"])
     # U2/B: rows 7, 8, 9, 10 -> exceeded 7, 8, 9; 22-63: 7; 64+: 8; unbanded: 9
-    assert list(by_unit_area.loc[("U2", "B"), ["decisions", "exceeded", "late_22_63",
-                                                 "late_64_plus", "late_unbanded"]]) == [4, 3, 1, 1, 1]
+    assert list(
+        by_unit_area.loc[
+            ("U2", "B"), ["decisions", "exceeded", "late_22_63", "late_64_plus", "late_unbanded"]
+        ]
+    ) == [4, 3, 1, 1, 1]
     assert int(tables["by_area"]["exceeded"].sum()) == 8
     assert lateness(cases([]), ["unit_code"]).empty
 
@@ -107,14 +149,19 @@ def test_against_plain_python_on_random_data():
     import random
 
     rng = random.Random(14)
-    rows = [(i, rng.choice(["U1", "U2"]), "A", over > 0, over)
-            for i, over in enumerate(rng.choice([0, 0, 0, *range(1, 100)]) for _ in range(500))]
+    rows = [
+        (i, rng.choice(["U1", "U2"]), "A", over > 0, over)
+        for i, over in enumerate(rng.choice([0, 0, 0, *range(1, 100)]) for _ in range(500))
+    ]
     got = lateness(cases(rows), ["unit_code"]).set_index("unit_code")
     for unit in ("U1", "U2"):
         overs = [over for _, u, _, late, over in rows if u == unit and late]
         expected = {
-            "late_1_7": sum(1 <= d <= 7 for d in overs), "late_8_21": sum(8 <= d <= 21 for d in overs),
-            "late_22_63": sum(22 <= d <= 63 for d in overs), "late_64_plus": sum(d >= 64 for d in overs),
-            "very_late": sum(d > 21 for d in overs), "exceeded": len(overs),
+            "late_1_7": sum(1 <= d <= 7 for d in overs),
+            "late_8_21": sum(8 <= d <= 21 for d in overs),
+            "late_22_63": sum(22 <= d <= 63 for d in overs),
+            "late_64_plus": sum(d >= 64 for d in overs),
+            "very_late": sum(d > 21 for d in overs),
+            "exceeded": len(overs),
         }
         assert {name: got.loc[unit, name] for name in expected} == expected

@@ -39,9 +39,19 @@ ROWS = [
 
 
 def cases(rows=ROWS):
-    frame = pd.DataFrame(rows, columns=["decision_id", "unit_code", "case_area_code", "exceeded",
-                                        "exceeded_notified", "promised_date", "decided_date",
-                                        "days_over"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "decision_id",
+            "unit_code",
+            "case_area_code",
+            "exceeded",
+            "exceeded_notified",
+            "promised_date",
+            "decided_date",
+            "days_over",
+        ],
+    )
     frame["decided_date"] = pd.to_datetime(frame["decided_date"]).astype("datetime64[s]")
     return frame
 
@@ -59,20 +69,49 @@ def check(got, expected):
 
 
 def test_total_missing_kept_missed_unreadable():
-    check(figures(promised(cases(), []).iloc[0]), {
-        "notified": 5, "promised": 3, "promised_unreadable": 1, "promised_missing": 1,
-        "promised_pct": 60.0, "kept": 2, "missed": 1, "kept_pct": 200.0 / 3.0,
-    })
+    check(
+        figures(promised(cases(), []).iloc[0]),
+        {
+            "notified": 5,
+            "promised": 3,
+            "promised_unreadable": 1,
+            "promised_missing": 1,
+            "promised_pct": 60.0,
+            "kept": 2,
+            "missed": 1,
+            "kept_pct": 200.0 / 3.0,
+        },
+    )
 
 
 def test_by_unit():
     table = promised(cases(), ["unit_code"]).set_index("unit_code")
-    check(table.loc["U1"], {"notified": 3, "promised": 2, "promised_unreadable": 0,
-                            "promised_missing": 1, "promised_pct": 200.0 / 3.0, "kept": 1,
-                            "missed": 1, "kept_pct": 50.0})
-    check(table.loc["U2"], {"notified": 2, "promised": 1, "promised_unreadable": 1,
-                            "promised_missing": 0, "promised_pct": 50.0, "kept": 1,
-                            "missed": 0, "kept_pct": 100.0})
+    check(
+        table.loc["U1"],
+        {
+            "notified": 3,
+            "promised": 2,
+            "promised_unreadable": 0,
+            "promised_missing": 1,
+            "promised_pct": 200.0 / 3.0,
+            "kept": 1,
+            "missed": 1,
+            "kept_pct": 50.0,
+        },
+    )
+    check(
+        table.loc["U2"],
+        {
+            "notified": 2,
+            "promised": 1,
+            "promised_unreadable": 1,
+            "promised_missing": 0,
+            "promised_pct": 50.0,
+            "kept": 1,
+            "missed": 0,
+            "kept_pct": 100.0,
+        },
+    )
 
 
 def test_unreadable_promised_date_removes_the_decision_from_nothing():
@@ -88,9 +127,19 @@ def test_unreadable_promised_date_removes_the_decision_from_nothing():
 def test_without_the_column_and_without_promises():
     # a database without decisions.promised_date: every notified decision is "missing"
     row = promised(cases().drop(columns="promised_date"), []).iloc[0]
-    check(figures(row), {"notified": 5, "promised": 0, "promised_unreadable": 0,
-                         "promised_missing": 5, "promised_pct": 0.0, "kept": 0, "missed": 0,
-                         "kept_pct": float("nan")})
+    check(
+        figures(row),
+        {
+            "notified": 5,
+            "promised": 0,
+            "promised_unreadable": 0,
+            "promised_missing": 5,
+            "promised_pct": 0.0,
+            "kept": 0,
+            "missed": 0,
+            "kept_pct": float("nan"),
+        },
+    )
     # U1/B has one notified decision, row 3; U2/A has row 4 (unreadable) and row 5 (not notified)
     by = promised_groupings(cases())["by_unit_area"].set_index(["unit_code", "case_area_code"])
     assert (by.loc[("U2", "A"), "notified"], by.loc[("U2", "A"), "promised_unreadable"]) == (1, 1)
@@ -101,9 +150,19 @@ def test_without_the_column_and_without_promises():
 
 def test_sql_dates_are_read_too():
     frame = cases()
-    frame["promised_date"] = pd.to_datetime(frame["promised_date"], format="%Y-%m-%d",
-                                            errors="coerce")  # 4, 6 -> NaT
+    frame["promised_date"] = pd.to_datetime(
+        frame["promised_date"], format="%Y-%m-%d", errors="coerce"
+    )  # 4, 6 -> NaT
     row = promised(frame, []).iloc[0]
     # as SQL DATE values the two unreadable texts arrive as NULL: missing, not unreadable
-    check(figures(row), {"notified": 5, "promised": 3, "promised_unreadable": 0,
-                         "promised_missing": 2, "kept": 2, "missed": 1})
+    check(
+        figures(row),
+        {
+            "notified": 5,
+            "promised": 3,
+            "promised_unreadable": 0,
+            "promised_missing": 2,
+            "kept": 2,
+            "missed": 1,
+        },
+    )

@@ -33,7 +33,13 @@ DEFAULT_MONTHS = 6
 DEFAULT_SHARE = 0.9
 DEFAULT_MIN_COUNT = 20
 WAIT_COLUMNS: tuple[str, ...] = (
-    "case_area_code", "decisions", "enough", "k", "days_within", "open", "daily_decisions",
+    "case_area_code",
+    "decisions",
+    "enough",
+    "k",
+    "days_within",
+    "open",
+    "daily_decisions",
     "projected_days",
 )
 
@@ -47,8 +53,7 @@ def window_start(as_of: dt.date, months: int) -> dt.date:
     year, month = divmod(index, 12)
     month += 1
     first_next = dt.date(year + month // 12, month % 12 + 1, 1)
-    return min(dt.date(year, month, 1) + dt.timedelta(days=as_of.day - 1),
-               first_next - dt.timedelta(days=1))
+    return min(dt.date(year, month, 1) + dt.timedelta(days=as_of.day - 1), first_next - dt.timedelta(days=1))
 
 
 def order_k(share: float, n: np.ndarray) -> np.ndarray:
@@ -60,10 +65,15 @@ def order_k(share: float, n: np.ndarray) -> np.ndarray:
     return -((-n * exact.numerator) // exact.denominator)
 
 
-def expected_wait(decided: pd.DataFrame, open_cases: pd.DataFrame, as_of: dt.date,
-                  months: int = DEFAULT_MONTHS, share: float = DEFAULT_SHARE,
-                  min_count: int = DEFAULT_MIN_COUNT,
-                  areas: Sequence[str] = ()) -> pd.DataFrame:
+def expected_wait(
+    decided: pd.DataFrame,
+    open_cases: pd.DataFrame,
+    as_of: dt.date,
+    months: int = DEFAULT_MONTHS,
+    share: float = DEFAULT_SHARE,
+    min_count: int = DEFAULT_MIN_COUNT,
+    areas: Sequence[str] = (),
+) -> pd.DataFrame:
     """WAIT_COLUMNS, one row per case area (of the window's decisions, the open backlog and
     ``areas``), sorted by area.
 
@@ -76,10 +86,12 @@ def expected_wait(decided: pd.DataFrame, open_cases: pd.DataFrame, as_of: dt.dat
     day = decided["decided_date"].to_numpy().astype("datetime64[D]")
     inside = (day > begin) & (day <= end)
     received = decided["received_date"].to_numpy().astype("datetime64[D]")[inside]
-    recent = pd.DataFrame({
-        "case_area_code": decided["case_area_code"].astype(str).to_numpy()[inside],
-        "days": (day[inside] - received).astype(np.int64),
-    }).sort_values(["case_area_code", "days"], kind="stable")
+    recent = pd.DataFrame(
+        {
+            "case_area_code": decided["case_area_code"].astype(str).to_numpy()[inside],
+            "days": (day[inside] - received).astype(np.int64),
+        }
+    ).sort_values(["case_area_code", "days"], kind="stable")
     recent["rank"] = recent.groupby("case_area_code").cumcount() + 1
     counts = recent.groupby("case_area_code").size()
     backlog = open_cases["case_area_code"].astype(str).value_counts()

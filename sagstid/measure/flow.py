@@ -29,11 +29,16 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from sagstid.deadlines import NO_ENTRY, CatalogueArrays, deadlines_for
-from sagstid.workdays import WorkCalendar
+from sagstid.rules.deadlines import NO_ENTRY, CatalogueArrays, deadlines_for
+from sagstid.rules.workdays import WorkCalendar
 
 FLOW_METRICS: tuple[str, ...] = (
-    "received", "decided", "clearance_pct", "open", "open_median_days", "open_mean_days",
+    "received",
+    "decided",
+    "clearance_pct",
+    "open",
+    "open_median_days",
+    "open_mean_days",
     "open_overdue",
 )
 GROUPINGS: dict[str, list[str]] = {
@@ -45,8 +50,7 @@ GROUPINGS: dict[str, list[str]] = {
 _COUNTS = ("received", "decided", "open", "open_overdue")
 
 
-def with_deadlines(rows: pd.DataFrame, catalogue: CatalogueArrays,
-                   calendar: WorkCalendar) -> pd.DataFrame:
+def with_deadlines(rows: pd.DataFrame, catalogue: CatalogueArrays, calendar: WorkCalendar) -> pd.DataFrame:
     """``rows`` (case_area_code, received_date as datetime64) with ``deadline_date`` added:
     CONTRACT 3.2's deadline from the catalogue entry valid on the received date, NaT where there
     is none (no entry, or no received date). ``calendar`` must cover the received dates."""
@@ -67,8 +71,7 @@ def month_ends(start: dt.date, end: dt.date) -> list[tuple[str, np.datetime64, n
     out = []
     for month in np.arange(first, last + 1):
         begin = month.astype("datetime64[D]")
-        stop = min((month + 1).astype("datetime64[D]") - np.timedelta64(1, "D"),
-                   np.datetime64(end, "D"))
+        stop = min((month + 1).astype("datetime64[D]") - np.timedelta64(1, "D"), np.datetime64(end, "D"))
         out.append((str(month), begin, stop))
     return out
 
@@ -83,9 +86,15 @@ def _group_codes(rows: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.Da
     return codes, uniques
 
 
-def _month_figures(received: np.ndarray, decided: np.ndarray, deadline: np.ndarray,
-                   codes: np.ndarray, groups: int, first: np.datetime64,
-                   end: np.datetime64) -> pd.DataFrame:
+def _month_figures(
+    received: np.ndarray,
+    decided: np.ndarray,
+    deadline: np.ndarray,
+    codes: np.ndarray,
+    groups: int,
+    first: np.datetime64,
+    end: np.datetime64,
+) -> pd.DataFrame:
     """One month's figures for each group (index 0..groups-1)."""
     got = (received >= first) & (received <= end)
     done = (decided >= first) & (decided <= end)  # NaT compares False
@@ -96,18 +105,21 @@ def _month_figures(received: np.ndarray, decided: np.ndarray, deadline: np.ndarr
     def count(mask: np.ndarray) -> np.ndarray:
         return np.bincount(codes[mask], minlength=groups)
 
-    out = pd.DataFrame({
-        "received": count(got), "decided": count(done),
-        "open": count(still_open), "open_overdue": count(overdue),
-    })
+    out = pd.DataFrame(
+        {
+            "received": count(got),
+            "decided": count(done),
+            "open": count(still_open),
+            "open_overdue": count(overdue),
+        }
+    )
     ages = pd.Series(age[still_open]).groupby(codes[still_open])
     out["open_median_days"] = ages.median().reindex(range(groups)).astype(float).to_numpy()
     out["open_mean_days"] = ages.mean().reindex(range(groups)).astype(float).to_numpy()
     return out
 
 
-def flow_by_month(cases: pd.DataFrame, start: dt.date, end: dt.date,
-                  keys: list[str]) -> pd.DataFrame:
+def flow_by_month(cases: pd.DataFrame, start: dt.date, end: dt.date, keys: list[str]) -> pd.DataFrame:
     """The flow figures (FLOW_METRICS) per month and group of ``keys`` (none: one group).
 
     ``cases``: one row per decision, with ``received_date`` (datetime64, never NaT),
@@ -125,8 +137,9 @@ def flow_by_month(cases: pd.DataFrame, start: dt.date, end: dt.date,
     deadline = cases["deadline_date"].to_numpy().astype("datetime64[D]")
     # only rows that count in some month: received by the last end, not decided before the
     # first month began
-    usable = (~np.isnat(received) & (received <= months[-1][2])
-              & (np.isnat(decided) | (decided >= months[0][1])))
+    usable = (
+        ~np.isnat(received) & (received <= months[-1][2]) & (np.isnat(decided) | (decided >= months[0][1]))
+    )
     received, decided, deadline = received[usable], decided[usable], deadline[usable]
     codes, labels = _group_codes(cases[usable], keys)
     parts = []

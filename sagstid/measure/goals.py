@@ -45,11 +45,22 @@ MEASURES: dict[str, str] = {
 }
 SHARES = frozenset({"upheld_pct"})
 GOAL_STATUSES: tuple[str, ...] = ("met", "not_met", "no_baseline", "no_figure")
-FIGURE_COLUMNS: tuple[str, ...] = ("measure", "unit_code", "year", "value", "complete",
-                                   "projected")
+FIGURE_COLUMNS: tuple[str, ...] = ("measure", "unit_code", "year", "value", "complete", "projected")
 GOAL_COLUMNS: tuple[str, ...] = (
-    "measure", "unit_code", "baseline_year", "target_year", "reduction", "level", "direction",
-    "baseline", "goal", "elapsed_share", "expected", "year", "current", "status",
+    "measure",
+    "unit_code",
+    "baseline_year",
+    "target_year",
+    "reduction",
+    "level",
+    "direction",
+    "baseline",
+    "goal",
+    "elapsed_share",
+    "expected",
+    "year",
+    "current",
+    "status",
 )
 _TOLERANCE = 1e-9
 
@@ -74,8 +85,9 @@ class Goal:
             raise ValueError(f"goal {self.measure}: target_year must be after baseline_year")
         if self.reduction is not None:
             if MEASURES[self.measure] != "down":
-                raise ValueError(f"goal {self.measure}: a reduction needs a measure that should "
-                                 "go down; give a level")
+                raise ValueError(
+                    f"goal {self.measure}: a reduction needs a measure that should go down; give a level"
+                )
             if not 0 < self.reduction < 1:
                 raise ValueError(f"goal {self.measure}: reduction must be between 0 and 1")
 
@@ -93,9 +105,14 @@ class Goal:
     @classmethod
     def from_dict(cls, entry: Mapping[str, Any]) -> Goal:
         """From a targets.yaml entry (proposed shape, docs/flow.md)."""
-        return cls(measure=entry["measure"], baseline_year=int(entry["baseline_year"]),
-                   target_year=int(entry["target_year"]), reduction=entry.get("reduction"),
-                   level=entry.get("level"), unit_code=entry.get("unit_code"))
+        return cls(
+            measure=entry["measure"],
+            baseline_year=int(entry["baseline_year"]),
+            target_year=int(entry["target_year"]),
+            reduction=entry.get("reduction"),
+            level=entry.get("level"),
+            unit_code=entry.get("unit_code"),
+        )
 
 
 def year_end(year: int) -> dt.date:
@@ -117,8 +134,9 @@ def year_fraction(as_of: dt.date) -> float:
 def _figure(figures: pd.DataFrame, measure: str, unit_code: str | None, year: int) -> pd.Series | None:
     unit = figures["unit_code"].astype(object)
     same_unit = unit.isna().to_numpy() if unit_code is None else (unit == unit_code).to_numpy()
-    found = figures[(figures["measure"].to_numpy() == measure) & same_unit
-                    & (figures["year"].to_numpy() == year)]
+    found = figures[
+        (figures["measure"].to_numpy() == measure) & same_unit & (figures["year"].to_numpy() == year)
+    ]
     if found.empty or pd.isna(found.iloc[0]["projected"]):
         return None
     return found.iloc[0]
@@ -132,11 +150,19 @@ def evaluate_goals(goals: Iterable[Goal], figures: pd.DataFrame, as_of: dt.date)
     out = []
     for goal in goals:
         row: dict[str, Any] = {
-            "measure": goal.measure, "unit_code": goal.unit_code,
-            "baseline_year": goal.baseline_year, "target_year": goal.target_year,
-            "reduction": goal.reduction, "level": goal.level, "direction": goal.direction,
-            "baseline": None, "goal": None, "elapsed_share": None, "expected": None,
-            "year": as_of.year, "current": None,
+            "measure": goal.measure,
+            "unit_code": goal.unit_code,
+            "baseline_year": goal.baseline_year,
+            "target_year": goal.target_year,
+            "reduction": goal.reduction,
+            "level": goal.level,
+            "direction": goal.direction,
+            "baseline": None,
+            "goal": None,
+            "elapsed_share": None,
+            "expected": None,
+            "year": as_of.year,
+            "current": None,
         }
         base = _figure(figures, goal.measure, goal.unit_code, goal.baseline_year)
         if base is None or not bool(base["complete"]):
@@ -160,30 +186,34 @@ def evaluate_goals(goals: Iterable[Goal], figures: pd.DataFrame, as_of: dt.date)
     return pd.DataFrame(out, columns=list(GOAL_COLUMNS))
 
 
-def _yearly(frame: pd.DataFrame, measure: str, year: np.ndarray, mask: np.ndarray,
-            numerator: np.ndarray | None = None) -> pd.DataFrame:
+def _yearly(
+    frame: pd.DataFrame, measure: str, year: np.ndarray, mask: np.ndarray, numerator: np.ndarray | None = None
+) -> pd.DataFrame:
     """Per unit and in total per year: the count of ``mask`` rows, or, with ``numerator``, the
     share 100 x numerator / mask rows (NaN for none)."""
     parts = []
-    data = pd.DataFrame({"unit_code": frame["unit_code"].astype(str).to_numpy()[mask],
-                         "year": year[mask],
-                         "hit": (numerator[mask] if numerator is not None
-                                 else np.ones(int(mask.sum()), dtype=bool))})
+    data = pd.DataFrame(
+        {
+            "unit_code": frame["unit_code"].astype(str).to_numpy()[mask],
+            "year": year[mask],
+            "hit": (numerator[mask] if numerator is not None else np.ones(int(mask.sum()), dtype=bool)),
+        }
+    )
     for keys in (["unit_code", "year"], ["year"]):
         grouped = data.groupby(keys, sort=True)["hit"]
         counts = grouped.agg(["sum", "size"]).reset_index()
         if keys == ["year"]:
             counts.insert(0, "unit_code", None)
-        counts["value"] = (100.0 * counts["sum"] / counts["size"] if numerator is not None
-                           else counts["sum"].astype(float))
+        counts["value"] = (
+            100.0 * counts["sum"] / counts["size"] if numerator is not None else counts["sum"].astype(float)
+        )
         parts.append(counts[["unit_code", "year", "value"]])
     out = pd.concat(parts, ignore_index=True)
     out.insert(0, "measure", measure)
     return out
 
 
-def yearly_complaint_figures(rows: pd.DataFrame, units: Iterable[str],
-                             as_of: dt.date) -> pd.DataFrame:
+def yearly_complaint_figures(rows: pd.DataFrame, units: Iterable[str], as_of: dt.date) -> pd.DataFrame:
     """The MEASURES per unit and in total, for every year up to ``as_of``'s that has any
     countable complaint received (FIGURE_COLUMNS).
 
@@ -197,8 +227,7 @@ def yearly_complaint_figures(rows: pd.DataFrame, units: Iterable[str],
     day = np.datetime64(as_of, "D")
     received = rows["received_date"].to_numpy().astype("datetime64[D]")
     answered = rows["answered_date"].to_numpy().astype("datetime64[D]")
-    countable = (rows["receipt_reason"].isna().to_numpy() & ~np.isnat(received)
-                 & (received <= day))
+    countable = rows["receipt_reason"].isna().to_numpy() & ~np.isnat(received) & (received <= day)
     has_answer = countable & ~np.isnat(answered) & (answered <= day) & (answered >= received)
     kind = rows["complaint_kind"].to_numpy()
     outcome = rows["outcome"].to_numpy()
@@ -210,18 +239,24 @@ def yearly_complaint_figures(rows: pd.DataFrame, units: Iterable[str],
     parts = [
         _yearly(rows, "handling_complaints", received_year, countable & (kind == "handling")),
         _yearly(rows, "handling_medhold", answered_year, has_answer & (kind == "handling") & success),
-        _yearly(rows, "upheld_pct", answered_year, has_answer & (kind == "decision") & judged,
-                numerator=outcome == "upheld"),
+        _yearly(
+            rows,
+            "upheld_pct",
+            answered_year,
+            has_answer & (kind == "decision") & judged,
+            numerator=outcome == "upheld",
+        ),
     ]
     found = pd.concat(parts, ignore_index=True)
     # every unit and year for the counts (0 where none); shares only where there is a figure
     unit_codes: list[str | None] = [None, *sorted({str(u) for u in units})]
-    grid = pd.MultiIndex.from_product([["handling_complaints", "handling_medhold"], unit_codes,
-                                       years], names=["measure", "unit_code", "year"]).to_frame(index=False)
+    grid = pd.MultiIndex.from_product(
+        [["handling_complaints", "handling_medhold"], unit_codes, years],
+        names=["measure", "unit_code", "year"],
+    ).to_frame(index=False)
     counts = grid.merge(found, on=["measure", "unit_code", "year"], how="left")
     counts["value"] = counts["value"].fillna(0.0)
-    shares = found[(found["measure"].to_numpy() == "upheld_pct")
-                   & np.isin(found["year"].to_numpy(), years)]
+    shares = found[(found["measure"].to_numpy() == "upheld_pct") & np.isin(found["year"].to_numpy(), years)]
     out = pd.concat([counts, shares], ignore_index=True)
     out["unit_code"] = out["unit_code"].astype(object).where(out["unit_code"].notna(), None)
     out["year"] = out["year"].astype(np.int64)
@@ -230,6 +265,12 @@ def yearly_complaint_figures(rows: pd.DataFrame, units: Iterable[str],
     out["projected"] = out["value"]
     partial = ~out["complete"].to_numpy() & ~out["measure"].isin(SHARES).to_numpy()
     out.loc[partial, "projected"] = out.loc[partial, "value"] / year_fraction(as_of)
-    return out[list(FIGURE_COLUMNS)].sort_values(
-        ["measure", "unit_code", "year"], key=lambda c: c.fillna("").astype(str) if c.name == "unit_code" else c,
-        kind="stable").reset_index(drop=True)
+    return (
+        out[list(FIGURE_COLUMNS)]
+        .sort_values(
+            ["measure", "unit_code", "year"],
+            key=lambda c: c.fillna("").astype(str) if c.name == "unit_code" else c,
+            kind="stable",
+        )
+        .reset_index(drop=True)
+    )

@@ -48,7 +48,7 @@ def band_names(bounds: Sequence[int]) -> list[str]:
     """Column names of the bands: late_1_7, late_8_21, late_22_63, late_64_plus."""
     values = check_bands(bounds)
     uppers = [b - 1 for b in values[1:]]
-    names = [f"late_{lo}_{hi}" if hi > lo else f"late_{lo}" for lo, hi in zip(values, uppers)]
+    names = [f"late_{lo}_{hi}" if hi > lo else f"late_{lo}" for lo, hi in zip(values, uppers, strict=False)]
     return names + [f"late_{values[-1]}_plus"]
 
 
@@ -56,17 +56,28 @@ def band_labels(bounds: Sequence[int]) -> list[str]:
     """The bands as text for reports: '1-7', '8-21', '22-63', '64+'."""
     values = check_bands(bounds)
     uppers = [b - 1 for b in values[1:]]
-    labels = [f"{lo}-{hi}" if hi > lo else f"{lo}" for lo, hi in zip(values, uppers)]
+    labels = [f"{lo}-{hi}" if hi > lo else f"{lo}" for lo, hi in zip(values, uppers, strict=False)]
     return labels + [f"{values[-1]}+"]
 
 
 def lateness_columns(bounds: Sequence[int] = DEFAULT_BANDS) -> list[str]:
-    return ["decisions", "exceeded", *band_names(bounds), "late_unbanded", "very_late",
-            "very_late_pct", "very_late_of_exceeded_pct"]
+    return [
+        "decisions",
+        "exceeded",
+        *band_names(bounds),
+        "late_unbanded",
+        "very_late",
+        "very_late_pct",
+        "very_late_of_exceeded_pct",
+    ]
 
 
-def lateness(cases: pd.DataFrame, keys: list[str], bounds: Sequence[int] = DEFAULT_BANDS,
-             very_late_after: int = VERY_LATE_AFTER) -> pd.DataFrame:
+def lateness(
+    cases: pd.DataFrame,
+    keys: list[str],
+    bounds: Sequence[int] = DEFAULT_BANDS,
+    very_late_after: int = VERY_LATE_AFTER,
+) -> pd.DataFrame:
     """Per group of ``keys`` (none: one row): decisions, exceeded, the band counts,
     late_unbanded, very_late and its two shares (``lateness_columns``).
 
@@ -80,8 +91,9 @@ def lateness(cases: pd.DataFrame, keys: list[str], bounds: Sequence[int] = DEFAU
     exceeded = cases["exceeded"].to_numpy(dtype=bool)
     days_over = cases["days_over"].to_numpy().astype(np.int64)
     band = np.where(exceeded, np.searchsorted(np.array(values), days_over, side="right") - 1, -2)
-    frame = pd.DataFrame({key: cases[key].astype(str).to_numpy() for key in keys},
-                         index=pd.RangeIndex(len(cases)))
+    frame = pd.DataFrame(
+        {key: cases[key].astype(str).to_numpy() for key in keys}, index=pd.RangeIndex(len(cases))
+    )
     frame["_all"] = 0
     frame["decisions"] = 1
     frame["exceeded"] = exceeded
@@ -92,13 +104,12 @@ def lateness(cases: pd.DataFrame, keys: list[str], bounds: Sequence[int] = DEFAU
     counted = ["decisions", "exceeded", *names, "late_unbanded", "very_late"]
     out = frame.groupby(keys or ["_all"], sort=True)[counted].sum().astype(np.int64).reset_index()
     out["very_late_pct"] = 100.0 * out["very_late"] / out["decisions"]
-    out["very_late_of_exceeded_pct"] = (100.0 * out["very_late"]
-                                        / out["exceeded"].where(out["exceeded"] > 0))
+    out["very_late_of_exceeded_pct"] = 100.0 * out["very_late"] / out["exceeded"].where(out["exceeded"] > 0)
     return out[columns]
 
 
-def lateness_groupings(cases: pd.DataFrame, bounds: Sequence[int] = DEFAULT_BANDS,
-                       very_late_after: int = VERY_LATE_AFTER) -> dict[str, pd.DataFrame]:
+def lateness_groupings(
+    cases: pd.DataFrame, bounds: Sequence[int] = DEFAULT_BANDS, very_late_after: int = VERY_LATE_AFTER
+) -> dict[str, pd.DataFrame]:
     """``lateness`` for total, by_unit, by_area and by_unit_area."""
-    return {name: lateness(cases, keys, bounds, very_late_after)
-            for name, keys in GROUPINGS.items()}
+    return {name: lateness(cases, keys, bounds, very_late_after) for name, keys in GROUPINGS.items()}

@@ -23,11 +23,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sagstid.validate import parse_dates
+from sagstid.validate.rows import parse_dates
 
 PROMISED_METRICS: tuple[str, ...] = (
-    "notified", "promised", "promised_unreadable", "promised_missing", "promised_pct", "kept",
-    "missed", "kept_pct",
+    "notified",
+    "promised",
+    "promised_unreadable",
+    "promised_missing",
+    "promised_pct",
+    "kept",
+    "missed",
+    "kept_pct",
 )
 GROUPINGS: dict[str, list[str]] = {
     "total": [],
@@ -41,8 +47,10 @@ def promised_dates(cases: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """The readable promised dates (datetime64[D], NaT where missing or unreadable) and a mask of
     the unreadable ones; a frame without the column has no promised dates at all."""
     if "promised_date" not in cases:
-        return (np.full(len(cases), np.datetime64("NaT"), dtype="datetime64[D]"),
-                np.zeros(len(cases), dtype=bool))
+        return (
+            np.full(len(cases), np.datetime64("NaT"), dtype="datetime64[D]"),
+            np.zeros(len(cases), dtype=bool),
+        )
     parsed, invalid = parse_dates(cases["promised_date"])
     return parsed.to_numpy().astype("datetime64[D]"), invalid
 
@@ -60,8 +68,9 @@ def promised(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     notified = cases["exceeded_notified"].to_numpy(dtype=bool)
     decided = cases["decided_date"].to_numpy().astype("datetime64[D]")
     has_date = notified & ~np.isnat(day)
-    frame = pd.DataFrame({key: cases[key].astype(str).to_numpy() for key in keys},
-                         index=pd.RangeIndex(len(cases)))
+    frame = pd.DataFrame(
+        {key: cases[key].astype(str).to_numpy() for key in keys}, index=pd.RangeIndex(len(cases))
+    )
     frame["_all"] = 0
     frame["notified"] = notified
     frame["promised"] = has_date
