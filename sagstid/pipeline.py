@@ -19,6 +19,8 @@ from sagstid.config import Config, load_config
 from sagstid.measure.audit import AuditMeasurement, measure_audit
 from sagstid.measure.complaints import ComplaintMeasurement, measure_complaints
 from sagstid.measure.decisions import DecisionMeasurement, measure_decisions
+from sagstid.measure.flow import with_deadlines
+from sagstid.measure.flow_figures import FlowFigures, extract_start, measure_flow_figures
 from sagstid.measure.held import HeldDecisions, measure_held
 from sagstid.measure.open_cases import take_snapshot
 from sagstid.measure.performance import ContractFigures, contract_figures
@@ -33,12 +35,15 @@ from sagstid.source.extract import (
     extract_complaint_case_areas,
     extract_complaints,
     extract_decisions,
+    extract_flow,
     extract_open_cases,
     extract_units,
+    has_promised_date,
 )
 from sagstid.validate.audit import validate_audit
 from sagstid.validate.complaints import validate_complaints
 from sagstid.validate.decisions import DecisionExtract, validate_decisions
+from sagstid.validate.flow import validate_flow
 from sagstid.validate.rows import parse_dates
 
 Stage = Callable[[str], AbstractContextManager[None]]
@@ -142,10 +147,12 @@ def measure_period(
     units: pd.DataFrame,
     period: Period,
     stage: Stage = _silent,
+    with_promised: bool = False,
 ) -> DecisionMeasurement:
-    """Extract, validate and measure the decisions of one period."""
+    """Extract, validate and measure the decisions of one period (``with_promised``: read the
+    optional column promised_date too)."""
     with stage(f"Henter afgørelser {period.label}"):
-        extract = extract_decisions(engine, period)
+        extract = extract_decisions(engine, period, with_promised)
     return measure_extract(extract, units, config, catalogue, period, stage)
 
 
@@ -153,6 +160,35 @@ def measure_held_decisions(decisions: DecisionMeasurement, config: Config, perio
     """Held decisions and the gaming flag over the period's measured decisions (no I/O)."""
     calendar = period_calendar(config, decisions.cases["received_date"], period)
     return measure_held(decisions.cases, calendar, period, config.measurement)
+
+
+def measure_flow(
+    flow_raw: pd.DataFrame,
+    units: pd.DataFrame,
+    config: Config,
+    catalogue: CatalogueArrays,
+    period: Period,
+    current: DecisionMeasurement,
+    promised_column: bool,
+    open_decisions: pd.DataFrame,
+    complaint_rows: pd.DataFrame,
+) -> FlowFigures:
+    """The figures of docs/flow.md from the extracted flow rows and what the run measured (no I/O)."""
+    rows = validate_flow(flow_raw, units)
+    calendar = period_calendar(config, rows.cases["received_date"], period)
+    return measure_flow_figures(
+        flow_cases=with_deadlines(rows.cases, catalogue, calendar),
+        flow_left_out=rows.left_out,
+        measured=current.cases,
+        promised_column=promised_column,
+        open_decisions=open_decisions,
+        complaint_rows=complaint_rows,
+        unit_codes=units["unit_code"].dropna().astype(str).tolist(),
+        catalogue=config.catalogue,
+        goals=config.targets.goals,
+        settings=config.measurement,
+        end=period.end,
+    )
 
 
 def build_context(
@@ -174,7 +210,8 @@ def build_context(
         with stage("Kontrollerer databasens tabeller"):
             check_schema(engine, ["units", "decisions", "complaints", "audit_samples"])
             units = extract_units(engine)
-        current = measure_period(engine, config, catalogue, units, period, stage)
+            promised_column = has_promised_date(engine)
+        current = measure_period(engine, config, catalogue, units, period, stage, promised_column)
         previous_period = period.previous()
         previous = measure_period(engine, config, catalogue, units, previous_period, stage)
         with stage(f"Henter klager og tilsyn {period.label}"):
@@ -183,6 +220,8 @@ def build_context(
             audit_rows = extract_audit_samples(engine)
         with stage(f"Henter åbne sager pr. {as_of.isoformat()}"):
             open_decisions, open_complaints = extract_open_cases(engine, as_of)
+        with stage(f"Henter sagsflow {period.label}"):
+            flow_raw = extract_flow(engine, extract_start(as_of, config.measurement), as_of)
         with stage(f"Måler klager, resultatkontrakt og tilsyn {period.label}"):
             follow_up = measure_follow_up(
                 complaint_rows, case_decisions, audit_rows, units, config, period, current
@@ -190,6 +229,18 @@ def build_context(
         with stage(f"Måler åbne sager og tilbageholdte afgørelser {period.label}"):
             snapshot = take_snapshot(open_decisions, open_complaints, units, config, catalogue, as_of)
             held = measure_held_decisions(current, config, period)
+        with stage(f"Måler sagsflow, forsinkelse og forventet ventetid {period.label}"):
+            flow_figures = measure_flow(
+                flow_raw,
+                units,
+                config,
+                catalogue,
+                period,
+                current,
+                promised_column,
+                snapshot.open_decisions,
+                follow_up.complaints.rows,
+            )
     finally:
         engine.dispose()
     return RunMeasurement(
@@ -210,6 +261,7 @@ def build_context(
         held=held,
         worklist_first=worklist_first,
         suppress_below=config.measurement.suppress_below,
+        flow=flow_figures,
     )
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from sagstid.errors import DatabaseError, SchemaError
-from sagstid.schema import REQUIRED_COLUMNS
+from sagstid.schema import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from sagstid.source.queries import load_query
 
 log = logging.getLogger(__name__)
@@ -190,6 +190,17 @@ def check_schema(engine: Engine, tables: Iterable[str]) -> None:
     missing = with_retry(engine, inspect, f"database {url}")
     if missing:
         raise SchemaError(f"the source database lacks required {', '.join(missing)}")
+
+
+def optional_columns(engine: Engine, table: str) -> frozenset[str]:
+    """Which of the table's optional columns (schema.OPTIONAL_COLUMNS) the database has."""
+
+    def inspect(connection: sa.Connection) -> frozenset[str]:
+        columns = {c["name"].lower() for c in sa.inspect(connection).get_columns(table)}
+        return frozenset(c for c in OPTIONAL_COLUMNS.get(table, ()) if c in columns)
+
+    url = redact(engine.url.render_as_string(hide_password=False))
+    return with_retry(engine, inspect, f"database {url}")
 
 
 def read_query(engine: Engine, name: str, **parameters: object) -> pd.DataFrame:
