@@ -127,21 +127,26 @@ h2 { font-size: 1.2rem; margin-top: 2rem; }
 p.dato { font-weight: 600; }
 table { border-collapse: collapse; width: 100%; margin-top: 1rem; }
 caption { text-align: left; font-weight: 600; padding-bottom: 0.5rem; }
-th, td { border-bottom: 1px solid #8a8a8a; padding: 0.5rem 0.4rem; text-align: left;
-  vertical-align: top; overflow-wrap: anywhere; hyphens: auto; }
-thead th { background: #0b3d59; color: #ffffff; font-size: 0.9rem; }
+th, td { border-bottom: 1px solid #8a8a8a; padding: 0.5rem 0.5rem; text-align: left;
+  vertical-align: top; overflow-wrap: break-word; }
+thead th { background: #0b3d59; color: #ffffff; }
 tbody th { font-weight: 600; }
-td.tal { white-space: nowrap; }
-.type { display: block; font-size: 0.8rem; font-weight: 400; }
+.type { display: block; font-size: 0.85rem; font-weight: 400; }
 thead .type { color: #ffffff; }
-tbody .type { color: #4a4a4a; }
 .faa { font-style: italic; color: #4a4a4a; }
-@media (max-width: 36rem) {
+.label { display: none; }
+@media (max-width: 40rem) {
   main { padding: 0.75rem; }
-  h1 { font-size: 1.35rem; }
-  th, td { padding: 0.45rem 0.25rem; font-size: 0.875rem; }
-  thead th { font-size: 0.8rem; }
-  td.tal { white-space: normal; }
+  h1 { font-size: 1.4rem; }
+  /* one block per area; the column headers are repeated as labels in each cell */
+  thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+    white-space: nowrap; }
+  table, caption, tbody, tr, th, td { display: block; }
+  tr { border-bottom: 1px solid #8a8a8a; padding: 0.5rem 0; }
+  th, td { border: 0; padding: 0.15rem 0; }
+  tbody th { font-size: 1.05rem; }
+  td { display: grid; grid-template-columns: 58% 42%; gap: 0.5rem; }
+  .label { display: block; color: #4a4a4a; }
 }
 """
 
@@ -155,13 +160,16 @@ def page_html(figures: FlowFigures) -> str:
     body = []
     for row in rows.itertuples(index=False):  # one row per published area (a few dozen)
         ok = bool(row.enough)
-        cls = "tal" if ok else "tal faa"
+        cls = "tal" if ok else "faa"
         body.append(
-            "<tr>"
-            f'<th scope="row">{escape(str(row.area_name))}</th>'
-            f'<td class="tal">{escape(str(row.deadline_text))}</td>'
-            f'<td class="{cls}">{escape(str(row.measured_text))}</td>'
-            f'<td class="{cls}">{escape(str(row.projected_text))}</td>'
+            '<tr role="row">'
+            f'<th scope="row" role="rowheader">{escape(str(row.area_name))}</th>'
+            f'<td role="cell"><span class="label" aria-hidden="true">Frist (fastsat)</span>'
+            f"<span>{escape(str(row.deadline_text))}</span></td>"
+            f'<td role="cell" class="{cls}"><span class="label" aria-hidden="true">{share} fik svar '
+            f"inden for (målt)</span><span>{escape(str(row.measured_text))}</span></td>"
+            f'<td role="cell" class="{cls}"><span class="label" aria-hidden="true">Ventetid, hvis du '
+            f"søger nu (skøn)</span><span>{escape(str(row.projected_text))}</span></td>"
             "</tr>"
         )
     return f"""<!DOCTYPE html>
@@ -181,17 +189,17 @@ hvornår du senest skal have svar. Tabellen viser fristen, og hvor lang tid det 
 taget.</p>
 <p class="dato">Tallene er opgjort pr. {as_of} ud fra afgørelser truffet fra {window_from} til
 {as_of}.</p>
-<table>
+<table role="table">
 <caption>Sagsbehandlingstid pr. område pr. {as_of}</caption>
-<thead>
-<tr>
-<th scope="col">Område</th>
-<th scope="col">Frist<span class="type">offentliggjort</span></th>
-<th scope="col">{share} fik svar inden for<span class="type">målt</span></th>
-<th scope="col">Ventetid, hvis du søger nu<span class="type">skøn</span></th>
+<thead role="rowgroup">
+<tr role="row">
+<th scope="col" role="columnheader">Område</th>
+<th scope="col" role="columnheader">Frist<span class="type">fastsat af kommunen</span></th>
+<th scope="col" role="columnheader">{share} fik svar inden for<span class="type">målt</span></th>
+<th scope="col" role="columnheader">Ventetid, hvis du søger nu<span class="type">skøn</span></th>
 </tr>
 </thead>
-<tbody>
+<tbody role="rowgroup">
 {chr(10).join(body)}
 </tbody>
 </table>
