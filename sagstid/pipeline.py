@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -274,6 +274,7 @@ class RunSummary:
     general_compliance: float | None
     general_target: float
     worker_peak_mb: float | None = None  # largest workbook process (Linux), for the benchmark
+    unit_names: dict[str, str] = field(default_factory=dict)  # unit_code -> unit_name, for alerts
 
 
 def run_period(
@@ -305,4 +306,7 @@ def run_period(
         general_compliance=None if pd.isna(general) else float(general),
         general_target=ctx.targets.general,
         worker_peak_mb=max(peaks) if workers > 1 and peaks else None,
+        unit_names=dict(
+            zip(ctx.units["unit_code"].astype(str), ctx.units["unit_name"].astype(str), strict=True)
+        ),
     )
