@@ -217,12 +217,8 @@ def send_alerts(
     try:
         server = _connect(settings.smtp)
     except (OSError, smtplib.SMTPException) as exc:
-        log.warning(
-            "alerts: could not reach the mail server %s:%s (%s)",
-            settings.smtp.host,
-            settings.smtp.port,
-            type(exc).__name__,
-        )
+        # neither the server's address nor the login is shown, only what went wrong
+        log.warning("alerts: could not connect or log in to the mail server (%s)", type(exc).__name__)
         return sent
     with server:
         for alert, recipients in to_send:
