@@ -290,3 +290,33 @@ def test_reports_include_the_citizens_files(db_with, folder, tmp_path):
     assert kh["Opgjort pr."] == "2025-03-31"
     assert "010101" not in raw.decode("utf-8-sig")
     assert math.isclose(7 / 31, 0.2258, abs_tol=1e-4)
+
+
+def flow_sheet_rows(path):
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(path)["Flow og ventetid"]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_flow_sheet_in_the_unit_and_committee_workbooks(db_with, folder, tmp_path):
+    out = tmp_path / "out"
+    run_period(db_with, folder, MARCH, out)
+    unit = flow_sheet_rows(out / "enhed-JC-NORD.xlsx")
+    assert unit[0][0] == "Flow og ventetid – Jobcenter Nord"
+    by_month = {r[0]: r[1:8] for r in unit if r[0] in ("januar 2025", "februar 2025", "marts 2025")}
+    # the unit's own workbook shows every figure (the hand-worked months above)
+    assert by_month["januar 2025"] == [2, 1, 0.5, 2, 2, 26.5, 26.5]
+    assert by_month["marts 2025"][:5] == [7, 8, pytest.approx(8 / 7), 1, 0]
+    lateness = next(r for r in unit if r[0] == "Jobcenter Nord")
+    assert lateness[1:7] == [8, 6, 1, 4, 0, 1]  # decisions, exceeded, 1-7, 8-21, 22-63, 64+
+    promised = unit[unit.index(next(r for r in unit if r[0] == "Overskredet, underrettet i tide")) + 1]
+    assert promised[:7] == [4, 2, 0.5, 1, 1, 1, 0.5]
+    # the committee's: every month has a count of 1-4 (suppress_below 5), so no month is shown
+    committee = flow_sheet_rows(out / "udvalg.xlsx")
+    assert any(r[0] == "Grupper med færre end 5 sager er ikke vist (diskretionering)." for r in committee)
+    march = next(r for r in committee if r[0] == "marts 2025")
+    assert march[1:8] == [None] * 7
+    # the goal is shown to the committee (a count against a baseline, not a group of cases)
+    goal = next(r for r in committee if r[0] == "Formalitetsklager modtaget")
+    assert goal[1:6] == ["Hele forvaltningen", "2023", 4, 2, "2027"] and goal[8] == "Ikke på sporet"
