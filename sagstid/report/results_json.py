@@ -23,6 +23,7 @@ from sagstid.measure.performance import PACE_COLUMNS, PER_1000_COLUMNS
 from sagstid.periods import Period
 from sagstid.report.flow_json import flow_sections
 from sagstid.validate.audit import AUDIT_MEASURES
+from sagstid.values import is_missing
 
 if TYPE_CHECKING:
     from sagstid.measure.audit import AuditMeasurement
@@ -36,7 +37,7 @@ SCHEMA_VERSION = 1
 
 def json_value(value: Any) -> Any:
     """A JSON value: numpy scalars to Python, NaN to null."""
-    if value is None:
+    if is_missing(value):
         return None
     if isinstance(value, (np.integer,)):
         return int(value)
