@@ -1,4 +1,4 @@
-"""The expected wait a citizen can read, per case area (issue 14; rules in docs/flow.md).
+"""The expected wait a citizen can read, per case area (rules in docs/flow.md).
 
 Pure: recent decisions and the open backlog in, one row per case area out.
 

@@ -1,4 +1,4 @@
-"""Flow and backlog per calendar month (issue 14; rules in docs/flow.md).
+"""Flow and backlog per calendar month (rules in docs/flow.md).
 
 Pure: decision rows in, one row per month and group out. For each calendar month M from the
 period's first month to its last, with F = the month's first day and A = its end (the month's
@@ -52,7 +52,7 @@ _COUNTS = ("received", "decided", "open", "open_overdue")
 
 def with_deadlines(rows: pd.DataFrame, catalogue: CatalogueArrays, calendar: WorkCalendar) -> pd.DataFrame:
     """``rows`` (case_area_code, received_date as datetime64) with ``deadline_date`` added:
-    CONTRACT 3.2's deadline from the catalogue entry valid on the received date, NaT where there
+    the deadline of docs/contract.md §3.2 from the catalogue entry valid on the received date, NaT where there
     is none (no entry, or no received date). ``calendar`` must cover the received dates."""
     received = rows["received_date"].to_numpy().astype("datetime64[D]")
     entry = catalogue.lookup(rows["case_area_code"], received)

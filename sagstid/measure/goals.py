@@ -1,4 +1,4 @@
-"""Targets against a baseline (issue 14; rules in docs/flow.md).
+"""Targets against a baseline (rules in docs/flow.md).
 
 The committee sets goals such as "cut handling complaints by 40 % against 2023 by 2027" or
 "raise the fastholdelsesprocent to 80 % by 2026". A goal is (measure, baseline year, a

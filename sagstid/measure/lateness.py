@@ -1,5 +1,5 @@
-"""How late: exceeded decisions in bands of calendar days past the deadline (issue 14; rules
-in docs/flow.md).
+"""How late: exceeded decisions in bands of calendar days past the deadline (rules in
+docs/flow.md).
 
 Pure: the measured decisions with their outcome (``evaluate_decisions``: ``exceeded`` and
 ``days_over``, the calendar days from the deadline D to the measured date) in, counts per group

@@ -1,4 +1,4 @@
-"""The promised date in the delay notice (issue 14; rules in docs/flow.md).
+"""The promised date in the delay notice (rules in docs/flow.md).
 
 § 3, stk. 2 requires the delay notice to tell the citizen when to expect a decision. The
 optional source column ``decisions.promised_date`` holds that date. Pure: the measured decisions

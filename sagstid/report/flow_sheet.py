@@ -265,13 +265,16 @@ def write_flow_sheet(
         total = f.lateness["total"]
         by_unit = f.lateness["by_unit"]
         frame = pd.concat([total, by_unit], ignore_index=True)
-        labels = ["Hele forvaltningen", *[names.get(str(u), str(u)) for u in by_unit["unit_code"]]]
+        # (a run without decided decisions has no rows at all)
+        labels = ["Hele forvaltningen"] * len(total) + [
+            names.get(str(u), str(u)) for u in by_unit["unit_code"]
+        ]
         hidden += _lateness(sheet, frame, "Enhed", labels, f, below)
     else:
         own = pick(f.lateness["by_unit"])
         areas = pick(f.lateness["by_unit_area"])
         frame = pd.concat([own, areas], ignore_index=True)
-        labels = [unit_name or unit_code, *[str(a) for a in areas["case_area_code"]]]
+        labels = [unit_name or unit_code] * len(own) + [str(a) for a in areas["case_area_code"]]
         hidden += _lateness(sheet, frame, "Enhed / sagsområde", labels, f, below)
     sheet.skip()
     sheet.section("Den lovede afgørelsesdato (underretning ved overskredet frist)")
