@@ -33,6 +33,7 @@ import pytest
 from sagstid.periods import Period
 from sagstid.pipeline import build_context, run_period
 from sagstid.report.results_json import build_results, dumps, follow_up_sections
+from sagstid.report.suppress import note
 from sagstid.schema import SQLITE_DDL
 
 DEADLINES = (
@@ -314,9 +315,14 @@ def test_flow_sheet_in_the_unit_and_committee_workbooks(db_with, folder, tmp_pat
     assert promised[:7] == [4, 2, 0.5, 1, 1, 1, 0.5]
     # the committee's: every month has a count of 1-4 (suppress_below 5), so no month is shown
     committee = flow_sheet_rows(out / "udvalg.xlsx")
-    assert any(r[0] == "Grupper med færre end 5 sager er ikke vist (diskretionering)." for r in committee)
+    assert any(r[0] == note(5) for r in committee)
     march = next(r for r in committee if r[0] == "marts 2025")
-    assert march[1:8] == [None] * 7
+    assert march[1:8] == ["<5"] * 7
+    # JC-NORD's 8 decisions are shown on Enheder, so its lateness row is shown here too; the
+    # area's 1 open case is small: hidden with the projected wait worked out from it
+    assert next(r for r in committee if r[0] == "Jobcenter Nord")[1:3] == [8, 6]
+    kh = next(r for r in committee if r[0] == "Kontanthjælp")
+    assert kh[1:5] == [7, 75, "<5", "<5"]
     # the goal is shown to the committee (a count against a baseline, not a group of cases)
     goal = next(r for r in committee if r[0] == "Formalitetsklager modtaget")
     assert goal[1:6] == ["Hele forvaltningen", "2023", 4, 2, "2027"] and goal[8] == "Ikke på sporet"

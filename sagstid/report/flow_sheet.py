@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from xlsxwriter.workbook import Workbook
 
 from sagstid.measure.flow_figures import FlowFigures
 from sagstid.measure.lateness import band_labels, band_names
-from sagstid.report.suppress import note, suppress
+from sagstid.report.committee_suppression import Plan
+from sagstid.report.suppress import PRIMARY, is_small, note, shown_as
 from sagstid.report.xlsx import SUPPRESSED, Column, Sheet, Styles, fraction, load_layout, month_label
 
 SHEET = "Flow og ventetid"
@@ -35,18 +37,32 @@ GOAL_STATUS = {
 
 
 def _write(
-    sheet: Sheet, columns: Sequence[Column], rows: list[list[Any]], hidden: list[bool], positions: range
+    sheet: Sheet,
+    columns: Sequence[Column],
+    rows: list[list[Any]],
+    states: Sequence[str | None],
+    positions: Sequence[int],
+    below: int,
 ) -> int:
-    """A table whose hidden rows show grey blanks at ``positions``; returns how many were hidden."""
+    """A table whose hidden rows (state "primary" or "secondary") show "<5" or "x" on grey at
+    ``positions``; returns how many rows were hidden."""
     fills: list[list[str | None]] = []
-    for values, hide in zip(rows, hidden, strict=True):
+    for values, state in zip(rows, states, strict=True):
         fill: list[str | None] = [None] * len(values)
-        if hide:
+        if state is not None:
             for p in positions:
-                values[p], fill[p] = None, SUPPRESSED
+                values[p], fill[p] = shown_as(state, below), SUPPRESSED
         fills.append(fill)
     sheet.table(columns, rows, fills, autofilter=False)
-    return sum(hidden)
+    return sum(state is not None for state in states)
+
+
+def _small(frame: pd.DataFrame, counts: Sequence[str], below: int) -> list[str | None]:
+    """ "primary" for each row where one of ``counts`` is 1 to below - 1 (the group is small)."""
+    hide = np.zeros(len(frame), dtype=bool)
+    for column in counts:
+        hide |= is_small(frame[column].to_numpy(), below)
+    return [PRIMARY if h else None for h in hide]
 
 
 def _pct(value: Any) -> float | None:
@@ -59,12 +75,7 @@ def _num(value: Any) -> float | None:
 
 def _monthly(sheet: Sheet, frame: pd.DataFrame, below: int) -> int:
     months = load_layout().get("months")
-    table, _ = suppress(
-        frame,
-        ["received", "decided", "open"],
-        ["clearance_pct", "open_median_days", "open_mean_days", "open_overdue"],
-        below,
-    )
+    table = frame
     columns = [
         Column("Måned", "text", 16),
         Column("Modtaget", "int", 12),
@@ -88,19 +99,22 @@ def _monthly(sheet: Sheet, frame: pd.DataFrame, below: int) -> int:
         ]
         for r in table.to_dict("records")  # one row per month (two dozen)
     ]
-    return _write(sheet, columns, rows, table["suppressed"].tolist(), range(1, 8))
+    return _write(
+        sheet, columns, rows, _small(table, ["received", "decided", "open"], below), range(1, 8), below
+    )
 
 
 def _lateness(
-    sheet: Sheet, frame: pd.DataFrame, label: str, names: list[str], f: FlowFigures, below: int
+    sheet: Sheet,
+    frame: pd.DataFrame,
+    label: str,
+    names: list[str],
+    f: FlowFigures,
+    below: int,
+    states: Sequence[str | None],
 ) -> int:
     bands = band_names(f.bands)
-    table, _ = suppress(
-        frame,
-        "decisions",
-        ["exceeded", *bands, "very_late", "very_late_pct", "very_late_of_exceeded_pct"],
-        below,
-    )
+    table = frame
     columns = [
         Column(label, "text", 30),
         Column("Afgørelser", "int", 12),
@@ -122,18 +136,13 @@ def _lateness(
         ]
         for name, r in zip(names, table.to_dict("records"), strict=True)
     ]
-    return _write(sheet, columns, rows, table["suppressed"].tolist(), range(1, len(columns)))
+    return _write(sheet, columns, rows, states, range(1, len(columns)), below)
 
 
 def _promised(sheet: Sheet, frame: pd.DataFrame, f: FlowFigures, below: int) -> int:
     if not f.promised_column:
         sheet.note("Kildedatabasen har ikke kolonnen promised_date: den lovede dato kan ikke måles.")
-    table, _ = suppress(
-        frame,
-        "notified",
-        ["promised", "promised_unreadable", "promised_missing", "promised_pct", "kept", "missed", "kept_pct"],
-        below,
-    )
+    table = frame
     columns = [
         Column("Overskredet, underrettet i tide", "int", 16),
         Column("Med lovet dato", "int", 12),
@@ -155,10 +164,10 @@ def _promised(sheet: Sheet, frame: pd.DataFrame, f: FlowFigures, below: int) -> 
         ]
         for r in table.to_dict("records")
     ]
-    return _write(sheet, columns, rows, table["suppressed"].tolist(), range(7))
+    return _write(sheet, columns, rows, _small(table, ["notified"], below), range(7), below)
 
 
-def _expected_wait(sheet: Sheet, f: FlowFigures) -> None:
+def _expected_wait(sheet: Sheet, f: FlowFigures, below: int, plan: Plan | None) -> int:
     waits = f.expected_wait[f.expected_wait["published"].to_numpy(dtype=bool)]
     share = round(100 * f.wait_settings.share)
     sheet.note(
@@ -174,7 +183,7 @@ def _expected_wait(sheet: Sheet, f: FlowFigures) -> None:
         Column("Ventetid for en ny ansøgning (dage, skøn)", "int", 16),
     ]
     rows = []
-    fills: list[list[str | None]] = []
+    states: list[str | None] = []
     for r in waits.sort_values("area_name").to_dict("records"):  # one row per published area
         ok = bool(r["enough"])
         rows.append(
@@ -186,8 +195,11 @@ def _expected_wait(sheet: Sheet, f: FlowFigures) -> None:
                 _num(r["projected_days"]) if ok else "for få sager",
             ]
         )
-        fills.append([None] * 5)
-    sheet.table(columns, rows, fills, autofilter=False)
+        # the open cases per area are the committee's "open" counts (Åbne sager): hidden here
+        # as there, and the projected wait with them (it is worked out from them)
+        state = None if plan is None else plan.state(("open", "area", str(r["case_area_code"])))
+        states.append(state or (PRIMARY if is_small([r["open"]], below)[0] else None))
+    return _write(sheet, columns, rows, states, [3, 4], below)
 
 
 def _goals(sheet: Sheet, f: FlowFigures, unit_names: dict[str, str]) -> None:
@@ -234,10 +246,12 @@ def write_flow_sheet(
     unit_name: str | None = None,
     unit_names: dict[str, str] | None = None,
     suppress_below: int = 0,
+    plan: Plan | None = None,
 ) -> None:
     """Add the sheet to ``workbook``: for one unit (its own figures, nothing suppressed), or for
     the committee (``unit_code`` None: the whole administration, per unit, the expected wait and
-    the goals; small groups suppressed)."""
+    the goals; small groups suppressed: a unit's decisions and an area's open cases as the
+    committee workbook's ``plan`` hides them on its other sheets, other counts when small)."""
     if figures is None:
         return
     f = figures
@@ -269,13 +283,19 @@ def write_flow_sheet(
         labels = ["Hele forvaltningen"] * len(total) + [
             names.get(str(u), str(u)) for u in by_unit["unit_code"]
         ]
-        hidden += _lateness(sheet, frame, "Enhed", labels, f, below)
+        # a unit's decisions are the committee's "decisions" counts (Enheder): hidden as there
+        keys = [("decisions", "total")] * len(total) + [
+            ("decisions", "unit", str(u)) for u in by_unit["unit_code"]
+        ]
+        small = _small(frame, ["decisions"], below)
+        states = [(None if plan is None else plan.state(k)) or s for k, s in zip(keys, small, strict=True)]
+        hidden += _lateness(sheet, frame, "Enhed", labels, f, below, states)
     else:
         own = pick(f.lateness["by_unit"])
         areas = pick(f.lateness["by_unit_area"])
         frame = pd.concat([own, areas], ignore_index=True)
         labels = [unit_name or unit_code] * len(own) + [str(a) for a in areas["case_area_code"]]
-        hidden += _lateness(sheet, frame, "Enhed / sagsområde", labels, f, below)
+        hidden += _lateness(sheet, frame, "Enhed / sagsområde", labels, f, below, [None] * len(frame))
     sheet.skip()
     sheet.section("Den lovede afgørelsesdato (underretning ved overskredet frist)")
     hidden += _promised(
@@ -284,7 +304,7 @@ def write_flow_sheet(
     if unit_code is None:
         sheet.skip()
         sheet.section("Forventet sagsbehandlingstid for borgerne")
-        _expected_wait(sheet, f)
+        hidden += _expected_wait(sheet, f, below, plan)
         if len(f.goals):
             sheet.skip()
             sheet.section("Mål i forhold til et basisår")

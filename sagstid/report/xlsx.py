@@ -65,7 +65,7 @@ NUM_FORMATS: dict[str, str | None] = {
 FILLS: dict[str, dict[str, Any]] = {
     "met": {"bg_color": MET_FILL, "font_color": MET_FONT, "pattern": 1},
     "not_met": {"bg_color": NOT_MET_FILL, "font_color": NOT_MET_FONT, "pattern": 1},
-    SUPPRESSED: {"bg_color": SUPPRESSED_FILL, "pattern": 1},
+    SUPPRESSED: {"bg_color": SUPPRESSED_FILL, "pattern": 1, "align": "right"},  # "<5", "x"
 }
 
 
