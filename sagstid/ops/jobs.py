@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+import logging
 import os
 import socket
 from collections.abc import Callable, Iterator
@@ -41,6 +42,8 @@ from sagstid.report.results_json import period_record
 from sagstid.source.urls import describe, scrub
 
 Stage = Callable[[str], AbstractContextManager[None]]
+
+log = logging.getLogger("sagstid.alerts")
 
 
 @contextmanager
@@ -218,6 +221,10 @@ def _locked_run(
                 moved = store.publish(request.job, request.stamp, write_dir, request.period.end, today)
                 checkpoint("published")
                 pruned = store.prune(request.job, keep)
+            if request.job == "nightly":  # the alerts remembered at the root, or beside --out
+                _send_alerts(
+                    request.config_dir, results, summary, root if root is not None else journal.parent
+                )
             manifest.append_journal(journal, record)
             recorded = True
         return RunOutcome(record["run_id"], folder, summary, record, moved, pruned)
@@ -233,6 +240,17 @@ def _locked_run(
             )
             _record_end(journal, record, outcome, exc)
         raise
+
+
+def _send_alerts(config_dir: Path, results: dict[str, Any], summary: Any, root: Path) -> None:
+    """E-mail the run's new alerts to the units' contacts (docs/alerts.md); never fails the run."""
+    from sagstid.config import load_config
+    from sagstid.ops.alerts import send_alerts
+
+    try:
+        send_alerts(results, summary.unit_names, load_config(config_dir).alerts, root)
+    except OSError as exc:  # the remembered-alerts file: logged, the reports stand
+        log.warning("alerts: not sent (%s)", type(exc).__name__)
 
 
 def _record_end(journal: Path, record: dict[str, Any], outcome: str, exc: BaseException) -> None:

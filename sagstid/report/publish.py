@@ -21,6 +21,7 @@ from sagstid.faults import checkpoint
 from sagstid.files import FILE_MODE, fsync_path, make_dirs
 from sagstid.measure.run import RunMeasurement
 from sagstid.report import workers as workbook_processes
+from sagstid.report.citizen_wait import write_citizen_pages
 from sagstid.report.filenames import unit_files
 from sagstid.report.results_json import dumps
 from sagstid.report.unit_cut import cut_to_unit
@@ -95,6 +96,8 @@ def write_reports(
         write_committee_workbook(staging / COMMITTEE_FILE, ctx)
         (staging / RESULTS_FILE).write_text(dumps(results), encoding="utf-8")
         names = [files[code] for code in units] + [COMMITTEE_FILE, RESULTS_FILE]
+        if ctx.flow is not None:  # the expected wait for citizens (docs/flow.md)
+            names += write_citizen_pages(staging, ctx.flow, ctx.suppress_below)
         for name in names:
             os.chmod(staging / name, FILE_MODE)
             fsync_path(staging / name)
