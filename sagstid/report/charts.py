@@ -80,7 +80,8 @@ def axis_bounds(values: Iterable[Any], targets: Iterable[float] = (), pad: float
 
 def _pct_y_axis(chart: Chart, bounds: tuple[float, float], name: str | None = None) -> None:
     low, high = bounds
-    chart.set_y_axis({"min": low / 100.0, "max": high / 100.0, "major_unit": 0.05,
+    unit = 0.02 if high - low <= 10 else 0.05  # 4-10 gridlines
+    chart.set_y_axis({"min": low / 100.0, "max": high / 100.0, "major_unit": unit,
                       "num_format": PCT_AXIS, "major_gridlines": {"visible": True,
                       "line": {"color": "#D9D9D9"}}, **({"name": name} if name else {})})
 

@@ -33,7 +33,7 @@ FOOTER_MAX = 255
 # Margins in inches (Excel's unit): narrow sides so a wide list keeps a readable scale.
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}
 HEADER_MARGIN, FOOTER_MARGIN = 0.25, 0.25
-FONT = '&"-,Regular"&8'  # 8 pt in the sheet's font
+FONT = '&8&"-,Regular"'  # 8 pt in the sheet's font (size first: '&8' then '2025' would read as size 82025)
 
 
 @dataclass(frozen=True)
