@@ -112,3 +112,28 @@ def test_insert_needs_alt_text(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         charts.insert(ws, 0, 0, chart, " ")
     workbook.close()
+
+
+def test_heat_map_rules_read_back(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "heat.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    ws = workbook.add_worksheet("Enhed x område")
+    for row in range(3):
+        for col in range(4):
+            ws.write(row + 1, col + 1, 0.7 + 0.05 * (row + col))
+    charts.heat_map(ws, 1, 1, 3, 4, 80, bold_below=workbook.add_format({"bold": True}))
+    workbook.close()
+
+    rules = {str(r.sqref): list(r.rules) for r in openpyxl.load_workbook(path)["Enhed x område"]
+             .conditional_formatting}
+    assert list(rules) == ["B2:E4"]
+    kinds = sorted(rule.type for rule in rules["B2:E4"])
+    assert kinds == ["cellIs", "colorScale"]
+    cell_rule = next(rule for rule in rules["B2:E4"] if rule.type == "cellIs")
+    assert cell_rule.operator == "lessThan" and float(cell_rule.formula[0]) == pytest.approx(0.8)
+    scale = next(rule for rule in rules["B2:E4"] if rule.type == "colorScale").colorScale
+    # the white midpoint sits on the target (80 % as the fraction 0.8)
+    assert [float(v.val) for v in scale.cfvo] == [0.5, 0.8, 1.0]
+    assert [c.rgb[-6:] for c in scale.color] == ["F4A460", "FFFFFF", "9DC3E6"]

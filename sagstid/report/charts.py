@@ -175,3 +175,20 @@ def rows_spanned(chart: Chart) -> int:
     """How many 20-pixel rows the chart covers."""
     height = int(getattr(chart, "height", HEIGHT))
     return math.ceil(height / ROW_PX)
+
+
+def heat_map(ws: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int,
+             target: float, bold_below: Any = None) -> None:
+    """A heat map over a block of percent cells (fractions, written as shown values from
+    status.shown_values so the colour and the figure agree): orange below ``target`` (0-100),
+    white at it, blue at 100 %; blank cells stay blank. Colour is not alone: pass
+    ``bold_below`` (a workbook format with bold) to set figures under the target in bold."""
+    cells = (first_row, first_col, last_row, last_col)
+    if bold_below is not None:
+        ws.conditional_format(*cells, {"type": "cell", "criteria": "<", "value": target / 100.0,
+                                       "format": bold_below})
+    ws.conditional_format(*cells, {"type": "3_color_scale",
+                                   "min_type": "num", "min_value": 0.5, "min_color": "#F4A460",
+                                   "mid_type": "num", "mid_value": target / 100.0,
+                                   "mid_color": "#FFFFFF",
+                                   "max_type": "num", "max_value": 1.0, "max_color": "#9DC3E6"})

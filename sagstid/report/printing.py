@@ -18,6 +18,8 @@ so the title is shortened to fit.
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from xlsxwriter.worksheet import Worksheet
@@ -135,3 +137,21 @@ def page_room(scale: int = DEFAULT_DASHBOARD_SCALE) -> tuple[int, int]:
     height_in = 8.27 - MARGINS["top"] - MARGINS["bottom"] - 0.35  # header and footer lines
     factor = 96 * 100 / scale
     return int(width_in * factor), int(height_in * factor)
+
+
+def header_height(headings: Sequence[str], widths: Sequence[float], line_points: float = 15.0) -> float:
+    """The row height (points) a wrapped header row needs so its last line does not cover the
+    first data row (LibreOffice and print do not grow unset rows): the most lines any heading
+    takes at its column's width (in characters; words are not split), times ``line_points``."""
+    lines = 1
+    for text, width in zip(headings, widths):
+        room = max(int(width) - 1, 1)
+        count, used = 1, 0
+        for word in str(text).split():
+            need = len(word) if used == 0 else used + 1 + len(word)
+            if need > room and used > 0:
+                count, used = count + 1, len(word)
+            else:
+                used = need
+        lines = max(lines, count)
+    return math.ceil(lines * line_points)
