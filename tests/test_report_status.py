@@ -153,3 +153,16 @@ def test_status_cells_read_back(tmp_path: Path) -> None:
     assert b > r and b > g
     r, g, b = (int(not_met_fill[i:i + 2], 16) for i in (0, 2, 4))
     assert r > g > b
+
+
+def test_suppressed_cell(tmp_path: Path) -> None:
+    assert status.suppressed_text(5) == "<5"
+    path = tmp_path / "hidden.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    ws = workbook.add_worksheet("Enhed x område")
+    ws.write_string(0, 0, status.suppressed_text(5),
+                    status.StatusFormats(workbook).get(status.SUPPRESSED, "text"))
+    workbook.close()
+    cell = openpyxl.load_workbook(path)["Enhed x område"]["A1"]
+    assert cell.value == "<5" and cell.font.i
+    assert cell.fill.fill_type is None  # no grey box

@@ -42,6 +42,7 @@ TOLERANCE = 1e-9  # percentage points treated as float noise when comparing with
 _HALF_UP_NUDGE = 1e-9  # so 89.95 (binary 89.949999...) rounds half up like the printed 89,95
 
 MET, NOT_MET, NO_DATA = "met", "not_met", "no_data"
+SUPPRESSED = "suppressed"  # a small group's figure, hidden (committee workbook)
 
 SYMBOLS = {MET: "✔", NOT_MET: "✖", NO_DATA: MISSING}
 WORDS = {MET: "Opfyldt", NOT_MET: "Ikke opfyldt", NO_DATA: "Ingen data"}
@@ -55,6 +56,9 @@ STATUS_STYLE: dict[str, dict[str, Any]] = {
     NOT_MET: {"bg_color": "#F4A460", "font_color": "#000000", "bold": True, "pattern": 1,
               "border": 1, "border_color": "#7F3F00"},
     NO_DATA: {"font_color": "#595959", "italic": True},
+    # hidden small numbers: the text "<5" in italics on white, legible in black and white and
+    # unlike both status fills (the old grey box looked like the pale red and green in print)
+    SUPPRESSED: {"font_color": "#404040", "italic": True, "align": "right"},
 }
 
 
@@ -112,6 +116,11 @@ def pct_text(value: Any, target: float, decimals: int = 1) -> str:
     return da_pct(shown_value(value, target, decimals), decimals)
 
 
+def suppressed_text(threshold: int) -> str:
+    """What a hidden small figure shows: '<5' for groups of 1 to 4."""
+    return f"<{int(threshold)}"
+
+
 def status_text(state: str) -> str:
     """'✔ Opfyldt', '✖ Ikke opfyldt' or '– Ingen data'."""
     return f"{SYMBOLS[state]} {WORDS[state]}"
@@ -162,11 +171,11 @@ class StatusFormats:
             props: dict[str, Any] = {"valign": "top"}
             if kind in EXCEL_FORMATS:
                 props["num_format"] = EXCEL_FORMATS[kind]
-            props.update(STATUS_STYLE[state])
+            if kind in ("text", "word"):
+                props["align"] = "left"
+            props.update(STATUS_STYLE[state])  # a state's own alignment wins
             if bold:
                 props["bold"] = True
-            if kind == "text" or kind == "word":
-                props["align"] = "left"
             self._cache[key] = self.workbook.add_format(props)
         return self._cache[key]
 
