@@ -86,7 +86,8 @@ def test_scale_for_width() -> None:
 
 
 def test_footer_stays_within_excels_limit() -> None:
-    info = printing.PrintInfo("Sagstidsmåling & opfølgning " * 20, "1. halvår 2025", dt.date(2025, 7, 1))
+    info = printing.PrintInfo("Sagstidsmåling & opfølgning " * 20, "1. halvår 2025",
+                              dt.date(2025, 7, 1))
     footer = info.footer()
     assert len(footer) <= 255
     assert "&&" in footer  # a literal '&' is escaped

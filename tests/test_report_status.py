@@ -143,8 +143,10 @@ def test_status_cells_read_back(tmp_path: Path) -> None:
     # not met is bold (legible without colour); met and no data are not
     assert sheet["A1"].font.b and sheet["B1"].font.b
     assert not sheet["A2"].font.b and not sheet["A3"].font.b
-    met_fill = sheet["A2"].fill.fgColor.rgb[-6:]
-    not_met_fill = sheet["A1"].fill.fgColor.rgb[-6:]
+    # only the status cell is filled; the figure beside it is not
+    assert sheet["A1"].fill.fill_type is None and sheet["A2"].fill.fill_type is None
+    met_fill = sheet["B2"].fill.fgColor.rgb[-6:]
+    not_met_fill = sheet["B1"].fill.fgColor.rgb[-6:]
     assert met_fill != not_met_fill
     # greyscale print: the two fills differ clearly in lightness (not only in hue)
     assert _luminance("#" + met_fill) - _luminance("#" + not_met_fill) > 0.15

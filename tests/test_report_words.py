@@ -46,7 +46,8 @@ def test_da_date(day: object) -> None:
 
 def test_da_date_missing_and_period() -> None:
     assert words.da_date(None) == "–" and words.da_date(pd.NaT) == "–"
-    assert words.da_period(dt.date(2025, 1, 1), dt.date(2025, 12, 31)) == "01-01-2025 til 31-12-2025"
+    period = words.da_period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert period == "01-01-2025 til 31-12-2025"
 
 
 @pytest.mark.parametrize(("args", "text"), [

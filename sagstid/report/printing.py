@@ -35,7 +35,9 @@ FOOTER_MAX = 255
 # Margins in inches (Excel's unit): narrow sides so a wide list keeps a readable scale.
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}
 HEADER_MARGIN, FOOTER_MARGIN = 0.25, 0.25
-FONT = '&8&"-,Regular"'  # 8 pt in the sheet's font (size first: '&8' then '2025' would read as size 82025)
+# 8 pt in the sheet's font; the size goes first, since '&8' followed by '2025' would read as
+# the size 82025
+FONT = '&8&"-,Regular"'
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,8 @@ def page_room(scale: int = DEFAULT_DASHBOARD_SCALE) -> tuple[int, int]:
     return int(width_in * factor), int(height_in * factor)
 
 
-def header_height(headings: Sequence[str], widths: Sequence[float], line_points: float = 15.0) -> float:
+def header_height(headings: Sequence[str], widths: Sequence[float],
+                  line_points: float = 15.0) -> float:
     """The row height (points) a wrapped header row needs so its last line does not cover the
     first data row (LibreOffice and print do not grow unset rows): the most lines any heading
     takes at its column's width (in characters; words are not split), times ``line_points``."""

@@ -162,18 +162,25 @@ class StatusFormats:
 
     def __init__(self, workbook: Workbook) -> None:
         self.workbook = workbook
-        self._cache: dict[tuple[str, str, bool], Format] = {}
+        self._cache: dict[tuple[str, str, bool, bool], Format] = {}
 
-    def get(self, state: str, kind: str = "pct", bold: bool = False) -> Format:
-        """A cell of ``kind`` (an EXCEL_FORMATS key or "text") in ``state``'s style."""
-        key = (state, kind, bold)
+    def get(self, state: str, kind: str = "pct", bold: bool = False, fill: bool = True) -> Format:
+        """A cell of ``kind`` (an EXCEL_FORMATS key or "text") in ``state``'s style; with
+        ``fill=False`` only its type (bold for not met, grey italic for no data), no fill."""
+        key = (state, kind, bold, fill)
         if key not in self._cache:
             props: dict[str, Any] = {"valign": "top"}
             if kind in EXCEL_FORMATS:
                 props["num_format"] = EXCEL_FORMATS[kind]
             if kind in ("text", "word"):
                 props["align"] = "left"
-            props.update(STATUS_STYLE[state])  # a state's own alignment wins
+            style = STATUS_STYLE[state]
+            if not fill:
+                style = {k: v for k, v in style.items()
+                         if k not in ("bg_color", "pattern", "border", "border_color")}
+                if state == MET:
+                    style = {}  # a met figure is plain: only what needs action stands out
+            props.update(style)  # a state's own alignment wins
             if bold:
                 props["bold"] = True
             self._cache[key] = self.workbook.add_format(props)
@@ -184,15 +191,18 @@ class StatusFormats:
 
 
 def write_status_cells(ws: Any, row: int, col: int, value: Any, target: float,
-                       formats: StatusFormats, decimals: int = 1) -> str:
-    """Write the shown percentage at (row, col) and '✔ Opfyldt' etc. at (row, col + 1), both
-    in the status's style; returns the status. The cell holds the shown value as a fraction,
-    so Excel's "0.0 %" shows exactly the figure decided here."""
+                       formats: StatusFormats, decimals: int = 1,
+                       fill_value: bool = False) -> str:
+    """Write the shown percentage at (row, col) and '✔ Opfyldt' etc. at (row, col + 1);
+    returns the status. Only the status cell is filled (colour only the cell that needs
+    action); the figure is bold when not met, or filled too with ``fill_value``. The cell
+    holds the shown value as a fraction, so Excel's "0.0 %" shows exactly the figure decided
+    here."""
     state = status_of(value, target)
     shown = shown_value(value, target, decimals)
     if shown is None:
-        ws.write_string(row, col, MISSING, formats.get(NO_DATA, "text"))
+        ws.write_string(row, col, MISSING, formats.get(NO_DATA, "text", fill=fill_value))
     else:
-        ws.write_number(row, col, shown / 100.0, formats.get(state, "pct"))
+        ws.write_number(row, col, shown / 100.0, formats.get(state, "pct", fill=fill_value))
     ws.write_string(row, col + 1, status_text(state), formats.word(state))
     return state
