@@ -7,11 +7,13 @@ that fails leaves the previous reports intact.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
@@ -175,7 +177,7 @@ def build_context(
             check_schema(engine, ["units", "decisions", "complaints", "audit_samples"])
             units = extract_units(engine)
         current = measure_period(engine, config, catalogue, units, period, stage)
-        previous_period = period.previous()
+        previous_period = period.comparison()
         previous = measure_period(engine, config, catalogue, units, previous_period, stage)
         with stage(f"Henter klager og tilsyn {period.label}"):
             complaint_rows = extract_complaints(engine)
@@ -183,6 +185,8 @@ def build_context(
             audit_rows = extract_audit_samples(engine)
         with stage(f"Henter åbne sager pr. {as_of.isoformat()}"):
             open_decisions, open_complaints = extract_open_cases(engine, as_of)
+        with stage(f"Henter åbne sager pr. {previous_period.end.isoformat()}"):
+            before_decisions, before_complaints = extract_open_cases(engine, previous_period.end)
         with stage(f"Måler klager, resultatkontrakt og tilsyn {period.label}"):
             follow_up = measure_follow_up(
                 complaint_rows, case_decisions, audit_rows, units, config, period, current
@@ -190,6 +194,14 @@ def build_context(
         with stage(f"Måler åbne sager og tilbageholdte afgørelser {period.label}"):
             snapshot = take_snapshot(open_decisions, open_complaints, units, config, catalogue, as_of)
             held = measure_held_decisions(current, config, period)
+        with stage(f"Måler sammenligningsperioden {previous_period.label}"):
+            before = measure_follow_up(
+                complaint_rows, case_decisions, audit_rows, units, config, previous_period, previous
+            )
+            before_snapshot = take_snapshot(
+                before_decisions, before_complaints, units, config, catalogue, previous_period.end
+            )
+            before_held = measure_held_decisions(previous, config, previous_period)
     finally:
         engine.dispose()
     return RunMeasurement(
@@ -210,7 +222,22 @@ def build_context(
         held=held,
         worklist_first=worklist_first,
         suppress_below=config.measurement.suppress_below,
+        previous_complaints=before.complaints,
+        previous_contract=before.contract,
+        previous_audit=before.audit,
+        previous_snapshot=before_snapshot,
+        previous_held=before_held,
+        previous_working_day=previous_working_day(config, as_of),
+        registration_check_days=config.measurement.registration_check_days,
     )
+
+
+def previous_working_day(config: Config, as_of: dt.date) -> dt.date:
+    """The last working day before ``as_of`` (weekends, Danish holidays and closing days skipped)."""
+    calendar = WorkCalendar.covering(config.calendar, as_of, as_of)
+    day = np.datetime64(as_of, "D")
+    earlier = np.busday_offset(day - np.timedelta64(1, "D"), 0, roll="backward", busdaycal=calendar.busdaycal)
+    return dt.date.fromisoformat(str(earlier))
 
 
 @dataclass(frozen=True)
