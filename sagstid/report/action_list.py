@@ -21,7 +21,7 @@ from xlsxwriter.workbook import Workbook
 
 from sagstid.report import printing
 from sagstid.report.status import MET, NO_DATA, NOT_MET, StatusFormats
-from sagstid.report.unit_sheets import Formats, header_row
+from sagstid.report.unit_sheets import LIST_PX, Formats, header_row, sheet_px
 from sagstid.report.words import da_date, da_number
 from sagstid.report.xlsx import Styles, excel_serials, text_list
 
@@ -36,7 +36,7 @@ KINDS = {"decision": "Afgørelse", "decision_complaint": "Klage over afgørelse"
          "handling_complaint": "Klage over sagsbehandling"}
 COLUMNS = ("Handling", "Sagsnummer", "Id", "Type", "Sagsområde", "Modtaget", "Frist",
            "Arbejdsdage til fristen", "Dage over fristen", "Underretning sendt", "Ny siden forrige arbejdsdag")
-WIDTHS = [46, 16, 11, 22, 40, 11, 11, 11, 10, 12, 12]
+WIDTHS = [44, 16, 11, 20, 32, 11, 11, 14, 10, 12, 12]
 MAX_AREAS = 6  # the summary's area table: the areas with most cases, the rest as "Øvrige"
 
 
@@ -53,15 +53,15 @@ def actions(cases: pd.DataFrame, groups: np.ndarray) -> list[str]:
     """The action per case: what to do, in the manager's words."""
     decision = cases["kind"].to_numpy() == "decision"
     missing = cases["notice_missing"].to_numpy(dtype=bool)
-    verb = np.where(decision, "træf afgørelsen", "besvar klagen")
+    noun = np.where(decision, "afgør sagen", "besvar klagen")
     out = np.select(
         [groups == CHECK, (groups == OVERDUE) & missing, groups == OVERDUE, (groups == SAVE) & missing,
          groups == SAVE],
-        ["Tjek registreringen: er sagen afgjort, eller mangler den?",
-         np.char.add("Send underretning til borgeren, og ", verb),
-         np.char.add(np.char.add("Borgeren er underrettet; ", verb), " snarest"),
-         np.char.add(np.char.add("Nå det: ", verb), " inden fristen, ellers send underretning"),
-         np.char.add(np.char.add("Nå det: ", verb), " inden fristen")],
+        ["Tjek registreringen: er sagen afgjort?",
+         np.char.add("Send underretning, og ", noun),
+         np.char.add(np.char.add("Underrettet: ", noun), " snarest"),
+         np.char.add(np.char.add("Nå fristen: ", noun), ", ellers underret"),
+         np.char.add("Nå fristen: ", noun)],
         default="")
     return [str(a) for a in out]
 
@@ -118,8 +118,8 @@ def write_action_list(workbook: Workbook, styles: Styles, status: StatusFormats,
         note += f" Ny: fristen er udløbet {da_date(previous_working_day)} eller senere."
     if not full_list:
         note += " Listen over sagerne står i den daglige rapport (den her er et øjebliksbillede)."
-    ws.merge_range(1, 0, 1, 6, note, fm.wrap)
-    ws.set_row(1, 48)
+    ws.merge_range(1, 0, 1, len(COLUMNS) - 1, note, fm.wrap)
+    ws.set_row(1, 36)
     # summary box: by action (A-E) and by case area (G-K), written row by row (top to bottom)
     top = 3
     decision = rows["kind"].to_numpy() == "decision"
@@ -133,19 +133,19 @@ def write_action_list(workbook: Workbook, styles: Styles, status: StatusFormats,
         rest = table.iloc[MAX_AREAS - 1:].sum()
         table = pd.concat([table.iloc[:MAX_AREAS - 1], rest.to_frame("Øvrige sagsområder").T])
     area_lines = list(zip(table.index.tolist(), table.to_numpy().tolist(), strict=False))
-    left = ["Handling", "Sager", "Heraf afgørelser", "Heraf klager", "Nye siden forrige arbejdsdag"]
+    left = ["Handling", "Sager", "Heraf klager", "Nye siden forrige arbejdsdag"]
     right = ["Sagsområde", "Kan nås", "Overskredet", "Tjek registreringen", "I alt"]
-    ws.set_row(top, printing.header_height(left + right, WIDTHS[:5] + WIDTHS[6:11]))
+    ws.set_row(top, printing.header_height(left + right, WIDTHS[:9]))
     for col, heading in enumerate(left):
         ws.write_string(top, col, heading, styles.header)
     for col, heading in enumerate(right):
-        ws.write_string(top, 6 + col, heading, styles.header)
+        ws.write_string(top, 4 + col, heading, styles.header)
     action_lines: list[tuple[str, object, list[int]]] = []
     for group in (SAVE, OVERDUE, CHECK):
         mask = rows["group"].to_numpy() == group
-        counts = [int(mask.sum()), int((mask & decision).sum()), int((mask & ~decision).sum()), int((mask & new).sum())]
+        counts = [int(mask.sum()), int((mask & ~decision).sum()), int((mask & new).sum())]
         action_lines.append((GROUPS[group].format(n=horizon, days=check_days), status.word(GROUP_STATE[group]), counts))
-    action_lines.append(("I alt", fm.bold, [len(rows), int(decision.sum()), int((~decision).sum()), int(new.sum())]))
+    action_lines.append(("I alt", fm.bold, [len(rows), int((~decision).sum()), int(new.sum())]))
     box_end = top + max(len(action_lines), len(area_lines))
     for i in range(max(len(action_lines), len(area_lines))):
         r = top + 1 + i
@@ -156,8 +156,8 @@ def write_action_list(workbook: Workbook, styles: Styles, status: StatusFormats,
                 ws.write_number(r, col, value, fm.num["int"])
         if i < len(area_lines):
             area_label, values = area_lines[i]
-            ws.write_string(r, 6, str(area_label), fm.text)
-            for col, value in enumerate(values, start=7):
+            ws.write_string(r, 4, str(area_label), fm.text)
+            for col, value in enumerate(values, start=5):
                 ws.write_number(r, col, int(value), fm.num["int"])
     header = box_end + 2
     if not full_list:
@@ -206,4 +206,5 @@ def write_action_list(workbook: Workbook, styles: Styles, status: StatusFormats,
             ws.write_string(r, 10, fresh, fm.bold)
     ws.autofilter(header, 0, r, len(COLUMNS) - 1)
     ws.ignore_errors({"number_stored_as_text": f"B{header + 2}:C{r + 1}"})
-    printing.setup_list(ws, info, header_rows=(header, header), lists_cases=True)
+    printing.setup_paged(ws, info, max(sheet_px(WIDTHS), LIST_PX), [], header_rows=(header, header),
+                         lists_cases=True)

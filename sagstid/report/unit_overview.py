@@ -97,10 +97,11 @@ class OverviewRow:
     basis: str
     sheet: str  # the sheet behind the figure
     better_up: bool = True
+    short: str = ""  # the label in the summary sentence
 
 
 def _pct_row(key: str, label: str, value: Any, target: float, previous: Any, whole: Any,
-             basis: str, sheet: str, goal: str | None = None) -> OverviewRow:
+             basis: str, sheet: str, goal: str | None = None, short: str = "") -> OverviewRow:
     state = status_of(value, target)
     now = shown_value(value, target)
     before = shown_value(previous, target)
@@ -108,7 +109,7 @@ def _pct_row(key: str, label: str, value: Any, target: float, previous: Any, who
         key=key, label=label, value=now, kind="pct", state=state, status=status_text(state),
         goal=goal or f"mindst {da_pct_number(target)} %", previous=before,
         change=change(now, before).text, whole=None if now is None else shown_value(whole, target),
-        basis=basis, sheet=sheet,
+        basis=basis, sheet=sheet, short=short or label,
     )
 
 
@@ -147,7 +148,7 @@ def _audit_rows(ctx: RunMeasurement, code: str) -> list[OverviewRow]:
         out.append(_pct_row(
             f"audit_{measure}", label, number(own, f"{measure}_pct"), target,
             number(before, f"{measure}_pct"), number(audit.total, f"{measure}_pct") if n else None,
-            basis, SHEETS["audit"]))
+            basis, SHEETS["audit"], short="tilsyn: " + label.split(": ", 1)[1]))
     return out
 
 
@@ -171,7 +172,7 @@ def overview_rows(ctx: RunMeasurement, code: str) -> list[OverviewRow]:
         t.general, number(before, "compliance_pct"),
         number(ctx.current.total, "compliance_pct") if decisions else None,
         _of(count(own, "within_deadline"), decisions, "afgørelse", "afgørelser") + " inden for fristen",
-        SHEETS["monthly"]))
+        SHEETS["monthly"], short="generel overholdelse"))
     areas = _area_frame(ctx, code)
     if len(areas):
         lowest = areas.iloc[0]
@@ -180,7 +181,8 @@ def overview_rows(ctx: RunMeasurement, code: str) -> list[OverviewRow]:
             "concrete", f"Laveste sagsområde: {lowest['area_name']}", lowest["compliance_pct"],
             t.concrete, lowest["previous_pct"], lowest["whole_pct"],
             f"{below} af {len(areas)} sagsområder under {da_pct_number(t.concrete)} %", SHEETS["areas"],
-            goal=f"mindst {da_pct_number(t.concrete)} % i hvert område"))
+            goal=f"mindst {da_pct_number(t.concrete)} % i hvert område",
+            short=f"{below} sagsområder under {da_pct_number(t.concrete)} % (laveste {lowest['area_name']})"))
     else:
         rows.append(_pct_row("concrete", "Laveste sagsområde", None, t.concrete, None, None,
                              "ingen afgørelser i perioden", SHEETS["areas"]))
@@ -191,7 +193,7 @@ def overview_rows(ctx: RunMeasurement, code: str) -> list[OverviewRow]:
         number(ctx.current.total, "notice_pct") if exceeded else None,
         _of(count(own, "exceeded_notified"), exceeded, "overskredet afgørelse", "overskredne afgørelser")
         + " underrettet" if exceeded else "ingen overskredne frister", SHEETS["exceeded"],
-        goal=f"{da_pct_number(t.delay_notice)} %"))
+        goal=f"{da_pct_number(t.delay_notice)} %", short="skriftlig underretning"))
     c = ctx.complaints
     if c is not None:
         mine = first_row(c.by_unit, "unit_code", code)
@@ -203,7 +205,7 @@ def overview_rows(ctx: RunMeasurement, code: str) -> list[OverviewRow]:
             t.complaints, number(prev, "compliance_pct"),
             number(c.total, "compliance_pct") if n else None,
             _of(count(mine, "on_time"), n, "besvaret klage", "besvarede klager") + " rettidigt"
-            if n else "ingen klager besvaret i perioden", SHEETS["complaints"]))
+            if n else "ingen klager besvaret i perioden", SHEETS["complaints"], short="klager rettidigt"))
         appeals = first_row(c.appeals_by_unit, "unit_code", code)
         prev_appeals = None if ctx.previous_complaints is None else first_row(
             ctx.previous_complaints.appeals_by_unit, "unit_code", code)
@@ -214,7 +216,7 @@ def overview_rows(ctx: RunMeasurement, code: str) -> list[OverviewRow]:
             c.appeal_confirmed_pct if decided else None,
             _of(count(appeals, "confirmed"), decided, "afgørelse fra Ankestyrelsen",
                 "afgørelser fra Ankestyrelsen") + " stadfæstet" if decided else "ingen afgørelser fra Ankestyrelsen",
-            SHEETS["complaints"]))
+            SHEETS["complaints"], short="Ankestyrelsen stadfæster"))
     rows += _audit_rows(ctx, code)
     if ctx.contract is not None:
         pace = first_row(ctx.contract.handling, "unit_code", code)
@@ -236,7 +238,7 @@ def overview_rows(ctx: RunMeasurement, code: str) -> list[OverviewRow]:
             previous=None if before_received is None else float(before_received),
             change=change(received, before_received, 0, "klager", higher_is_better=False).text,
             whole=None, basis=f"modtaget til og med {da_date(ytd.as_of)}", sheet=SHEETS["complaints"],
-            better_up=False))
+            better_up=False, short=f"formalitetsklager ({da_number(received)} mod {goal})"))
     snap = _open_row(ctx.snapshot, code)
     if ctx.snapshot is not None:
         prev_snap = _open_row(ctx.previous_snapshot, code)
@@ -250,7 +252,7 @@ def overview_rows(ctx: RunMeasurement, code: str) -> list[OverviewRow]:
             number(whole_row, "open_within_pct") if n_open else None,
             _of(count(snap, "open") - count(snap, "overdue"), n_open, "åben afgørelse", "åbne afgørelser")
             + " inden for fristen", SHEETS["actions"],
-            goal=f"pejlemærke {da_pct_number(t.general)} % (som generel målsætning)"))
+            goal=f"pejlemærke {da_pct_number(t.general)} %", short="åbne afgørelser inden for fristen"))
         overdue = count(snap, "overdue")
         before_overdue = None if prev_snap is None and ctx.previous_snapshot is None else count(prev_snap, "overdue")
         rows.append(OverviewRow(
@@ -272,7 +274,7 @@ def overview_rows(ctx: RunMeasurement, code: str) -> list[OverviewRow]:
             status=f"✖ Mønster i {weeks} af {window} uger" if flagged else "✔ Intet mønster",
             goal="intet mønster", previous=None,
             change=MISSING if prev_held is None else (
-                "før: mønster" if bool(prev_held["flagged"]) else "før: intet mønster"),
+                "før: mønster" if bool(prev_held["flagged"]) else "før: intet"),
             whole=None, basis=f"{da_number(count(held, 'held'))} afgørelser ikke sendt inden for "
             f"{ctx.held.settings.held_after_working_days} arbejdsdage", sheet=SHEETS["held"]))
     return rows
@@ -285,10 +287,17 @@ def summary_sentence(name: str, rows: list[OverviewRow], rank: tuple[int, int] |
     text = f"{name} opfylder {len(judged) - len(missed)} af {len(judged)} mål."
     if missed:
         parts = []
+        audits = [r for r in missed if r.key.startswith("audit_")]
         for r in missed:
+            if r.key.startswith("audit_") and len(audits) > 1:
+                if r is audits[0]:
+                    parts.append(f"tilsynets {len(audits)} mål" if len(audits) == 4 else f"{len(audits)} af tilsynets mål")
+                continue
             figure = da_pct(r.value) if r.kind == "pct" else da_number(r.value)
-            label = r.label[0].lower() + r.label[1:]
-            parts.append(f"{label} ({figure})" if r.value is not None else label)
+            if r.key == "contract" or r.value is None:
+                parts.append(r.short)
+            else:
+                parts.append(f"{r.short} ({figure})")
         text += f" Ikke opfyldt: {da_list(parts)}."
     if rank is not None:
         text += f" Nr. {rank[0]} af {rank[1]} enheder på generel overholdelse."
@@ -381,6 +390,7 @@ def _weak_areas(ws: Any, styles: Styles, status: StatusFormats, ctx: RunMeasurem
     ws.write_string(row, 0, f"Svageste sagsområder (under {da_pct_number(target)} %)", styles.section)
     row += 1
     headings = [h.format(period=ctx.period.label, previous=ctx.previous_period.label) for h in WEAK_COLUMNS]
+    ws.set_row(row, printing.header_height(headings, WIDTHS))
     for col, heading in enumerate(headings):
         ws.write_string(row, col, heading, styles.header)
     for area in weak.to_dict("records"):

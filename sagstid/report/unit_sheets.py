@@ -31,6 +31,7 @@ MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august"
           "oktober", "november", "december")
 MONTH_HEADER_ROW = 3  # Månedlig udvikling: the header row (0-based); data below it
 MAX_FREEZE_ROW = 10
+LIST_PX = 1350  # case lists print at a fixed scale of about 80 % (some 40 rows a page), one page wide
 
 
 class Formats:
@@ -44,6 +45,12 @@ class Formats:
         self.num = {k: workbook.add_format({"num_format": v, "valign": "top"}) for k, v in EXCEL_FORMATS.items()}
         self.date = workbook.add_format({"num_format": "dd-mm-yyyy", "valign": "top"})
         self.grey = workbook.add_format({"font_color": "#595959", "italic": True, "valign": "top"})
+
+
+def sheet_px(widths: list[float], chart_px: int = 0) -> int:
+    """A safe estimate of a sheet's printed width in pixels (LibreOffice with Carlito draws a
+    character width about 7-8 px plus cell padding), and at least a chart's width."""
+    return int(max(sum(widths) * 8 + 5 * len(widths), chart_px) + 30)
 
 
 def header_row(ws: Worksheet, styles: Styles, row: int, headings: list[str], widths: list[float]) -> None:
@@ -157,9 +164,9 @@ def write_monthly(workbook: Workbook, styles: Styles, status: StatusFormats, fm:
         + (f", med {prev_label} som prikket linje" if aligned else "")
         + f" og målsætningen {da_pct_number(target)} % som stiplet linje."))
     freeze(ws, MONTH_HEADER_ROW + 1, 1)
-    room_rows = printing.page_room(printing.scale_for_width(sum(widths) * 7 + 50))[1] // 20
+    room_rows = printing.page_room(printing.scale_for_width(sheet_px(widths, 1000)))[1] // 20
     breaks = [chart_row] if chart_row + charts.rows_spanned(chart) > room_rows else []
-    printing.setup_paged(ws, info, max(1000, int(sum(widths) * 7.2)), breaks, header_rows=None)
+    printing.setup_paged(ws, info, sheet_px(widths, 1000), breaks, header_rows=None)
     return first, last_row
 
 
@@ -181,7 +188,7 @@ def write_areas(workbook: Workbook, styles: Styles, status: StatusFormats, fm: F
     headings = ["Sagsområde", "Kode", "Frist", "Afgørelser", "Inden for fristen", "Overholdelse", "Status",
                 "Målsætning", prev, "Ændring", "Overskredne frister", "Heraf underrettet",
                 "Median dage"]
-    widths = [44, 12, 14, 11, 11, 13, 16, 11, 11, 12, 11, 11, 9]
+    widths = [40, 11, 13, 10, 10, 12, 16, 11, 9, 11, 11, 11, 8]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     ws.write_string(0, 0, f"Sagsområder {ctx.period.label}: {ctx.unit_name(code)}", styles.title)
@@ -233,7 +240,7 @@ def write_areas(workbook: Workbook, styles: Styles, status: StatusFormats, fm: F
             f"Søjlediagram: overholdelsen i hvert af enhedens {len(areas)} sagsområder, lavest først, "
             f"mod målsætningen {da_pct_number(target)} % (stiplet linje); søjler under målet er skraverede."))
         breaks = [chart_row]
-    printing.setup_paged(ws, info, int(sum(widths) * 7.2), breaks, header_rows=(header, header))
+    printing.setup_paged(ws, info, sheet_px(widths, 1100), breaks)
 
 
 AREA_MONTH_WIDTHS = [26, 11, 11, 13, 16, 11, 11, 10]
@@ -246,7 +253,7 @@ def area_block_starts(ctx: RunMeasurement, code: str) -> tuple[dict[str, int], l
     it use."""
     areas = area_table(ctx, code).sort_values("area_name", kind="stable")
     block_rows = len(months_between(ctx.period.start, ctx.period.end)) + 3
-    room = printing.page_room(printing.scale_for_width(int(sum(AREA_MONTH_WIDTHS) * 7.2)))[1] // 20 - 2
+    room = printing.page_room(printing.scale_for_width(sheet_px(AREA_MONTH_WIDTHS)))[1] // 20 - 2
     row, used = AREA_FIRST_ROW, 0
     starts: dict[str, int] = {}
     breaks: list[int] = []
@@ -312,7 +319,7 @@ def write_area_months(workbook: Workbook, styles: Styles, status: StatusFormats,
                 ws.write_string(r, 7, MISSING, fm.text)
             else:
                 ws.write_number(r, 7, float(mean), fm.num.get("dec", fm.num["int"]))
-    printing.setup_paged(ws, info, int(sum(widths) * 7.2), breaks)
+    printing.setup_paged(ws, info, sheet_px(widths), breaks)
     return starts
 
 
@@ -332,7 +339,7 @@ def write_exceeded(workbook: Workbook, styles: Styles, fm: Formats, ctx: RunMeas
     ws = workbook.add_worksheet(SHEETS["exceeded"])
     headings = ["Sagsnummer", "Sagsområde", "Modtaget", "Frist", "Afgjort", "Dage over fristen",
                 "Underrettet", "Underrettet i tide", "Underretnings- dato"]
-    widths = [16, 46, 11, 11, 11, 10, 11, 11, 12]
+    widths = [16, 36, 11, 11, 11, 10, 11, 11, 12]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     cases = ctx.current.cases
@@ -376,7 +383,8 @@ def write_exceeded(workbook: Workbook, styles: Styles, fm: Formats, ctx: RunMeas
         ws.autofilter(header, 0, row, len(headings) - 1)
         ws.ignore_errors({"number_stored_as_text": f"A{header + 2}:A{row + 1}"})
     freeze(ws, header + 1, 1)
-    printing.setup_list(ws, info, header_rows=(header, header), lists_cases=True)
+    printing.setup_paged(ws, info, max(sheet_px(widths), LIST_PX), [], header_rows=(header, header),
+                         lists_cases=True)
 
 
 def write_late_complaints_sheet(workbook: Workbook, styles: Styles, layout: Any, fm: Formats,
@@ -395,16 +403,20 @@ def write_late_complaints_sheet(workbook: Workbook, styles: Styles, layout: Any,
     write_late_complaints(sheet, layout, ctx.complaints.rows)
     if sheet.row > header + 1:
         sheet.ws.ignore_errors({"number_stored_as_text": f"A{header + 2}:A{sheet.row}"})
-    finish_sheet(sheet.ws, info, header_rows=(header, header), lists_cases=True)
+    finish_sheet(sheet.ws, info, header_rows=(header, header), lists_cases=True, columns=9)
 
 
 def finish_sheet(ws: Worksheet, info: printing.PrintInfo, header_rows: tuple[int, int] | None = None,
-                 lists_cases: bool = False) -> None:
-    """Print set-up for a sheet written by a shared writer, and no freeze below row 10."""
+                 lists_cases: bool = False, columns: int | None = None) -> None:
+    """Print set-up for a sheet written by a shared writer, and no freeze below row 10;
+    ``columns`` limits the print area to the table columns (a long note overflowing to the
+    right would otherwise shrink the page)."""
     panes = getattr(ws, "panes", None)
     if panes and panes[0] > MAX_FREEZE_ROW:
         ws.panes = []
     printing.setup_list(ws, info, header_rows=header_rows, lists_cases=lists_cases)
+    if columns is not None and ws.dim_rowmax is not None:
+        ws.print_area(0, 0, ws.dim_rowmax, columns - 1)
 
 
 def run_date(ctx: RunMeasurement) -> dt.date:

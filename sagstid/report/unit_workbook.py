@@ -451,6 +451,8 @@ def _rank(ctx: RunMeasurement, unit_code: str) -> tuple[int, int] | None:
     if unit_code not in set(by_unit["unit_code"]):
         return None
     own = float(by_unit.loc[by_unit["unit_code"] == unit_code, "compliance_pct"].iloc[0])
+    if len(by_unit) < 2:  # a run already cut to the unit: no rank to tell
+        return None
     return int((by_unit["compliance_pct"] > own + 1e-9).sum()) + 1, len(by_unit)
 
 
@@ -521,10 +523,10 @@ def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None
         write_monthly(workbook, styles, status, fm, ctx, unit_code, info)
         if ctx.complaints is not None:
             write_unit_complaints(workbook, styles, layout, ctx, unit_code)
-            finish_sheet(workbook.get_worksheet_by_name(layout.text("sheets.complaints")), info)
+            finish_sheet(workbook.get_worksheet_by_name(layout.text("sheets.complaints")), info, columns=9)
         if ctx.audit is not None:
             write_unit_audit(workbook, styles, layout, ctx, unit_code)
-            finish_sheet(workbook.get_worksheet_by_name(layout.text("sheets.audit")), info)
+            finish_sheet(workbook.get_worksheet_by_name(layout.text("sheets.audit")), info, columns=7)
         if ctx.held is not None:
             write_held_sheet(
                 workbook, styles, ctx.held, unit_code, unit_name=name, period_label=ctx.period.label,
@@ -535,8 +537,8 @@ def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None
             write_late_complaints_sheet(workbook, styles, layout, fm, ctx, unit_code, info)
         write_area_months(workbook, styles, status, fm, ctx, unit_code, info)
         _quality(workbook, styles, layout, ctx, unit_code)
-        finish_sheet(workbook.get_worksheet_by_name(layout.text("sheets.quality")), info)
+        finish_sheet(workbook.get_worksheet_by_name(layout.text("sheets.quality")), info, columns=3)
         method = write_method_sheet(
             workbook, styles, layout, replace(ctx, source=source_kind(ctx.source)), unit=f"{unit_code} {name}"
         )
-        finish_sheet(method.ws, info)
+        finish_sheet(method.ws, info, columns=2)

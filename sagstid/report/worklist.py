@@ -272,7 +272,7 @@ def write_held_sheet(
     )
     rule_row = sheet.row
     sheet.ws.set_row(rule_row, 80)
-    sheet.ws.merge_range(rule_row, 0, rule_row, 7, "", styles.get("text", wrap=True))
+    sheet.ws.merge_range(rule_row, 0, rule_row, 6, "", styles.get("text", wrap=True))
     sheet.line(
         HELD_TEXT["flag_rule"].format(
             min_sent=rule.min_sent,
@@ -347,7 +347,8 @@ def write_held_sheet(
     room = EXCEL_MAX_ROWS - (sheet.row + 2)
     cases = cases.iloc[:room]
     if info is not None:
-        printing.setup_paged(sheet.ws, info, 1000, breaks, header_rows=(0, 0), lists_cases=True)
+        width_px = int(max(sum(HELD_WIDTHS) * 8 + 5 * len(HELD_WIDTHS), 1000) + 30)
+        printing.setup_paged(sheet.ws, info, width_px, breaks, header_rows=(0, 0), lists_cases=True)
     if cases.empty:
         sheet.note(HELD_TEXT["held_none"])
         return sheet

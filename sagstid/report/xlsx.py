@@ -326,6 +326,7 @@ class Sheet:
         self.name = name
         self.ws: Worksheet = workbook.add_worksheet(name)
         self.row = 0  # the next row to write
+        self.widths = list(widths)
         for col, width in enumerate(widths):
             self.ws.set_column(col, col, width)
 
@@ -355,6 +356,13 @@ class Sheet:
 
     def header(self, headings: Sequence[str], col: int = 0) -> int:
         row = self._take()
+        widths = self.widths[col : col + len(headings)]
+        if len(widths) == len(headings):  # a wrapped header gets the height it needs (not over row 1)
+            from sagstid.report.printing import header_height
+
+            height = header_height(headings, widths)
+            if height > 15:
+                self.ws.set_row(row, height)
         for offset, heading in enumerate(headings):
             self.ws.write_string(row, col + offset, heading, self.styles.header)
         return row
