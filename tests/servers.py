@@ -356,7 +356,10 @@ def soffice() -> str:
     apt_install(["libreoffice-calc-nogui"], probe)
     # Carlito has Calibri's metrics: without it LibreOffice draws Calibri in DejaVu Sans, whose
     # wider digits widen every column, so page counts depend on the fonts installed
-    apt_install(["fonts-crosextra-carlito"], lambda: Path("/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf").exists())
+    apt_install(
+        ["fonts-crosextra-carlito"],
+        lambda: Path("/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf").exists(),
+    )
     program = probe()
     assert program is not None
     return program

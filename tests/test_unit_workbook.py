@@ -34,7 +34,9 @@ LIST_SHEETS = {"Overskredne frister", "Klager besvaret for sent"}  # sheets list
 
 def _run(out: Path, start: str, end: str) -> dict[str, Any]:
     result = CliRunner().invoke(
-        cli, ["run", "--from", start, "--to", end, "--out", str(out), "--workers", "2"], catch_exceptions=False
+        cli,
+        ["run", "--from", start, "--to", end, "--out", str(out), "--workers", "2"],
+        catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
     return json.loads((out / "results.json").read_text(encoding="utf-8"))
@@ -118,7 +120,9 @@ def test_overblik_figures_equal_results_json(runs: tuple[Path, dict[str, Any], d
     # the lowest area: JC-NORD's lowest area in results.json (by_unit_area is not in results.json,
     # so the row's figure is checked against the area sheet's lowest share and the target)
     lowest = next(k for k in rows if k.startswith("Laveste sagsområde"))
-    assert rows[lowest][1] == ("✔ Opfyldt" if _shown(rows[lowest][0], True) >= t.concrete else "✖ Ikke opfyldt")
+    assert rows[lowest][1] == (
+        "✔ Opfyldt" if _shown(rows[lowest][0], True) >= t.concrete else "✖ Ikke opfyldt"
+    )
     # JC-NORD 2025: 68 handling complaints against a maximum of 50 (results.json), over the maximum
     contract = _unit(now["contract"]["handling_complaints"])
     contract_label = f"Formalitetsklager modtaget {now['contract']['year']} (resultatkontrakt)"
@@ -202,18 +206,34 @@ def test_overblik_prints_on_exactly_one_page(
     path, _, _ = runs
     program = soffice()
     pdfinfo, pdftotext = pdf_tools()
-    command = [program, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'p').as_uri()}",
-               "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)]
+    command = [
+        program,
+        "--headless",
+        "--norestore",
+        f"-env:UserInstallation={(tmp_path / 'p').as_uri()}",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(tmp_path),
+        str(path),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     pdf = tmp_path / path.with_suffix(".pdf").name
-    pages = int(next(line.split()[-1] for line in subprocess.run(
-        [pdfinfo, str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()
-        if line.startswith("Pages:")))
+    pages = int(
+        next(
+            line.split()[-1]
+            for line in subprocess.run(
+                [pdfinfo, str(pdf)], capture_output=True, text=True, check=True
+            ).stdout.splitlines()
+            if line.startswith("Pages:")
+        )
+    )
 
     def page(n: int) -> str:
-        return subprocess.run([pdftotext, "-f", str(n), "-l", str(n), str(pdf), "-"],
-                              capture_output=True, text=True, check=True).stdout
+        return subprocess.run(
+            [pdftotext, "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
 
     # Overblik is the first sheet: page 1 is its title, and page 2 already belongs to the next sheet
     assert "Sagstidsmåling 2025: Jobcenter Nord" in page(1)
@@ -243,8 +263,14 @@ def _cases() -> pd.DataFrame:
             # as of Friday 20-11-2026: 1 overdue 120 days, 2 overdue 10 days, 3 due in 2 working
             # days, 4 overdue since Thursday's deadline (1 day), 5 within (nothing to do), 6
             # overdue exactly 90 days (not more than 90: stays "overdue")
-            "deadline_date": [day("2026-07-23"), day("2026-11-10"), day("2026-11-24"), day("2026-11-19"),
-                              day("2026-12-31"), day("2026-08-22")],
+            "deadline_date": [
+                day("2026-07-23"),
+                day("2026-11-10"),
+                day("2026-11-24"),
+                day("2026-11-19"),
+                day("2026-12-31"),
+                day("2026-08-22"),
+            ],
             "state": ["overdue", "overdue", "due_soon", "overdue", "within", "overdue"],
             "days_open": [323] * 6,
             "days_over": [120, 10, 0, 1, 0, 90],
@@ -284,4 +310,5 @@ def test_nightly_compares_with_the_same_dates_last_year() -> None:
     part = Period(dt.date(2024, 1, 1), dt.date(2024, 2, 28))  # not whole months: last year, same dates
     assert part.comparison() == Period(dt.date(2023, 1, 1), dt.date(2023, 2, 28))
     assert Period(dt.date(2024, 2, 29), dt.date(2024, 3, 5)).same_dates_last_year() == Period(
-        dt.date(2023, 2, 28), dt.date(2023, 3, 5))
+        dt.date(2023, 2, 28), dt.date(2023, 3, 5)
+    )

@@ -32,10 +32,24 @@ GROUPS = {
     CHECK: "Tjek registreringen: over {days} dage over fristen",
 }
 GROUP_STATE = {SAVE: MET, OVERDUE: NOT_MET, CHECK: NO_DATA}
-KINDS = {"decision": "Afgørelse", "decision_complaint": "Klage over afgørelse",
-         "handling_complaint": "Klage over sagsbehandling"}
-COLUMNS = ("Handling", "Sagsnummer", "Id", "Type", "Sagsområde", "Modtaget", "Frist",
-           "Arbejdsdage til fristen", "Dage over fristen", "Underretning sendt", "Ny siden forrige arbejdsdag")
+KINDS = {
+    "decision": "Afgørelse",
+    "decision_complaint": "Klage over afgørelse",
+    "handling_complaint": "Klage over sagsbehandling",
+}
+COLUMNS = (
+    "Handling",
+    "Sagsnummer",
+    "Id",
+    "Type",
+    "Sagsområde",
+    "Modtaget",
+    "Frist",
+    "Arbejdsdage til fristen",
+    "Dage over fristen",
+    "Underretning sendt",
+    "Ny siden forrige arbejdsdag",
+)
 WIDTHS = [44, 16, 11, 20, 32, 11, 11, 14, 10, 12, 12]
 MAX_AREAS = 6  # the summary's area table: the areas with most cases, the rest as "Øvrige"
 
@@ -46,7 +60,9 @@ def action_groups(cases: pd.DataFrame, check_days: int) -> np.ndarray:
     over = pd.to_numeric(cases["days_over"], errors="coerce").fillna(0).to_numpy()
     return np.select(
         [state == "due_soon", (state == "overdue") & (over > check_days), state == "overdue"],
-        [SAVE, CHECK, OVERDUE], default="")
+        [SAVE, CHECK, OVERDUE],
+        default="",
+    )
 
 
 def actions(cases: pd.DataFrame, groups: np.ndarray) -> list[str]:
@@ -55,14 +71,22 @@ def actions(cases: pd.DataFrame, groups: np.ndarray) -> list[str]:
     missing = cases["notice_missing"].to_numpy(dtype=bool)
     noun = np.where(decision, "afgør sagen", "besvar klagen")
     out = np.select(
-        [groups == CHECK, (groups == OVERDUE) & missing, groups == OVERDUE, (groups == SAVE) & missing,
-         groups == SAVE],
-        ["Tjek registreringen: er sagen afgjort?",
-         np.char.add("Send underretning, og ", noun),
-         np.char.add(np.char.add("Underrettet: ", noun), " snarest"),
-         np.char.add(np.char.add("Nå fristen: ", noun), ", ellers underret"),
-         np.char.add("Nå fristen: ", noun)],
-        default="")
+        [
+            groups == CHECK,
+            (groups == OVERDUE) & missing,
+            groups == OVERDUE,
+            (groups == SAVE) & missing,
+            groups == SAVE,
+        ],
+        [
+            "Tjek registreringen: er sagen afgjort?",
+            np.char.add("Send underretning, og ", noun),
+            np.char.add(np.char.add("Underrettet: ", noun), " snarest"),
+            np.char.add(np.char.add("Nå fristen: ", noun), ", ellers underret"),
+            np.char.add("Nå fristen: ", noun),
+        ],
+        default="",
+    )
     return [str(a) for a in out]
 
 
@@ -73,9 +97,12 @@ def ordered(cases: pd.DataFrame, check_days: int) -> pd.DataFrame:
     act = cases.assign(group=groups)[groups != ""]
     rank = act["group"].map({SAVE: 0, OVERDUE: 1, CHECK: 2})
     over = pd.to_numeric(act["days_over"], errors="coerce").fillna(0)
-    return (act.assign(_rank=rank, _over=-over, _key=act["case_key"].astype(str))
-            .sort_values(["_rank", "_over", "deadline_date", "_key"], kind="stable")
-            .drop(columns=["_rank", "_over", "_key"]).reset_index(drop=True))
+    return (
+        act.assign(_rank=rank, _over=-over, _key=act["case_key"].astype(str))
+        .sort_values(["_rank", "_over", "deadline_date", "_key"], kind="stable")
+        .drop(columns=["_rank", "_over", "_key"])
+        .reset_index(drop=True)
+    )
 
 
 def is_new(cases: pd.DataFrame, previous_working_day: dt.date | None) -> np.ndarray:
@@ -91,14 +118,31 @@ def is_new(cases: pd.DataFrame, previous_working_day: dt.date | None) -> np.ndar
 def kind_labels(cases: pd.DataFrame) -> list[str]:
     decision = cases["kind"].to_numpy() == "decision"
     handling = cases["complaint_kind"].astype(object).to_numpy() == "handling"
-    return np.where(decision, KINDS["decision"],
-                    np.where(handling, KINDS["handling_complaint"], KINDS["decision_complaint"])).tolist()
+    return np.where(
+        decision,
+        KINDS["decision"],
+        np.where(handling, KINDS["handling_complaint"], KINDS["decision_complaint"]),
+    ).tolist()
 
 
-def write_action_list(workbook: Workbook, styles: Styles, status: StatusFormats, fm: Formats,
-                      cases: pd.DataFrame, area_names: dict[str, str], *, unit_name: str, as_of: dt.date,
-                      horizon: int, check_days: int, previous_working_day: dt.date | None,
-                      info: printing.PrintInfo, full_list: bool, activate: bool, name: str) -> None:
+def write_action_list(
+    workbook: Workbook,
+    styles: Styles,
+    status: StatusFormats,
+    fm: Formats,
+    cases: pd.DataFrame,
+    area_names: dict[str, str],
+    *,
+    unit_name: str,
+    as_of: dt.date,
+    horizon: int,
+    check_days: int,
+    previous_working_day: dt.date | None,
+    info: printing.PrintInfo,
+    full_list: bool,
+    activate: bool,
+    name: str,
+) -> None:
     """The Handlingsliste sheet; with ``full_list=False`` (annual, quarterly: the list is stale
     when the report is read) only the summary box."""
     ws = workbook.add_worksheet(name)
@@ -110,10 +154,13 @@ def write_action_list(workbook: Workbook, styles: Styles, status: StatusFormats,
     rows = ordered(cases, check_days)
     new = is_new(rows, previous_working_day)
     ws.write_string(0, 0, f"Handlingsliste pr. {da_date(as_of)}: {unit_name}", styles.title)
-    note = (f"Åbne afgørelser og klager pr. {da_date(as_of)}, hvor fristen er overskredet eller udløber inden for "
-            f"{horizon} arbejdsdage: {da_number(len(rows))} sager. Først dem, der kan nås, så de overskredne "
-            f"(flest dage over fristen først), til sidst dem, der er over {check_days} dage over fristen: "
-            "de er oftest afgjort uden at være registreret.")
+    note = (
+        f"Åbne afgørelser og klager pr. {da_date(as_of)}, hvor fristen er overskredet eller udløber "
+        f"inden for "
+        f"{horizon} arbejdsdage: {da_number(len(rows))} sager. Først dem, der kan nås, så de overskredne "
+        f"(flest dage over fristen først), til sidst dem, der er over {check_days} dage over fristen: "
+        "de er oftest afgjort uden at være registreret."
+    )
     if previous_working_day is not None:
         note += f" Ny: fristen er udløbet {da_date(previous_working_day)} eller senere."
     if not full_list:
@@ -123,15 +170,21 @@ def write_action_list(workbook: Workbook, styles: Styles, status: StatusFormats,
     # summary box: by action (A-E) and by case area (G-K), written row by row (top to bottom)
     top = 3
     decision = rows["kind"].to_numpy() == "decision"
-    area = rows["case_area_code"].astype(object).map(
-        lambda c: "Ukendt sagsområde" if c is None or pd.isna(c) else area_names.get(str(c), str(c)))
-    table = pd.crosstab(area, rows["group"]).reindex(columns=[SAVE, OVERDUE, CHECK], fill_value=0) \
-        if len(rows) else pd.DataFrame(columns=[SAVE, OVERDUE, CHECK])
+    area = (
+        rows["case_area_code"]
+        .astype(object)
+        .map(lambda c: "Ukendt sagsområde" if c is None or pd.isna(c) else area_names.get(str(c), str(c)))
+    )
+    table = (
+        pd.crosstab(area, rows["group"]).reindex(columns=[SAVE, OVERDUE, CHECK], fill_value=0)
+        if len(rows)
+        else pd.DataFrame(columns=[SAVE, OVERDUE, CHECK])
+    )
     table["total"] = table.sum(axis=1)
     table = table.sort_values("total", ascending=False, kind="stable")
     if len(table) > MAX_AREAS:
-        rest = table.iloc[MAX_AREAS - 1:].sum()
-        table = pd.concat([table.iloc[:MAX_AREAS - 1], rest.to_frame("Øvrige sagsområder").T])
+        rest = table.iloc[MAX_AREAS - 1 :].sum()
+        table = pd.concat([table.iloc[: MAX_AREAS - 1], rest.to_frame("Øvrige sagsområder").T])
     area_lines = list(zip(table.index.tolist(), table.to_numpy().tolist(), strict=False))
     left = ["Handling", "Sager", "Heraf klager", "Nye siden forrige arbejdsdag"]
     right = ["Sagsområde", "Kan nås", "Overskredet", "Tjek registreringen", "I alt"]
@@ -144,7 +197,9 @@ def write_action_list(workbook: Workbook, styles: Styles, status: StatusFormats,
     for group in (SAVE, OVERDUE, CHECK):
         mask = rows["group"].to_numpy() == group
         counts = [int(mask.sum()), int((mask & ~decision).sum()), int((mask & new).sum())]
-        action_lines.append((GROUPS[group].format(n=horizon, days=check_days), status.word(GROUP_STATE[group]), counts))
+        action_lines.append(
+            (GROUPS[group].format(n=horizon, days=check_days), status.word(GROUP_STATE[group]), counts)
+        )
     action_lines.append(("I alt", fm.bold, [len(rows), int((~decision).sum()), int(new.sum())]))
     box_end = top + max(len(action_lines), len(area_lines))
     for i in range(max(len(action_lines), len(area_lines))):
@@ -173,16 +228,35 @@ def write_action_list(workbook: Workbook, styles: Styles, status: StatusFormats,
     formats = {g: status.word(GROUP_STATE[g]) for g in (SAVE, OVERDUE, CHECK)}
     notified = rows["notified"].to_numpy(dtype=bool)
     data = zip(
-        actions(rows, groups), groups.tolist(), text_list(rows["case_id"]), text_list(rows["case_key"]),
-        kind_labels(rows), area.tolist(), excel_serials(rows["received_date"]),
+        actions(rows, groups),
+        groups.tolist(),
+        text_list(rows["case_id"]),
+        text_list(rows["case_key"]),
+        kind_labels(rows),
+        area.tolist(),
+        excel_serials(rows["received_date"]),
         excel_serials(rows["deadline_date"]),
         [None if o else int(v) for o, v in zip(overdue, rows["working_days_left"].tolist(), strict=False)],
         [int(v) if o else None for o, v in zip(overdue, rows["days_over"].tolist(), strict=False)],
-        excel_serials(rows["delay_notice_date"].where(notified)), np.where(new, "Ny", "").tolist(),
-        strict=False)
+        excel_serials(rows["delay_notice_date"].where(notified)),
+        np.where(new, "Ny", "").tolist(),
+        strict=False,
+    )
     r = header
-    for r, (action, group, case, key, kind, area_name, received, deadline, left, over, told, fresh) in enumerate(
-            data, start=header + 1):
+    for r, (
+        action,
+        group,
+        case,
+        key,
+        kind,
+        area_name,
+        received,
+        deadline,
+        left,
+        over,
+        told,
+        fresh,
+    ) in enumerate(data, start=header + 1):
         ws.write_string(r, 0, action, formats[group])
         if case is not None:
             ws.write_string(r, 1, case, fm.text)
@@ -206,5 +280,6 @@ def write_action_list(workbook: Workbook, styles: Styles, status: StatusFormats,
             ws.write_string(r, 10, fresh, fm.bold)
     ws.autofilter(header, 0, r, len(COLUMNS) - 1)
     ws.ignore_errors({"number_stored_as_text": f"B{header + 2}:C{r + 1}"})
-    printing.setup_paged(ws, info, max(sheet_px(WIDTHS), LIST_PX), [], header_rows=(header, header),
-                         lists_cases=True)
+    printing.setup_paged(
+        ws, info, max(sheet_px(WIDTHS), LIST_PX), [], header_rows=(header, header), lists_cases=True
+    )

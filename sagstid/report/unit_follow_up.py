@@ -32,12 +32,12 @@ from sagstid.report.follow_up_sheets import (
 )
 from sagstid.report.xlsx import (
     Layout,
-    da_number,
-    month_label,
     Sheet,
     Styles,
+    da_number,
     da_pct_number,
     fraction,
+    month_label,
     months_between,
 )
 

@@ -71,11 +71,27 @@ PACE = {
     "over_max": (NOT_MET, "✖ Over maksimum"),
     "no_max": (NO_DATA, "– Intet maksimum"),
 }
-COLUMNS = ("Målepunkt", "{period}", "Status", "Mål", "{previous}", "Ændring", "Hele forvaltningen",
-           "Grundlag (klik for detaljer)")
+COLUMNS = (
+    "Målepunkt",
+    "{period}",
+    "Status",
+    "Mål",
+    "{previous}",
+    "Ændring",
+    "Hele forvaltningen",
+    "Grundlag (klik for detaljer)",
+)
 WIDTHS = (50, 11, 18, 25, 11, 13, 12, 44)
-WEAK_COLUMNS = ("Sagsområde", "{period}", "Status", "Afgørelser", "{previous}", "Ændring",
-                "Hele forvaltningen", "Detaljer")
+WEAK_COLUMNS = (
+    "Sagsområde",
+    "{period}",
+    "Status",
+    "Afgørelser",
+    "{previous}",
+    "Ændring",
+    "Hele forvaltningen",
+    "Detaljer",
+)
 MAX_WEAK = 5
 FEW = 5  # fewer decisions than this in a month: "få sager" instead of a status
 
@@ -100,16 +116,35 @@ class OverviewRow:
     short: str = ""  # the label in the summary sentence
 
 
-def _pct_row(key: str, label: str, value: Any, target: float, previous: Any, whole: Any,
-             basis: str, sheet: str, goal: str | None = None, short: str = "") -> OverviewRow:
+def _pct_row(
+    key: str,
+    label: str,
+    value: Any,
+    target: float,
+    previous: Any,
+    whole: Any,
+    basis: str,
+    sheet: str,
+    goal: str | None = None,
+    short: str = "",
+) -> OverviewRow:
     state = status_of(value, target)
     now = shown_value(value, target)
     before = shown_value(previous, target)
     return OverviewRow(
-        key=key, label=label, value=now, kind="pct", state=state, status=status_text(state),
-        goal=goal or f"mindst {da_pct_number(target)} %", previous=before,
-        change=change(now, before).text, whole=None if now is None else shown_value(whole, target),
-        basis=basis, sheet=sheet, short=short or label,
+        key=key,
+        label=label,
+        value=now,
+        kind="pct",
+        state=state,
+        status=status_text(state),
+        goal=goal or f"mindst {da_pct_number(target)} %",
+        previous=before,
+        change=change(now, before).text,
+        whole=None if now is None else shown_value(whole, target),
+        basis=basis,
+        sheet=sheet,
+        short=short or label,
     )
 
 
@@ -125,7 +160,8 @@ def _area_frame(ctx: RunMeasurement, code: str) -> pd.DataFrame:
     before = ctx.previous.by_unit_area
     before = before[before["unit_code"].to_numpy() == code]
     whole = ctx.current.by_area[["case_area_code", "compliance_pct"]].rename(
-        columns={"compliance_pct": "whole_pct"})
+        columns={"compliance_pct": "whole_pct"}
+    )
     prev = before[["case_area_code", "compliance_pct"]].rename(columns={"compliance_pct": "previous_pct"})
     out = now.merge(prev, on="case_area_code", how="left").merge(whole, on="case_area_code", how="left")
     return out.sort_values(["compliance_pct", "case_area_code"], kind="stable").reset_index(drop=True)
@@ -145,10 +181,19 @@ def _audit_rows(ctx: RunMeasurement, code: str) -> list[OverviewRow]:
         n = count(own, n_key)
         noun = ("afgørelse", "afgørelser") if n_key == "decisions" else ("stikprøve", "stikprøver")
         basis = _of(count(own, yes_key), n, *noun) if n else "ingen sager i perioden"
-        out.append(_pct_row(
-            f"audit_{measure}", label, number(own, f"{measure}_pct"), target,
-            number(before, f"{measure}_pct"), number(audit.total, f"{measure}_pct") if n else None,
-            basis, SHEETS["audit"], short="tilsyn: " + label.split(": ", 1)[1]))
+        out.append(
+            _pct_row(
+                f"audit_{measure}",
+                label,
+                number(own, f"{measure}_pct"),
+                target,
+                number(before, f"{measure}_pct"),
+                number(audit.total, f"{measure}_pct") if n else None,
+                basis,
+                SHEETS["audit"],
+                short="tilsyn: " + label.split(": ", 1)[1],
+            )
+        )
     return out
 
 
@@ -167,61 +212,129 @@ def overview_rows(ctx: RunMeasurement, code: str) -> list[OverviewRow]:
     own = first_row(ctx.current.by_unit, "unit_code", code)
     before = first_row(ctx.previous.by_unit, "unit_code", code)
     decisions = count(own, "decisions")
-    rows.append(_pct_row(
-        "general", "Generel overholdelse af sagsbehandlingsfristerne", number(own, "compliance_pct"),
-        t.general, number(before, "compliance_pct"),
-        number(ctx.current.total, "compliance_pct") if decisions else None,
-        _of(count(own, "within_deadline"), decisions, "afgørelse", "afgørelser") + " inden for fristen",
-        SHEETS["monthly"], short="generel overholdelse"))
+    rows.append(
+        _pct_row(
+            "general",
+            "Generel overholdelse af sagsbehandlingsfristerne",
+            number(own, "compliance_pct"),
+            t.general,
+            number(before, "compliance_pct"),
+            number(ctx.current.total, "compliance_pct") if decisions else None,
+            _of(count(own, "within_deadline"), decisions, "afgørelse", "afgørelser") + " inden for fristen",
+            SHEETS["monthly"],
+            short="generel overholdelse",
+        )
+    )
     areas = _area_frame(ctx, code)
     if len(areas):
         lowest = areas.iloc[0]
         below = int((areas["compliance_pct"] < t.concrete - 1e-9).sum())
-        rows.append(_pct_row(
-            "concrete", f"Laveste sagsområde: {lowest['area_name']}", lowest["compliance_pct"],
-            t.concrete, lowest["previous_pct"], lowest["whole_pct"],
-            f"{below} af {len(areas)} sagsområder under {da_pct_number(t.concrete)} %", SHEETS["areas"],
-            goal=f"mindst {da_pct_number(t.concrete)} % i hvert område",
-            short=f"{below} sagsområder under {da_pct_number(t.concrete)} % (laveste {lowest['area_name']})"))
+        rows.append(
+            _pct_row(
+                "concrete",
+                f"Laveste sagsområde: {lowest['area_name']}",
+                lowest["compliance_pct"],
+                t.concrete,
+                lowest["previous_pct"],
+                lowest["whole_pct"],
+                f"{below} af {len(areas)} sagsområder under {da_pct_number(t.concrete)} %",
+                SHEETS["areas"],
+                goal=f"mindst {da_pct_number(t.concrete)} % i hvert område",
+                short=f"{below} sagsområder under {da_pct_number(t.concrete)} % "
+                f"(laveste {lowest['area_name']})",
+            )
+        )
     else:
-        rows.append(_pct_row("concrete", "Laveste sagsområde", None, t.concrete, None, None,
-                             "ingen afgørelser i perioden", SHEETS["areas"]))
+        rows.append(
+            _pct_row(
+                "concrete",
+                "Laveste sagsområde",
+                None,
+                t.concrete,
+                None,
+                None,
+                "ingen afgørelser i perioden",
+                SHEETS["areas"],
+            )
+        )
     exceeded = count(own, "exceeded")
-    rows.append(_pct_row(
-        "notice", "Skriftlig underretning, når fristen overskrides", number(own, "notice_pct"),
-        t.delay_notice, number(before, "notice_pct"),
-        number(ctx.current.total, "notice_pct") if exceeded else None,
-        _of(count(own, "exceeded_notified"), exceeded, "overskredet afgørelse", "overskredne afgørelser")
-        + " underrettet" if exceeded else "ingen overskredne frister", SHEETS["exceeded"],
-        goal=f"{da_pct_number(t.delay_notice)} %", short="skriftlig underretning"))
+    rows.append(
+        _pct_row(
+            "notice",
+            "Skriftlig underretning, når fristen overskrides",
+            number(own, "notice_pct"),
+            t.delay_notice,
+            number(before, "notice_pct"),
+            number(ctx.current.total, "notice_pct") if exceeded else None,
+            _of(count(own, "exceeded_notified"), exceeded, "overskredet afgørelse", "overskredne afgørelser")
+            + " underrettet"
+            if exceeded
+            else "ingen overskredne frister",
+            SHEETS["exceeded"],
+            goal=f"{da_pct_number(t.delay_notice)} %",
+            short="skriftlig underretning",
+        )
+    )
     c = ctx.complaints
     if c is not None:
         mine = first_row(c.by_unit, "unit_code", code)
-        prev = None if ctx.previous_complaints is None else first_row(
-            ctx.previous_complaints.by_unit, "unit_code", code)
+        prev = (
+            None
+            if ctx.previous_complaints is None
+            else first_row(ctx.previous_complaints.by_unit, "unit_code", code)
+        )
         n = count(mine, "complaints")
-        rows.append(_pct_row(
-            "complaints", "Klager besvaret rettidigt (besvaret i perioden)", number(mine, "compliance_pct"),
-            t.complaints, number(prev, "compliance_pct"),
-            number(c.total, "compliance_pct") if n else None,
-            _of(count(mine, "on_time"), n, "besvaret klage", "besvarede klager") + " rettidigt"
-            if n else "ingen klager besvaret i perioden", SHEETS["complaints"], short="klager rettidigt"))
+        rows.append(
+            _pct_row(
+                "complaints",
+                "Klager besvaret rettidigt (besvaret i perioden)",
+                number(mine, "compliance_pct"),
+                t.complaints,
+                number(prev, "compliance_pct"),
+                number(c.total, "compliance_pct") if n else None,
+                _of(count(mine, "on_time"), n, "besvaret klage", "besvarede klager") + " rettidigt"
+                if n
+                else "ingen klager besvaret i perioden",
+                SHEETS["complaints"],
+                short="klager rettidigt",
+            )
+        )
         appeals = first_row(c.appeals_by_unit, "unit_code", code)
-        prev_appeals = None if ctx.previous_complaints is None else first_row(
-            ctx.previous_complaints.appeals_by_unit, "unit_code", code)
+        prev_appeals = (
+            None
+            if ctx.previous_complaints is None
+            else first_row(ctx.previous_complaints.appeals_by_unit, "unit_code", code)
+        )
         decided = sum(count(appeals, k) for k in ("confirmed", "changed", "remitted", "annulled"))
-        rows.append(_pct_row(
-            "appeals", "Ankestyrelsen stadfæster afgørelsen", number(appeals, "confirmed_pct"),
-            t.appeal_confirmed, number(prev_appeals, "confirmed_pct"),
-            c.appeal_confirmed_pct if decided else None,
-            _of(count(appeals, "confirmed"), decided, "afgørelse fra Ankestyrelsen",
-                "afgørelser fra Ankestyrelsen") + " stadfæstet" if decided else "ingen afgørelser fra Ankestyrelsen",
-            SHEETS["complaints"], short="Ankestyrelsen stadfæster"))
+        rows.append(
+            _pct_row(
+                "appeals",
+                "Ankestyrelsen stadfæster afgørelsen",
+                number(appeals, "confirmed_pct"),
+                t.appeal_confirmed,
+                number(prev_appeals, "confirmed_pct"),
+                c.appeal_confirmed_pct if decided else None,
+                _of(
+                    count(appeals, "confirmed"),
+                    decided,
+                    "afgørelse fra Ankestyrelsen",
+                    "afgørelser fra Ankestyrelsen",
+                )
+                + " stadfæstet"
+                if decided
+                else "ingen afgørelser fra Ankestyrelsen",
+                SHEETS["complaints"],
+                short="Ankestyrelsen stadfæster",
+            )
+        )
     rows += _audit_rows(ctx, code)
     if ctx.contract is not None:
         pace = first_row(ctx.contract.handling, "unit_code", code)
-        prev_pace = None if ctx.previous_contract is None else first_row(
-            ctx.previous_contract.handling, "unit_code", code)
+        prev_pace = (
+            None
+            if ctx.previous_contract is None
+            else first_row(ctx.previous_contract.handling, "unit_code", code)
+        )
         state, word = PACE[str(pace["status"]) if pace is not None else "no_max"]
         received = count(pace, "received")
         before_received = None if prev_pace is None else count(prev_pace, "received")
@@ -232,13 +345,24 @@ def overview_rows(ctx: RunMeasurement, code: str) -> list[OverviewRow]:
         goal = MISSING if maximum is None else f"højst {da_number(maximum)}"
         if maximum is not None and not full_year and expected is not None:
             goal += f" (til dato: {da_number(expected)})"
-        rows.append(OverviewRow(
-            key="contract", label=f"Formalitetsklager modtaget {ytd.year} (resultatkontrakt)",
-            value=float(received), kind="int", state=state, status=word, goal=goal,
-            previous=None if before_received is None else float(before_received),
-            change=change(received, before_received, 0, "klager", higher_is_better=False).text,
-            whole=None, basis=f"modtaget til og med {da_date(ytd.as_of)}", sheet=SHEETS["complaints"],
-            better_up=False, short=f"formalitetsklager ({da_number(received)} mod {goal})"))
+        rows.append(
+            OverviewRow(
+                key="contract",
+                label=f"Formalitetsklager modtaget {ytd.year} (resultatkontrakt)",
+                value=float(received),
+                kind="int",
+                state=state,
+                status=word,
+                goal=goal,
+                previous=None if before_received is None else float(before_received),
+                change=change(received, before_received, 0, "klager", higher_is_better=False).text,
+                whole=None,
+                basis=f"modtaget til og med {da_date(ytd.as_of)}",
+                sheet=SHEETS["complaints"],
+                better_up=False,
+                short=f"formalitetsklager ({da_number(received)} mod {goal})",
+            )
+        )
     snap = _open_row(ctx.snapshot, code)
     if ctx.snapshot is not None:
         prev_snap = _open_row(ctx.previous_snapshot, code)
@@ -246,37 +370,67 @@ def overview_rows(ctx: RunMeasurement, code: str) -> list[OverviewRow]:
         whole_row = whole.iloc[0] if len(whole) else None
         day = da_date(ctx.snapshot.as_of)
         n_open = count(snap, "open")
-        rows.append(_pct_row(
-            "open_within", f"Åbne afgørelser inden for fristen pr. {day}", number(snap, "open_within_pct"),
-            t.general, number(prev_snap, "open_within_pct"),
-            number(whole_row, "open_within_pct") if n_open else None,
-            _of(count(snap, "open") - count(snap, "overdue"), n_open, "åben afgørelse", "åbne afgørelser")
-            + " inden for fristen", SHEETS["actions"],
-            goal=f"pejlemærke {da_pct_number(t.general)} %", short="åbne afgørelser inden for fristen"))
+        rows.append(
+            _pct_row(
+                "open_within",
+                f"Åbne afgørelser inden for fristen pr. {day}",
+                number(snap, "open_within_pct"),
+                t.general,
+                number(prev_snap, "open_within_pct"),
+                number(whole_row, "open_within_pct") if n_open else None,
+                _of(count(snap, "open") - count(snap, "overdue"), n_open, "åben afgørelse", "åbne afgørelser")
+                + " inden for fristen",
+                SHEETS["actions"],
+                goal=f"pejlemærke {da_pct_number(t.general)} %",
+                short="åbne afgørelser inden for fristen",
+            )
+        )
         overdue = count(snap, "overdue")
-        before_overdue = None if prev_snap is None and ctx.previous_snapshot is None else count(prev_snap, "overdue")
-        rows.append(OverviewRow(
-            key="open_overdue", label=f"Åbne afgørelser over fristen pr. {day}", value=float(overdue),
-            kind="int", state=NO_DATA, status="– intet mål", goal=MISSING,
-            previous=None if before_overdue is None else float(before_overdue),
-            change=change(overdue, before_overdue, 0, "sager", higher_is_better=False).text,
-            whole=None, basis=f"heraf {da_number(count(snap, 'notice_missing'))} uden underretning",
-            sheet=SHEETS["actions"], better_up=False))
+        before_overdue = (
+            None if prev_snap is None and ctx.previous_snapshot is None else count(prev_snap, "overdue")
+        )
+        rows.append(
+            OverviewRow(
+                key="open_overdue",
+                label=f"Åbne afgørelser over fristen pr. {day}",
+                value=float(overdue),
+                kind="int",
+                state=NO_DATA,
+                status="– intet mål",
+                goal=MISSING,
+                previous=None if before_overdue is None else float(before_overdue),
+                change=change(overdue, before_overdue, 0, "sager", higher_is_better=False).text,
+                whole=None,
+                basis=f"heraf {da_number(count(snap, 'notice_missing'))} uden underretning",
+                sheet=SHEETS["actions"],
+                better_up=False,
+            )
+        )
     if ctx.held is not None:
         held = ctx.held.unit_row(code)
         flagged = bool(held is not None and held["flagged"])
         weeks = 0 if held is None else int(held["suspicious_in_window"])
         window = 0 if held is None else int(held["window_weeks"])
         prev_held = None if ctx.previous_held is None else ctx.previous_held.unit_row(code)
-        rows.append(OverviewRow(
-            key="held", label="Mønster: sene afgørelser holdt tilbage", value=None, kind="int",
-            state=NOT_MET if flagged else MET,
-            status=f"✖ Mønster i {weeks} af {window} uger" if flagged else "✔ Intet mønster",
-            goal="intet mønster", previous=None,
-            change=MISSING if prev_held is None else (
-                "før: mønster" if bool(prev_held["flagged"]) else "før: intet"),
-            whole=None, basis=f"{da_number(count(held, 'held'))} afgørelser ikke sendt inden for "
-            f"{ctx.held.settings.held_after_working_days} arbejdsdage", sheet=SHEETS["held"]))
+        rows.append(
+            OverviewRow(
+                key="held",
+                label="Mønster: sene afgørelser holdt tilbage",
+                value=None,
+                kind="int",
+                state=NOT_MET if flagged else MET,
+                status=f"✖ Mønster i {weeks} af {window} uger" if flagged else "✔ Intet mønster",
+                goal="intet mønster",
+                previous=None,
+                change=MISSING
+                if prev_held is None
+                else ("før: mønster" if bool(prev_held["flagged"]) else "før: intet"),
+                whole=None,
+                basis=f"{da_number(count(held, 'held'))} afgørelser ikke sendt inden for "
+                f"{ctx.held.settings.held_after_working_days} arbejdsdage",
+                sheet=SHEETS["held"],
+            )
+        )
     return rows
 
 
@@ -291,7 +445,11 @@ def summary_sentence(name: str, rows: list[OverviewRow], rank: tuple[int, int] |
         for r in missed:
             if r.key.startswith("audit_") and len(audits) > 1:
                 if r is audits[0]:
-                    parts.append(f"tilsynets {len(audits)} mål" if len(audits) == 4 else f"{len(audits)} af tilsynets mål")
+                    parts.append(
+                        f"tilsynets {len(audits)} mål"
+                        if len(audits) == 4
+                        else f"{len(audits)} af tilsynets mål"
+                    )
                 continue
             figure = da_pct(r.value) if r.kind == "pct" else da_number(r.value)
             if r.key == "contract" or r.value is None:
@@ -304,9 +462,17 @@ def summary_sentence(name: str, rows: list[OverviewRow], rank: tuple[int, int] |
     return text
 
 
-def write_overview(workbook: Workbook, styles: Styles, status: StatusFormats, ctx: RunMeasurement,
-                   code: str, info: printing.PrintInfo, monthly: tuple[int, int] | None,
-                   area_rows: dict[str, int], rank: tuple[int, int] | None) -> list[OverviewRow]:
+def write_overview(
+    workbook: Workbook,
+    styles: Styles,
+    status: StatusFormats,
+    ctx: RunMeasurement,
+    code: str,
+    info: printing.PrintInfo,
+    monthly: tuple[int, int] | None,
+    area_rows: dict[str, int],
+    rank: tuple[int, int] | None,
+) -> list[OverviewRow]:
     """Write Overblik; ``monthly`` is (first, last) data row on "Månedlig udvikling" for the
     trend chart; ``area_rows`` the row of each area's block on "Sagsområder pr. måned"."""
     ws = workbook.add_worksheet(SHEETS["overview"])
@@ -316,10 +482,16 @@ def write_overview(workbook: Workbook, styles: Styles, status: StatusFormats, ct
     rows = overview_rows(ctx, code)
     period, previous = ctx.period.label, ctx.previous_period.label
     ws.write_string(0, 0, f"Sagstidsmåling {period}: {name}", styles.title)
-    ws.write_string(1, 0, (
-        f"Afgørelser truffet {da_date(ctx.period.start)} til {da_date(ctx.period.end)}, sammenlignet "
-        f"med {da_date(ctx.previous_period.start)} til {da_date(ctx.previous_period.end)}. "
-        f"Kørt {da_date(info.run_date)}."), styles.subtitle)
+    ws.write_string(
+        1,
+        0,
+        (
+            f"Afgørelser truffet {da_date(ctx.period.start)} til {da_date(ctx.period.end)}, sammenlignet "
+            f"med {da_date(ctx.previous_period.start)} til {da_date(ctx.previous_period.end)}. "
+            f"Kørt {da_date(info.run_date)}."
+        ),
+        styles.subtitle,
+    )
     bold_wrap = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     ws.merge_range(2, 0, 2, len(WIDTHS) - 1, summary_sentence(name, rows, rank), bold_wrap)
     ws.set_row(2, 48)
@@ -328,8 +500,10 @@ def write_overview(workbook: Workbook, styles: Styles, status: StatusFormats, ct
     ws.set_row(header, printing.header_height(headings, WIDTHS))
     for col, heading in enumerate(headings):
         ws.write_string(header, col, heading, styles.header)
-    plain = {kind: workbook.add_format({"num_format": EXCEL_FORMATS[kind], "valign": "top"})
-             for kind in ("pct", "int")}
+    plain = {
+        kind: workbook.add_format({"num_format": EXCEL_FORMATS[kind], "valign": "top"})
+        for kind in ("pct", "int")
+    }
     text = workbook.add_format({"valign": "top"})
     link = workbook.add_format({"font_color": "#0563C1", "underline": 1, "valign": "top"})
     row = header
@@ -359,27 +533,55 @@ def write_overview(workbook: Workbook, styles: Styles, status: StatusFormats, ct
     if monthly is not None:
         first, last = monthly
         src = SHEETS["monthly"]
-        values = ctx.current.by_unit_month["compliance_pct"].tolist() + \
-            ctx.previous.by_unit_month["compliance_pct"].tolist()
+        values = (
+            ctx.current.by_unit_month["compliance_pct"].tolist()
+            + ctx.previous.by_unit_month["compliance_pct"].tolist()
+        )
         chart = charts.trend_chart(
-            workbook, f"Generel overholdelse pr. måned, {period} og {previous}",
-            charts.Col(src, 0, first, last), charts.Col(src, 3, first, last),
-            charts.Col(src, 5, first, last), values, ctx.targets.general,
+            workbook,
+            f"Generel overholdelse pr. måned, {period} og {previous}",
+            charts.Col(src, 0, first, last),
+            charts.Col(src, 3, first, last),
+            charts.Col(src, 5, first, last),
+            values,
+            ctx.targets.general,
             last_year=charts.Col(src, 6, first, last),
-            names=("Overholdelse " + period, previous, "Målsætning"), width=1000, height=260)
+            names=("Overholdelse " + period, previous, "Målsætning"),
+            width=1000,
+            height=260,
+        )
         row += 1
-        spanned = charts.insert(ws, row, 0, chart, (
-            f"Linjediagram: {name}s generelle overholdelse måned for måned i {period}, med "
-            f"{previous} som prikket linje og målsætningen på {da_pct_number(ctx.targets.general)} % "
-            "som stiplet linje."))
+        spanned = charts.insert(
+            ws,
+            row,
+            0,
+            chart,
+            (
+                f"Linjediagram: {name}s generelle overholdelse måned for måned i {period}, med "
+                f"{previous} som prikket linje og målsætningen på {da_pct_number(ctx.targets.general)} % "
+                "som stiplet linje."
+            ),
+        )
         last_row = row + spanned
-    printing.setup_dashboard(ws, info, (0, 0, last_row, len(WIDTHS) - 1), scale=printing.MIN_DASHBOARD_SCALE + 2)
+    printing.setup_dashboard(
+        ws, info, (0, 0, last_row, len(WIDTHS) - 1), scale=printing.MIN_DASHBOARD_SCALE + 2
+    )
     ws.freeze_panes(header + 1, 0)
     return rows
 
 
-def _weak_areas(ws: Any, styles: Styles, status: StatusFormats, ctx: RunMeasurement, code: str, row: int,
-                area_rows: dict[str, int], plain: dict[str, Any], text: Any, link: Any) -> int:
+def _weak_areas(
+    ws: Any,
+    styles: Styles,
+    status: StatusFormats,
+    ctx: RunMeasurement,
+    code: str,
+    row: int,
+    area_rows: dict[str, int],
+    plain: dict[str, Any],
+    text: Any,
+    link: Any,
+) -> int:
     """The areas below the concrete target, lowest first (at most five); returns the next row."""
     target = ctx.targets.concrete
     areas = _area_frame(ctx, code)
@@ -412,6 +614,7 @@ def _weak_areas(ws: Any, styles: Styles, status: StatusFormats, ctx: RunMeasurem
         else:
             ws.write_number(row, 6, whole / 100.0, plain["pct"])
         target_row = area_rows.get(str(area["case_area_code"]), 0)
-        ws.write_url(row, 7, f"internal:'{SHEETS['area_months']}'!A{target_row + 1}", link,
-                     string="måned for måned")
+        ws.write_url(
+            row, 7, f"internal:'{SHEETS['area_months']}'!A{target_row + 1}", link, string="måned for måned"
+        )
     return row + 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -27,8 +28,20 @@ from sagstid.report.unit_overview import FEW, SHEETS
 from sagstid.report.words import EXCEL_FORMATS, MISSING, da_date, da_number, da_pct_number
 from sagstid.report.xlsx import Styles, excel_serials, months_between, text_list
 
-MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-          "oktober", "november", "december")
+MONTHS = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 MONTH_HEADER_ROW = 3  # Månedlig udvikling: the header row (0-based); data below it
 MAX_FREEZE_ROW = 10
 LIST_PX = 1350  # case lists print at a fixed scale of about 80 % (some 40 rows a page), one page wide
@@ -42,18 +55,20 @@ class Formats:
         self.wrap = workbook.add_format({"valign": "top", "text_wrap": True})
         self.bold = workbook.add_format({"valign": "top", "bold": True})
         self.link = workbook.add_format({"font_color": "#0563C1", "underline": 1, "valign": "top"})
-        self.num = {k: workbook.add_format({"num_format": v, "valign": "top"}) for k, v in EXCEL_FORMATS.items()}
+        self.num = {
+            k: workbook.add_format({"num_format": v, "valign": "top"}) for k, v in EXCEL_FORMATS.items()
+        }
         self.date = workbook.add_format({"num_format": "dd-mm-yyyy", "valign": "top"})
         self.grey = workbook.add_format({"font_color": "#595959", "italic": True, "valign": "top"})
 
 
-def sheet_px(widths: list[float], chart_px: int = 0) -> int:
+def sheet_px(widths: Sequence[float], chart_px: int = 0) -> int:
     """A safe estimate of a sheet's printed width in pixels (LibreOffice with Carlito draws a
     character width about 7-8 px plus cell padding), and at least a chart's width."""
     return int(max(sum(widths) * 8 + 5 * len(widths), chart_px) + 30)
 
 
-def header_row(ws: Worksheet, styles: Styles, row: int, headings: list[str], widths: list[float]) -> None:
+def header_row(ws: Worksheet, styles: Styles, row: int, headings: list[str], widths: Sequence[float]) -> None:
     ws.set_row(row, printing.header_height(headings, widths))
     for col, heading in enumerate(headings):
         ws.write_string(row, col, heading, styles.header)
@@ -99,24 +114,45 @@ def _by_month(frame: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     return table.reindex(months)
 
 
-def write_monthly(workbook: Workbook, styles: Styles, status: StatusFormats, fm: Formats,
-                  ctx: RunMeasurement, code: str, info: printing.PrintInfo) -> tuple[int, int]:
+def write_monthly(
+    workbook: Workbook,
+    styles: Styles,
+    status: StatusFormats,
+    fm: Formats,
+    ctx: RunMeasurement,
+    code: str,
+    info: printing.PrintInfo,
+) -> tuple[int, int]:
     """Månedlig udvikling; returns the (first, last) data rows (the Overblik chart uses them)."""
     ws = workbook.add_worksheet(SHEETS["monthly"])
     target = ctx.targets.general
     prev_label = ctx.previous_period.label
     aligned = _last_year_aligned(ctx)
-    headings = ["Måned", "Afgørelser", "Inden for fristen", "Overholdelse", "Status", "Målsætning",
-                f"Overholdelse samme måned {prev_label}" if aligned else "Samme måned sidste år",
-                "Hele forvaltningen", "Overskredne frister", "Heraf underrettet"]
+    headings = [
+        "Måned",
+        "Afgørelser",
+        "Inden for fristen",
+        "Overholdelse",
+        "Status",
+        "Målsætning",
+        f"Overholdelse samme måned {prev_label}" if aligned else "Samme måned sidste år",
+        "Hele forvaltningen",
+        "Overskredne frister",
+        "Heraf underrettet",
+    ]
     widths = [26, 11, 11, 13, 16, 11, 14, 12, 11, 11]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     ws.write_string(0, 0, f"Månedlig udvikling {ctx.period.label}: {ctx.unit_name(code)}", styles.title)
-    ws.write_string(1, 0, (
-        f"Andel afgørelser truffet inden for fristen, måned for måned. Målsætning: mindst "
-        f"{da_pct_number(target)} %. Måneder med færre end {FEW} afgørelser vurderes ikke (få sager)."),
-        styles.subtitle)
+    ws.write_string(
+        1,
+        0,
+        (
+            f"Andel afgørelser truffet inden for fristen, måned for måned. Målsætning: mindst "
+            f"{da_pct_number(target)} %. Måneder med færre end {FEW} afgørelser vurderes ikke (få sager)."
+        ),
+        styles.subtitle,
+    )
     header_row(ws, styles, MONTH_HEADER_ROW, headings, widths)
     labels = month_labels(ctx)
     months = [m for m, _ in labels]
@@ -138,7 +174,9 @@ def write_monthly(workbook: Workbook, styles: Styles, status: StatusFormats, fm:
             ws.write_string(row, 4, "– få sager" if decisions else "– ingen sager", status.word(NO_DATA))
         else:
             state = status_of(pct, target)
-            ws.write_number(row, 3, (shown_value(pct, target) or 0) / 100.0, status.get(state, "pct", fill=False))
+            ws.write_number(
+                row, 3, (shown_value(pct, target) or 0) / 100.0, status.get(state, "pct", fill=False)
+            )
             ws.write_string(row, 4, status_text(state), status.word(state))
             plotted.append(float(pct or 0))
         ws.write_number(row, 5, target / 100.0, fm.num["pct"])
@@ -154,15 +192,29 @@ def write_monthly(workbook: Workbook, styles: Styles, status: StatusFormats, fm:
     first, last_row = MONTH_HEADER_ROW + 1, row
     chart_row = row + 2
     chart = charts.trend_chart(
-        workbook, f"Generel overholdelse pr. måned: {ctx.unit_name(code)}",
-        charts.Col(ws.name, 0, first, last_row), charts.Col(ws.name, 3, first, last_row),
-        charts.Col(ws.name, 5, first, last_row), plotted, target,
+        workbook,
+        f"Generel overholdelse pr. måned: {ctx.unit_name(code)}",
+        charts.Col(ws.name, 0, first, last_row),
+        charts.Col(ws.name, 3, first, last_row),
+        charts.Col(ws.name, 5, first, last_row),
+        plotted,
+        target,
         last_year=charts.Col(ws.name, 6, first, last_row) if aligned else None,
-        names=(f"Overholdelse {ctx.period.label}", prev_label, "Målsætning"), width=1000, height=320)
-    charts.insert(ws, chart_row, 0, chart, (
-        f"Linjediagram over den generelle overholdelse pr. måned i {ctx.period.label}"
-        + (f", med {prev_label} som prikket linje" if aligned else "")
-        + f" og målsætningen {da_pct_number(target)} % som stiplet linje."))
+        names=(f"Overholdelse {ctx.period.label}", prev_label, "Målsætning"),
+        width=1000,
+        height=320,
+    )
+    charts.insert(
+        ws,
+        chart_row,
+        0,
+        chart,
+        (
+            f"Linjediagram over den generelle overholdelse pr. måned i {ctx.period.label}"
+            + (f", med {prev_label} som prikket linje" if aligned else "")
+            + f" og målsætningen {da_pct_number(target)} % som stiplet linje."
+        ),
+    )
     freeze(ws, MONTH_HEADER_ROW + 1, 1)
     room_rows = printing.page_room(printing.scale_for_width(sheet_px(widths, 1000)))[1] // 20
     breaks = [chart_row] if chart_row + charts.rows_spanned(chart) > room_rows else []
@@ -176,25 +228,53 @@ def area_table(ctx: RunMeasurement, code: str) -> pd.DataFrame:
     now = now[now["unit_code"].to_numpy() == code]
     before = ctx.previous.by_unit_area
     before = before[before["unit_code"].to_numpy() == code][["case_area_code", "compliance_pct"]]
-    out = now.merge(before.rename(columns={"compliance_pct": "previous_pct"}), on="case_area_code", how="left")
+    out = now.merge(
+        before.rename(columns={"compliance_pct": "previous_pct"}), on="case_area_code", how="left"
+    )
     return out.sort_values(["compliance_pct", "case_area_code"], kind="stable").reset_index(drop=True)
 
 
-def write_areas(workbook: Workbook, styles: Styles, status: StatusFormats, fm: Formats, ctx: RunMeasurement,
-                code: str, info: printing.PrintInfo, area_rows: dict[str, int]) -> None:
+def write_areas(
+    workbook: Workbook,
+    styles: Styles,
+    status: StatusFormats,
+    fm: Formats,
+    ctx: RunMeasurement,
+    code: str,
+    info: printing.PrintInfo,
+    area_rows: dict[str, int],
+) -> None:
     ws = workbook.add_worksheet(SHEETS["areas"])
     target = ctx.targets.concrete
     prev = ctx.previous_period.label
-    headings = ["Sagsområde", "Kode", "Frist", "Afgørelser", "Inden for fristen", "Overholdelse", "Status",
-                "Målsætning", prev, "Ændring", "Overskredne frister", "Heraf underrettet",
-                "Median dage"]
+    headings = [
+        "Sagsområde",
+        "Kode",
+        "Frist",
+        "Afgørelser",
+        "Inden for fristen",
+        "Overholdelse",
+        "Status",
+        "Målsætning",
+        prev,
+        "Ændring",
+        "Overskredne frister",
+        "Heraf underrettet",
+        "Median dage",
+    ]
     widths = [40, 11, 13, 10, 10, 12, 16, 11, 9, 11, 11, 11, 8]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     ws.write_string(0, 0, f"Sagsområder {ctx.period.label}: {ctx.unit_name(code)}", styles.title)
-    ws.write_string(1, 0, (
-        f"Lavest overholdelse først. Målsætning: mindst {da_pct_number(target)} % i hvert sagsområde. "
-        "Klik på et sagsområde for at se det måned for måned."), styles.subtitle)
+    ws.write_string(
+        1,
+        0,
+        (
+            f"Lavest overholdelse først. Målsætning: mindst {da_pct_number(target)} % i hvert sagsområde. "
+            "Klik på et sagsområde for at se det måned for måned."
+        ),
+        styles.subtitle,
+    )
     header = 3
     header_row(ws, styles, header, headings, widths)
     areas = area_table(ctx, code)
@@ -203,8 +283,9 @@ def write_areas(workbook: Workbook, styles: Styles, status: StatusFormats, fm: F
     for area in areas.to_dict("records"):
         row += 1
         block = area_rows.get(str(area["case_area_code"]), 0)
-        ws.write_url(row, 0, f"internal:'{SHEETS['area_months']}'!A{block + 1}", fm.link,
-                     string=str(area["area_name"]))
+        ws.write_url(
+            row, 0, f"internal:'{SHEETS['area_months']}'!A{block + 1}", fm.link, string=str(area["area_name"])
+        )
         ws.write_string(row, 1, str(area["case_area_code"]), fm.text)
         ws.write_string(row, 2, str(area.get("deadline_text", "")), fm.text)
         ws.write_number(row, 3, int(area["decisions"]), fm.num["int"])
@@ -233,12 +314,27 @@ def write_areas(workbook: Workbook, styles: Styles, status: StatusFormats, fm: F
     if len(areas):
         chart_row = row + 2
         chart = charts.bar_chart(
-            workbook, f"Overholdelse pr. sagsområde mod målsætningen på {da_pct_number(target)} %",
-            charts.Col(ws.name, 1, header + 1, row), charts.Col(ws.name, 5, header + 1, row),
-            charts.Col(ws.name, 7, header + 1, row), shares, target, width=1100, height=340)
-        charts.insert(ws, chart_row, 0, chart, (
-            f"Søjlediagram: overholdelsen i hvert af enhedens {len(areas)} sagsområder, lavest først, "
-            f"mod målsætningen {da_pct_number(target)} % (stiplet linje); søjler under målet er skraverede."))
+            workbook,
+            f"Overholdelse pr. sagsområde mod målsætningen på {da_pct_number(target)} %",
+            charts.Col(ws.name, 1, header + 1, row),
+            charts.Col(ws.name, 5, header + 1, row),
+            charts.Col(ws.name, 7, header + 1, row),
+            shares,
+            target,
+            width=1100,
+            height=340,
+        )
+        charts.insert(
+            ws,
+            chart_row,
+            0,
+            chart,
+            (
+                f"Søjlediagram: overholdelsen i hvert af enhedens {len(areas)} sagsområder, lavest først, "
+                f"mod målsætningen {da_pct_number(target)} % (stiplet linje); "
+                "søjler under målet er skraverede."
+            ),
+        )
         breaks = [chart_row]
     printing.setup_paged(ws, info, sheet_px(widths, 1100), breaks)
 
@@ -267,21 +363,42 @@ def area_block_starts(ctx: RunMeasurement, code: str) -> tuple[dict[str, int], l
     return starts, breaks
 
 
-def write_area_months(workbook: Workbook, styles: Styles, status: StatusFormats, fm: Formats,
-                      ctx: RunMeasurement, code: str, info: printing.PrintInfo) -> dict[str, int]:
+def write_area_months(
+    workbook: Workbook,
+    styles: Styles,
+    status: StatusFormats,
+    fm: Formats,
+    ctx: RunMeasurement,
+    code: str,
+    info: printing.PrintInfo,
+) -> dict[str, int]:
     """One block per area: its months with decisions, compliance and status. Returns the
     first row of each area's block (for links)."""
     ws = workbook.add_worksheet(SHEETS["area_months"])
     target = ctx.targets.concrete
-    headings = ["Måned", "Afgørelser", "Inden for fristen", "Overholdelse", "Status", "Overskredne frister",
-                "Heraf underrettet", "Gns. dage"]
+    headings = [
+        "Måned",
+        "Afgørelser",
+        "Inden for fristen",
+        "Overholdelse",
+        "Status",
+        "Overskredne frister",
+        "Heraf underrettet",
+        "Gns. dage",
+    ]
     widths = AREA_MONTH_WIDTHS
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     ws.write_string(0, 0, f"Sagsområder pr. måned {ctx.period.label}: {ctx.unit_name(code)}", styles.title)
-    ws.write_string(1, 0, (
-        f"Målsætning: mindst {da_pct_number(target)} % i hvert sagsområde. Måneder med færre end {FEW} "
-        "afgørelser vurderes ikke (få sager)."), styles.subtitle)
+    ws.write_string(
+        1,
+        0,
+        (
+            f"Målsætning: mindst {da_pct_number(target)} % i hvert sagsområde. Måneder med færre end {FEW} "
+            "afgørelser vurderes ikke (få sager)."
+        ),
+        styles.subtitle,
+    )
     ws.write_url(2, 0, f"internal:'{SHEETS['areas']}'!A1", fm.link, string="Tilbage til Sagsområder")
     labels = month_labels(ctx)
     months = [m for m, _ in labels]
@@ -292,8 +409,12 @@ def write_area_months(workbook: Workbook, styles: Styles, status: StatusFormats,
     for area in areas.to_dict("records"):
         area_code = str(area["case_area_code"])
         row = starts[area_code]
-        ws.write_string(row, 0, f"{area['area_name']} ({area_code}), frist {area.get('deadline_text', '')}",
-                        styles.section)
+        ws.write_string(
+            row,
+            0,
+            f"{area['area_name']} ({area_code}), frist {area.get('deadline_text', '')}",
+            styles.section,
+        )
         header_row(ws, styles, row + 1, headings, widths)
         table = frame[frame["case_area_code"].to_numpy() == area_code].set_index("month").reindex(months)
         r = row + 1
@@ -310,7 +431,9 @@ def write_area_months(workbook: Workbook, styles: Styles, status: StatusFormats,
                 ws.write_string(r, 4, "– få sager" if n else "– ingen sager", status.word(NO_DATA))
             else:
                 state = status_of(pct, target)
-                ws.write_number(r, 3, (shown_value(pct, target) or 0) / 100.0, status.get(state, "pct", fill=False))
+                ws.write_number(
+                    r, 3, (shown_value(pct, target) or 0) / 100.0, status.get(state, "pct", fill=False)
+                )
                 ws.write_string(r, 4, status_text(state), status.word(state))
             ws.write_number(r, 5, 0 if n == 0 else int(table["exceeded"].iloc[i]), fm.num["int"])
             ws.write_number(r, 6, 0 if n == 0 else int(table["exceeded_notified"].iloc[i]), fm.num["int"])
@@ -333,25 +456,54 @@ def area_name_list(ctx: RunMeasurement, codes: pd.Series) -> list[str | None]:
     return [None if c is None else names.get(str(c), str(c)) for c in text_list(codes)]
 
 
-def write_exceeded(workbook: Workbook, styles: Styles, fm: Formats, ctx: RunMeasurement, code: str,
-                   info: printing.PrintInfo, room: int) -> None:
+def write_exceeded(
+    workbook: Workbook,
+    styles: Styles,
+    fm: Formats,
+    ctx: RunMeasurement,
+    code: str,
+    info: printing.PrintInfo,
+    room: int,
+) -> None:
     """Every exceeded decision, most days over first, with the area's name."""
     ws = workbook.add_worksheet(SHEETS["exceeded"])
-    headings = ["Sagsnummer", "Sagsområde", "Modtaget", "Frist", "Afgjort", "Dage over fristen",
-                "Underrettet", "Underrettet i tide", "Underretnings- dato"]
+    headings = [
+        "Sagsnummer",
+        "Sagsområde",
+        "Modtaget",
+        "Frist",
+        "Afgjort",
+        "Dage over fristen",
+        "Underrettet",
+        "Underrettet i tide",
+        "Underretnings- dato",
+    ]
     widths = [16, 36, 11, 11, 11, 10, 11, 11, 12]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     cases = ctx.current.cases
     late = cases[cases["exceeded"].to_numpy()].sort_values(
-        ["days_over", "case_id", "decision_id"], ascending=[False, True, True], kind="stable", na_position="last")
+        ["days_over", "case_id", "decision_id"],
+        ascending=[False, True, True],
+        kind="stable",
+        na_position="last",
+    )
     total = len(late)
-    ws.write_string(0, 0, f"Overskredne frister {ctx.period.label}: {ctx.unit_name(code)} "
-                          f"({da_number(total)} afgørelser)", styles.title)
+    ws.write_string(
+        0,
+        0,
+        f"Overskredne frister {ctx.period.label}: {ctx.unit_name(code)} ({da_number(total)} afgørelser)",
+        styles.title,
+    )
     late = late.iloc[:room]
-    ws.write_string(1, 0, "Afgørelser truffet efter fristen, flest dage over fristen først. Brug filtrene i "
-                          "overskriftsrækken til at udvælge." + (
-                              f" Kun de {da_number(room)} første er vist." if total > room else ""), styles.subtitle)
+    ws.write_string(
+        1,
+        0,
+        "Afgørelser truffet efter fristen, flest dage over fristen først. Brug filtrene i "
+        "overskriftsrækken til at udvælge."
+        + (f" Kun de {da_number(room)} første er vist." if total > room else ""),
+        styles.subtitle,
+    )
     header = 3
     header_row(ws, styles, header, headings, widths)
     if not total:
@@ -359,15 +511,21 @@ def write_exceeded(workbook: Workbook, styles: Styles, fm: Formats, ctx: RunMeas
     else:
         notice = late["delay_notice_date"].notna().to_numpy()
         data = zip(
-            text_list(late["case_id"]), area_name_list(ctx, late["case_area_code"]),
-            excel_serials(late["received_date"]), excel_serials(late["deadline_date"]),
-            excel_serials(late["decided_date"]), late["days_over"].astype(np.int64).tolist(),
+            text_list(late["case_id"]),
+            area_name_list(ctx, late["case_area_code"]),
+            excel_serials(late["received_date"]),
+            excel_serials(late["deadline_date"]),
+            excel_serials(late["decided_date"]),
+            late["days_over"].astype(np.int64).tolist(),
             np.where(notice, "Ja", "Nej").tolist(),
             np.where(late["notice_in_time"].to_numpy(dtype=bool), "Ja", "Nej").tolist(),
-            excel_serials(late["delay_notice_date"]), strict=False)
+            excel_serials(late["delay_notice_date"]),
+            strict=False,
+        )
         row = header
         for row, (case, area, received, deadline, decided, over, told, in_time, told_on) in enumerate(
-                data, start=header + 1):
+            data, start=header + 1
+        ):
             if case is not None:
                 ws.write_string(row, 0, case, fm.text)
             if area is not None:
@@ -383,12 +541,20 @@ def write_exceeded(workbook: Workbook, styles: Styles, fm: Formats, ctx: RunMeas
         ws.autofilter(header, 0, row, len(headings) - 1)
         ws.ignore_errors({"number_stored_as_text": f"A{header + 2}:A{row + 1}"})
     freeze(ws, header + 1, 1)
-    printing.setup_paged(ws, info, max(sheet_px(widths), LIST_PX), [], header_rows=(header, header),
-                         lists_cases=True)
+    printing.setup_paged(
+        ws, info, max(sheet_px(widths), LIST_PX), [], header_rows=(header, header), lists_cases=True
+    )
 
 
-def write_late_complaints_sheet(workbook: Workbook, styles: Styles, layout: Any, fm: Formats,
-                                ctx: RunMeasurement, code: str, info: printing.PrintInfo) -> None:
+def write_late_complaints_sheet(
+    workbook: Workbook,
+    styles: Styles,
+    layout: Any,
+    fm: Formats,
+    ctx: RunMeasurement,
+    code: str,
+    info: printing.PrintInfo,
+) -> None:
     """Klager besvaret for sent: the unit's late complaints (its own sheet, so the header
     freezes on the first screen)."""
     from sagstid.report.follow_up_sheets import write_late_complaints
@@ -406,8 +572,13 @@ def write_late_complaints_sheet(workbook: Workbook, styles: Styles, layout: Any,
     finish_sheet(sheet.ws, info, header_rows=(header, header), lists_cases=True, columns=9)
 
 
-def finish_sheet(ws: Worksheet, info: printing.PrintInfo, header_rows: tuple[int, int] | None = None,
-                 lists_cases: bool = False, columns: int | None = None) -> None:
+def finish_sheet(
+    ws: Worksheet,
+    info: printing.PrintInfo,
+    header_rows: tuple[int, int] | None = None,
+    lists_cases: bool = False,
+    columns: int | None = None,
+) -> None:
     """Print set-up for a sheet written by a shared writer, and no freeze below row 10;
     ``columns`` limits the print area to the table columns (a long note overflowing to the
     right would otherwise shrink the page)."""

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from xlsxwriter.workbook import Workbook
 
@@ -34,8 +33,6 @@ from sagstid.report.xlsx import (
     da_date,
     da_number,
     da_pct_number,
-    excel_serials,
-    first_row,
     fix_properties,
     fraction,
     frame_rows,
@@ -47,8 +44,6 @@ from sagstid.report.xlsx import (
     months_between,
     number,
     open_workbook,
-    sheet_name,
-    text_list,
 )
 from sagstid.validate.decisions import DECISION_REASONS, STATUSES
 
@@ -495,23 +490,39 @@ def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None
     monthly_rows = (MONTH_HEADER_ROW + 1, MONTH_HEADER_ROW + n_months)
     with open_workbook(path, constant_memory=big) as (workbook, styles):
         fix_properties(workbook, ctx)
-        workbook.set_properties({**workbook.doc_properties, "title": f"Sagstidsmåling {ctx.period.label}: {name}"})
+        workbook.set_properties(
+            {**workbook.doc_properties, "title": f"Sagstidsmåling {ctx.period.label}: {name}"}
+        )
         status = StatusFormats(workbook)
         fm = Formats(workbook)
         snapshot = ctx.snapshot
         area_names = dict(
-            zip(ctx.current.by_area["case_area_code"].astype(str), ctx.current.by_area["area_name"].astype(str),
-                strict=False)
+            zip(
+                ctx.current.by_area["case_area_code"].astype(str),
+                ctx.current.by_area["area_name"].astype(str),
+                strict=False,
+            )
         )
 
         def actions(first: bool) -> None:
             if snapshot is None:
                 return
             write_action_list(
-                workbook, styles, status, fm, snapshot.cases(unit_code), area_names,
-                unit_name=name, as_of=snapshot.as_of, horizon=snapshot.horizon,
-                check_days=ctx.registration_check_days, previous_working_day=ctx.previous_working_day,
-                info=info, full_list=ctx.worklist_first, activate=first, name=SHEETS["actions"],
+                workbook,
+                styles,
+                status,
+                fm,
+                snapshot.cases(unit_code),
+                area_names,
+                unit_name=name,
+                as_of=snapshot.as_of,
+                horizon=snapshot.horizon,
+                check_days=ctx.registration_check_days,
+                previous_working_day=ctx.previous_working_day,
+                info=info,
+                full_list=ctx.worklist_first,
+                activate=first,
+                name=SHEETS["actions"],
             )
 
         if ctx.worklist_first:
@@ -529,8 +540,14 @@ def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None
             finish_sheet(workbook.get_worksheet_by_name(layout.text("sheets.audit")), info, columns=7)
         if ctx.held is not None:
             write_held_sheet(
-                workbook, styles, ctx.held, unit_code, unit_name=name, period_label=ctx.period.label,
-                info=info, area_names=area_names,
+                workbook,
+                styles,
+                ctx.held,
+                unit_code,
+                unit_name=name,
+                period_label=ctx.period.label,
+                info=info,
+                area_names=area_names,
             )
         write_exceeded(workbook, styles, fm, ctx, unit_code, info, EXCEL_MAX_ROWS - 10)
         if ctx.complaints is not None:

@@ -329,13 +329,30 @@ def write_held_sheet(
         sheet.ws.write_string(week_header, 8, "Grænse", styles.header)
         chart_row = sheet.row
         chart = charts.share_chart(
-            workbook, "Andel sene afgørelser blandt de sendte, uge for uge",
-            charts.Col(name, 0, week_header + 1, week_last), charts.Col(name, 3, week_header + 1, week_last),
-            charts.Col(name, 8, week_header + 1, week_last), share, threshold, width=1000, height=300,
+            workbook,
+            "Andel sene afgørelser blandt de sendte, uge for uge",
+            charts.Col(name, 0, week_header + 1, week_last),
+            charts.Col(name, 3, week_header + 1, week_last),
+            charts.Col(name, 8, week_header + 1, week_last),
+            share,
+            threshold,
+            width=1000,
+            height=300,
         )
-        sheet.skip(charts.insert(sheet.ws, chart_row, 0, chart, (
-            "Linjediagram: den ugentlige andel sene afgørelser blandt de sendte mod grænsen på "
-            f"{da_pct_number(threshold)} % (stiplet linje). Et mønster er en række uger lige under grænsen.")) + 1)
+        sheet.skip(
+            charts.insert(
+                sheet.ws,
+                chart_row,
+                0,
+                chart,
+                (
+                    "Linjediagram: den ugentlige andel sene afgørelser blandt de sendte mod grænsen på "
+                    f"{da_pct_number(threshold)} % (stiplet linje). "
+                    "Et mønster er en række uger lige under grænsen."
+                ),
+            )
+            + 1
+        )
         breaks.append(chart_row)
 
     cases = held.unit_cases(unit_code)
