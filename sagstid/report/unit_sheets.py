@@ -138,7 +138,7 @@ def write_monthly(
         f"Overholdelse samme måned {prev_label}" if aligned else "Samme måned sidste år",
         "Hele forvaltningen",
         "Overskredne frister",
-        "Heraf underrettet",
+        "Heraf underrettet i tide",
     ]
     widths = [26, 11, 11, 13, 16, 11, 14, 12, 11, 11]
     for col, width in enumerate(widths):
@@ -259,7 +259,7 @@ def write_areas(
         prev,
         "Ændring",
         "Overskredne frister",
-        "Heraf underrettet",
+        "Heraf underrettet i tide",
         "Median dage",
     ]
     widths = [40, 11, 13, 10, 10, 12, 16, 11, 9, 11, 11, 11, 8]
@@ -310,15 +310,17 @@ def write_areas(
             ws.write_number(row, 12, float(median), fm.num["days"] if "days" in fm.num else fm.num["int"])
         shares.append(float(area["compliance_pct"]))
     freeze(ws, header + 1, 1)
+    last = row
+    row = _key_figures(ws, styles, fm, ctx, code, row + 2)
     breaks: list[int] = []
     if len(areas):
-        chart_row = row + 2
+        chart_row = row + 1
         chart = charts.bar_chart(
             workbook,
             f"Overholdelse pr. sagsområde mod målsætningen på {da_pct_number(target)} %",
-            charts.Col(ws.name, 1, header + 1, row),
-            charts.Col(ws.name, 5, header + 1, row),
-            charts.Col(ws.name, 7, header + 1, row),
+            charts.Col(ws.name, 1, header + 1, last),
+            charts.Col(ws.name, 5, header + 1, last),
+            charts.Col(ws.name, 7, header + 1, last),
             shares,
             target,
             width=1100,
@@ -363,6 +365,47 @@ def area_block_starts(ctx: RunMeasurement, code: str) -> tuple[dict[str, int], l
     return starts, breaks
 
 
+KEY_FIGURES = (
+    ("decisions", "Antal afgørelser", "int"),
+    ("within_deadline", "Inden for frist", "int"),
+    ("exceeded", "Overskredet", "int"),
+    ("exceeded_notified", "Heraf underrettet i tide", "int"),
+    ("mean_days", "Gennemsnitlig sagsbehandlingstid (kalenderdage)", "dec"),
+    ("median_days", "Median sagsbehandlingstid (kalenderdage)", "dec"),
+    ("p80_days", "80 % fraktil (kalenderdage)", "dec"),
+    ("p90_days", "90 % fraktil (kalenderdage)", "dec"),
+    ("mean_working_days", "Gennemsnitlig sagsbehandlingstid (arbejdsdage)", "dec"),
+    ("median_working_days", "Median sagsbehandlingstid (arbejdsdage)", "dec"),
+)
+
+
+def _key_figures(ws: Worksheet, styles: Styles, fm: Formats, ctx: RunMeasurement, code: str, row: int) -> int:
+    """Nøgletal for all the unit's decisions: this period, the comparison period and the whole
+    administration (decisions with their processing times); returns the next free row."""
+    from sagstid.report.xlsx import first_row
+
+    series = [
+        first_row(ctx.current.by_unit, "unit_code", code),
+        first_row(ctx.previous.by_unit, "unit_code", code),
+        ctx.current.total,
+    ]
+    ws.write_string(row, 0, "Nøgletal", styles.header)
+    for col, heading in enumerate(
+        (ctx.period.label, ctx.previous_period.label, "Hele forvaltningen"), start=1
+    ):
+        ws.write_string(row, col, heading, styles.header)
+    for key, label, kind in KEY_FIGURES:
+        row += 1
+        ws.write_string(row, 0, label, fm.text)
+        for col, figures in enumerate(series, start=1):
+            value = None if figures is None else figures.get(key)
+            if value is None or pd.isna(value):
+                ws.write_string(row, col, MISSING, fm.text)
+            else:
+                ws.write_number(row, col, float(value), fm.num[kind])
+    return row + 2
+
+
 def write_area_months(
     workbook: Workbook,
     styles: Styles,
@@ -383,7 +426,7 @@ def write_area_months(
         "Overholdelse",
         "Status",
         "Overskredne frister",
-        "Heraf underrettet",
+        "Heraf underrettet i tide",
         "Gns. dage",
     ]
     widths = AREA_MONTH_WIDTHS
@@ -501,7 +544,11 @@ def write_exceeded(
         0,
         "Afgørelser truffet efter fristen, flest dage over fristen først. Brug filtrene i "
         "overskriftsrækken til at udvælge."
-        + (f" Kun de {da_number(room)} første er vist." if total > room else ""),
+        + (
+            f" Kun de {da_number(room)} afgørelser med flest dage over fristen er vist."
+            if total > room
+            else ""
+        ),
         styles.subtitle,
     )
     header = 3

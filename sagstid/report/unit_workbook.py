@@ -549,7 +549,7 @@ def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None
                 info=info,
                 area_names=area_names,
             )
-        write_exceeded(workbook, styles, fm, ctx, unit_code, info, EXCEL_MAX_ROWS - 10)
+        write_exceeded(workbook, styles, fm, ctx, unit_code, info, EXCEL_MAX_ROWS - 4)
         if ctx.complaints is not None:
             write_late_complaints_sheet(workbook, styles, layout, fm, ctx, unit_code, info)
         write_area_months(workbook, styles, status, fm, ctx, unit_code, info)
