@@ -456,7 +456,7 @@ def test_unit_data_quality(nord: openpyxl.Workbook) -> None:
     # JC-NORD's excluded 2024 rows: two with id 50, one unreadable date, one without received
     # date, one decided before received; the unknown unit and no-deadline rows are not its.
     assert reasons == {
-        "Dubleret afgørelses-id": 2,
+        "Dobbelt afgørelses-id": 2,
         "Ulæselig dato": 1,
         "Mangler modtagelsesdato": 1,
         "Afgjort før modtaget": 1,
@@ -466,8 +466,15 @@ def test_unit_data_quality(nord: openpyxl.Workbook) -> None:
     }
     status = {row["Status"].value: row["Antal"].value for row in table(ws, "Status")}
     # 10 measured + 5 excluded + 1 open (N-OPEN) + 4 decided in 2023 = 20 rows with JC-NORD.
-    assert status == {"Målt": 10, "Udeladt": 5, "Åben (ikke afgjort)": 1, "Uden for perioden": 4, "I alt": 20}
-    assert any(str(c.value).startswith("Alle 20 rækker") for c in ws["A"])
+    status_now = {
+        "Målt": 10,
+        "Udeladt": 5,
+        "Ikke afgjort i dag (åben)": 1,
+        "Uden for perioden": 4,
+        "I alt": 20,
+    }
+    assert status == status_now
+    assert any(str(c.value).startswith("Alle 20 afgørelser i sagssystemet") for c in ws["A"])
 
 
 def test_unit_method(nord: openpyxl.Workbook) -> None:

@@ -343,6 +343,7 @@ def write_areas(
 
 AREA_MONTH_WIDTHS = [26, 11, 11, 13, 16, 11, 11, 10]
 AREA_FIRST_ROW = 4
+AREA_MONTHS_PX = 1280  # printed at about 84 %: two areas of twelve months on a page
 
 
 def area_block_starts(ctx: RunMeasurement, code: str) -> tuple[dict[str, int], list[int]]:
@@ -350,8 +351,8 @@ def area_block_starts(ctx: RunMeasurement, code: str) -> tuple[dict[str, int], l
     kept on one printed page) and the page breaks: the layout both the sheet and the links to
     it use."""
     areas = area_table(ctx, code).sort_values("area_name", kind="stable")
-    block_rows = len(months_between(ctx.period.start, ctx.period.end)) + 3
-    room = printing.page_room(printing.scale_for_width(sheet_px(AREA_MONTH_WIDTHS)))[1] // 20 - 2
+    block_rows = len(months_between(ctx.period.start, ctx.period.end)) + 4  # title, header (2 lines), gap
+    room = printing.page_room(printing.scale_for_width(AREA_MONTHS_PX))[1] // 20 - 2
     row, used = AREA_FIRST_ROW, 0
     starts: dict[str, int] = {}
     breaks: list[int] = []
@@ -389,6 +390,7 @@ def _key_figures(ws: Worksheet, styles: Styles, fm: Formats, ctx: RunMeasurement
         first_row(ctx.previous.by_unit, "unit_code", code),
         ctx.current.total,
     ]
+    ws.set_row(row, 30)  # "Hele forvaltningen" wraps
     ws.write_string(row, 0, "Nøgletal", styles.header)
     for col, heading in enumerate(
         (ctx.period.label, ctx.previous_period.label, "Hele forvaltningen"), start=1
@@ -485,7 +487,7 @@ def write_area_months(
                 ws.write_string(r, 7, MISSING, fm.text)
             else:
                 ws.write_number(r, 7, float(mean), fm.num.get("dec", fm.num["int"]))
-    printing.setup_paged(ws, info, sheet_px(widths), breaks)
+    printing.setup_paged(ws, info, max(sheet_px(widths), AREA_MONTHS_PX), breaks)
     return starts
 
 

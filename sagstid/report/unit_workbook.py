@@ -9,6 +9,7 @@ method) are public here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -410,7 +411,9 @@ def write_method_sheet(
     sheet.section(layout.text("method.rules_title"))
     wrap = styles.get("text", wrap=True)
     for rule in layout.get("method.rules"):
-        sheet.line(str(rule).format(**goals), wrap, col=1)
+        text = str(rule).format(**goals)
+        sheet.ws.set_row(sheet.row, 15 * max(1, math.ceil(len(text) / 105)))  # wrapped: its own height
+        sheet.line(text, wrap, col=1)
     return sheet
 
 
@@ -428,7 +431,40 @@ def exceeded_cases(cases: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+# The unit's Datakvalitet speaks of the case system, not of its tables (the committee's labels
+# stay as reports/layout.yaml has them).
+QUALITY_WORDS = {
+    "titles.accounting": "Alle afgørelser i sagssystemet for enheden",
+    "titles.accounting_note": (
+        "Alle {total} afgørelser i sagssystemet for {name} er talt med: målt ({measured}) + udeladt "
+        "({excluded}) + ikke afgjort i dag ({open}) + uden for perioden ({out_of_period}) = {total}. "
+        "Ingen er sorteret fra uden at blive talt."
+    ),
+    "reasons.duplicate_id": "Dobbelt afgørelses-id",
+    "reason_explanations.duplicate_id": (
+        "Samme afgørelses-id står mere end én gang i sagssystemet. Alle afgørelser med id'et udelades, "
+        "da det ikke kan afgøres, hvilken der er rigtig."
+    ),
+    "statuses.open": "Ikke afgjort i dag (åben)",
+}
+
+
+def with_words(layout: Layout, words: dict[str, str]) -> Layout:
+    """``layout`` with some labels replaced (dotted keys)."""
+    import copy
+
+    data = copy.deepcopy(layout.data)
+    for key, text in words.items():
+        node = data
+        *path, last = key.split(".")
+        for part in path:
+            node = node[part]
+        node[last] = text
+    return Layout(data, layout.source)
+
+
 def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, code: str) -> None:
+    layout = with_words(layout, QUALITY_WORDS)
     sheet = Sheet(workbook, styles, layout.text("sheets.quality"), widths=(34, 12, 110))
     name = ctx.unit_name(code)
     sheet.title(layout.text("titles.quality", period=ctx.period.label, name=name))
