@@ -241,7 +241,7 @@ def overview_rows(ctx: RunMeasurement, code: str) -> list[OverviewRow]:
                 SHEETS["areas"],
                 goal=f"mindst {da_pct_number(t.concrete)} % i hvert område",
                 short=f"{below} sagsområder under {da_pct_number(t.concrete)} % "
-                f"(laveste {lowest['area_name']})",
+                f"(laveste: {lowest['area_name']})",
             )
         )
     else:
@@ -455,7 +455,9 @@ def summary_sentence(name: str, rows: list[OverviewRow], rank: tuple[int, int] |
             if r.key == "contract" or r.value is None:
                 parts.append(r.short)
             else:
-                parts.append(f"{r.short} ({figure})")
+                parts.append(
+                    f"{r.short[:-1]}, {figure})" if r.short.endswith(")") else f"{r.short} ({figure})"
+                )
         text += f" Ikke opfyldt: {da_list(parts)}."
     if rank is not None:
         text += f" Nr. {rank[0]} af {rank[1]} enheder på generel overholdelse."
@@ -488,7 +490,7 @@ def write_overview(
         (
             f"Afgørelser truffet {da_date(ctx.period.start)} til {da_date(ctx.period.end)}, sammenlignet "
             f"med {da_date(ctx.previous_period.start)} til {da_date(ctx.previous_period.end)}. "
-            f"Kørt {da_date(info.run_date)}."
+            + (f"Åbne sager opgjort pr. {da_date(ctx.snapshot.as_of)}." if ctx.snapshot is not None else "")
         ),
         styles.subtitle,
     )
@@ -510,7 +512,7 @@ def write_overview(
     for r in rows:
         row += 1
         ws.write_string(row, 0, r.label, text)
-        value_format = status.get(r.state, r.kind, fill=False)
+        value_format = status.get(r.state, r.kind, fill=False) if r.key != "open_overdue" else plain["int"]
         if r.value is None:
             ws.write_string(row, 1, MISSING, status.get(NO_DATA, "text", fill=False))
         else:

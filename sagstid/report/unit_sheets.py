@@ -610,7 +610,7 @@ def write_late_complaints_sheet(
     from sagstid.report.xlsx import Sheet
 
     assert ctx.complaints is not None
-    sheet = Sheet(workbook, styles, SHEETS["late_complaints"], widths=(16, 40, 12, 11, 11, 11, 10, 12, 16))
+    sheet = Sheet(workbook, styles, SHEETS["late_complaints"], widths=(16, 40, 15, 11, 11, 11, 10, 12, 16))
     sheet.title(f"Klager besvaret for sent {ctx.period.label}: {ctx.unit_name(code)}")
     sheet.skip()
     header = sheet.row + 2  # write_late_complaints: a section line and a note, then the header
