@@ -148,6 +148,25 @@ def _pct_row(
     )
 
 
+def period_words(period: Any) -> str:
+    """A period as the manager says it: '2025', '3. kvartal 2025', or for the nightly year to
+    date '2026 til og med 20-11-2026' (no dotted dates)."""
+    label = str(period.label)
+    if label.isdigit() or "kvartal" in label:
+        return label
+    if (period.start.month, period.start.day) == (1, 1) and period.start.year == period.end.year:
+        return f"{period.start.year} til og med {da_date(period.end)}"
+    return f"{da_date(period.start)} til {da_date(period.end)}"
+
+
+def period_short(period: Any) -> str:
+    """A column heading for a period: the year alone for a year to date ('2026'), else
+    :func:`period_words` (the sheet's subtitle gives the dates)."""
+    if (period.start.month, period.start.day) == (1, 1) and period.start.year == period.end.year:
+        return str(period.start.year)
+    return period_words(period)
+
+
 def _of(k: int, n: int, noun: str, plural: str) -> str:
     return f"{da_number(k)} af {da_count(n, noun, plural)}"
 
@@ -482,8 +501,8 @@ def write_overview(
         ws.set_column(col, col, width)
     name = ctx.unit_name(code)
     rows = overview_rows(ctx, code)
-    period, previous = ctx.period.label, ctx.previous_period.label
-    ws.write_string(0, 0, f"Sagstidsmåling {period}: {name}", styles.title)
+    period, previous = period_short(ctx.period), period_short(ctx.previous_period)
+    ws.write_string(0, 0, f"Sagstidsmåling {period_words(ctx.period)}: {name}", styles.title)
     ws.write_string(
         1,
         0,
@@ -593,7 +612,10 @@ def _weak_areas(
         return row + 1
     ws.write_string(row, 0, f"Svageste sagsområder (under {da_pct_number(target)} %)", styles.section)
     row += 1
-    headings = [h.format(period=ctx.period.label, previous=ctx.previous_period.label) for h in WEAK_COLUMNS]
+    headings = [
+        h.format(period=period_short(ctx.period), previous=period_short(ctx.previous_period))
+        for h in WEAK_COLUMNS
+    ]
     ws.set_row(row, printing.header_height(headings, WIDTHS))
     for col, heading in enumerate(headings):
         ws.write_string(row, col, heading, styles.header)

@@ -24,7 +24,7 @@ from xlsxwriter.worksheet import Worksheet
 from sagstid.measure.run import RunMeasurement
 from sagstid.report import charts, printing
 from sagstid.report.status import NO_DATA, StatusFormats, change, shown_value, status_of, status_text
-from sagstid.report.unit_overview import FEW, SHEETS
+from sagstid.report.unit_overview import FEW, SHEETS, period_short, period_words
 from sagstid.report.words import EXCEL_FORMATS, MISSING, da_date, da_number, da_pct_number
 from sagstid.report.xlsx import Styles, excel_serials, months_between, text_list
 
@@ -126,7 +126,7 @@ def write_monthly(
     """Månedlig udvikling; returns the (first, last) data rows (the Overblik chart uses them)."""
     ws = workbook.add_worksheet(SHEETS["monthly"])
     target = ctx.targets.general
-    prev_label = ctx.previous_period.label
+    prev_label = period_short(ctx.previous_period)
     aligned = _last_year_aligned(ctx)
     headings = [
         "Måned",
@@ -143,7 +143,9 @@ def write_monthly(
     widths = [26, 11, 11, 13, 16, 11, 14, 12, 11, 11]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
-    ws.write_string(0, 0, f"Månedlig udvikling {ctx.period.label}: {ctx.unit_name(code)}", styles.title)
+    ws.write_string(
+        0, 0, f"Månedlig udvikling {period_words(ctx.period)}: {ctx.unit_name(code)}", styles.title
+    )
     ws.write_string(
         1,
         0,
@@ -200,7 +202,7 @@ def write_monthly(
         plotted,
         target,
         last_year=charts.Col(ws.name, 6, first, last_row) if aligned else None,
-        names=(f"Overholdelse {ctx.period.label}", prev_label, "Målsætning"),
+        names=(f"Overholdelse {period_short(ctx.period)}", prev_label, "Målsætning"),
         width=1000,
         height=320,
     )
@@ -210,7 +212,7 @@ def write_monthly(
         0,
         chart,
         (
-            f"Linjediagram over den generelle overholdelse pr. måned i {ctx.period.label}"
+            f"Linjediagram over den generelle overholdelse pr. måned i {period_words(ctx.period)}"
             + (f", med {prev_label} som prikket linje" if aligned else "")
             + f" og målsætningen {da_pct_number(target)} % som stiplet linje."
         ),
@@ -246,7 +248,7 @@ def write_areas(
 ) -> None:
     ws = workbook.add_worksheet(SHEETS["areas"])
     target = ctx.targets.concrete
-    prev = ctx.previous_period.label
+    prev = period_short(ctx.previous_period)
     headings = [
         "Sagsområde",
         "Kode",
@@ -265,7 +267,7 @@ def write_areas(
     widths = [40, 11, 13, 10, 10, 12, 16, 11, 9, 11, 11, 11, 8]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
-    ws.write_string(0, 0, f"Sagsområder {ctx.period.label}: {ctx.unit_name(code)}", styles.title)
+    ws.write_string(0, 0, f"Sagsområder {period_words(ctx.period)}: {ctx.unit_name(code)}", styles.title)
     ws.write_string(
         1,
         0,
@@ -393,7 +395,7 @@ def _key_figures(ws: Worksheet, styles: Styles, fm: Formats, ctx: RunMeasurement
     ws.set_row(row, 30)  # "Hele forvaltningen" wraps
     ws.write_string(row, 0, "Nøgletal", styles.header)
     for col, heading in enumerate(
-        (ctx.period.label, ctx.previous_period.label, "Hele forvaltningen"), start=1
+        (period_short(ctx.period), period_short(ctx.previous_period), "Hele forvaltningen"), start=1
     ):
         ws.write_string(row, col, heading, styles.header)
     for key, label, kind in KEY_FIGURES:
@@ -434,7 +436,9 @@ def write_area_months(
     widths = AREA_MONTH_WIDTHS
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
-    ws.write_string(0, 0, f"Sagsområder pr. måned {ctx.period.label}: {ctx.unit_name(code)}", styles.title)
+    ws.write_string(
+        0, 0, f"Sagsområder pr. måned {period_words(ctx.period)}: {ctx.unit_name(code)}", styles.title
+    )
     ws.write_string(
         1,
         0,
@@ -537,7 +541,8 @@ def write_exceeded(
     ws.write_string(
         0,
         0,
-        f"Overskredne frister {ctx.period.label}: {ctx.unit_name(code)} ({da_number(total)} afgørelser)",
+        f"Overskredne frister {period_words(ctx.period)}: {ctx.unit_name(code)} "
+        f"({da_number(total)} afgørelser)",
         styles.title,
     )
     late = late.iloc[:room]
@@ -611,7 +616,7 @@ def write_late_complaints_sheet(
 
     assert ctx.complaints is not None
     sheet = Sheet(workbook, styles, SHEETS["late_complaints"], widths=(16, 40, 15, 11, 11, 11, 10, 12, 16))
-    sheet.title(f"Klager besvaret for sent {ctx.period.label}: {ctx.unit_name(code)}")
+    sheet.title(f"Klager besvaret for sent {period_words(ctx.period)}: {ctx.unit_name(code)}")
     sheet.skip()
     header = sheet.row + 2  # write_late_complaints: a section line and a note, then the header
     sheet.ws.set_row(header, printing.header_height(["Via Borgerrådgiveren", "Dage over frist"], [12, 10]))

@@ -501,7 +501,7 @@ def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None
     from sagstid.report import printing
     from sagstid.report.action_list import write_action_list
     from sagstid.report.status import StatusFormats
-    from sagstid.report.unit_overview import SHEETS, write_overview
+    from sagstid.report.unit_overview import SHEETS, period_words, write_overview
     from sagstid.report.unit_sheets import (
         MONTH_HEADER_ROW,
         Formats,
@@ -520,7 +520,7 @@ def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None
     big = int(ctx.current.cases["exceeded"].sum()) > CONSTANT_MEMORY_ROWS
     name = ctx.unit_name(unit_code)
     run_day = ctx.as_of or ctx.period.end
-    info = printing.PrintInfo(f"Sagstidsmåling: {name}", ctx.period.label, run_day)
+    info = printing.PrintInfo(f"Sagstidsmåling: {name}", period_words(ctx.period), run_day)
     area_rows, _ = area_block_starts(ctx, unit_code)
     n_months = len(months_between(ctx.period.start, ctx.period.end))
     monthly_rows = (MONTH_HEADER_ROW + 1, MONTH_HEADER_ROW + n_months)
