@@ -15,11 +15,10 @@ from sagstid.config import ComplaintDeadlines
 from sagstid.measure.accounting import group_keys
 from sagstid.periods import Period
 from sagstid.rules.workdays import WorkCalendar
-from sagstid.validate.complaints import COMPLAINT_REASONS
+from sagstid.validate.complaints import COMPLAINT_REASONS, NOTE_COLUMNS
 from sagstid.validate.decisions import STATUSES
-from sagstid.validate.rows import (
-    count_values,
-)
+from sagstid.validate.rows import Notes, complete_notes, count_values, quality_notes
+from sagstid.values import is_missing
 
 APPEAL_DECIDED = ("confirmed", "changed", "remitted", "annulled")
 APPEAL_OUTCOMES = (*APPEAL_DECIDED, "rejected")
@@ -56,6 +55,10 @@ class ComplaintMeasurement:
 
     def reason_counts(self) -> dict[str, int]:
         return count_values(self.rows["reason"], COMPLAINT_REASONS)
+
+    def note_counts(self) -> Notes:
+        """Data-quality counts of every complaint row (placeholder dates, padded codes)."""
+        return complete_notes(quality_notes(self.rows), NOTE_COLUMNS)
 
     @property
     def late(self) -> pd.DataFrame:
@@ -134,16 +137,12 @@ def measure_complaints(
         rows=rows,
         total=total,
         by_unit=_metrics(rows[measured], ["unit_code"]),
-        medhold_pct=None if is_nan(total["medhold_pct"]) else float(total["medhold_pct"]),
+        medhold_pct=None if is_missing(total["medhold_pct"]) else float(total["medhold_pct"]),
         appeals={o: int(appeal_counts.get(o, 0)) for o in APPEAL_OUTCOMES},
         by_kind=_metrics(rows[measured], ["complaint_kind"]),
         by_unit_kind=_metrics(rows[measured], ["unit_code", "complaint_kind"]),
         appeals_by_unit=_appeals_by_unit(rows[appealed]),
     )
-
-
-def is_nan(value: object) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value))
 
 
 def _appeals_by_unit(appealed: pd.DataFrame) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from sagstid.measure.open_cases import OPEN_METRICS, OpenSnapshot, open_metrics
 from sagstid.measure.performance import PACE_COLUMNS, PER_1000_COLUMNS
 from sagstid.periods import Period
 from sagstid.validate.audit import AUDIT_MEASURES
+from sagstid.values import is_missing
 
 if TYPE_CHECKING:
     from sagstid.measure.audit import AuditMeasurement
@@ -35,7 +36,7 @@ SCHEMA_VERSION = 1
 
 def json_value(value: Any) -> Any:
     """A JSON value: numpy scalars to Python, NaN to null."""
-    if value is None:
+    if is_missing(value):
         return None
     if isinstance(value, (np.integer,)):
         return int(value)
@@ -70,6 +71,7 @@ def decisions_section(measurement: DecisionMeasurement) -> dict[str, Any]:
         "by_unit": _groups(measurement.by_unit, "unit_code"),
         "excluded": reasons,
         "rows": measurement.status_counts(),
+        **measurement.note_counts(),
     }
 
 
@@ -148,6 +150,7 @@ def complaints_section(measurement: ComplaintMeasurement | None) -> dict[str, An
         "appeal_confirmed_pct": json_value(measurement.appeal_confirmed_pct),
         "appeals": measurement.appeals,
         "rows": measurement.status_counts(),
+        **measurement.note_counts(),
         "by_kind": [
             {"complaint_kind": row["complaint_kind"], **_complaint_metrics(row)}
             for _, row in measurement.by_kind.iterrows()
@@ -211,6 +214,7 @@ def audit_section(measurement: AuditMeasurement | None) -> dict[str, Any] | None
         "by_area": _records(measurement.by_area, ["case_area_code", *AUDIT_COLUMNS]),
         "excluded": measurement.reason_counts(),
         "rows": measurement.status_counts(),
+        **measurement.note_counts(),
     }
 
 
@@ -260,12 +264,14 @@ def open_cases_section(snapshot: OpenSnapshot) -> dict[str, Any]:
             "by_area": _open_records(open_metrics(decisions, ["case_area_code"]), ["case_area_code"]),
             "excluded": snapshot.reason_counts("decision"),
             "rows": snapshot.row_counts("decision"),
+            **snapshot.notes("decision"),
         },
         "complaints": {
             "total": _open_total(complaints),
             "by_unit": _open_records(open_metrics(complaints, ["unit_code"]), ["unit_code"]),
             "excluded": snapshot.reason_counts("complaint"),
             "rows": snapshot.row_counts("complaint"),
+            **snapshot.notes("complaint"),
         },
     }
 

@@ -21,6 +21,7 @@ from xlsxwriter.workbook import Workbook
 from sagstid.config import Targets
 from sagstid.measure.run import RunMeasurement
 from sagstid.report.labels import with_deadline_text
+from sagstid.report.quality_notes import write_data_notes
 from sagstid.report.unit_cut import cut_to_unit
 from sagstid.report.unit_follow_up import write_unit_audit, write_unit_complaints
 from sagstid.report.worklist import write_held_sheet
@@ -474,6 +475,7 @@ def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasure
     sheet.skip()
     sheet.section(layout.text("titles.accounting"))
     write_accounting_table(sheet, layout, ctx.current.status_counts(), name)
+    write_data_notes(sheet, layout, ctx, code)
 
 
 def _rank(ctx: RunMeasurement, unit_code: str) -> tuple[int, int] | None:

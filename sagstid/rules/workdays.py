@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import holidays
 import numpy as np
+import pandas as pd
 
 from sagstid.config import CalendarConfig
 
@@ -37,8 +38,9 @@ class WorkCalendar:
 
     @classmethod
     def covering(cls, calendar: CalendarConfig, first: dt.date, last: dt.date) -> WorkCalendar:
-        """A calendar for the years from ``first`` to ``last`` plus two years of deadlines."""
-        return cls(calendar, range(first.year - 1, last.year + 3))
+        """A calendar for the years from ``first`` to ``last`` plus two years of deadlines
+        (within the years a date can have, 1 to 9999)."""
+        return cls(calendar, range(max(first.year - 1, dt.MINYEAR), min(last.year + 3, dt.MAXYEAR + 1)))
 
     def is_working_day(self, days: np.ndarray) -> np.ndarray:
         return np.is_busday(days, busdaycal=self.busdaycal)
@@ -62,3 +64,15 @@ class WorkCalendar:
 
 def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def calendar_for(
+    calendar: CalendarConfig, received: Iterable[pd.Series], first: dt.date, last: dt.date
+) -> WorkCalendar:
+    """The one calendar a run needs: from the earliest readable date in ``received`` (parsed
+    ``datetime64`` columns; or ``first``, if earlier) to ``last`` and the deadlines after it."""
+    start = first
+    for dates in received:
+        if dates.notna().any():
+            start = min(start, pd.Timestamp(dates.min()).date())
+    return WorkCalendar.covering(calendar, start, last)
