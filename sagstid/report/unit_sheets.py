@@ -527,7 +527,7 @@ def write_exceeded(
         "Underrettet i tide",
         "Underretnings- dato",
     ]
-    widths = [16, 36, 11, 11, 11, 10, 11, 11, 12]
+    widths = [16, 36, 11, 11, 11, 10, 13, 11, 12]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     cases = ctx.current.cases
