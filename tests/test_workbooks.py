@@ -226,6 +226,7 @@ def test_unit_sheets_in_order(nord: openpyxl.Workbook) -> None:
         "Sagsområder pr. måned",
         "Datakvalitet",
         "Metode",
+        "Flow og ventetid",
     ]
 
 
@@ -539,7 +540,7 @@ def test_unit_without_decisions(ctx: RunMeasurement, tmp_path: Path) -> None:
     assert rows["Generel overholdelse af sagsbehandlingsfristerne"]["Status"].value == "– Ingen data"
     ws = book["Overskredne frister"]
     assert any(c.value == "Ingen afgørelser overskred fristen i perioden." for c in ws["A"])
-    assert book.sheetnames[-1] == "Metode"
+    assert book.sheetnames[-2:] == ["Metode", "Flow og ventetid"]
 
 
 def test_exceeded_sheet_is_cut_at_excels_row_limit(
@@ -589,6 +590,7 @@ def test_committee_sheets_in_order(committee: openpyxl.Workbook) -> None:
         "Åbne sager",
         "Datakvalitet",
         "Metode",
+        "Flow og ventetid",
     ]
 
 

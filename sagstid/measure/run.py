@@ -11,6 +11,7 @@ from sagstid.config import Targets
 from sagstid.measure.audit import AuditMeasurement
 from sagstid.measure.complaints import ComplaintMeasurement
 from sagstid.measure.decisions import DecisionMeasurement
+from sagstid.measure.flow_figures import FlowFigures
 from sagstid.measure.held import HeldDecisions
 from sagstid.measure.open_cases import OpenSnapshot
 from sagstid.measure.performance import ContractFigures
@@ -47,6 +48,7 @@ class RunMeasurement:
     previous_held: HeldDecisions | None = None
     previous_working_day: dt.date | None = None  # the working day before as_of (action list: "new")
     registration_check_days: int = 90  # overdue longer than this: "tjek registreringen"
+    flow: FlowFigures | None = None  # backlog trend, lateness, promised date, expected wait, goals
 
     def unit_name(self, unit_code: str) -> str:
         names = self.units.set_index("unit_code")["unit_name"]

@@ -20,6 +20,7 @@ from xlsxwriter.workbook import Workbook
 
 from sagstid.config import Targets
 from sagstid.measure.run import RunMeasurement
+from sagstid.report.flow_sheet import write_flow_sheet
 from sagstid.report.labels import with_deadline_text
 from sagstid.report.quality_notes import write_data_notes
 from sagstid.report.unit_cut import cut_to_unit
@@ -597,3 +598,7 @@ def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None
             workbook, styles, layout, replace(ctx, source=source_kind(ctx.source)), unit=f"{unit_code} {name}"
         )
         finish_sheet(method.ws, info, columns=2)
+        write_flow_sheet(workbook, styles, ctx.flow, unit_code, unit_name=name)
+        flow_sheet = workbook.get_worksheet_by_name("Flow og ventetid")
+        if flow_sheet is not None:
+            finish_sheet(flow_sheet, info)
