@@ -86,6 +86,16 @@ class Period:
             return Period(first, self.start - dt.timedelta(days=1))
         return Period(self.start - dt.timedelta(days=self.days), self.start - dt.timedelta(days=1))
 
+    def same_dates_last_year(self) -> Period:
+        """The same dates a year earlier (29 February becomes the 28th)."""
+        return Period(_year_earlier(self.start), _year_earlier(self.end))
+
+    def comparison(self) -> Period:
+        """The period a report compares with: :meth:`previous` for whole months (the year,
+        quarter or month before), else the same dates last year (the nightly year to date is
+        compared with the same days of last year, so the seasons match)."""
+        return self.previous() if self._is_whole_months() else self.same_dates_last_year()
+
     def _is_whole_months(self) -> bool:
         return self.start.day == 1 and self.end == _month_end(self.end.year, self.end.month)
 
@@ -145,3 +155,9 @@ def parse_date(text: str, option: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise InputError(f"{option} {text!r}: expected a date as YYYY-MM-DD") from None
+
+
+def _year_earlier(day: dt.date) -> dt.date:
+    if day.month == 2 and day.day == 29:
+        return dt.date(day.year - 1, 2, 28)
+    return day.replace(year=day.year - 1)

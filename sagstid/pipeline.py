@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -136,6 +136,8 @@ class Extracted:
     open_complaints: pd.DataFrame
     flow: pd.DataFrame  # queries/flow_decisions.sql: the backlog trend and the expected wait
     promised_column: bool  # the decisions table has the optional column promised_date
+    before_open_decisions: pd.DataFrame | None = None  # open at the comparison period's end
+    before_open_complaints: pd.DataFrame | None = None
 
 
 def extract_run(
@@ -157,6 +159,8 @@ def extract_run(
         audit_samples = extract_audit_samples(engine)
     with stage(f"Henter åbne sager pr. {as_of.isoformat()}"):
         open_decisions, open_complaints = extract_open_cases(engine, as_of)
+    with stage(f"Henter åbne sager pr. {previous.end.isoformat()}"):
+        before_decisions, before_complaints = extract_open_cases(engine, previous.end)
     with stage(f"Henter sagsflow {period.label}"):
         flow = extract_flow(engine, flow_from, as_of)
     return Extracted(
@@ -170,6 +174,8 @@ def extract_run(
         open_complaints,
         flow,
         promised_column,
+        before_decisions,
+        before_complaints,
     )
 
 
@@ -208,7 +214,9 @@ def _received_by(rows: pd.DataFrame, as_of: dt.date) -> pd.Series:
     return received[received.to_numpy() <= np.datetime64(as_of, "s")]
 
 
-def run_calendar(v: Validated, config: Config, previous: Period, last: dt.date) -> WorkCalendar:
+def run_calendar(
+    v: Validated, config: Config, previous: Period, last: dt.date, extra: tuple[pd.Series, ...] = ()
+) -> WorkCalendar:
     """The run's one working-day calendar: from the earliest readable received date of any row
     it measures (or the comparison period's start) to ``last`` and the deadlines after it, and
     to the last plausible date (a sent date years later still counts its working days). Dates
@@ -220,6 +228,7 @@ def run_calendar(v: Validated, config: Config, previous: Period, last: dt.date) 
         _received_by(v.open_decisions, last),
         _received_by(v.open_complaints, last),
         _received_by(v.flow.cases, last),
+        *extra,
     ]
     latest = DateWindow.of(config.measurement.plausible_dates, last).latest
     return calendar_for(config.calendar, received, previous.start, max(last, latest))
@@ -303,7 +312,7 @@ def build_context(
     the open-case snapshot as of the period's last day: source -> validate -> measure, each
     once. ``worklist_first``: the unit workbooks open on their action list (the nightly run)."""
     as_of = period.end
-    previous_period = period.previous()
+    previous_period = period.comparison()
     with stage("Læser konfiguration"):
         config = load_config(config_dir)
         catalogue = CatalogueArrays.from_catalogue(config.catalogue)
@@ -315,7 +324,18 @@ def build_context(
         engine.dispose()
     with stage(f"Validerer {period.label} og {previous_period.label}"):
         validated = validate_run(extracted, config, catalogue, period, previous_period, as_of)
-        calendar = run_calendar(validated, config, previous_period, as_of)
+        before = validate_comparison(extracted, validated, config, catalogue, previous_period)
+        calendar = run_calendar(
+            validated,
+            config,
+            previous_period,
+            as_of,
+            (
+                before.complaints["received_date"],
+                _received_by(before.open_decisions, previous_period.end),
+                _received_by(before.open_complaints, previous_period.end),
+            ),
+        )
     run = RunContext(config, catalogue, extracted.units, calendar)
     measure_at = config.measurement.measure_at
     with stage(f"Beregner frister og overholdelse {period.label} og {previous_period.label}"):
@@ -332,6 +352,12 @@ def build_context(
         flow_figures = measure_flow(
             extracted, validated, run, period, current, snapshot.open_decisions, follow_up.complaints.rows
         )
+    with stage(f"Måler sammenligningsperioden {previous_period.label}"):
+        before_follow_up = measure_follow_up(extracted, before, run, previous_period, previous)
+        before_snapshot = measure_snapshot(
+            before.open_decisions, before.open_complaints, config, catalogue, calendar, previous_period.end
+        )
+        before_held = measure_held(previous.cases, calendar, previous_period, config.measurement)
     return RunMeasurement(
         period=period,
         previous_period=previous_period,
@@ -351,6 +377,44 @@ def build_context(
         worklist_first=worklist_first,
         suppress_below=config.measurement.suppress_below,
         flow=flow_figures,
+        previous_complaints=before_follow_up.complaints,
+        previous_contract=before_follow_up.contract,
+        previous_audit=before_follow_up.audit,
+        previous_snapshot=before_snapshot,
+        previous_held=before_held,
+        previous_working_day=previous_working_day(calendar, as_of),
+        registration_check_days=config.measurement.registration_check_days,
+    )
+
+
+def previous_working_day(calendar: WorkCalendar, as_of: dt.date) -> dt.date:
+    """The last working day before ``as_of`` (weekends, Danish holidays and closing days skipped)."""
+    day = np.datetime64(as_of, "D") - np.timedelta64(1, "D")
+    earlier = np.busday_offset(day, 0, roll="backward", busdaycal=calendar.busdaycal)
+    return dt.date.fromisoformat(str(earlier))
+
+
+def validate_comparison(
+    x: Extracted, v: Validated, config: Config, catalogue: CatalogueArrays, previous: Period
+) -> Validated:
+    """``v`` with the comparison period's complaints, audit samples and open cases at its end,
+    validated like the run's own (no I/O): the figures a unit's Overblik compares with."""
+    window = date_window(config, previous)
+    snapshot_window = DateWindow.of(config.measurement.plausible_dates, previous.end)
+    open_decisions = (
+        x.before_open_decisions if x.before_open_decisions is not None else x.open_decisions.iloc[:0]
+    )
+    open_complaints = (
+        x.before_open_complaints if x.before_open_complaints is not None else x.open_complaints.iloc[:0]
+    )
+    return replace(
+        v,
+        complaints=validate_complaints(x.complaints, x.units, previous, window),
+        audit_samples=validate_audit(x.audit_samples, x.units, previous, window),
+        open_decisions=validate_open_decisions(
+            open_decisions, x.units, catalogue, previous.end, snapshot_window
+        ),
+        open_complaints=validate_open_complaints(open_complaints, x.units, previous.end, snapshot_window),
     )
 
 

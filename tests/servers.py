@@ -354,9 +354,23 @@ def soffice() -> str:
         return shutil.which("soffice") or shutil.which("libreoffice")
 
     apt_install(["libreoffice-calc-nogui"], probe)
+    # Carlito has Calibri's metrics: without it LibreOffice draws Calibri in DejaVu Sans, whose
+    # wider digits widen every column, so page counts depend on the fonts installed
+    apt_install(
+        ["fonts-crosextra-carlito"],
+        lambda: Path("/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf").exists(),
+    )
     program = probe()
     assert program is not None
     return program
+
+
+def pdf_tools() -> tuple[str, str]:
+    """pdfinfo and pdftotext (poppler-utils, installed from Debian packages if absent)."""
+    apt_install(["poppler-utils"], lambda: shutil.which("pdfinfo") and shutil.which("pdftotext"))
+    info, text = shutil.which("pdfinfo"), shutil.which("pdftotext")
+    assert info is not None and text is not None
+    return info, text
 
 
 # --- Chromium ---------------------------------------------------------------------------------

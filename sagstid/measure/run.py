@@ -40,6 +40,14 @@ class RunMeasurement:
     held: HeldDecisions | None = None
     worklist_first: bool = False  # nightly: unit workbooks open on their action list
     suppress_below: int = 0  # committee workbook: groups with 1..n-1 cases hidden (suppress.py)
+    # the comparison period's follow-up figures (None where not measured)
+    previous_complaints: ComplaintMeasurement | None = None
+    previous_contract: ContractFigures | None = None
+    previous_audit: AuditMeasurement | None = None
+    previous_snapshot: OpenSnapshot | None = None  # open cases at the comparison period's end
+    previous_held: HeldDecisions | None = None
+    previous_working_day: dt.date | None = None  # the working day before as_of (action list: "new")
+    registration_check_days: int = 90  # overdue longer than this: "tjek registreringen"
     flow: FlowFigures | None = None  # backlog trend, lateness, promised date, expected wait, goals
 
     def unit_name(self, unit_code: str) -> str:
