@@ -205,7 +205,7 @@ def validate_run(
         audit_samples=validate_audit(x.audit_samples, x.units, period, window),
         open_decisions=validate_open_decisions(x.open_decisions, x.units, catalogue, as_of, snapshot_window),
         open_complaints=validate_open_complaints(x.open_complaints, x.units, as_of, snapshot_window),
-        flow=validate_flow(x.flow, x.units),
+        flow=validate_flow(x.flow, x.units, window),
     )
 
 
