@@ -35,6 +35,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from sagstid.paths import resource_dir
+from sagstid.report.words import da_date, da_number, da_pct_number  # noqa: F401 (re-exported)
 
 LAYOUT_FILE = "layout.yaml"
 EXCEL_MAX_ROWS = 1_048_576
@@ -153,21 +154,6 @@ def met_state(pct: Any, target: float) -> str | None:
     if is_missing(pct):
         return None
     return "met" if float(pct) >= target - 1e-9 else "not_met"
-
-
-def da_number(value: float, decimals: int = 0) -> str:
-    """A number the Danish way: 1.234 and 92,5."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def da_pct_number(value: float) -> str:
-    """A target such as 80 or 92.5 written as '80' or '92,5'."""
-    return da_number(value, 0 if float(value).is_integer() else 1)
-
-
-def da_date(day: dt.date) -> str:
-    return f"{day:%d-%m-%Y}"
 
 
 def excel_serials(values: pd.Series | np.ndarray) -> list[float | None]:
