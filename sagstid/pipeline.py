@@ -22,7 +22,7 @@ from sagstid.measure.decisions import DecisionMeasurement, measure_decisions
 from sagstid.measure.held import HeldDecisions, measure_held
 from sagstid.measure.open_cases import take_snapshot
 from sagstid.measure.performance import ContractFigures, contract_figures
-from sagstid.measure.run import RunMeasurement
+from sagstid.measure.run import LAST_YEAR, PREVIOUS, YEAR_TO_DATE, Comparison, RunMeasurement
 from sagstid.measure.surge import SurgeCheck, SurgeRule, check_surges
 from sagstid.periods import Period
 from sagstid.rules.deadlines import CatalogueArrays
@@ -155,16 +155,64 @@ def measure_held_decisions(decisions: DecisionMeasurement, config: Config, perio
     return measure_held(decisions.cases, calendar, period, config.measurement)
 
 
+def comparison_periods(period: Period) -> dict[str, Period]:
+    """The periods a run is compared with: the period before, the same period last year and
+    the year to date (left out where it is the period itself or the period before)."""
+    out = {PREVIOUS: period.previous(), LAST_YEAR: period.last_year()}
+    if period.year_to_date() != period:
+        out[YEAR_TO_DATE] = period.year_to_date()
+    return out
+
+
+def measure_comparisons(
+    engine: Engine,
+    config: Config,
+    catalogue: CatalogueArrays,
+    units: pd.DataFrame,
+    period: Period,
+    previous: DecisionMeasurement,
+    extracted: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
+    stage: Stage = _silent,
+) -> dict[str, Comparison]:
+    """Decisions, complaints, contract, audit and the open-case snapshot at the last day of
+    each comparison period (:func:`comparison_periods`); ``previous`` is the period before's
+    decisions (already measured), ``extracted`` the complaint, complaint-case and audit rows."""
+    complaint_rows, case_decisions, audit_rows = extracted
+    measured: dict[Period, DecisionMeasurement] = {period.previous(): previous}
+    out: dict[str, Comparison] = {}
+    for key, other in comparison_periods(period).items():
+        if other not in measured:
+            measured[other] = measure_period(engine, config, catalogue, units, other, stage)
+        decisions = measured[other]
+        with stage(f"Måler klager, tilsyn og åbne sager {other.label}"):
+            follow_up = measure_follow_up(
+                complaint_rows, case_decisions, audit_rows, units, config, other, decisions
+            )
+            open_decisions, open_complaints = extract_open_cases(engine, other.end)
+            snapshot = take_snapshot(open_decisions, open_complaints, units, config, catalogue, other.end)
+        out[key] = Comparison(
+            period=other,
+            decisions=decisions,
+            complaints=follow_up.complaints,
+            contract=follow_up.contract,
+            audit=follow_up.audit,
+            snapshot=snapshot,
+        )
+    return out
+
+
 def build_context(
     db_url: str,
     config_dir: Path,
     period: Period,
     stage: Stage = _silent,
     worklist_first: bool = False,
+    comparisons: bool = True,
 ) -> RunMeasurement:
     """Measure ``period`` and the period before it from the database at ``db_url``, and take
     the open-case snapshot as of the period's last day. ``worklist_first``: the unit workbooks
-    open on their action list (the nightly run)."""
+    open on their action list (the nightly run). ``comparisons``: also measure the comparison
+    periods in full (:func:`measure_comparisons`; the committee workbook's Overblik)."""
     as_of = period.end
     with stage("Læser konfiguration"):
         config = load_config(config_dir)
@@ -190,6 +238,20 @@ def build_context(
         with stage(f"Måler åbne sager og tilbageholdte afgørelser {period.label}"):
             snapshot = take_snapshot(open_decisions, open_complaints, units, config, catalogue, as_of)
             held = measure_held_decisions(current, config, period)
+        compare = (
+            measure_comparisons(
+                engine,
+                config,
+                catalogue,
+                units,
+                period,
+                previous,
+                (complaint_rows, case_decisions, audit_rows),
+                stage,
+            )
+            if comparisons
+            else {}
+        )
     finally:
         engine.dispose()
     return RunMeasurement(
@@ -210,6 +272,7 @@ def build_context(
         held=held,
         worklist_first=worklist_first,
         suppress_below=config.measurement.suppress_below,
+        compare=compare,
     )
 
 

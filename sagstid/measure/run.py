@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -16,6 +16,23 @@ from sagstid.measure.open_cases import OpenSnapshot
 from sagstid.measure.performance import ContractFigures
 from sagstid.measure.surge import SurgeCheck
 from sagstid.periods import Period
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The figures of a period the run is compared with (the period before, the same period
+    last year, the year to date): decisions, and when measured complaints, the contract, the
+    audit and the open-case snapshot at that period's last day."""
+
+    period: Period
+    decisions: DecisionMeasurement
+    complaints: ComplaintMeasurement | None = None
+    contract: ContractFigures | None = None
+    audit: AuditMeasurement | None = None
+    snapshot: OpenSnapshot | None = None
+
+
+PREVIOUS, LAST_YEAR, YEAR_TO_DATE = "previous", "last_year", "year_to_date"
 
 
 @dataclass(frozen=True)
@@ -39,6 +56,9 @@ class RunMeasurement:
     held: HeldDecisions | None = None
     worklist_first: bool = False  # nightly: unit workbooks open on their action list
     suppress_below: int = 0  # committee workbook: groups with 1..n-1 cases hidden (suppress.py)
+    # PREVIOUS / LAST_YEAR / YEAR_TO_DATE -> Comparison (pipeline.measure_comparisons); a
+    # comparison that is the run's own period (the year to date of an annual run) is left out
+    compare: dict[str, Comparison] = field(default_factory=dict)
 
     def unit_name(self, unit_code: str) -> str:
         names = self.units.set_index("unit_code")["unit_name"]

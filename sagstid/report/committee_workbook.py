@@ -8,6 +8,7 @@ No case rows and no case numbers are written here. Groups with fewer than
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,10 @@ from sagstid.config import Targets
 from sagstid.measure.run import RunMeasurement
 from sagstid.report.committee_follow_up import write_committee_follow_up
 from sagstid.report.committee_open import write_committee_open
+from sagstid.report.committee_overview import SHEET as OVERVIEW
+from sagstid.report.committee_overview import write_committee_overview
+from sagstid.report.printing import PrintInfo
+from sagstid.report.sheet_print import prepare_print
 from sagstid.report.labels import with_deadline_text
 from sagstid.report.suppress import SheetSuppression, method_rule
 from sagstid.report.unit_workbook import (
@@ -452,7 +457,9 @@ def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
     ctx = with_deadline_text(ctx)
     with open_workbook(path, constant_memory=False) as (workbook, styles):
         fix_properties(workbook, ctx)
-        _overview(workbook, styles, layout, ctx)
+        organisation = layout.text("organisation")
+        info = PrintInfo(f"Sagstidsmåling: {organisation}", ctx.period.label, dt.date.today())
+        write_committee_overview(workbook, ctx, info, organisation, ctx.suppress_below)
         _units(workbook, styles, layout, ctx)
         _areas(workbook, styles, layout, ctx)
         _matrix(workbook, styles, layout, ctx)
@@ -462,3 +469,4 @@ def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
         _quality(workbook, styles, layout, ctx)
         method = write_method_sheet(workbook, styles, layout, ctx)
         method.line(method_rule(ctx.suppress_below), styles.get("text", wrap=True), col=1)
+        prepare_print(workbook, info, styles.header, skip=[OVERVIEW])
