@@ -13,17 +13,20 @@ import xlsxwriter
 from sagstid.report import charts
 
 
-@pytest.mark.parametrize(("values", "targets", "bounds"), [
-    # 80.2 - 2 = 78.2 -> 75; target 90 + 2 = 92 -> 95
-    ([80.2, 86.9], [90], (75.0, 95.0)),
-    # 96 -> 95 and 102 -> 105, cut at 100: 95-100 is under 10 points, widened down to 90
-    ([98, 99.5], [100], (90.0, 100.0)),
-    ([50], [], (45.0, 55.0)),  # 48 -> 45, 52 -> 55
-    ([], [], (0.0, 100.0)),  # nothing to plot: the whole scale
-    # -2 -> -5 and 4 -> 5; cut at 0 gives 0-5, widened up to 0-10
-    ([1, 2], [0], (0.0, 10.0)),
-    ([float("nan"), None, 70.0], [80], (65.0, 85.0)),  # 68 -> 65, 82 -> 85; NaN/None ignored
-])
+@pytest.mark.parametrize(
+    ("values", "targets", "bounds"),
+    [
+        # 80.2 - 2 = 78.2 -> 75; target 90 + 2 = 92 -> 95
+        ([80.2, 86.9], [90], (75.0, 95.0)),
+        # 96 -> 95 and 102 -> 105, cut at 100: 95-100 is under 10 points, widened down to 90
+        ([98, 99.5], [100], (90.0, 100.0)),
+        ([50], [], (45.0, 55.0)),  # 48 -> 45, 52 -> 55
+        ([], [], (0.0, 100.0)),  # nothing to plot: the whole scale
+        # -2 -> -5 and 4 -> 5; cut at 0 gives 0-5, widened up to 0-10
+        ([1, 2], [0], (0.0, 10.0)),
+        ([float("nan"), None, 70.0], [80], (65.0, 85.0)),  # 68 -> 65, 82 -> 85; NaN/None ignored
+    ],
+)
 def test_axis_bounds(values: list, targets: list, bounds: tuple[float, float]) -> None:
     assert charts.axis_bounds(values, targets) == bounds
 
@@ -37,7 +40,7 @@ WEEKS = [4.0, 6.5, 7.9, 7.2]
 def _write(path: Path) -> list[int]:
     workbook = xlsxwriter.Workbook(str(path))
     ws = workbook.add_worksheet("Data")
-    for i, (now, before) in enumerate(zip(CURRENT, LAST)):
+    for i, (now, before) in enumerate(zip(CURRENT, LAST, strict=True)):
         ws.write(i, 0, f"m{i + 1}")
         ws.write(i, 1, now / 100)
         ws.write(i, 2, before / 100)
@@ -54,15 +57,33 @@ def _write(path: Path) -> list[int]:
     def col(c: int, n: int) -> charts.Col:
         return charts.Col("Data", c, 0, n - 1)
 
-    trend = charts.trend_chart(workbook, "Overholdelse pr. måned 2025 mod 2024", col(0, 12),
-                               col(1, 12), col(3, 12), CURRENT + LAST, 90, last_year=col(2, 12))
-    bars = charts.bar_chart(workbook, "Enheder mod målsætningen på 90 %", col(5, 4), col(6, 4),
-                            col(7, 4), [s for _, s in UNITS], 90)
-    weekly = charts.share_chart(workbook, "Andel sene afgørelser pr. uge", col(9, 4),
-                                col(10, 4), col(11, 4), WEEKS, 8)
-    spans = [charts.insert(ws, 20, 0, trend, "Overholdelsen pr. måned lå under 90 %."),
-             charts.insert(ws, 40, 0, bars, "To af fire enheder under 90 %."),
-             charts.insert(ws, 60, 0, weekly, "Andelen sene afgørelser pr. uge mod grænsen.")]
+    trend = charts.trend_chart(
+        workbook,
+        "Overholdelse pr. måned 2025 mod 2024",
+        col(0, 12),
+        col(1, 12),
+        col(3, 12),
+        CURRENT + LAST,
+        90,
+        last_year=col(2, 12),
+    )
+    bars = charts.bar_chart(
+        workbook,
+        "Enheder mod målsætningen på 90 %",
+        col(5, 4),
+        col(6, 4),
+        col(7, 4),
+        [s for _, s in UNITS],
+        90,
+    )
+    weekly = charts.share_chart(
+        workbook, "Andel sene afgørelser pr. uge", col(9, 4), col(10, 4), col(11, 4), WEEKS, 8
+    )
+    spans = [
+        charts.insert(ws, 20, 0, trend, "Overholdelsen pr. måned lå under 90 %."),
+        charts.insert(ws, 40, 0, bars, "To af fire enheder under 90 %."),
+        charts.insert(ws, 60, 0, weekly, "Andelen sene afgørelser pr. uge mod grænsen."),
+    ]
     workbook.close()
     return spans
 
@@ -97,8 +118,10 @@ def test_charts_read_back(tmp_path: Path) -> None:
 
     drawing = _xml(path, "xl/drawings/drawing1.xml")
     assert re.findall(r'descr="([^"]*)"', drawing) == [
-        "Overholdelsen pr. måned lå under 90 %.", "To af fire enheder under 90 %.",
-        "Andelen sene afgørelser pr. uge mod grænsen."]
+        "Overholdelsen pr. måned lå under 90 %.",
+        "To af fire enheder under 90 %.",
+        "Andelen sene afgørelser pr. uge mod grænsen.",
+    ]
     # every chart fits an A4 landscape page: 900 px against 1045 px of printable width
     sizes = re.findall(r'<a:ext cx="(\d+)" cy="(\d+)"/>', drawing)
     assert sizes and all(int(cx) / 9525 <= 1045 for cx, _ in sizes)
@@ -126,8 +149,10 @@ def test_heat_map_rules_read_back(tmp_path: Path) -> None:
     charts.heat_map(ws, 1, 1, 3, 4, 80, bold_below=workbook.add_format({"bold": True}))
     workbook.close()
 
-    rules = {str(r.sqref): list(r.rules) for r in openpyxl.load_workbook(path)["Enhed x område"]
-             .conditional_formatting}
+    rules = {
+        str(r.sqref): list(r.rules)
+        for r in openpyxl.load_workbook(path)["Enhed x område"].conditional_formatting
+    }
     assert list(rules) == ["B2:E4"]
     kinds = sorted(rule.type for rule in rules["B2:E4"])
     assert kinds == ["cellIs", "colorScale"]

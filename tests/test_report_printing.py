@@ -86,20 +86,22 @@ def test_scale_for_width() -> None:
 
 
 def test_footer_stays_within_excels_limit() -> None:
-    info = printing.PrintInfo("Sagstidsmåling & opfølgning " * 20, "1. halvår 2025",
-                              dt.date(2025, 7, 1))
+    info = printing.PrintInfo("Sagstidsmåling & opfølgning " * 20, "1. halvår 2025", dt.date(2025, 7, 1))
     footer = info.footer()
     assert len(footer) <= 255
     assert "&&" in footer  # a literal '&' is escaped
     assert "Side &P af &N" in footer and "1. halvår 2025" in footer
 
 
-@pytest.mark.parametrize(("headings", "widths", "points"), [
-    # width 13 leaves 12 characters: "Forrige" (7) | "periode" (7) | "(2024)" (6): 3 lines
-    (["Forrige periode (2024)", "Mål"], [13, 10], 45),
-    # "Generel" (7) + " overholdelse" would be 20 > 12: 2 lines
-    (["Generel overholdelse"], [13], 30),
-    (["Ja", "Antal"], [5, 8], 15),  # one line each
-])
+@pytest.mark.parametrize(
+    ("headings", "widths", "points"),
+    [
+        # width 13 leaves 12 characters: "Forrige" (7) | "periode" (7) | "(2024)" (6): 3 lines
+        (["Forrige periode (2024)", "Mål"], [13, 10], 45),
+        # "Generel" (7) + " overholdelse" would be 20 > 12: 2 lines
+        (["Generel overholdelse"], [13], 30),
+        (["Ja", "Antal"], [5, 8], 15),  # one line each
+    ],
+)
 def test_header_height(headings: list[str], widths: list[float], points: float) -> None:
     assert printing.header_height(headings, widths) == points

@@ -79,33 +79,45 @@ def test_shown_text_is_danish() -> None:
     assert status.status_text(NOT_MET) == "✖ Ikke opfyldt"
 
 
-@pytest.mark.parametrize(("k", "n", "target", "state"), [
-    (57, 60, 95, MET),  # 5700 >= 95 * 60 = 5700
-    (56, 60, 95, NOT_MET),  # 5600 < 5700
-    (37, 40, 92.5, MET),  # 3700 >= 92.5 * 40 = 3700
-    (36, 40, 92.5, NOT_MET),  # 3600 < 3700
-    (0, 0, 95, NO_DATA),  # no denominator
-    (0, 5, 0, MET),
-])
+@pytest.mark.parametrize(
+    ("k", "n", "target", "state"),
+    [
+        (57, 60, 95, MET),  # 5700 >= 95 * 60 = 5700
+        (56, 60, 95, NOT_MET),  # 5600 < 5700
+        (37, 40, 92.5, MET),  # 3700 >= 92.5 * 40 = 3700
+        (36, 40, 92.5, NOT_MET),  # 3600 < 3700
+        (0, 0, 95, NO_DATA),  # no denominator
+        (0, 5, 0, MET),
+    ],
+)
 def test_status_from_counts_is_exact(k: int, n: int, target: float, state: str) -> None:
     assert status.status_from_counts(k, n, target) == state
 
 
-@pytest.mark.parametrize(("current", "previous", "kwargs", "delta", "text", "better"), [
-    # 84.4 - 83.5 = 0.9 (float: 0.90000000000000568)
-    (84.4, 83.5, {}, 0.9, "▲ 0,9 pp", True),
-    (94.9, 95.3, {}, -0.4, "▼ 0,4 pp", False),  # 94.9 - 95.3 = -0.4
-    (84.4, 84.4, {}, 0.0, "► 0,0 pp", None),
-    (84.44, 84.4, {}, 0.0, "► 0,0 pp", None),  # 0.04 rounds to 0.0: flat, not "▲ 0,0"
-    # counts where fewer is better: 331 overdue against 300 is 31 more, a worsening
-    (331, 300, {"decimals": 0, "unit": "sager", "higher_is_better": False}, 31.0,
-     "▲ 31 sager", False),
-    (1234, 2468, {"decimals": 0, "unit": "sager", "higher_is_better": False}, -1234.0,
-     "▼ 1.234 sager", True),
-    (84.4, None, {}, None, "–", None),
-])
-def test_change(current: float, previous: float | None, kwargs: dict, delta: float | None,
-                text: str, better: bool | None) -> None:
+@pytest.mark.parametrize(
+    ("current", "previous", "kwargs", "delta", "text", "better"),
+    [
+        # 84.4 - 83.5 = 0.9 (float: 0.90000000000000568)
+        (84.4, 83.5, {}, 0.9, "▲ 0,9 pp", True),
+        (94.9, 95.3, {}, -0.4, "▼ 0,4 pp", False),  # 94.9 - 95.3 = -0.4
+        (84.4, 84.4, {}, 0.0, "► 0,0 pp", None),
+        (84.44, 84.4, {}, 0.0, "► 0,0 pp", None),  # 0.04 rounds to 0.0: flat, not "▲ 0,0"
+        # counts where fewer is better: 331 overdue against 300 is 31 more, a worsening
+        (331, 300, {"decimals": 0, "unit": "sager", "higher_is_better": False}, 31.0, "▲ 31 sager", False),
+        (
+            1234,
+            2468,
+            {"decimals": 0, "unit": "sager", "higher_is_better": False},
+            -1234.0,
+            "▼ 1.234 sager",
+            True,
+        ),
+        (84.4, None, {}, None, "–", None),
+    ],
+)
+def test_change(
+    current: float, previous: float | None, kwargs: dict, delta: float | None, text: str, better: bool | None
+) -> None:
     got = status.change(current, previous, **kwargs)
     assert got.text == text
     assert got.better is better
@@ -117,7 +129,7 @@ def test_change(current: float, previous: float | None, kwargs: dict, delta: flo
 
 def _luminance(hex_colour: str) -> float:
     """WCAG relative luminance of '#RRGGBB' (an independent re-statement of the formula)."""
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -127,8 +139,10 @@ def test_status_cells_read_back(tmp_path: Path) -> None:
     workbook = xlsxwriter.Workbook(str(path))
     ws = workbook.add_worksheet("Overblik")
     formats = status.StatusFormats(workbook)
-    states = [status.write_status_cells(ws, row, 0, value, target, formats)
-              for row, (value, target) in enumerate([(94.996, 95), (95.04, 95), (None, 95)])]
+    states = [
+        status.write_status_cells(ws, row, 0, value, target, formats)
+        for row, (value, target) in enumerate([(94.996, 95), (95.04, 95), (None, 95)])
+    ]
     workbook.close()
     assert states == [NOT_MET, MET, NO_DATA]
 
@@ -151,9 +165,9 @@ def test_status_cells_read_back(tmp_path: Path) -> None:
     # greyscale print: the two fills differ clearly in lightness (not only in hue)
     assert _luminance("#" + met_fill) - _luminance("#" + not_met_fill) > 0.15
     # no red/green pair (deuteranopia): the met fill is blue-dominant, not met orange
-    r, g, b = (int(met_fill[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(met_fill[i : i + 2], 16) for i in (0, 2, 4))
     assert b > r and b > g
-    r, g, b = (int(not_met_fill[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(not_met_fill[i : i + 2], 16) for i in (0, 2, 4))
     assert r > g > b
 
 
@@ -162,8 +176,9 @@ def test_suppressed_cell(tmp_path: Path) -> None:
     path = tmp_path / "hidden.xlsx"
     workbook = xlsxwriter.Workbook(str(path))
     ws = workbook.add_worksheet("Enhed x område")
-    ws.write_string(0, 0, status.suppressed_text(5),
-                    status.StatusFormats(workbook).get(status.SUPPRESSED, "text"))
+    ws.write_string(
+        0, 0, status.suppressed_text(5), status.StatusFormats(workbook).get(status.SUPPRESSED, "text")
+    )
     workbook.close()
     cell = openpyxl.load_workbook(path)["Enhed x område"]["A1"]
     assert cell.value == "<5" and cell.font.i

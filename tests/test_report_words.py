@@ -12,18 +12,21 @@ import pytest
 from sagstid.report import words, xlsx
 
 
-@pytest.mark.parametrize(("value", "decimals", "text"), [
-    (11870, 0, "11.870"),
-    (1234567.891, 2, "1.234.567,89"),
-    (92.5, 1, "92,5"),
-    (-1234.5, 1, "-1.234,5"),
-    (-0.04, 1, "0,0"),  # rounds to zero: no "-0,0"
-    (5.1e-11, 2, "0,00"),  # the surge alert's tiny probability: never "5,1E-11"
-    (1e16, 0, "10.000.000.000.000.000"),  # never scientific notation
-    (None, 0, "–"),
-    (float("nan"), 1, "–"),
-    (float("inf"), 0, "–"),
-])
+@pytest.mark.parametrize(
+    ("value", "decimals", "text"),
+    [
+        (11870, 0, "11.870"),
+        (1234567.891, 2, "1.234.567,89"),
+        (92.5, 1, "92,5"),
+        (-1234.5, 1, "-1.234,5"),
+        (-0.04, 1, "0,0"),  # rounds to zero: no "-0,0"
+        (5.1e-11, 2, "0,00"),  # the surge alert's tiny probability: never "5,1E-11"
+        (1e16, 0, "10.000.000.000.000.000"),  # never scientific notation
+        (None, 0, "–"),
+        (float("nan"), 1, "–"),
+        (float("inf"), 0, "–"),
+    ],
+)
 def test_da_number(value: float, decimals: int, text: str) -> None:
     assert words.da_number(value, decimals) == text
 
@@ -38,8 +41,15 @@ def test_percentages_and_points() -> None:
     assert words.da_pp(-0.04) == "0,0 pp"
 
 
-@pytest.mark.parametrize("day", [dt.date(2025, 1, 2), dt.datetime(2025, 1, 2, 13, 5),
-                                 pd.Timestamp("2025-01-02"), np.datetime64("2025-01-02")])
+@pytest.mark.parametrize(
+    "day",
+    [
+        dt.date(2025, 1, 2),
+        dt.datetime(2025, 1, 2, 13, 5),
+        pd.Timestamp("2025-01-02"),
+        np.datetime64("2025-01-02"),
+    ],
+)
 def test_da_date(day: object) -> None:
     assert words.da_date(day) == "02-01-2025"
 
@@ -50,15 +60,18 @@ def test_da_date_missing_and_period() -> None:
     assert period == "01-01-2025 til 31-12-2025"
 
 
-@pytest.mark.parametrize(("args", "text"), [
-    (("2025-W02",), "uge 2, 2025"),  # held.py's ISO label
-    ((2025, 2), "uge 2, 2025"),
-    # Monday 29-12-2025: 1-1-2026 is a Thursday, so this week is week 1 of 2026
-    ((dt.date(2025, 12, 29),), "uge 1, 2026"),
-    # Sunday 3-1-2021 closes week 53 of 2020 (2020 began on a Wednesday and was a leap year)
-    ((dt.date(2021, 1, 3),), "uge 53, 2020"),
-    ((pd.Timestamp("2025-03-12"),), "uge 11, 2025"),  # 12-3-2025 is the Wednesday of week 11
-])
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        (("2025-W02",), "uge 2, 2025"),  # held.py's ISO label
+        ((2025, 2), "uge 2, 2025"),
+        # Monday 29-12-2025: 1-1-2026 is a Thursday, so this week is week 1 of 2026
+        ((dt.date(2025, 12, 29),), "uge 1, 2026"),
+        # Sunday 3-1-2021 closes week 53 of 2020 (2020 began on a Wednesday and was a leap year)
+        ((dt.date(2021, 1, 3),), "uge 53, 2020"),
+        ((pd.Timestamp("2025-03-12"),), "uge 11, 2025"),  # 12-3-2025 is the Wednesday of week 11
+    ],
+)
 def test_da_week(args: tuple, text: str) -> None:
     assert words.da_week(*args) == text
 

@@ -56,8 +56,13 @@ class Col:
         return [self.sheet, self.first, self.col, self.last, self.col]
 
 
-def axis_bounds(values: Iterable[Any], targets: Iterable[float] = (), pad: float = 2.0,
-                step: float = 5.0, min_span: float = 10.0) -> tuple[float, float]:
+def axis_bounds(
+    values: Iterable[Any],
+    targets: Iterable[float] = (),
+    pad: float = 2.0,
+    step: float = 5.0,
+    min_span: float = 10.0,
+) -> tuple[float, float]:
     """The y-axis (min, max) in 0-100 for the values and targets (0-100; None/NaN ignored):
     padded by ``pad``, rounded outwards to ``step``, widened to ``min_span``, within 0-100.
 
@@ -81,9 +86,16 @@ def axis_bounds(values: Iterable[Any], targets: Iterable[float] = (), pad: float
 def _pct_y_axis(chart: Chart, bounds: tuple[float, float], name: str | None = None) -> None:
     low, high = bounds
     unit = 0.02 if high - low <= 10 else 0.05  # 4-10 gridlines
-    chart.set_y_axis({"min": low / 100.0, "max": high / 100.0, "major_unit": unit,
-                      "num_format": PCT_AXIS, "major_gridlines": {"visible": True,
-                      "line": {"color": "#D9D9D9"}}, **({"name": name} if name else {})})
+    chart.set_y_axis(
+        {
+            "min": low / 100.0,
+            "max": high / 100.0,
+            "major_unit": unit,
+            "num_format": PCT_AXIS,
+            "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+            **({"name": name} if name else {}),
+        }
+    )
 
 
 def _finish(chart: Chart, title: str, width: int, height: int) -> Chart:
@@ -93,33 +105,74 @@ def _finish(chart: Chart, title: str, width: int, height: int) -> Chart:
     return chart
 
 
-def trend_chart(workbook: Workbook, title: str, categories: Col, current: Col, target: Col,
-                values: Iterable[Any], target_value: float, last_year: Col | None = None,
-                names: tuple[str, str, str] = ("Overholdelse", "Sidste år", "Målsætning"),
-                width: int = WIDTH, height: int = HEIGHT) -> Chart:
+def trend_chart(
+    workbook: Workbook,
+    title: str,
+    categories: Col,
+    current: Col,
+    target: Col,
+    values: Iterable[Any],
+    target_value: float,
+    last_year: Col | None = None,
+    names: tuple[str, str, str] = ("Overholdelse", "Sidste år", "Målsætning"),
+    width: int = WIDTH,
+    height: int = HEIGHT,
+) -> Chart:
     """This period's monthly share, last year's (optional) and the target, as lines.
 
     ``values`` are every plotted share in 0-100 (this year and last), for the axis.
     """
     chart = workbook.add_chart({"type": "line"})
-    chart.add_series({"name": names[0], "categories": categories.ref(), "values": current.ref(),
-                      "line": CURRENT, "marker": {"type": "circle", "size": 6,
-                      "fill": {"color": CURRENT["color"]}, "border": {"color": CURRENT["color"]}}})
+    chart.add_series(
+        {
+            "name": names[0],
+            "categories": categories.ref(),
+            "values": current.ref(),
+            "line": CURRENT,
+            "marker": {
+                "type": "circle",
+                "size": 6,
+                "fill": {"color": CURRENT["color"]},
+                "border": {"color": CURRENT["color"]},
+            },
+        }
+    )
     if last_year is not None:
-        chart.add_series({"name": names[1], "categories": categories.ref(),
-                          "values": last_year.ref(), "line": LAST_YEAR,
-                          "marker": {"type": "none"}})
-    chart.add_series({"name": names[2], "categories": categories.ref(), "values": target.ref(),
-                      "line": TARGET, "marker": {"type": "none"}})
+        chart.add_series(
+            {
+                "name": names[1],
+                "categories": categories.ref(),
+                "values": last_year.ref(),
+                "line": LAST_YEAR,
+                "marker": {"type": "none"},
+            }
+        )
+    chart.add_series(
+        {
+            "name": names[2],
+            "categories": categories.ref(),
+            "values": target.ref(),
+            "line": TARGET,
+            "marker": {"type": "none"},
+        }
+    )
     _pct_y_axis(chart, axis_bounds(values, [target_value]))
     chart.set_x_axis({"num_font": {"rotation": -45}})
     return _finish(chart, title, width, height)
 
 
-def bar_chart(workbook: Workbook, title: str, categories: Col, values: Col, target: Col,
-              shares: Iterable[Any], target_value: float,
-              names: tuple[str, str] = ("Overholdelse", "Målsætning"),
-              width: int = WIDTH, height: int = HEIGHT) -> Chart:
+def bar_chart(
+    workbook: Workbook,
+    title: str,
+    categories: Col,
+    values: Col,
+    target: Col,
+    shares: Iterable[Any],
+    target_value: float,
+    names: tuple[str, str] = ("Overholdelse", "Målsætning"),
+    width: int = WIDTH,
+    height: int = HEIGHT,
+) -> Chart:
     """Columns (one per unit or area, in the sheet's order: sort the rows lowest first)
     against a target line; columns below the target are hatched orange, the others solid
     blue, each labelled with its value.
@@ -128,34 +181,79 @@ def bar_chart(workbook: Workbook, title: str, categories: Col, values: Col, targ
     """
     plotted = [None if v is None else float(v) for v in shares]
     met = [v is not None and not np.isnan(v) and v >= target_value - 1e-9 for v in plotted]
-    points = [{"fill": BAR_MET} if ok else
-              {"pattern": BAR_NOT_MET, "border": {"color": BAR_NOT_MET["fg_color"]}}
-              for ok in met]
+    points = [
+        {"fill": BAR_MET} if ok else {"pattern": BAR_NOT_MET, "border": {"color": BAR_NOT_MET["fg_color"]}}
+        for ok in met
+    ]
     chart = workbook.add_chart({"type": "column"})
-    chart.add_series({"name": names[0], "categories": categories.ref(), "values": values.ref(),
-                      "points": points, "gap": 60,
-                      "data_labels": {"value": True, "num_format": PCT_LABEL,
-                                      "position": "inside_end", "font": {"size": 8}}})
+    chart.add_series(
+        {
+            "name": names[0],
+            "categories": categories.ref(),
+            "values": values.ref(),
+            "points": points,
+            "gap": 60,
+            "data_labels": {
+                "value": True,
+                "num_format": PCT_LABEL,
+                "position": "inside_end",
+                "font": {"size": 8},
+            },
+        }
+    )
     line = workbook.add_chart({"type": "line"})
-    line.add_series({"name": names[1], "categories": categories.ref(), "values": target.ref(),
-                     "line": TARGET, "marker": {"type": "none"}})
+    line.add_series(
+        {
+            "name": names[1],
+            "categories": categories.ref(),
+            "values": target.ref(),
+            "line": TARGET,
+            "marker": {"type": "none"},
+        }
+    )
     chart.combine(line)
     _pct_y_axis(chart, axis_bounds(plotted, [target_value]))
     chart.set_x_axis({"num_font": {"rotation": -45}})
     return _finish(chart, title, width, height)
 
 
-def share_chart(workbook: Workbook, title: str, categories: Col, share: Col, threshold: Col,
-                shares: Iterable[Any], threshold_value: float,
-                names: tuple[str, str] = ("Andel sene afgørelser", "Grænse"),
-                width: int = WIDTH, height: int = HEIGHT) -> Chart:
+def share_chart(
+    workbook: Workbook,
+    title: str,
+    categories: Col,
+    share: Col,
+    threshold: Col,
+    shares: Iterable[Any],
+    threshold_value: float,
+    names: tuple[str, str] = ("Andel sene afgørelser", "Grænse"),
+    width: int = WIDTH,
+    height: int = HEIGHT,
+) -> Chart:
     """A weekly share (line with markers) against a threshold (dashed line)."""
     chart = workbook.add_chart({"type": "line"})
-    chart.add_series({"name": names[0], "categories": categories.ref(), "values": share.ref(),
-                      "line": CURRENT, "marker": {"type": "circle", "size": 4,
-                      "fill": {"color": CURRENT["color"]}, "border": {"color": CURRENT["color"]}}})
-    chart.add_series({"name": names[1], "categories": categories.ref(), "values": threshold.ref(),
-                      "line": TARGET, "marker": {"type": "none"}})
+    chart.add_series(
+        {
+            "name": names[0],
+            "categories": categories.ref(),
+            "values": share.ref(),
+            "line": CURRENT,
+            "marker": {
+                "type": "circle",
+                "size": 4,
+                "fill": {"color": CURRENT["color"]},
+                "border": {"color": CURRENT["color"]},
+            },
+        }
+    )
+    chart.add_series(
+        {
+            "name": names[1],
+            "categories": categories.ref(),
+            "values": threshold.ref(),
+            "line": TARGET,
+            "marker": {"type": "none"},
+        }
+    )
     _pct_y_axis(chart, axis_bounds(shares, [threshold_value]))
     chart.set_x_axis({"num_font": {"rotation": -45}, "interval_unit": 4})
     return _finish(chart, title, width, height)
@@ -177,18 +275,36 @@ def rows_spanned(chart: Chart) -> int:
     return math.ceil(height / ROW_PX)
 
 
-def heat_map(ws: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int,
-             target: float, bold_below: Any = None) -> None:
+def heat_map(
+    ws: Worksheet,
+    first_row: int,
+    first_col: int,
+    last_row: int,
+    last_col: int,
+    target: float,
+    bold_below: Any = None,
+) -> None:
     """A heat map over a block of percent cells (fractions, written as shown values from
     status.shown_values so the colour and the figure agree): orange below ``target`` (0-100),
     white at it, blue at 100 %; blank cells stay blank. Colour is not alone: pass
     ``bold_below`` (a workbook format with bold) to set figures under the target in bold."""
     cells = (first_row, first_col, last_row, last_col)
     if bold_below is not None:
-        ws.conditional_format(*cells, {"type": "cell", "criteria": "<", "value": target / 100.0,
-                                       "format": bold_below})
-    ws.conditional_format(*cells, {"type": "3_color_scale",
-                                   "min_type": "num", "min_value": 0.5, "min_color": "#F4A460",
-                                   "mid_type": "num", "mid_value": target / 100.0,
-                                   "mid_color": "#FFFFFF",
-                                   "max_type": "num", "max_value": 1.0, "max_color": "#9DC3E6"})
+        ws.conditional_format(
+            *cells, {"type": "cell", "criteria": "<", "value": target / 100.0, "format": bold_below}
+        )
+    ws.conditional_format(
+        *cells,
+        {
+            "type": "3_color_scale",
+            "min_type": "num",
+            "min_value": 0.5,
+            "min_color": "#F4A460",
+            "mid_type": "num",
+            "mid_value": target / 100.0,
+            "mid_color": "#FFFFFF",
+            "max_type": "num",
+            "max_value": 1.0,
+            "max_color": "#9DC3E6",
+        },
+    )

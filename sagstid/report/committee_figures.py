@@ -150,14 +150,18 @@ def published(count: Any, below: int) -> bool:
 def areas_below(decisions: Any, target: float, below: int) -> pd.DataFrame:
     """The published areas (at least ``below`` decisions) under ``target``, lowest first."""
     areas = decisions.by_area
-    judged = areas[(areas["decisions"].to_numpy() >= max(below, 1)) & areas["compliance_pct"].notna().to_numpy()]
+    judged = areas[
+        (areas["decisions"].to_numpy() >= max(below, 1)) & areas["compliance_pct"].notna().to_numpy()
+    ]
     under = judged[judged["compliance_pct"].to_numpy() < target - 1e-9]
     return under.sort_values("compliance_pct", kind="stable")
 
 
 def _judged_areas(decisions: Any, below: int) -> int:
     areas = decisions.by_area
-    return int(((areas["decisions"].to_numpy() >= max(below, 1)) & areas["compliance_pct"].notna().to_numpy()).sum())
+    return int(
+        ((areas["decisions"].to_numpy() >= max(below, 1)) & areas["compliance_pct"].notna().to_numpy()).sum()
+    )
 
 
 def figures_of(source: Source | None, ctx: RunMeasurement) -> dict[str, Figure]:
@@ -171,9 +175,7 @@ def figures_of(source: Source | None, ctx: RunMeasurement) -> dict[str, Figure]:
         "general": Figure(
             total.get("compliance_pct"), _int(total.get("within_deadline")), _int(total.get("decisions"))
         ),
-        "areas_below": Figure(
-            float(len(areas_below(d, t.concrete, below))), None, _judged_areas(d, below)
-        ),
+        "areas_below": Figure(float(len(areas_below(d, t.concrete, below))), None, _judged_areas(d, below)),
         "notice": Figure(
             total.get("notice_pct"), _int(total.get("exceeded_notified")), _int(total.get("exceeded"))
         ),
@@ -416,7 +418,9 @@ def sentences(ctx: RunMeasurement) -> list[str]:
             f"afgørelser inden for fristen: {da_list(under)}."
         )
     elif judged:
-        out.append(f"Alle {judged} enheder når den generelle målsætning på {goal} afgørelser inden for fristen.")
+        out.append(
+            f"Alle {judged} enheder når den generelle målsætning på {goal} afgørelser inden for fristen."
+        )
 
     areas = areas_below(d, t.concrete, below)
     if len(areas):
@@ -450,8 +454,9 @@ def sentences(ctx: RunMeasurement) -> list[str]:
         appeals = c.appeals_by_unit.assign(
             decided=c.appeals_by_unit[["confirmed", "changed", "remitted", "annulled"]].sum(axis=1)
         )
-        appeal_units = [u for u in _units_under(appeals, "confirmed_pct", "decided", t.appeal_confirmed, below, name)
-                        if u]
+        appeal_units = [
+            u for u in _units_under(appeals, "confirmed_pct", "decided", t.appeal_confirmed, below, name) if u
+        ]
         if appeal_units:
             out.append(
                 f"Ankestyrelsen stadfæstede færre end {da_pct_number(t.appeal_confirmed)} % af "
@@ -541,5 +546,7 @@ def unit_names_below_general(ctx: RunMeasurement) -> list[str]:
     """The names of the published units under the general target (for tests and checks)."""
     d, below = ctx.current, ctx.suppress_below
     ok = d.by_unit[(d.by_unit["decisions"].to_numpy() >= max(below, 1)) & d.by_unit["compliance_pct"].notna()]
-    codes: Sequence[str] = ok[ok["compliance_pct"].to_numpy() < ctx.targets.general - 1e-9]["unit_code"].tolist()
+    codes: Sequence[str] = ok[ok["compliance_pct"].to_numpy() < ctx.targets.general - 1e-9][
+        "unit_code"
+    ].tolist()
     return [ctx.unit_name(str(c)) for c in codes]

@@ -10,6 +10,7 @@ A4 landscape page at a fixed scale of at least 70 % (printing.setup_dashboard).
 from __future__ import annotations
 
 import math
+
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -43,7 +44,14 @@ class _Formats:
         self.subtitle = add({"italic": True, "font_color": "#404040", "text_wrap": True, "valign": "top"})
         self.section = add({"bold": True, "font_size": 13})
         self.header = add(
-            {"bold": True, "bg_color": "#DDEBF7", "pattern": 1, "bottom": 1, "text_wrap": True, "valign": "top"}
+            {
+                "bold": True,
+                "bg_color": "#DDEBF7",
+                "pattern": 1,
+                "bottom": 1,
+                "text_wrap": True,
+                "valign": "top",
+            }
         )
         self.label = add({"valign": "top", "text_wrap": True})
         self.text = add({"valign": "top"})
@@ -70,7 +78,10 @@ def _columns(ctx: RunMeasurement, quarterly: bool) -> list[tuple[str, float]]:
     columns += [(f"Ændring fra {last_year}", 13.0)]
     if quarterly:
         ytd = ctx.period.year_to_date()
-        columns += [(f"År til dato ({da_date(ytd.start)[:5]}-{da_date(ytd.end)[:5]})", 12.0), ("Status år til dato", 15.0)]
+        columns += [
+            (f"År til dato ({da_date(ytd.start)[:5]}-{da_date(ytd.end)[:5]})", 12.0),
+            ("Status år til dato", 15.0),
+        ]
     columns += [("Grundlag (klik for detaljer)", 36.0 if not quarterly else 30.0)]
     return columns
 
@@ -164,7 +175,9 @@ def write_committee_overview(
             _status(ws, row, col + 1, k, ytd, statuses)
             col += 2
         if k.basis:
-            ws.write_url(row, col, f"internal:'{k.sheet}'!A1", f.link, string=k.basis, tip=f"Se arket {k.sheet}")
+            ws.write_url(
+                row, col, f"internal:'{k.sheet}'!A1", f.link, string=k.basis, tip=f"Se arket {k.sheet}"
+            )
         else:
             ws.write_string(row, col, MISSING, f.missing)
         if len(k.label) > columns[0][1] * 1.25:
@@ -180,7 +193,7 @@ def write_committee_overview(
     note = (
         f"Status står i ord ved hvert tal (✔ Opfyldt / ✖ Ikke opfyldt); en rammet målsætning er "
         f"fremhævet med fed skrift og orange felt. Ændringen er regnet mellem de viste tal. Tal for "
-        f"grupper med færre end {below} sager vises ikke (står som \"<{below}\"). Definitioner og "
+        f'grupper med færre end {below} sager vises ikke (står som "<{below}"). Definitioner og '
         f"regler står på arket Metode."
     )
     ws.merge_range(row, 0, row, last_col, note, f.note)
@@ -198,7 +211,9 @@ def _scale(ws: Worksheet, columns: list[tuple[str, float]], last_row: int) -> in
     height fit one page."""
     width = sum(_px(w) for _, w in columns)
     heights = getattr(ws, "row_sizes", {})
-    height = sum(int(heights.get(r, [ROW_PT])[0] * 96 / 72) if r in heights else 20 for r in range(last_row + 1))
+    height = sum(
+        int(heights.get(r, [ROW_PT])[0] * 96 / 72) if r in heights else 20 for r in range(last_row + 1)
+    )
     for scale in range(DEFAULT_DASHBOARD_SCALE, MIN_DASHBOARD_SCALE - 1, -1):
         room_w, room_h = page_room(scale)
         if width <= room_w and height <= room_h:

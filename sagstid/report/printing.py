@@ -80,8 +80,9 @@ def _common(ws: Worksheet, info: PrintInfo, lists_cases: bool) -> None:
         ws.set_header(f"&R{FONT}&B{INTERNAL}", margin=HEADER_MARGIN)
 
 
-def setup_list(ws: Worksheet, info: PrintInfo, header_rows: tuple[int, int] | None = None,
-               lists_cases: bool = False) -> None:
+def setup_list(
+    ws: Worksheet, info: PrintInfo, header_rows: tuple[int, int] | None = None, lists_cases: bool = False
+) -> None:
     """A4 landscape, one page wide (as tall as needed), footer; ``header_rows`` (first, last,
     0-based) repeated at the top of every page; the "Internt" header if the sheet lists cases.
     """
@@ -91,8 +92,14 @@ def setup_list(ws: Worksheet, info: PrintInfo, header_rows: tuple[int, int] | No
         ws.repeat_rows(*header_rows)
 
 
-def setup_paged(ws: Worksheet, info: PrintInfo, width_px: int, breaks: list[int],
-                header_rows: tuple[int, int] | None = None, lists_cases: bool = False) -> int:
+def setup_paged(
+    ws: Worksheet,
+    info: PrintInfo,
+    width_px: int,
+    breaks: list[int],
+    header_rows: tuple[int, int] | None = None,
+    lists_cases: bool = False,
+) -> int:
     """For a sheet with charts: like :func:`setup_list`, but at a fixed scale that fits
     ``width_px`` (the sheet's used width in pixels) on one page wide, with a page break before
     each row in ``breaks`` (0-based; put one before a chart that would cross a page). Excel and
@@ -115,8 +122,13 @@ def scale_for_width(width_px: int) -> int:
     return max(10, min(100, int(room_at_100 * 100 // max(width_px, 1))))
 
 
-def setup_dashboard(ws: Worksheet, info: PrintInfo, area: tuple[int, int, int, int],
-                    scale: int = DEFAULT_DASHBOARD_SCALE, lists_cases: bool = False) -> None:
+def setup_dashboard(
+    ws: Worksheet,
+    info: PrintInfo,
+    area: tuple[int, int, int, int],
+    scale: int = DEFAULT_DASHBOARD_SCALE,
+    lists_cases: bool = False,
+) -> None:
     """One printed page: the print area ``area`` (first row, first col, last row, last col,
     0-based) at a fixed ``scale`` % (at least 70), centred, no gridlines.
 
@@ -141,13 +153,12 @@ def page_room(scale: int = DEFAULT_DASHBOARD_SCALE) -> tuple[int, int]:
     return int(width_in * factor), int(height_in * factor)
 
 
-def header_height(headings: Sequence[str], widths: Sequence[float],
-                  line_points: float = 15.0) -> float:
+def header_height(headings: Sequence[str], widths: Sequence[float], line_points: float = 15.0) -> float:
     """The row height (points) a wrapped header row needs so its last line does not cover the
     first data row (LibreOffice and print do not grow unset rows): the most lines any heading
     takes at its column's width (in characters; words are not split), times ``line_points``."""
     lines = 1
-    for text, width in zip(headings, widths):
+    for text, width in zip(headings, widths, strict=True):
         room = max(int(width) - 1, 1)
         count, used = 1, 0
         for word in str(text).split():

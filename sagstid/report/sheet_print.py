@@ -2,8 +2,9 @@
 page wide, the table's header row repeated, the footer of printing.PrintInfo.
 
 A sheet without charts prints with ``fit_to_pages(1, 0)`` (printing.setup_list); a sheet with
-charts at a fixed scale that fits its width, with a page break before each chart that does not
-start the sheet (printing.setup_paged), so no chart is cut across two pages. The header row to
+charts at a fixed scale that fits its width, with a page break before each chart that would not
+fit on the page it starts on (printing.setup_paged), so no chart is cut across two pages; such a
+sheet's table is short (one page) and its header is not repeated above the chart. The header row to
 repeat is the first row written in ``header_format`` (the workbook's table header).
 """
 
@@ -15,23 +16,26 @@ from typing import Any
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from sagstid.report.printing import PrintInfo, setup_list, setup_paged
+from sagstid.report.printing import (
+    PrintInfo,
+    header_height,
+    page_room,
+    scale_for_width,
+    setup_list,
+    setup_paged,
+)
 
 DEFAULT_COL_PX = 64
 ROW_PX = 20
+WIDTH_MARGIN = 1.08
 
 
 def _col_px(ws: Worksheet, col: int) -> int:
     info = getattr(ws, "col_info", {}).get(col)
-    width = getattr(info, "width", None)
-    if width is None:
-        return DEFAULT_COL_PX
-    return int(float(width) * 7 + 5)
-
-
-def _row_px(ws: Worksheet, row: int) -> int:
-    size = getattr(ws, "row_sizes", {}).get(row)
-    return ROW_PX if not size else int(float(size[0]) * 96 / 72)
+    if info is not None and getattr(info, "hidden", False):
+        return 0
+    width = getattr(info, "width", None)  # xlsxwriter keeps it in pixels
+    return DEFAULT_COL_PX if width is None else int(width)
 
 
 def used_width_px(ws: Worksheet) -> int:
@@ -39,10 +43,9 @@ def used_width_px(ws: Worksheet) -> int:
     last = int(getattr(ws, "dim_colmax", 0) or 0)
     width = sum(_col_px(ws, c) for c in range(last + 1))
     for chart in getattr(ws, "charts", []):
-        row, col, obj = chart[0], chart[1], chart[2]
+        col, obj = chart[1], chart[2]
         left = sum(_col_px(ws, c) for c in range(col)) + int(chart[3] or 0)
         width = max(width, left + int(getattr(obj, "width", 480) * float(chart[5] or 1)))
-        _ = row
     return width
 
 
@@ -56,8 +59,40 @@ def header_row(ws: Worksheet, header_format: Any) -> int | None:
     return None
 
 
-def chart_rows(ws: Worksheet) -> list[int]:
-    return sorted(int(chart[0]) for chart in getattr(ws, "charts", []))
+def _row_px(ws: Worksheet, row: int) -> int:
+    size = getattr(ws, "row_sizes", {}).get(row)
+    return ROW_PX if not size or size[0] is None else int(float(size[0]) * 96 / 72)
+
+
+def chart_breaks(ws: Worksheet, scale: int) -> list[int]:
+    """The chart rows before which a page must start: every chart, unless everything down to
+    its bottom fits on the page it starts on at ``scale`` % (row heights are estimated at 20 px;
+    LibreOffice and Excel draw them a little lower, so the estimate errs towards a break)."""
+    page = page_room(scale)[1]
+    breaks: list[int] = []
+    for chart in sorted(getattr(ws, "charts", []), key=lambda c: int(c[0])):
+        row = int(chart[0])
+        start = breaks[-1] if breaks else 0
+        top = sum(_row_px(ws, r) for r in range(start, row))
+        height = int(getattr(chart[2], "height", 288) * float(chart[6] or 1))
+        if top + height > page:
+            breaks.append(row)
+    return breaks
+
+
+def fit_header(workbook: Workbook, ws: Worksheet, row: int) -> None:
+    """Give a wrapped header row the height its longest heading needs (LibreOffice and print
+    do not grow a row by themselves, so a second line would cover the first data row)."""
+    strings = {index: text for text, index in workbook.str_table.string_table.items()}
+    cells = getattr(ws, "table", {}).get(row, {})
+    headings, widths = [], []
+    for col, cell in sorted(cells.items()):
+        text = strings.get(getattr(cell, "string", None))
+        if isinstance(text, str):
+            headings.append(text)
+            widths.append(max(_col_px(ws, col) - 5, 7) / 7)
+    if headings:
+        ws.set_row(row, max(header_height(headings, widths), 15))
 
 
 def prepare_print(
@@ -72,9 +107,13 @@ def prepare_print(
             continue
         header = header_row(ws, header_format)
         repeat = None if header is None else (header, header)
-        rows = [r for r in chart_rows(ws) if r > 2]
-        if rows:
-            scale = setup_paged(ws, info, used_width_px(ws), breaks=rows, header_rows=repeat)
+        if header is not None:
+            fit_header(workbook, ws, header)
+        if getattr(ws, "charts", []):
+            # a margin for the difference between the 7 px a character xlsxwriter reckons with
+            # and the font LibreOffice or Excel draws with
+            width = int(used_width_px(ws) * WIDTH_MARGIN)
+            scale = setup_paged(ws, info, width, breaks=chart_breaks(ws, scale_for_width(width)))
             modes[ws.get_name()] = f"paged at {scale} %"
         else:
             setup_list(ws, info, header_rows=repeat)

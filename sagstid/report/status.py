@@ -53,8 +53,14 @@ ARROW_UP, ARROW_DOWN, ARROW_FLAT = "▲", "▼", "►"
 # 0.47 against 0.69) and its text is bold, and the symbol and word say it again.
 STATUS_STYLE: dict[str, dict[str, Any]] = {
     MET: {"bg_color": "#C5DCF0", "font_color": "#1F3864", "pattern": 1},
-    NOT_MET: {"bg_color": "#F4A460", "font_color": "#000000", "bold": True, "pattern": 1,
-              "border": 1, "border_color": "#7F3F00"},
+    NOT_MET: {
+        "bg_color": "#F4A460",
+        "font_color": "#000000",
+        "bold": True,
+        "pattern": 1,
+        "border": 1,
+        "border_color": "#7F3F00",
+    },
     NO_DATA: {"font_color": "#595959", "italic": True},
     # hidden small numbers: the text "<5" in italics on white, legible in black and white and
     # unlike both status fills (the old grey box looked like the pale red and green in print)
@@ -91,7 +97,7 @@ def shown_values(values: Any, targets: Any, decimals: int = 1) -> np.ndarray:
     """
     v = np.asarray(values, dtype=float)
     t = np.broadcast_to(np.asarray(targets, dtype=float), v.shape)
-    scale = 10.0 ** decimals
+    scale = 10.0**decimals
     scaled = v * scale
     half_up = np.floor(scaled + 0.5 + _HALF_UP_NUDGE) / scale
     down = np.floor(scaled + _HALF_UP_NUDGE) / scale
@@ -136,8 +142,9 @@ class Change:
     better: bool | None  # True when the change is an improvement; None when flat or missing
 
 
-def change(current: Any, previous: Any, decimals: int = 1, unit: str = "pp",
-           higher_is_better: bool = True) -> Change:
+def change(
+    current: Any, previous: Any, decimals: int = 1, unit: str = "pp", higher_is_better: bool = True
+) -> Change:
     """The change from ``previous`` to ``current`` (both already as shown, e.g. from
     :func:`shown_value`, so the printed figures add up), rounded half up to ``decimals``.
 
@@ -145,7 +152,7 @@ def change(current: Any, previous: Any, decimals: int = 1, unit: str = "pp",
     """
     if status_of(current, 0) == NO_DATA or status_of(previous, 0) == NO_DATA:
         return Change(None, "", MISSING, None)
-    scale = 10.0 ** decimals
+    scale = 10.0**decimals
     raw = float(current) - float(previous)
     delta = float(np.sign(raw) * np.floor(abs(raw) * scale + 0.5 + _HALF_UP_NUDGE) / scale)
     if delta == 0:
@@ -176,8 +183,11 @@ class StatusFormats:
                 props["align"] = "left"
             style = STATUS_STYLE[state]
             if not fill:
-                style = {k: v for k, v in style.items()
-                         if k not in ("bg_color", "pattern", "border", "border_color")}
+                style = {
+                    k: v
+                    for k, v in style.items()
+                    if k not in ("bg_color", "pattern", "border", "border_color")
+                }
                 if state == MET:
                     style = {}  # a met figure is plain: only what needs action stands out
             props.update(style)  # a state's own alignment wins
@@ -190,9 +200,16 @@ class StatusFormats:
         return self.get(state, "word")
 
 
-def write_status_cells(ws: Any, row: int, col: int, value: Any, target: float,
-                       formats: StatusFormats, decimals: int = 1,
-                       fill_value: bool = False) -> str:
+def write_status_cells(
+    ws: Any,
+    row: int,
+    col: int,
+    value: Any,
+    target: float,
+    formats: StatusFormats,
+    decimals: int = 1,
+    fill_value: bool = False,
+) -> str:
     """Write the shown percentage at (row, col) and '✔ Opfyldt' etc. at (row, col + 1);
     returns the status. Only the status cell is filled (colour only the cell that needs
     action); the figure is bold when not met, or filled too with ``fill_value``. The cell

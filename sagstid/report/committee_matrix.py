@@ -1,0 +1,129 @@
+"""The committee workbook's "Enhed x område": the share of decisions within the deadline for
+every case area (rows, by name) and unit (columns, by name), as a heat map.
+
+One table of shares, no second table of counts (the counts per unit and per area are on
+Enheder and Sagsområder). The colour is a conditional format (charts.heat_map: orange below the
+area target, white at it, blue towards 100 %), and a figure under the target is also bold, so
+the colour is never alone. A unit x area group with 1 to ``suppress_below - 1`` decisions shows
+"<n" (status.suppressed_text) in italics; groups without decisions are blank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from xlsxwriter.workbook import Workbook
+
+from sagstid.measure.run import RunMeasurement
+from sagstid.report.charts import heat_map
+from sagstid.report.status import STATUS_STYLE, SUPPRESSED, shown_values, suppressed_text
+from sagstid.report.words import EXCEL_FORMATS, da_pct_number
+
+SHEET = "Enhed x område"
+NAME_WIDTH, UNIT_WIDTH = 40, 17
+
+
+def _small(n: Any, below: int) -> bool:
+    return n is not None and not pd.isna(n) and 0 < float(n) < below
+
+
+def write_committee_matrix(
+    workbook: Workbook,
+    ctx: RunMeasurement,
+    header_format: Any,
+    hidden: Callable[[str | None, str | None], bool] | None = None,
+) -> None:
+    """Write the sheet. ``hidden(unit, area)`` says whether a cell (unit None: an area's
+    total; area None: a unit's total) is suppressed; by default a group of fewer than
+    ``ctx.suppress_below`` decisions (primary suppression only)."""
+    m, t, below = ctx.current, ctx.targets, ctx.suppress_below
+    areas = m.by_area.sort_values("area_name", kind="stable")
+    units = m.by_unit.sort_values("unit_code", kind="stable")
+    area_codes = areas["case_area_code"].astype(str).tolist()
+    unit_codes = units["unit_code"].astype(str).tolist()
+    share = m.by_unit_area.pivot(index="case_area_code", columns="unit_code", values="compliance_pct")
+    count = m.by_unit_area.pivot(index="case_area_code", columns="unit_code", values="decisions")
+    share = share.reindex(index=area_codes, columns=unit_codes)
+    count = count.reindex(index=area_codes, columns=unit_codes)
+
+    def is_hidden(unit: str | None, area: str | None, n: object) -> bool:
+        return hidden(unit, area) if hidden is not None else _small(n, below)
+
+    ws = workbook.add_worksheet(SHEET)
+    title = workbook.add_format({"bold": True, "font_size": 14})
+    note = workbook.add_format({"italic": True, "font_color": "#404040", "text_wrap": True, "valign": "top"})
+    text = workbook.add_format({"valign": "top"})
+    bold_text = workbook.add_format({"valign": "top", "bold": True, "top": 1})
+    pct = workbook.add_format(
+        {"num_format": EXCEL_FORMATS["pct"], "valign": "top", "border": 1, "border_color": "#D9D9D9"}
+    )
+    bold_pct = workbook.add_format(
+        {"num_format": EXCEL_FORMATS["pct"], "valign": "top", "bold": True, "top": 1}
+    )
+    small = workbook.add_format({**STATUS_STYLE[SUPPRESSED], "valign": "top"})
+    below_bold = workbook.add_format({"bold": True})
+    ws.set_column(0, 0, NAME_WIDTH)
+    ws.set_column(1, len(unit_codes) + 1, UNIT_WIDTH)
+    ws.write_string(0, 0, f"Overholdelse pr. sagsområde og enhed {ctx.period.label}", title)
+    ws.merge_range(
+        1,
+        0,
+        1,
+        len(unit_codes) + 1,
+        f"Andel afgørelser truffet inden for fristen. Orange og fed: under målet på "
+        f"{da_pct_number(t.concrete)} % for det enkelte sagsområde; hvid: ved målet; blå: tæt på "
+        f'100 %. Tom: ingen afgørelser. "{suppressed_text(below)}": færre end {below} afgørelser '
+        f"(vises ikke af hensyn til diskretion). Antal afgørelser står på Enheder og Sagsområder.",
+        note,
+    )
+    ws.set_row(1, 32)
+    header = 3
+    headings = ["Sagsområde", *[ctx.unit_name(c) for c in unit_codes], "Alle enheder"]
+    for col, heading in enumerate(headings):
+        ws.write_string(header, col, heading, header_format)
+    ws.set_row(header, 32)
+    shown = shown_values(share.to_numpy(dtype=float), t.concrete)
+    first = header + 1
+    for i, code in enumerate(area_codes):
+        row = first + i
+        ws.write_string(row, 0, str(areas["area_name"].iloc[i]), text)
+        for j, unit in enumerate(unit_codes):
+            n = float(count.iat[i, j])  # type: ignore[arg-type]
+            if np.isnan(n) or n == 0:
+                continue
+            if is_hidden(unit, code, n):
+                ws.write_string(row, j + 1, suppressed_text(below), small)
+            elif not np.isnan(shown[i, j]):
+                ws.write_number(row, j + 1, shown[i, j] / 100.0, pct)
+        n_area, v_area = areas["decisions"].iloc[i], areas["compliance_pct"].iloc[i]
+        col = len(unit_codes) + 1
+        if is_hidden(None, code, n_area):
+            ws.write_string(row, col, suppressed_text(below), small)
+        elif not pd.isna(v_area):
+            ws.write_number(row, col, float(shown_values([v_area], t.concrete)[0]) / 100.0, pct)
+    last = first + len(area_codes) - 1
+    heat_map(ws, first, 1, last, len(unit_codes) + 1, t.concrete, bold_below=below_bold)
+    total = last + 1
+    ws.write_string(total, 0, "Alle sagsområder", bold_text)
+    for j, unit in enumerate(unit_codes):
+        n, v = units["decisions"].iloc[j], units["compliance_pct"].iloc[j]
+        if is_hidden(unit, None, n):
+            ws.write_string(total, j + 1, suppressed_text(below), small)
+        elif not pd.isna(v):
+            ws.write_number(total, j + 1, float(shown_values([v], t.general)[0]) / 100.0, bold_pct)
+    v = m.total.get("compliance_pct")
+    if v is not None and not pd.isna(v):
+        ws.write_number(total, len(unit_codes) + 1, float(shown_values([v], t.general)[0]) / 100.0, bold_pct)
+    ws.merge_range(
+        total + 2,
+        0,
+        total + 2,
+        len(unit_codes) + 1,
+        f'Rækken "Alle sagsområder" er enhedens samlede overholdelse (generel målsætning '
+        f"{da_pct_number(t.general)} %).",
+        note,
+    )
+    ws.freeze_panes(first, 1)
