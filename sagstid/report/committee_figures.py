@@ -85,7 +85,7 @@ class KeyFigure:
     basis: str  # "109.826 af 119.786 afgørelser"
     sheet: str  # the sheet behind the figure
     higher_is_better: bool = True
-    unit_word: str = "pp"  # the change's unit for counts ("områder", "afgørelser")
+    unit_word: str = "pp"  # a count's change: "singular/plural" ("område/områder")
 
     def state(self, figure: Figure) -> str:
         if self.target is None or figure.value is None or _missing(figure.value):
@@ -104,14 +104,15 @@ class KeyFigure:
 
     def change_text(self) -> str:
         """The change from the same period last year, from the shown figures."""
-        decimals = 1 if self.kind == "pct" else 0
-        return change(
-            self.shown(self.now),
-            self.shown(self.last_year),
-            decimals=decimals,
-            unit=self.unit_word,
-            higher_is_better=self.higher_is_better,
-        ).text
+        if self.kind == "pct":
+            return change(
+                self.shown(self.now), self.shown(self.last_year), 1, "pp", self.higher_is_better
+            ).text
+        moved = change(self.shown(self.now), self.shown(self.last_year), 0, "", self.higher_is_better)
+        if moved.delta is None:
+            return moved.text
+        singular, _, plural = self.unit_word.partition("/")
+        return f"{moved.arrow} {da_count(int(abs(moved.delta)), singular, plural or singular)}"
 
 
 def _missing(value: Any) -> bool:
@@ -147,35 +148,35 @@ def published(count: Any, below: int) -> bool:
     return n is not None and (n == 0 or n >= below)
 
 
-def areas_below(decisions: Any, target: float, below: int) -> pd.DataFrame:
-    """The published areas (at least ``below`` decisions) under ``target``, lowest first."""
+def areas_below(decisions: Any, target: float, below: int = 1) -> pd.DataFrame:
+    """The areas with at least ``below`` (and at least 1) decisions under ``target``, lowest
+    first: with ``below`` the suppression size, the areas whose figure may be quoted."""
     areas = decisions.by_area
-    judged = areas[
-        (areas["decisions"].to_numpy() >= max(below, 1)) & areas["compliance_pct"].notna().to_numpy()
-    ]
+    enough = areas["decisions"].to_numpy() >= max(below, 1)
+    judged = areas[enough & areas["compliance_pct"].notna().to_numpy()]
     under = judged[judged["compliance_pct"].to_numpy() < target - 1e-9]
     return under.sort_values("compliance_pct", kind="stable")
 
 
-def _judged_areas(decisions: Any, below: int) -> int:
+def _judged_areas(decisions: Any) -> int:
+    """The areas with decisions. Each is judged against the area target, small ones too: the
+    status must not turn "met" because a small area's figure is hidden."""
     areas = decisions.by_area
-    return int(
-        ((areas["decisions"].to_numpy() >= max(below, 1)) & areas["compliance_pct"].notna().to_numpy()).sum()
-    )
+    return int(((areas["decisions"].to_numpy() >= 1) & areas["compliance_pct"].notna().to_numpy()).sum())
 
 
 def figures_of(source: Source | None, ctx: RunMeasurement) -> dict[str, Figure]:
     """Every Overblik figure of one period's measurements (missing ones absent)."""
     if source is None:
         return {}
-    t, below = ctx.targets, ctx.suppress_below
+    t = ctx.targets
     d = source.decisions
     total = d.total
     out: dict[str, Figure] = {
         "general": Figure(
             total.get("compliance_pct"), _int(total.get("within_deadline")), _int(total.get("decisions"))
         ),
-        "areas_below": Figure(float(len(areas_below(d, t.concrete, below))), None, _judged_areas(d, below)),
+        "areas_below": Figure(float(len(areas_below(d, t.concrete))), None, _judged_areas(d)),
         "notice": Figure(
             total.get("notice_pct"), _int(total.get("exceeded_notified")), _int(total.get("exceeded"))
         ),
@@ -249,7 +250,7 @@ def key_figures(ctx: RunMeasurement) -> list[KeyFigure]:
             f"af {da_count(now['areas_below'].denominator or 0, 'sagsområde', 'sagsområder')}",
             "Sagsområder",
             False,
-            "områder",
+            "område/områder",
         ),
         (
             "notice",
@@ -257,7 +258,7 @@ def key_figures(ctx: RunMeasurement) -> list[KeyFigure]:
             "pct",
             t.delay_notice,
             f"{da_pct_number(t.delay_notice)} %",
-            basis("notice", "afgørelser efter fristen"),
+            basis("notice", "sene afgørelser"),
             "Enheder",
             True,
             "pp",
@@ -282,7 +283,7 @@ def key_figures(ctx: RunMeasurement) -> list[KeyFigure]:
                 "pct",
                 t.appeal_confirmed,
                 f"mindst {da_pct_number(t.appeal_confirmed)} %",
-                basis("appeals", "afgørelser fra Ankestyrelsen"),
+                basis("appeals", "ankeafgørelser"),
                 "Ankestyrelsen",
                 True,
                 "pp",
@@ -315,7 +316,7 @@ def key_figures(ctx: RunMeasurement) -> list[KeyFigure]:
                 f"af {da_count(now['contract'].denominator or 0, 'enhed', 'enheder')} med et maksimum",
                 "Resultatkontrakt",
                 False,
-                "enheder",
+                "enhed/enheder",
             )
         )
     if "open_within" in now:
@@ -325,7 +326,7 @@ def key_figures(ctx: RunMeasurement) -> list[KeyFigure]:
                 f"Åbne afgørelser pr. {end}, hvor fristen ikke er overskredet",
                 "pct",
                 t.general,
-                f"mindst {da_pct_number(t.general)} % (pejlemærke)",
+                f"pejlemærke {da_pct_number(t.general)} %",
                 basis("open_within", "åbne afgørelser"),
                 "Åbne sager",
                 True,
@@ -340,7 +341,7 @@ def key_figures(ctx: RunMeasurement) -> list[KeyFigure]:
                 f"af {da_count(now['open_within'].denominator or 0, 'åben afgørelse', 'åbne afgørelser')}",
                 "Åbne sager",
                 False,
-                "afgørelser",
+                "afgørelse/afgørelser",
             ),
         ]
     out = []
@@ -423,14 +424,18 @@ def sentences(ctx: RunMeasurement) -> list[str]:
         )
 
     areas = areas_below(d, t.concrete, below)
-    if len(areas):
+    n_below = len(areas_below(d, t.concrete))
+    if n_below:
         named = [
             f"{_name_first_lower(str(n))} ({da_pct(shown_value(v, t.concrete))})"
             for n, v in zip(areas["area_name"].tolist(), areas["compliance_pct"].tolist(), strict=True)
         ]
         shown = named if len(named) <= 6 else [*named[:5], f"{len(named) - 5} andre (se arket Sagsområder)"]
+        small = n_below - len(areas)  # below, but too small to be named
+        if small:
+            shown.append(da_count(small, "sagsområde", "sagsområder") + f" med færre end {below} afgørelser")
         out.append(
-            f"{len(areas)} af {_judged_areas(d, below)} sagsområder er under målet på "
+            f"{n_below} af {_judged_areas(d)} sagsområder er under målet på "
             f"{da_pct_number(t.concrete)} % for det enkelte sagsområde: {da_list(shown)}."
         )
 

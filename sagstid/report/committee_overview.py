@@ -23,6 +23,7 @@ from sagstid.report.printing import (
     page_room,
     setup_dashboard,
 )
+from sagstid.report.sheet_print import WIDTH_MARGIN
 from sagstid.report.status import NO_DATA, NOT_MET, StatusFormats, status_text
 from sagstid.report.words import EXCEL_FORMATS, MISSING, da_date
 
@@ -70,19 +71,16 @@ def _columns(ctx: RunMeasurement, quarterly: bool) -> list[tuple[str, float]]:
     """(heading, width) of the table's columns."""
     now = ctx.period.label
     last_year = ctx.period.last_year().label
-    columns = [("Målepunkt", 58.0), (now, 12.0), ("Status", 15.0), ("Mål", 20.0)]
+    columns = [("Målepunkt", 50.0), (now, 11.0), ("Status", 14.0), ("Mål", 17.0)]
     if quarterly:
-        columns += [(ctx.previous_period.label, 12.0), (last_year, 12.0)]
+        columns += [(ctx.previous_period.label, 11.0), (last_year, 11.0)]
     else:
-        columns += [(last_year, 12.0)]
+        columns += [(last_year, 11.0)]
     columns += [(f"Ændring fra {last_year}", 13.0)]
     if quarterly:
         ytd = ctx.period.year_to_date()
-        columns += [
-            (f"År til dato ({da_date(ytd.start)[:5]}-{da_date(ytd.end)[:5]})", 12.0),
-            ("Status år til dato", 15.0),
-        ]
-    columns += [("Grundlag (klik for detaljer)", 36.0 if not quarterly else 30.0)]
+        columns += [(f"År til dato {ytd.end.year}", 11.0), ("Status år til dato", 14.0)]
+    columns += [("Grundlag (klik for detaljer)", 34.0 if not quarterly else 26.0)]
     return columns
 
 
@@ -209,7 +207,7 @@ def write_committee_overview(
 def _scale(ws: Worksheet, columns: list[tuple[str, float]], last_row: int) -> int:
     """The largest scale from 75 % down to 70 % at which the table's width and the rows'
     height fit one page."""
-    width = sum(_px(w) for _, w in columns)
+    width = int(sum(_px(w) for _, w in columns) * WIDTH_MARGIN)
     heights = getattr(ws, "row_sizes", {})
     height = sum(
         int(heights.get(r, [ROW_PT])[0] * 96 / 72) if r in heights else 20 for r in range(last_row + 1)
