@@ -75,9 +75,9 @@ def add_trend(
         last_year=charts.Col(name, free_col, first, last) if last_year is not None else None,
         names=("I år", "Sidste år", f"Målsætning {da_pct_number(target)} %"),
         width=900,
-        height=270,
+        height=240,
     )
-    row = last + 2
+    row = last + 1
     rows = charts.insert(
         ws,
         row,

@@ -82,8 +82,20 @@ def write_committee_matrix(
     ws.set_row(1, 32)
     header = 3
     headings = ["Sagsområde", *[ctx.unit_name(c) for c in unit_codes], "Alle enheder"]
+    # unit names in a smaller type, so "Beskæftigelsescenter" fits its column unbroken
+    unit_header = workbook.add_format(
+        {
+            "bold": True,
+            "font_size": 9,
+            "bg_color": "#DDEBF7",
+            "pattern": 1,
+            "bottom": 1,
+            "text_wrap": True,
+            "valign": "top",
+        }
+    )
     for col, heading in enumerate(headings):
-        ws.write_string(header, col, heading, header_format)
+        ws.write_string(header, col, heading, header_format if col == 0 else unit_header)
     ws.set_row(header, 32)
     shown = shown_values(share.to_numpy(dtype=float), t.concrete)
     first = header + 1

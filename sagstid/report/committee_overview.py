@@ -23,7 +23,7 @@ from sagstid.report.printing import (
     page_room,
     setup_dashboard,
 )
-from sagstid.report.sheet_print import WIDTH_MARGIN
+from sagstid.report.sheet_print import WIDTH_MARGIN, row_px
 from sagstid.report.status import NO_DATA, NOT_MET, StatusFormats, status_text
 from sagstid.report.words import EXCEL_FORMATS, MISSING, da_date
 
@@ -108,9 +108,9 @@ def _status(ws: Worksheet, row: int, col: int, k: KeyFigure, figure: Figure, sta
 
 
 def _sentence_height(text: str, width_chars: float) -> float:
-    """Points for a wrapped sentence across ``width_chars`` of columns (text runs about 1,1
-    characters a column-width character in Calibri 11)."""
-    lines = max(1, math.ceil(len(text) / (width_chars * 1.3)))
+    """Points for a wrapped sentence across ``width_chars`` of columns (running text fits about
+    1,35 characters in the width of one column-width character, a digit, in Calibri 11)."""
+    lines = max(1, math.ceil(len(text) / (width_chars * 1.35)))
     return lines * ROW_PT + 3
 
 
@@ -208,10 +208,7 @@ def _scale(ws: Worksheet, columns: list[tuple[str, float]], last_row: int) -> in
     """The largest scale from 75 % down to 70 % at which the table's width and the rows'
     height fit one page."""
     width = int(sum(_px(w) for _, w in columns) * WIDTH_MARGIN)
-    heights = getattr(ws, "row_sizes", {})
-    height = sum(
-        int(heights.get(r, [ROW_PT])[0] * 96 / 72) if r in heights else 20 for r in range(last_row + 1)
-    )
+    height = sum(row_px(ws, r) for r in range(last_row + 1))
     for scale in range(DEFAULT_DASHBOARD_SCALE, MIN_DASHBOARD_SCALE - 1, -1):
         room_w, room_h = page_room(scale)
         if width <= room_w and height <= room_h:

@@ -59,9 +59,9 @@ def header_row(ws: Worksheet, header_format: Any) -> int | None:
     return None
 
 
-def _row_px(ws: Worksheet, row: int) -> int:
-    size = getattr(ws, "row_sizes", {}).get(row)
-    return ROW_PX if not size or size[0] is None else int(float(size[0]) * 96 / 72)
+def row_px(ws: Worksheet, row: int) -> int:
+    size = getattr(ws, "row_sizes", {}).get(row)  # xlsxwriter keeps it in pixels
+    return ROW_PX if not size or size[0] is None else int(size[0])
 
 
 def chart_breaks(ws: Worksheet, scale: int) -> list[int]:
@@ -73,7 +73,7 @@ def chart_breaks(ws: Worksheet, scale: int) -> list[int]:
     for chart in sorted(getattr(ws, "charts", []), key=lambda c: int(c[0])):
         row = int(chart[0])
         start = breaks[-1] if breaks else 0
-        top = sum(_row_px(ws, r) for r in range(start, row))
+        top = sum(row_px(ws, r) for r in range(start, row))
         height = int(getattr(chart[2], "height", 288) * float(chart[6] or 1))
         if top + height > page:
             breaks.append(row)
@@ -88,7 +88,7 @@ def fit_header(workbook: Workbook, ws: Worksheet, row: int) -> None:
     headings, widths = [], []
     for col, cell in sorted(cells.items()):
         text = strings.get(getattr(cell, "string", None))
-        if isinstance(text, str):
+        if isinstance(text, str) and _col_px(ws, col) > 0:  # hidden columns do not print
             headings.append(text)
             widths.append(max(_col_px(ws, col) - 5, 7) / 7)
     if headings:
