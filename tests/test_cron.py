@@ -259,4 +259,4 @@ def test_run_job_refuses_an_unknown_job(server: dict[str, str]) -> None:
         [str(RUN_JOB), "weekly"], env=server, capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 2
-    assert done.stderr == "run-job: unknown job 'weekly' (nightly, quarterly, annual)\n"
+    assert done.stderr == "run-job: unknown job 'weekly' (nightly, quarterly, halfyear, annual)\n"

@@ -106,7 +106,10 @@ def test_previous(period, previous):
     [
         pytest.param(Period(D("2025-02-01"), D("2025-03-15")), "01.02.2025-15.03.2025", id="days"),
         pytest.param(Period(D("2025-02-01"), D("2025-02-28")), "01.02.2025-28.02.2025", id="month"),
-        pytest.param(Period(D("2025-01-01"), D("2025-06-30")), "01.01.2025-30.06.2025", id="half-year"),
+        pytest.param(Period(D("2025-01-01"), D("2025-06-30")), "1. halvår 2025", id="half-year"),
+        pytest.param(Period(D("2025-07-01"), D("2025-12-31")), "2. halvår 2025", id="second-half"),
+        # March-August is six whole months but not a half year
+        pytest.param(Period(D("2025-03-01"), D("2025-08-31")), "01.03.2025-31.08.2025", id="not-a-half"),
         pytest.param(Period(D("2023-01-01"), D("2024-12-31")), "01.01.2023-31.12.2024", id="two-years"),
         # Feb-Apr is three whole months but not a calendar quarter
         pytest.param(Period(D("2025-02-01"), D("2025-04-30")), "01.02.2025-30.04.2025", id="not-a-quarter"),
