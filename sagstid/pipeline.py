@@ -22,7 +22,14 @@ from sagstid.measure.decisions import DecisionMeasurement, measure_decisions
 from sagstid.measure.held import HeldDecisions, measure_held
 from sagstid.measure.open_cases import take_snapshot
 from sagstid.measure.performance import ContractFigures, contract_figures
-from sagstid.measure.run import LAST_YEAR, PREVIOUS, YEAR_TO_DATE, Comparison, RunMeasurement
+from sagstid.measure.run import (
+    LAST_YEAR,
+    LAST_YEAR_TO_DATE,
+    PREVIOUS,
+    YEAR_TO_DATE,
+    Comparison,
+    RunMeasurement,
+)
 from sagstid.measure.surge import SurgeCheck, SurgeRule, check_surges
 from sagstid.periods import Period
 from sagstid.rules.deadlines import CatalogueArrays
@@ -175,8 +182,10 @@ def measure_comparisons(
     stage: Stage = _silent,
 ) -> dict[str, Comparison]:
     """Decisions, complaints, contract, audit and the open-case snapshot at the last day of
-    each comparison period (:func:`comparison_periods`); ``previous`` is the period before's
-    decisions (already measured), ``extracted`` the complaint, complaint-case and audit rows."""
+    each comparison period (:func:`comparison_periods`), and for a run with a year to date the
+    decisions of last year's same span (LAST_YEAR_TO_DATE: the trend's line for last year);
+    ``previous`` is the period before's decisions (already measured), ``extracted`` the
+    complaint, complaint-case and audit rows."""
     complaint_rows, case_decisions, audit_rows = extracted
     measured: dict[Period, DecisionMeasurement] = {period.previous(): previous}
     out: dict[str, Comparison] = {}
@@ -198,6 +207,11 @@ def measure_comparisons(
             audit=follow_up.audit,
             snapshot=snapshot,
         )
+    if YEAR_TO_DATE in out:  # last year's months to the same day, for the trend's second line
+        before = out[YEAR_TO_DATE].period.last_year()
+        if before not in measured:
+            measured[before] = measure_period(engine, config, catalogue, units, before, stage)
+        out[LAST_YEAR_TO_DATE] = Comparison(period=before, decisions=measured[before])
     return out
 
 

@@ -426,7 +426,7 @@ def test_unit_data_quality(nord: openpyxl.Workbook) -> None:
         "Uden for perioden": 4,
         "I alt": 20,
     }
-    assert any(str(c.value).startswith("Alle 20 rækker") for c in ws["A"])
+    assert any(str(c.value).startswith("Alle 20 afgørelser i sagssystemet") for c in ws["A"])
 
 
 def test_unit_method(nord: openpyxl.Workbook) -> None:

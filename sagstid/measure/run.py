@@ -33,6 +33,7 @@ class Comparison:
 
 
 PREVIOUS, LAST_YEAR, YEAR_TO_DATE = "previous", "last_year", "year_to_date"
+LAST_YEAR_TO_DATE = "last_year_to_date"  # decisions only
 
 
 @dataclass(frozen=True)

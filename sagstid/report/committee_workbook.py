@@ -16,8 +16,9 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 
 from sagstid.config import Targets
-from sagstid.measure.run import LAST_YEAR, YEAR_TO_DATE, RunMeasurement
+from sagstid.measure.run import LAST_YEAR, LAST_YEAR_TO_DATE, YEAR_TO_DATE, RunMeasurement
 from sagstid.report.committee_charts import add_bars, add_trend
+from sagstid.report.committee_figures import MONTHS as MONTH_NAMES
 from sagstid.report.committee_follow_up import write_committee_follow_up
 from sagstid.report.committee_matrix import write_committee_matrix
 from sagstid.report.committee_open import write_committee_open
@@ -365,7 +366,8 @@ def _development(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMea
     ytd = ctx.compare.get(YEAR_TO_DATE)
     span = ytd.period if ytd is not None else ctx.period
     measured = ytd.decisions if ytd is not None else ctx.current
-    sheet.title(layout.text("titles.monthly", period=span.label, name=layout.text("organisation")))
+    label = span.label if ytd is None else f"januar-{MONTH_NAMES[span.end.month - 1]} {span.end.year}"
+    sheet.title(layout.text("titles.monthly", period=label, name=layout.text("organisation")))
     hide = SheetSuppression(sheet, ctx.suppress_below)
     sheet.skip()
     months = months_between(span.start, span.end)
@@ -378,7 +380,7 @@ def _development(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMea
         if hide.small(n):
             hide.grey(row, [1, 2, 3, 5, 6, 7])
     hide.finish()
-    last_year = ctx.compare.get(LAST_YEAR)
+    last_year = ctx.compare.get(LAST_YEAR_TO_DATE if ytd is not None else LAST_YEAR)
     before = (
         last_year.decisions.by_month
         if last_year is not None
