@@ -10,7 +10,6 @@ the colour is never alone. A unit x area group with 1 to ``suppress_below - 1`` 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,8 +18,10 @@ from xlsxwriter.workbook import Workbook
 
 from sagstid.measure.run import RunMeasurement
 from sagstid.report.charts import heat_map
-from sagstid.report.status import STATUS_STYLE, SUPPRESSED, shown_values, suppressed_text
+from sagstid.report.status import shown_values, suppressed_text
+from sagstid.report.suppress import PRIMARY, shown_as
 from sagstid.report.words import EXCEL_FORMATS, da_pct_number
+from sagstid.report.xlsx import FILLS, SUPPRESSED
 
 SHEET = "Enhed x område"
 NAME_WIDTH, UNIT_WIDTH = 40, 17
@@ -34,11 +35,11 @@ def write_committee_matrix(
     workbook: Workbook,
     ctx: RunMeasurement,
     header_format: Any,
-    hidden: Callable[[str | None, str | None], bool] | None = None,
+    plan: Any = None,
 ) -> None:
-    """Write the sheet. ``hidden(unit, area)`` says whether a cell (unit None: an area's
-    total; area None: a unit's total) is suppressed; by default a group of fewer than
-    ``ctx.suppress_below`` decisions (primary suppression only)."""
+    """Write the sheet. ``plan`` (committee_suppression.Plan) says which groups the workbook
+    hides ("<5" small, "x" hidden to protect a small one), the same on every sheet; a group it
+    does not know is hidden when it has 1 to ``ctx.suppress_below - 1`` decisions."""
     m, t, below = ctx.current, ctx.targets, ctx.suppress_below
     areas = m.by_area.sort_values("area_name", kind="stable")
     units = m.by_unit.sort_values("unit_code", kind="stable")
@@ -49,8 +50,12 @@ def write_committee_matrix(
     share = share.reindex(index=area_codes, columns=unit_codes)
     count = count.reindex(index=area_codes, columns=unit_codes)
 
-    def is_hidden(unit: str | None, area: str | None, n: object) -> bool:
-        return hidden(unit, area) if hidden is not None else _small(n, below)
+    def mark(key: tuple[str, ...], n: object) -> str | None:
+        """The hidden cell's text ("<5", "x"), or None when the figure is shown."""
+        state = None if plan is None else plan.state(key)
+        if state is None and _small(n, below):
+            state = PRIMARY
+        return shown_as(state, below)
 
     ws = workbook.add_worksheet(SHEET)
     title = workbook.add_format({"bold": True, "font_size": 14})
@@ -63,7 +68,8 @@ def write_committee_matrix(
     bold_pct = workbook.add_format(
         {"num_format": EXCEL_FORMATS["pct"], "valign": "top", "bold": True, "top": 1}
     )
-    small = workbook.add_format({**STATUS_STYLE[SUPPRESSED], "valign": "top"})
+    # hidden cells look as on the workbook's other sheets (xlsx.FILLS: "<5" / "x" on grey)
+    small = workbook.add_format({**FILLS[SUPPRESSED], "valign": "top"})
     below_bold = workbook.add_format({"bold": True})
     ws.set_column(0, 0, NAME_WIDTH)
     ws.set_column(1, len(unit_codes) + 1, UNIT_WIDTH)
@@ -76,7 +82,8 @@ def write_committee_matrix(
         f"Andel afgørelser truffet inden for fristen. Orange og fed: under målet på "
         f"{da_pct_number(t.concrete)} % for det enkelte sagsområde; hvid: ved målet; blå: tæt på "
         f'100 %. Tom: ingen afgørelser. "{suppressed_text(below)}": færre end {below} afgørelser '
-        f"(vises ikke af hensyn til diskretion). Antal afgørelser står på Enheder og Sagsområder.",
+        f'(vises ikke af hensyn til diskretion); "x": skjult, for at et lille tal ikke kan regnes ud. '
+        f"Antal afgørelser står på Enheder og Sagsområder.",
         note,
     )
     ws.set_row(1, 32)
@@ -106,14 +113,16 @@ def write_committee_matrix(
             n = float(count.iat[i, j])  # type: ignore[arg-type]
             if np.isnan(n) or n == 0:
                 continue
-            if is_hidden(unit, code, n):
-                ws.write_string(row, j + 1, suppressed_text(below), small)
+            hidden = mark(("decisions", "cell", unit, code), n)
+            if hidden is not None:
+                ws.write_string(row, j + 1, hidden, small)
             elif not np.isnan(shown[i, j]):
                 ws.write_number(row, j + 1, shown[i, j] / 100.0, pct)
         n_area, v_area = areas["decisions"].iloc[i], areas["compliance_pct"].iloc[i]
         col = len(unit_codes) + 1
-        if is_hidden(None, code, n_area):
-            ws.write_string(row, col, suppressed_text(below), small)
+        hidden = mark(("decisions", "area", code), n_area)
+        if hidden is not None:
+            ws.write_string(row, col, hidden, small)
         elif not pd.isna(v_area):
             ws.write_number(row, col, float(shown_values([v_area], t.concrete)[0]) / 100.0, pct)
     last = first + len(area_codes) - 1
@@ -122,12 +131,16 @@ def write_committee_matrix(
     ws.write_string(total, 0, "Alle sagsområder", bold_text)
     for j, unit in enumerate(unit_codes):
         n, v = units["decisions"].iloc[j], units["compliance_pct"].iloc[j]
-        if is_hidden(unit, None, n):
-            ws.write_string(total, j + 1, suppressed_text(below), small)
+        hidden = mark(("decisions", "unit", unit), n)
+        if hidden is not None:
+            ws.write_string(total, j + 1, hidden, small)
         elif not pd.isna(v):
             ws.write_number(total, j + 1, float(shown_values([v], t.general)[0]) / 100.0, bold_pct)
     v = m.total.get("compliance_pct")
-    if v is not None and not pd.isna(v):
+    hidden = mark(("decisions", "total"), m.total.get("decisions"))
+    if hidden is not None:
+        ws.write_string(total, len(unit_codes) + 1, hidden, small)
+    elif v is not None and not pd.isna(v):
         ws.write_number(total, len(unit_codes) + 1, float(shown_values([v], t.general)[0]) / 100.0, bold_pct)
     ws.merge_range(
         total + 2,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from xlsxwriter.workbook import Workbook
@@ -24,25 +25,22 @@ from sagstid.report.committee_matrix import write_committee_matrix
 from sagstid.report.committee_open import write_committee_open
 from sagstid.report.committee_overview import SHEET as OVERVIEW
 from sagstid.report.committee_overview import write_committee_overview
+from sagstid.report.committee_suppression import Plan, committee_plan
 from sagstid.report.labels import with_deadline_text
 from sagstid.report.printing import PrintInfo
 from sagstid.report.sheet_print import prepare_print
 from sagstid.report.status import shown_value, status_of, status_text
-from sagstid.report.suppress import SheetSuppression, method_rule
+from sagstid.report.suppress import PRIMARY, SECONDARY, SheetSuppression, method_rule
 from sagstid.report.unit_workbook import (
     AREA_COLUMNS,
-    KEY_FIGURES,
     TargetFigures,
     area_frame,
-    subtitle,
     target_figures,
     write_accounting_table,
     write_area_table,
-    write_key_figures,
     write_method_sheet,
     write_monthly_table,
     write_reason_table,
-    write_targets_table,
 )
 from sagstid.report.words import da_source
 from sagstid.report.xlsx import (
@@ -63,56 +61,6 @@ from sagstid.report.xlsx import (
 from sagstid.validate.decisions import DECISION_REASONS
 
 
-def _overview(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
-    sheet = Sheet(workbook, styles, layout.text("sheets.overview"), widths=(50, 13, 14, 18, 14, 70))
-    organisation = layout.text("organisation")
-    sheet.title(layout.text("titles.committee", period=ctx.period.label, organisation=organisation))
-    sheet.note(subtitle(layout, ctx))
-    hide = SheetSuppression(sheet, ctx.suppress_below)
-    sheet.skip()
-    concrete = ctx.targets.concrete
-    now = target_figures(ctx.current.total, ctx.current.by_area, concrete)
-    before = target_figures(ctx.previous.total, ctx.previous.by_area, concrete)
-    sheet.section(layout.text("titles.targets"))
-    targets = sheet.row
-    write_targets_table(sheet, layout, ctx.targets, ctx.previous_period.label, now, before)
-    sheet.values(
-        [
-            layout.text("targets.mean_area"),
-            None,
-            fraction(ctx.current.mean_area_compliance_pct),
-            fraction(ctx.previous.mean_area_compliance_pct),
-            None,
-            layout.text("notes.mean_area"),
-        ],
-        ["text", "goal", "pct", "pct", "text", "text"],
-    )
-    _hide_overview_targets(hide, layout, ctx, targets, now, before)
-    sheet.skip()
-    general = ctx.current.by_unit["compliance_pct"]
-    sheet.note(
-        layout.text(
-            "notes.units_meeting",
-            units=len(general),
-            meeting=int((general >= ctx.targets.general - 1e-9).sum()),
-        )
-    )
-    sheet.skip()
-    headings = [
-        layout.text("columns.current"),
-        layout.text("columns.previous", period=ctx.previous_period.label),
-    ]
-    figures = sheet.row
-    write_key_figures(sheet, layout, headings, [ctx.current.total, ctx.previous.total])
-    for col, m in ((1, ctx.current), (2, ctx.previous)):
-        if hide.small(m.total.get("decisions")):
-            for row in range(figures + 1, figures + 1 + len(KEY_FIGURES)):
-                hide.grey(row, [col])
-    sheet.skip()
-    sheet.note(layout.text("titles.legend"))
-    hide.finish()
-
-
 def _lowest_count(areas: pd.DataFrame) -> object:
     """The decisions of the lowest-compliance area of ``areas`` (None if there is none)."""
     if not len(areas) or areas["compliance_pct"].isna().all():
@@ -120,39 +68,14 @@ def _lowest_count(areas: pd.DataFrame) -> object:
     return areas.loc[areas["compliance_pct"].idxmin(), "decisions"]  # type: ignore[index]
 
 
-def _hide_overview_targets(
-    hide: SheetSuppression,
-    layout: Layout,
-    ctx: RunMeasurement,
-    header: int,
-    now: TargetFigures,
-    before: TargetFigures,
-) -> None:
-    """Overblik's targets (rows header+1..+3: general, concrete, notice; +4: mean over areas;
-    columns 2 this period, 3 previous, 4 met, 5 note): a small whole administration hides its
-    figures; otherwise a small lowest area hides the lowest value and its name in the note."""
-    rows = range(header + 1, header + 5)
-    if hide.small(ctx.current.total.get("decisions")):
-        for row in rows:
-            hide.grey(row, [2, 4, 5])
-    elif hide.small(_lowest_count(ctx.current.by_area)):
-        hide.grey(header + 2, [2])
-        hide.sheet.ws.write_string(
-            header + 2,
-            5,
-            layout.text(
-                "notes.concrete",
-                below=now.areas_below,
-                areas=now.areas,
-                concrete=da_pct_number(ctx.targets.concrete),
-            ),
-            hide.sheet.styles.get("text"),
-        )
-    if hide.small(ctx.previous.total.get("decisions")):
-        for row in rows:
-            hide.grey(row, [3])
-    elif hide.small(_lowest_count(ctx.previous.by_area)):
-        hide.grey(header + 2, [3])
+def _lowest_state(hide: SheetSuppression, areas: pd.DataFrame, unit: str | None) -> str | None:
+    """Whether the lowest-compliance area of ``areas`` (the unit's unit x area cell, or the
+    whole administration's area when ``unit`` is None) is hidden, and why."""
+    if not len(areas) or areas["compliance_pct"].isna().all():
+        return None
+    area = str(areas.loc[areas["compliance_pct"].idxmin(), "case_area_code"])  # type: ignore[index]
+    key = ("decisions", "area", area) if unit is None else ("decisions", "cell", unit, area)
+    return hide.state(key, _lowest_count(areas))
 
 
 def _unit_columns(layout: Layout, concrete: float) -> list[Column]:
@@ -210,14 +133,16 @@ def _unit_line(
     return values, fills
 
 
-def _units(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
+def _units(
+    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, plan: Plan | None = None
+) -> None:
     """One row per unit of the units table (also those without decisions), then the total."""
     t, now, before = ctx.targets, ctx.current, ctx.previous
     columns = _unit_columns(layout, t.concrete)
     sheet = Sheet(workbook, styles, layout.text("sheets.units"), widths=[c.width for c in columns])
     sheet.title(layout.text("titles.units", period=ctx.period.label))
     sheet.note(layout.text("titles.units_note", previous=ctx.previous_period.label))
-    hide = SheetSuppression(sheet, ctx.suppress_below)
+    hide = SheetSuppression(sheet, ctx.suppress_below, plan)
     sheet.skip()
     kinds = [c.kind for c in columns]
     header = sheet.header([c.heading for c in columns])
@@ -234,14 +159,14 @@ def _units(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasureme
         previous = first_row(before.by_unit, "unit_code", code)
         f = target_figures(metrics, areas, t.concrete)
         values, fills = _unit_line(code, name, f, previous, t)
-        values, fills = _hide_unit_line(hide, values, fills, metrics, previous, areas)
+        values, fills = _hide_unit_line(hide, values, fills, metrics, previous, areas, code)
         sheet.values(values, kinds, fills)
         shares.append(None if values[3] is None or is_missing(values[3]) else 100 * float(values[3]))  # type: ignore[arg-type]
     if sheet.row > header + 1:
         sheet.ws.autofilter(header, 0, sheet.row - 1, len(columns) - 1)
     f = target_figures(now.total, now.by_area, t.concrete)
     values, fills = _unit_line(layout.text("whole_administration"), None, f, before.total, t)
-    values, fills = _hide_unit_line(hide, values, fills, now.total, before.total, now.by_area)
+    values, fills = _hide_unit_line(hide, values, fills, now.total, before.total, now.by_area, None)
     sheet.values(values, kinds, fills, bold=True)
     sheet.ws.freeze_panes(header + 1, 2)
     hide.finish()
@@ -270,23 +195,35 @@ def _hide_unit_line(
     now: pd.Series | None,
     before: pd.Series | None,
     areas: pd.DataFrame,
+    unit: str | None,
 ) -> tuple[list[object], list[str | None]]:
     """A row of Enheder with a small group's figures hidden: this period's (decisions, general,
     change, lowest area, areas below, notice), the previous period's (and the change), or only
-    the lowest area's value when that unit x area group is small."""
+    the lowest area's value when that unit x area group is hidden, and the number of areas
+    under the target when one of them is small (it would tell whether the small one is)."""
     count = None if now is None else now.get("decisions")
-    values, fills = hide.mask(values, fills, [2, 3, 5, 6, 7, 8], hide.small(count))
+    key = ("decisions", "total") if unit is None else ("decisions", "unit", unit)
+    state = hide.state(key, count)
+    values, fills = hide.mask(values, fills, [2, 3, 5, 6, 7, 8], state)
     values, fills = hide.mask(
         values, fills, [4, 5], hide.small(None if before is None else before.get("decisions"))
     )
-    return hide.mask(values, fills, [6], not hide.small(count) and hide.small(_lowest_count(areas)))
+    if state:
+        return values, fills
+    codes = areas["case_area_code"].astype(str).tolist() if len(areas) else []
+    keys = [("decisions", "area", a) if unit is None else ("decisions", "cell", unit, a) for a in codes]
+    small_area = any(hide.state(k, n) == PRIMARY for k, n in zip(keys, areas["decisions"], strict=False))
+    values, fills = hide.mask(values, fills, [7], SECONDARY if small_area else None)
+    return hide.mask(values, fills, [6], _lowest_state(hide, areas, unit))
 
 
-def _areas(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
+def _areas(
+    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, plan: Plan | None = None
+) -> None:
     sheet = Sheet(workbook, styles, layout.text("sheets.areas"), widths=[w for *_, w in AREA_COLUMNS])
     sheet.title(layout.text("titles.areas", period=ctx.period.label, name=layout.text("organisation")))
     sheet.note(layout.text("titles.committee_areas_note", concrete=da_pct_number(ctx.targets.concrete)))
-    hide = SheetSuppression(sheet, ctx.suppress_below)
+    hide = SheetSuppression(sheet, ctx.suppress_below, plan)
     sheet.skip()
     areas = area_frame(ctx.current.by_area, ctx.previous.by_area).sort_values(
         ["compliance_pct", "case_area_code"], kind="stable", na_position="last"
@@ -304,14 +241,16 @@ def _areas(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasureme
         if f not in ("case_area_code", "area_name", "deadline_text", "previous_pct")
     ]
     before = ctx.previous.by_area.set_index("case_area_code")["decisions"]
-    counts = [
-        (n, before.get(code)) for code, n in zip(areas["case_area_code"], areas["decisions"], strict=False)
+    counts: list[tuple[tuple[str, ...], Any, Any]] = [
+        (("decisions", "area", str(code)), n, before.get(code))
+        for code, n in zip(areas["case_area_code"], areas["decisions"], strict=False)
     ]
-    counts.append((ctx.current.total.get("decisions"), ctx.previous.total.get("decisions")))
-    for i, (now, previous) in enumerate(counts):
+    counts.append(
+        (("decisions", "total"), ctx.current.total.get("decisions"), ctx.previous.total.get("decisions"))
+    )
+    for i, (key, now, previous) in enumerate(counts):
         row, bold = header + 1 + i, i == len(areas)
-        if hide.small(now):
-            hide.grey(row, current_cols, bold)
+        hide.grey(row, current_cols, bold, hide=hide.state(key, now))
         if hide.small(previous):
             hide.grey(row, previous_cols, bold)
     hide.finish()
@@ -357,7 +296,9 @@ def _area_extras(
         )
 
 
-def _development(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
+def _development(
+    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, plan: Plan | None = None
+) -> None:
     """Months of the year to date (a quarter or a half year is shown in its year), last year's
     month beside each, and the trend chart under the table."""
     sheet = Sheet(
@@ -368,7 +309,7 @@ def _development(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMea
     measured = ytd.decisions if ytd is not None else ctx.current
     label = span.label if ytd is None else f"januar-{MONTH_NAMES[span.end.month - 1]} {span.end.year}"
     sheet.title(layout.text("titles.monthly", period=label, name=layout.text("organisation")))
-    hide = SheetSuppression(sheet, ctx.suppress_below)
+    hide = SheetSuppression(sheet, ctx.suppress_below, plan)
     sheet.skip()
     months = months_between(span.start, span.end)
     monthly = measured.by_month
@@ -376,9 +317,8 @@ def _development(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMea
     # A month of the whole administration is a group too: grey out a small month's figures
     # (columns: month, decisions, within, compliance, target, exceeded, notified, mean days).
     counts = monthly.set_index("month")["decisions"].reindex(months).tolist()
-    for row, n in zip(range(first, last + 1), counts, strict=False):
-        if hide.small(n):
-            hide.grey(row, [1, 2, 3, 5, 6, 7])
+    for row, month, n in zip(range(first, last + 1), months, counts, strict=False):
+        hide.grey(row, [1, 2, 3, 5, 6, 7], hide=hide.state(("decisions", "month", month), n))
     hide.finish()
     last_year = ctx.compare.get(LAST_YEAR_TO_DATE if ytd is not None else LAST_YEAR)
     before = (
@@ -467,17 +407,18 @@ def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
     layout = load_layout()
     # the committee's paper names its data source by kind and name only (no host, path, login)
     ctx = dataclasses.replace(with_deadline_text(ctx), source=da_source(ctx.source))
+    plan = committee_plan(ctx)  # the hidden groups, the same on every sheet
     with open_workbook(path, constant_memory=False) as (workbook, styles):
         fix_properties(workbook, ctx)
         organisation = layout.text("organisation")
         info = PrintInfo(f"Sagstidsmåling: {organisation}", ctx.period.label, dt.date.today())
         write_committee_overview(workbook, ctx, info, organisation, ctx.suppress_below)
-        _units(workbook, styles, layout, ctx)
-        _areas(workbook, styles, layout, ctx)
-        write_committee_matrix(workbook, ctx, styles.header)
-        _development(workbook, styles, layout, ctx)
-        write_committee_follow_up(workbook, styles, layout, ctx)
-        write_committee_open(workbook, styles, ctx)
+        _units(workbook, styles, layout, ctx, plan)
+        _areas(workbook, styles, layout, ctx, plan)
+        write_committee_matrix(workbook, ctx, styles.header, plan)
+        _development(workbook, styles, layout, ctx, plan)
+        write_committee_follow_up(workbook, styles, layout, ctx, plan)
+        write_committee_open(workbook, styles, ctx, plan)
         _quality(workbook, styles, layout, ctx)
         method = write_method_sheet(workbook, styles, layout, ctx)
         method.line(method_rule(ctx.suppress_below), styles.get("text", wrap=True), col=1)
