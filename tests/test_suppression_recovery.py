@@ -15,8 +15,9 @@ count hidden only to protect one ("x": it has at least 5 cases, so it is no secr
 take values at least 4 apart, so that it is not as good as shown. (Asking the "x" counts too to
 reach 0 hid 76 decision counts of the quarter, KH-ANS's 5.433 among them.)
 
-Tables: Enhed x område (counts and shares, with totals), Enheder, Sagsområder, Udvikling,
-Overblik's key figures, Tilsyn (each unit's decisions in the three audit areas, and the share
+Tables: Enhed x område (shares with totals: areas x units by name since issue 12's heat map;
+before it units x areas by code, counts and shares), Enheder, Sagsområder, Udvikling,
+Overblik's key figures (the whole administration's decisions and those within deadline), Tilsyn (each unit's decisions in the three audit areas, and the share
 within deadline or notified), Åbne sager (completed share; open, overdue, due soon, missing notice and
 the share within deadline, per unit and per area), Klager (per kind and per unit: complaints and
 on time), Ankestyrelsen (outcomes per unit) and Resultatkontrakt's complaints per 1.000 decisions
@@ -174,24 +175,49 @@ class System:
 
 def decision_equations(book: Any, s: System) -> None:
     """Decisions D and decisions within deadline W (<= D), by unit x area, unit, area, month."""
-    ws = book["Enhed x område"]
-    shares, counts = tables(ws, "Enhed")
-    area_of = {"I alt": T}
     units: list[str] = []
     areas: list[str] = []
-    for (code, pct), (code2, n) in zip(shares, counts, strict=False):
-        assert code == code2
-        u = T if code == "Hele forvaltningen" else code
-        units.append(u)
-        for heading, cell in n.items():
-            if heading in ("Enhed", "Navn"):
-                continue
-            a = area_of.get(heading, heading)
+    unit_code = {row["Navn"].value: code for code, row in tables(book["Enheder"], "Enhed")[0]}
+    area_code = {row["Navn"].value: code for code, row in tables(book["Sagsområder"], "Område")[0]}
+    ws = book["Enhed x område"]
+    if tables(ws, "Sagsområde"):
+        # issue 12's heat map: areas (rows, by name) x units (columns, by name), shares only; a
+        # blank is no decisions, a mark a hidden group; the counts are on Enheder/Sagsområder
+        unit_code["Alle enheder"], area_code["Alle sagsområder"] = T, T
+        for name, row in tables(ws, "Sagsområde")[0]:
+            a = area_code[name]
             if a not in areas:
                 areas.append(a)
-            s.count(f"D|{u}|{a}", cell, f"Enhed x område {code} {heading}")
-            s.share(f"W|{u}|{a}", f"D|{u}|{a}", pct[heading])
-            s.part_of(f"W|{u}|{a}", f"D|{u}|{a}")
+            for heading, cell in row.items():
+                if heading == "Sagsområde":
+                    continue
+                u = unit_code[heading]
+                if u not in units:
+                    units.append(u)
+                d, w = f"D|{u}|{a}", f"W|{u}|{a}"
+                s.var(d)
+                if hidden_mark(cell) is not None:
+                    s.count(d, cell, f"Enhed x område {name} {heading}")
+                elif cell.value is None:
+                    s.eq({d: 1.0})  # no decisions
+                s.share(w, d, cell)
+                s.part_of(w, d)
+    else:  # before issue 12: units x areas by code, shares and counts
+        shares, counts = tables(ws, "Enhed")
+        area_of = {"I alt": T}
+        for (code, pct), (code2, n) in zip(shares, counts, strict=False):
+            assert code == code2
+            u = T if code == "Hele forvaltningen" else code
+            units.append(u)
+            for heading, cell in n.items():
+                if heading in ("Enhed", "Navn"):
+                    continue
+                a = area_of.get(heading, heading)
+                if a not in areas:
+                    areas.append(a)
+                s.count(f"D|{u}|{a}", cell, f"Enhed x område {code} {heading}")
+                s.share(f"W|{u}|{a}", f"D|{u}|{a}", pct[heading])
+                s.part_of(f"W|{u}|{a}", f"D|{u}|{a}")
     for kind in "DW":
         for u in units:
             s.total([f"{kind}|{u}|{a}" for a in areas if a != T], f"{kind}|{u}|{T}")
@@ -227,9 +253,17 @@ def decision_equations(book: Any, s: System) -> None:
     for kind in "DW":
         s.total([f"{kind}|month|{m}" for m in months], f"{kind}|{T}|{T}")
 
-    figures = dict(tables(book["Overblik"], "Nøgletal")[0])
-    s.count(f"D|{T}|{T}", figures["Antal afgørelser"]["Denne periode"], "Overblik")
-    s.count(f"W|{T}|{T}", figures["Inden for frist"]["Denne periode"], "Overblik", checked=False)
+    overview = tables(book["Overblik"], "Målepunkt")
+    if overview:  # issue 12: "within af decisions afgørelser" beside the general target
+        general = dict(overview[0])["Afgørelser truffet inden for fristen (generel målsætning)"]
+        basis = str(column(general, "Grundlag").value).split()
+        within, decided = (float(x.replace(".", "")) for x in (basis[0], basis[2]))
+        s.eq({f"W|{T}|{T}": 1.0}, within)
+        s.eq({f"D|{T}|{T}": 1.0}, decided)
+    else:
+        figures = dict(tables(book["Overblik"], "Nøgletal")[0])
+        s.count(f"D|{T}|{T}", figures["Antal afgørelser"]["Denne periode"], "Overblik")
+        s.count(f"W|{T}|{T}", figures["Inden for frist"]["Denne periode"], "Overblik", checked=False)
 
     if "Tilsyn" in book.sheetnames:
         audit_equations(book, s, [u for u in units if u != T], [a for a in areas if a != T])
@@ -444,12 +478,13 @@ def test_quarterly_bc_ung_foep_is_protected(workbooks: dict[str, Path]) -> None:
     BC-INTEG 9 of FOEP's 73; 73 - 63 - 9 = 1). It must be hidden as small, and its row and column
     must each hide at least one more count, so that subtraction no longer gives it."""
     book = openpyxl.load_workbook(workbooks["quarterly-2025Q3"])
-    counts = dict(tables(book["Enhed x område"], "Enhed")[1])
-    assert counts["BC-UNG"]["FOEP"].value == "<5"
-    assert counts["Hele forvaltningen"]["FOEP"].value == 73
-    foep = [u for u, row in counts.items() if hidden_mark(row["FOEP"]) and u != "BC-UNG"]
-    bc_ung = [a for a, c in counts["BC-UNG"].items() if hidden_mark(c) and a != "FOEP"]
-    assert foep and bc_ung
+    assert dict(tables(book["Sagsområder"], "Område")[0])["FOEP"]["Afgørelser"].value == 73
+    rows = dict(tables(book["Enhed x område"], "Sagsområde")[0])  # areas x units, by name
+    foep, bc_ung = "Førtidspension, indstilling", "Beskæftigelsescenter Ung"
+    assert rows[foep][bc_ung].value == "<5"
+    in_row = [u for u, c in rows[foep].items() if hidden_mark(c) and u != bc_ung]
+    in_column = [a for a, row in rows.items() if hidden_mark(row[bc_ung]) and a != foep]
+    assert in_row and in_column
 
 
 # -- the algorithm on hand-made tables -----------------------------------------------------

@@ -4,8 +4,9 @@ every case area (rows, by name) and unit (columns, by name), as a heat map.
 One table of shares, no second table of counts (the counts per unit and per area are on
 Enheder and Sagsområder). The colour is a conditional format (charts.heat_map: orange below the
 area target, white at it, blue towards 100 %), and a figure under the target is also bold, so
-the colour is never alone. A unit x area group with 1 to ``suppress_below - 1`` decisions shows
-"<n" (status.suppressed_text) in italics; groups without decisions are blank.
+the colour is never alone. Hidden groups follow the workbook's suppression plan
+(committee_suppression.py): "<5" for a small group, "x" for one hidden to protect a small one,
+on grey as on the other sheets; groups without decisions are blank.
 """
 
 from __future__ import annotations
