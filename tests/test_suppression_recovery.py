@@ -34,6 +34,7 @@ Also: the secondary-suppression algorithm on small hand-made tables with known a
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,7 @@ BELOW = 5  # the shipped suppress_below
 MARKS = ("<5", "x")
 GREY = "FF" + SUPPRESSED_FILL.lstrip("#").upper()
 T = "TOTAL"  # the whole administration / a table's total, in the unknowns' names
+SHOWN_TOLERANCE = 0.001  # a share shown to one decimal of a per cent is within 0,1 pp
 
 
 # -- reading the workbook ------------------------------------------------------------------
@@ -136,9 +138,17 @@ class System:
         self.eq({name: 1.0}, float(value))
 
     def share(self, part: str, whole: str, cell: Any) -> None:
-        """A published share part / whole (a fraction): part - share * whole = 0."""
+        """A published share part / whole (a fraction): part - share * whole = 0. A share
+        stored as shown, to 0,1 % (a multiple of 0.001), tells only that the true share is
+        within 0,1 pp of it (status.shown_values rounds half up, or down or up where rounding
+        would cross the target): share - 0.001 <= part / whole <= share + 0.001."""
         if hidden_mark(cell) is None and isinstance(cell.value, (int, float)):
-            self.eq({part: 1.0, whole: -float(cell.value)})
+            value = float(cell.value)
+            if abs(value * 1000 - round(value * 1000)) > 1e-6:  # stored unrounded: exact
+                self.eq({part: 1.0, whole: -value})
+            else:
+                self.le({part: 1.0, whole: -(value + SHOWN_TOLERANCE)})
+                self.le({part: -1.0, whole: value - SHOWN_TOLERANCE})
 
     def total(self, parts: list[str], whole: str) -> None:
         self.eq({**dict.fromkeys(parts, 1.0), whole: -1.0})
@@ -171,6 +181,34 @@ class System:
             assert high.status in (0, 3), (name, high.message)  # 3: unbounded above
             out[name] = (low.fun, np.inf if high.status == 3 else -high.fun)
         return out
+
+
+MONTH_NAMES = [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+
+
+def period_months(book: Any, labels: list[str]) -> set[str]:
+    """The month labels ("juli 2025") of the period the workbook measures: from Overblik's
+    subtitle ("... truffet 01-07-2025 til 30-09-2025, ..."); every label before issue 12."""
+    subtitle = str(book["Overblik"]["A2"].value or "")
+    found = re.search(r"truffet (\d\d)-(\d\d)-(\d{4}) til (\d\d)-(\d\d)-(\d{4})", subtitle)
+    if not found:
+        return set(labels)
+    first = int(found[3]) * 12 + int(found[2]) - 1
+    last = int(found[6]) * 12 + int(found[5]) - 1
+    return {f"{MONTH_NAMES[i % 12]} {i // 12}" for i in range(first, last + 1)}
 
 
 def decision_equations(book: Any, s: System) -> None:
@@ -250,8 +288,14 @@ def decision_equations(book: Any, s: System) -> None:
         exceeded = row["Overskredet"]
         if hidden_mark(exceeded) is None:
             s.eq({d: 1.0, w: -1.0}, float(exceeded.value or 0))
+    # The months of the period add up to its total. Since issue 12 a quarter's or half year's
+    # Udvikling shows the year to date: its earlier months add up, with the period's, to the
+    # year to date (an unknown total of its own).
+    ours = period_months(book, months)
     for kind in "DW":
-        s.total([f"{kind}|month|{m}" for m in months], f"{kind}|{T}|{T}")
+        s.total([f"{kind}|month|{m}" for m in months if m in ours], f"{kind}|{T}|{T}")
+        if len(ours) < len(months):
+            s.total([f"{kind}|month|{m}" for m in months], f"{kind}|year to date|{T}")
 
     overview = tables(book["Overblik"], "Målepunkt")
     if overview:  # issue 12: "within af decisions afgørelser" beside the general target

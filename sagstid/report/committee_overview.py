@@ -1,9 +1,9 @@
 """The committee workbook's Overblik: the story on one printed page.
 
 A table of every administration-wide target (committee_figures.key_figures) with this period's
-figure, its status in words, the target, the period before, the same period last year, the
-change from last year and (quarterly, half-yearly) the year to date against the annual target;
-then "Hvor bør udvalget spørge?", the sentences of committee_figures.sentences. It prints on one
+figure, its status in words, the target, the period before (a quarter, a half year), the same
+period last year, the change from last year and (a quarter) the year to date against the annual
+target; then "Hvor bør udvalget spørge?", the sentences of committee_figures.sentences. It prints on one
 A4 landscape page at a fixed scale of at least 70 % (printing.setup_dashboard).
 """
 
@@ -14,7 +14,7 @@ import math
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from sagstid.measure.run import LAST_YEAR, PREVIOUS, YEAR_TO_DATE, RunMeasurement
+from sagstid.measure.run import LAST_YEAR, YEAR_TO_DATE, RunMeasurement
 from sagstid.report.committee_figures import Figure, KeyFigure, key_figures, sentences
 from sagstid.report.printing import (
     DEFAULT_DASHBOARD_SCALE,
@@ -67,20 +67,18 @@ class _Formats:
         self.note = add({"valign": "top", "text_wrap": True, "italic": True, "font_color": "#404040"})
 
 
-def _columns(ctx: RunMeasurement, quarterly: bool) -> list[tuple[str, float]]:
-    """(heading, width) of the table's columns."""
+def _columns(ctx: RunMeasurement, previous: bool, ytd: bool) -> list[tuple[str, float]]:
+    """(heading, width) of the table's columns: ``previous``, the period before (when it is
+    not last year's); ``ytd``, the year to date (when the period is not a whole year)."""
     now = ctx.period.label
     last_year = ctx.period.last_year().label
     columns = [("Målepunkt", 50.0), (now, 11.0), ("Status", 14.0), ("Mål", 17.0)]
-    if quarterly:
-        columns += [(ctx.previous_period.label, 11.0), (last_year, 11.0)]
-    else:
-        columns += [(last_year, 11.0)]
-    columns += [(f"Ændring fra {last_year}", 13.0)]
-    if quarterly:
-        ytd = ctx.period.year_to_date()
-        columns += [(f"År til dato {ytd.end.year}", 11.0), ("Status år til dato", 14.0)]
-    columns += [("Grundlag (klik for detaljer)", 34.0 if not quarterly else 26.0)]
+    if previous:
+        columns += [(ctx.previous_period.label, 11.0)]
+    columns += [(last_year, 11.0), (f"Ændring fra {last_year}", 13.0)]
+    if ytd:
+        columns += [(f"År til dato {ctx.period.end.year}", 11.0), ("Status år til dato", 14.0)]
+    columns += [("Grundlag (klik for detaljer)", 34.0 if not ytd else 26.0)]
     return columns
 
 
@@ -109,8 +107,9 @@ def _status(ws: Worksheet, row: int, col: int, k: KeyFigure, figure: Figure, sta
 
 def _sentence_height(text: str, width_chars: float) -> float:
     """Points for a wrapped sentence across ``width_chars`` of columns (running text fits about
-    1,35 characters in the width of one column-width character, a digit, in Calibri 11)."""
-    lines = max(1, math.ceil(len(text) / (width_chars * 1.35)))
+    1,25 characters in the width of one column-width character, a digit, in Calibri 11, with
+    room to spare; the 2 are the bullet)."""
+    lines = max(1, math.ceil((len(text) + 2) / (width_chars * 1.25)))
     return lines * ROW_PT + 3
 
 
@@ -118,11 +117,12 @@ def write_committee_overview(
     workbook: Workbook, ctx: RunMeasurement, info: PrintInfo, organisation: str, below: int
 ) -> Worksheet:
     """Write Overblik as the workbook's first sheet; returns it."""
-    quarterly = YEAR_TO_DATE in ctx.compare
+    ytd_shown = YEAR_TO_DATE in ctx.compare
+    previous_shown = ctx.previous_period != ctx.period.last_year()
     f = _Formats(workbook)
     statuses = StatusFormats(workbook)
     ws = workbook.add_worksheet(SHEET)
-    columns = _columns(ctx, quarterly)
+    columns = _columns(ctx, previous_shown, ytd_shown)
     last_col = len(columns) - 1
     for i, (_, width) in enumerate(columns):
         ws.set_column(i, i, width)
@@ -137,7 +137,7 @@ def write_committee_overview(
         f"{da_date(ctx.period.end)}, sammenlignet med samme periode sidste år "
         f"({da_date(last_year.start)} til {da_date(last_year.end)})"
     )
-    if quarterly and PREVIOUS in ctx.compare:
+    if previous_shown:
         sub += f" og med {ctx.previous_period.label}"
     sub += (
         f". Klager og Ankestyrelsen: besvaret eller afgjort i perioden. Åbne afgørelser: ikke "
@@ -160,14 +160,14 @@ def write_committee_overview(
         _status(ws, row, 2, k, k.now, statuses)
         ws.write_string(row, 3, k.target_text, f.text)
         col = 4
-        if quarterly:
+        if previous_shown:
             _write_figure(ws, row, col, k, k.previous, f, False)
             col += 1
         _write_figure(ws, row, col, k, k.last_year, f, False)
         col += 1
         ws.write_string(row, col, k.change_text(), f.text)
         col += 1
-        if quarterly:
+        if ytd_shown:
             ytd = k.year_to_date or Figure(None)
             _write_figure(ws, row, col, k, ytd, f, True)
             _status(ws, row, col + 1, k, ytd, statuses)
