@@ -19,8 +19,8 @@ from xlsxwriter.workbook import Workbook
 
 from sagstid.measure.run import RunMeasurement
 from sagstid.report.charts import heat_map
-from sagstid.report.status import shown_values, suppressed_text
-from sagstid.report.suppress import PRIMARY, shown_as
+from sagstid.report.status import shown_values
+from sagstid.report.suppress import PRIMARY, note, shown_as
 from sagstid.report.words import EXCEL_FORMATS, da_pct_number
 from sagstid.report.xlsx import FILLS, SUPPRESSED
 
@@ -51,16 +51,23 @@ def write_committee_matrix(
     share = share.reindex(index=area_codes, columns=unit_codes)
     count = count.reindex(index=area_codes, columns=unit_codes)
 
+    marks: list[str] = []
+
     def mark(key: tuple[str, ...], n: object) -> str | None:
         """The hidden cell's text ("<5", "x"), or None when the figure is shown."""
         state = None if plan is None else plan.state(key)
         if state is None and _small(n, below):
             state = PRIMARY
-        return shown_as(state, below)
+        shown = shown_as(state, below)
+        if shown is not None:
+            marks.append(shown)
+        return shown
 
     ws = workbook.add_worksheet(SHEET)
     title = workbook.add_format({"bold": True, "font_size": 14})
-    note = workbook.add_format({"italic": True, "font_color": "#404040", "text_wrap": True, "valign": "top"})
+    note_format = workbook.add_format(
+        {"italic": True, "font_color": "#404040", "text_wrap": True, "valign": "top"}
+    )
     text = workbook.add_format({"valign": "top"})
     bold_text = workbook.add_format({"valign": "top", "bold": True, "top": 1})
     pct = workbook.add_format(
@@ -82,10 +89,8 @@ def write_committee_matrix(
         len(unit_codes) + 1,
         f"Andel afgørelser truffet inden for fristen. Orange og fed: under målet på "
         f"{da_pct_number(t.concrete)} % for det enkelte sagsområde; hvid: ved målet; blå: tæt på "
-        f'100 %. Tom: ingen afgørelser. "{suppressed_text(below)}": færre end {below} afgørelser '
-        f'(vises ikke af hensyn til diskretion); "x": skjult, for at et lille tal ikke kan regnes ud. '
-        f"Antal afgørelser står på Enheder og Sagsområder.",
-        note,
+        f"100 %. Tom: ingen afgørelser. Antal afgørelser står på Enheder og Sagsområder.",
+        note_format,
     )
     ws.set_row(1, 32)
     header = 3
@@ -150,6 +155,8 @@ def write_committee_matrix(
         len(unit_codes) + 1,
         f'Rækken "Alle sagsområder" er enhedens samlede overholdelse (generel målsætning '
         f"{da_pct_number(t.general)} %).",
-        note,
+        note_format,
     )
+    if marks:  # what the marks mean, in the words of every other sheet (suppress.note)
+        ws.write_string(2, 0, note(below), note_format)
     ws.freeze_panes(first, 1)

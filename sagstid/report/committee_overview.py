@@ -189,10 +189,10 @@ def write_committee_overview(
         ws.set_row(row, _sentence_height(text, width_chars))
     row += 2
     note = (
-        f"Status står i ord ved hvert tal (✔ Opfyldt / ✖ Ikke opfyldt); en rammet målsætning er "
-        f"fremhævet med fed skrift og orange felt. Ændringen er regnet mellem de viste tal. Tal for "
-        f'grupper med færre end {below} sager vises ikke (står som "<{below}"). Definitioner og '
-        f"regler står på arket Metode."
+        f"Status står i ord ved hvert tal (✔ Opfyldt / ✖ Ikke opfyldt); et mål, der ikke er nået, "
+        f"står med fed skrift i et orange felt. Ændringen er regnet mellem de viste tal. Tal for "
+        f'grupper med færre end {below} sager vises ikke ("<{below}"; "x": skjult, for at et lille '
+        f"tal ikke kan regnes ud). Definitioner og regler står på arket Metode."
     )
     ws.merge_range(row, 0, row, last_col, note, f.note)
     ws.set_row(row, _sentence_height(note, width_chars))
