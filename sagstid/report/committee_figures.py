@@ -158,11 +158,12 @@ def areas_below(decisions: Any, target: float, below: int = 1) -> pd.DataFrame:
     return under.sort_values("compliance_pct", kind="stable")
 
 
-def _judged_areas(decisions: Any) -> int:
-    """The areas with decisions. Each is judged against the area target, small ones too: the
-    status must not turn "met" because a small area's figure is hidden."""
-    areas = decisions.by_area
-    return int(((areas["decisions"].to_numpy() >= 1) & areas["compliance_pct"].notna().to_numpy()).sum())
+def _judged_areas(decisions: Any, below: int) -> tuple[int, int]:
+    """(areas with at least ``below`` decisions, areas with fewer, but some): only the first
+    are judged on Overblik, as a small area's status would tell something of its figure."""
+    n = decisions.by_area["decisions"].to_numpy()
+    has = decisions.by_area["compliance_pct"].notna().to_numpy()
+    return int(((n >= max(below, 1)) & has).sum()), int(((n >= 1) & (n < below) & has).sum())
 
 
 def figures_of(source: Source | None, ctx: RunMeasurement) -> dict[str, Figure]:
@@ -176,7 +177,11 @@ def figures_of(source: Source | None, ctx: RunMeasurement) -> dict[str, Figure]:
         "general": Figure(
             total.get("compliance_pct"), _int(total.get("within_deadline")), _int(total.get("decisions"))
         ),
-        "areas_below": Figure(float(len(areas_below(d, t.concrete))), None, _judged_areas(d)),
+        "areas_below": Figure(
+            float(len(areas_below(d, t.concrete, ctx.suppress_below))),
+            None,
+            _judged_areas(d, ctx.suppress_below)[0],
+        ),
         "notice": Figure(
             total.get("notice_pct"), _int(total.get("exceeded_notified")), _int(total.get("exceeded"))
         ),
@@ -247,7 +252,12 @@ def key_figures(ctx: RunMeasurement) -> list[KeyFigure]:
             "int",
             0.0,
             f"alle mindst {da_pct_number(t.concrete)} %",
-            f"af {da_count(now['areas_below'].denominator or 0, 'sagsområde', 'sagsområder')}",
+            f"af {da_count(now['areas_below'].denominator or 0, 'sagsområde', 'sagsområder')}"
+            + (
+                f" med mindst {ctx.suppress_below} afgørelser"
+                if _judged_areas(ctx.current, ctx.suppress_below)[1]
+                else ""
+            ),
             "Sagsområder",
             False,
             "område/områder",
@@ -424,19 +434,17 @@ def sentences(ctx: RunMeasurement) -> list[str]:
         )
 
     areas = areas_below(d, t.concrete, below)
-    n_below = len(areas_below(d, t.concrete))
-    if n_below:
+    if len(areas):
         named = [
             f"{_name_first_lower(str(n))} ({da_pct(shown_value(v, t.concrete))})"
             for n, v in zip(areas["area_name"].tolist(), areas["compliance_pct"].tolist(), strict=True)
         ]
         shown = named if len(named) <= 6 else [*named[:5], f"{len(named) - 5} andre (se arket Sagsområder)"]
-        small = n_below - len(areas)  # below, but too small to be named
-        if small:
-            shown.append(da_count(small, "sagsområde", "sagsområder") + f" med færre end {below} afgørelser")
+        judged, small = _judged_areas(d, below)
+        of = f"{judged} sagsområder" + (f" med mindst {below} afgørelser" if small else "")
         out.append(
-            f"{n_below} af {_judged_areas(d)} sagsområder er under målet på "
-            f"{da_pct_number(t.concrete)} % for det enkelte sagsområde: {da_list(shown)}."
+            f"{len(areas)} af {of} er under målet på {da_pct_number(t.concrete)} % for det enkelte "
+            f"sagsområde: {da_list(shown)}."
         )
 
     notice = _units_under(d.by_unit, "notice_pct", "exceeded", t.delay_notice, below, name)

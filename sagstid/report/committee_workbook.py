@@ -161,7 +161,10 @@ def _units(
         values, fills = _unit_line(code, name, f, previous, t)
         values, fills = _hide_unit_line(hide, values, fills, metrics, previous, areas, code)
         sheet.values(values, kinds, fills)
-        shares.append(None if values[3] is None or is_missing(values[3]) else 100 * float(values[3]))  # type: ignore[arg-type]
+        share = values[3]
+        shares.append(
+            100 * float(share) if isinstance(share, (int, float)) and not is_missing(share) else None
+        )
     if sheet.row > header + 1:
         sheet.ws.autofilter(header, 0, sheet.row - 1, len(columns) - 1)
     f = target_figures(now.total, now.by_area, t.concrete)
@@ -204,7 +207,7 @@ def _hide_unit_line(
     count = None if now is None else now.get("decisions")
     key = ("decisions", "total") if unit is None else ("decisions", "unit", unit)
     state = hide.state(key, count)
-    values, fills = hide.mask(values, fills, [2, 3, 5, 6, 7, 8], state)
+    values, fills = hide.mask(values, fills, [2, 3, 5, 6, 7, 8, 9], state)  # 9: the status word
     values, fills = hide.mask(
         values, fills, [4, 5], hide.small(None if before is None else before.get("decisions"))
     )
