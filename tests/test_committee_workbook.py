@@ -256,6 +256,7 @@ def test_libreoffice_prints_overblik_on_one_page_and_the_workbook_on_at_most_20(
     assert done.path == runs[run] / "udvalg.pdf", done.message
     data = done.path.read_bytes()
     assert b"/StructTreeRoot" in data and b"/MarkInfo" in data  # a tagged PDF
+    assert b"/Lang(da-DK)" in data  # in Danish: screen readers speak it so, numbers read 91,7 %
     text = subprocess.run(
         [pdftotext(), "-layout", str(done.path), "-"], capture_output=True, text=True, check=True
     ).stdout

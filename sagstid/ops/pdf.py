@@ -16,6 +16,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FILTER = 'pdf:calc_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+# The throw-away profile's locale: Danish, so numbers print as the workbook shows them in a
+# Danish Excel ("91,7 %", "11.870") and the PDF declares its language (da-DK) for screen readers.
+_ITEM = (
+    '<item oor:path="/org.openoffice.{path}"><prop oor:name="{name}" oor:op="fuse">'
+    "<value>da-DK</value></prop></item>"
+)
+PROFILE = "\n".join(
+    [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<oor:items xmlns:oor="http://openoffice.org/2001/registry"'
+        ' xmlns:xs="http://www.w3.org/2001/XMLSchema"'
+        ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+        _ITEM.format(path="Setup/L10N", name="ooSetupSystemLocale"),
+        _ITEM.format(path="Setup/L10N", name="ooLocale"),
+        _ITEM.format(path="Office.Linguistic/General", name="DefaultLocale"),
+        "</oor:items>",
+        "",
+    ]
+)
 TIMEOUT_S = 600
 NOT_INSTALLED = (
     "PDF ikke lavet: LibreOffice er ikke installeret "
@@ -40,6 +59,9 @@ def export_pdf(workbook: Path, program: str | None = None) -> PdfResult:
         return PdfResult(None, NOT_INSTALLED)
     target = workbook.with_suffix(".pdf")
     with tempfile.TemporaryDirectory(prefix="sagstid-pdf-") as profile:
+        user = Path(profile) / "user"
+        user.mkdir()
+        (user / "registrymodifications.xcu").write_text(PROFILE, encoding="utf-8")
         command = [
             program,
             "--headless",
