@@ -127,6 +127,7 @@ def _measure_and_report(
     stamp: str,
     as_of: dt.date | None = None,
     allow_future: bool = False,
+    pdf: bool = False,
 ) -> None:
     """Run one measurement through sagstid.ops.jobs: under the lock, recorded in the journal.
 
@@ -166,6 +167,23 @@ def _measure_and_report(
         + f"generel overholdelse {da_pct(summary.general_compliance)} "
         + f"(mål {summary.general_target:g} %); rapporter i {outcome.folder}"
     )
+    if pdf:
+        from sagstid.ops.pdf import export_pdf
+
+        workbook = Path(outcome.folder) / "udvalg.xlsx"
+        if workbook.exists():
+            click.echo(export_pdf(workbook).message)
+        else:
+            click.echo(f"PDF ikke lavet: {workbook} findes ikke.")
+
+
+def _pdf(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--pdf",
+        is_flag=True,
+        help="Also write udvalg.pdf (tagged, accessible) beside the committee workbook, with "
+        "LibreOffice where installed.",
+    )(func)
 
 
 def _common(func):  # type: ignore[no-untyped-def]
@@ -205,6 +223,7 @@ def cli() -> None:
 
 @cli.command()
 @_common
+@_pdf
 @click.option("--from", "date_from", required=True, metavar="YYYY-MM-DD", help="First day (inclusive).")
 @click.option("--to", "date_to", required=True, metavar="YYYY-MM-DD", help="Last day (inclusive).")
 def run(
@@ -213,37 +232,74 @@ def run(
     out: Path | None,
     workers: int,
     allow_future: bool,
+    pdf: bool,
     date_from: str,
     date_to: str,
 ) -> None:
     """Measure a period and write results.json, unit workbooks and the committee workbook."""
     period = Period(parse_date(date_from, "--from"), parse_date(date_to, "--to"))
-    _measure_and_report("run", db, config, period, out, workers, stamp=period.slug, allow_future=allow_future)
-
-
-@cli.command()
-@_common
-@click.option("--year", type=int, required=True, help="The year to measure.")
-def annual(
-    db: str | None, config: Path | None, out: Path | None, workers: int, allow_future: bool, year: int
-) -> None:
-    """The annual sagstidsmåling for one calendar year (run store: <root>/annual/<year>)."""
-    period = Period.year(year)
     _measure_and_report(
-        "annual", db, config, period, out, workers, stamp=period.slug, allow_future=allow_future
+        "run", db, config, period, out, workers, stamp=period.slug, allow_future=allow_future, pdf=pdf
     )
 
 
 @cli.command()
 @_common
+@_pdf
+@click.option("--year", type=int, required=True, help="The year to measure.")
+def annual(
+    db: str | None,
+    config: Path | None,
+    out: Path | None,
+    workers: int,
+    allow_future: bool,
+    pdf: bool,
+    year: int,
+) -> None:
+    """The annual sagstidsmåling for one calendar year (run store: <root>/annual/<year>)."""
+    period = Period.year(year)
+    _measure_and_report(
+        "annual", db, config, period, out, workers, stamp=period.slug, allow_future=allow_future, pdf=pdf
+    )
+
+
+@cli.command()
+@_common
+@_pdf
 @click.option("--quarter", required=True, metavar="YYYYQn", help="The quarter, e.g. 2025Q3.")
 def quarterly(
-    db: str | None, config: Path | None, out: Path | None, workers: int, allow_future: bool, quarter: str
+    db: str | None,
+    config: Path | None,
+    out: Path | None,
+    workers: int,
+    allow_future: bool,
+    pdf: bool,
+    quarter: str,
 ) -> None:
     """The quarterly status for the committee (run store: <root>/quarterly/<YYYYQn>)."""
     period = Period.quarter(quarter)
     _measure_and_report(
-        "quarterly", db, config, period, out, workers, stamp=period.slug, allow_future=allow_future
+        "quarterly", db, config, period, out, workers, stamp=period.slug, allow_future=allow_future, pdf=pdf
+    )
+
+
+@cli.command()
+@_common
+@_pdf
+@click.option("--half", required=True, metavar="YYYYHn", help="The half year, e.g. 2025H1.")
+def halfyear(
+    db: str | None,
+    config: Path | None,
+    out: Path | None,
+    workers: int,
+    allow_future: bool,
+    pdf: bool,
+    half: str,
+) -> None:
+    """The half-yearly status for the Finance Committee (run store: <root>/halfyear/<YYYYHn>)."""
+    period = Period.half(half)
+    _measure_and_report(
+        "halfyear", db, config, period, out, workers, stamp=period.slug, allow_future=allow_future, pdf=pdf
     )
 
 
@@ -278,7 +334,7 @@ def nightly(
 
 @cli.command()
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="How many runs to list.")
-@click.option("--job", help="Only this job (nightly, quarterly, annual, run).")
+@click.option("--job", help="Only this job (nightly, quarterly, halfyear, annual, run).")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sagstid.errors import InputError
 
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+_HALF = re.compile(r"^(\d{4})H([12])$")
 
 FIRST_DAY = dt.date(1900, 1, 1)
 LAST_DAY = dt.date(2199, 12, 31)
@@ -67,6 +68,27 @@ class Period:
         end = _month_end(year, 3 * quarter)
         return cls(start, end)
 
+    @classmethod
+    def half(cls, text: str) -> Period:
+        """'2025H1' is January to June 2025, '2025H2' July to December."""
+        match = _HALF.match(text.strip().upper())
+        if not match:
+            raise InputError(f"--half {text!r}: expected YYYYHn, e.g. 2025H1")
+        year, half = int(match[1]), int(match[2])
+        return cls(dt.date(year, 6 * half - 5, 1), _month_end(year, 6 * half))
+
+    def last_year(self) -> Period:
+        """The same dates a year earlier (29 February becomes 28 February; a period ending on
+        the last day of February ends on last year's last day of February)."""
+        end = _year_back(self.end)
+        if self.end.month == 2 and self.end == _month_end(self.end.year, 2):
+            end = _month_end(self.end.year - 1, 2)
+        return Period(_year_back(self.start), end)
+
+    def year_to_date(self) -> Period:
+        """From 1 January of the period's last year to its last day."""
+        return Period(dt.date(self.end.year, 1, 1), self.end)
+
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
@@ -101,8 +123,8 @@ class Period:
 
     @property
     def slug(self) -> str:
-        """A folder name: '2025', '2025Q3' or '2025-02-01_2025-03-15' (a partial period: the
-        whole period's name)."""
+        """A folder name: '2025', '2025Q3', '2025H1' or '2025-02-01_2025-03-15' (a partial
+        period: the whole period's name)."""
         if self.nominal_end is not None:
             return self.nominal.slug
         label = self.label
@@ -110,12 +132,14 @@ class Period:
             return label
         if "kvartal" in label:
             return f"{self.start.year}Q{(self.start.month + 2) // 3}"
+        if "halvår" in label:
+            return f"{self.start.year}H{(self.start.month + 5) // 6}"
         return f"{self.start.isoformat()}_{self.end.isoformat()}"
 
     @property
     def label(self) -> str:
-        """A Danish label: '2025', '3. kvartal 2025' or '01.02.2025-15.03.2025'; a partial
-        period adds '(foreløbig, til og med 29-11-2026)'."""
+        """A Danish label: '2025', '3. kvartal 2025', '1. halvår 2025' or
+        '01.02.2025-15.03.2025'; a partial period adds '(foreløbig, til og med 29-11-2026)'."""
         if self.nominal_end is not None:
             return f"{self.nominal.label} (foreløbig, til og med {self.end:%d-%m-%Y})"
         if self.start == dt.date(self.start.year, 1, 1) and self.end == dt.date(self.start.year, 12, 31):
@@ -127,6 +151,13 @@ class Period:
             and self.end.month == self.start.month + 2
         ):
             return f"{(self.start.month + 2) // 3}. kvartal {self.start.year}"
+        if (
+            self._is_whole_months()
+            and self.start.month in (1, 7)
+            and self.start.year == self.end.year
+            and self.end.month == self.start.month + 5
+        ):
+            return f"{(self.start.month + 5) // 6}. halvår {self.start.year}"
         return f"{self.start:%d.%m.%Y}-{self.end:%d.%m.%Y}"
 
 
@@ -143,6 +174,12 @@ def _shift_months(day: dt.date, months: int) -> dt.date:
         dt.date(first.year, first.month, 1) + dt.timedelta(days=day.day - 1),
         _month_end(first.year, first.month),
     )
+
+
+def _year_back(day: dt.date) -> dt.date:
+    if day.month == 2 and day.day == 29:
+        return dt.date(day.year - 1, 2, 28)
+    return day.replace(year=day.year - 1)
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

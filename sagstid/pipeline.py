@@ -26,7 +26,14 @@ from sagstid.measure.flow_figures import FlowFigures, extract_start, measure_flo
 from sagstid.measure.held import measure_held
 from sagstid.measure.open_cases import measure_snapshot
 from sagstid.measure.performance import ContractFigures, contract_figures
-from sagstid.measure.run import RunMeasurement
+from sagstid.measure.run import (
+    LAST_YEAR,
+    LAST_YEAR_TO_DATE,
+    PREVIOUS,
+    YEAR_TO_DATE,
+    Comparison,
+    RunMeasurement,
+)
 from sagstid.measure.surge import SurgeCheck, SurgeRule, check_surges
 from sagstid.periods import Period
 from sagstid.rules.deadlines import CatalogueArrays
@@ -274,6 +281,101 @@ def measure_follow_up(
     )
 
 
+def comparison_periods(period: Period) -> dict[str, Period]:
+    """The periods a run is compared with: the period before, the same period last year, the
+    year to date (left out where it is the period itself) and, with a year to date, last
+    year's same span (decisions only: the trend's line for last year)."""
+    out = {PREVIOUS: period.previous(), LAST_YEAR: period.last_year()}
+    if period.year_to_date() != period:
+        out[YEAR_TO_DATE] = period.year_to_date()
+        out[LAST_YEAR_TO_DATE] = period.year_to_date().last_year()
+    return out
+
+
+@dataclass(frozen=True)
+class ComparisonRows:
+    """What one comparison period reads besides the run's own rows: its decisions (None: the
+    run has read them already, as the period before) and the open cases at its last day (None
+    for decisions only)."""
+
+    period: Period
+    decisions: DecisionExtract | None
+    open_cases: tuple[pd.DataFrame, pd.DataFrame] | None
+
+
+def extract_comparisons(engine: Engine, period: Period, stage: Stage) -> dict[str, ComparisonRows]:
+    """Read the comparison periods' decisions and open cases (:func:`comparison_periods`)."""
+    out: dict[str, ComparisonRows] = {}
+    read: set[Period] = {period.previous()}
+    for key, other in comparison_periods(period).items():
+        with stage(f"Henter sammenligningsperioden {other.label}"):
+            decisions = None if other in read else extract_decisions(engine, other)
+            read.add(other)
+            opened = None if key == LAST_YEAR_TO_DATE else extract_open_cases(engine, other.end)
+        out[key] = ComparisonRows(other, decisions, opened)
+    return out
+
+
+def measure_comparisons(
+    rows: dict[str, ComparisonRows],
+    x: Extracted,
+    v: Validated,
+    run: RunContext,
+    previous: DecisionMeasurement,
+    stage: Stage = _silent,
+) -> dict[str, Comparison]:
+    """Decisions, complaints, contract, audit and the open-case snapshot at the last day of
+    each comparison period, each with its own calendar (no I/O); ``previous`` is the period
+    before's decisions, already measured."""
+    measured: dict[Period, DecisionMeasurement] = {rows[PREVIOUS].period: previous}
+    out: dict[str, Comparison] = {}
+    for key, r in rows.items():
+        other = r.period
+        with stage(f"Måler {other.label} til sammenligning"):
+            decisions = (
+                None
+                if r.decisions is None
+                else validate_decisions(r.decisions, x.units, other, run.catalogue)
+            )
+            complaints = validate_complaints(x.complaints, x.units, other)
+            opened = (
+                None
+                if r.open_cases is None
+                else (
+                    validate_open_decisions(r.open_cases[0], x.units, run.catalogue, other.end),
+                    validate_open_complaints(r.open_cases[1], x.units, other.end),
+                )
+            )
+            received = [complaints["received_date"]]
+            if decisions is not None:
+                received.append(decisions.measured["received_date"])
+            if opened is not None:
+                received += [_received_by(opened[0], other.end), _received_by(opened[1], other.end)]
+            calendar = calendar_for(run.config.calendar, received, other.start, other.end)
+            if other not in measured:
+                assert decisions is not None  # read unless measured already
+                measured[other] = measure_decisions(
+                    decisions, run.catalogue, calendar, measure_at=run.config.measurement.measure_at
+                )
+            if opened is None:
+                out[key] = Comparison(period=other, decisions=measured[other])
+                continue
+            here = replace(
+                v, complaints=complaints, audit_samples=validate_audit(x.audit_samples, x.units, other)
+            )
+            follow_up = measure_follow_up(x, here, replace(run, calendar=calendar), other, measured[other])
+            snapshot = measure_snapshot(opened[0], opened[1], run.config, run.catalogue, calendar, other.end)
+        out[key] = Comparison(
+            period=other,
+            decisions=measured[other],
+            complaints=follow_up.complaints,
+            contract=follow_up.contract,
+            audit=follow_up.audit,
+            snapshot=snapshot,
+        )
+    return out
+
+
 def measure_flow(
     x: Extracted,
     v: Validated,
@@ -307,10 +409,13 @@ def build_context(
     period: Period,
     stage: Stage = _silent,
     worklist_first: bool = False,
+    comparisons: bool = True,
 ) -> RunMeasurement:
     """Measure ``period`` and the period before it from the database at ``db_url``, and take
     the open-case snapshot as of the period's last day: source -> validate -> measure, each
-    once. ``worklist_first``: the unit workbooks open on their action list (the nightly run)."""
+    once. ``worklist_first``: the unit workbooks open on their action list (the nightly run).
+    ``comparisons``: also measure the comparison periods in full (:func:`measure_comparisons`:
+    the committee workbook's Overblik)."""
     as_of = period.end
     previous_period = period.comparison()
     with stage("Læser konfiguration"):
@@ -320,6 +425,7 @@ def build_context(
     try:
         flow_from = extract_start(as_of, config.measurement)
         extracted = extract_run(engine, period, previous_period, as_of, stage, flow_from)
+        compare_rows = extract_comparisons(engine, period, stage) if comparisons else {}
     finally:
         engine.dispose()
     with stage(f"Validerer {period.label} og {previous_period.label}"):
@@ -358,6 +464,9 @@ def build_context(
             before.open_decisions, before.open_complaints, config, catalogue, calendar, previous_period.end
         )
         before_held = measure_held(previous.cases, calendar, previous_period, config.measurement)
+    compare = (
+        measure_comparisons(compare_rows, extracted, validated, run, previous, stage) if compare_rows else {}
+    )
     return RunMeasurement(
         period=period,
         previous_period=previous_period,
@@ -384,6 +493,7 @@ def build_context(
         previous_held=before_held,
         previous_working_day=previous_working_day(calendar, as_of),
         registration_check_days=config.measurement.registration_check_days,
+        compare=compare,
     )
 
 

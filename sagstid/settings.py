@@ -48,7 +48,7 @@ SETTINGS: tuple[Setting, ...] = (
         "keep_runs",
         "SAGSTID_KEEP_RUNS",
         "Run folders kept per scheduled job (a whole number, at least 1); default: nightly 31, "
-        "quarterly 12, annual 10",
+        "quarterly 12, halfyear 10, annual 10",
     ),
     Setting(
         "demo_db",
@@ -113,7 +113,7 @@ def today() -> dt.date:
         raise InputError(f"SAGSTID_TODAY {value!r}: expected a date as YYYY-MM-DD") from None
 
 
-KEEP_RUNS_DEFAULT: dict[str, int] = {"nightly": 31, "quarterly": 12, "annual": 10}
+KEEP_RUNS_DEFAULT: dict[str, int] = {"nightly": 31, "quarterly": 12, "halfyear": 10, "annual": 10}
 """How many run folders each scheduled job keeps when $SAGSTID_KEEP_RUNS is not set."""
 
 

@@ -347,19 +347,31 @@ def copy_database(source_url: str, target_url: str) -> dict[str, int]:
 # --- LibreOffice ------------------------------------------------------------------------------
 
 
+CARLITO = Path("/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf")
+
+
 def soffice() -> str:
-    """The LibreOffice program (installed headless from Debian packages if absent)."""
+    """The LibreOffice program (installed headless from Debian packages if absent), with the
+    Carlito font: it has Calibri's metrics, so pages break as in Excel and page counts are
+    stable (without it LibreOffice draws Calibri as DejaVu Sans, about a quarter wider)."""
 
     def probe() -> str | None:
-        return shutil.which("soffice") or shutil.which("libreoffice")
+        program = shutil.which("soffice") or shutil.which("libreoffice")
+        return program if program and CARLITO.exists() else None
 
-    apt_install(["libreoffice-calc-nogui"], probe)
-    # Carlito has Calibri's metrics: without it LibreOffice draws Calibri in DejaVu Sans, whose
-    # wider digits widen every column, so page counts depend on the fonts installed
-    apt_install(
-        ["fonts-crosextra-carlito"],
-        lambda: Path("/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf").exists(),
-    )
+    apt_install(["libreoffice-calc-nogui", "fonts-crosextra-carlito"], probe)
+    program = probe()
+    assert program is not None
+    return program
+
+
+def pdftotext() -> str:
+    """poppler's pdftotext (installed from Debian packages if absent)."""
+
+    def probe() -> str | None:
+        return shutil.which("pdftotext")
+
+    apt_install(["poppler-utils"], probe)
     program = probe()
     assert program is not None
     return program

@@ -567,11 +567,12 @@ def test_workbooks_for_a_period_without_decisions(tmp_path: Path) -> None:
     empty = build_context(f"sqlite:///{db}", config, Period.year(2024))
     write_committee_workbook(tmp_path / "udvalg.xlsx", empty)
     write_unit_workbook(tmp_path / "JC-NORD.xlsx", cut_to_unit(empty, "JC-NORD"), "JC-NORD")
-    rows = by_first(table(openpyxl.load_workbook(tmp_path / "udvalg.xlsx")["Overblik"], "Mål"), "Mål")
-    assert rows["Generel overholdelse"]["Opfyldt"].value == "Ikke relevant"
-    assert rows["Generel overholdelse"]["Bemærkning"].value == "Ingen afgørelser i perioden"
     unit = overview(openpyxl.load_workbook(tmp_path / "JC-NORD.xlsx"))
     assert unit["Generel overholdelse af sagsbehandlingsfristerne"]["Status"].value == "– Ingen data"
+    book = openpyxl.load_workbook(tmp_path / "udvalg.xlsx")
+    rows = by_first(table(book["Overblik"], "Målepunkt"), "Målepunkt")
+    general = values(rows["Afgørelser truffet inden for fristen (generel målsætning)"])
+    assert (general["2024"], general["Status"]) == ("–", "– Ingen data")
 
 
 # --- committee workbook ---------------------------------------------------------------------
@@ -596,30 +597,45 @@ def test_committee_sheets_in_order(committee: openpyxl.Workbook) -> None:
 
 
 def test_committee_overview(committee: openpyxl.Workbook) -> None:
-    rows = by_first(table(committee["Overblik"], "Mål"), "Mål")
-    previous = "Forrige periode (2023)"
-    # 2024: 9 of 13 within -> 69.2 %; 2023: 3 of 5 -> 60 %.
-    assert rows["Generel overholdelse"]["Denne periode"].value == pytest.approx(9 / 13)
-    assert rows["Generel overholdelse"][previous].value == pytest.approx(0.60)
-    assert rows["Generel overholdelse"]["Opfyldt"].value == "Ikke opfyldt"
-    # Areas: MENTOR 5/6 = 83.3 %, SENIORJOB 4/6 = 66.7 %, BOLIGLAN 0/1 = 0 % -> lowest 0 %,
-    # 2 of 3 below 80 %; 2023 only MENTOR 3/5 = 60 %.
-    concrete = rows["Konkret overholdelse (laveste sagsområde)"]
-    assert concrete["Denne periode"].value == pytest.approx(0.0)
-    assert concrete[previous].value == pytest.approx(0.60)
-    assert concrete["Bemærkning"].value.startswith("2 af 3 sagsområder under 80 %")
-    # Notice: N-103 and S-201 of 4 exceeded -> 50 %; 2023: 0 of 2.
-    assert rows["Skriftlig underretning"]["Denne periode"].value == pytest.approx(0.5)
-    assert rows["Skriftlig underretning"][previous].value == pytest.approx(0.0)
-    # Mean over areas: (83.33 + 66.67 + 0) / 3 = 50 %; 2023: 60 %.
-    mean = rows["Gennemsnitlig overholdelse på tværs af sagsområder"]
-    assert mean["Denne periode"].value == pytest.approx(0.5)
-    assert mean[previous].value == pytest.approx(0.6)
+    ws = committee["Overblik"]
+    rows = by_first(table(ws, "Målepunkt"), "Målepunkt")
+    general = values(rows["Afgørelser truffet inden for fristen (generel målsætning)"])
+    # 2024: 9 of 13 within -> 69,23 % shown 69,2 %; 2023 (the same period last year): 3 of 5 =
+    # 60 %; change 69,2 - 60,0 = +9,2 pp.
+    assert general["2024"] == pytest.approx(0.692)
+    assert general["Status"] == "✖ Ikke opfyldt"
+    assert general["Mål"] == "mindst 90 %"
+    assert general["2023"] == pytest.approx(0.60)
+    assert general["Ændring fra 2023"] == "▲ 9,2 pp"
+    assert general["Grundlag (klik for detaljer)"] == "9 af 13 afgørelser"
+    # Areas: MENTOR 5/6 = 83,3 %, SENIORJOB 4/6 = 66,7 %, BOLIGLAN 0/1 = 0 % -> 2 of 3 below
+    # 80 %; 2023 only MENTOR 3/5 = 60 % -> 1 of 1: one more area below.
+    areas = values(rows["Sagsområder under 80 % inden for fristen"])
+    assert (areas["2024"], areas["2023"], areas["Status"]) == (2, 1, "✖ Ikke opfyldt")
+    assert areas["Ændring fra 2023"] == "▲ 1 område"
+    assert areas["Grundlag (klik for detaljer)"] == "af 3 sagsområder"
+    # Notice: N-103 and S-201 of 4 exceeded -> 50 %; 2023: 0 of 2 -> 0 %.
+    notice = values(rows["Borgeren underrettet skriftligt, når fristen blev overskredet"])
+    assert (notice["2024"], notice["2023"]) == (pytest.approx(0.5), pytest.approx(0.0))
+    # Open at the period's last day (31-12-2024): N-OPEN, received 01-11-2024, 4 weeks ->
+    # deadline 29-11-2024: overdue. 1 open, 0 within -> 0 %.
+    open_rows = values(rows["Åbne afgørelser pr. 31-12-2024 over fristen"])
+    assert (open_rows["2024"], open_rows["Status"]) == (1, "Intet mål")
+    # The status cell says it in words; the hyperlink leads to the sheet behind the figure.
+    link = rows["Afgørelser truffet inden for fristen (generel målsætning)"]["Grundlag (klik for detaljer)"]
+    assert link.hyperlink is not None and link.hyperlink.location == "'Enheder'!A1"
+    text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str))
+    # Both units with decisions are below 90 %, named with their shown figure, lowest first.
+    assert "2 af 2 enheder er under den generelle målsætning på 90 %" in text
+    assert "Jobcenter Syd (66,7 %) og Jobcenter Nord (70,0 %)" in text
+    assert "2 af 3 sagsområder er under målet på 80 %" in text
+    assert "lån til boligindskud (0,0 %) og seniorjob (66,7 %)" in text
 
 
 def test_committee_units(committee: openpyxl.Workbook) -> None:
     rows = by_first(table(committee["Enheder"], "Enhed"), "Enhed")
-    assert list(rows) == ["CDU", "JC-NORD", "JC-SYD", "Hele forvaltningen"]
+    # lowest general compliance first (66,7 % before 70 %), the unit without decisions last
+    assert list(rows) == ["JC-SYD", "JC-NORD", "CDU", "Hele forvaltningen"]
     nord = values(rows["JC-NORD"])
     # 70 % now, 50 % before: +20 points; lowest area BOLIGLAN 0 %, 2 areas below 80 %, notice 1/3.
     assert nord["Afgørelser"] == 10
@@ -630,6 +646,7 @@ def test_committee_units(committee: openpyxl.Workbook) -> None:
     assert nord["Antal områder under 80 %"] == 2
     assert nord["Underretning"] == pytest.approx(1 / 3)
     assert fill(rows["JC-NORD"]["Generel overholdelse"]) == RED
+    assert nord["Generel målsætning"] == "✖ Ikke opfyldt" and nord["Mål"] == pytest.approx(0.9)
     syd = values(rows["JC-SYD"])
     # 2/3 = 66.7 % now, 100 % before: -33.3 points; notice 1/1 = 100 %: met (green).
     assert syd["Ændring (procentpoint)"] == pytest.approx(100 * 2 / 3 - 100)
@@ -654,21 +671,28 @@ def test_committee_areas(committee: openpyxl.Workbook) -> None:
 
 def test_committee_matrix(committee: openpyxl.Workbook) -> None:
     ws = committee["Enhed x område"]
-    pct = by_first(table(ws, "Enhed", 0), "Enhed")
-    assert list(pct) == ["JC-NORD", "JC-SYD", "Hele forvaltningen"]
-    nord, syd = pct["JC-NORD"], pct["JC-SYD"]
+    rows = by_first(table(ws, "Sagsområde"), "Sagsområde")
+    # areas by name (alphabetical), units by name; the last row is each unit's total
+    assert list(rows) == ["Lån til boligindskud", "Mentorstøtte", "Seniorjob", "Alle sagsområder"]
+    headings = [c.value for c in next(r for r in ws.iter_rows() if r[0].value == "Sagsområde")]
+    assert headings == ["Sagsområde", "Jobcenter Nord", "Jobcenter Syd", "Alle enheder"]
     # JC-NORD: BOLIGLAN 0/1, MENTOR 3/4, SENIORJOB 4/5; JC-SYD: MENTOR 2/2, SENIORJOB 0/1.
-    assert nord["BOLIGLAN"].value == pytest.approx(0.0) and fill(nord["BOLIGLAN"]) == RED
-    assert nord["MENTOR"].value == pytest.approx(0.75) and fill(nord["MENTOR"]) == RED
-    assert nord["SENIORJOB"].value == pytest.approx(0.80) and fill(nord["SENIORJOB"]) is None
-    assert syd["BOLIGLAN"].value is None  # no decisions: blank
-    assert syd["MENTOR"].value == pytest.approx(1.0) and fill(syd["MENTOR"]) is None
-    assert syd["SENIORJOB"].value == pytest.approx(0.0)
-    assert nord["I alt"].value == pytest.approx(0.70)
-    assert pct["Hele forvaltningen"]["MENTOR"].value == pytest.approx(5 / 6)
-    counts = by_first(table(ws, "Enhed", 1), "Enhed")
-    assert [counts["JC-NORD"][a].value for a in ("BOLIGLAN", "MENTOR", "SENIORJOB", "I alt")] == [1, 4, 5, 10]
-    assert counts["JC-SYD"]["BOLIGLAN"].value is None
+    bolig, mentor, senior = rows["Lån til boligindskud"], rows["Mentorstøtte"], rows["Seniorjob"]
+    assert bolig["Jobcenter Nord"].value == pytest.approx(0.0)
+    assert bolig["Jobcenter Syd"].value is None  # no decisions: blank
+    assert mentor["Jobcenter Nord"].value == pytest.approx(0.75)
+    assert mentor["Jobcenter Syd"].value == pytest.approx(1.0)
+    assert senior["Jobcenter Nord"].value == pytest.approx(0.80)
+    assert senior["Jobcenter Syd"].value == pytest.approx(0.0)
+    assert mentor["Alle enheder"].value == pytest.approx(0.833)  # 5/6 shown to one decimal
+    assert rows["Alle sagsområder"]["Jobcenter Nord"].value == pytest.approx(0.70)
+    # colour by conditional format (white at 80 %), figures under 80 % also bold
+    rules = [r for cf in ws.conditional_formatting for r in cf.rules]
+    scale = next(r for r in rules if r.type == "colorScale")
+    assert [float(v.val) for v in scale.colorScale.cfvo] == [0.5, 0.8, 1.0]
+    assert any(r.type == "cellIs" and r.operator == "lessThan" and r.formula == ["0.8"] for r in rules)
+    # no second table of counts
+    assert [r[0].value for r in ws.iter_rows()].count("Sagsområde") == 1
 
 
 def test_committee_development_chart(committee: openpyxl.Workbook) -> None:
@@ -678,10 +702,13 @@ def test_committee_development_chart(committee: openpyxl.Workbook) -> None:
     assert months["februar 2024"]["Overholdelse"].value == pytest.approx(1.0)
     with zipfile.ZipFile(committee.path) as archive:  # type: ignore[attr-defined]
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
-        assert len(charts) == 1
-        xml = archive.read(charts[0]).decode("utf-8")
-    # xlsxwriter quotes a sheet name only when it must.
-    assert "Udvikling!$D$4:$D$15" in xml.replace("'", "")
+        xml = "".join(archive.read(n).decode("utf-8") for n in charts).replace("'", "")
+    # Three charts: units and areas against their targets, and the trend; the trend plots this
+    # year's share (D), the target (E) and last year's month beside it (I).
+    assert len(charts) == 3
+    for column in ("D", "E", "I"):
+        assert f"Udvikling!${column}$4:${column}$15" in xml  # xlsxwriter quotes a name only when it must
+    assert months["februar 2024"]["Samme måned sidste år"].value is None  # no decisions in Feb 2023
 
 
 def test_committee_data_quality(committee: openpyxl.Workbook) -> None:
@@ -700,7 +727,13 @@ def test_committee_data_quality(committee: openpyxl.Workbook) -> None:
     assert by_unit == {"JC-NORD": 5, "JC-SYD": 1, "JC-XX": 1}
     status = {row["Status"].value: row["Antal"].value for row in table(ws, "Status")}
     # 13 measured + 7 excluded + 1 open + 5 decided in 2023 = all 26 rows of the table.
-    assert status == {"Målt": 13, "Udeladt": 7, "Åben (ikke afgjort)": 1, "Uden for perioden": 5, "I alt": 26}
+    assert status == {
+        "Målt": 13,
+        "Udeladt": 7,
+        "Ikke afgjort, da data blev hentet": 1,
+        "Uden for perioden": 5,
+        "I alt": 26,
+    }
 
 
 def test_committee_holds_no_case_rows(committee: openpyxl.Workbook) -> None:
@@ -726,7 +759,7 @@ def test_layout_names_every_reason_and_status() -> None:
     assert {s: layout.text(f"statuses.{s}") for s in STATUSES} == {
         "measured": "Målt",
         "excluded": "Udeladt",
-        "open": "Åben (ikke afgjort)",
+        "open": "Ikke afgjort, da data blev hentet",
         "out_of_period": "Uden for perioden",
     }
     for key in DECISION_REASONS:

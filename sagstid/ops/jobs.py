@@ -55,7 +55,7 @@ def _silent(_: str) -> Iterator[None]:
 class RunRequest:
     """What to measure and where the reports go."""
 
-    job: str  # "nightly", "quarterly", "annual" (run store) or "run"
+    job: str  # "nightly", "quarterly", "halfyear", "annual" (run store) or "run"
     period: Period
     db_url: str
     config_dir: Path

@@ -158,7 +158,7 @@ def header_height(headings: Sequence[str], widths: Sequence[float], line_points:
     first data row (LibreOffice and print do not grow unset rows): the most lines any heading
     takes at its column's width (in characters; words are not split), times ``line_points``."""
     lines = 1
-    for text, width in zip(headings, widths, strict=False):
+    for text, width in zip(headings, widths, strict=True):
         room = max(int(width) - 1, 1)
         count, used = 1, 0
         for word in str(text).split():
