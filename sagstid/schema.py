@@ -45,6 +45,10 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Columns a source table may have (docs/contract.md §1.1): the schema check does not ask for
+# them, and a query reads NULL where one is absent (queries marked ``-- optional:``).
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {"decisions": ("case_variant",)}
+
 DECISION_DATE_COLUMNS = ("received_date", "decided_date", "sent_date", "delay_notice_date")
 
 UNIT_TYPES = ("jobcenter", "beskaeftigelsescenter", "ydelsesservice", "klageenhed")
@@ -66,7 +70,8 @@ CREATE TABLE decisions (
     received_date DATE,
     decided_date DATE,
     sent_date DATE,
-    delay_notice_date DATE
+    delay_notice_date DATE,
+    case_variant TEXT
 );
 CREATE TABLE complaints (
     complaint_id INTEGER,

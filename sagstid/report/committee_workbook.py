@@ -15,6 +15,7 @@ from xlsxwriter.workbook import Workbook
 
 from sagstid.config import Targets
 from sagstid.measure.run import RunMeasurement
+from sagstid.report.catalogue_sheets import write_default_areas
 from sagstid.report.committee_follow_up import write_committee_follow_up
 from sagstid.report.committee_open import write_committee_open
 from sagstid.report.labels import with_deadline_text
@@ -443,6 +444,7 @@ def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasure
     sheet.skip()
     sheet.section(layout.text("titles.accounting"))
     write_accounting_table(sheet, layout, ctx.current.status_counts(), organisation)
+    write_default_areas(sheet, layout, ctx.current.default_areas, below=ctx.suppress_below)
     hide.finish()
 
 

@@ -20,7 +20,8 @@ from xlsxwriter.workbook import Workbook
 
 from sagstid.config import Targets
 from sagstid.measure.run import RunMeasurement
-from sagstid.report.labels import with_deadline_text
+from sagstid.report.catalogue_sheets import write_default_areas
+from sagstid.report.labels import case_rule_texts, with_deadline_text
 from sagstid.report.unit_cut import cut_to_unit
 from sagstid.report.unit_follow_up import write_unit_audit, write_unit_complaints
 from sagstid.report.worklist import write_held_sheet, write_open_summary, write_worklist
@@ -501,6 +502,7 @@ def _exceeded_columns(layout: Layout) -> list[Column]:
         ("notice", "text", 13),
         ("notice_in_time", "text", 13),
         ("notice_date", "date", 14),
+        ("deadline_rule", "text", 28),
     )
     return [Column(layout.text(f"columns.{key}"), kind, width) for key, kind, width in spec]
 
@@ -551,12 +553,13 @@ def _exceeded(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasur
         np.where(notice, yes, no).tolist(),
         np.where(late["notice_in_time"].to_numpy(dtype=bool), yes, no).tolist(),
         excel_serials(late["delay_notice_date"]),
+        case_rule_texts(late, layout),
         strict=False,
     )
     text_f, date_f, int_f = styles.get("text"), styles.get("date"), styles.get("int")
     write_string, write_number = sheet.ws.write_string, sheet.ws.write_number
     row = header
-    for row, (case, area, received, deadline, decided, over, told, in_time, told_on) in enumerate(
+    for row, (case, area, received, deadline, decided, over, told, in_time, told_on, rule) in enumerate(
         data, start=header + 1
     ):
         if case is not None:
@@ -570,6 +573,7 @@ def _exceeded(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasur
         write_string(row, 7, in_time, text_f)
         if told_on is not None:
             write_number(row, 8, told_on, date_f)
+        write_string(row, 9, rule, text_f)
     sheet.row = row + 1
     sheet.ws.autofilter(header, 0, row, len(columns) - 1)
     sheet.ws.freeze_panes(header + 1, 1)
@@ -585,6 +589,7 @@ def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasure
     sheet.skip()
     sheet.section(layout.text("titles.accounting"))
     write_accounting_table(sheet, layout, ctx.current.status_counts(), name)
+    write_default_areas(sheet, layout, ctx.current.default_areas, code)
 
 
 def _area_sheet(
