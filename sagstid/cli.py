@@ -196,6 +196,34 @@ def nightly(db: str | None, config: Path | None, out: Path | None, workers: int,
 
 
 @cli.command()
+@click.option("--decision", "decision_id", metavar="ID", help="The decision_id to explain.")
+@click.option("--complaint", "complaint_id", metavar="ID", help="The complaint_id to explain.")
+@click.option("--db", help="SQLAlchemy database URL (default: $SAGSTID_DB or the demo database).")
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path),
+    help="Configuration folder (default: $SAGSTID_CONFIG or the shipped config/).",
+)
+@click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", help="The day an open case is judged on (default: today)."
+)
+def explain(
+    decision_id: str | None, complaint_id: str | None, db: str | None, config: Path | None, as_of: str | None
+) -> None:
+    """Show, in Danish, how one decision's or complaint's deadline was worked out."""
+    from sagstid.ops.explain import explain_case
+
+    if (decision_id is None) == (complaint_id is None):
+        raise click.UsageError("give exactly one of --decision ID and --complaint ID")
+    day = parse_date(as_of, "--as-of") if as_of else dt.date.today()
+    kind, key = ("decision", decision_id) if decision_id is not None else ("complaint", complaint_id)
+    assert key is not None
+    click.echo(
+        explain_case(_resolve_db(db), config or settings.default_config_dir(), kind, key, day), nl=False
+    )
+
+
+@cli.command()
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="How many runs to list.")
 @click.option("--job", help="Only this job (nightly, quarterly, annual, run).")
 def runs(limit: int, job: str | None) -> None:

@@ -251,7 +251,7 @@ def _describe(path: Path, data: dict[str, Any], error: ValidationError) -> Confi
         where = f"deadlines[{loc[1]}]" + (f" ({label})" if label else "")
         loc = loc[2:]
     field = ".".join(str(part) for part in loc)
-    message = first["msg"].removeprefix("Value error, ")
+    message = first["msg"]
     if first["type"] == "extra_forbidden":
         message = "unknown setting"
     elif first["type"] == "literal_error":
