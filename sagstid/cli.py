@@ -89,6 +89,7 @@ def _measure_and_report(
     workers: int,
     stamp: str,
     as_of: dt.date | None = None,
+    units: tuple[str, ...] = (),
 ) -> None:
     """Run one measurement through sagstid.ops.jobs: under the lock, recorded in runs.jsonl.
 
@@ -97,8 +98,10 @@ def _measure_and_report(
     from sagstid.ops.jobs import RunRequest, execute
 
     root = settings.default_out_dir()
+    if units:  # an ad hoc run of some units never takes the whole run's folder or stamp
+        stamp = f"{stamp}-enheder-{'-'.join(sorted(set(units)))}"
     if job == "run" and out is None:
-        out = root / period.slug
+        out = root / (stamp if units else period.slug)
     keep = settings.keep_runs(job) if out is None else 1
     request = RunRequest(
         job=job,
@@ -110,6 +113,7 @@ def _measure_and_report(
         workers=workers,
         as_of=as_of,
         command=click.get_current_context().command_path,
+        units=tuple(sorted(set(units))),
     )
     outcome = execute(request, root, keep, stage=_stage)
     summary = outcome.summary
@@ -123,6 +127,13 @@ def _measure_and_report(
 
 
 def _common(func):  # type: ignore[no-untyped-def]
+    func = click.option(
+        "--unit",
+        "units",
+        multiple=True,
+        metavar="CODE",
+        help="Only this unit's workbook (repeatable); no committee workbook, never moves latest.",
+    )(func)
     func = click.option(
         "--workers",
         type=click.IntRange(1, 32),
@@ -158,29 +169,39 @@ def cli() -> None:
 @click.option("--from", "date_from", required=True, metavar="YYYY-MM-DD", help="First day (inclusive).")
 @click.option("--to", "date_to", required=True, metavar="YYYY-MM-DD", help="Last day (inclusive).")
 def run(
-    db: str | None, config: Path | None, out: Path | None, workers: int, date_from: str, date_to: str
+    db: str | None,
+    config: Path | None,
+    out: Path | None,
+    workers: int,
+    units: tuple[str, ...],
+    date_from: str,
+    date_to: str,
 ) -> None:
     """Measure a period and write results.json, unit workbooks and the committee workbook."""
     period = Period(parse_date(date_from, "--from"), parse_date(date_to, "--to"))
-    _measure_and_report("run", db, config, period, out, workers, stamp=period.slug)
+    _measure_and_report("run", db, config, period, out, workers, stamp=period.slug, units=units)
 
 
 @cli.command()
 @_common
 @click.option("--year", type=click.IntRange(1990, 2100), required=True, help="The year to measure.")
-def annual(db: str | None, config: Path | None, out: Path | None, workers: int, year: int) -> None:
+def annual(
+    db: str | None, config: Path | None, out: Path | None, workers: int, units: tuple[str, ...], year: int
+) -> None:
     """The annual sagstidsmåling for one calendar year (run store: <root>/annual/<year>)."""
     period = Period.year(year)
-    _measure_and_report("annual", db, config, period, out, workers, stamp=period.slug)
+    _measure_and_report("annual", db, config, period, out, workers, stamp=period.slug, units=units)
 
 
 @cli.command()
 @_common
 @click.option("--quarter", required=True, metavar="YYYYQn", help="The quarter, e.g. 2025Q3.")
-def quarterly(db: str | None, config: Path | None, out: Path | None, workers: int, quarter: str) -> None:
+def quarterly(
+    db: str | None, config: Path | None, out: Path | None, workers: int, units: tuple[str, ...], quarter: str
+) -> None:
     """The quarterly status for the committee (run store: <root>/quarterly/<YYYYQn>)."""
     period = Period.quarter(quarter)
-    _measure_and_report("quarterly", db, config, period, out, workers, stamp=period.slug)
+    _measure_and_report("quarterly", db, config, period, out, workers, stamp=period.slug, units=units)
 
 
 @cli.command()
@@ -188,11 +209,20 @@ def quarterly(db: str | None, config: Path | None, out: Path | None, workers: in
 @click.option(
     "--as-of", "as_of", metavar="YYYY-MM-DD", help="The day the run measures up to (default: today)."
 )
-def nightly(db: str | None, config: Path | None, out: Path | None, workers: int, as_of: str | None) -> None:
+def nightly(
+    db: str | None,
+    config: Path | None,
+    out: Path | None,
+    workers: int,
+    units: tuple[str, ...],
+    as_of: str | None,
+) -> None:
     """The nightly run: the year to date up to --as-of (run store: <root>/nightly/<as-of>)."""
     day = parse_date(as_of, "--as-of") if as_of else dt.date.today()
     period = Period(dt.date(day.year, 1, 1), day)
-    _measure_and_report("nightly", db, config, period, out, workers, stamp=day.isoformat(), as_of=day)
+    _measure_and_report(
+        "nightly", db, config, period, out, workers, stamp=day.isoformat(), as_of=day, units=units
+    )
 
 
 @cli.command()
@@ -221,6 +251,31 @@ def explain(
     click.echo(
         explain_case(_resolve_db(db), config or settings.default_config_dir(), kind, key, day), nl=False
     )
+
+
+@cli.command()
+@click.argument("run_a")
+@click.argument("run_b")
+def diff(run_a: str, run_b: str) -> None:
+    """Compare the figures of two runs (folders or run ids in the run store); exit 0 either way."""
+    from sagstid.ops.revision_store import find_run, read_results
+    from sagstid.report.revisions import da_value, diff_rows
+
+    root = settings.default_out_dir()
+    folder_a, folder_b = find_run(root, run_a), find_run(root, run_b)
+    a, b = read_results(folder_a), read_results(folder_b)
+    for name, folder, data in (("A", folder_a, a), ("B", folder_b, b)):
+        period = data.get("period", {})
+        click.echo(f"{name}: {folder} (periode {period.get('from')} - {period.get('to')})")
+    rows = diff_rows(a, b)
+    if not rows:
+        click.echo("Ingen forskelle i de sammenlignede tal.")
+        return
+    width = max(len(label) for label, _, _ in rows)
+    click.echo(f"{'Tal'.ljust(width)}  {'A':>10}  {'B':>10}")
+    for label, old, new in rows:
+        click.echo(f"{label.ljust(width)}  {da_value(old):>10}  {da_value(new):>10}")
+    click.echo(f"{len(rows)} tal er forskellige.")
 
 
 @cli.command()

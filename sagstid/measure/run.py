@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -39,6 +40,8 @@ class RunMeasurement:
     held: HeldDecisions | None = None
     worklist_first: bool = False  # nightly: unit workbooks open on their action list
     suppress_below: int = 0  # committee workbook: groups with 1..n-1 cases hidden (suppress.py)
+    # figures changed since earlier runs published them (report/revisions.py), for the committee
+    revisions: tuple[dict[str, Any], ...] = ()
 
     def unit_name(self, unit_code: str) -> str:
         names = self.units.set_index("unit_code")["unit_name"]

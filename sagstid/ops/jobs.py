@@ -57,6 +57,7 @@ class RunRequest:
     as_of: dt.date | None = None  # nightly: the day the run measures up to
     command: str = ""  # e.g. "sagstid nightly", for the manifest
     options: dict[str, Any] = field(default_factory=dict)  # further parameters to record
+    units: tuple[str, ...] = ()  # --unit: only these units' workbooks; never latest, never a baseline
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,14 @@ class RunOutcome:
     pruned: list[str] = field(default_factory=list)
 
 
-def _measure(request: RunRequest, out_dir: Path, stage: Stage) -> Any:
+def _measure(request: RunRequest, out_dir: Path, stage: Stage, root: Path | None = None) -> Any:
     """The pipeline call. The open-case snapshot is taken as of the period's last day, which for
-    the nightly run is ``request.as_of``; nightly unit workbooks open on their action list."""
+    the nightly run is ``request.as_of``; nightly unit workbooks open on their action list. A
+    scheduled run finds its revisions against what earlier runs under ``root`` published."""
+    from sagstid.ops.revision_store import earlier_publications
     from sagstid.pipeline import run_period
 
+    earlier = earlier_publications(root) if root is not None and request.job != "run" else []
     return run_period(
         request.db_url,
         request.config_dir,
@@ -82,6 +86,8 @@ def _measure(request: RunRequest, out_dir: Path, stage: Stage) -> Any:
         workers=request.workers,
         stage=stage,
         worklist_first=request.job == "nightly",
+        units=request.units,
+        earlier=earlier,
     )
 
 
@@ -95,6 +101,7 @@ def _parameters(request: RunRequest, root: Path) -> dict[str, Any]:
         "out": str(request.out) if request.out else None,
         "root": str(root),
         "workers": request.workers,
+        **({"units": list(request.units)} if request.units else {}),
         **request.options,
     }
 
@@ -159,7 +166,7 @@ def _locked_run(
             write_dir = store.new_run_dir(request.job, request.stamp, record["run_id"])
             folder = store.job_dir(request.job) / request.stamp
         record["folder"] = str(folder)
-        summary = _measure(request, write_dir, stage)
+        summary = _measure(request, write_dir, stage, store.root)
         checkpoint("written")
         results = json.loads((write_dir / "results.json").read_text(encoding="utf-8"))
         record["counts"] = manifest.counts_from_results(results)
@@ -172,7 +179,7 @@ def _locked_run(
         checkpoint("manifest-written")
         moved, pruned = False, []
         if request.out is None:
-            moved = store.publish(request.job, request.stamp, write_dir)
+            moved = store.publish(request.job, request.stamp, write_dir, move_latest=not request.units)
             checkpoint("published")
             pruned = store.prune(request.job, keep)
         manifest.append_journal(store.root / manifest.JOURNAL_FILE, record)

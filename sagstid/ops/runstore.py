@@ -121,9 +121,10 @@ class RunStore:
         os.chmod(folder, DIR_MODE)
         return folder
 
-    def publish(self, job: str, stamp: str, run_dir: Path) -> bool:
+    def publish(self, job: str, stamp: str, run_dir: Path, move_latest: bool = True) -> bool:
         """Point ``<job>/<stamp>`` at the complete ``run_dir``, then ``latest`` at the stamp
-        unless a newer stamp is already latest. Returns whether ``latest`` moved."""
+        unless a newer stamp is already latest (or ``move_latest`` is off: an ad hoc ``--unit``
+        run). Returns whether ``latest`` moved."""
         _check_stamp(stamp)
         job_dir = self.job_dir(job)
         for entry in run_dir.iterdir():
@@ -135,7 +136,7 @@ class RunStore:
         _point(link, os.path.relpath(run_dir, job_dir))
         checkpoint("stamp-linked")
         current = self.latest(job)
-        moved = current is None or stamp >= current or not (job_dir / current).exists()
+        moved = move_latest and (current is None or stamp >= current or not (job_dir / current).exists())
         if moved:
             _point(job_dir / LATEST, stamp)
         fsync_path(job_dir)

@@ -19,6 +19,7 @@ from sagstid.report.catalogue_sheets import write_default_areas
 from sagstid.report.committee_follow_up import write_committee_follow_up
 from sagstid.report.committee_open import write_committee_open
 from sagstid.report.labels import with_deadline_text
+from sagstid.report.revisions_sheet import write_revisions_sheet
 from sagstid.report.suppress import SheetSuppression, method_rule
 from sagstid.report.unit_workbook import (
     AREA_COLUMNS,
@@ -462,5 +463,6 @@ def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
         write_committee_follow_up(workbook, styles, layout, ctx)
         write_committee_open(workbook, styles, ctx)
         _quality(workbook, styles, layout, ctx)
+        write_revisions_sheet(workbook, styles, layout, ctx)
         method = write_method_sheet(workbook, styles, layout, ctx)
         method.line(method_rule(ctx.suppress_below), styles.get("text", wrap=True), col=1)

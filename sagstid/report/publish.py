@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -72,8 +72,11 @@ def write_reports(
     out_dir: Path,
     workers: int = 1,
     on_unit_done: Callable[[str, float | None], None] = lambda *_: None,
+    only_units: Sequence[str] = (),
 ) -> list[Path]:
-    """Write results.json, the committee workbook and one workbook per unit into ``out_dir``."""
+    """Write results.json, the committee workbook and one workbook per unit into ``out_dir``.
+    With ``only_units`` (``--unit``): results.json and those units' workbooks only, no committee
+    workbook (docs/operations.md)."""
     from sagstid.report.committee_workbook import write_committee_workbook
 
     make_dirs(out_dir)
@@ -81,14 +84,16 @@ def write_reports(
         shutil.rmtree(leftover, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     try:
-        units = report_units(ctx)
+        units = sorted(set(only_units)) if only_units else report_units(ctx)
         jobs = [(staging / unit_file(code), cut_to_unit(ctx, code), code) for code in units]
         for code, peak_mb in _run_jobs(jobs, workers):
             on_unit_done(code, peak_mb)
             checkpoint("unit-staged")
-        write_committee_workbook(staging / COMMITTEE_FILE, ctx)
+        if not only_units:
+            write_committee_workbook(staging / COMMITTEE_FILE, ctx)
         (staging / RESULTS_FILE).write_text(dumps(results), encoding="utf-8")
-        names = [unit_file(code) for code in units] + [COMMITTEE_FILE, RESULTS_FILE]
+        whole = [] if only_units else [COMMITTEE_FILE]
+        names = [unit_file(code) for code in units] + [*whole, RESULTS_FILE]
         for name in names:
             os.chmod(staging / name, FILE_MODE)
             fsync_path(staging / name)
