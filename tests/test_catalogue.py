@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -317,3 +319,16 @@ def test_the_shipped_catalogue_uses_every_key(config_dir):
     assert any(e.published_text and re.search(r"\d+-\d+", e.published_text) for e in entries)
     assert any(e.legal_basis for e in entries)
     assert any(e.service_target for e in entries)
+
+
+def test_the_readme_catalogue_is_valid_and_uses_every_key(tmp_path):
+    """The README's configuration section shows a catalogue with every key; it must load."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in readme.split("```yaml")[1:] if "default: true" in b).split("```")[0]
+    text = textwrap.dedent(block)
+    (tmp_path / "deadlines.yaml").write_text(text, encoding="utf-8")
+    entries = load_config(tmp_path).catalogue.deadlines
+    for key in ("variant", "published_text", "legal_basis", "service_target", "valid_to", "roll_to_working_day"):
+        assert re.search(rf"^\s+{key}:", text, re.MULTILINE) or f"{key}:" in text, key
+    assert any(e.default for e in entries) and any(e.value == 0 for e in entries)
+    assert any(e.unit == "hours" for e in entries) and any(e.service_target for e in entries)
