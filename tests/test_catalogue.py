@@ -328,7 +328,51 @@ def test_the_readme_catalogue_is_valid_and_uses_every_key(tmp_path):
     text = textwrap.dedent(block)
     (tmp_path / "deadlines.yaml").write_text(text, encoding="utf-8")
     entries = load_config(tmp_path).catalogue.deadlines
-    for key in ("variant", "published_text", "legal_basis", "service_target", "valid_to", "roll_to_working_day"):
+    for key in (
+        "variant",
+        "published_text",
+        "legal_basis",
+        "service_target",
+        "valid_to",
+        "roll_to_working_day",
+    ):
         assert re.search(rf"^\s+{key}:", text, re.MULTILINE) or f"{key}:" in text, key
     assert any(e.default for e in entries) and any(e.value == 0 for e in entries)
     assert any(e.unit == "hours" for e in entries) and any(e.service_target for e in entries)
+
+
+def test_workbooks_show_service_targets_rules_and_default_areas(make_db, catalogue_config, tmp_path):
+    """The unit workbooks (no suppression) show, by hand from the table above: JC-SYD's BOLIG
+    service target met by its one decision (100 %) while the deadline was missed (0 %); YS's
+    data-quality sheet lists HJ and ZZ (one decision each) as measured against the default."""
+    import openpyxl
+
+    from sagstid.pipeline import run_period
+
+    db = make_db(decisions=_decisions(ROWS))
+    run_period(db, catalogue_config, PERIOD, tmp_path / "out")
+    syd = openpyxl.load_workbook(tmp_path / "out" / "enhed-JC-SYD.xlsx")
+    rows = [[c.value for c in r] for r in syd["Sagsområder"].iter_rows()]
+    head = next(i for i, r in enumerate(rows) if r[0] == "Sagsområde" and "Servicemål" in r)
+    assert rows[head + 1][:7] == ["BOLIG", "Boligstøtte", "7 arbejdsdage", 1, 1, 1.0, 0.0]
+    late = [[c.value for c in r] for r in syd["Overskredne frister"].iter_rows()]
+    rules = {r[0]: r[9] for r in late if r[0] in ("S-6", "S-7", "S-13")}
+    assert rules == {
+        "S-6": "samme dag (offentliggjort: samme dag)",
+        "S-7": "samme dag (offentliggjort: samme dag)",
+        "S-13": "10 kalenderdage (offentliggjort: 8-10 dage)",
+    }
+    ys = openpyxl.load_workbook(tmp_path / "out" / "enhed-YS.xlsx")
+    quality = [[c.value for c in r] for r in ys["Datakvalitet"].iter_rows()]
+    start = next(
+        i for i, r in enumerate(quality) if r[0] and str(r[0]).startswith("Sagsområder uden egen frist")
+    )
+    listed = [r[:3] for r in quality[start + 1 :] if r[1] == "YS"]
+    assert listed == [["HJ", "YS", 1], ["ZZ", "YS", 1]]
+    committee = openpyxl.load_workbook(tmp_path / "out" / "udvalg.xlsx")
+    text = [[c.value for c in r] for r in committee["Datakvalitet"].iter_rows()]
+    start = next(
+        i for i, r in enumerate(text) if r[0] and str(r[0]).startswith("Sagsområder uden egen frist")
+    )
+    # the committee sees areas only, small counts hidden (HJ 1, ZZ 2 < 5)
+    assert [r[:2] for r in text[start + 3 : start + 5]] == [["HJ", "under 5"], ["ZZ", "under 5"]]

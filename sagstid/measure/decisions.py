@@ -191,7 +191,8 @@ def area_labels(catalogue: CatalogueArrays, cases: pd.DataFrame) -> pd.DataFrame
     """Per case area of ``cases``: the catalogue's name (of its latest entry used),
     ``deadline_rules``, the (value, unit) of each entry used, oldest first, e.g. ((4, "weeks"),
     (3, "weeks")) for an area whose deadline changed within the period; the ``published_text``
-    and ``legal_basis`` of its latest entry; and ``default_entry``, whether any of its decisions
+    and ``legal_basis`` of its latest entry; ``service_rules``, the (value, unit) of the service
+    targets of the entries used (empty: none); and ``default_entry``, whether any of its decisions
     fell back to the default entry (an area the catalogue does not list keeps its own code)."""
     pairs = (
         pd.DataFrame(
@@ -212,6 +213,12 @@ def area_labels(catalogue: CatalogueArrays, cases: pd.DataFrame) -> pd.DataFrame
                     strict=False,
                 )
             ),
+            "service_rule": [
+                (int(v), DEADLINE_UNITS[u]) if v >= 0 else None
+                for v, u in zip(
+                    catalogue.target_value[used].tolist(), catalogue.target_unit[used].tolist(), strict=True
+                )
+            ],
             "published_text": catalogue.published_text[used],
             "legal_basis": catalogue.legal_basis[used],
             "default_entry": catalogue.is_default[used],
@@ -223,6 +230,7 @@ def area_labels(catalogue: CatalogueArrays, cases: pd.DataFrame) -> pd.DataFrame
         .agg(
             area_name=("area_name", "last"),
             deadline_rules=("deadline_rule", lambda r: tuple(dict.fromkeys(r))),
+            service_rules=("service_rule", lambda r: tuple(dict.fromkeys(x for x in r if x is not None))),
             published_text=("published_text", "last"),
             legal_basis=("legal_basis", "last"),
             default_entry=("default_entry", "any"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sagstid.report.labels import deadline_text
 from sagstid.report.xlsx import Layout, Sheet
 
 
@@ -43,3 +44,52 @@ def write_default_areas(
     )
     for code, unit, count in rows:  # one row per (unit, unlisted area): a handful
         sheet.values([str(code), str(unit), int(count)], ["text", "text", "int"])
+
+
+def write_service_targets(sheet: Sheet, layout: Layout, by_area: pd.DataFrame, below: int = 0) -> None:
+    """Sagsområde | Navn | Servicemål | Afgørelser med servicemål | Overholdt | Overholdt (%) |
+    Fristen overholdt (%) for the areas whose catalogue entries set a service target (docs/
+    contract.md §2.2), beside the legal deadline's compliance; nothing when no area has one.
+    Counts from 1 to ``below`` - 1 hide the area's figures (the committee's suppression)."""
+    if "service_target_decisions" not in by_area or by_area.empty:
+        return
+    areas = by_area[by_area["service_target_decisions"].to_numpy() > 0]
+    if areas.empty:
+        return
+    sheet.skip()
+    sheet.section(layout.text("titles.service_targets"))
+    sheet.note(layout.text("titles.service_targets_note"))
+    sheet.header(
+        [
+            layout.text(f"columns.{c}")
+            for c in (
+                "case_area",
+                "area_name",
+                "service_target",
+                "service_target_decisions",
+                "service_target_within",
+                "service_target_pct",
+                "compliance",
+            )
+        ]
+    )
+    for row in areas.to_dict("records"):  # one row per area with a target: a handful
+        count = int(row["service_target_decisions"])
+        rules = deadline_text(row.get("service_rules") or (), layout)
+        head = [str(row["case_area_code"]), str(row.get("area_name") or ""), rules]
+        if 0 < count < below:
+            hidden = layout.text("default_areas_below", below=below)
+            sheet.values([*head, hidden, None, None, None], ["text"] * 7)
+            continue
+        pct = row["service_target_pct"]
+        legal = row["compliance_pct"]
+        sheet.values(
+            [
+                *head,
+                count,
+                int(row["within_service_target"]),
+                None if pd.isna(pct) else pct / 100,
+                None if pd.isna(legal) else legal / 100,
+            ],
+            ["text", "text", "text", "int", "int", "pct", "pct"],
+        )

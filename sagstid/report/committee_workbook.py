@@ -15,7 +15,7 @@ from xlsxwriter.workbook import Workbook
 
 from sagstid.config import Targets
 from sagstid.measure.run import RunMeasurement
-from sagstid.report.catalogue_sheets import write_default_areas
+from sagstid.report.catalogue_sheets import write_default_areas, write_service_targets
 from sagstid.report.committee_follow_up import write_committee_follow_up
 from sagstid.report.committee_open import write_committee_open
 from sagstid.report.labels import with_deadline_text
@@ -277,6 +277,7 @@ def _areas(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasureme
         if hide.small(previous):
             hide.grey(row, previous_cols, bold)
     hide.finish()
+    write_service_targets(sheet, layout, ctx.current.by_area, below=ctx.suppress_below)
 
 
 def _matrix_block(

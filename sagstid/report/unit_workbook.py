@@ -20,7 +20,7 @@ from xlsxwriter.workbook import Workbook
 
 from sagstid.config import Targets
 from sagstid.measure.run import RunMeasurement
-from sagstid.report.catalogue_sheets import write_default_areas
+from sagstid.report.catalogue_sheets import write_default_areas, write_service_targets
 from sagstid.report.labels import case_rule_texts, with_deadline_text
 from sagstid.report.unit_cut import cut_to_unit
 from sagstid.report.unit_follow_up import write_unit_audit, write_unit_complaints
@@ -472,6 +472,7 @@ def _areas(
         first_row(ctx.previous.by_unit, "unit_code", code),
         links,
     )
+    write_service_targets(sheet, layout, areas)
 
 
 def _monthly(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, code: str) -> None:
