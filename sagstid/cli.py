@@ -55,7 +55,7 @@ class _Group(click.Group):
             click.echo(f"sagstid: error: {exc}", err=True)
             ctx.exit(EXIT_FAILED)
         except Exception as exc:
-            if os.environ.get("SAGSTID_DEBUG"):
+            if settings.env("debug"):
                 raise
             click.echo(
                 f"sagstid: failed: {type(exc).__name__}: {exc} (set SAGSTID_DEBUG=1 for the traceback)",
@@ -138,23 +138,21 @@ def _common(func):  # type: ignore[no-untyped-def]
         "--workers",
         type=click.IntRange(1, 32),
         default=min(4, os.cpu_count() or 1),
-        show_default=True,
+        show_default="4, or the number of cores if fewer",
         help="Parallel processes writing unit workbooks.",
     )(func)
     func = click.option(
         "--out",
         type=click.Path(file_okay=False, path_type=Path),
-        help="Write the reports straight into this folder (default: under the "
-        "output root $SAGSTID_OUT or ./rapporter; see docs/operations.md).",
+        help="Write the reports straight into this folder instead of the run store under the "
+        "output root ($SAGSTID_OUT, default ./rapporter); see docs/operations.md.",
     )(func)
     func = click.option(
         "--config",
         type=click.Path(path_type=Path),
-        help="Configuration folder (default: $SAGSTID_CONFIG or the shipped config/).",
+        help=settings.option_help("config"),
     )(func)
-    func = click.option("--db", help="SQLAlchemy database URL (default: $SAGSTID_DB or the demo database).")(
-        func
-    )
+    func = click.option("--db", help=settings.option_help("db"))(func)
     return func
 
 
@@ -296,7 +294,7 @@ def runs(limit: int, job: str | None) -> None:
 @click.option(
     "--path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to build it (default: $SAGSTID_DEMO_DB or ~/.cache/sagstid/demo.sqlite).",
+    help=settings.option_help("demo_db"),
 )
 @click.option("--force", is_flag=True, help="Rebuild even if it exists.")
 def demo(path: Path | None, force: bool) -> None:
@@ -326,7 +324,13 @@ def demo(path: Path | None, force: bool) -> None:
     default=None,
     help="Where to keep the generated database and reports (default: a temporary folder).",
 )
-@click.option("--workers", type=click.IntRange(1, 32), default=min(4, os.cpu_count() or 1), show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 32),
+    default=min(4, os.cpu_count() or 1),
+    show_default="4, or the number of cores if fewer",
+    help="Parallel processes writing unit workbooks.",
+)
 def bench(decisions: int, workdir: Path | None, workers: int) -> None:
     """Time the whole pipeline on generated data (each stage, peak memory, DuckDB comparison)."""
     from sagstid.dev.bench import run_benchmark

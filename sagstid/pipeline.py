@@ -7,12 +7,14 @@ that fails leaves the previous reports intact.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
@@ -21,14 +23,14 @@ from sagstid.errors import InputError
 from sagstid.measure.audit import AuditMeasurement, measure_audit
 from sagstid.measure.complaints import ComplaintMeasurement, measure_complaints
 from sagstid.measure.decisions import DecisionMeasurement, measure_decisions
-from sagstid.measure.held import HeldDecisions, measure_held
-from sagstid.measure.open_cases import take_snapshot
+from sagstid.measure.held import measure_held
+from sagstid.measure.open_cases import measure_snapshot
 from sagstid.measure.performance import ContractFigures, contract_figures
 from sagstid.measure.run import RunMeasurement
 from sagstid.measure.surge import SurgeCheck, SurgeRule, check_surges
 from sagstid.periods import Period
 from sagstid.rules.deadlines import CatalogueArrays
-from sagstid.rules.workdays import WorkCalendar
+from sagstid.rules.workdays import WorkCalendar, calendar_for
 from sagstid.source.db import check_schema, connect, redact
 from sagstid.source.extract import (
     extract_audit_samples,
@@ -40,20 +42,19 @@ from sagstid.source.extract import (
 )
 from sagstid.validate.audit import validate_audit
 from sagstid.validate.complaints import validate_complaints
-from sagstid.validate.decisions import DecisionExtract, validate_decisions
+from sagstid.validate.decisions import DecisionExtract, ValidatedDecisions, validate_decisions
+from sagstid.validate.open_cases import validate_open_complaints, validate_open_decisions
 from sagstid.validate.rows import parse_dates
 
 if TYPE_CHECKING:
     from sagstid.report.revisions import Publication
 
 Stage = Callable[[str], AbstractContextManager[None]]
+"""How a run reports its stages: the CLI passes one that prints and times, tests a silent one."""
 
 
 class UnknownUnit(InputError):
     """A ``--unit`` code that is not in the units table."""
-
-
-"""How a run reports its stages: the CLI passes one that prints and times, tests a silent one."""
 
 
 @contextmanager
@@ -61,13 +62,15 @@ def _silent(_: str) -> Iterator[None]:
     yield
 
 
-def period_calendar(config: Config, received: pd.Series, period: Period) -> WorkCalendar:
-    """The working-day calendar from the earliest readable ``received`` date (or the period's
-    start, if earlier) to the period's end."""
-    first = period.start
-    if received.notna().any():
-        first = min(first, received.min().date())
-    return WorkCalendar.covering(config.calendar, first, period.end)
+@dataclass(frozen=True)
+class RunContext:
+    """What every stage of one run shares: the configuration, the catalogue, the units and
+    the run's one working-day calendar."""
+
+    config: Config
+    catalogue: CatalogueArrays
+    units: pd.DataFrame
+    calendar: WorkCalendar
 
 
 def measure_extract(
@@ -78,72 +81,15 @@ def measure_extract(
     period: Period,
     stage: Stage = _silent,
 ) -> DecisionMeasurement:
-    """Validate and measure extracted decisions (no I/O)."""
+    """Validate and measure extracted decisions on their own (no I/O): the benchmark's and the
+    tests' entry point, with a calendar for just these decisions."""
     with stage(f"Validerer {period.label}"):
         validated = validate_decisions(extract, units, period, catalogue)
     with stage(f"Beregner frister og overholdelse {period.label}"):
-        calendar = period_calendar(config, validated.measured["received_date"], period)
+        calendar = calendar_for(
+            config.calendar, [validated.measured["received_date"]], period.start, period.end
+        )
         return measure_decisions(validated, catalogue, calendar, measure_at=config.measurement.measure_at)
-
-
-def complaints_of_period(
-    raw: pd.DataFrame, units: pd.DataFrame, config: Config, period: Period
-) -> ComplaintMeasurement:
-    """Validate and measure the complaints answered in ``period`` (no I/O)."""
-    calendar = period_calendar(config, parse_dates(raw["received_date"])[0], period)
-    return measure_complaints(validate_complaints(raw, units, period), period, config.complaints, calendar)
-
-
-def surge_rule(config: Config) -> SurgeRule:
-    c = config.complaints
-    return SurgeRule(
-        alpha=c.surge_alpha,
-        min_count=c.surge_min_count,
-        baseline_months=c.surge_baseline_months,
-        min_history=c.surge_min_history,
-    )
-
-
-@dataclass(frozen=True)
-class ComplaintFollowUp:
-    """Everything measured besides decisions: complaints, contract figures, surges, audit."""
-
-    complaints: ComplaintMeasurement
-    contract: ContractFigures
-    surge: SurgeCheck
-    audit: AuditMeasurement
-
-
-def measure_follow_up(
-    complaint_rows: pd.DataFrame,
-    case_decisions: pd.DataFrame,
-    audit_rows: pd.DataFrame,
-    units: pd.DataFrame,
-    config: Config,
-    period: Period,
-    decisions: DecisionMeasurement,
-) -> ComplaintFollowUp:
-    """Complaints, contract pace, complaints per 1,000 decisions, surge alerts and the audit
-    shares of ``period`` from the extracted tables (no I/O). ``case_decisions`` are the
-    decisions sharing a case with a complaint (queries/complaint_case_areas.sql)."""
-    complaints = complaints_of_period(complaint_rows, units, config, period)
-    case_decisions = case_decisions.assign(decided_date=parse_dates(case_decisions["decided_date"])[0])
-    contract = contract_figures(
-        complaints.rows,
-        case_decisions,
-        units["unit_code"].dropna().astype(str).tolist(),
-        config.targets.handling_complaints_max,
-        period,
-        decisions.by_unit,
-        decisions.by_area,
-        decisions.by_unit_area,
-    )
-    return ComplaintFollowUp(
-        complaints=complaints,
-        contract=contract,
-        surge=check_surges(complaints.rows, period, surge_rule(config)),
-        audit=measure_audit(validate_audit(audit_rows, units, period), decisions.cases),
-    )
 
 
 def measure_period(
@@ -160,10 +106,127 @@ def measure_period(
     return measure_extract(extract, units, config, catalogue, period, stage)
 
 
-def measure_held_decisions(decisions: DecisionMeasurement, config: Config, period: Period) -> HeldDecisions:
-    """Held decisions and the gaming flag over the period's measured decisions (no I/O)."""
-    calendar = period_calendar(config, decisions.cases["received_date"], period)
-    return measure_held(decisions.cases, calendar, period, config.measurement)
+def surge_rule(config: Config) -> SurgeRule:
+    c = config.complaints
+    return SurgeRule(
+        alpha=c.surge_alpha,
+        min_count=c.surge_min_count,
+        baseline_months=c.surge_baseline_months,
+        min_history=c.surge_min_history,
+    )
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """Every source row one run reads."""
+
+    units: pd.DataFrame
+    current: DecisionExtract
+    previous: DecisionExtract
+    complaints: pd.DataFrame
+    case_decisions: pd.DataFrame  # decisions sharing a case with a complaint
+    audit_samples: pd.DataFrame
+    open_decisions: pd.DataFrame
+    open_complaints: pd.DataFrame
+
+
+def extract_run(engine: Engine, period: Period, previous: Period, as_of: dt.date, stage: Stage) -> Extracted:
+    """Read everything the run measures (the only stage that talks to the database)."""
+    with stage("Kontrollerer databasens tabeller"):
+        check_schema(engine, ["units", "decisions", "complaints", "audit_samples"])
+        units = extract_units(engine)
+    with stage(f"Henter afgørelser {period.label}"):
+        current = extract_decisions(engine, period)
+    with stage(f"Henter afgørelser {previous.label}"):
+        earlier = extract_decisions(engine, previous)
+    with stage(f"Henter klager og tilsyn {period.label}"):
+        complaints = extract_complaints(engine)
+        case_decisions = extract_complaint_case_areas(engine)
+        audit_samples = extract_audit_samples(engine)
+    with stage(f"Henter åbne sager pr. {as_of.isoformat()}"):
+        open_decisions, open_complaints = extract_open_cases(engine, as_of)
+    return Extracted(
+        units, current, earlier, complaints, case_decisions, audit_samples, open_decisions, open_complaints
+    )
+
+
+@dataclass(frozen=True)
+class Validated:
+    """Every source row of one run with its status and reason (validate/)."""
+
+    current: ValidatedDecisions
+    previous: ValidatedDecisions
+    complaints: pd.DataFrame
+    audit_samples: pd.DataFrame
+    open_decisions: pd.DataFrame
+    open_complaints: pd.DataFrame
+
+
+def validate_run(
+    x: Extracted, config: Config, catalogue: CatalogueArrays, period: Period, previous: Period, as_of: dt.date
+) -> Validated:
+    """Validate every table the run read (no I/O)."""
+    return Validated(
+        current=validate_decisions(x.current, x.units, period, catalogue),
+        previous=validate_decisions(x.previous, x.units, previous, catalogue),
+        complaints=validate_complaints(x.complaints, x.units, period),
+        audit_samples=validate_audit(x.audit_samples, x.units, period),
+        open_decisions=validate_open_decisions(x.open_decisions, x.units, catalogue, as_of),
+        open_complaints=validate_open_complaints(x.open_complaints, x.units, as_of),
+    )
+
+
+def _received_by(rows: pd.DataFrame, as_of: dt.date) -> pd.Series:
+    received = rows["received_date"]
+    return received[received.to_numpy() <= np.datetime64(as_of, "s")]
+
+
+def run_calendar(v: Validated, config: Config, previous: Period, last: dt.date) -> WorkCalendar:
+    """The run's one working-day calendar: from the earliest readable received date of any row
+    it measures (or the comparison period's start) to ``last`` and the deadlines after it."""
+    received = [
+        v.current.measured["received_date"],
+        v.previous.measured["received_date"],
+        v.complaints["received_date"],
+        _received_by(v.open_decisions, last),
+        _received_by(v.open_complaints, last),
+    ]
+    return calendar_for(config.calendar, received, previous.start, last)
+
+
+@dataclass(frozen=True)
+class ComplaintFollowUp:
+    """Everything measured besides decisions: complaints, contract figures, surges, audit."""
+
+    complaints: ComplaintMeasurement
+    contract: ContractFigures
+    surge: SurgeCheck
+    audit: AuditMeasurement
+
+
+def measure_follow_up(
+    x: Extracted, v: Validated, run: RunContext, period: Period, decisions: DecisionMeasurement
+) -> ComplaintFollowUp:
+    """Complaints, contract pace, complaints per 1,000 decisions, surge alerts and the audit
+    shares of ``period`` (no I/O)."""
+    complaints = measure_complaints(v.complaints, period, run.config.complaints, run.calendar)
+    case_decisions = x.case_decisions.assign(decided_date=parse_dates(x.case_decisions["decided_date"])[0])
+    contract = contract_figures(
+        complaints.rows,
+        case_decisions,
+        run.units["unit_code"].dropna().astype(str).tolist(),
+        run.config.targets.handling_complaints_max,
+        period,
+        decisions.by_unit,
+        decisions.by_area,
+        decisions.by_unit_area,
+    )
+    return ComplaintFollowUp(
+        complaints=complaints,
+        contract=contract,
+        surge=check_surges(complaints.rows, period, surge_rule(run.config)),
+        audit=measure_audit(v.audit_samples, decisions.cases),
+    )
 
 
 def build_context(
@@ -174,42 +237,40 @@ def build_context(
     worklist_first: bool = False,
 ) -> RunMeasurement:
     """Measure ``period`` and the period before it from the database at ``db_url``, and take
-    the open-case snapshot as of the period's last day. ``worklist_first``: the unit workbooks
-    open on their action list (the nightly run)."""
+    the open-case snapshot as of the period's last day: source -> validate -> measure, each
+    once. ``worklist_first``: the unit workbooks open on their action list (the nightly run)."""
     as_of = period.end
+    previous_period = period.previous()
     with stage("Læser konfiguration"):
         config = load_config(config_dir)
         catalogue = CatalogueArrays.from_catalogue(config.catalogue)
     engine = connect(db_url)
     try:
-        with stage("Kontrollerer databasens tabeller"):
-            check_schema(engine, ["units", "decisions", "complaints", "audit_samples"])
-            units = extract_units(engine)
-        current = measure_period(engine, config, catalogue, units, period, stage)
-        previous_period = period.previous()
-        previous = measure_period(engine, config, catalogue, units, previous_period, stage)
-        with stage(f"Henter klager og tilsyn {period.label}"):
-            complaint_rows = extract_complaints(engine)
-            case_decisions = extract_complaint_case_areas(engine)
-            audit_rows = extract_audit_samples(engine)
-        with stage(f"Henter åbne sager pr. {as_of.isoformat()}"):
-            open_decisions, open_complaints = extract_open_cases(engine, as_of)
-        with stage(f"Måler klager, resultatkontrakt og tilsyn {period.label}"):
-            follow_up = measure_follow_up(
-                complaint_rows, case_decisions, audit_rows, units, config, period, current
-            )
-        with stage(f"Måler åbne sager og tilbageholdte afgørelser {period.label}"):
-            snapshot = take_snapshot(open_decisions, open_complaints, units, config, catalogue, as_of)
-            held = measure_held_decisions(current, config, period)
+        extracted = extract_run(engine, period, previous_period, as_of, stage)
     finally:
         engine.dispose()
+    with stage(f"Validerer {period.label} og {previous_period.label}"):
+        validated = validate_run(extracted, config, catalogue, period, previous_period, as_of)
+        calendar = run_calendar(validated, config, previous_period, as_of)
+    run = RunContext(config, catalogue, extracted.units, calendar)
+    measure_at = config.measurement.measure_at
+    with stage(f"Beregner frister og overholdelse {period.label} og {previous_period.label}"):
+        current = measure_decisions(validated.current, catalogue, calendar, measure_at=measure_at)
+        previous = measure_decisions(validated.previous, catalogue, calendar, measure_at=measure_at)
+    with stage(f"Måler klager, resultatkontrakt og tilsyn {period.label}"):
+        follow_up = measure_follow_up(extracted, validated, run, period, current)
+    with stage(f"Måler åbne sager og tilbageholdte afgørelser {period.label}"):
+        snapshot = measure_snapshot(
+            validated.open_decisions, validated.open_complaints, config, catalogue, calendar, as_of
+        )
+        held = measure_held(current.cases, calendar, period, config.measurement)
     return RunMeasurement(
         period=period,
         previous_period=previous_period,
         targets=config.targets,
         catalogue_version=config.catalogue_version,
         source=redact(db_url),
-        units=units,
+        units=extracted.units,
         current=current,
         previous=previous,
         complaints=follow_up.complaints,

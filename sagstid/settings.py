@@ -1,6 +1,7 @@
 """Every setting sagstid reads from the environment, declared and documented in one place.
 
-The CLI's options fall back to these, and the README's configuration table is this list.
+The CLI's options fall back to these and take their help text from here; the README's
+configuration table and docs/operations.md list them (tests/test_settings.py checks both).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sagstid.paths import resource_dir
 class Setting:
     name: str
     env: str
-    help: str
+    help: str  # the command-line option's help text, and the docs' description
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -27,7 +28,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "config",
         "SAGSTID_CONFIG",
-        "Configuration folder (deadlines.yaml, targets.yaml, calendar.yaml); default: config/",
+        "Configuration folder (deadlines.yaml, targets.yaml, calendar.yaml, complaints.yaml, "
+        "measurement.yaml); default: the config/ shipped with sagstid",
     ),
     Setting(
         "out",
@@ -46,13 +48,27 @@ SETTINGS: tuple[Setting, ...] = (
         "SAGSTID_DEMO_DB",
         "Where the demo SQLite database is kept; default: ~/.cache/sagstid/demo.sqlite",
     ),
+    Setting("debug", "SAGSTID_DEBUG", "Set to 1 to print the traceback of an unexpected failure"),
 )
+
+TEST_HOOKS: tuple[str, ...] = ("SAGSTID_TEST_PAUSE_AT", "SAGSTID_TEST_PAUSE_FILE")
+"""Environment variables only the fault tests set (sagstid/faults.py); not settings."""
+
+
+def setting(name: str) -> Setting:
+    """The setting ``name`` of SETTINGS."""
+    return next(s for s in SETTINGS if s.name == name)
+
+
+def option_help(name: str) -> str:
+    """The help text of the command-line option that falls back to setting ``name``."""
+    s = setting(name)
+    return f"{s.help} (environment: {s.env})."
 
 
 def env(name: str) -> str | None:
     """The environment value of setting ``name``, or None when unset or empty."""
-    setting = next(s for s in SETTINGS if s.name == name)
-    value = os.environ.get(setting.env, "").strip()
+    value = os.environ.get(setting(name).env, "").strip()
     return value or None
 
 

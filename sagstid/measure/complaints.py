@@ -20,6 +20,7 @@ from sagstid.validate.decisions import STATUSES
 from sagstid.validate.rows import (
     count_values,
 )
+from sagstid.values import is_missing
 
 APPEAL_DECIDED = ("confirmed", "changed", "remitted", "annulled")
 APPEAL_OUTCOMES = (*APPEAL_DECIDED, "rejected")
@@ -134,16 +135,12 @@ def measure_complaints(
         rows=rows,
         total=total,
         by_unit=_metrics(rows[measured], ["unit_code"]),
-        medhold_pct=None if is_nan(total["medhold_pct"]) else float(total["medhold_pct"]),
+        medhold_pct=None if is_missing(total["medhold_pct"]) else float(total["medhold_pct"]),
         appeals={o: int(appeal_counts.get(o, 0)) for o in APPEAL_OUTCOMES},
         by_kind=_metrics(rows[measured], ["complaint_kind"]),
         by_unit_kind=_metrics(rows[measured], ["unit_code", "complaint_kind"]),
         appeals_by_unit=_appeals_by_unit(rows[appealed]),
     )
-
-
-def is_nan(value: object) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value))
 
 
 def _appeals_by_unit(appealed: pd.DataFrame) -> pd.DataFrame:

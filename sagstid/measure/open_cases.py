@@ -24,7 +24,7 @@ from sagstid.config import ComplaintDeadlines, Config
 from sagstid.measure.accounting import ALL
 from sagstid.measure.complaints import complaint_deadlines
 from sagstid.rules.deadlines import CatalogueArrays, deadlines_for
-from sagstid.rules.workdays import WorkCalendar
+from sagstid.rules.workdays import WorkCalendar, calendar_for
 from sagstid.validate.open_cases import (
     COMPLAINT_REASONS,
     DECISION_REASONS,
@@ -82,19 +82,18 @@ def _evaluate(
     return rows
 
 
-def snapshot_decisions(
-    raw: pd.DataFrame,
-    units: pd.DataFrame,
+def evaluate_open_decisions(
+    validated: pd.DataFrame,
     catalogue: CatalogueArrays,
     calendar: WorkCalendar,
     as_of: dt.date,
     horizon: int,
 ) -> pd.DataFrame:
-    """Every row of open_decisions.sql with its row status, reason and (if open) evaluation.
+    """Every validated open-decision row with (if open) its deadline and evaluation.
 
     The deadline is the catalogue entry's valid on the received date (docs/contract.md §3.2).
     """
-    rows = validate_open_decisions(raw, units, catalogue, as_of)
+    rows = validated.copy()
     received = rows["received_date"].to_numpy()
     entry = rows["entry"].to_numpy()
     is_open = rows["row_status"].to_numpy() == "open"
@@ -117,16 +116,15 @@ def open_complaint_deadlines(
     return complaint_deadlines(rows.assign(outcome="upheld"), lengths, calendar)
 
 
-def snapshot_complaints(
-    raw: pd.DataFrame,
-    units: pd.DataFrame,
+def evaluate_open_complaints(
+    validated: pd.DataFrame,
     lengths: ComplaintDeadlines,
     calendar: WorkCalendar,
     as_of: dt.date,
     horizon: int,
 ) -> pd.DataFrame:
-    """Every row of open_complaints.sql with its row status, reason and (if open) evaluation."""
-    rows = validate_open_complaints(raw, units, as_of)
+    """Every validated open-complaint row with (if open) its deadline and evaluation."""
+    rows = validated.copy()
     is_open = rows["row_status"].to_numpy() == "open"
     deadline = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")
     deadline[is_open] = open_complaint_deadlines(rows[is_open], lengths, calendar)
@@ -237,15 +235,32 @@ class OpenSnapshot:
 def snapshot_calendar(
     config: Config, decisions: pd.DataFrame, complaints: pd.DataFrame, as_of: dt.date
 ) -> WorkCalendar:
-    """A working-day calendar from the earliest readable received date to past the horizon."""
-    first = as_of
+    """A working-day calendar from the earliest readable received date (up to ``as_of``) to
+    past the horizon, for a snapshot taken on its own."""
+    received = []
     for frame in (decisions, complaints):
         if len(frame):
-            received, _ = parse_dates(frame["received_date"])
-            received = received[received.to_numpy() <= np.datetime64(as_of, "s")]
-            if received.notna().any():
-                first = min(first, received.min().date())
-    return WorkCalendar.covering(config.calendar, first, as_of)
+            dates, _ = parse_dates(frame["received_date"])
+            received.append(dates[dates.to_numpy() <= np.datetime64(as_of, "s")])
+    return calendar_for(config.calendar, received, as_of, as_of)
+
+
+def measure_snapshot(
+    decisions: pd.DataFrame,
+    complaints: pd.DataFrame,
+    config: Config,
+    catalogue: CatalogueArrays,
+    calendar: WorkCalendar,
+    as_of: dt.date,
+) -> OpenSnapshot:
+    """The open-case snapshot from validated open decisions and complaints (no I/O)."""
+    horizon = config.measurement.due_soon_working_days
+    return OpenSnapshot(
+        as_of=as_of,
+        horizon=horizon,
+        decisions=evaluate_open_decisions(decisions, catalogue, calendar, as_of, horizon),
+        complaints=evaluate_open_complaints(complaints, config.complaints, calendar, as_of, horizon),
+    )
 
 
 def take_snapshot(
@@ -256,12 +271,13 @@ def take_snapshot(
     catalogue: CatalogueArrays,
     as_of: dt.date,
 ) -> OpenSnapshot:
-    """The open-case snapshot from the rows of the two open_*.sql queries (no I/O)."""
-    horizon = config.measurement.due_soon_working_days
+    """The open-case snapshot from the rows of the two open_*.sql queries (validates them)."""
     calendar = snapshot_calendar(config, decisions, complaints, as_of)
-    return OpenSnapshot(
-        as_of=as_of,
-        horizon=horizon,
-        decisions=snapshot_decisions(decisions, units, catalogue, calendar, as_of, horizon),
-        complaints=snapshot_complaints(complaints, units, config.complaints, calendar, as_of, horizon),
+    return measure_snapshot(
+        validate_open_decisions(decisions, units, catalogue, as_of),
+        validate_open_complaints(complaints, units, as_of),
+        config,
+        catalogue,
+        calendar,
+        as_of,
     )

@@ -14,6 +14,7 @@ from xlsxwriter.workbook import Workbook
 
 from sagstid.measure.complaints import APPEAL_OUTCOMES
 from sagstid.measure.run import RunMeasurement
+from sagstid.report.committee_suppression import Plan
 from sagstid.report.follow_up_sheets import (
     Column,
     appeal_values,
@@ -76,7 +77,8 @@ def _unit_table(
     line: Any,
     total: Any,
 ) -> None:
-    """Enhed | Navn | <columns from line(row)> per unit, then Hele forvaltningen."""
+    """Enhed | Navn | <columns from line(row, code)> per unit, then Hele forvaltningen
+    (code None)."""
     heads = [
         Column(layout.text("columns.unit_code"), "text", 12),
         Column(layout.text("columns.unit_name"), "text", 34),
@@ -84,16 +86,21 @@ def _unit_table(
     kinds = [c.kind for c in heads + columns]
     header = sheet.header([c.heading for c in heads + columns])
     for code, name, row in _unit_rows(ctx, layout, frame):
-        values, fills = line(row)
+        values, fills = line(row, code)
         sheet.values([code, name, *values], kinds, [None, None, *fills])
     if sheet.row > header + 1:
         sheet.ws.autofilter(header, 0, sheet.row - 1, len(kinds) - 1)
-    values, fills = line(total)
+    values, fills = line(total, None)
     sheet.values([layout.text("whole_administration"), None, *values], kinds, [None, None, *fills], bold=True)
 
 
+def _key(family: str, kind: str, code: str | None) -> tuple[str, ...]:
+    """A group's key in the plan (committee_suppression.py); code None: the total."""
+    return (family, "total") if code is None else (family, kind, str(code))
+
+
 def write_committee_complaints(
-    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement
+    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, plan: Plan | None = None
 ) -> None:
     c, t = ctx.complaints, ctx.targets
     assert c is not None
@@ -103,7 +110,7 @@ def write_committee_complaints(
     organisation = layout.text("organisation")
     sheet.title(label(layout, "complaints_title", period=ctx.period.label, name=organisation))
     sheet.note(label(layout, "complaints_note", target=da_pct_number(t.complaints)))
-    hide = SheetSuppression(sheet, ctx.suppress_below)
+    hide = SheetSuppression(sheet, ctx.suppress_below, plan)
     sheet.skip()
     sheet.section(label(layout, "targets"))
     totals = pd.Series(
@@ -114,26 +121,32 @@ def write_committee_complaints(
         sheet, layout, ctx, c.total, totals, layout.text("columns.current"), with_whole=False
     )
     # Rows: complaints on time, Ankestyrelsen, medhold; columns 2 value, 3 met, 4 note.
-    if hide.small(count(c.total, "complaints")):
-        hide.grey(header + 1, [2, 3, 4])
-        hide.grey(header + 3, [2, 3, 4])
-    if hide.small(_appeal_count(totals)):
-        hide.grey(header + 2, [2, 3, 4])
+    state = hide.state(("complaints", "total"), count(c.total, "complaints"))
+    hide.grey(header + 1, [2, 3, 4], hide=state)
+    hide.grey(header + 3, [2, 3, 4], hide=state)
+    hide.grey(header + 2, [2, 3, 4], hide=hide.state(("appeals", "total"), _appeal_count(totals)))
     sheet.skip()
     sheet.section(label(layout, "by_kind"))
     header = sheet.row
     write_kind_table(sheet, layout, c.by_kind, c.total, t.complaints)
     kind_counts = [count(first_row(c.by_kind, "complaint_kind", k), "complaints") for k in KINDS]
-    for i, n in enumerate([*kind_counts, count(c.total, "complaints")]):
-        if hide.small(n):
-            hide.grey(header + 1 + i, range(1, 7), bold=i == len(KINDS))
+    kind_keys = [_key("complaints", "kind", k) for k in KINDS]
+    for i, (n, key) in enumerate(
+        zip([*kind_counts, count(c.total, "complaints")], [*kind_keys, ("complaints", "total")], strict=False)
+    ):
+        hide.grey(header + 1 + i, range(1, 7), bold=i == len(KINDS), hide=hide.state(key, n))
     sheet.skip()
     sheet.section(layout.text("titles.units", period=ctx.period.label))
     columns = kind_columns(layout, "")[1:]
 
-    def line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
+    def line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
         values, fills = kind_values("", row, t.complaints)
-        return hide.mask(values[1:], fills[1:], range(6), hide.small(count(row, "complaints")))
+        return hide.mask(
+            values[1:],
+            fills[1:],
+            range(6),
+            hide.state(_key("complaints", "unit", code), count(row, "complaints")),
+        )
 
     _unit_table(sheet, layout, ctx, columns, c.by_unit, line, c.total)
     sheet.skip()
@@ -153,27 +166,29 @@ def _appeal_count(row: pd.Series | None) -> int:
     return sum(count(row, o) for o in APPEAL_OUTCOMES)
 
 
-def write_committee_appeals(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
+def write_committee_appeals(
+    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, plan: Plan | None = None
+) -> None:
     c, target = ctx.complaints, ctx.targets.appeal_confirmed
     assert c is not None
     sheet = Sheet(workbook, styles, layout.text("sheets.appeals"), widths=(12, 34, *([13] * 6)))
     sheet.title(label(layout, "appeals_title"))
     sheet.note(label(layout, "appeals_note", target=da_pct_number(target)))
-    hide = SheetSuppression(sheet, ctx.suppress_below)
+    hide = SheetSuppression(sheet, ctx.suppress_below, plan)
     sheet.skip()
     columns = [
         *(Column(label(layout, f"appeal_outcomes.{o}"), "int") for o in APPEAL_OUTCOMES),
         Column(label(layout, "confirmed_pct"), "pct"),
     ]
 
-    def line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
+    def line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
         values = appeal_values(row)
         state = met_state(get(row, "confirmed_pct"), target)
         return hide.mask(
             values,
             [None] * len(APPEAL_OUTCOMES) + [state],
             range(len(values)),
-            hide.small(_appeal_count(row)),
+            hide.state(_key("appeals", "unit", code), _appeal_count(row)),
         )
 
     total = pd.Series({**c.appeals, "confirmed_pct": c.appeal_confirmed_pct})
@@ -181,7 +196,9 @@ def write_committee_appeals(workbook: Workbook, styles: Styles, layout: Layout, 
     hide.finish()
 
 
-def write_committee_audit(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
+def write_committee_audit(
+    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, plan: Plan | None = None
+) -> None:
     audit, target = ctx.audit, ctx.targets.audit
     assert audit is not None
     sheet = Sheet(
@@ -189,36 +206,44 @@ def write_committee_audit(workbook: Workbook, styles: Styles, layout: Layout, ct
     )
     sheet.title(label(layout, "audit_title", period=ctx.period.label, name=layout.text("organisation")))
     sheet.note(label(layout, "audit_note", target=da_pct_number(target)))
-    hide = SheetSuppression(sheet, ctx.suppress_below)
+    hide = SheetSuppression(sheet, ctx.suppress_below, plan)
     sheet.skip()
     sheet.section(label(layout, "targets"))
     columns = audit_measure_columns(layout, with_whole=False)
     sheet.header([col.heading for col in columns])
     rows = audit_measure_rows(layout, audit.total, None, target)
     for i, (values, fills) in enumerate(rows):  # three sample measures, then all decisions
-        n = count(audit.total, "samples" if i < len(rows) - 1 else "decisions")
-        values, fills = hide.mask(values[:-1], fills[:-1], [2, 3, 4, 5], hide.small(n))
+        state = (
+            hide.small(count(audit.total, "samples"))
+            if i < len(rows) - 1
+            else hide.state(("decisions", "audit_total"), count(audit.total, "decisions"))
+        )
+        values, fills = hide.mask(values[:-1], fills[:-1], [2, 3, 4, 5], state)
         sheet.values(values, [col.kind for col in columns], fills)
     sheet.skip()
     sheet.section(label(layout, "audit_by_area"))
     columns = audit_group_columns(layout, layout.text("columns.area_code"))
     sheet.header([col.heading for col in columns])
 
-    def group(name: str, row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
+    def group(name: str, row: pd.Series | None, key: tuple[str, ...]) -> tuple[list[Any], list[str | None]]:
         """Name | samples | 3 sample shares | decisions | decisions' share; the samples and the
-        decisions are two groups of cases, each hidden when small."""
+        decisions are two groups of cases: the samples hidden when small, the decisions (in
+        the plan: ``key``) as the decision sheets hide them."""
         values, fills = audit_group_values(name, row, target)
         values, fills = hide.mask(values, fills, [1, 2, 3, 4], hide.small(count(row, "samples")))
-        return hide.mask(values, fills, [5, 6], hide.small(count(row, "decisions")))
+        return hide.mask(values, fills, [5, 6], hide.state(key, count(row, "decisions")))
 
     for area in AUDIT_AREAS:
-        values, fills = group(area, first_row(audit.by_area, "case_area_code", area))
+        values, fills = group(
+            area, first_row(audit.by_area, "case_area_code", area), ("decisions", "area", area)
+        )
         sheet.values(values, [col.kind for col in columns], fills)
     sheet.skip()
     sheet.section(label(layout, "audit_by_unit"))
 
-    def line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
-        values, fills = group("", row)
+    def line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
+        key = ("decisions", "audit_total") if code is None else ("decisions", "audit", code)
+        values, fills = group("", row, key)
         return values[1:], fills[1:]
 
     _unit_table(sheet, layout, ctx, audit_group_columns(layout, "")[1:], audit.by_unit, line, audit.total)
@@ -227,14 +252,16 @@ def write_committee_audit(workbook: Workbook, styles: Styles, layout: Layout, ct
     hide.finish()
 
 
-def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
+def write_committee_contract(
+    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, plan: Plan | None = None
+) -> None:
     figures = ctx.contract
     assert figures is not None
     sheet = Sheet(workbook, styles, layout.text("sheets.contract"), widths=(22, 34, 14, 14, 16, 16, 22))
     title, rule = contract_heading(layout, figures)
     sheet.title(title)
     sheet.note(rule)
-    hide = SheetSuppression(sheet, ctx.suppress_below)
+    hide = SheetSuppression(sheet, ctx.suppress_below, plan)
     sheet.skip()
     handling = figures.handling
     capped = handling[handling["max"].notna().to_numpy()]
@@ -247,7 +274,7 @@ def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
         }
     )
 
-    def line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
+    def line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
         if row is total:  # the whole administration: sums, no status of its own
             return [*pace_values(layout, row)[0][:4], None], [None] * 5
         return pace_values(layout, row)
@@ -260,16 +287,23 @@ def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
     sheet.section(label(layout, "per_1000_title", period=ctx.period.label))
     sheet.note(label(layout, "per_1000_note"))
 
-    def per_1000(name: str, row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
-        """Name | complaints | decisions | per 1,000: hidden when either count is small."""
+    def per_1000(
+        name: str, row: pd.Series | None, kind: str, code: str | None
+    ) -> tuple[list[Any], list[str | None]]:
+        """Name | complaints | decisions | per 1,000: the complaints received and the decisions
+        (which the decision sheets publish too) each hidden as the plan says; the rate with
+        either."""
+        fills: list[str | None] = [None] * 4
         values = per_1000_values(name, row)
-        hidden = hide.small(count(row, "complaints")) or hide.small(count(row, "decisions"))
-        return hide.mask(values, [None] * 4, [1, 2, 3], hidden)
+        received = hide.state(_key("received", kind, code), count(row, "complaints"))
+        decided = hide.state(_key("decisions", kind, code), count(row, "decisions"))
+        values, fills = hide.mask(values, fills, [1, 3], received)
+        return hide.mask(values, fills, [2] if received else [2, 3], decided)
 
     columns = per_1000_columns(layout, "")[1:]
 
-    def unit_line(row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
-        values, fills = per_1000("", row)
+    def unit_line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
+        values, fills = per_1000("", row, "unit", code)
         return values[1:], fills[1:]
 
     _unit_table(sheet, layout, ctx, columns, figures.per_1000_by_unit, unit_line, figures.per_1000_total)
@@ -280,9 +314,11 @@ def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
     areas = figures.per_1000_by_area
     for i in range(len(areas)):  # one row per case area
         row = areas.iloc[i]
-        values, fills = per_1000(area_text(layout, row["case_area_code"]), row)
+        values, fills = per_1000(
+            area_text(layout, row["case_area_code"]), row, "area", str(row["case_area_code"])
+        )
         sheet.values(values, kinds, fills)
-    values, fills = per_1000(layout.text("total"), figures.per_1000_total)
+    values, fills = per_1000(layout.text("total"), figures.per_1000_total, "area", None)
     sheet.values(values, kinds, fills, bold=True)
     sheet.skip()
 
@@ -316,13 +352,18 @@ def write_committee_contract(workbook: Workbook, styles: Styles, layout: Layout,
 
 
 def write_committee_follow_up(
-    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement
+    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, plan: Plan | None = None
 ) -> None:
-    """Klager, Ankestyrelsen, Tilsyn and Resultatkontrakt (those measured)."""
+    """Klager, Ankestyrelsen, Tilsyn and Resultatkontrakt (those measured); ``plan``: the
+    workbook's hidden groups (committee_suppression.py; default: worked out from ctx)."""
+    if plan is None:
+        from sagstid.report.committee_suppression import committee_plan
+
+        plan = committee_plan(ctx)
     if ctx.complaints is not None:
-        write_committee_complaints(workbook, styles, layout, ctx)
-        write_committee_appeals(workbook, styles, layout, ctx)
+        write_committee_complaints(workbook, styles, layout, ctx, plan)
+        write_committee_appeals(workbook, styles, layout, ctx, plan)
     if ctx.audit is not None:
-        write_committee_audit(workbook, styles, layout, ctx)
+        write_committee_audit(workbook, styles, layout, ctx, plan)
     if ctx.contract is not None:
-        write_committee_contract(workbook, styles, layout, ctx)
+        write_committee_contract(workbook, styles, layout, ctx, plan)

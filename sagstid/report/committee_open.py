@@ -12,7 +12,8 @@ from xlsxwriter.workbook import Workbook
 
 from sagstid.measure.open_cases import open_metrics
 from sagstid.measure.run import RunMeasurement
-from sagstid.report.suppress import SheetSuppression, flagged, suppress
+from sagstid.report.committee_suppression import Plan
+from sagstid.report.suppress import FLAG, PRIMARY, SheetSuppression, flagged, is_small
 from sagstid.report.xlsx import Column, Sheet, Styles, da_date, fraction, met_state
 
 SHEET = "Åbne sager"
@@ -44,15 +45,13 @@ _OPEN_POSITIONS = range(3, 8)  # the open figures' columns in both tables
 
 
 def _lookup(frame: pd.DataFrame, key: str) -> dict[str, dict[str, Any]]:
-    records: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]  # column names are str
+    records: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]  # str columns
     return {str(row[key]): row for row in records}
 
 
 def _open_values(row: dict[str, Any] | None) -> list[Any]:
     if row is None:
         return [0, 0, 0, 0, None]
-    if flagged(row):
-        return [None] * 5
     return [int(row[k]) for k in _OPEN] + [fraction(row["open_within_pct"])]
 
 
@@ -60,10 +59,19 @@ def _headings(columns: tuple[Column, ...], horizon: int) -> list[Column]:
     return [Column(c.heading.format(h=horizon), c.kind, c.width) for c in columns]
 
 
-def write_committee_open(workbook: Workbook, styles: Styles, ctx: RunMeasurement) -> None:
+def write_committee_open(
+    workbook: Workbook, styles: Styles, ctx: RunMeasurement, plan: Plan | None = None
+) -> None:
+    """``plan``: the workbook's hidden groups (committee_suppression.py; default: worked out
+    from ctx). Completed decisions follow the plan's "decisions" groups, open ones its "open"
+    groups; held decisions (no counts shown) are hidden when small."""
     snapshot = ctx.snapshot
     if snapshot is None:
         return
+    if plan is None:
+        from sagstid.report.committee_suppression import committee_plan
+
+        plan = committee_plan(ctx)
     general = ctx.targets.general
     units = _headings(UNIT_COLUMNS, snapshot.horizon)
     sheet = Sheet(workbook, styles, SHEET, widths=[c.width for c in units])
@@ -74,13 +82,13 @@ def write_committee_open(workbook: Workbook, styles: Styles, ctx: RunMeasurement
         "siden af overholdelsen for de afgjorte, så tilbageholdte afgørelser ses."
     )
     below = ctx.suppress_below
-    hide = SheetSuppression(sheet, below)
+    hide = SheetSuppression(sheet, below, plan)
     sheet.skip()
 
     def grouped(frame: pd.DataFrame, count: str, key: str) -> dict[str, dict[str, Any]]:
-        """``frame`` by ``key`` with the figures of groups of 1..below-1 ``count`` blanked."""
-        derived = [c for c in frame.select_dtypes("number").columns if c != key]
-        return _lookup(suppress(frame, count, derived, below)[0], key)
+        """``frame`` by ``key``, each row flagged when its ``count`` is small (the figures are
+        hidden as the plan or the flag says, when the row is written)."""
+        return _lookup(frame.assign(**{FLAG: is_small(frame[count].to_numpy(), below)}), key)
 
     decisions = snapshot.open_decisions
     by_unit = grouped(open_metrics(decisions, ["unit_code"]), "open", "unit_code")
@@ -115,9 +123,16 @@ def write_committee_open(workbook: Workbook, styles: Styles, ctx: RunMeasurement
             None,
             "not_met" if flag == "Ja" else None,
         ]
-        values, fill = hide.mask(values, fill, [2], flagged(d))
-        values, fill = hide.mask(values, fill, _OPEN_POSITIONS, flagged(o))
-        values, fill = hide.mask(values, fill, [8, 9], flagged(h))
+        values, fill = hide.mask(
+            values, fill, [2], hide.state(("decisions", "unit", code), None if d is None else d["decisions"])
+        )
+        values, fill = hide.mask(
+            values,
+            fill,
+            _OPEN_POSITIONS,
+            hide.state(("open", "unit", code), None if o is None else o["open"]),
+        )
+        values, fill = hide.mask(values, fill, [8, 9], PRIMARY if flagged(h) else None)
         rows.append(values)
         fills.append(fill)
     sheet.section("Enheder")
@@ -133,10 +148,13 @@ def write_committee_open(workbook: Workbook, styles: Styles, ctx: RunMeasurement
         ],
         [None] * 8,
         [2],
-        hide.small(ctx.current.total.get("decisions")),
+        hide.state(("decisions", "total"), ctx.current.total.get("decisions")),
     )
     values, fill = hide.mask(
-        values, fill, _OPEN_POSITIONS, hide.small(None if open_total is None else open_total["open"])
+        values,
+        fill,
+        _OPEN_POSITIONS,
+        hide.state(("open", "total"), None if open_total is None else open_total["open"]),
     )
     sheet.values(values, [c.kind for c in units[:8]], fill, bold=True)
     sheet.skip()
@@ -148,8 +166,18 @@ def write_committee_open(workbook: Workbook, styles: Styles, ctx: RunMeasurement
         d, o = done_area.get(code), by_area.get(code)
         name = None if d is None else d.get("area_name")
         values = [code, name, None if d is None else fraction(d["compliance_pct"]), *_open_values(o)]
-        values, fill = hide.mask(values, [None] * 8, [2], flagged(d))
-        values, fill = hide.mask(values, fill, _OPEN_POSITIONS, flagged(o))
+        values, fill = hide.mask(
+            values,
+            [None] * 8,
+            [2],
+            hide.state(("decisions", "area", code), None if d is None else d["decisions"]),
+        )
+        values, fill = hide.mask(
+            values,
+            fill,
+            _OPEN_POSITIONS,
+            hide.state(("open", "area", code), None if o is None else o["open"]),
+        )
         area_rows.append(values)
         area_fills.append(fill)
     sheet.section("Sagsområder")

@@ -9,6 +9,7 @@ No case rows and no case numbers are written here. Groups with fewer than
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from xlsxwriter.workbook import Workbook
@@ -18,9 +19,10 @@ from sagstid.measure.run import RunMeasurement
 from sagstid.report.catalogue_sheets import write_default_areas, write_service_targets
 from sagstid.report.committee_follow_up import write_committee_follow_up
 from sagstid.report.committee_open import write_committee_open
+from sagstid.report.committee_suppression import Plan, committee_plan
 from sagstid.report.labels import with_deadline_text
 from sagstid.report.revisions_sheet import write_revisions_sheet
-from sagstid.report.suppress import SheetSuppression, method_rule
+from sagstid.report.suppress import PRIMARY, SECONDARY, SheetSuppression, method_rule
 from sagstid.report.unit_workbook import (
     AREA_COLUMNS,
     KEY_FIGURES,
@@ -55,12 +57,14 @@ from sagstid.report.xlsx import (
 from sagstid.validate.decisions import DECISION_REASONS
 
 
-def _overview(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
+def _overview(
+    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, plan: Plan | None = None
+) -> None:
     sheet = Sheet(workbook, styles, layout.text("sheets.overview"), widths=(50, 13, 14, 18, 14, 70))
     organisation = layout.text("organisation")
     sheet.title(layout.text("titles.committee", period=ctx.period.label, organisation=organisation))
     sheet.note(subtitle(layout, ctx))
-    hide = SheetSuppression(sheet, ctx.suppress_below)
+    hide = SheetSuppression(sheet, ctx.suppress_below, plan)
     sheet.skip()
     concrete = ctx.targets.concrete
     now = target_figures(ctx.current.total, ctx.current.by_area, concrete)
@@ -96,10 +100,13 @@ def _overview(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasur
     ]
     figures = sheet.row
     write_key_figures(sheet, layout, headings, [ctx.current.total, ctx.previous.total])
-    for col, m in ((1, ctx.current), (2, ctx.previous)):
-        if hide.small(m.total.get("decisions")):
+    for col, state in (
+        (1, hide.state(("decisions", "total"), ctx.current.total.get("decisions"))),
+        (2, hide.small(ctx.previous.total.get("decisions"))),
+    ):
+        if state:
             for row in range(figures + 1, figures + 1 + len(KEY_FIGURES)):
-                hide.grey(row, [col])
+                hide.grey(row, [col], hide=state)
     sheet.skip()
     sheet.note(layout.text("titles.legend"))
     hide.finish()
@@ -110,6 +117,16 @@ def _lowest_count(areas: pd.DataFrame) -> object:
     if not len(areas) or areas["compliance_pct"].isna().all():
         return None
     return areas.loc[areas["compliance_pct"].idxmin(), "decisions"]  # type: ignore[index]
+
+
+def _lowest_state(hide: SheetSuppression, areas: pd.DataFrame, unit: str | None) -> str | None:
+    """Whether the lowest-compliance area of ``areas`` (the unit's unit x area cell, or the
+    whole administration's area when ``unit`` is None) is hidden, and why."""
+    if not len(areas) or areas["compliance_pct"].isna().all():
+        return None
+    area = str(areas.loc[areas["compliance_pct"].idxmin(), "case_area_code"])  # type: ignore[index]
+    key = ("decisions", "area", area) if unit is None else ("decisions", "cell", unit, area)
+    return hide.state(key, _lowest_count(areas))
 
 
 def _hide_overview_targets(
@@ -124,11 +141,13 @@ def _hide_overview_targets(
     columns 2 this period, 3 previous, 4 met, 5 note): a small whole administration hides its
     figures; otherwise a small lowest area hides the lowest value and its name in the note."""
     rows = range(header + 1, header + 5)
-    if hide.small(ctx.current.total.get("decisions")):
+    total = hide.state(("decisions", "total"), ctx.current.total.get("decisions"))
+    lowest = _lowest_state(hide, ctx.current.by_area, None)
+    if total:
         for row in rows:
-            hide.grey(row, [2, 4, 5])
-    elif hide.small(_lowest_count(ctx.current.by_area)):
-        hide.grey(header + 2, [2])
+            hide.grey(row, [2, 4, 5], hide=total)
+    elif lowest:
+        hide.grey(header + 2, [2], hide=lowest)
         hide.sheet.ws.write_string(
             header + 2,
             5,
@@ -140,6 +159,16 @@ def _hide_overview_targets(
             ),
             hide.sheet.styles.get("text"),
         )
+    if (
+        not total
+        and hide.plan is not None
+        and any(
+            hide.plan.hidden(("decisions", "area", str(a)))
+            for a in ctx.current.by_area["case_area_code"].tolist()
+        )
+    ):
+        # the unweighted mean over areas and the areas' shares give a hidden area's share back
+        hide.grey(header + 4, [2], hide=SECONDARY)
     if hide.small(ctx.previous.total.get("decisions")):
         for row in rows:
             hide.grey(row, [3])
@@ -198,14 +227,16 @@ def _unit_line(
     return values, fills
 
 
-def _units(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
+def _units(
+    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, plan: Plan | None = None
+) -> None:
     """One row per unit of the units table (also those without decisions), then the total."""
     t, now, before = ctx.targets, ctx.current, ctx.previous
     columns = _unit_columns(layout, t.concrete)
     sheet = Sheet(workbook, styles, layout.text("sheets.units"), widths=[c.width for c in columns])
     sheet.title(layout.text("titles.units", period=ctx.period.label))
     sheet.note(layout.text("titles.units_note", previous=ctx.previous_period.label))
-    hide = SheetSuppression(sheet, ctx.suppress_below)
+    hide = SheetSuppression(sheet, ctx.suppress_below, plan)
     sheet.skip()
     kinds = [c.kind for c in columns]
     header = sheet.header([c.heading for c in columns])
@@ -216,13 +247,13 @@ def _units(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasureme
         previous = first_row(before.by_unit, "unit_code", code)
         f = target_figures(metrics, areas, t.concrete)
         values, fills = _unit_line(code, name, f, previous, t)
-        values, fills = _hide_unit_line(hide, values, fills, metrics, previous, areas)
+        values, fills = _hide_unit_line(hide, values, fills, metrics, previous, areas, code)
         sheet.values(values, kinds, fills)
     if sheet.row > header + 1:
         sheet.ws.autofilter(header, 0, sheet.row - 1, len(columns) - 1)
     f = target_figures(now.total, now.by_area, t.concrete)
     values, fills = _unit_line(layout.text("whole_administration"), None, f, before.total, t)
-    values, fills = _hide_unit_line(hide, values, fills, now.total, before.total, now.by_area)
+    values, fills = _hide_unit_line(hide, values, fills, now.total, before.total, now.by_area, None)
     sheet.values(values, kinds, fills, bold=True)
     sheet.ws.freeze_panes(header + 1, 2)
     hide.finish()
@@ -235,23 +266,35 @@ def _hide_unit_line(
     now: pd.Series | None,
     before: pd.Series | None,
     areas: pd.DataFrame,
+    unit: str | None,
 ) -> tuple[list[object], list[str | None]]:
     """A row of Enheder with a small group's figures hidden: this period's (decisions, general,
     change, lowest area, areas below, notice), the previous period's (and the change), or only
-    the lowest area's value when that unit x area group is small."""
+    the lowest area's value when that unit x area group is hidden, and the number of areas
+    under the target when one of them is small (it would tell whether the small one is)."""
     count = None if now is None else now.get("decisions")
-    values, fills = hide.mask(values, fills, [2, 3, 5, 6, 7, 8], hide.small(count))
+    key = ("decisions", "total") if unit is None else ("decisions", "unit", unit)
+    state = hide.state(key, count)
+    values, fills = hide.mask(values, fills, [2, 3, 5, 6, 7, 8], state)
     values, fills = hide.mask(
         values, fills, [4, 5], hide.small(None if before is None else before.get("decisions"))
     )
-    return hide.mask(values, fills, [6], not hide.small(count) and hide.small(_lowest_count(areas)))
+    if state:
+        return values, fills
+    codes = areas["case_area_code"].astype(str).tolist() if len(areas) else []
+    keys = [("decisions", "area", a) if unit is None else ("decisions", "cell", unit, a) for a in codes]
+    small_area = any(hide.state(k, n) == PRIMARY for k, n in zip(keys, areas["decisions"], strict=False))
+    values, fills = hide.mask(values, fills, [7], SECONDARY if small_area else None)
+    return hide.mask(values, fills, [6], _lowest_state(hide, areas, unit))
 
 
-def _areas(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
+def _areas(
+    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, plan: Plan | None = None
+) -> None:
     sheet = Sheet(workbook, styles, layout.text("sheets.areas"), widths=[w for *_, w in AREA_COLUMNS])
     sheet.title(layout.text("titles.areas", period=ctx.period.label, name=layout.text("organisation")))
     sheet.note(layout.text("titles.committee_areas_note", concrete=da_pct_number(ctx.targets.concrete)))
-    hide = SheetSuppression(sheet, ctx.suppress_below)
+    hide = SheetSuppression(sheet, ctx.suppress_below, plan)
     sheet.skip()
     areas = area_frame(ctx.current.by_area, ctx.previous.by_area)
     header = sheet.row
@@ -266,14 +309,16 @@ def _areas(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasureme
         if f not in ("case_area_code", "area_name", "deadline_text", "previous_pct")
     ]
     before = ctx.previous.by_area.set_index("case_area_code")["decisions"]
-    counts = [
-        (n, before.get(code)) for code, n in zip(areas["case_area_code"], areas["decisions"], strict=False)
+    counts: list[tuple[tuple[str, ...], Any, Any]] = [
+        (("decisions", "area", str(code)), n, before.get(code))
+        for code, n in zip(areas["case_area_code"], areas["decisions"], strict=False)
     ]
-    counts.append((ctx.current.total.get("decisions"), ctx.previous.total.get("decisions")))
-    for i, (now, previous) in enumerate(counts):
+    counts.append(
+        (("decisions", "total"), ctx.current.total.get("decisions"), ctx.previous.total.get("decisions"))
+    )
+    for i, (key, now, previous) in enumerate(counts):
         row, bold = header + 1 + i, i == len(areas)
-        if hide.small(now):
-            hide.grey(row, current_cols, bold)
+        hide.grey(row, current_cols, bold, hide=hide.state(key, now))
         if hide.small(previous):
             hide.grey(row, previous_cols, bold)
     hide.finish()
@@ -316,7 +361,9 @@ def _matrix_block(
 
     goals = [ctx.targets.concrete] * len(area_codes) + [ctx.targets.general]
 
-    def cells(values: list[object], counts: list[object]) -> tuple[list[object], list[str | None]]:
+    def cells(
+        values: list[object], counts: list[object], keys: list[tuple[str, ...]]
+    ) -> tuple[list[object], list[str | None]]:
         """Blank where no decisions; percentages red below the concrete (areas) or the
         general (the unit's total) target; grey and blank where the group is small."""
         if kind != "pct":
@@ -328,24 +375,31 @@ def _matrix_block(
                 for v, goal in zip(values, goals, strict=False)
             ]
             numbers = [fraction(v) for v in values]
-        for i, n in enumerate(counts):
-            numbers, fills = hide.mask(numbers, fills, [i], hide.small(n))
+        for i, (n, key) in enumerate(zip(counts, keys, strict=False)):
+            numbers, fills = hide.mask(numbers, fills, [i], hide.state(key, n))
         return numbers, fills
 
     for code in unit_codes:
         numbers, fills = cells(
             [*grid.loc[code].tolist(), by_unit.get(code)],  # type: ignore[operator]
             [*n_grid.loc[code].tolist(), n_unit.get(code)],  # type: ignore[operator]
+            [*(("decisions", "cell", code, a) for a in area_codes), ("decisions", "unit", code)],
         )
         sheet.values([code, ctx.unit_name(code), *numbers], kinds, [None, None, *fills])
     total = m.total.get(value)
-    numbers, fills = cells([*by_area.tolist(), total], [*n_area.tolist(), m.total.get("decisions")])
+    numbers, fills = cells(
+        [*by_area.tolist(), total],
+        [*n_area.tolist(), m.total.get("decisions")],
+        [*(("decisions", "area", a) for a in area_codes), ("decisions", "total")],
+    )
     sheet.values(
         [layout.text("whole_administration"), None, *numbers], kinds, [None, None, *fills], bold=True
     )
 
 
-def _matrix(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
+def _matrix(
+    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, plan: Plan | None = None
+) -> None:
     area_codes = sorted(ctx.current.by_area["case_area_code"].tolist())
     unit_codes = sorted(ctx.current.by_unit["unit_code"].tolist())
     sheet = Sheet(
@@ -359,7 +413,7 @@ def _matrix(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurem
             general=da_pct_number(ctx.targets.general),
         )
     )
-    hide = SheetSuppression(sheet, ctx.suppress_below)
+    hide = SheetSuppression(sheet, ctx.suppress_below, plan)
     sheet.skip()
     sheet.ws.freeze_panes(sheet.row + 1, 2)
     _matrix_block(sheet, layout, ctx, "compliance_pct", "pct", area_codes, unit_codes, hide)
@@ -369,12 +423,14 @@ def _matrix(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurem
     hide.finish()
 
 
-def _development(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
+def _development(
+    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, plan: Plan | None = None
+) -> None:
     sheet = Sheet(
         workbook, styles, layout.text("sheets.development"), widths=(16, 11, 11, 13, 12, 12, 13, 10)
     )
     sheet.title(layout.text("titles.monthly", period=ctx.period.label, name=layout.text("organisation")))
-    hide = SheetSuppression(sheet, ctx.suppress_below)
+    hide = SheetSuppression(sheet, ctx.suppress_below, plan)
     sheet.skip()
     months = months_between(ctx.period.start, ctx.period.end)
     monthly = ctx.current.by_month
@@ -382,9 +438,8 @@ def _development(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMea
     # A month of the whole administration is a group too: grey out a small month's figures
     # (columns: month, decisions, within, compliance, target, exceeded, notified, mean days).
     counts = monthly.set_index("month")["decisions"].reindex(months).tolist()
-    for row, n in zip(range(first, last + 1), counts, strict=False):
-        if hide.small(n):
-            hide.grey(row, [1, 2, 3, 5, 6, 7])
+    for row, month, n in zip(range(first, last + 1), months, counts, strict=False):
+        hide.grey(row, [1, 2, 3, 5, 6, 7], hide=hide.state(("decisions", "month", month), n))
     add_monthly_chart(workbook, sheet, layout, first, last, False, at_row=first - 1, at_col=9)
     hide.finish()
 
@@ -454,15 +509,16 @@ def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
     """Write the committee's workbook (aggregates only) for the whole administration."""
     layout = load_layout()
     ctx = with_deadline_text(ctx)
+    plan = committee_plan(ctx)  # the hidden groups, the same on every sheet
     with open_workbook(path, constant_memory=False) as (workbook, styles):
         fix_properties(workbook, ctx)
-        _overview(workbook, styles, layout, ctx)
-        _units(workbook, styles, layout, ctx)
-        _areas(workbook, styles, layout, ctx)
-        _matrix(workbook, styles, layout, ctx)
-        _development(workbook, styles, layout, ctx)
-        write_committee_follow_up(workbook, styles, layout, ctx)
-        write_committee_open(workbook, styles, ctx)
+        _overview(workbook, styles, layout, ctx, plan)
+        _units(workbook, styles, layout, ctx, plan)
+        _areas(workbook, styles, layout, ctx, plan)
+        _matrix(workbook, styles, layout, ctx, plan)
+        _development(workbook, styles, layout, ctx, plan)
+        write_committee_follow_up(workbook, styles, layout, ctx, plan)
+        write_committee_open(workbook, styles, ctx, plan)
         _quality(workbook, styles, layout, ctx)
         write_revisions_sheet(workbook, styles, layout, ctx)
         method = write_method_sheet(workbook, styles, layout, ctx)

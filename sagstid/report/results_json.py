@@ -22,6 +22,7 @@ from sagstid.measure.open_cases import OPEN_METRICS, OpenSnapshot, open_metrics
 from sagstid.measure.performance import PACE_COLUMNS, PER_1000_COLUMNS
 from sagstid.periods import Period
 from sagstid.validate.audit import AUDIT_MEASURES
+from sagstid.values import is_missing
 
 if TYPE_CHECKING:
     from sagstid.measure.audit import AuditMeasurement
@@ -35,7 +36,7 @@ SCHEMA_VERSION = 1
 
 def json_value(value: Any) -> Any:
     """A JSON value: numpy scalars to Python, NaN to null."""
-    if value is None:
+    if is_missing(value):
         return None
     if isinstance(value, (np.integer,)):
         return int(value)

@@ -35,6 +35,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from sagstid.paths import resource_dir
+from sagstid.values import is_missing
 
 LAYOUT_FILE = "layout.yaml"
 EXCEL_MAX_ROWS = 1_048_576
@@ -64,7 +65,7 @@ NUM_FORMATS: dict[str, str | None] = {
 FILLS: dict[str, dict[str, Any]] = {
     "met": {"bg_color": MET_FILL, "font_color": MET_FONT, "pattern": 1},
     "not_met": {"bg_color": NOT_MET_FILL, "font_color": NOT_MET_FONT, "pattern": 1},
-    SUPPRESSED: {"bg_color": SUPPRESSED_FILL, "pattern": 1},
+    SUPPRESSED: {"bg_color": SUPPRESSED_FILL, "pattern": 1, "align": "right"},  # "<5", "x"
 }
 
 
@@ -107,16 +108,6 @@ def load_layout(path: Path | None = None) -> Layout:
 
 
 # --- values ---------------------------------------------------------------------------------
-
-
-def is_missing(value: Any) -> bool:
-    """True for None, NaN, NaT and pandas NA."""
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def first_row(frame: pd.DataFrame, key: str, value: object) -> pd.Series | None:

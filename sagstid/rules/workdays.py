@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import holidays
 import numpy as np
+import pandas as pd
 
 from sagstid.config import CalendarConfig
 
@@ -62,3 +63,15 @@ class WorkCalendar:
 
 def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def calendar_for(
+    calendar: CalendarConfig, received: Iterable[pd.Series], first: dt.date, last: dt.date
+) -> WorkCalendar:
+    """The one calendar a run needs: from the earliest readable date in ``received`` (parsed
+    ``datetime64`` columns; or ``first``, if earlier) to ``last`` and the deadlines after it."""
+    start = first
+    for dates in received:
+        if dates.notna().any():
+            start = min(start, pd.Timestamp(dates.min()).date())
+    return WorkCalendar.covering(calendar, start, last)
