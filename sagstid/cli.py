@@ -226,12 +226,8 @@ def nightly(
 @cli.command()
 @click.option("--decision", "decision_id", metavar="ID", help="The decision_id to explain.")
 @click.option("--complaint", "complaint_id", metavar="ID", help="The complaint_id to explain.")
-@click.option("--db", help="SQLAlchemy database URL (default: $SAGSTID_DB or the demo database).")
-@click.option(
-    "--config",
-    type=click.Path(path_type=Path),
-    help="Configuration folder (default: $SAGSTID_CONFIG or the shipped config/).",
-)
+@click.option("--db", help=settings.option_help("db"))
+@click.option("--config", type=click.Path(path_type=Path), help=settings.option_help("config"))
 @click.option(
     "--as-of", "as_of", metavar="YYYY-MM-DD", help="The day an open case is judged on (default: today)."
 )

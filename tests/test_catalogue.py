@@ -349,7 +349,7 @@ def test_workbooks_show_service_targets_rules_and_default_areas(make_db, catalog
 
     from sagstid.pipeline import run_period
 
-    db = make_db(decisions=_decisions(ROWS))
+    db = make_db(decisions=_decisions([*ROWS, (14, "YS", "AKUT", "NOED", "2025-06-30", None)]))
     run_period(db, catalogue_config, PERIOD, tmp_path / "out")
     syd = openpyxl.load_workbook(tmp_path / "out" / "enhed-JC-SYD.xlsx")
     rows = [[c.value for c in r] for r in syd["Sagsområder"].iter_rows()]
@@ -369,6 +369,12 @@ def test_workbooks_show_service_targets_rules_and_default_areas(make_db, catalog
     )
     listed = [r[:3] for r in quality[start + 1 :] if r[1] == "YS"]
     assert listed == [["HJ", "YS", 1], ["ZZ", "YS", 1]]
+    # an open decision (received on the period's last day, "samme dag": due that day) is on
+    # YS's action list with the rule behind its deadline
+    worklist = [[c.value for c in r] for r in ys["Handlingsliste"].iter_rows()]
+    header = next(r for r in worklist if r[0] == "Handling")
+    open_row = next(r for r in worklist if r[header.index("Id")] == "14")
+    assert open_row[header.index("Fristregel")] == "samme dag (offentliggjort: samme dag)"
     committee = openpyxl.load_workbook(tmp_path / "out" / "udvalg.xlsx")
     text = [[c.value for c in r] for r in committee["Datakvalitet"].iter_rows()]
     start = next(

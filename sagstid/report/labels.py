@@ -35,9 +35,10 @@ def case_rule_texts(cases: pd.DataFrame, layout: Layout | None = None) -> list[s
         return [""] * len(cases)
     layout = layout or load_layout()
     published = cases["published_text"].astype(object) if "published_text" in cases else None
+    value = pd.to_numeric(cases["deadline_value"], errors="coerce")
     keys = pd.DataFrame(
         {
-            "value": cases["deadline_value"].to_numpy(),
+            "value": value.fillna(-1).astype("int64").to_numpy(),  # -1: no rule (a complaint)
             "unit": cases["deadline_unit"].astype(str).to_numpy(),
             "published": published.where(published.notna(), "").to_numpy() if published is not None else "",
         }
@@ -45,6 +46,9 @@ def case_rule_texts(cases: pd.DataFrame, layout: Layout | None = None) -> list[s
     codes, uniques = pd.MultiIndex.from_frame(keys).factorize()
     texts = []
     for value, unit, shown in uniques:
+        if value < 0:
+            texts.append("")
+            continue
         text = rule_text(int(value), str(unit), layout)
         if shown:
             text += " " + layout.text("published_rule", text=shown)
