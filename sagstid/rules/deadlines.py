@@ -142,20 +142,19 @@ class CatalogueArrays:
             by_variant = np.where(known & (v >= 0), self.variant_key[safe_a, np.clip(v, 0, None)], -1)
         else:
             by_variant = np.full(len(a), -1, dtype=np.int64)
-        from_variant = self._find(by_variant, start)
-        from_area = self._find(general, start)
+        day = start.astype("datetime64[D]")
+        entry = np.full(len(a), NO_ENTRY, dtype=np.int64)
+        via = np.zeros(len(a), dtype=np.int8)
         default_keys = np.where(general < 0, self.default_key, -1).astype(np.int64)
-        from_default = self._find(default_keys, start)
-        entry = np.select(
-            [from_variant >= 0, from_area >= 0, from_default >= 0],
-            [from_variant, from_area, from_default],
-            default=NO_ENTRY,
-        )
-        via = np.select(
-            [from_variant >= 0, from_area >= 0, from_default >= 0],
-            [VIA_VARIANT, VIA_AREA, VIA_DEFAULT],
-            default=VIA_NONE,
-        ).astype(np.int8)
+        # each step looks only at the rows still without an entry that have such a key
+        for keys, how in ((by_variant, VIA_VARIANT), (general, VIA_AREA), (default_keys, VIA_DEFAULT)):
+            rows = np.flatnonzero((entry == NO_ENTRY) & (keys >= 0))
+            if len(rows) == 0:
+                continue
+            found = self._find(keys[rows], day[rows])
+            hit = found != NO_ENTRY
+            entry[rows[hit]] = found[hit]
+            via[rows[hit]] = how
         return entry.astype(np.int64), via
 
     def lookup(self, area: pd.Series, start: np.ndarray, variant: pd.Series | None = None) -> np.ndarray:
