@@ -382,3 +382,42 @@ def test_workbooks_show_service_targets_rules_and_default_areas(make_db, catalog
     )
     # the committee sees areas only, small counts hidden (HJ 1, ZZ 2 < 5)
     assert [r[:2] for r in text[start + 3 : start + 5]] == [["HJ", "under 5"], ["ZZ", "under 5"]]
+
+
+def test_explain_variant_default_zero_and_service_target(make_db, catalogue_config):
+    """explain on the catalogue's features, from the table in the module docstring."""
+    from sagstid.ops.explain import explain_case
+
+    db = make_db(decisions=_decisions(ROWS))
+
+    def explain(key: str) -> str:
+        return explain_case(db, catalogue_config, "decision", key, dt.date(2025, 12, 31))
+
+    one = explain("1")
+    assert "Hvorfor: afgørelsens variant BORGER har sin egen frist i kataloget\n" in one
+    assert "Fristregel: 1 uge\n" in one and "Frist: tirsdag 8. april 2025\n" in one
+    four = explain("4")
+    assert "Hvorfor: sagsområdets generelle frist (varianten ANDET har ingen egen frist)\n" in four
+    assert "Hjemmel: Sygedagpengeloven § 7\n" in four
+    seven = explain("7")  # Saturday receipt, "samme dag": the Saturday itself, not moved
+    assert "Fristregel: samme dag (offentliggjort som: samme dag)\n" in seven
+    assert (
+        "  samme dag: fristen er modtagelsesdagen\n"
+        "  Fristdagen er ikke en arbejdsdag (weekend), men rykkes ikke (roll_to_working_day er ikke sat)\n"
+    ) in seven
+    assert "Frist: lørdag 5. april 2025\n" in seven
+    assert "Resultat: fristen er overskredet med 2 dage\n" in seven
+    eight = explain("8")
+    assert "  onsdag 2. april 2025 + 24 timer = 1 dag = torsdag 3. april 2025\n" in eight
+    ten = explain("10")
+    assert (
+        "Hvorfor: katalogets standardfrist: sagsområdet HJ har kun frister for bestemte varianter, "
+        "ikke for afgørelser uden variant\n"
+    ) in ten
+    eleven = explain("11")
+    assert "Hvorfor: katalogets standardfrist: sagsområdet ZZ har ingen egen frist i kataloget\n" in eleven
+    assert "Servicemål: overholdt\n" in eleven
+    thirteen = explain("13")  # deadline missed, service target met (Easter)
+    assert "Resultat: fristen er overskredet med 2 dage\n" in thirteen
+    assert "  torsdag 24. april 2025: arbejdsdag 7\nServicemålets dato: torsdag 24. april 2025\n" in thirteen
+    assert thirteen.endswith("Servicemål: overholdt\n")

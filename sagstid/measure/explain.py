@@ -69,6 +69,7 @@ class EntryUsed:
     via: str
     published_text: str | None
     legal_basis: str | None
+    area_listed: bool = False  # the decision's area has entries of its own (a default: by variant only)
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def _calendar(config: Config, *days: dt.date | None) -> WorkCalendar:
     return WorkCalendar.covering(config.calendar, min(known), max(known))
 
 
-def _entry_used(catalogue: CatalogueArrays, entry: int, via: int) -> EntryUsed:
+def _entry_used(catalogue: CatalogueArrays, entry: int, via: int, area: str | None) -> EntryUsed:
     valid_to = catalogue.valid_to[entry].item()
     return EntryUsed(
         area=catalogue.areas[entry],
@@ -164,6 +165,7 @@ def _entry_used(catalogue: CatalogueArrays, entry: int, via: int) -> EntryUsed:
         via=VIA[via],
         published_text=catalogue.published_text[entry],
         legal_basis=catalogue.legal_basis[entry],
+        area_listed=area in catalogue.area_index,
     )
 
 
@@ -241,7 +243,7 @@ def explain_decision(
             calendar,
             config,
         )
-    used = _entry_used(catalogue, entry, via)
+    used = _entry_used(catalogue, entry, via, base["area"])  # type: ignore[arg-type]
     if status == "open":
         left = (legal.deadline - as_of).days
         working_left = None

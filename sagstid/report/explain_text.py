@@ -39,12 +39,13 @@ def _why(e: Explanation) -> str:
     if entry.via == "variant":
         return f"afgørelsens variant {e.variant} har sin egen frist i kataloget"
     if entry.via == "default":
-        if e.variant:
-            return (
-                f"katalogets standardfrist: sagsområdet {e.area} har ingen generel frist, "
-                f"og varianten {e.variant} har ingen egen frist"
-            )
-        return f"katalogets standardfrist: sagsområdet {e.area} har ingen egen frist i kataloget"
+        if not entry.area_listed:
+            return f"katalogets standardfrist: sagsområdet {e.area} har ingen egen frist i kataloget"
+        which = f"varianten {e.variant}" if e.variant else "afgørelser uden variant"
+        return (
+            f"katalogets standardfrist: sagsområdet {e.area} har kun frister for bestemte varianter, "
+            f"ikke for {which}"
+        )
     if e.variant:
         return f"sagsområdets generelle frist (varianten {e.variant} har ingen egen frist)"
     return "sagsområdets generelle frist (afgørelsen har ingen variant)"
