@@ -65,6 +65,48 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+class DuplicateKey(yaml.YAMLError):
+    """A mapping repeats a key (a second ``deadlines:`` would silently replace the first)."""
+
+    def __init__(self, key: object, line: int, first_line: int) -> None:
+        super().__init__(f"line {line}: duplicate key {key!r} (first given on line {first_line})")
+
+
+def _construct_unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+    """As SafeLoader's mapping constructor, but a key given twice in one mapping is refused."""
+    seen: dict[object, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if isinstance(key, (str, int, float, bool)) and key in seen:
+            raise DuplicateKey(key, line, seen[key])
+        if isinstance(key, (str, int, float, bool)):
+            seen[key] = line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
+
+# Upper bounds of a deadline length by unit (ten years), so that a typo such as 10**18 months
+# is refused with a clear message instead of giving 0 % or failing in the date arithmetic.
+DEADLINE_MAX: dict[str, int] = {
+    "calendar_days": 3650,
+    "working_days": 3650,
+    "weeks": 520,
+    "months": 120,
+    "hours": 87600,
+}
+
+
+def _code_text(value: Any) -> Any:
+    """A case area or unit code written as a whole number in YAML (``area: 17``) is the code
+    '17', as the source's integer codes are read as text (docs/contract.md §1.1)."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+CodeText = Annotated[str, BeforeValidator(_code_text)]
+
+
 class ServiceTarget(_Strict):
     """An internal service target: a second, shorter deadline measured beside the legal one."""
 
@@ -75,6 +117,9 @@ class ServiceTarget(_Strict):
     @model_validator(mode="after")
     def _whole_days(self) -> ServiceTarget:
         _check_hours(self.value, self.unit)
+        limit = DEADLINE_MAX[self.unit]
+        if self.value > limit:
+            raise ValueError(f"service_target value: at most {limit} {self.unit} (got {self.value})")
         return self
 
 
@@ -87,9 +132,9 @@ class DeadlineEntry(_Strict):
     """One deadline (docs/contract.md §2.2). ``default: true`` (without ``area``) is the entry for
     areas the catalogue does not list; ``variant`` narrows an entry to one ``case_variant``."""
 
-    area: str | None = Field(default=None, min_length=1)
+    area: CodeText | None = Field(default=None, min_length=1)
     default: bool = Field(default=False, strict=True)
-    variant: str | None = Field(default=None, min_length=1)
+    variant: CodeText | None = Field(default=None, min_length=1)
     name: str = Field(min_length=1)
     value: int = Field(ge=0, strict=True)
     unit: DeadlineUnit
@@ -126,6 +171,13 @@ class DeadlineEntry(_Strict):
             return "default"
         return f"area {self.area}" + (f" variant {self.variant}" if self.variant else "")
 
+    @model_validator(mode="after")
+    def _bounded(self) -> DeadlineEntry:
+        limit = DEADLINE_MAX[self.unit]
+        if self.value > limit:
+            raise ValueError(f"value: at most {limit} {self.unit} (got {self.value})")
+        return self
+
 
 class DeadlineCatalogue(_Strict):
     catalogue_version: str | None = None
@@ -139,7 +191,7 @@ class Targets(_Strict):
     complaints: float = Field(default=95, ge=0, le=100)
     audit: float = Field(default=95, ge=0, le=100)
     appeal_confirmed: float = Field(default=80, ge=0, le=100)
-    handling_complaints_max: dict[str, dict[int, int]] = Field(default_factory=dict)
+    handling_complaints_max: dict[CodeText, dict[int, int]] = Field(default_factory=dict)
 
     @field_validator("handling_complaints_max")
     @classmethod
@@ -154,10 +206,10 @@ class Targets(_Strict):
 class ComplaintDeadlines(_Strict):
     """complaints.yaml (optional): the complaint processing deadlines (docs/contract.md §3.4)."""
 
-    decision_weeks: int = Field(default=4, gt=0, strict=True)  # realitetsklage: genvurdering
-    five_day_working_days: int = Field(default=5, gt=0, strict=True)  # forsikrede ledige, fastholdt
-    handling_weeks: int = Field(default=4, gt=0, strict=True)  # formalitetsklage, intern frist
-    ombudsman_weeks: int = Field(default=3, gt=0, strict=True)  # via Borgerrådgiveren
+    decision_weeks: int = Field(default=4, gt=0, le=520, strict=True)  # realitetsklage: genvurdering
+    five_day_working_days: int = Field(default=5, gt=0, le=3650, strict=True)  # forsikrede ledige, fastholdt
+    handling_weeks: int = Field(default=4, gt=0, le=520, strict=True)  # formalitetsklage, intern frist
+    ombudsman_weeks: int = Field(default=3, gt=0, le=520, strict=True)  # via Borgerrådgiveren
     # The complaint surge alert (sagstid/surge.py): a month is flagged when
     # P(X >= count | Poisson(mean of the previous surge_baseline_months)) < surge_alpha and
     # count >= surge_min_count, given at least surge_min_history months of history.
@@ -216,13 +268,20 @@ class Config:
 
 
 def _read_yaml(path: Path, required: bool) -> tuple[Any, str | None]:
-    if not path.exists():
+    raw = _read_bytes(path)
+    if raw is None:
         if required:
             raise ConfigError(f"{path}: required configuration file is missing")
         return {}, None
-    raw = path.read_bytes()
     try:
-        data = yaml.load(raw, Loader=_Loader)
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}: line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except DuplicateKey as exc:
+        raise ConfigError(f"{path}: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}:" if mark is not None else ""
@@ -232,6 +291,21 @@ def _read_yaml(path: Path, required: bool) -> tuple[Any, str | None]:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of settings at the top level")
     return data, hashlib.sha256(raw).hexdigest()
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    """The file's bytes, None if there is no file there; a folder, a device or socket, or a
+    file that cannot be read is a ConfigError naming it (docs/operations.md)."""
+    try:
+        if not path.exists() and not path.is_symlink():
+            return None
+        if path.is_dir():
+            raise ConfigError(f"{path}: is a folder, expected a configuration file")
+        if not path.is_file():
+            raise ConfigError(f"{path}: not a regular file (a broken link, a device, a pipe or a socket)")
+        return path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
 def _describe(path: Path, data: dict[str, Any], error: ValidationError) -> ConfigError:
@@ -354,6 +428,30 @@ class GamingRule(_Strict):
         return value
 
 
+class PlausibleDates(_Strict):
+    """The window a source date must lie in (docs/contract.md §1.1): from ``earliest`` to
+    ``years_after_period`` years after the end of the period measured (never relative to the
+    clock). A date outside it is a placeholder such as 0001-01-01 or 9999-12-31."""
+
+    earliest: IsoDate = dt.date(1990, 1, 1)
+    years_after_period: int = Field(default=5, ge=0, le=100, strict=True)
+
+    @field_validator("earliest")
+    @classmethod
+    def _not_too_early(cls, value: dt.date) -> dt.date:
+        if value.year < 1800:
+            raise ValueError(f"must be 1800-01-01 or later (got {value})")
+        return value
+
+    def window(self, end: dt.date) -> tuple[dt.date, dt.date]:
+        """(earliest, latest) plausible date for a period ending ``end``; the latest is the
+        same day ``years_after_period`` years on (28 February for 29 February), at most
+        9000-12-31."""
+        year = min(end.year + self.years_after_period, 9000)
+        latest = dt.date(year, end.month, min(end.day, 28) if end.month == 2 else end.day)
+        return self.earliest, latest
+
+
 MeasureAt = Literal["decided", "sent"]
 MEASURE_AT: tuple[str, ...] = ("decided", "sent")
 
@@ -363,10 +461,11 @@ class MeasurementSettings(_Strict):
     the held-decision rules (docs/contract.md §2.6)."""
 
     measure_at: MeasureAt = "decided"
-    due_soon_working_days: int = Field(default=5, gt=0, strict=True)
-    held_after_working_days: int = Field(default=2, ge=0, strict=True)
+    due_soon_working_days: int = Field(default=5, gt=0, le=3650, strict=True)
+    held_after_working_days: int = Field(default=2, ge=0, le=3650, strict=True)
     suppress_below: int = Field(default=5, ge=0, strict=True)  # committee workbook; 0 = off
     gaming: GamingRule = Field(default_factory=GamingRule)
+    plausible_dates: PlausibleDates = Field(default_factory=PlausibleDates)
 
     @field_validator("measure_at", mode="before")
     @classmethod

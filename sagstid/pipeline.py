@@ -44,7 +44,7 @@ from sagstid.validate.audit import validate_audit
 from sagstid.validate.complaints import validate_complaints
 from sagstid.validate.decisions import DecisionExtract, ValidatedDecisions, validate_decisions
 from sagstid.validate.open_cases import validate_open_complaints, validate_open_decisions
-from sagstid.validate.rows import parse_dates
+from sagstid.validate.rows import DateWindow, as_text, clean_units, parse_dates
 
 if TYPE_CHECKING:
     from sagstid.report.revisions import Publication
@@ -60,6 +60,12 @@ class UnknownUnit(InputError):
 @contextmanager
 def _silent(_: str) -> Iterator[None]:
     yield
+
+
+def date_window(config: Config, period: Period) -> DateWindow:
+    """The plausible source dates for ``period`` (measurement.yaml ``plausible_dates``,
+    docs/contract.md §1.1)."""
+    return DateWindow.of(config.measurement.plausible_dates, period.end)
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,7 @@ def measure_extract(
     """Validate and measure extracted decisions on their own (no I/O): the benchmark's and the
     tests' entry point, with a calendar for just these decisions."""
     with stage(f"Validerer {period.label}"):
-        validated = validate_decisions(extract, units, period, catalogue)
+        validated = validate_decisions(extract, units, period, catalogue, date_window(config, period))
     with stage(f"Beregner frister og overholdelse {period.label}"):
         calendar = calendar_for(
             config.calendar, [validated.measured["received_date"]], period.start, period.end
@@ -134,7 +140,7 @@ def extract_run(engine: Engine, period: Period, previous: Period, as_of: dt.date
     """Read everything the run measures (the only stage that talks to the database)."""
     with stage("Kontrollerer databasens tabeller"):
         check_schema(engine, ["units", "decisions", "complaints", "audit_samples"])
-        units = extract_units(engine)
+        units = clean_units(extract_units(engine))
     with stage(f"Henter afgørelser {period.label}"):
         current = extract_decisions(engine, period)
     with stage(f"Henter afgørelser {previous.label}"):
@@ -166,13 +172,15 @@ def validate_run(
     x: Extracted, config: Config, catalogue: CatalogueArrays, period: Period, previous: Period, as_of: dt.date
 ) -> Validated:
     """Validate every table the run read (no I/O)."""
+    window = date_window(config, period)
+    snapshot_window = DateWindow.of(config.measurement.plausible_dates, as_of)
     return Validated(
-        current=validate_decisions(x.current, x.units, period, catalogue),
-        previous=validate_decisions(x.previous, x.units, previous, catalogue),
-        complaints=validate_complaints(x.complaints, x.units, period),
-        audit_samples=validate_audit(x.audit_samples, x.units, period),
-        open_decisions=validate_open_decisions(x.open_decisions, x.units, catalogue, as_of),
-        open_complaints=validate_open_complaints(x.open_complaints, x.units, as_of),
+        current=validate_decisions(x.current, x.units, period, catalogue, window),
+        previous=validate_decisions(x.previous, x.units, previous, catalogue, date_window(config, previous)),
+        complaints=validate_complaints(x.complaints, x.units, period, window),
+        audit_samples=validate_audit(x.audit_samples, x.units, period, window),
+        open_decisions=validate_open_decisions(x.open_decisions, x.units, catalogue, as_of, snapshot_window),
+        open_complaints=validate_open_complaints(x.open_complaints, x.units, as_of, snapshot_window),
     )
 
 
@@ -183,7 +191,9 @@ def _received_by(rows: pd.DataFrame, as_of: dt.date) -> pd.Series:
 
 def run_calendar(v: Validated, config: Config, previous: Period, last: dt.date) -> WorkCalendar:
     """The run's one working-day calendar: from the earliest readable received date of any row
-    it measures (or the comparison period's start) to ``last`` and the deadlines after it."""
+    it measures (or the comparison period's start) to ``last`` and the deadlines after it, and
+    to the last plausible date (a sent date years later still counts its working days). Dates
+    outside the plausible window are NaT after validation and never reach it."""
     received = [
         v.current.measured["received_date"],
         v.previous.measured["received_date"],
@@ -191,7 +201,8 @@ def run_calendar(v: Validated, config: Config, previous: Period, last: dt.date) 
         _received_by(v.open_decisions, last),
         _received_by(v.open_complaints, last),
     ]
-    return calendar_for(config.calendar, received, previous.start, last)
+    latest = DateWindow.of(config.measurement.plausible_dates, last).latest
+    return calendar_for(config.calendar, received, previous.start, max(last, latest))
 
 
 @dataclass(frozen=True)
@@ -210,7 +221,12 @@ def measure_follow_up(
     """Complaints, contract pace, complaints per 1,000 decisions, surge alerts and the audit
     shares of ``period`` (no I/O)."""
     complaints = measure_complaints(v.complaints, period, run.config.complaints, run.calendar)
-    case_decisions = x.case_decisions.assign(decided_date=parse_dates(x.case_decisions["decided_date"])[0])
+    window = date_window(run.config, period)
+    case_decisions = x.case_decisions.assign(
+        decided_date=parse_dates(x.case_decisions["decided_date"], window)[0],
+        case_id=as_text(x.case_decisions["case_id"]),
+        case_area_code=as_text(x.case_decisions["case_area_code"]).str.strip(),
+    )
     contract = contract_figures(
         complaints.rows,
         case_decisions,

@@ -21,6 +21,7 @@ from sagstid.report.committee_follow_up import write_committee_follow_up
 from sagstid.report.committee_open import write_committee_open
 from sagstid.report.committee_suppression import Plan, committee_plan
 from sagstid.report.labels import with_deadline_text
+from sagstid.report.quality_notes import write_data_notes
 from sagstid.report.revisions_sheet import write_revisions_sheet
 from sagstid.report.suppress import PRIMARY, SECONDARY, SheetSuppression, method_rule
 from sagstid.report.unit_workbook import (
@@ -501,6 +502,7 @@ def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasure
     sheet.skip()
     sheet.section(layout.text("titles.accounting"))
     write_accounting_table(sheet, layout, ctx.current.status_counts(), organisation)
+    write_data_notes(sheet, layout, ctx)
     write_default_areas(sheet, layout, ctx.current.default_areas, below=ctx.suppress_below)
     hide.finish()
 

@@ -90,6 +90,7 @@ def decisions_section(measurement: DecisionMeasurement) -> dict[str, Any]:
                 strict=True,
             )
         ],
+        **measurement.note_counts(),
     }
 
 
@@ -168,6 +169,7 @@ def complaints_section(measurement: ComplaintMeasurement | None) -> dict[str, An
         "appeal_confirmed_pct": json_value(measurement.appeal_confirmed_pct),
         "appeals": measurement.appeals,
         "rows": measurement.status_counts(),
+        **measurement.note_counts(),
         "by_kind": [
             {"complaint_kind": row["complaint_kind"], **_complaint_metrics(row)}
             for _, row in measurement.by_kind.iterrows()
@@ -231,6 +233,7 @@ def audit_section(measurement: AuditMeasurement | None) -> dict[str, Any] | None
         "by_area": _records(measurement.by_area, ["case_area_code", *AUDIT_COLUMNS]),
         "excluded": measurement.reason_counts(),
         "rows": measurement.status_counts(),
+        **measurement.note_counts(),
     }
 
 
@@ -280,12 +283,14 @@ def open_cases_section(snapshot: OpenSnapshot) -> dict[str, Any]:
             "by_area": _open_records(open_metrics(decisions, ["case_area_code"]), ["case_area_code"]),
             "excluded": snapshot.reason_counts("decision"),
             "rows": snapshot.row_counts("decision"),
+            **snapshot.notes("decision"),
         },
         "complaints": {
             "total": _open_total(complaints),
             "by_unit": _open_records(open_metrics(complaints, ["unit_code"]), ["unit_code"]),
             "excluded": snapshot.reason_counts("complaint"),
             "rows": snapshot.row_counts("complaint"),
+            **snapshot.notes("complaint"),
         },
     }
 

@@ -22,6 +22,7 @@ from sagstid.config import Targets
 from sagstid.measure.run import RunMeasurement
 from sagstid.report.catalogue_sheets import write_default_areas, write_service_targets
 from sagstid.report.labels import case_rule_texts, with_deadline_text
+from sagstid.report.quality_notes import write_data_notes
 from sagstid.report.unit_cut import cut_to_unit
 from sagstid.report.unit_follow_up import write_unit_audit, write_unit_complaints
 from sagstid.report.worklist import write_held_sheet, write_open_summary, write_worklist
@@ -590,6 +591,7 @@ def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasure
     sheet.skip()
     sheet.section(layout.text("titles.accounting"))
     write_accounting_table(sheet, layout, ctx.current.status_counts(), name)
+    write_data_notes(sheet, layout, ctx, code)
     write_default_areas(sheet, layout, ctx.current.default_areas, code)
 
 

@@ -8,6 +8,7 @@ After the last attempt the run stops with one line saying which query and what h
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 
 from sagstid.errors import DatabaseError, SchemaError
 from sagstid.schema import REQUIRED_COLUMNS
+from sagstid.source.pg_dates import lenient_dates
 from sagstid.source.queries import load_query
 
 log = logging.getLogger(__name__)
@@ -157,9 +159,11 @@ def connect(url: str) -> Engine:
     is replaced instead of failing the next query.
     """
     try:
-        return sa.create_engine(url, pool_pre_ping=True)
+        engine = sa.create_engine(url, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
         raise DatabaseError(f"database URL cannot be used: {redact(url)} ({exc})") from None
+    lenient_dates(engine)  # PostgreSQL 'infinity' and years past 9999 read as placeholders
+    return engine
 
 
 def redact(url: str) -> str:
@@ -171,18 +175,30 @@ def redact(url: str) -> str:
 
 
 def check_schema(engine: Engine, tables: Iterable[str]) -> None:
-    """Raise SchemaError naming every required table or column that is missing."""
+    """Raise SchemaError naming every required table or column that is missing.
+
+    A source table may be a table, a view (materialized too) or (SQL Server) a synonym in the connection's
+    default schema: the DBA usually maps the case system onto the contract's names with views
+    (docs/database.md). SQLAlchemy's inspector lists tables and views; synonyms it does not
+    see are read from ``sys.synonyms`` and their columns from an empty ``SELECT``."""
     wanted = list(tables)
 
     def inspect(connection: sa.Connection) -> list[str]:
         inspector = sa.inspect(connection)
-        present = set(inspector.get_table_names())
+        present = {name.lower(): name for name in inspector.get_table_names()}
+        present.update({name.lower(): name for name in inspector.get_view_names()})
+        with contextlib.suppress(NotImplementedError):  # PostgreSQL and Oracle have them
+            present.update({name.lower(): name for name in inspector.get_materialized_view_names()})
+        synonyms = {name.lower(): name for name in _synonym_names(connection)}
         missing: list[str] = []
         for table in wanted:
-            if table not in present:
+            if table in present:
+                columns = {c["name"].lower() for c in inspector.get_columns(present[table])}
+            elif table in synonyms:
+                columns = _probe_columns(connection, synonyms[table])
+            else:
                 missing.append(f"table {table}")
                 continue
-            columns = {c["name"].lower() for c in inspector.get_columns(table)}
             missing += [f"{table}.{c}" for c in REQUIRED_COLUMNS[table] if c not in columns]
         return missing
 
@@ -192,18 +208,36 @@ def check_schema(engine: Engine, tables: Iterable[str]) -> None:
         raise SchemaError(f"the source database lacks required {', '.join(missing)}")
 
 
+def _synonym_names(connection: sa.Connection) -> list[str]:
+    """SQL Server synonyms of the default schema (none on other databases)."""
+    if connection.dialect.name != "mssql":
+        return []
+    query = "SELECT name FROM sys.synonyms WHERE schema_id = SCHEMA_ID()"
+    return [str(name) for name in connection.exec_driver_sql(query).scalars()]
+
+
+def _probe_columns(connection: sa.Connection, name: str) -> set[str]:
+    """The column names of ``name`` from a query that returns no rows."""
+    quoted = connection.dialect.identifier_preparer.quote(name)
+    result = connection.exec_driver_sql(f"SELECT * FROM {quoted} WHERE 1 = 0")
+    try:
+        return {str(key).lower() for key in result.keys()}  # noqa: SIM118 (a Result, not a dict)
+    finally:
+        result.close()
+
+
 def absent_columns(engine: Engine, columns: Iterable[str]) -> frozenset[str]:
     """Which of the ``table.column`` names are not in the database (optional source columns,
     docs/contract.md §1.1)."""
     wanted = sorted({c.lower() for c in columns})
 
     def inspect(connection: sa.Connection) -> frozenset[str]:
-        inspector = sa.inspect(connection)
+        # an empty SELECT sees the columns of a table, a view and a synonym alike
         present: dict[str, set[str]] = {}
         for name in wanted:
             table = name.split(".", 1)[0]
             if table not in present:
-                present[table] = {c["name"].lower() for c in inspector.get_columns(table)}
+                present[table] = _probe_columns(connection, table)
         return frozenset(n for n in wanted if n.split(".", 1)[1] not in present[n.split(".", 1)[0]])
 
     return with_retry(engine, inspect, "database columns")

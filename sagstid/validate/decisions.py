@@ -15,10 +15,13 @@ from sagstid.periods import Period
 from sagstid.rules.deadlines import NO_ENTRY, VIA, CatalogueArrays
 from sagstid.schema import DECISION_DATE_COLUMNS
 from sagstid.validate.rows import (
+    DateWindow,
+    as_text,
     count_values,
     first_reason,
     parse_date_columns,
     reason_column,
+    text_codes,
     unknown_unit,
 )
 
@@ -31,6 +34,12 @@ DECISION_REASONS: tuple[str, ...] = (
     "no_deadline",
 )
 STATUSES: tuple[str, ...] = ("measured", "excluded", "open", "out_of_period")
+KEY_DATES = ("received_date", "decided_date")  # outside the plausible window: invalid_date
+# The data-quality counts of results.json and the Datakvalitet sheets (docs/results.md).
+NOTE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "placeholder_dates": ("sent_date", "delay_notice_date"),
+    "padded_codes": ("unit_code", "case_area_code"),
+}
 
 
 @dataclass(frozen=True)
@@ -63,13 +72,20 @@ class ValidatedDecisions:
 
 
 def validate_decisions(
-    extract: DecisionExtract, units: pd.DataFrame, period: Period, catalogue: CatalogueArrays
+    extract: DecisionExtract,
+    units: pd.DataFrame,
+    period: Period,
+    catalogue: CatalogueArrays,
+    window: DateWindow | None = None,
 ) -> ValidatedDecisions:
+    """``window``: the plausible dates (default: measurement.yaml's default for the period)."""
+    window = window or DateWindow.default(period.end)
     rows = pd.concat([extract.in_period, extract.outside], ignore_index=True, sort=False)
+    text_codes(rows, ("unit_code", "case_area_code"), ids=("case_id",))
     for column in ("unit_code", "case_area_code"):
         rows[column] = rows[column].astype("category")
     decided_present = rows["decided_date"].notna().to_numpy()
-    invalid_any, invalid = parse_date_columns(rows, DECISION_DATE_COLUMNS)
+    invalid_any, invalid = parse_date_columns(rows, DECISION_DATE_COLUMNS, window, KEY_DATES)
     decided_invalid = invalid["decided_date"]
 
     decided = rows["decided_date"]
@@ -83,7 +99,8 @@ def validate_decisions(
     via = np.zeros(len(rows), dtype=np.int8)
     if "case_variant" not in rows:  # optional source column (docs/contract.md §1.3)
         rows["case_variant"] = None
-    rows["case_variant"] = rows["case_variant"].astype("category")
+    variant = as_text(rows["case_variant"]).str.strip()  # as the codes: text, trimmed
+    rows["case_variant"] = variant.where(variant.notna() & (variant != ""), None).astype("category")
     entry[population], via[population] = catalogue.lookup_via(
         rows.loc[population, "case_area_code"], received[population], rows.loc[population, "case_variant"]
     )
