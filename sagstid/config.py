@@ -184,6 +184,44 @@ class DeadlineCatalogue(_Strict):
     deadlines: list[DeadlineEntry] = Field(min_length=1)
 
 
+GoalMeasure = Literal["handling_complaints", "handling_medhold", "upheld_pct"]
+GOAL_MEASURES: tuple[str, ...] = ("handling_complaints", "handling_medhold", "upheld_pct")
+GOAL_DOWN: frozenset[str] = frozenset({"handling_complaints", "handling_medhold"})
+
+
+class GoalEntry(_Strict):
+    """One goal against a baseline year (docs/flow.md): exactly one of ``reduction`` (a fraction,
+    0.4 = 40 % fewer; only for a measure that should go down) and ``level``."""
+
+    measure: GoalMeasure
+    baseline_year: int = Field(ge=1900, le=2200, strict=True)
+    target_year: int = Field(ge=1900, le=2200, strict=True)
+    reduction: float | None = Field(default=None, gt=0, lt=1)
+    level: float | None = Field(default=None, ge=0)
+    unit_code: str | None = Field(default=None, min_length=1)
+
+    @field_validator("measure", mode="before")
+    @classmethod
+    def _measure(cls, value: Any) -> Any:
+        return _one_of(value, GOAL_MEASURES)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> GoalEntry:
+        if (self.reduction is None) == (self.level is None):
+            raise ValueError("give exactly one of reduction and level")
+        if self.target_year <= self.baseline_year:
+            raise ValueError(
+                f"target_year ({self.target_year}) must be after baseline_year ({self.baseline_year})"
+            )
+        if self.reduction is not None and self.measure not in GOAL_DOWN:
+            raise ValueError(
+                f"a reduction needs a measure that should go down; give a level for {self.measure}"
+            )
+        if self.level is not None and self.measure == "upheld_pct" and self.level > 100:
+            raise ValueError(f"level: a share is at most 100 (got {self.level})")
+        return self
+
+
 class Targets(_Strict):
     general: float = Field(default=90, ge=0, le=100)
     concrete: float = Field(default=80, ge=0, le=100)
@@ -192,6 +230,7 @@ class Targets(_Strict):
     audit: float = Field(default=95, ge=0, le=100)
     appeal_confirmed: float = Field(default=80, ge=0, le=100)
     handling_complaints_max: dict[CodeText, dict[int, int]] = Field(default_factory=dict)
+    goals: list[GoalEntry] = Field(default_factory=list)  # docs/flow.md, targets against a baseline
 
     @field_validator("handling_complaints_max")
     @classmethod
@@ -250,6 +289,36 @@ class CalendarConfig(_Strict):
         return value
 
 
+class SmtpSettings(_Strict):
+    """The mail server alerts are sent through (alerts.yaml). The password is never written in
+    the file: ``password_env`` names the environment variable that holds it."""
+
+    host: str = Field(min_length=1)
+    port: int = Field(default=25, gt=0, lt=65536, strict=True)
+    sender: str = Field(min_length=3, pattern=r"^[^@\s]+@[^@\s]+$")
+    starttls: bool = Field(default=False, strict=True)
+    ssl: bool = Field(default=False, strict=True)
+    username: str | None = None
+    password_env: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    timeout_seconds: float = Field(default=30, gt=0)
+
+
+class AlertSettings(_Strict):
+    """alerts.yaml (optional; docs/alerts.md): who is e-mailed when the nightly run finds a new
+    surge alert, a new held-decision flag, or more overdue open decisions than ``overdue_above``.
+    Nothing is sent without ``smtp`` or without a contact for the unit."""
+
+    smtp: SmtpSettings | None = None
+    contacts: dict[str, list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]]] = Field(
+        default_factory=dict
+    )
+    overdue_above: int | None = Field(default=None, ge=0, strict=True)  # None: no overdue alert
+
+    @property
+    def enabled(self) -> bool:
+        return self.smtp is not None and any(self.contacts.values())
+
+
 @dataclass(frozen=True)
 class Config:
     """The validated configuration folder."""
@@ -261,6 +330,7 @@ class Config:
     file_hashes: dict[str, str]
     complaints: ComplaintDeadlines = field(default_factory=ComplaintDeadlines)
     measurement: MeasurementSettings = field(default_factory=lambda: MeasurementSettings())  # defined below
+    alerts: AlertSettings = field(default_factory=AlertSettings)
 
     @property
     def catalogue_version(self) -> str:
@@ -324,6 +394,11 @@ def _describe(path: Path, data: dict[str, Any], error: ValidationError) -> Confi
             label += f" variant {variant}"
         where = f"deadlines[{loc[1]}]" + (f" ({label})" if label else "")
         loc = loc[2:]
+    elif len(loc) >= 2 and loc[0] == "goals" and isinstance(loc[1], int):
+        entry = data.get("goals", [])[loc[1]]
+        measure = entry.get("measure") if isinstance(entry, dict) else None
+        where = f"goals[{loc[1]}]" + (f" (measure {measure})" if measure else "")
+        loc = loc[2:]
     field = ".".join(str(part) for part in loc)
     message = first["msg"]
     if first["type"] == "extra_forbidden":
@@ -332,6 +407,8 @@ def _describe(path: Path, data: dict[str, Any], error: ValidationError) -> Confi
         message = f"must be one of {', '.join(DEADLINE_UNITS)} (got {first['input']!r})"
     elif "input" in first and first["type"] not in ("missing", "value_error"):
         message = f"{message} (got {first['input']!r})"
+    elif first["type"] == "value_error":
+        message = message.removeprefix("Value error, ")
     parts = [p for p in (where, field) if p]
     return ConfigError(f"{path}: {': '.join(parts)}: {message}" if parts else f"{path}: {message}")
 
@@ -359,8 +436,8 @@ def _check_versions(path: Path, catalogue: DeadlineCatalogue) -> None:
 
 
 def load_config(directory: Path) -> Config:
-    """Read and validate deadlines.yaml (required), targets.yaml, calendar.yaml and
-    complaints.yaml (optional)."""
+    """Read and validate deadlines.yaml (required), targets.yaml, calendar.yaml,
+    complaints.yaml, measurement.yaml and alerts.yaml (optional)."""
     directory = Path(directory)
     if not directory.is_dir():
         raise ConfigError(f"{directory}: configuration folder not found")
@@ -372,6 +449,7 @@ def load_config(directory: Path) -> Config:
         ("calendar.yaml", CalendarConfig, False),
         ("complaints.yaml", ComplaintDeadlines, False),
         ("measurement.yaml", MeasurementSettings, False),
+        ("alerts.yaml", AlertSettings, False),
     ):
         path = directory / name
         data, digest = _read_yaml(path, required)
@@ -388,7 +466,9 @@ def load_config(directory: Path) -> Config:
     assert isinstance(targets, Targets) and isinstance(calendar, CalendarConfig)
     complaints = models["complaints.yaml"]
     assert isinstance(complaints, ComplaintDeadlines)
-    return Config(directory, catalogue, targets, calendar, hashes, complaints, models["measurement.yaml"])  # type: ignore[arg-type]
+    measurement, alerts = models["measurement.yaml"], models["alerts.yaml"]
+    assert isinstance(measurement, MeasurementSettings) and isinstance(alerts, AlertSettings)
+    return Config(directory, catalogue, targets, calendar, hashes, complaints, measurement, alerts)
 
 
 # --- measurement.yaml (docs/contract.md §2.6) ------------------------------------------------
@@ -452,6 +532,15 @@ class PlausibleDates(_Strict):
         return self.earliest, latest
 
 
+class ExpectedWaitSettings(_Strict):
+    """The expected wait for citizens (docs/flow.md): "9 af 10 får svar inden for N dage" from
+    the decisions of the last ``months`` months; areas with fewer than ``min_count`` show none."""
+
+    months: int = Field(default=6, gt=0, le=60, strict=True)
+    share: float = Field(default=0.9, gt=0, le=1)
+    min_count: int = Field(default=20, gt=0, strict=True)
+
+
 MeasureAt = Literal["decided", "sent"]
 MEASURE_AT: tuple[str, ...] = ("decided", "sent")
 
@@ -466,8 +555,23 @@ class MeasurementSettings(_Strict):
     suppress_below: int = Field(default=5, ge=0, strict=True)  # committee workbook; 0 = off
     gaming: GamingRule = Field(default_factory=GamingRule)
     plausible_dates: PlausibleDates = Field(default_factory=PlausibleDates)
+    # docs/flow.md: the backlog trend's months (ending with the period's last month), the
+    # lateness bands' lower bounds in days over the deadline, "very late", the expected wait.
+    flow_months: int = Field(default=24, gt=0, le=120, strict=True)
+    lateness_bands: list[int] = Field(default_factory=lambda: [1, 8, 22, 64], min_length=1)
+    very_late_after_days: int = Field(default=21, ge=0, strict=True)
+    expected_wait: ExpectedWaitSettings = Field(default_factory=ExpectedWaitSettings)
 
     @field_validator("measure_at", mode="before")
     @classmethod
     def _measure_at(cls, value: Any) -> Any:
         return _one_of(value, MEASURE_AT)
+
+    @field_validator("lateness_bands", mode="before")
+    @classmethod
+    def _bands(cls, value: Any) -> Any:
+        if not isinstance(value, list) or any(isinstance(b, bool) or not isinstance(b, int) for b in value):
+            raise ValueError(f"must be a list of whole numbers of days (got {value!r})")
+        if not value or value[0] < 1 or any(b <= a for a, b in itertools.pairwise(value)):
+            raise ValueError(f"lower bounds must be ascending and the first at least 1 (got {value!r})")
+        return value

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,8 @@ from sagstid.errors import InputError
 from sagstid.measure.audit import AuditMeasurement, measure_audit
 from sagstid.measure.complaints import ComplaintMeasurement, measure_complaints
 from sagstid.measure.decisions import DecisionMeasurement, measure_decisions
+from sagstid.measure.flow import with_deadlines
+from sagstid.measure.flow_figures import FlowFigures, extract_start, measure_flow_figures
 from sagstid.measure.held import measure_held
 from sagstid.measure.open_cases import measure_snapshot
 from sagstid.measure.performance import ContractFigures, contract_figures
@@ -37,12 +39,15 @@ from sagstid.source.extract import (
     extract_complaint_case_areas,
     extract_complaints,
     extract_decisions,
+    extract_flow,
     extract_open_cases,
     extract_units,
+    has_promised_date,
 )
 from sagstid.validate.audit import validate_audit
 from sagstid.validate.complaints import validate_complaints
 from sagstid.validate.decisions import DecisionExtract, ValidatedDecisions, validate_decisions
+from sagstid.validate.flow import FlowRows, validate_flow
 from sagstid.validate.open_cases import validate_open_complaints, validate_open_decisions
 from sagstid.validate.rows import DateWindow, as_text, clean_units, parse_dates
 
@@ -105,10 +110,12 @@ def measure_period(
     units: pd.DataFrame,
     period: Period,
     stage: Stage = _silent,
+    with_promised: bool = False,
 ) -> DecisionMeasurement:
-    """Extract, validate and measure the decisions of one period."""
+    """Extract, validate and measure the decisions of one period (``with_promised``: read the
+    optional column promised_date too)."""
     with stage(f"Henter afgørelser {period.label}"):
-        extract = extract_decisions(engine, period)
+        extract = extract_decisions(engine, period, with_promised)
     return measure_extract(extract, units, config, catalogue, period, stage)
 
 
@@ -134,15 +141,21 @@ class Extracted:
     audit_samples: pd.DataFrame
     open_decisions: pd.DataFrame
     open_complaints: pd.DataFrame
+    flow: pd.DataFrame  # queries/flow_decisions.sql: the backlog trend and the expected wait
+    promised_column: bool  # the decisions table has the optional column promised_date
 
 
-def extract_run(engine: Engine, period: Period, previous: Period, as_of: dt.date, stage: Stage) -> Extracted:
-    """Read everything the run measures (the only stage that talks to the database)."""
+def extract_run(
+    engine: Engine, period: Period, previous: Period, as_of: dt.date, stage: Stage, flow_from: dt.date
+) -> Extracted:
+    """Read everything the run measures (the only stage that talks to the database);
+    ``flow_from``: the first decided date the flow figures need (flow_figures.extract_start)."""
     with stage("Kontrollerer databasens tabeller"):
         check_schema(engine, ["units", "decisions", "complaints", "audit_samples"])
         units = clean_units(extract_units(engine))
+        promised_column = has_promised_date(engine)
     with stage(f"Henter afgørelser {period.label}"):
-        current = extract_decisions(engine, period)
+        current = extract_decisions(engine, period, promised_column)
     with stage(f"Henter afgørelser {previous.label}"):
         earlier = extract_decisions(engine, previous)
     with stage(f"Henter klager og tilsyn {period.label}"):
@@ -151,8 +164,19 @@ def extract_run(engine: Engine, period: Period, previous: Period, as_of: dt.date
         audit_samples = extract_audit_samples(engine)
     with stage(f"Henter åbne sager pr. {as_of.isoformat()}"):
         open_decisions, open_complaints = extract_open_cases(engine, as_of)
+    with stage(f"Henter sagsflow {period.label}"):
+        flow = extract_flow(engine, flow_from, as_of)
     return Extracted(
-        units, current, earlier, complaints, case_decisions, audit_samples, open_decisions, open_complaints
+        units,
+        current,
+        earlier,
+        complaints,
+        case_decisions,
+        audit_samples,
+        open_decisions,
+        open_complaints,
+        flow,
+        promised_column,
     )
 
 
@@ -166,6 +190,7 @@ class Validated:
     audit_samples: pd.DataFrame
     open_decisions: pd.DataFrame
     open_complaints: pd.DataFrame
+    flow: FlowRows
 
 
 def validate_run(
@@ -181,6 +206,7 @@ def validate_run(
         audit_samples=validate_audit(x.audit_samples, x.units, period, window),
         open_decisions=validate_open_decisions(x.open_decisions, x.units, catalogue, as_of, snapshot_window),
         open_complaints=validate_open_complaints(x.open_complaints, x.units, as_of, snapshot_window),
+        flow=validate_flow(x.flow, x.units),
     )
 
 
@@ -200,6 +226,7 @@ def run_calendar(v: Validated, config: Config, previous: Period, last: dt.date) 
         v.complaints["received_date"],
         _received_by(v.open_decisions, last),
         _received_by(v.open_complaints, last),
+        _received_by(v.flow.cases, last),
     ]
     latest = DateWindow.of(config.measurement.plausible_dates, last).latest
     return calendar_for(config.calendar, received, previous.start, max(last, latest))
@@ -245,6 +272,33 @@ def measure_follow_up(
     )
 
 
+def measure_flow(
+    x: Extracted,
+    v: Validated,
+    run: RunContext,
+    period: Period,
+    current: DecisionMeasurement,
+    open_decisions: pd.DataFrame,
+    complaint_rows: pd.DataFrame,
+) -> FlowFigures:
+    """The figures of docs/flow.md (no I/O): the backlog trend and the expected wait from the
+    flow rows, lateness and the promised date from the period's decisions, the goals from the
+    complaint rows."""
+    return measure_flow_figures(
+        flow_cases=with_deadlines(v.flow.cases, run.catalogue, run.calendar),
+        flow_left_out=v.flow.left_out,
+        measured=current.cases,
+        promised_column=x.promised_column,
+        open_decisions=open_decisions,
+        complaint_rows=complaint_rows,
+        unit_codes=run.units["unit_code"].dropna().astype(str).tolist(),
+        catalogue=run.config.catalogue,
+        goals=run.config.targets.goals,
+        settings=run.config.measurement,
+        end=period.end,
+    )
+
+
 def build_context(
     db_url: str,
     config_dir: Path,
@@ -262,7 +316,8 @@ def build_context(
         catalogue = CatalogueArrays.from_catalogue(config.catalogue)
     engine = connect(db_url)
     try:
-        extracted = extract_run(engine, period, previous_period, as_of, stage)
+        flow_from = extract_start(as_of, config.measurement)
+        extracted = extract_run(engine, period, previous_period, as_of, stage, flow_from)
     finally:
         engine.dispose()
     with stage(f"Validerer {period.label} og {previous_period.label}"):
@@ -280,6 +335,10 @@ def build_context(
             validated.open_decisions, validated.open_complaints, config, catalogue, calendar, as_of
         )
         held = measure_held(current.cases, calendar, period, config.measurement)
+    with stage(f"Måler sagsflow, forsinkelse og forventet ventetid {period.label}"):
+        flow_figures = measure_flow(
+            extracted, validated, run, period, current, snapshot.open_decisions, follow_up.complaints.rows
+        )
     return RunMeasurement(
         period=period,
         previous_period=previous_period,
@@ -298,6 +357,7 @@ def build_context(
         held=held,
         worklist_first=worklist_first,
         suppress_below=config.measurement.suppress_below,
+        flow=flow_figures,
     )
 
 
@@ -318,6 +378,7 @@ class RunSummary:
     general_compliance: float | None
     general_target: float
     worker_peak_mb: float | None = None  # largest workbook process (Linux), for the benchmark
+    unit_names: dict[str, str] = field(default_factory=dict)  # unit_code -> unit_name, for alerts
 
 
 def run_period(
@@ -361,4 +422,7 @@ def run_period(
         general_compliance=None if pd.isna(general) else float(general),
         general_target=ctx.targets.general,
         worker_peak_mb=max(peaks) if workers > 1 and peaks else None,
+        unit_names=dict(
+            zip(ctx.units["unit_code"].astype(str), ctx.units["unit_name"].astype(str), strict=True)
+        ),
     )

@@ -188,6 +188,7 @@ def test_tables_have_the_contract_columns_and_the_version(small: tuple[Path, Any
     path, _ = small
     for table, columns in REQUIRED_COLUMNS.items():
         found = [r["name"] for r in _rows(path, f"PRAGMA table_info({table})")]
+        # the required columns, then the optional ones the demo has (decisions.promised_date)
         assert [*columns, *OPTIONAL_COLUMNS.get(table, ())] == found, table
     meta = {r["key"]: r["value"] for r in _rows(path, "SELECT * FROM demo_meta")}
     assert meta["demo_version"] == str(demo.DEMO_VERSION)

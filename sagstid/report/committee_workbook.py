@@ -20,6 +20,7 @@ from sagstid.report.catalogue_sheets import write_default_areas, write_service_t
 from sagstid.report.committee_follow_up import write_committee_follow_up
 from sagstid.report.committee_open import write_committee_open
 from sagstid.report.committee_suppression import Plan, committee_plan
+from sagstid.report.flow_sheet import write_flow_sheet
 from sagstid.report.labels import with_deadline_text
 from sagstid.report.quality_notes import write_data_notes
 from sagstid.report.revisions_sheet import write_revisions_sheet
@@ -525,3 +526,7 @@ def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
         write_revisions_sheet(workbook, styles, layout, ctx)
         method = write_method_sheet(workbook, styles, layout, ctx)
         method.line(method_rule(ctx.suppress_below), styles.get("text", wrap=True), col=1)
+        names = dict(zip(ctx.units["unit_code"].astype(str), ctx.units["unit_name"].astype(str), strict=True))
+        write_flow_sheet(
+            workbook, styles, ctx.flow, unit_names=names, suppress_below=ctx.suppress_below, plan=plan
+        )

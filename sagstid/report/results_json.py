@@ -21,6 +21,7 @@ from sagstid.measure.held import GAP_BUCKETS, HeldDecisions
 from sagstid.measure.open_cases import OPEN_METRICS, OpenSnapshot, open_metrics
 from sagstid.measure.performance import PACE_COLUMNS, PER_1000_COLUMNS
 from sagstid.periods import Period
+from sagstid.report.flow_json import flow_sections
 from sagstid.validate.audit import AUDIT_MEASURES
 from sagstid.values import is_missing
 
@@ -247,6 +248,7 @@ def follow_up_sections(ctx: RunMeasurement) -> dict[str, Any]:
         "audit": audit_section(ctx.audit),
         "open_cases": None if ctx.snapshot is None else open_cases_section(ctx.snapshot),
         "held_decisions": None if ctx.held is None else held_section(ctx.held),
+        **({} if ctx.flow is None else flow_sections(ctx.flow)),
     }
 
 

@@ -21,6 +21,7 @@ from xlsxwriter.workbook import Workbook
 from sagstid.config import Targets
 from sagstid.measure.run import RunMeasurement
 from sagstid.report.catalogue_sheets import write_default_areas, write_service_targets
+from sagstid.report.flow_sheet import write_flow_sheet
 from sagstid.report.labels import case_rule_texts, with_deadline_text
 from sagstid.report.quality_notes import write_data_notes
 from sagstid.report.unit_cut import cut_to_unit
@@ -668,3 +669,4 @@ def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None
             code = area["case_area_code"]
             monthly = area_months[area_months["case_area_code"] == code]
             _area_sheet(workbook, styles, layout, ctx, links[code], area, monthly)
+        write_flow_sheet(workbook, styles, ctx.flow, unit_code, unit_name=name)

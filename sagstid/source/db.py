@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from sagstid.errors import DatabaseError, SchemaError
-from sagstid.schema import REQUIRED_COLUMNS
+from sagstid.schema import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from sagstid.source.pg_dates import lenient_dates
 from sagstid.source.queries import load_query
 
@@ -224,6 +224,17 @@ def _probe_columns(connection: sa.Connection, name: str) -> set[str]:
         return {str(key).lower() for key in result.keys()}  # noqa: SIM118 (a Result, not a dict)
     finally:
         result.close()
+
+
+def optional_columns(engine: Engine, table: str) -> frozenset[str]:
+    """Which of the table's optional columns (schema.OPTIONAL_COLUMNS) the database has."""
+
+    def inspect(connection: sa.Connection) -> frozenset[str]:
+        columns = _probe_columns(connection, table)  # works for tables, views and synonyms
+        return frozenset(c for c in OPTIONAL_COLUMNS.get(table, ()) if c in columns)
+
+    url = redact(engine.url.render_as_string(hide_password=False))
+    return with_retry(engine, inspect, f"database {url}")
 
 
 def absent_columns(engine: Engine, columns: Iterable[str]) -> frozenset[str]:

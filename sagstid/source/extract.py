@@ -13,14 +13,17 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from sagstid.periods import Period
-from sagstid.source.db import read_query
+from sagstid.source.db import optional_columns, read_query
 from sagstid.validate.decisions import DecisionExtract
 
 
-def extract_decisions(engine: Engine, period: Period) -> DecisionExtract:
+def extract_decisions(engine: Engine, period: Period, with_promised: bool = False) -> DecisionExtract:
+    """``with_promised``: the table has the optional column promised_date, read with the period's
+    decisions (queries/decisions_in_period_promised.sql)."""
     bounds = {"date_from": period.start.isoformat(), "date_to": period.end.isoformat()}
+    in_period = "decisions_in_period_promised" if with_promised else "decisions_in_period"
     return DecisionExtract(
-        in_period=read_query(engine, "decisions_in_period", **bounds),
+        in_period=read_query(engine, in_period, **bounds),
         outside=read_query(engine, "decisions_outside_period", **bounds),
     )
 
@@ -49,3 +52,14 @@ def extract_complaint_case_areas(engine: Engine) -> pd.DataFrame:
 def extract_audit_samples(engine: Engine) -> pd.DataFrame:
     """Every audit sample row (queries/audit_samples.sql)."""
     return read_query(engine, "audit_samples")
+
+
+def has_promised_date(engine: Engine) -> bool:
+    """Whether the decisions table has the optional column promised_date."""
+    return "promised_date" in optional_columns(engine, "decisions")
+
+
+def extract_flow(engine: Engine, date_from: dt.date, date_to: dt.date) -> pd.DataFrame:
+    """Decisions received by ``date_to`` and open or decided from ``date_from`` on, for the
+    backlog trend and the expected wait (queries/flow_decisions.sql)."""
+    return read_query(engine, "flow_decisions", date_from=date_from.isoformat(), date_to=date_to.isoformat())
