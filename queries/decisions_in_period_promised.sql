@@ -6,6 +6,7 @@
 -- a text that only looks like a date in range (2024-02-30) is caught by validation.
 SELECT decision_id, case_id, unit_code, case_area_code,
        received_date, decided_date, sent_date, delay_notice_date, promised_date
+       , case_variant  -- optional: decisions.case_variant
 FROM decisions
 WHERE decided_date >= :date_from
   AND decided_date <= :date_to

@@ -128,6 +128,7 @@ def _measure_and_report(
     as_of: dt.date | None = None,
     allow_future: bool = False,
     pdf: bool = False,
+    units: tuple[str, ...] = (),
 ) -> None:
     """Run one measurement through sagstid.ops.jobs: under the lock, recorded in the journal.
 
@@ -140,9 +141,11 @@ def _measure_and_report(
     today = settings.today()
     period = _in_time(job, period, today, allow_future)
     period.previous()  # a period whose comparison period cannot be measured is bad input now
+    if units:  # an ad hoc run of some units never takes the whole run's folder or stamp
+        stamp = f"{stamp}-enheder-{'-'.join(sorted(set(units)))}"
     root = settings.default_out_dir() if out is None else None
     if job == "run" and out is None and root is not None:
-        out = root / period.slug
+        out = root / (stamp if units else period.slug)
     keep = settings.keep_runs(job) if out is None else 1
     request = RunRequest(
         job=job,
@@ -155,6 +158,7 @@ def _measure_and_report(
         as_of=as_of,
         command=click.get_current_context().command_path,
         options={"allow_future": True} if allow_future else {},
+        units=tuple(sorted(set(units))),
     )
     with stop_on_signals():
         outcome = execute(request, root, keep, stage=_stage, today=today)
@@ -187,6 +191,13 @@ def _pdf(func):  # type: ignore[no-untyped-def]
 
 
 def _common(func):  # type: ignore[no-untyped-def]
+    func = click.option(
+        "--unit",
+        "units",
+        multiple=True,
+        metavar="CODE",
+        help="Only this unit's workbook (repeatable); no committee workbook, never moves latest.",
+    )(func)
     func = click.option(
         "--allow-future",
         is_flag=True,
@@ -233,13 +244,23 @@ def run(
     workers: int,
     allow_future: bool,
     pdf: bool,
+    units: tuple[str, ...],
     date_from: str,
     date_to: str,
 ) -> None:
     """Measure a period and write results.json, unit workbooks and the committee workbook."""
     period = Period(parse_date(date_from, "--from"), parse_date(date_to, "--to"))
     _measure_and_report(
-        "run", db, config, period, out, workers, stamp=period.slug, allow_future=allow_future, pdf=pdf
+        "run",
+        db,
+        config,
+        period,
+        out,
+        workers,
+        stamp=period.slug,
+        allow_future=allow_future,
+        pdf=pdf,
+        units=units,
     )
 
 
@@ -254,12 +275,22 @@ def annual(
     workers: int,
     allow_future: bool,
     pdf: bool,
+    units: tuple[str, ...],
     year: int,
 ) -> None:
     """The annual sagstidsmåling for one calendar year (run store: <root>/annual/<year>)."""
     period = Period.year(year)
     _measure_and_report(
-        "annual", db, config, period, out, workers, stamp=period.slug, allow_future=allow_future, pdf=pdf
+        "annual",
+        db,
+        config,
+        period,
+        out,
+        workers,
+        stamp=period.slug,
+        allow_future=allow_future,
+        pdf=pdf,
+        units=units,
     )
 
 
@@ -274,12 +305,22 @@ def quarterly(
     workers: int,
     allow_future: bool,
     pdf: bool,
+    units: tuple[str, ...],
     quarter: str,
 ) -> None:
     """The quarterly status for the committee (run store: <root>/quarterly/<YYYYQn>)."""
     period = Period.quarter(quarter)
     _measure_and_report(
-        "quarterly", db, config, period, out, workers, stamp=period.slug, allow_future=allow_future, pdf=pdf
+        "quarterly",
+        db,
+        config,
+        period,
+        out,
+        workers,
+        stamp=period.slug,
+        allow_future=allow_future,
+        pdf=pdf,
+        units=units,
     )
 
 
@@ -294,12 +335,22 @@ def halfyear(
     workers: int,
     allow_future: bool,
     pdf: bool,
+    units: tuple[str, ...],
     half: str,
 ) -> None:
     """The half-yearly status for the Finance Committee (run store: <root>/halfyear/<YYYYHn>)."""
     period = Period.half(half)
     _measure_and_report(
-        "halfyear", db, config, period, out, workers, stamp=period.slug, allow_future=allow_future, pdf=pdf
+        "halfyear",
+        db,
+        config,
+        period,
+        out,
+        workers,
+        stamp=period.slug,
+        allow_future=allow_future,
+        pdf=pdf,
+        units=units,
     )
 
 
@@ -314,6 +365,7 @@ def nightly(
     out: Path | None,
     workers: int,
     allow_future: bool,
+    units: tuple[str, ...],
     as_of: str | None,
 ) -> None:
     """The nightly run: the year to date up to --as-of (run store: <root>/nightly/<as-of>)."""
@@ -329,7 +381,57 @@ def nightly(
         stamp=day.isoformat(),
         as_of=day,
         allow_future=allow_future,
+        units=units,
     )
+
+
+@cli.command()
+@click.option("--decision", "decision_id", metavar="ID", help="The decision_id to explain.")
+@click.option("--complaint", "complaint_id", metavar="ID", help="The complaint_id to explain.")
+@click.option("--db", help=settings.option_help("db"))
+@click.option("--config", type=click.Path(path_type=Path), help=settings.option_help("config"))
+@click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", help="The day an open case is judged on (default: today)."
+)
+def explain(
+    decision_id: str | None, complaint_id: str | None, db: str | None, config: Path | None, as_of: str | None
+) -> None:
+    """Show, in Danish, how one decision's or complaint's deadline was worked out."""
+    from sagstid.ops.explain import explain_case
+
+    if (decision_id is None) == (complaint_id is None):
+        raise click.UsageError("give exactly one of --decision ID and --complaint ID")
+    day = parse_date(as_of, "--as-of") if as_of else settings.today()
+    kind, key = ("decision", decision_id) if decision_id is not None else ("complaint", complaint_id)
+    assert key is not None
+    click.echo(
+        explain_case(_resolve_db(db), config or settings.default_config_dir(), kind, key, day), nl=False
+    )
+
+
+@cli.command()
+@click.argument("run_a")
+@click.argument("run_b")
+def diff(run_a: str, run_b: str) -> None:
+    """Compare the figures of two runs (folders or run ids in the run store); exit 0 either way."""
+    from sagstid.ops.revision_store import find_run, read_results
+    from sagstid.report.revisions import da_value, diff_rows
+
+    root = settings.default_out_dir()
+    folder_a, folder_b = find_run(root, run_a), find_run(root, run_b)
+    a, b = read_results(folder_a), read_results(folder_b)
+    for name, folder, data in (("A", folder_a, a), ("B", folder_b, b)):
+        period = data.get("period", {})
+        click.echo(f"{name}: {folder} (periode {period.get('from')} - {period.get('to')})")
+    rows = diff_rows(a, b)
+    if not rows:
+        click.echo("Ingen forskelle i de sammenlignede tal.")
+        return
+    width = max(len(label) for label, _, _ in rows)
+    click.echo(f"{'Tal'.ljust(width)}  {'A':>10}  {'B':>10}")
+    for label, old, new in rows:
+        click.echo(f"{label.ljust(width)}  {da_value(old):>10}  {da_value(new):>10}")
+    click.echo(f"{len(rows)} tal er forskellige.")
 
 
 @cli.command()

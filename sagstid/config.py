@@ -27,8 +27,17 @@ from pydantic import (
 
 from sagstid.errors import ConfigError
 
-DeadlineUnit = Literal["calendar_days", "working_days", "weeks", "months"]
-DEADLINE_UNITS: tuple[str, ...] = ("calendar_days", "working_days", "weeks", "months")
+DeadlineUnit = Literal["calendar_days", "working_days", "weeks", "months", "hours"]
+DEADLINE_UNITS: tuple[str, ...] = ("calendar_days", "working_days", "weeks", "months", "hours")
+# A deadline's nominal length in calendar days per unit, only to check that a service target is
+# not longer than its deadline (docs/contract.md §2.2): 5 working days are a week.
+NOMINAL_DAYS: dict[str, float] = {
+    "calendar_days": 1.0,
+    "working_days": 7 / 5,
+    "weeks": 7.0,
+    "months": 365.25 / 12,
+    "hours": 1 / 24,
+}
 
 
 class _Strict(BaseModel):
@@ -80,7 +89,13 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 
 # Upper bounds of a deadline length by unit (ten years), so that a typo such as 10**18 months
 # is refused with a clear message instead of giving 0 % or failing in the date arithmetic.
-DEADLINE_MAX: dict[str, int] = {"calendar_days": 3650, "working_days": 3650, "weeks": 520, "months": 120}
+DEADLINE_MAX: dict[str, int] = {
+    "calendar_days": 3650,
+    "working_days": 3650,
+    "weeks": 520,
+    "months": 120,
+    "hours": 87600,
+}
 
 
 def _code_text(value: Any) -> Any:
@@ -92,14 +107,69 @@ def _code_text(value: Any) -> Any:
 CodeText = Annotated[str, BeforeValidator(_code_text)]
 
 
+class ServiceTarget(_Strict):
+    """An internal service target: a second, shorter deadline measured beside the legal one."""
+
+    value: int = Field(ge=0, strict=True)
+    unit: DeadlineUnit
+    roll_to_working_day: bool = Field(default=False, strict=True)
+
+    @model_validator(mode="after")
+    def _whole_days(self) -> ServiceTarget:
+        _check_hours(self.value, self.unit)
+        limit = DEADLINE_MAX[self.unit]
+        if self.value > limit:
+            raise ValueError(f"service_target value: at most {limit} {self.unit} (got {self.value})")
+        return self
+
+
+def _check_hours(value: int, unit: str) -> None:
+    if unit == "hours" and value % 24:
+        raise ValueError(f"hours must be a multiple of 24 (24 hours = the next calendar day) (got {value})")
+
+
 class DeadlineEntry(_Strict):
-    area: CodeText = Field(min_length=1)
+    """One deadline (docs/contract.md §2.2). ``default: true`` (without ``area``) is the entry for
+    areas the catalogue does not list; ``variant`` narrows an entry to one ``case_variant``."""
+
+    area: CodeText | None = Field(default=None, min_length=1)
+    default: bool = Field(default=False, strict=True)
+    variant: CodeText | None = Field(default=None, min_length=1)
     name: str = Field(min_length=1)
-    value: int = Field(gt=0, strict=True)
+    value: int = Field(ge=0, strict=True)
     unit: DeadlineUnit
     valid_from: IsoDate
     valid_to: IsoDate | None = None
     roll_to_working_day: bool = Field(default=False, strict=True)
+    published_text: str | None = Field(default=None, min_length=1)
+    legal_basis: str | None = Field(default=None, min_length=1)
+    service_target: ServiceTarget | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> DeadlineEntry:
+        if self.default and self.area is not None:
+            raise ValueError("a default entry has no area")
+        if not self.default and self.area is None:
+            raise ValueError("area: give the case area code (or default: true for the default entry)")
+        if self.default and self.variant is not None:
+            raise ValueError("a default entry has no variant")
+        _check_hours(self.value, self.unit)
+        target = self.service_target
+        if target is not None and (
+            target.value * NOMINAL_DAYS[target.unit] > self.value * NOMINAL_DAYS[self.unit]
+        ):
+            raise ValueError(
+                f"service_target {target.value} {target.unit} is longer than the deadline "
+                f"{self.value} {self.unit}"
+            )
+        return self
+
+    @property
+    def key(self) -> str:
+        """Who the entry is for, as messages name it: "area KH-ANS", "area X variant Y", "default"."""
+        if self.default:
+            return "default"
+        return f"area {self.area}" + (f" variant {self.variant}" if self.variant else "")
 
     @model_validator(mode="after")
     def _bounded(self) -> DeadlineEntry:
@@ -317,7 +387,12 @@ def _describe(path: Path, data: dict[str, Any], error: ValidationError) -> Confi
     if len(loc) >= 2 and loc[0] == "deadlines" and isinstance(loc[1], int):
         entry = data.get("deadlines", [])[loc[1]]
         area = entry.get("area") if isinstance(entry, dict) else None
-        where = f"deadlines[{loc[1]}]" + (f" (area {area})" if area else "")
+        variant = entry.get("variant") if isinstance(entry, dict) else None
+        is_default = isinstance(entry, dict) and entry.get("default") is True
+        label = "default" if is_default and not area else f"area {area}" if area else ""
+        if variant and area:
+            label += f" variant {variant}"
+        where = f"deadlines[{loc[1]}]" + (f" ({label})" if label else "")
         loc = loc[2:]
     elif len(loc) >= 2 and loc[0] == "goals" and isinstance(loc[1], int):
         entry = data.get("goals", [])[loc[1]]
@@ -339,20 +414,22 @@ def _describe(path: Path, data: dict[str, Any], error: ValidationError) -> Confi
 
 
 def _check_versions(path: Path, catalogue: DeadlineCatalogue) -> None:
-    by_area: dict[str, list[tuple[int, DeadlineEntry]]] = {}
+    """Versions of one key (an area, an area's variant, the default entry) must not overlap."""
+    by_key: dict[str, list[tuple[int, DeadlineEntry]]] = {}
     for index, entry in enumerate(catalogue.deadlines):
         if entry.valid_to is not None and entry.valid_to < entry.valid_from:
             raise ConfigError(
-                f"{path}: deadlines[{index}] (area {entry.area}): valid_to {entry.valid_to} "
+                f"{path}: deadlines[{index}] ({entry.key}): valid_to {entry.valid_to} "
                 f"is before valid_from {entry.valid_from}"
             )
-        by_area.setdefault(entry.area, []).append((index, entry))
-    for area, entries in by_area.items():
+        by_key.setdefault(entry.key, []).append((index, entry))
+    for key, entries in by_key.items():
         entries.sort(key=lambda item: item[1].valid_from)
         for (i, earlier), (j, later) in itertools.pairwise(entries):
             if earlier.valid_to is None or earlier.valid_to >= later.valid_from:
+                what = {"default": "a second default entry"}.get(key, "valid")
                 raise ConfigError(
-                    f"{path}: deadlines[{j}] (area {area}): valid from {later.valid_from} "
+                    f"{path}: deadlines[{j}] ({key}): {what} from {later.valid_from} "
                     f"overlaps deadlines[{i}] valid {earlier.valid_from} to "
                     f"{earlier.valid_to or 'open end'}"
                 )

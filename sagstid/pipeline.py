@@ -8,16 +8,18 @@ that fails leaves the previous reports intact.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
 from sagstid.config import Config, load_config
+from sagstid.errors import InputError
 from sagstid.measure.audit import AuditMeasurement, measure_audit
 from sagstid.measure.complaints import ComplaintMeasurement, measure_complaints
 from sagstid.measure.decisions import DecisionMeasurement, measure_decisions
@@ -58,8 +60,15 @@ from sagstid.validate.open_cases import validate_open_complaints, validate_open_
 from sagstid.validate.rows import DateWindow, as_text, clean_units, parse_dates
 from sagstid.validate.units import check_units
 
+if TYPE_CHECKING:
+    from sagstid.report.revisions import Publication
+
 Stage = Callable[[str], AbstractContextManager[None]]
 """How a run reports its stages: the CLI passes one that prints and times, tests a silent one."""
+
+
+class UnknownUnit(InputError):
+    """A ``--unit`` code that is not in the units table."""
 
 
 @contextmanager
@@ -528,6 +537,14 @@ def validate_comparison(
     )
 
 
+def check_requested_units(codes: Sequence[str], units: pd.DataFrame) -> None:
+    """``--unit`` codes must be in the units table (exit 2 naming the unknown ones)."""
+    known = set(units["unit_code"].dropna().astype(str))
+    unknown = sorted(set(codes) - known)
+    if unknown:
+        raise UnknownUnit(f"--unit: unknown unit code {', '.join(unknown)} (not in the units table)")
+
+
 @dataclass(frozen=True)
 class RunSummary:
     period: Period
@@ -548,17 +565,29 @@ def run_period(
     workers: int = 1,
     stage: Stage = _silent,
     worklist_first: bool = False,
+    units: Sequence[str] = (),
+    earlier: Sequence[Publication] = (),
 ) -> RunSummary:
-    """Measure ``period`` and write every report into ``out_dir``."""
+    """Measure ``period`` and write every report into ``out_dir``. ``units`` (``--unit``): only
+    those units' workbooks; ``earlier``: what earlier runs published, to record revisions."""
     from sagstid.report.publish import write_reports
     from sagstid.report.results_json import build_results, follow_up_sections
+    from sagstid.report.revisions import find_revisions
 
     ctx = build_context(db_url, config_dir, period, stage, worklist_first=worklist_first)
+    check_requested_units(units, ctx.units)
     peaks: list[float] = []
     with stage(f"Skriver rapporter til {out_dir}"):
         results = build_results(period, ctx.current, **follow_up_sections(ctx))
+        results["revisions"] = find_revisions(results, ctx.previous_period, ctx.previous, earlier)
+        ctx = replace(ctx, revisions=tuple(results["revisions"]))
         files = write_reports(
-            ctx, results, out_dir, workers=workers, on_unit_done=lambda _, peak: peaks.append(peak or 0.0)
+            ctx,
+            results,
+            out_dir,
+            workers=workers,
+            on_unit_done=lambda _, peak: peaks.append(peak or 0.0),
+            only_units=units,
         )
     general = ctx.current.total.get("compliance_pct")
     return RunSummary(

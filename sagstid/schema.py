@@ -45,9 +45,11 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Columns a database may have or lack (docs/contract.md §1): read when present, never required.
+# Columns a database may have or lack (docs/contract.md §1): read when present, never required;
+# a query reads NULL where one is absent (lines marked ``-- optional:``, docs/contract.md §1.6).
+# decisions.case_variant: the kind of case within its area (the catalogue's variant entries);
 # decisions.promised_date: the date the delay notice told the citizen to expect a decision.
-OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {"decisions": ("promised_date",)}
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {"decisions": ("case_variant", "promised_date")}
 
 DECISION_DATE_COLUMNS = ("received_date", "decided_date", "sent_date", "delay_notice_date")
 
@@ -70,7 +72,8 @@ CREATE TABLE decisions (
     received_date DATE,
     decided_date DATE,
     sent_date DATE,
-    delay_notice_date DATE
+    delay_notice_date DATE,
+    case_variant TEXT
 );
 CREATE TABLE complaints (
     complaint_id INTEGER,

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import yaml
 
-from sagstid.schema import SQLITE_DDL
+from sagstid.schema import OPTIONAL_COLUMNS, SQLITE_DDL
 
 pytest_plugins = ["servers"]  # the PostgreSQL and LibreOffice fixtures (tests/servers.py)
 
@@ -75,6 +75,9 @@ def _insert(connection: sqlite3.Connection, table: str, rows: Iterable[Row]) -> 
                 raise ValueError(f"make_db: {table} has no column(s) {sorted(unknown)}")
             values = [row.get(column) for column in columns]
         else:
+            optional = OPTIONAL_COLUMNS.get(table, ())
+            if len(row) < len(columns) and tuple(columns[len(row) :]) == optional[: len(columns) - len(row)]:
+                row = [*row, *([None] * (len(columns) - len(row)))]  # optional trailing columns
             if len(row) != len(columns):
                 raise ValueError(f"make_db: a {table} row needs {len(columns)} values {columns}, got {row!r}")
             values = list(row)

@@ -229,7 +229,7 @@ def test_bad_config_exit_2_before_reading_data(make_config: Callable[..., Path],
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
         f"sagstid: error: {config / 'deadlines.yaml'}: deadlines[0] (area KH-ANS): unit: must be one "
-        "of calendar_days, working_days, weeks, months (got 'days')"
+        "of calendar_days, working_days, weeks, months, hours (got 'days')"
     )
 
 

@@ -199,7 +199,7 @@ def test_valid_to_before_valid_from(make_config):
         pytest.param("unit: days", "unit", "'days'", id="unknown-unit-days"),
         pytest.param("unit: Weeks", "unit", "'Weeks'", id="unit-case-matters"),
         pytest.param("value: -3", "value", "-3", id="negative-value"),
-        pytest.param("value: 0", "value", "0", id="zero-value"),
+        # value 0 is allowed ("straks", docs/contract.md §2.2; tests/test_catalogue.py)
         pytest.param("value: 2.5", "value", "2.5", id="fractional-value"),
         pytest.param("value: tre", "value", "tre", id="text-value"),
         pytest.param('valid_from: "31/02/2024"', "valid_from", "31/02/2024", id="valid-from-31-02-2024"),

@@ -18,7 +18,14 @@ from sagstid.paths import resource_dir
 from sagstid.periods import Period
 from sagstid.pipeline import build_context
 
-COUNTS = ["decisions", "within_deadline", "exceeded", "exceeded_notified"]
+COUNTS = [
+    "decisions",
+    "within_deadline",
+    "exceeded",
+    "exceeded_notified",
+    "service_target_decisions",
+    "within_service_target",
+]
 DAYS = ["mean_days", "median_days", "p80_days", "p90_days"]
 
 

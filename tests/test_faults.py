@@ -90,6 +90,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "--out",
         str(base / "direct" / "reports"),
     )
+    # the reference re-runs the night with version 2 on the same history, so that it records
+    # the same revisions of version 1's figures (results.json "revisions") as a re-run does
+    shutil.copytree(base / "store", base / "reference", symlinks=True)
     _invoke(base / "reference", "nightly", "--db", v2, "--as-of", STAMP)
     old = (base / "store" / "nightly" / STAMP / "results.json").read_bytes()
     new = (base / "reference" / "nightly" / STAMP / "results.json").read_bytes()

@@ -46,10 +46,7 @@ TARGETS = (
     "goals:\n  - {measure: handling_complaints, baseline_year: 2023, reduction: 0.5, target_year: 2027}\n"
 )
 MARCH = Period(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
-DDL_WITH_PROMISED = SQLITE_DDL.replace(
-    "    delay_notice_date DATE\n);\nCREATE TABLE complaints",
-    "    delay_notice_date DATE,\n    promised_date DATE\n);\nCREATE TABLE complaints",
-)
+DDL_WITH_PROMISED = SQLITE_DDL + "ALTER TABLE decisions ADD COLUMN promised_date DATE;\n"
 
 
 def decision(ident, area, received, decided=None, notice=None, promised=None, with_promised=True):

@@ -186,8 +186,8 @@ def test_column_names_are_matched_case_insensitively(make_db):
 
 def test_extra_columns_are_ignored(make_db):
     ddl = SQLITE_DDL.replace(
-        "    delay_notice_date DATE\n);\nCREATE TABLE complaints",
-        "    delay_notice_date DATE,\n    sagsbehandler TEXT\n);\nCREATE TABLE complaints",
+        "    case_variant TEXT\n);\nCREATE TABLE complaints",
+        "    case_variant TEXT,\n    sagsbehandler TEXT\n);\nCREATE TABLE complaints",
         1,
     )
     assert "sagsbehandler" in ddl

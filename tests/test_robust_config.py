@@ -105,13 +105,14 @@ def previous(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     """A database and the reports of a good run of it (made once, copied into each test)."""
     import sqlite3
 
-    from sagstid.schema import SQLITE_DDL
+    from sagstid.schema import REQUIRED_COLUMNS, SQLITE_DDL
 
     base = tmp_path_factory.mktemp("robust-config")
     connection = sqlite3.connect(base / "db.sqlite")
     connection.executescript(SQLITE_DDL)
     connection.execute("INSERT INTO units VALUES ('JC-NORD', 'Jobcenter Nord', 'jobcenter')")
-    connection.executemany("INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?)", ROWS)
+    columns = ", ".join(REQUIRED_COLUMNS["decisions"])  # not the optional case_variant
+    connection.executemany(f"INSERT INTO decisions ({columns}) VALUES (?,?,?,?,?,?,?,?,?)", ROWS)
     connection.commit()
     connection.close()
     url = f"sqlite:///{base / 'db.sqlite'}"

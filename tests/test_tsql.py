@@ -107,8 +107,10 @@ def test_there_are_queries() -> None:
     # the parametrised test below would pass vacuously on an empty folder
     assert [p.name for p in QUERIES] == [
         "audit_samples.sql",
+        "complaint_by_id.sql",
         "complaint_case_areas.sql",
         "complaints.sql",
+        "decision_by_id.sql",
         "decisions_in_period.sql",
         "decisions_in_period_promised.sql",
         "decisions_outside_period.sql",

@@ -415,8 +415,10 @@ def test_unit_exceeded_table(nord: openpyxl.Workbook) -> None:
         dt.datetime(2024, 3, 29),
         dt.datetime(2024, 4, 8),
     )
+    # the rule behind the deadline: MENTOR's 4 weeks (03-01 + 28 days = 03-29 above)
+    assert first["Fristregel"] == "4 uger"
     header_row = next(r for r in ws.iter_rows() if r[0].value == "Sagsnummer")[0].row
-    assert ws.auto_filter.ref == f"A{header_row}:I{header_row + 3}"
+    assert ws.auto_filter.ref == f"A{header_row}:J{header_row + 3}"
     date_cell = next(r for r in ws.iter_rows() if r[0].value == "N-103")[2]
     assert date_cell.number_format == "dd-mm-yyyy"
     assert ws.print_title_rows == f"${header_row}:${header_row}"

@@ -133,11 +133,19 @@ def test_worklist_rows_oldest_deadline_first(book):
     assert rows[2]["Status"] == "Fristen udløber inden for 3 arbejdsdage"
     assert rows[2]["Underretning sendt"].date() == dt.date(2025, 4, 14)
     assert rows[0]["Dage åben"] == 26  # 03-20 to 04-15
+    # the rule behind each decision's deadline (area A: 10 calendar days); none for complaints
+    assert [r["Fristregel"] for r in rows] == [
+        None,
+        "10 kalenderdage",
+        "10 kalenderdage",
+        None,
+        "10 kalenderdage",
+    ]
 
 
 def test_worklist_is_filterable_frozen_and_text_stays_text(book):
     ws = book[WORKLIST_SHEET]
-    assert ws.auto_filter.ref == "A4:M9"
+    assert ws.auto_filter.ref == "A4:N9"
     assert ws.freeze_panes == "A5"
     cell = next(c for c in ws["D"] if c.value == FORMULA)
     assert cell.data_type == "s"

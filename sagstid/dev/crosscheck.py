@@ -36,28 +36,49 @@ WITH raw AS (
     SELECT * FROM parsed
     WHERE (d BETWEEN $date_from AND $date_to)
        OR (decided_date IS NOT NULL AND (d IS NULL OR length(decided_date) <> 10))
-), included AS (
-    SELECT p.*, c.value, c.unit, c.roll
+), candidates AS (
+    -- the variant's entry (rank 1), the area's general entry (2), or the default entry (3)
+    -- for an area without any general entry
+    SELECT p.*, c.value, c.unit, c.roll, c.t_value, c.t_unit, c.t_roll,
+           CASE WHEN c.is_default THEN 3 WHEN c.variant IS NULL THEN 2 ELSE 1 END AS rank
     FROM population p
-    JOIN catalogue c ON c.area = p.case_area_code AND p.r BETWEEN c.valid_from AND c.valid_to
+    JOIN catalogue c ON p.r BETWEEN c.valid_from AND c.valid_to AND (
+        (c.area = p.case_area_code AND c.variant = p.case_variant)
+        OR (c.area = p.case_area_code AND c.variant IS NULL AND NOT c.is_default)
+        OR (c.is_default AND NOT EXISTS (
+            SELECT 1 FROM catalogue g
+            WHERE g.area = p.case_area_code AND g.variant IS NULL AND NOT g.is_default)))
     WHERE p.id_rows = 1 AND NOT p.bad_date AND p.r IS NOT NULL AND p.d >= p.r
       AND p.unit_code IN (SELECT unit_code FROM units)
+), included AS (
+    SELECT * FROM candidates QUALIFY row_number() OVER (PARTITION BY decision_id ORDER BY rank) = 1
+), rules AS (
+    SELECT decision_id, r, value, unit, roll, 'legal' AS kind FROM included
+    UNION ALL
+    SELECT decision_id, r, t_value, t_unit, t_roll, 'service' FROM included WHERE t_value IS NOT NULL
 ), plain AS (
-    SELECT i.*, CASE i.unit
-        WHEN 'calendar_days' THEN i.r + i.value::INTEGER
-        WHEN 'weeks' THEN i.r + 7 * i.value::INTEGER
-        WHEN 'months' THEN (i.r + to_months(i.value::INTEGER))::DATE
+    SELECT i.*, CASE
+        WHEN i.unit = 'calendar_days' THEN i.r + i.value::INTEGER
+        WHEN i.unit = 'hours' THEN i.r + (i.value::INTEGER // 24)
+        WHEN i.unit = 'weeks' THEN i.r + 7 * i.value::INTEGER
+        WHEN i.unit = 'months' THEN (i.r + to_months(i.value::INTEGER))::DATE
         ELSE w.day END AS d0
-    FROM included i
+    FROM rules i
     LEFT JOIN workdays s ON s.day = i.r
+    -- the n-th working day after r; n = 0: r itself if a working day, else the next one
     LEFT JOIN workdays w ON i.unit = 'working_days' AND w.working
-                        AND w.ordinal = s.ordinal + i.value
-), deadline AS (
-    SELECT p.*, CASE WHEN p.roll AND p.unit <> 'working_days' AND NOT c.working
+        AND w.ordinal = s.ordinal + CASE WHEN i.value = 0 AND NOT s.working THEN 1 ELSE i.value END
+), dated AS (
+    SELECT p.decision_id, p.kind, CASE WHEN p.roll AND p.unit <> 'working_days' AND NOT c.working
                      THEN nx.day ELSE p.d0 END AS dl
     FROM plain p
     JOIN workdays c ON c.day = p.d0
     LEFT JOIN workdays nx ON nx.working AND nx.ordinal = c.ordinal + 1
+), deadline AS (
+    SELECT i.*, l.dl, s.dl AS sl
+    FROM included i
+    JOIN dated l ON l.decision_id = i.decision_id AND l.kind = 'legal'
+    LEFT JOIN dated s ON s.decision_id = i.decision_id AND s.kind = 'service'
 )
 SELECT {key} AS key,
        count(*) AS decisions,
@@ -67,7 +88,9 @@ SELECT {key} AS key,
        avg(d - r) AS mean_days,
        median(d - r) AS median_days,
        quantile_cont(d - r, 0.8) AS p80_days,
-       quantile_cont(d - r, 0.9) AS p90_days
+       quantile_cont(d - r, 0.9) AS p90_days,
+       count(sl) AS service_target_decisions,
+       sum(CASE WHEN d <= sl THEN 1 ELSE 0 END) AS within_service_target
 FROM deadline GROUP BY ALL ORDER BY key
 """
 
@@ -93,15 +116,23 @@ def duckdb_metrics(
     """
     import duckdb
 
+    if "case_variant" not in rows:  # an optional source column (docs/contract.md §1.3)
+        rows = rows.assign(case_variant=None)
+
     catalogue = pd.DataFrame(
         [
             {
                 "area": e.area,
+                "variant": e.variant,
+                "is_default": e.default,
                 "valid_from": e.valid_from,
                 "valid_to": e.valid_to or dt.date(9999, 12, 31),
                 "value": e.value,
                 "unit": e.unit,
                 "roll": e.roll_to_working_day,
+                "t_value": e.service_target.value if e.service_target else None,
+                "t_unit": e.service_target.unit if e.service_target else None,
+                "t_roll": e.service_target.roll_to_working_day if e.service_target else None,
             }
             for e in config.catalogue.deadlines
         ]

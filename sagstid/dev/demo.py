@@ -27,7 +27,9 @@ import sqlalchemy
 
 from sagstid.schema import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, SQLITE_DDL
 
-DEMO_VERSION: int = 4  # 2 was used by two branches (complaints; held decisions); 4: promised_date
+DEMO_VERSION: int = (
+    5  # 2 was used by two branches (complaints; held decisions); 4: promised_date; 5: case_variant
+)
 DEMO_AS_OF: date = date(2026, 11, 20)
 DEMO_YEARS: tuple[int, ...] = (2023, 2024, 2025, 2026)
 
@@ -73,6 +75,17 @@ AREAS: dict[str, tuple[float, tuple[tuple[str, int, str, bool], ...]]] = {
     "TILBAGEMELD": (0.94, ((_F, 10, "calendar_days", True),)),
 }
 AREA_CODES: tuple[str, ...] = tuple(AREAS)
+# area -> its case variants with their own entries (config/deadlines.yaml): (variant, share of
+# the area's decisions, versions). AKUT-HJ's "samme dag" and "24 timer" and HJ-MIDL's repeat
+# application; the rest of each area carries no variant, and a few rows carry a variant the
+# catalogue does not list (they fall to the area's general entry).
+VARIANTS: dict[str, tuple[tuple[str, float, tuple[tuple[str, int, str, bool], ...]], ...]] = {
+    "AKUT-HJ": (
+        ("NOED", 0.15, ((_F, 0, "calendar_days", False),)),
+        ("HJEMLOES", 0.10, ((_F, 24, "hours", False),)),
+    ),
+    "HJ-MIDL": (("GENTAGEN", 0.30, ((_F, 4, "weeks", False),)), ("ANDET", 0.05, ())),
+}
 _A = {code: i for i, code in enumerate(AREA_CODES)}
 
 # Relative yearly volumes of decisions per unit and case area.
@@ -208,7 +221,11 @@ def _workday(days: np.ndarray, cal: np.busdaycalendar, roll: str) -> np.ndarray:
 def _shift(start: np.ndarray, value: int, unit: str, roll: bool, cal: np.busdaycalendar) -> np.ndarray:
     """The deadline date of docs/contract.md §3.2 for one catalogue entry."""
     if unit == "working_days":
+        if value == 0:
+            return _workday(start, cal, "forward")
         return np.busday_offset(start, value, roll="backward", busdaycal=cal)
+    if unit == "hours":  # 24 * k hours: k calendar days
+        return _workday(start + value // 24, cal, "forward") if roll else start + value // 24
     if unit == "months":
         month = start.astype("M8[M]")
         last = (month + value + 1).astype("M8[D]") - 1
@@ -218,13 +235,42 @@ def _shift(start: np.ndarray, value: int, unit: str, roll: bool, cal: np.busdayc
     return _workday(end, cal, "forward") if roll else end
 
 
-def _deadlines(area: np.ndarray, received: np.ndarray, cal: np.busdaycalendar) -> np.ndarray:
+def _versions_into(
+    out: np.ndarray,
+    rows: np.ndarray,
+    received: np.ndarray,
+    versions: tuple[tuple[str, int, str, bool], ...],
+    cal: np.busdaycalendar,
+) -> None:
+    for k, (valid_from, value, unit, roll) in enumerate(versions):
+        upto = _d(versions[k + 1][0]) if k + 1 < len(versions) else _d("9999-12-31")
+        m = rows & (received >= _d(valid_from)) & (received < upto)
+        out[m] = _shift(received[m], value, unit, roll, cal)
+
+
+def _deadlines(
+    area: np.ndarray, received: np.ndarray, cal: np.busdaycalendar, variant: np.ndarray | None = None
+) -> np.ndarray:
     out = np.full(len(received), NaT)
     for code, (_, versions) in AREAS.items():
-        for k, (valid_from, value, unit, roll) in enumerate(versions):
-            upto = _d(versions[k + 1][0]) if k + 1 < len(versions) else _d("9999-12-31")
-            m = (area == _A[code]) & (received >= _d(valid_from)) & (received < upto)
-            out[m] = _shift(received[m], value, unit, roll, cal)
+        _versions_into(out, area == _A[code], received, versions, cal)
+    if variant is not None:
+        for code, listed in VARIANTS.items():
+            for name, _, versions in listed:
+                _versions_into(out, (area == _A[code]) & (variant == name), received, versions, cal)
+    return out
+
+
+def _variants(rng: np.random.Generator, area: np.ndarray) -> np.ndarray:
+    """Each decision's case_variant (None for most), drawn from its own generator so that
+    every other draw of the demo stays as it was."""
+    out = np.full(len(area), None, dtype=object)
+    u = rng.random(len(area))
+    for code, listed in VARIANTS.items():
+        low = 0.0
+        for name, share, _ in listed:
+            out[(area == _A[code]) & (u >= low) & (u < low + share)] = name
+            low += share
     return out
 
 
@@ -403,7 +449,8 @@ def _decisions(
     n = len(received)
     pair = rng.choice(len(_PAIRS), size=n, p=_PAIRS[:, 2] / _PAIRS[:, 2].sum())
     unit, area = _PAIRS[pair, 0].astype(np.int64), _PAIRS[pair, 1].astype(np.int64)
-    deadline = _deadlines(area, received, cal)
+    variant = _variants(rng.spawn(1)[0], area)  # spawning draws nothing from rng
+    deadline = _deadlines(area, received, cal, variant)
     late = rng.random(n) < _late_share(unit, area, _year(received))
     drawn = _decision_dates(rng, received, deadline, late, cal)
     notice = _decision_notices(rng, late, received, deadline, drawn)
@@ -417,6 +464,7 @@ def _decisions(
         "citizen_ref": _citizens(rng, n),
         "unit": unit,
         "area": area,
+        "variant": variant,
         "received": received,
         "decided": np.where(is_open, NaT, drawn),
         "sent": sent,
@@ -449,6 +497,7 @@ def _decision_columns(d: Columns) -> Columns:
         "citizen_ref": d["citizen_ref"].astype(object),
         "unit_code": np.array(UNIT_CODES, dtype=object)[d["unit"]],
         "case_area_code": np.array(AREA_CODES, dtype=object)[d["area"]],
+        "case_variant": d["variant"],
         "received_date": _iso(d["received"]),
         "decided_date": _iso(d["decided"]),
         "sent_date": _iso(d["sent"]),

@@ -14,7 +14,7 @@ import pandas as pd
 
 from sagstid.config import DEADLINE_UNITS, MeasureAt
 from sagstid.measure.accounting import ALL, accounting_counts, count_rows, group_keys
-from sagstid.rules.deadlines import CatalogueArrays, deadlines_for
+from sagstid.rules.deadlines import VIA, VIA_DEFAULT, CatalogueArrays, deadlines_for, service_deadlines_for
 from sagstid.rules.workdays import WorkCalendar
 from sagstid.validate.decisions import DECISION_REASONS, NOTE_COLUMNS, STATUSES, ValidatedDecisions
 from sagstid.validate.rows import Notes, complete_notes
@@ -29,7 +29,16 @@ CONTRACT_METRICS: tuple[str, ...] = (
     "mean_days",
     "median_days",
 )
-EXTRA_METRICS: tuple[str, ...] = ("p80_days", "p90_days", "mean_working_days", "median_working_days")
+# The service target (docs/contract.md §2.2): decisions whose entry has one, how many of them
+# kept it, and the share; measured beside the legal deadline.
+SERVICE_METRICS: tuple[str, ...] = ("service_target_decisions", "within_service_target", "service_target_pct")
+EXTRA_METRICS: tuple[str, ...] = (
+    "p80_days",
+    "p90_days",
+    "mean_working_days",
+    "median_working_days",
+    *SERVICE_METRICS,
+)
 METRICS: tuple[str, ...] = CONTRACT_METRICS + EXTRA_METRICS
 
 
@@ -71,6 +80,29 @@ def evaluate_decisions(
     cases["working_days"] = calendar.working_days_after(received, decided)
     months, month_index = np.unique(decided.astype("datetime64[M]"), return_inverse=True)
     cases["month"] = pd.Categorical.from_codes(month_index.ravel(), categories=months.astype(str))  # type: ignore[call-overload]
+    return with_rule_columns(cases, catalogue, calendar, entry, received, decided)
+
+
+def with_rule_columns(
+    cases: pd.DataFrame,
+    catalogue: CatalogueArrays,
+    calendar: WorkCalendar,
+    entry: np.ndarray,
+    received: np.ndarray,
+    decided: np.ndarray,
+) -> pd.DataFrame:
+    """The rule behind each deadline (``deadline_value``, ``deadline_unit``, the catalogue's
+    ``published_text``) and the service target: ``service_deadline_date`` (NaT where the entry
+    has none), ``has_service_target`` and ``within_service`` (decided on or before it)."""
+    cases["deadline_value"] = catalogue.value[entry]
+    cases["deadline_unit"] = pd.Categorical.from_codes(catalogue.unit[entry], categories=DEADLINE_UNITS)  # type: ignore[call-overload]
+    cases["published_text"] = pd.Categorical(catalogue.published_text[entry])
+    if "entry_via" not in cases:
+        cases["entry_via"] = pd.Categorical(np.full(len(cases), "area"), categories=VIA)
+    service = service_deadlines_for(catalogue, entry, received, calendar)
+    cases["service_deadline_date"] = service.astype("datetime64[s]")
+    cases["has_service_target"] = ~np.isnat(service)
+    cases["within_service"] = ~np.isnat(service) & (decided <= service)
     return cases
 
 
@@ -90,13 +122,32 @@ def group_metrics(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         mean_working_days=("working_days", "mean"),
         median_working_days=("working_days", "median"),
     )
+    if "has_service_target" in frame:
+        service = grouped.agg(
+            service_target_decisions=("has_service_target", "sum"),
+            within_service_target=("within_service", "sum"),
+        )
+        out["service_target_decisions"] = service["service_target_decisions"]
+        out["within_service_target"] = service["within_service_target"]
+    else:
+        out["service_target_decisions"] = 0
+        out["within_service_target"] = 0
     quantiles = grouped["days"].quantile([0.8, 0.9]).unstack()  # type: ignore[arg-type]
     out["p80_days"] = quantiles[0.8].astype(float)
     out["p90_days"] = quantiles[0.9].astype(float)
     out["compliance_pct"] = 100.0 * out["within_deadline"] / out["decisions"]
     exceeded = out["exceeded"].where(out["exceeded"] > 0)
     out["notice_pct"] = 100.0 * out["exceeded_notified"] / exceeded
-    for column in ("decisions", "within_deadline", "exceeded", "exceeded_notified"):
+    with_target = out["service_target_decisions"].where(out["service_target_decisions"] > 0)
+    out["service_target_pct"] = 100.0 * out["within_service_target"] / with_target
+    for column in (
+        "decisions",
+        "within_deadline",
+        "exceeded",
+        "exceeded_notified",
+        "service_target_decisions",
+        "within_service_target",
+    ):
         out[column] = out[column].astype(np.int64)
     out = out.reset_index()
     if not keys:
@@ -120,6 +171,8 @@ class DecisionMeasurement:
     by_unit_month: pd.DataFrame
     by_unit_area_month: pd.DataFrame
     notes: pd.DataFrame = field(default_factory=pd.DataFrame)  # note_table: data-quality counts by unit
+    # decisions that fell back to the default entry, per unit and case area (default_entry_areas)
+    default_areas: pd.DataFrame = field(default_factory=lambda: default_entry_areas(pd.DataFrame()))
 
     @property
     def mean_area_compliance_pct(self) -> float | None:
@@ -141,14 +194,24 @@ class DecisionMeasurement:
         return complete_notes(note_counts(self.notes, unit_code), NOTE_COLUMNS)
 
 
-def area_labels(catalogue: CatalogueArrays, entries: np.ndarray) -> pd.DataFrame:
-    """Per case area: the catalogue's name (of its latest version used) and ``deadline_rules``,
-    the (value, unit) of each catalogue version used, oldest first, e.g. ((4, "weeks"),
-    (3, "weeks")) for an area whose deadline changed within the period."""
-    used = np.unique(entries)  # the catalogue is sorted by (area, valid_from)
+def area_labels(catalogue: CatalogueArrays, cases: pd.DataFrame) -> pd.DataFrame:
+    """Per case area of ``cases``: the catalogue's name (of its latest entry used),
+    ``deadline_rules``, the (value, unit) of each entry used, oldest first, e.g. ((4, "weeks"),
+    (3, "weeks")) for an area whose deadline changed within the period; the ``published_text``
+    and ``legal_basis`` of its latest entry; ``service_rules``, the (value, unit) of the service
+    targets of the entries used (empty: none); and ``default_entry``, whether any of its decisions
+    fell back to the default entry (an area the catalogue does not list keeps its own code)."""
+    pairs = (
+        pd.DataFrame(
+            {"case_area_code": cases["case_area_code"].astype(str).to_numpy(), "entry": cases["entry"]}
+        )
+        .drop_duplicates()
+        .sort_values(["case_area_code", "entry"], kind="stable")
+    )
+    used = pairs["entry"].to_numpy()
     frame = pd.DataFrame(
         {
-            "case_area_code": catalogue.areas[used],
+            "case_area_code": pairs["case_area_code"].to_numpy(),
             "area_name": catalogue.names[used],
             "deadline_rule": list(
                 zip(
@@ -157,11 +220,50 @@ def area_labels(catalogue: CatalogueArrays, entries: np.ndarray) -> pd.DataFrame
                     strict=False,
                 )
             ),
+            "service_rule": [
+                (int(v), DEADLINE_UNITS[u]) if v >= 0 else None
+                for v, u in zip(
+                    catalogue.target_value[used].tolist(), catalogue.target_unit[used].tolist(), strict=True
+                )
+            ],
+            "published_text": catalogue.published_text[used],
+            "legal_basis": catalogue.legal_basis[used],
+            "default_entry": catalogue.is_default[used],
         }
     )
+    # variants of one area share its general entry's name; keep distinct rules in order
     return (
         frame.groupby("case_area_code", sort=True)
-        .agg(area_name=("area_name", "last"), deadline_rules=("deadline_rule", tuple))
+        .agg(
+            area_name=("area_name", "last"),
+            deadline_rules=("deadline_rule", lambda r: tuple(dict.fromkeys(r))),
+            service_rules=("service_rule", lambda r: tuple(dict.fromkeys(x for x in r if x is not None))),
+            published_text=("published_text", "last"),
+            legal_basis=("legal_basis", "last"),
+            default_entry=("default_entry", "any"),
+        )
+        .reset_index()
+    )
+
+
+def default_entry_areas(cases: pd.DataFrame) -> pd.DataFrame:
+    """Decisions that fell back to the default entry, per unit and case area: the case area
+    codes the catalogue does not list (for the data-quality sheets)."""
+    if "entry_via" not in cases:
+        cases = pd.DataFrame({"entry_via": []})
+    fell_back = cases[cases["entry_via"].to_numpy() == VIA[VIA_DEFAULT]]
+    if fell_back.empty:
+        return pd.DataFrame({"unit_code": [], "case_area_code": [], "decisions": []}).astype(
+            {"unit_code": str, "case_area_code": str, "decisions": np.int64}
+        )
+    return (
+        fell_back.assign(
+            unit_code=fell_back["unit_code"].astype(str),
+            case_area_code=fell_back["case_area_code"].astype(str),
+        )
+        .groupby(["unit_code", "case_area_code"], sort=True)
+        .size()
+        .rename("decisions")
         .reset_index()
     )
 
@@ -180,7 +282,7 @@ def measure_decisions(
             list(METRICS)
         )
     )
-    labels = area_labels(catalogue, cases["entry"].to_numpy())
+    labels = area_labels(catalogue, cases)
     return DecisionMeasurement(
         cases=cases,
         accounting=count_rows(validated.rows),
@@ -192,6 +294,7 @@ def measure_decisions(
         by_unit_month=group_metrics(cases, ["unit_code", "month"]),
         by_unit_area_month=group_metrics(cases, ["unit_code", "case_area_code", "month"]),
         notes=note_table(validated.rows),
+        default_areas=default_entry_areas(cases),
     )
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sagstid.config import ComplaintDeadlines, Config
+from sagstid.config import DEADLINE_UNITS, ComplaintDeadlines, Config
 from sagstid.measure.accounting import ALL
 from sagstid.measure.complaints import complaint_deadlines
 from sagstid.rules.deadlines import CatalogueArrays, deadlines_for
@@ -106,6 +106,16 @@ def evaluate_open_decisions(
     deadline = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")
     deadline[is_open] = deadlines_for(catalogue, entry[is_open], received[is_open], calendar)
     rows["kind"] = "decision"
+    # the rule behind each open decision's deadline, for the worklist (empty where not open)
+    safe = np.clip(entry, 0, None).astype(np.int64)
+    value = catalogue.value[safe].astype(float)
+    value[~is_open] = np.nan
+    unit_codes = np.where(is_open, catalogue.unit[safe].astype(np.int64), -1)
+    published = catalogue.published_text[safe].copy()
+    published[~is_open] = None
+    rows["deadline_value"] = value
+    rows["deadline_unit"] = pd.Categorical.from_codes(unit_codes, categories=list(DEADLINE_UNITS))  # type: ignore[call-overload]
+    rows["published_text"] = published
     return _evaluate(rows, deadline, as_of, horizon, calendar)
 
 
@@ -212,6 +222,9 @@ class OpenSnapshot:
             "delay_notice_date",
             "notified",
             "notice_missing",
+            "deadline_value",
+            "deadline_unit",
+            "published_text",
         ]
         parts = []
         for part in (decisions, complaints):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -66,6 +67,8 @@ class RunMeasurement:
     previous_held: HeldDecisions | None = None
     previous_working_day: dt.date | None = None  # the working day before as_of (action list: "new")
     registration_check_days: int = 90  # overdue longer than this: "tjek registreringen"
+    # figures changed since earlier runs published them (report/revisions.py), for the committee
+    revisions: tuple[dict[str, Any], ...] = ()
     flow: FlowFigures | None = None  # backlog trend, lateness, promised date, expected wait, goals
     # PREVIOUS / LAST_YEAR / YEAR_TO_DATE -> Comparison (pipeline.measure_comparisons); a
     # comparison that is the run's own period (the year to date of an annual run) is left out

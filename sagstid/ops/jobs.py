@@ -65,6 +65,7 @@ class RunRequest:
     as_of: dt.date | None = None  # nightly: the day the run measures up to
     command: str = ""  # e.g. "sagstid nightly", for the manifest
     options: dict[str, Any] = field(default_factory=dict)  # further parameters to record
+    units: tuple[str, ...] = ()  # --unit: only these units' workbooks; never latest, never a baseline
 
 
 @dataclass(frozen=True)
@@ -77,11 +78,14 @@ class RunOutcome:
     pruned: list[str] = field(default_factory=list)
 
 
-def _measure(request: RunRequest, out_dir: Path, stage: Stage) -> Any:
+def _measure(request: RunRequest, out_dir: Path, stage: Stage, root: Path | None = None) -> Any:
     """The pipeline call. The open-case snapshot is taken as of the period's last day, which for
-    the nightly run is ``request.as_of``; nightly unit workbooks open on their action list."""
+    the nightly run is ``request.as_of``; nightly unit workbooks open on their action list. A
+    scheduled run finds its revisions against what earlier runs under ``root`` published."""
+    from sagstid.ops.revision_store import earlier_publications
     from sagstid.pipeline import run_period
 
+    earlier = earlier_publications(root) if root is not None and request.job != "run" else []
     return run_period(
         request.db_url,
         request.config_dir,
@@ -90,6 +94,8 @@ def _measure(request: RunRequest, out_dir: Path, stage: Stage) -> Any:
         workers=request.workers,
         stage=stage,
         worklist_first=request.job == "nightly",
+        units=request.units,
+        earlier=earlier,
     )
 
 
@@ -103,6 +109,7 @@ def _parameters(request: RunRequest, root: Path | None) -> dict[str, Any]:
         "out": str(request.out) if request.out else None,
         "root": str(root) if root is not None else None,
         "workers": request.workers,
+        **({"units": list(request.units)} if request.units else {}),
         **request.options,
     }
 
@@ -201,7 +208,8 @@ def _locked_run(
         def named(label: str) -> AbstractContextManager[None]:  # the stages name the folder readers use
             return stage(label.replace(hidden, shown))
 
-        summary = _measure(request, write_dir, named)
+        # revisions: against what earlier runs in the run store published (not for --out runs)
+        summary = _measure(request, write_dir, named, store.root if store is not None else None)
         checkpoint("written")
         results = json.loads((write_dir / "results.json").read_text(encoding="utf-8"))
         record["counts"] = manifest.counts_from_results(results)
@@ -218,7 +226,14 @@ def _locked_run(
                 target.publish(write_dir, record["run_id"])
             else:
                 assert store is not None
-                moved = store.publish(request.job, request.stamp, write_dir, request.period.end, today)
+                moved = store.publish(
+                    request.job,
+                    request.stamp,
+                    write_dir,
+                    request.period.end,
+                    today,
+                    move_latest=not request.units,
+                )
                 checkpoint("published")
                 pruned = store.prune(request.job, keep)
             if request.job == "nightly":  # the alerts remembered at the root, or beside --out

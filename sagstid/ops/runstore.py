@@ -156,17 +156,19 @@ class RunStore:
         run_dir: Path,
         measured_to: dt.date | None = None,
         today: dt.date | None = None,
+        move_latest: bool = True,
     ) -> bool:
         """Point ``<job>/<stamp>`` at the complete ``run_dir``, then ``latest`` at the stamp if
-        the run is the newest by its measurement date ``measured_to`` (see ``_moves_latest``).
-        Returns whether ``latest`` moved."""
+        the run is the newest by its measurement date ``measured_to`` (see ``_moves_latest``)
+        and ``move_latest`` is on (off: an ad hoc ``--unit`` run). Returns whether ``latest``
+        moved."""
         _check_stamp(stamp)
         job_dir = self.job_dir(job)
         for entry in run_dir.iterdir():
             fsync_path(entry)
         fsync_path(run_dir)
         fsync_path(run_dir.parent)
-        moved = self._moves_latest(job, stamp, measured_to, today)
+        moved = move_latest and self._moves_latest(job, stamp, measured_to, today)
         link = job_dir / stamp
         replaced = _target(link)
         _point(link, os.path.relpath(run_dir, job_dir))

@@ -20,6 +20,7 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 
 from sagstid.report import printing
+from sagstid.report.labels import case_rule_texts
 from sagstid.report.status import MET, NO_DATA, NOT_MET, StatusFormats
 from sagstid.report.unit_sheets import LIST_PX, Formats, header_row, sheet_px
 from sagstid.report.words import da_date, da_number
@@ -49,8 +50,9 @@ COLUMNS = (
     "Dage over fristen",
     "Underretning sendt",
     "Ny siden forrige arbejdsdag",
+    "Fristregel",
 )
-WIDTHS = [44, 16, 11, 20, 32, 11, 11, 14, 10, 12, 12]
+WIDTHS = [44, 16, 11, 20, 32, 11, 11, 14, 10, 12, 12, 26]
 MAX_AREAS = 6  # the summary's area table: the areas with most cases, the rest as "Øvrige"
 
 
@@ -240,6 +242,7 @@ def write_action_list(
         [int(v) if o else None for o, v in zip(overdue, rows["days_over"].tolist(), strict=False)],
         excel_serials(rows["delay_notice_date"].where(notified)),
         np.where(new, "Ny", "").tolist(),
+        case_rule_texts(rows),  # the rule behind each deadline, e.g. "10 arbejdsdage"
         strict=False,
     )
     r = header
@@ -256,6 +259,7 @@ def write_action_list(
         over,
         told,
         fresh,
+        rule,
     ) in enumerate(data, start=header + 1):
         ws.write_string(r, 0, action, formats[group])
         if case is not None:
@@ -278,6 +282,8 @@ def write_action_list(
             ws.write_string(r, 9, "Nej", fm.text)
         if fresh:
             ws.write_string(r, 10, fresh, fm.bold)
+        if rule:
+            ws.write_string(r, 11, rule, fm.text)
     ws.autofilter(header, 0, r, len(COLUMNS) - 1)
     ws.ignore_errors({"number_stored_as_text": f"B{header + 2}:C{r + 1}"})
     printing.setup_paged(

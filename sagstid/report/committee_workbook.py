@@ -18,6 +18,7 @@ from xlsxwriter.workbook import Workbook
 
 from sagstid.config import Targets
 from sagstid.measure.run import LAST_YEAR, LAST_YEAR_TO_DATE, YEAR_TO_DATE, RunMeasurement
+from sagstid.report.catalogue_sheets import write_default_areas, write_service_targets
 from sagstid.report.committee_charts import add_bars, add_trend
 from sagstid.report.committee_figures import MONTHS as MONTH_NAMES
 from sagstid.report.committee_follow_up import write_committee_follow_up
@@ -30,6 +31,7 @@ from sagstid.report.flow_sheet import write_flow_sheet
 from sagstid.report.labels import with_deadline_text
 from sagstid.report.printing import PrintInfo
 from sagstid.report.quality_notes import write_data_notes
+from sagstid.report.revisions_sheet import write_revisions_sheet
 from sagstid.report.sheet_print import prepare_print
 from sagstid.report.status import shown_value, status_of, status_text
 from sagstid.report.suppress import PRIMARY, SECONDARY, SheetSuppression, method_rule
@@ -259,6 +261,7 @@ def _areas(
         if hide.small(previous):
             hide.grey(row, previous_cols, bold)
     hide.finish()
+    write_service_targets(sheet, layout, ctx.current.by_area, below=ctx.suppress_below)
 
 
 # Sagsområder for the committee: the counts and day percentiles behind the shares stay in the
@@ -405,6 +408,7 @@ def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasure
     sheet.section(layout.text("titles.accounting"))
     write_accounting_table(sheet, layout, ctx.current.status_counts(), organisation)
     write_data_notes(sheet, layout, ctx)
+    write_default_areas(sheet, layout, ctx.current.default_areas, below=ctx.suppress_below)
     hide.finish()
 
 
@@ -426,6 +430,7 @@ def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
         write_committee_follow_up(workbook, styles, layout, ctx, plan)
         write_committee_open(workbook, styles, ctx, plan)
         _quality(workbook, styles, layout, ctx)
+        write_revisions_sheet(workbook, styles, layout, ctx)
         method = write_method_sheet(workbook, styles, layout, ctx)
         method.line(method_rule(ctx.suppress_below), styles.get("text", wrap=True), col=1)
         names = dict(zip(ctx.units["unit_code"].astype(str), ctx.units["unit_name"].astype(str), strict=True))

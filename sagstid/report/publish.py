@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sagstid.faults import checkpoint
@@ -75,8 +75,11 @@ def write_reports(
     out_dir: Path,
     workers: int = 1,
     on_unit_done: Callable[[str, float | None], None] = lambda *_: None,
+    only_units: Sequence[str] = (),
 ) -> list[Path]:
-    """Write results.json, the committee workbook and one workbook per unit into ``out_dir``."""
+    """Write results.json, the committee workbook and one workbook per unit into ``out_dir``.
+    With ``only_units`` (``--unit``): results.json and those units' workbooks only, no committee
+    workbook (docs/operations.md)."""
     from sagstid.report.committee_workbook import write_committee_workbook
 
     make_dirs(out_dir)
@@ -84,7 +87,7 @@ def write_reports(
         shutil.rmtree(leftover, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     try:
-        units = report_units(ctx)
+        units = sorted(set(only_units)) if only_units else report_units(ctx)
         files = unit_files(units)
         jobs = [(staging / files[code], cut_to_unit(ctx, code), code) for code in units]
 
@@ -93,10 +96,12 @@ def write_reports(
             checkpoint("unit-staged")
 
         _run_jobs(jobs, workers, done)
-        write_committee_workbook(staging / COMMITTEE_FILE, ctx)
+        if not only_units:
+            write_committee_workbook(staging / COMMITTEE_FILE, ctx)
         (staging / RESULTS_FILE).write_text(dumps(results), encoding="utf-8")
-        names = [files[code] for code in units] + [COMMITTEE_FILE, RESULTS_FILE]
-        if ctx.flow is not None:  # the expected wait for citizens (docs/flow.md)
+        whole = [] if only_units else [COMMITTEE_FILE]
+        names = [files[code] for code in units] + [*whole, RESULTS_FILE]
+        if ctx.flow is not None and not only_units:  # the expected wait for citizens (docs/flow.md)
             names += write_citizen_pages(staging, ctx.flow, ctx.suppress_below)
         for name in names:
             os.chmod(staging / name, FILE_MODE)

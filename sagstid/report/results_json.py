@@ -48,7 +48,16 @@ def json_value(value: Any) -> Any:
     return value
 
 
-_COUNTS = frozenset({"decisions", "within_deadline", "exceeded", "exceeded_notified"})
+_COUNTS = frozenset(
+    {
+        "decisions",
+        "within_deadline",
+        "exceeded",
+        "exceeded_notified",
+        "service_target_decisions",
+        "within_service_target",
+    }
+)
 
 
 def metrics_dict(row: pd.Series, extra: bool = True) -> dict[str, Any]:
@@ -72,6 +81,16 @@ def decisions_section(measurement: DecisionMeasurement) -> dict[str, Any]:
         "by_unit": _groups(measurement.by_unit, "unit_code"),
         "excluded": reasons,
         "rows": measurement.status_counts(),
+        # case areas the catalogue does not list, measured against its default entry (§2.2)
+        "default_entry_areas": [
+            {"case_area_code": str(code), "unit_code": str(unit), "decisions": int(count)}
+            for unit, code, count in zip(
+                measurement.default_areas["unit_code"].tolist(),
+                measurement.default_areas["case_area_code"].tolist(),
+                measurement.default_areas["decisions"].tolist(),
+                strict=True,
+            )
+        ],
         **measurement.note_counts(),
     }
 

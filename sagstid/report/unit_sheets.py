@@ -23,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from sagstid.measure.run import RunMeasurement
 from sagstid.report import charts, printing
+from sagstid.report.labels import case_rule_texts
 from sagstid.report.status import NO_DATA, StatusFormats, change, shown_value, status_of, status_text
 from sagstid.report.unit_overview import FEW, SHEETS, period_short, period_words
 from sagstid.report.words import EXCEL_FORMATS, MISSING, da_date, da_number, da_pct_number
@@ -340,6 +341,13 @@ def write_areas(
             ),
         )
         breaks = [chart_row]
+        row = chart_row + 18  # below the chart (340 px)
+    if "service_target_decisions" in areas and (areas["service_target_decisions"].to_numpy() > 0).any():
+        from sagstid.report.catalogue_sheets import write_service_targets
+        from sagstid.report.xlsx import Sheet, load_layout
+
+        breaks.append(row + 1)
+        write_service_targets(Sheet.continuing(workbook, styles, ws, row), load_layout(), areas)
     printing.setup_paged(ws, info, sheet_px(widths, 1100), breaks)
 
 
@@ -526,8 +534,9 @@ def write_exceeded(
         "Underrettet",
         "Underrettet i tide",
         "Underretnings- dato",
+        "Fristregel",
     ]
-    widths = [16, 36, 11, 11, 11, 10, 13, 11, 12]
+    widths = [16, 36, 11, 11, 11, 10, 13, 11, 12, 28]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     cases = ctx.current.cases
@@ -574,10 +583,11 @@ def write_exceeded(
             np.where(notice, "Ja", "Nej").tolist(),
             np.where(late["notice_in_time"].to_numpy(dtype=bool), "Ja", "Nej").tolist(),
             excel_serials(late["delay_notice_date"]),
+            case_rule_texts(late),  # the rule behind the deadline, e.g. "10 arbejdsdage"
             strict=False,
         )
         row = header
-        for row, (case, area, received, deadline, decided, over, told, in_time, told_on) in enumerate(
+        for row, (case, area, received, deadline, decided, over, told, in_time, told_on, rule) in enumerate(
             data, start=header + 1
         ):
             if case is not None:
@@ -592,6 +602,7 @@ def write_exceeded(
             ws.write_string(row, 7, in_time, fm.text)
             if told_on is not None:
                 ws.write_number(row, 8, told_on, fm.date)
+            ws.write_string(row, 9, rule, fm.text)
         ws.autofilter(header, 0, row, len(headings) - 1)
         ws.ignore_errors({"number_stored_as_text": f"A{header + 2}:A{row + 1}"})
     freeze(ws, header + 1, 1)

@@ -20,6 +20,7 @@ from xlsxwriter.workbook import Workbook
 
 from sagstid.config import Targets
 from sagstid.measure.run import RunMeasurement
+from sagstid.report.catalogue_sheets import write_default_areas
 from sagstid.report.flow_sheet import write_flow_sheet
 from sagstid.report.labels import with_deadline_text
 from sagstid.report.quality_notes import write_data_notes
@@ -477,6 +478,7 @@ def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasure
     sheet.section(layout.text("titles.accounting"))
     write_accounting_table(sheet, layout, ctx.current.status_counts(), name)
     write_data_notes(sheet, layout, ctx, code)
+    write_default_areas(sheet, layout, ctx.current.default_areas, code)
 
 
 def _rank(ctx: RunMeasurement, unit_code: str) -> tuple[int, int] | None:

@@ -23,6 +23,7 @@ from xlsxwriter.workbook import Workbook
 from sagstid.measure.held import GAP_BUCKETS, HeldDecisions
 from sagstid.measure.open_cases import OpenSnapshot, open_metrics
 from sagstid.report import charts, printing
+from sagstid.report.labels import case_rule_texts
 from sagstid.report.words import da_week
 from sagstid.report.xlsx import (
     EXCEL_MAX_ROWS,
@@ -67,6 +68,7 @@ WORKLIST_COLUMNS = (
     Column("Dage åben", "int", 9),
     Column("Underretning sendt", "date", 12),
     Column("Mangler underretning", "text", 12),
+    Column("Fristregel", "text", 28),
 )
 WORKLIST_TEXT = {
     "title": "Handlingsliste {as_of}: {unit}",
@@ -211,6 +213,7 @@ def write_worklist(
         rows["days_open"].astype("Int64").tolist(),
         excel_serials(rows["delay_notice_date"].where(rows["notified"].to_numpy(dtype=bool))),
         np.where(missing, YES, NO).tolist(),
+        [text or None for text in case_rule_texts(rows)],  # none for a complaint
         strict=False,
     )
     fills = [("not_met" if o else None) for o in overdue]

@@ -321,6 +321,14 @@ class Sheet:
         for col, width in enumerate(widths):
             self.ws.set_column(col, col, width)
 
+    @classmethod
+    def continuing(cls, workbook: Workbook, styles: Styles, ws: Worksheet, row: int) -> Sheet:
+        """A Sheet that writes on into ``ws`` (already laid out by hand) from ``row`` on."""
+        sheet = cls.__new__(cls)
+        sheet.workbook, sheet.styles, sheet.name, sheet.ws = workbook, styles, ws.name, ws
+        sheet.row, sheet.widths = row, []
+        return sheet
+
     def _take(self, row: int | None = None) -> int:
         if row is not None and row < self.row:
             raise ValueError(f"sheet {self.name!r}: row {row} is above rows already written")

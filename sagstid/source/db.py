@@ -239,6 +239,23 @@ def optional_columns(engine: Engine, table: str) -> frozenset[str]:
     return with_retry(engine, inspect, f"database {url}")
 
 
+def absent_columns(engine: Engine, columns: Iterable[str]) -> frozenset[str]:
+    """Which of the ``table.column`` names are not in the database (optional source columns,
+    docs/contract.md §1.1)."""
+    wanted = sorted({c.lower() for c in columns})
+
+    def inspect(connection: sa.Connection) -> frozenset[str]:
+        # an empty SELECT sees the columns of a table, a view and a synonym alike
+        present: dict[str, set[str]] = {}
+        for name in wanted:
+            table = name.split(".", 1)[0]
+            if table not in present:
+                present[table] = _probe_columns(connection, table)
+        return frozenset(n for n in wanted if n.split(".", 1)[1] not in present[n.split(".", 1)[0]])
+
+    return with_retry(engine, inspect, "database columns")
+
+
 def read_query(engine: Engine, name: str, **parameters: object) -> pd.DataFrame:
     """Run queries/<name>.sql with bound parameters and return its rows."""
     query = load_query(name)
@@ -246,9 +263,13 @@ def read_query(engine: Engine, name: str, **parameters: object) -> pd.DataFrame:
     if absent:
         raise ValueError(f"{query.path}: parameters not given: {', '.join(sorted(absent))}")
 
+    sql = query.sql
+    if query.optional_columns:
+        sql = query.without(absent_columns(engine, query.optional_columns))
+
     def run(connection: sa.Connection) -> pd.DataFrame:
         try:
-            return pd.read_sql_query(sa.text(query.sql), connection, params=parameters)  # type: ignore[arg-type]
+            return pd.read_sql_query(sa.text(sql), connection, params=parameters)  # type: ignore[arg-type]
         except pd.errors.DatabaseError as exc:
             # pandas wraps a failed execute in its own error, text and all; the driver's
             # error underneath says whether the connection was lost.

@@ -18,6 +18,14 @@ from sagstid.errors import QueryFileError
 from sagstid.paths import resource_dir
 
 _PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+# A line reading an optional source column (docs/contract.md §1.6), e.g.
+#        , d.case_variant  -- optional: decisions.case_variant
+# When the column is absent the expression becomes NULL under the same name:
+#        , NULL AS case_variant
+_OPTIONAL = re.compile(
+    r"^(?P<lead>\s*,?\s*)(?P<expr>[\w.]+)(?:\s+AS\s+(?P<alias>\w+))?\s*--\s*optional:\s*(?P<column>\w+\.\w+)\s*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,22 @@ class Query:
     path: Path
     sql: str
     parameters: frozenset[str]
+
+    @property
+    def optional_columns(self) -> frozenset[str]:
+        """The optional ``table.column`` names the query reads (lines marked ``-- optional:``)."""
+        return frozenset(m["column"].lower() for m in map(_OPTIONAL.match, self.sql.splitlines()) if m)
+
+    def without(self, absent: frozenset[str]) -> str:
+        """The SQL with each absent optional column read as NULL under its own name."""
+        lines = []
+        for line in self.sql.splitlines():
+            match = _OPTIONAL.match(line)
+            if match and match["column"].lower() in absent:
+                alias = match["alias"] or match["expr"].rsplit(".", 1)[-1]
+                line = f"{match['lead']}NULL AS {alias}"
+            lines.append(line)
+        return "\n".join(lines)
 
 
 def _strip_comments(sql: str) -> str:

@@ -12,10 +12,11 @@ import numpy as np
 import pandas as pd
 
 from sagstid.periods import Period
-from sagstid.rules.deadlines import NO_ENTRY, CatalogueArrays
+from sagstid.rules.deadlines import NO_ENTRY, VIA, CatalogueArrays
 from sagstid.schema import DECISION_DATE_COLUMNS
 from sagstid.validate.rows import (
     DateWindow,
+    as_text,
     count_values,
     first_reason,
     parse_date_columns,
@@ -95,7 +96,14 @@ def validate_decisions(
 
     received = rows["received_date"].to_numpy()
     entry = np.full(len(rows), NO_ENTRY, dtype=np.int64)
-    entry[population] = catalogue.lookup(rows.loc[population, "case_area_code"], received[population])
+    via = np.zeros(len(rows), dtype=np.int8)
+    if "case_variant" not in rows:  # optional source column (docs/contract.md §1.3)
+        rows["case_variant"] = None
+    variant = as_text(rows["case_variant"]).str.strip()  # as the codes: text, trimmed
+    rows["case_variant"] = variant.where(variant.notna() & (variant != ""), None).astype("category")
+    entry[population], via[population] = catalogue.lookup_via(
+        rows.loc[population, "case_area_code"], received[population], rows.loc[population, "case_variant"]
+    )
     conditions = [
         rows["decision_id"].duplicated(keep=False).to_numpy(),
         invalid_any,
@@ -113,4 +121,5 @@ def validate_decisions(
     rows["status"] = pd.Categorical(status, categories=STATUSES)
     rows["reason"] = reason_column(reason, DECISION_REASONS)
     rows["entry"] = entry
+    rows["entry_via"] = pd.Categorical.from_codes(via, categories=VIA)  # type: ignore[call-overload]
     return ValidatedDecisions(rows)

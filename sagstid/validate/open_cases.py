@@ -101,7 +101,8 @@ def validate_open_decisions(
     for column in ("unit_code", "case_area_code"):
         rows[column] = rows[column].astype("category")
     received = rows["received_date"].to_numpy()
-    entry = catalogue.lookup(rows["case_area_code"], received)
+    variant = rows.get("case_variant")  # optional (docs/contract.md §1.3)
+    entry = catalogue.lookup(rows["case_area_code"], received, variant)
     rows = _classify(
         rows, "decided_date", as_of, [unknown_unit(rows, units), entry == NO_ENTRY], DECISION_REASONS, invalid
     )
