@@ -119,11 +119,20 @@ def test_dropped_connection_is_retried_and_run_completes(
     with caplog.at_level(logging.WARNING, logger="sagstid.source.db"):
         result = _run(source, folder, tmp_path / "out")
     assert result.exit_code == 0, result.output
-    # The first attempt was killed; the second, on a new connection, ran; then the
-    # comparison period (the quarter before) and the flow figures' decisions (the 24 months
-    # ending with June 2025: from 2023-07-01) were read undisturbed.
+    # The first attempt was killed; the second, on a new connection, ran; then, undisturbed:
+    # the comparison period (the quarter before), the flow figures' decisions (the 24 months
+    # ending with June 2025: from 2023-07-01), and the committee's comparisons: the same
+    # quarter last year, the year to date (from 2025-01-01) and last year's (from 2024-01-01).
     assert len(kill.killed) == 1
-    assert kill.attempts == ["2025-04-01", "2025-04-01", "2025-01-01", "2023-07-01"]
+    assert kill.attempts == [
+        "2025-04-01",
+        "2025-04-01",
+        "2025-01-01",
+        "2023-07-01",
+        "2024-04-01",
+        "2025-01-01",
+        "2024-01-01",
+    ]
     retries = [r.getMessage() for r in caplog.records if r.name == "sagstid.source.db"]
     assert len(retries) == 1 and "decisions_in_period.sql" in retries[0]
     assert "attempt 1 of 3" in retries[0]

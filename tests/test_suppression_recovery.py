@@ -522,7 +522,9 @@ def test_quarterly_bc_ung_foep_is_protected(workbooks: dict[str, Path]) -> None:
     BC-INTEG 9 of FOEP's 73; 73 - 63 - 9 = 1). It must be hidden as small, and its row and column
     must each hide at least one more count, so that subtraction no longer gives it."""
     book = openpyxl.load_workbook(workbooks["quarterly-2025Q3"])
-    assert dict(tables(book["Sagsområder"], "Område")[0])["FOEP"]["Afgørelser"].value == 73
+    # FOEP's total (73, counted by hand from the demo's rows) is shown, or hidden as "x" when
+    # the plan finds hiding the margin cheaper (demo version 5's variants moved the choice there)
+    assert dict(tables(book["Sagsområder"], "Område")[0])["FOEP"]["Afgørelser"].value in (73, "x")
     rows = dict(tables(book["Enhed x område"], "Sagsområde")[0])  # areas x units, by name
     foep, bc_ung = "Førtidspension, indstilling", "Beskæftigelsescenter Ung"
     assert rows[foep][bc_ung].value == "<5"
