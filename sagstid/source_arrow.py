@@ -45,6 +45,7 @@ SQLAlchemy instead (which then reports a real SQL error or retries a lost connec
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -53,6 +54,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+log = logging.getLogger(__name__)
 _PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -116,7 +118,9 @@ def read_frame(url: str, sql: str, params: Mapping[str, Any] | None = None) -> p
         except ArrowReadError:
             frame = None
         if frame is not None:
+            log.debug("Arrow read (plain): %d rows", len(frame))
             return frame
+        log.debug("Arrow read: mixed or numeric-looking values, reading exactly")
         return sqlite_frame(_fetch("sqlite", path, sqlite_wrapped(text, names), values), names)
     text, values = to_positional(sql, params, "$")
     table = _fetch("postgresql", _libpq_uri(url), text, values)
