@@ -238,7 +238,18 @@ def _fetch(dialect: str, target: str, sql: str, values: tuple[Any, ...]) -> Any:
             return cursor.fetch_arrow_table()
     except Exception as exc:  # noqa: BLE001 (every driver error means: use SQLAlchemy)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ArrowReadError(f"{dialect} Arrow read failed: {first}") from exc
+        raise ArrowReadError(f"{dialect} Arrow read failed: {_redacted(first, target)}") from None
+
+
+def _redacted(message: str, target: str) -> str:
+    """``message`` without the connection's password or URI (a driver may quote either)."""
+    import sqlalchemy as sa
+
+    if "://" not in target:
+        return message
+    password = sa.engine.make_url(target).password
+    message = message.replace(target, "<database>")
+    return message.replace(str(password), "***") if password else message
 
 
 # --- Arrow -> the DataFrame read_sql gives ----------------------------------------------------

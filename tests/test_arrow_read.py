@@ -267,6 +267,15 @@ def test_sql_error_raises_arrow_read_error(make_db: Callable[..., str]) -> None:
         source_arrow.read_frame(url, "SELECT a FROM no_such_table", {})
 
 
+def test_connection_error_names_no_password() -> None:
+    """Port 1 on this machine refuses at once; the message must not carry the password."""
+    url = "postgresql+psycopg://sagstid:s3cret-pw@127.0.0.1:1/sagstid"
+    with pytest.raises(source_arrow.ArrowReadError) as raised:
+        source_arrow.read_frame(url, "SELECT unit_code FROM units", {})
+    assert "s3cret-pw" not in str(raised.value)
+    assert raised.value.__suppress_context__  # a traceback does not print the driver error
+
+
 # --- PostgreSQL -----------------------------------------------------------------------------------
 
 def test_every_query_same_on_postgres(make_db: Callable[..., str], postgres_db: str) -> None:
