@@ -82,9 +82,9 @@ def arrow_dialect(url: str) -> str | None:
         database = parsed.database
         if not database or database == ":memory:" or parsed.query or not Path(database).is_file():
             return None
-        return _available("adbc_driver_sqlite.dbapi") and "sqlite"
+        return "sqlite" if _available("adbc_driver_sqlite.dbapi") else None
     if backend == "postgresql":
-        return _available("adbc_driver_postgresql.dbapi") and "postgresql"
+        return "postgresql" if _available("adbc_driver_postgresql.dbapi") else None
     return None
 
 
@@ -264,7 +264,9 @@ def _like_read_sql(values: np.ndarray) -> Any:
 def _frame(names: Sequence[str], columns: list[Any], rows: int) -> pd.DataFrame:
     if rows == 0:
         return pd.DataFrame(columns=list(names))  # as read_sql builds an empty result
-    return pd.DataFrame(dict(zip(names, columns)), index=pd.RangeIndex(rows))
+    frame = pd.DataFrame(dict(enumerate(columns)), index=pd.RangeIndex(rows))
+    frame.columns = pd.Index(list(names))  # a name may occur twice, as read_sql keeps it
+    return frame
 
 
 def sqlite_frame(table: Any, names: Sequence[str]) -> pd.DataFrame:

@@ -256,6 +256,11 @@ def test_no_arrow_path_returns_none(tmp_path: Path, make_db: Callable[..., str])
         assert source_arrow.arrow_dialect(other) is None, other
         assert source_arrow.read_frame(other, "SELECT unit_code FROM units", {}) is None
     assert not (tmp_path / "missing.sqlite").exists()  # not created by the attempt
+    # a driver that is not installed: no Arrow path either
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(source_arrow, "_available", lambda module: False)
+        assert source_arrow.arrow_dialect(url) is None
+        assert source_arrow.read_frame(url, "SELECT unit_code FROM units", {}) is None
     # a query whose columns cannot be named is left to SQLAlchemy
     assert source_arrow.read_frame(url, "SELECT * FROM units", {}) is None
     assert source_arrow.read_frame(url, "SELECT unit_code, unit_code FROM units", {}) is None
@@ -294,3 +299,10 @@ def test_every_query_same_on_postgres(make_db: Callable[..., str], postgres_db: 
     assert len(frame) == 12
     assert frame["received_date"].iloc[0] == dt.date(2025, 2, 3)
     assert frame["duplicate_id"].dtype == "int64" and frame["decided_date"].isna().all()
+    # a name used twice stays twice, as read_sql keeps it
+    sql = "SELECT decision_id, decision_id, case_id FROM decisions WHERE decided_date = :day"
+    twice = source_arrow.read_frame(postgres_db, sql, {"day": "2025-02-10"})
+    with connect(postgres_db).connect() as connection:
+        reference = pd.read_sql_query(sa.text(sql), connection, params={"day": "2025-02-10"})
+    assert twice is not None and list(twice.columns) == ["decision_id", "decision_id", "case_id"]
+    pd.testing.assert_frame_equal(twice, reference, check_exact=True)
