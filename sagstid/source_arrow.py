@@ -45,6 +45,7 @@ SQLAlchemy instead (which then reports a real SQL error or retries a lost connec
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -75,7 +76,7 @@ def arrow_dialect(url: str) -> str | None:
 
     try:
         parsed = sa.engine.make_url(url)
-    except Exception:  # noqa: BLE001 (an unreadable URL has no Arrow path; SQLAlchemy says why)
+    except Exception:
         return None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
@@ -111,7 +112,7 @@ def read_frame(url: str, sql: str, params: Mapping[str, Any] | None = None) -> p
             return None
         import sqlalchemy as sa
 
-        path = sa.engine.make_url(url).database
+        path = sa.engine.make_url(url).database or ""  # a file: arrow_dialect checked
         text, values = to_positional(sql, params, "?")
         try:
             frame = plain_sqlite_frame(_fetch("sqlite", path, text, values), names)
@@ -128,6 +129,7 @@ def read_frame(url: str, sql: str, params: Mapping[str, Any] | None = None) -> p
 
 
 # --- SQL ----------------------------------------------------------------------------------------
+
 
 def _strip_comments(sql: str) -> str:
     return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
@@ -178,7 +180,7 @@ def output_columns(sql: str) -> list[str] | None:
 
     try:
         tree = sqlglot.parse_one(sql)
-    except Exception:  # noqa: BLE001 (sqlglot raises several kinds; any means "not here")
+    except Exception:
         return None
     if not isinstance(tree, exp.Query):
         return None
@@ -187,7 +189,8 @@ def output_columns(sql: str) -> list[str] | None:
         first = first.left
     selects = getattr(first, "selects", [])
     names = [s.alias_or_name for s in selects]
-    if not names or any(isinstance(s, exp.Star) or not n or n == "*" for s, n in zip(selects, names)):
+    unnamed = (isinstance(s, exp.Star) or not n or n == "*" for s, n in zip(selects, names, strict=True))
+    if not names or any(unnamed):
         return None
     if len({n.lower() for n in names}) != len(names):
         return None
@@ -206,19 +209,26 @@ def sqlite_wrapped(sql: str, names: Sequence[str]) -> str:
         values.append(
             f"CASE typeof({col}) WHEN 'text' THEN {col} WHEN 'integer' THEN CAST({col} AS TEXT) "
             f"WHEN 'real' THEN printf('%!.17g', {col}) WHEN 'blob' THEN hex({col}) ELSE '' END "
-            f"AS {_quote(name)}")
+            f"AS {_quote(name)}"
+        )
         shift = (k % _COLUMNS_PER_TAG) * _BITS
-        tags.append((k // _COLUMNS_PER_TAG,
-                     f"(CASE typeof({col}) WHEN 'text' THEN {_TEXT} WHEN 'integer' THEN {_INTEGER} "
-                     f"WHEN 'real' THEN {_REAL} WHEN 'blob' THEN {_BLOB} ELSE {_NULL} END << {shift})"))
+        tags.append(
+            (
+                k // _COLUMNS_PER_TAG,
+                f"(CASE typeof({col}) WHEN 'text' THEN {_TEXT} WHEN 'integer' THEN {_INTEGER} "
+                f"WHEN 'real' THEN {_REAL} WHEN 'blob' THEN {_BLOB} ELSE {_NULL} END << {shift})",
+            )
+        )
     groups = sorted({g for g, _ in tags})
-    tag_columns = [" | ".join(e for g, e in tags if g == group) + f" AS {_TAG.format(group)}"
-                   for group in groups]
+    tag_columns = [
+        " | ".join(e for g, e in tags if g == group) + f" AS {_TAG.format(group)}" for group in groups
+    ]
     body = sql.strip().rstrip(";")
     return f"SELECT {', '.join(values + tag_columns)} FROM (\n{body}\n) AS q"
 
 
 # --- reading ------------------------------------------------------------------------------------
+
 
 def _libpq_uri(url: str) -> str:
     """The SQLAlchemy URL as a libpq URI (``postgresql+psycopg://`` -> ``postgresql://``)."""
@@ -228,15 +238,12 @@ def _libpq_uri(url: str) -> str:
 
 
 def _fetch(dialect: str, target: str, sql: str, values: tuple[Any, ...]) -> Any:
-    if dialect == "sqlite":
-        from adbc_driver_sqlite import dbapi
-    else:
-        from adbc_driver_postgresql import dbapi  # type: ignore[no-redef]
+    dbapi = importlib.import_module(f"adbc_driver_{dialect}.dbapi")
     try:
         with dbapi.connect(target) as connection, connection.cursor() as cursor:
             cursor.execute(sql, parameters=values if values else None)
             return cursor.fetch_arrow_table()
-    except Exception as exc:  # noqa: BLE001 (every driver error means: use SQLAlchemy)
+    except Exception as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ArrowReadError(f"{dialect} Arrow read failed: {_redacted(first, target)}") from None
 
@@ -254,9 +261,11 @@ def _redacted(message: str, target: str) -> str:
 
 # --- Arrow -> the DataFrame read_sql gives ----------------------------------------------------
 
+
 def _like_read_sql(values: np.ndarray) -> Any:
     """An object array typed as ``pd.read_sql`` types a column of Python values."""
-    from pandas.core.internals.construction import convert_object_array
+    # the routine pd.read_sql types its columns with (pandas/io/sql.py), not in pandas-stubs
+    from pandas.core.internals.construction import convert_object_array  # type: ignore[import-not-found]
 
     return convert_object_array([values], dtype=None, coerce_float=True)[0]
 
@@ -279,7 +288,8 @@ def sqlite_frame(table: Any, names: Sequence[str]) -> pd.DataFrame:
     columns = []
     for k, name in enumerate(names):
         shift = (k % _COLUMNS_PER_TAG) * _BITS
-        kind = ((tags[k // _COLUMNS_PER_TAG] >> shift) & 0b111).astype(np.int8) if rows else np.zeros(0, np.int8)
+        tag = tags[k // _COLUMNS_PER_TAG]
+        kind = ((tag >> shift) & 0b111).astype(np.int8) if rows else np.zeros(0, np.int8)
         text = table.column(name).combine_chunks() if rows else pa.array([], pa.string())
         columns.append(_sqlite_column(text, kind))
     return _frame(names, columns, rows)
@@ -381,7 +391,13 @@ def _arrow_column(column: Any) -> Any:
         return pc.cast(column, pa.int64()).to_numpy(zero_copy_only=False)
     if pa.types.is_float32(kind):  # psycopg parses the server's shortest text of a real
         return column.to_numpy(zero_copy_only=False).astype(str).astype(np.float64)
-    if (pa.types.is_float64(kind) or pa.types.is_string(kind) or pa.types.is_large_string(kind)
-            or pa.types.is_boolean(kind) or pa.types.is_date(kind) or pa.types.is_timestamp(kind)):
+    if (
+        pa.types.is_float64(kind)
+        or pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_boolean(kind)
+        or pa.types.is_date(kind)
+        or pa.types.is_timestamp(kind)
+    ):
         return column.to_pandas()
     return _like_read_sql(np.asarray(column.to_pylist(), dtype=object))

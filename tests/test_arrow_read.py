@@ -25,12 +25,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from servers import copy_database, postgres_db, postgres_server  # noqa: F401 (fixtures)
+from servers import copy_database
 
 from sagstid import source_arrow
-from sagstid.extract import connect, read_query
-from sagstid.queries import load_query
 from sagstid.schema import SQLITE_DDL
+from sagstid.source.db import connect, read_query
+from sagstid.source.queries import load_query
 
 MIXED_DATES = ["2025-03-04", 20250304, 20250304.5, None, "", "0001-01-01"]
 PARAMS = {"date_from": "2025-01-01", "date_to": "2025-12-31", "as_of": "2025-06-30"}
@@ -39,9 +39,15 @@ GOOD_ROWS = 1500  # more than ADBC's first batch of 1,024 rows
 
 def _decision(i: int, **values: object) -> dict[str, object]:
     row: dict[str, object] = {
-        "decision_id": i, "case_id": f"S-2025-{i:07d}", "citizen_ref": "x", "unit_code": "JC-NORD",
-        "case_area_code": "KH-ANS", "received_date": "2025-02-03", "decided_date": "2025-02-10",
-        "sent_date": "2025-02-11", "delay_notice_date": None,
+        "decision_id": i,
+        "case_id": f"S-2025-{i:07d}",
+        "citizen_ref": "x",
+        "unit_code": "JC-NORD",
+        "case_area_code": "KH-ANS",
+        "received_date": "2025-02-03",
+        "decided_date": "2025-02-10",
+        "sent_date": "2025-02-11",
+        "delay_notice_date": None,
     }
     row.update(values)
     return row
@@ -50,18 +56,30 @@ def _decision(i: int, **values: object) -> dict[str, object]:
 def _good(n: int, start: int = 1) -> list[dict[str, object]]:
     # Every 7th row has a delay notice, every 5th is open (not decided), every 11th is decided
     # in 2024 (outside the period): all three queries of decisions get rows.
-    return [_decision(i, decided_date=None if i % 5 == 0 else "2024-12-30" if i % 11 == 0
-                      else "2025-02-10",
-                      delay_notice_date="2025-02-05" if i % 7 == 0 else None)
-            for i in range(start, start + n)]
+    return [
+        _decision(
+            i,
+            decided_date=None if i % 5 == 0 else "2024-12-30" if i % 11 == 0 else "2025-02-10",
+            delay_notice_date="2025-02-05" if i % 7 == 0 else None,
+        )
+        for i in range(start, start + n)
+    ]
 
 
 def _bad(start: int) -> list[dict[str, object]]:
     """One row per mixed value, in every date column, plus a unit code stored as an integer."""
     rows = []
     for k, value in enumerate(MIXED_DATES):
-        rows.append(_decision(start + k, received_date=value, decided_date=value, sent_date=value,
-                              delay_notice_date=value, unit_code=7 if k % 2 else "JC-SYD"))
+        rows.append(
+            _decision(
+                start + k,
+                received_date=value,
+                decided_date=value,
+                sent_date=value,
+                delay_notice_date=value,
+                unit_code=7 if k % 2 else "JC-SYD",
+            )
+        )
     return rows
 
 
@@ -83,8 +101,7 @@ def _arrow(url: str, name: str) -> pd.DataFrame:
 
 def _same_for_every_query(url: str) -> None:
     for name in sorted(p.stem for p in load_query("units").path.parent.glob("*.sql")):
-        pd.testing.assert_frame_equal(_arrow(url, name), _reference(url, name), check_exact=True,
-                                      obj=name)
+        pd.testing.assert_frame_equal(_arrow(url, name), _reference(url, name), check_exact=True, obj=name)
 
 
 def _stored(url: str, sql: str) -> list[tuple[object, ...]]:
@@ -94,15 +111,28 @@ def _stored(url: str, sql: str) -> list[tuple[object, ...]]:
 
 # --- clean data ---------------------------------------------------------------------------------
 
-def test_every_query_same_on_clean_data(make_db: Callable[..., str],
-                                        caplog: pytest.LogCaptureFixture) -> None:
+
+def test_every_query_same_on_clean_data(
+    make_db: Callable[..., str], caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG, logger="sagstid.source_arrow")
-    url = make_db(decisions=_good(GOOD_ROWS),
-                  complaints=[{"complaint_id": 1, "case_id": "S-2025-0000003", "unit_code": "JC-NORD",
-                               "complaint_kind": "afgoerelse", "via_ombudsman": 0,
-                               "insured_unemployed": 0, "five_day_rule": 0,
-                               "received_date": "2025-03-01", "answered_date": None}],
-                  audit_samples=[(1, "S-2025-0000001", "JC-NORD", "KH-ANS", "2025-04-01", 1, 1, 1)])
+    url = make_db(
+        decisions=_good(GOOD_ROWS),
+        complaints=[
+            {
+                "complaint_id": 1,
+                "case_id": "S-2025-0000003",
+                "unit_code": "JC-NORD",
+                "complaint_kind": "afgoerelse",
+                "via_ombudsman": 0,
+                "insured_unemployed": 0,
+                "five_day_rule": 0,
+                "received_date": "2025-03-01",
+                "answered_date": None,
+            }
+        ],
+        audit_samples=[(1, "S-2025-0000001", "JC-NORD", "KH-ANS", "2025-04-01", 1, 1, 1)],
+    )
     _same_for_every_query(url)
     assert "reading exactly" not in caplog.text  # clean data: the plain (quick) read
     frame = _arrow(url, "decisions_in_period")
@@ -125,35 +155,56 @@ def test_exact_read_same_as_plain_read_on_clean_data(make_db: Callable[..., str]
     url = make_db(decisions=_good(50))
     sql = load_query("decisions_in_period").sql
     names = source_arrow.output_columns(sql)
-    assert names == ["decision_id", "case_id", "unit_code", "case_area_code", "received_date",
-                     "decided_date", "sent_date", "delay_notice_date"]
+    assert names == [
+        "decision_id",
+        "case_id",
+        "unit_code",
+        "case_area_code",
+        "received_date",
+        "decided_date",
+        "sent_date",
+        "delay_notice_date",
+    ]
     text, values = source_arrow.to_positional(sql, PARAMS, "?")
     path = sa.engine.make_url(url).database
     exact = source_arrow.sqlite_frame(
-        source_arrow._fetch("sqlite", path, source_arrow.sqlite_wrapped(text, names), values), names)
+        source_arrow._fetch("sqlite", path, source_arrow.sqlite_wrapped(text, names), values), names
+    )
     pd.testing.assert_frame_equal(exact, _reference(url, "decisions_in_period"), check_exact=True)
 
 
 # --- SQLite's dynamic typing ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("bad_first", [True, False], ids=["bad-rows-first", "bad-rows-late"])
 @pytest.mark.parametrize("date_type", ["DATE", "TEXT"])
-def test_mixed_storage_classes_same_frames(make_db: Callable[..., str], bad_first: bool,
-                                           date_type: str) -> None:
-    ddl = SQLITE_DDL.replace(" DATE", f" {date_type}").replace("unit_code TEXT,\n    case_area",
-                                                              "unit_code INTEGER,\n    case_area")
+def test_mixed_storage_classes_same_frames(
+    make_db: Callable[..., str], bad_first: bool, date_type: str
+) -> None:
+    ddl = SQLITE_DDL.replace(" DATE", f" {date_type}").replace(
+        "unit_code TEXT,\n    case_area", "unit_code INTEGER,\n    case_area"
+    )
     good = _good(GOOD_ROWS, start=100)
     bad = _bad(start=10_000)
     url = make_db(decisions=bad + good if bad_first else good + bad, ddl=ddl)
 
-    stored = _stored(url, "SELECT typeof(received_date), typeof(unit_code) FROM decisions "
-                          "WHERE decision_id >= 10000 ORDER BY decision_id")
+    stored = _stored(
+        url,
+        "SELECT typeof(received_date), typeof(unit_code) FROM decisions "
+        "WHERE decision_id >= 10000 ORDER BY decision_id",
+    )
     # A DATE column (NUMERIC affinity) stores 20250304 as an integer and 20250304.5 as a real;
     # a TEXT column stores both as text. The INTEGER unit_code column keeps the text 'JC-SYD'
     # as text and 7 as an integer.
     number = "text" if date_type == "TEXT" else None
-    assert stored == [("text", "text"), (number or "integer", "integer"), (number or "real", "text"),
-                      ("null", "integer"), ("text", "text"), ("text", "integer")]
+    assert stored == [
+        ("text", "text"),
+        (number or "integer", "integer"),
+        (number or "real", "text"),
+        ("null", "integer"),
+        ("text", "text"),
+        ("text", "integer"),
+    ]
 
     _same_for_every_query(url)
 
@@ -169,29 +220,38 @@ def test_mixed_storage_classes_same_frames(make_db: Callable[..., str], bad_firs
     assert bad("decisions_in_period", "decided_date") == ["2025-03-04"]
     as_text = date_type == "TEXT"
     assert bad("decisions_outside_period", "decided_date") == (
-        ["20250304", "20250304.5", None, "", "0001-01-01"] if as_text
-        else [20250304, 20250304.5, None, "", "0001-01-01"])
+        ["20250304", "20250304.5", None, "", "0001-01-01"]
+        if as_text
+        else [20250304, 20250304.5, None, "", "0001-01-01"]
+    )
     assert bad("decisions_outside_period", "unit_code") == [7, "JC-SYD", 7, "JC-SYD", 7]
     # open as of 2025-06-30: decided_date NULL or after it ('2025-03-04' is not)
-    assert bad("open_decisions", "decided_date") == (
-        ["20250304", "20250304.5", None] if as_text else [None])
+    assert bad("open_decisions", "decided_date") == (["20250304", "20250304.5", None] if as_text else [None])
     assert bad("open_decisions", "unit_code") == ([7, "JC-SYD", 7] if as_text else [7])
 
 
-def test_mixed_values_read_as_sqlite3_returns_them(make_db: Callable[..., str],
-                                                   caplog: pytest.LogCaptureFixture) -> None:
+def test_mixed_values_read_as_sqlite3_returns_them(
+    make_db: Callable[..., str], caplog: pytest.LogCaptureFixture
+) -> None:
     """By hand: the values of one DATE column holding every kind of value, on both paths."""
     caplog.set_level(logging.DEBUG, logger="sagstid.source_arrow")
     url = make_db(decisions=_good(GOOD_ROWS) + _bad(start=10_000))
-    sql = ("SELECT decision_id, unit_code, received_date FROM decisions "
-           "WHERE decision_id >= :first ORDER BY decision_id")
+    sql = (
+        "SELECT decision_id, unit_code, received_date FROM decisions "
+        "WHERE decision_id >= :first ORDER BY decision_id"
+    )
     frame = source_arrow.read_frame(url, sql, {"first": 10_000})
     assert frame is not None
     assert "reading exactly" in caplog.text
-    assert frame["received_date"].tolist() == ["2025-03-04", 20250304, 20250304.5, None, "",
-                                               "0001-01-01"]
-    assert [type(v).__name__ for v in frame["received_date"]] == ["str", "int", "float",
-                                                                   "NoneType", "str", "str"]
+    assert frame["received_date"].tolist() == ["2025-03-04", 20250304, 20250304.5, None, "", "0001-01-01"]
+    assert [type(v).__name__ for v in frame["received_date"]] == [
+        "str",
+        "int",
+        "float",
+        "NoneType",
+        "str",
+        "str",
+    ]
     # unit_code is TEXT in the contract's DDL: the integer 7 was stored as the text '7'
     assert frame["unit_code"].tolist() == ["JC-SYD", "7", "JC-SYD", "7", "JC-SYD", "7"]
     with connect(url).connect() as connection:
@@ -231,10 +291,13 @@ def test_numeric_looking_text_is_read_exactly(make_db: Callable[..., str]) -> No
 
 # --- parameters and dialects ----------------------------------------------------------------
 
+
 def test_named_parameters_become_positional() -> None:
-    sql = ("-- :not_a_parameter in a comment\n"
-           "SELECT a FROM t WHERE d >= :date_from AND d <= :date_to OR e = :date_from -- :x\n"
-           "AND f::date = g")
+    sql = (
+        "-- :not_a_parameter in a comment\n"
+        "SELECT a FROM t WHERE d >= :date_from AND d <= :date_to OR e = :date_from -- :x\n"
+        "AND f::date = g"
+    )
     text, values = source_arrow.to_positional(sql, {"date_from": "2025-01-01", "date_to": "2025-12-31"}, "?")
     assert text.split("\n")[1].strip() == "SELECT a FROM t WHERE d >= ? AND d <= ? OR e = ?"
     assert values == ("2025-01-01", "2025-12-31", "2025-01-01")
@@ -251,8 +314,14 @@ def test_no_arrow_path_returns_none(tmp_path: Path, make_db: Callable[..., str])
     url = make_db()
     assert source_arrow.arrow_dialect(url) == "sqlite"
     assert source_arrow.arrow_dialect("postgresql+psycopg://u@localhost/db") == "postgresql"
-    for other in ("mssql+pyodbc://@DSN", "sqlite://", "sqlite:///:memory:",
-                  f"sqlite:///{tmp_path / 'missing.sqlite'}", url + "?mode=ro", "not a url"):
+    for other in (
+        "mssql+pyodbc://@DSN",
+        "sqlite://",
+        "sqlite:///:memory:",
+        f"sqlite:///{tmp_path / 'missing.sqlite'}",
+        url + "?mode=ro",
+        "not a url",
+    ):
         assert source_arrow.arrow_dialect(other) is None, other
         assert source_arrow.read_frame(other, "SELECT unit_code FROM units", {}) is None
     assert not (tmp_path / "missing.sqlite").exists()  # not created by the attempt
@@ -283,14 +352,28 @@ def test_connection_error_names_no_password() -> None:
 
 # --- PostgreSQL -----------------------------------------------------------------------------------
 
+
 def test_every_query_same_on_postgres(make_db: Callable[..., str], postgres_db: str) -> None:
     """Real DATE and INTEGER columns (tests/servers.py copies the SQLite rows): dates come back
     as datetime.date objects on both paths, int4 columns and the CASE flag as int64."""
-    complaints = [{"complaint_id": 1, "case_id": "S-2025-0000003", "unit_code": "JC-NORD",
-                   "complaint_kind": "afgoerelse", "via_ombudsman": 0, "insured_unemployed": 0,
-                   "five_day_rule": 0, "received_date": "2025-03-01", "answered_date": None}]
-    source = make_db(decisions=_good(60), complaints=complaints,
-                     audit_samples=[(1, "S-2025-0000001", "JC-NORD", "KH-ANS", "2025-04-01", 1, 1, 1)])
+    complaints = [
+        {
+            "complaint_id": 1,
+            "case_id": "S-2025-0000003",
+            "unit_code": "JC-NORD",
+            "complaint_kind": "afgoerelse",
+            "via_ombudsman": 0,
+            "insured_unemployed": 0,
+            "five_day_rule": 0,
+            "received_date": "2025-03-01",
+            "answered_date": None,
+        }
+    ]
+    source = make_db(
+        decisions=_good(60),
+        complaints=complaints,
+        audit_samples=[(1, "S-2025-0000001", "JC-NORD", "KH-ANS", "2025-04-01", 1, 1, 1)],
+    )
     copy_database(source, postgres_db)
     assert source_arrow.arrow_dialect(postgres_db) == "postgresql"
     _same_for_every_query(postgres_db)
