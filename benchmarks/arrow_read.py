@@ -4,7 +4,7 @@ process; wall seconds, CPU seconds of the process and peak RSS.
     python benchmarks/arrow_read.py SQLITE_FILE [POSTGRES_URL] [--rounds 3]
 
 Readers: ``sqlalchemy`` (pd.read_sql_query, today's path), ``adbc`` (ADBC's own Arrow table to
-pandas, no care for SQLite's mixed types), ``arrow`` (sagstid.source_arrow.read_frame: the plain
+pandas, no care for SQLite's mixed types), ``arrow`` (sagstid.source.arrow.read_frame: the plain
 read when it is safe), ``arrow-exact`` (its exact read, used when bad rows are present),
 ``connectorx`` and ``duckdb`` (DuckDB's sqlite scanner, only if the wheel
 ``duckdb-extension-sqlite-scanner`` of the installed DuckDB's version is present) when
@@ -40,7 +40,7 @@ def _one(reader: str, url: str) -> dict[str, object]:
     import pandas as pd
     import sqlalchemy as sa
 
-    from sagstid import source_arrow as arrow
+    from sagstid.source import arrow
 
     parsed = sa.engine.make_url(url)
     sqlite = parsed.get_backend_name() == "sqlite"

@@ -1,6 +1,6 @@
-"""The Arrow read path (sagstid/source_arrow.py) gives the very frame the SQLAlchemy path gives.
+"""The Arrow read path (sagstid/source/arrow.py) gives the very frame the SQLAlchemy path gives.
 
-The reference is the existing path itself: ``sagstid.extract.read_query`` (``pd.read_sql_query``
+The reference is the existing path itself: ``sagstid.source.db.read_query`` with ``reading_through("sqlalchemy")`` (``pd.read_sql_query``
 through SQLAlchemy) on the same database, query and parameters. Frames are compared with
 ``assert_frame_equal(check_exact=True)``: same columns, same dtypes, same values, same index.
 A few tests also state by hand what the SQLite driver returns for each stored value (the
@@ -27,9 +27,9 @@ import pytest
 import sqlalchemy as sa
 from servers import copy_database
 
-from sagstid import source_arrow
 from sagstid.schema import SQLITE_DDL
-from sagstid.source.db import connect, read_query
+from sagstid.source import arrow as source_arrow
+from sagstid.source.db import connect, read_query, reading_through
 from sagstid.source.queries import load_query
 
 MIXED_DATES = ["2025-03-04", 20250304, 20250304.5, None, "", "0001-01-01"]
@@ -87,7 +87,8 @@ def _reference(url: str, name: str) -> pd.DataFrame:
     query = load_query(name)
     engine = connect(url)
     try:
-        return read_query(engine, name, **{k: PARAMS[k] for k in query.parameters})
+        with reading_through("sqlalchemy"):
+            return read_query(engine, name, **{k: PARAMS[k] for k in query.parameters})
     finally:
         engine.dispose()
 
@@ -115,7 +116,7 @@ def _stored(url: str, sql: str) -> list[tuple[object, ...]]:
 def test_every_query_same_on_clean_data(
     make_db: Callable[..., str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="sagstid.source_arrow")
+    caplog.set_level(logging.DEBUG, logger="sagstid.source.arrow")
     url = make_db(
         decisions=_good(GOOD_ROWS),
         complaints=[
@@ -234,7 +235,7 @@ def test_mixed_values_read_as_sqlite3_returns_them(
     make_db: Callable[..., str], caplog: pytest.LogCaptureFixture
 ) -> None:
     """By hand: the values of one DATE column holding every kind of value, on both paths."""
-    caplog.set_level(logging.DEBUG, logger="sagstid.source_arrow")
+    caplog.set_level(logging.DEBUG, logger="sagstid.source.arrow")
     url = make_db(decisions=_good(GOOD_ROWS) + _bad(start=10_000))
     sql = (
         "SELECT decision_id, unit_code, received_date FROM decisions "
