@@ -34,6 +34,7 @@ from sagstid.source.extract import (
     extract_audit_samples,
     extract_complaint_case_areas,
     extract_complaints,
+    extract_decision_periods,
     extract_decisions,
     extract_open_cases,
     extract_units,
@@ -126,10 +127,8 @@ def extract_run(engine: Engine, period: Period, previous: Period, as_of: dt.date
     with stage("Kontrollerer databasens tabeller"):
         check_schema(engine, ["units", "decisions", "complaints", "audit_samples"])
         units = extract_units(engine)
-    with stage(f"Henter afgørelser {period.label}"):
-        current = extract_decisions(engine, period)
-    with stage(f"Henter afgørelser {previous.label}"):
-        earlier = extract_decisions(engine, previous)
+    with stage(f"Henter afgørelser {previous.label} og {period.label}"):
+        current, earlier = extract_decision_periods(engine, period, previous)
     with stage(f"Henter klager og tilsyn {period.label}"):
         complaints = extract_complaints(engine)
         case_decisions = extract_complaint_case_areas(engine)

@@ -109,6 +109,7 @@ def test_there_are_queries() -> None:
         "audit_samples.sql",
         "complaint_case_areas.sql",
         "complaints.sql",
+        "decision_duplicates.sql",
         "decisions_in_period.sql",
         "decisions_outside_period.sql",
         "open_complaints.sql",

@@ -75,7 +75,7 @@ def _compare_with_duckdb(db: str, echo: Callable[[str], None]) -> None:
     engine = sa.create_engine(db)
     rows = pd.read_sql("SELECT * FROM decisions", engine)
     units = pd.read_sql("SELECT * FROM units", engine)
-    frame = DecisionExtract(in_period=rows.drop(columns="citizen_ref"), outside=rows.iloc[0:0])
+    frame = DecisionExtract.from_rows(rows.drop(columns="citizen_ref"))
     catalogue = CatalogueArrays.from_catalogue(config.catalogue)
 
     started = time.perf_counter()

@@ -176,7 +176,7 @@ def measure_decisions(
     labels = area_labels(catalogue, cases["entry"].to_numpy())
     return DecisionMeasurement(
         cases=cases,
-        accounting=count_rows(validated.rows),
+        accounting=count_rows(validated.rows, validated.counted),
         total=total,
         by_area=group_metrics(cases, ["case_area_code"]).merge(labels, on="case_area_code"),
         by_unit=group_metrics(cases, ["unit_code"]),

@@ -1,7 +1,8 @@
 """Extract: one fetch function per query in queries/, each returning DataFrames.
 
-Only the columns the rules need are read; the decisions table is read in two disjoint parts
-(the period with every column, the rest with the few columns whole-table rules need). The
+Only the columns the rules need are read. Of the decisions table only the rows decided in the
+periods measured are read; the rest is counted by the database, and the duplicate ids are read
+on their own (docs/database.md, What a run reads). The
 complaints table is small and read whole (without ``citizen_ref``).
 """
 
@@ -14,15 +15,27 @@ from sqlalchemy.engine import Engine
 
 from sagstid.periods import Period
 from sagstid.source.db import read_query
-from sagstid.validate.decisions import DecisionExtract
+from sagstid.validate.decision_table import DecisionExtract, split_periods
 
 
-def extract_decisions(engine: Engine, period: Period) -> DecisionExtract:
-    bounds = {"date_from": period.start.isoformat(), "date_to": period.end.isoformat()}
+def extract_decisions(engine: Engine, period: Period, through: Period | None = None) -> DecisionExtract:
+    """The decisions decided from ``period``'s start to the end of ``through`` (default: the
+    period itself) read whole, the rest of the table counted, and the duplicate ids."""
+    last = through or period
+    bounds = {"date_from": period.start.isoformat(), "date_to": last.end.isoformat()}
     return DecisionExtract(
         in_period=read_query(engine, "decisions_in_period", **bounds),
         outside=read_query(engine, "decisions_outside_period", **bounds),
+        duplicates=read_query(engine, "decision_duplicates"),
     )
+
+
+def extract_decision_periods(
+    engine: Engine, period: Period, previous: Period
+) -> tuple[DecisionExtract, DecisionExtract]:
+    """The decisions of ``period`` and of the period before it, read once (one query covering
+    both) and split by decided date (validate/decision_table.py)."""
+    return split_periods(extract_decisions(engine, previous, through=period), period, previous)
 
 
 def extract_units(engine: Engine) -> pd.DataFrame:

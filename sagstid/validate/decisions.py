@@ -14,6 +14,7 @@ import pandas as pd
 from sagstid.periods import Period
 from sagstid.rules.deadlines import NO_ENTRY, CatalogueArrays
 from sagstid.schema import DECISION_DATE_COLUMNS
+from sagstid.validate.decision_table import DecisionExtract, counted_rows, repeated_ids
 from sagstid.validate.rows import (
     count_values,
     first_reason,
@@ -31,18 +32,7 @@ DECISION_REASONS: tuple[str, ...] = (
     "no_deadline",
 )
 STATUSES: tuple[str, ...] = ("measured", "excluded", "open", "out_of_period")
-
-
-@dataclass(frozen=True)
-class DecisionExtract:
-    """The decisions table in two disjoint parts."""
-
-    in_period: pd.DataFrame
-    outside: pd.DataFrame
-
-    @property
-    def rows(self) -> int:
-        return len(self.in_period) + len(self.outside)
+__all__ = ["DECISION_REASONS", "STATUSES", "DecisionExtract", "ValidatedDecisions", "validate_decisions"]
 
 
 @dataclass(frozen=True)
@@ -50,22 +40,29 @@ class ValidatedDecisions:
     """All extracted decision rows with parsed dates, status, reason and catalogue entry."""
 
     rows: pd.DataFrame
+    counted: pd.DataFrame | None = None  # rows not read, by unit_code, status, reason (rows)
 
     @property
     def measured(self) -> pd.DataFrame:
         return self.rows[self.rows["status"].to_numpy() == "measured"]
 
     def status_counts(self) -> dict[str, int]:
-        return count_values(self.rows["status"], STATUSES)
+        return self._add_counted(count_values(self.rows["status"], STATUSES), "status")
 
     def reason_counts(self) -> dict[str, int]:
-        return count_values(self.rows["reason"], DECISION_REASONS)
+        return self._add_counted(count_values(self.rows["reason"], DECISION_REASONS), "reason")
+
+    def _add_counted(self, counts: dict[str, int], column: str) -> dict[str, int]:
+        if self.counted is not None:
+            extra = self.counted.groupby(column, observed=True)["rows"].sum()
+            counts = {name: n + int(extra.get(name, 0)) for name, n in counts.items()}
+        return counts
 
 
 def validate_decisions(
     extract: DecisionExtract, units: pd.DataFrame, period: Period, catalogue: CatalogueArrays
 ) -> ValidatedDecisions:
-    rows = pd.concat([extract.in_period, extract.outside], ignore_index=True, sort=False)
+    rows = extract.in_period.reset_index(drop=True)
     for column in ("unit_code", "case_area_code"):
         rows[column] = rows[column].astype("category")
     decided_present = rows["decided_date"].notna().to_numpy()
@@ -82,7 +79,7 @@ def validate_decisions(
     entry = np.full(len(rows), NO_ENTRY, dtype=np.int64)
     entry[population] = catalogue.lookup(rows.loc[population, "case_area_code"], received[population])
     conditions = [
-        rows["decision_id"].duplicated(keep=False).to_numpy(),
+        repeated_ids(rows["decision_id"], extract.duplicates),
         invalid_any,
         pd.isna(received),
         day < received,
@@ -98,4 +95,4 @@ def validate_decisions(
     rows["status"] = pd.Categorical(status, categories=STATUSES)
     rows["reason"] = reason_column(reason, DECISION_REASONS)
     rows["entry"] = entry
-    return ValidatedDecisions(rows)
+    return ValidatedDecisions(rows, counted_rows(extract, STATUSES, DECISION_REASONS))
