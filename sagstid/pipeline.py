@@ -46,7 +46,9 @@ from sagstid.validate.open_cases import validate_open_complaints, validate_open_
 from sagstid.validate.rows import parse_dates
 
 Stage = Callable[[str], AbstractContextManager[None]]
-"""How a run reports its stages: the CLI passes one that prints and times, tests a silent one."""
+"""How a run reports its stages: the CLI passes one that prints and times, tests a silent one.
+A stage function with a ``progress(done, total)`` attribute is told how many workbooks of the
+report stage are written."""
 
 
 @contextmanager
@@ -296,16 +298,22 @@ def run_period(
     worklist_first: bool = False,
 ) -> RunSummary:
     """Measure ``period`` and write every report into ``out_dir``."""
-    from sagstid.report.publish import write_reports
+    from sagstid.report.publish import report_units, write_reports
     from sagstid.report.results_json import build_results, follow_up_sections
 
     ctx = build_context(db_url, config_dir, period, stage, worklist_first=worklist_first)
     peaks: list[float] = []
+    progress: Callable[[int, int], None] = getattr(stage, "progress", lambda done, total: None)
+    total = len(report_units(ctx)) + 1  # the unit workbooks and the committee's
+
+    def unit_done(_: str, peak: float | None) -> None:
+        peaks.append(peak or 0.0)
+        progress(len(peaks), total)
+
     with stage(f"Skriver rapporter til {out_dir}"):
         results = build_results(period, ctx.current, **follow_up_sections(ctx))
-        files = write_reports(
-            ctx, results, out_dir, workers=workers, on_unit_done=lambda _, peak: peaks.append(peak or 0.0)
-        )
+        files = write_reports(ctx, results, out_dir, workers=workers, on_unit_done=unit_done)
+        progress(total, total)
     general = ctx.current.total.get("compliance_pct")
     return RunSummary(
         period=period,
