@@ -498,7 +498,6 @@ def _exceeded_columns(layout: Layout) -> list[Column]:
         ("deadline_date", "date", 12),
         ("decided", "date", 12),
         ("days_over", "int", 10),
-        ("notice", "text", 13),
         ("notice_in_time", "text", 13),
         ("notice_date", "date", 14),
     )
@@ -517,7 +516,10 @@ def exceeded_cases(cases: pd.DataFrame) -> pd.DataFrame:
 
 
 def _exceeded(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, code: str) -> None:
-    """Every exceeded decision, written row by row from lists prepared once (the big sheet)."""
+    """Every exceeded decision, written row by row from lists prepared once (the big sheet).
+
+    Whether a delay notice was sent is the notice date column itself (blank: none; its filter
+    selects the blanks), not a Ja/Nej column beside it that says the same in another cell."""
     columns = _exceeded_columns(layout)
     sheet = Sheet(workbook, styles, layout.text("sheets.exceeded"), widths=[c.width for c in columns])
     late = exceeded_cases(ctx.current.cases)
@@ -540,7 +542,6 @@ def _exceeded(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasur
         return
     late = late.iloc[:room]
     yes, no = layout.text("answer_yes"), layout.text("answer_no")
-    notice = late["delay_notice_date"].notna().to_numpy()
     data = zip(
         text_list(late["case_id"]),
         text_list(late["case_area_code"]),
@@ -548,7 +549,6 @@ def _exceeded(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasur
         excel_serials(late["deadline_date"]),
         excel_serials(late["decided_date"]),
         late["days_over"].astype(np.int64).tolist(),
-        np.where(notice, yes, no).tolist(),
         np.where(late["notice_in_time"].to_numpy(dtype=bool), yes, no).tolist(),
         excel_serials(late["delay_notice_date"]),
         strict=False,
@@ -556,7 +556,7 @@ def _exceeded(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasur
     text_f, date_f, int_f = styles.get("text"), styles.get("date"), styles.get("int")
     write_string, write_number = sheet.ws.write_string, sheet.ws.write_number
     row = header
-    for row, (case, area, received, deadline, decided, over, told, in_time, told_on) in enumerate(
+    for row, (case, area, received, deadline, decided, over, in_time, told_on) in enumerate(
         data, start=header + 1
     ):
         if case is not None:
@@ -566,10 +566,9 @@ def _exceeded(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasur
         write_number(row, 3, deadline, date_f)
         write_number(row, 4, decided, date_f)
         write_number(row, 5, over, int_f)
-        write_string(row, 6, told, text_f)
-        write_string(row, 7, in_time, text_f)
+        write_string(row, 6, in_time, text_f)
         if told_on is not None:
-            write_number(row, 8, told_on, date_f)
+            write_number(row, 7, told_on, date_f)
     sheet.row = row + 1
     sheet.ws.autofilter(header, 0, row, len(columns) - 1)
     sheet.ws.freeze_panes(header + 1, 1)
