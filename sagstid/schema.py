@@ -45,6 +45,10 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Columns a database may have or lack (docs/contract.md §1): read when present, never required.
+# decisions.promised_date: the date the delay notice told the citizen to expect a decision.
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {"decisions": ("promised_date",)}
+
 DECISION_DATE_COLUMNS = ("received_date", "decided_date", "sent_date", "delay_notice_date")
 
 UNIT_TYPES = ("jobcenter", "beskaeftigelsescenter", "ydelsesservice", "klageenhed")

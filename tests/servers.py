@@ -359,3 +359,28 @@ def soffice() -> str:
     program = probe()
     assert program is not None
     return program
+
+
+# --- Chromium ---------------------------------------------------------------------------------
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium() -> str:
+    """The Chromium program (installed from Debian packages if absent)."""
+
+    def probe() -> str | None:
+        return shutil.which("chromium") or shutil.which("chromium-browser")
+
+    apt_install(["chromium"], probe)
+    program = probe()
+    assert program is not None
+    return program

@@ -100,8 +100,15 @@ def _arrow(url: str, name: str) -> pd.DataFrame:
     return frame
 
 
+# Read only where the table has the optional column promised_date (tests/test_read_paths.py
+# runs it through both paths on the demo, which has it).
+NEEDS_OPTIONAL_COLUMN = {"decisions_in_period_promised"}
+
+
 def _same_for_every_query(url: str) -> None:
     for name in sorted(p.stem for p in load_query("units").path.parent.glob("*.sql")):
+        if name in NEEDS_OPTIONAL_COLUMN:
+            continue
         pd.testing.assert_frame_equal(_arrow(url, name), _reference(url, name), check_exact=True, obj=name)
 
 

@@ -107,6 +107,8 @@ def test_run_writes_reports_and_summary(db: str, config_dir: Path, tmp_path: Pat
         "enhed-JC-NORD.xlsx",
         "enhed-JC-SYD.xlsx",
         "enhed-YS.xlsx",
+        "forventet-sagsbehandlingstid.csv",
+        "forventet-sagsbehandlingstid.html",
         "manifest.json",
         "results.json",
         "udvalg.xlsx",

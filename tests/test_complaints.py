@@ -152,6 +152,7 @@ def test_complaints_2025(db: str, config_dir: Path) -> None:
         "answered_before_received": 1,
         "unknown_unit": 1,
         "invalid_kind": 1,
+        "invalid_flag": 0,  # every flag here is 0, 1 or NULL
     }
     assert section["rows"] == {"measured": 7, "excluded": 7, "open": 1, "out_of_period": 2}
     # Outcomes of the measured: full 1 (4), partial 1 (3), upheld 4 (1, 2, 5, 7), rejected 1

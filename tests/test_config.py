@@ -52,6 +52,7 @@ def test_shipped_config_loads(config_dir):
         "calendar.yaml",
         "complaints.yaml",
         "measurement.yaml",
+        "alerts.yaml",
     }
     assert (
         config.complaints.decision_weeks,

@@ -18,7 +18,7 @@ import yaml
 
 from sagstid.dev import demo
 from sagstid.paths import resource_dir
-from sagstid.schema import DECISION_DATE_COLUMNS, REQUIRED_COLUMNS
+from sagstid.schema import DECISION_DATE_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
 AS_OF = demo.DEMO_AS_OF
 EXPECTED_UNITS = {
@@ -180,7 +180,8 @@ def test_tables_have_the_contract_columns_and_the_version(small: tuple[Path, Any
     path, _ = small
     for table, columns in REQUIRED_COLUMNS.items():
         found = [r["name"] for r in _rows(path, f"PRAGMA table_info({table})")]
-        assert list(columns) == found, table
+        # the required columns, then the optional ones the demo has (decisions.promised_date)
+        assert [*columns, *OPTIONAL_COLUMNS.get(table, ())] == found, table
     meta = {r["key"]: r["value"] for r in _rows(path, "SELECT * FROM demo_meta")}
     assert meta["demo_version"] == str(demo.DEMO_VERSION)
     assert not path.with_suffix(".tmp").exists()

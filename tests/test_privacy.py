@@ -156,12 +156,14 @@ def test_no_citizen_reference_in_any_output(run: tuple[Path, str]) -> None:
         "enhed-JC-NORD.xlsx",
         "enhed-JC-SYD.xlsx",
         "enhed-YS.xlsx",
+        "forventet-sagsbehandlingstid.csv",
+        "forventet-sagsbehandlingstid.html",
         "manifest.json",
         "results.json",
         "udvalg.xlsx",
     ]
     scanned = all_parts(out)
-    assert len(scanned) > 20  # the XML parts of four workbooks, results.json and manifest.json
+    assert len(scanned) > 20  # the XML parts of four workbooks, results.json, manifest.json, the csv and html
     for ref in REFS:
         for form in ref_forms(ref):
             assert form not in output.encode()

@@ -77,12 +77,13 @@ def test_mixed_storage_classes(
     url = make_db(decisions=_good(GOOD_ROWS, start=100) + _bad(start=10_000))
     caplog.set_level(logging.WARNING)
     decisions = _same_on_both_paths(url, config_dir, Period.year(2025), tmp_path)
-    # Of the six bad rows, 20250304, 20250304.5 and '' are unreadable, None is open, 0001-01-01
-    # is out of the period and 2025-03-04 is measured. Of the good rows 100..1599, the 300
+    # Of the six bad rows, 20250304, 20250304.5 and '' are unreadable, 0001-01-01 is a
+    # placeholder outside the plausible dates (docs/contract.md §1.1): all four invalid_date.
+    # None is open and 2025-03-04 is measured. Of the good rows 100..1599, the 300
     # multiples of 5 are open; of the other 1,200 the 108 multiples of 11 (136 multiples of 11
     # in 100..1599 less the 28 of 55) are out of the period (2024-12-30), so 1,092 are measured.
-    assert decisions["excluded"]["invalid_date"] == 3
-    assert decisions["rows"] == {"measured": 1093, "excluded": 3, "open": 301, "out_of_period": 109}
+    assert decisions["excluded"]["invalid_date"] == 4
+    assert decisions["rows"] == {"measured": 1093, "excluded": 4, "open": 301, "out_of_period": 108}
 
 
 @pytest.fixture(scope="module")

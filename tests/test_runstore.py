@@ -180,6 +180,8 @@ def test_nightly_writes_dated_folder_latest_and_manifest(db: str, config_dir: Pa
         "enhed-JC-NORD.xlsx",
         "enhed-JC-SYD.xlsx",
         "enhed-YS.xlsx",
+        "forventet-sagsbehandlingstid.csv",
+        "forventet-sagsbehandlingstid.html",
         "manifest.json",
         "results.json",
         "udvalg.xlsx",
@@ -320,10 +322,10 @@ def test_permissions_whatever_the_umask(
                 assert stat.S_IMODE(path.stat().st_mode) == 0o640, path
                 seen += 1
     assert stat.S_IMODE(root.stat().st_mode) == 0o750
-    # Below root: nightly, .runs, 2 run folders, 2 direct folders = 6 folders. Files: 6 in each
-    # of the 4 report folders (3 unit workbooks, udvalg, results, manifest), the lock and
-    # runs.jsonl = 26.
-    assert seen == 6 + 26
+    # Below root: nightly, .runs, 2 run folders, 2 direct folders = 6 folders. Files: 8 in each
+    # of the 4 report folders (3 unit workbooks, udvalg, results, the citizens' csv and html,
+    # manifest), the lock and runs.jsonl = 34.
+    assert seen == 6 + 34
 
 
 # --- the journal and `sagstid runs` ----------------------------------------------------------

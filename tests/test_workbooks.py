@@ -223,6 +223,7 @@ def test_unit_sheets_in_order(nord: openpyxl.Workbook) -> None:
         "BOLIGLAN",
         "MENTOR",
         "SENIORJOB",
+        "Flow og ventetid",
     ]
 
 
@@ -470,7 +471,7 @@ def test_unit_without_decisions(ctx: RunMeasurement, tmp_path: Path) -> None:
     assert rows["Generel overholdelse"]["Opfyldt"].value == "Ikke relevant"
     ws = book["Overskredne frister"]
     assert any(c.value == "Ingen afgørelser overskred fristen i perioden." for c in ws["A"])
-    assert book.sheetnames[-1] == "Metode"  # no area sheets
+    assert book.sheetnames[-2:] == ["Metode", "Flow og ventetid"]  # no area sheets
 
 
 def test_exceeded_sheet_is_cut_at_excels_row_limit(
@@ -519,6 +520,7 @@ def test_committee_sheets_in_order(committee: openpyxl.Workbook) -> None:
         "Åbne sager",
         "Datakvalitet",
         "Metode",
+        "Flow og ventetid",
     ]
 
 

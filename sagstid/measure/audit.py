@@ -12,7 +12,7 @@ Validation: ``sagstid.validate.audit``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,9 @@ from sagstid.validate.audit import (
     AUDIT_MEASURES,
     AUDIT_REASONS,
     AUDIT_STATUSES,
+    NOTE_COLUMNS,
 )
+from sagstid.validate.rows import Notes, complete_notes, quality_notes
 
 DECISION_COLUMNS: tuple[str, ...] = ("decisions", "decisions_kept", "decisions_kept_pct")
 AUDIT_COLUMNS: tuple[str, ...] = (
@@ -42,6 +44,10 @@ class AuditMeasurement:
     by_unit: pd.DataFrame  # unit_code + AUDIT_COLUMNS
     by_area: pd.DataFrame  # case_area_code + AUDIT_COLUMNS (the three audited areas)
     by_unit_area: pd.DataFrame  # unit_code, case_area_code + AUDIT_COLUMNS
+    notes: Notes = field(default_factory=dict)  # data-quality counts of every sample row
+
+    def note_counts(self) -> Notes:
+        return complete_notes(self.notes, NOTE_COLUMNS)
 
     def status_counts(self, unit_code: str | None = None) -> dict[str, int]:
         return self._counts("status", AUDIT_STATUSES, unit_code)
@@ -111,4 +117,5 @@ def measure_audit(rows: pd.DataFrame, cases: pd.DataFrame) -> AuditMeasurement:
         by_unit=audit_group(samples, cases, ["unit_code"]),
         by_area=audit_group(samples, cases, ["case_area_code"]),
         by_unit_area=audit_group(samples, cases, ["unit_code", "case_area_code"]),
+        notes=quality_notes(rows),
     )

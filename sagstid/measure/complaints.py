@@ -15,11 +15,9 @@ from sagstid.config import ComplaintDeadlines
 from sagstid.measure.accounting import group_keys
 from sagstid.periods import Period
 from sagstid.rules.workdays import WorkCalendar
-from sagstid.validate.complaints import COMPLAINT_REASONS
+from sagstid.validate.complaints import COMPLAINT_REASONS, NOTE_COLUMNS
 from sagstid.validate.decisions import STATUSES
-from sagstid.validate.rows import (
-    count_values,
-)
+from sagstid.validate.rows import Notes, complete_notes, count_values, quality_notes
 from sagstid.values import is_missing
 
 APPEAL_DECIDED = ("confirmed", "changed", "remitted", "annulled")
@@ -57,6 +55,10 @@ class ComplaintMeasurement:
 
     def reason_counts(self) -> dict[str, int]:
         return count_values(self.rows["reason"], COMPLAINT_REASONS)
+
+    def note_counts(self) -> Notes:
+        """Data-quality counts of every complaint row (placeholder dates, padded codes)."""
+        return complete_notes(quality_notes(self.rows), NOTE_COLUMNS)
 
     @property
     def late(self) -> pd.DataFrame:

@@ -7,7 +7,7 @@ grouping; ``measure_decisions`` assembles the groupings the reports and results.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -16,7 +16,8 @@ from sagstid.config import DEADLINE_UNITS, MeasureAt
 from sagstid.measure.accounting import ALL, accounting_counts, count_rows, group_keys
 from sagstid.rules.deadlines import CatalogueArrays, deadlines_for
 from sagstid.rules.workdays import WorkCalendar
-from sagstid.validate.decisions import DECISION_REASONS, STATUSES, ValidatedDecisions
+from sagstid.validate.decisions import DECISION_REASONS, NOTE_COLUMNS, STATUSES, ValidatedDecisions
+from sagstid.validate.rows import Notes, complete_notes
 
 CONTRACT_METRICS: tuple[str, ...] = (
     "decisions",
@@ -118,6 +119,7 @@ class DecisionMeasurement:
     by_month: pd.DataFrame
     by_unit_month: pd.DataFrame
     by_unit_area_month: pd.DataFrame
+    notes: pd.DataFrame = field(default_factory=pd.DataFrame)  # note_table: data-quality counts by unit
 
     @property
     def mean_area_compliance_pct(self) -> float | None:
@@ -132,6 +134,11 @@ class DecisionMeasurement:
 
     def reason_counts(self, unit_code: str | None = None) -> dict[str, int]:
         return self._counts("reason", DECISION_REASONS, unit_code)
+
+    def note_counts(self, unit_code: str | None = None) -> Notes:
+        """Data-quality counts of every row read (placeholder dates, padded codes), for one
+        unit or all: ``{note: {column: rows}}``, zeros included."""
+        return complete_notes(note_counts(self.notes, unit_code), NOTE_COLUMNS)
 
 
 def area_labels(catalogue: CatalogueArrays, entries: np.ndarray) -> pd.DataFrame:
@@ -184,4 +191,39 @@ def measure_decisions(
         by_month=group_metrics(cases, ["month"]),
         by_unit_month=group_metrics(cases, ["unit_code", "month"]),
         by_unit_area_month=group_metrics(cases, ["unit_code", "case_area_code", "month"]),
+        notes=note_table(validated.rows),
     )
+
+
+def note_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The ``dq.<note>.<column>`` flags of validated rows counted per unit: unit_code, note,
+    column, rows (zero counts kept, so every note column shows)."""
+    flags = [c for c in rows.columns if isinstance(c, str) and c.startswith("dq.")]
+    if not flags:
+        return pd.DataFrame(columns=["unit_code", "note", "column", "rows"])
+    unit = rows["unit_code"].astype(object).where(rows["unit_code"].notna(), "").astype(str).to_numpy()
+    counts = rows[flags].astype(np.int64).groupby(unit).sum()
+    parts = []
+    for flag in flags:  # a handful of flag columns, not rows
+        _, note, column = flag.split(".", 2)
+        parts.append(
+            pd.DataFrame(
+                {"unit_code": counts.index.astype(str), "note": note, "column": column, "rows": counts[flag]}
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def note_counts(table: pd.DataFrame, unit_code: str | None = None) -> Notes:
+    """``{note: {column: rows}}`` from a note_table, for one unit or all."""
+    if table.empty:
+        return {}
+    if unit_code is not None:
+        table = table[table["unit_code"].to_numpy() == unit_code]
+    out: Notes = {}
+    sums = table.groupby(["note", "column"], sort=False)["rows"].sum()
+    for note, column, n in zip(
+        sums.index.get_level_values(0), sums.index.get_level_values(1), sums.to_numpy(), strict=True
+    ):
+        out.setdefault(str(note), {})[str(column)] = int(n)
+    return out

@@ -67,14 +67,22 @@ WEEK_COLUMNS: tuple[str, ...] = (
 
 
 def gap_working_days(cases: pd.DataFrame, calendar: WorkCalendar) -> np.ndarray:
-    """Working days from decided to sent (float; NaN where not sent)."""
+    """Working days from decided to sent (float; NaN where not sent; negative, at most -1,
+    where sent before decided)."""
     decided = cases["decided_date"].to_numpy().astype("datetime64[D]")
     sent = cases["sent_date"].to_numpy().astype("datetime64[D]")
     is_sent = ~np.isnat(sent)
+    # Sent before decided is decided by the dates, before any working-day count: a decision
+    # made on a Friday and sent the Thursday before has no working day in (Thu, Fri] that is
+    # not the Friday itself, but busday_count would call it 0 (docs/held.md).
+    before = is_sent & (sent < decided)
+    after = is_sent & ~before
     gap = np.full(len(cases), np.nan)
-    if is_sent.any():
-        # working days in (decided, sent]; negative when sent before decided
-        gap[is_sent] = calendar.working_days_after(decided[is_sent], sent[is_sent])
+    if after.any():
+        gap[after] = calendar.working_days_after(decided[after], sent[after])
+    if before.any():
+        # minus the working days in (sent, decided], at least -1
+        gap[before] = np.minimum(-calendar.working_days_after(sent[before], decided[before]), -1)
     return gap
 
 

@@ -26,15 +26,21 @@ from sagstid.measure.complaints import complaint_deadlines
 from sagstid.rules.deadlines import CatalogueArrays, deadlines_for
 from sagstid.rules.workdays import WorkCalendar, calendar_for
 from sagstid.validate.open_cases import (
+    COMPLAINT_NOTE_COLUMNS,
     COMPLAINT_REASONS,
+    DECISION_NOTE_COLUMNS,
     DECISION_REASONS,
     ROW_STATUSES,
     validate_open_complaints,
     validate_open_decisions,
 )
 from sagstid.validate.rows import (
+    DateWindow,
+    Notes,
+    complete_notes,
     count_values,
     parse_dates,
+    quality_notes,
 )
 
 STATES: tuple[str, ...] = ("overdue", "due_soon", "within")
@@ -231,16 +237,28 @@ class OpenSnapshot:
         names = DECISION_REASONS if kind == "decision" else COMPLAINT_REASONS
         return count_values(frame["reason"], names)
 
+    def notes(self, kind: str) -> Notes:
+        """Data-quality counts (placeholder dates, padded codes) of every row read."""
+        if kind == "decision":
+            return complete_notes(quality_notes(self.decisions), DECISION_NOTE_COLUMNS)
+        return complete_notes(quality_notes(self.complaints), COMPLAINT_NOTE_COLUMNS)
+
 
 def snapshot_calendar(
-    config: Config, decisions: pd.DataFrame, complaints: pd.DataFrame, as_of: dt.date
+    config: Config,
+    decisions: pd.DataFrame,
+    complaints: pd.DataFrame,
+    as_of: dt.date,
+    window: DateWindow | None = None,
 ) -> WorkCalendar:
     """A working-day calendar from the earliest readable received date (up to ``as_of``) to
-    past the horizon, for a snapshot taken on its own."""
+    past the horizon, for a snapshot taken on its own; a date outside the plausible ``window``
+    (0001-01-01) never reaches it."""
+    window = window or DateWindow.of(config.measurement.plausible_dates, as_of)
     received = []
     for frame in (decisions, complaints):
         if len(frame):
-            dates, _ = parse_dates(frame["received_date"])
+            dates, _ = parse_dates(frame["received_date"], window)
             received.append(dates[dates.to_numpy() <= np.datetime64(as_of, "s")])
     return calendar_for(config.calendar, received, as_of, as_of)
 
@@ -272,10 +290,11 @@ def take_snapshot(
     as_of: dt.date,
 ) -> OpenSnapshot:
     """The open-case snapshot from the rows of the two open_*.sql queries (validates them)."""
-    calendar = snapshot_calendar(config, decisions, complaints, as_of)
+    window = DateWindow.of(config.measurement.plausible_dates, as_of)
+    calendar = snapshot_calendar(config, decisions, complaints, as_of, window)
     return measure_snapshot(
-        validate_open_decisions(decisions, units, catalogue, as_of),
-        validate_open_complaints(complaints, units, as_of),
+        validate_open_decisions(decisions, units, catalogue, as_of, window),
+        validate_open_complaints(complaints, units, as_of, window),
         config,
         catalogue,
         calendar,

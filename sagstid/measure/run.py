@@ -11,6 +11,7 @@ from sagstid.config import Targets
 from sagstid.measure.audit import AuditMeasurement
 from sagstid.measure.complaints import ComplaintMeasurement
 from sagstid.measure.decisions import DecisionMeasurement
+from sagstid.measure.flow_figures import FlowFigures
 from sagstid.measure.held import HeldDecisions
 from sagstid.measure.open_cases import OpenSnapshot
 from sagstid.measure.performance import ContractFigures
@@ -39,6 +40,7 @@ class RunMeasurement:
     held: HeldDecisions | None = None
     worklist_first: bool = False  # nightly: unit workbooks open on their action list
     suppress_below: int = 0  # committee workbook: groups with 1..n-1 cases hidden (suppress.py)
+    flow: FlowFigures | None = None  # backlog trend, lateness, promised date, expected wait, goals
 
     def unit_name(self, unit_code: str) -> str:
         names = self.units.set_index("unit_code")["unit_name"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+import logging
 import os
 import socket
 from collections.abc import Callable, Iterator
@@ -36,6 +37,8 @@ from sagstid.periods import Period
 from sagstid.source.db import redact
 
 Stage = Callable[[str], AbstractContextManager[None]]
+
+log = logging.getLogger("sagstid.alerts")
 
 
 @contextmanager
@@ -175,6 +178,8 @@ def _locked_run(
             moved = store.publish(request.job, request.stamp, write_dir)
             checkpoint("published")
             pruned = store.prune(request.job, keep)
+        if request.job == "nightly":
+            _send_alerts(request.config_dir, results, summary, store.root)
         manifest.append_journal(store.root / manifest.JOURNAL_FILE, record)
         recorded = True
         return RunOutcome(record["run_id"], folder, summary, record, moved, pruned)
@@ -185,6 +190,17 @@ def _locked_run(
         if not recorded:
             _record_end(store, record, manifest.OUTCOME_FAILED, exc)
         raise
+
+
+def _send_alerts(config_dir: Path, results: dict[str, Any], summary: Any, root: Path) -> None:
+    """E-mail the run's new alerts to the units' contacts (docs/alerts.md); never fails the run."""
+    from sagstid.config import load_config
+    from sagstid.ops.alerts import send_alerts
+
+    try:
+        send_alerts(results, summary.unit_names, load_config(config_dir).alerts, root)
+    except OSError as exc:  # the remembered-alerts file: logged, the reports stand
+        log.warning("alerts: not sent (%s)", type(exc).__name__)
 
 
 def _record_end(store: RunStore, record: dict[str, Any], outcome: str, exc: BaseException) -> None:

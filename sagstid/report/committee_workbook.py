@@ -19,7 +19,9 @@ from sagstid.measure.run import RunMeasurement
 from sagstid.report.committee_follow_up import write_committee_follow_up
 from sagstid.report.committee_open import write_committee_open
 from sagstid.report.committee_suppression import Plan, committee_plan
+from sagstid.report.flow_sheet import write_flow_sheet
 from sagstid.report.labels import with_deadline_text
+from sagstid.report.quality_notes import write_data_notes
 from sagstid.report.suppress import PRIMARY, SECONDARY, SheetSuppression, method_rule
 from sagstid.report.unit_workbook import (
     AREA_COLUMNS,
@@ -498,6 +500,7 @@ def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasure
     sheet.skip()
     sheet.section(layout.text("titles.accounting"))
     write_accounting_table(sheet, layout, ctx.current.status_counts(), organisation)
+    write_data_notes(sheet, layout, ctx)
     hide.finish()
 
 
@@ -518,3 +521,7 @@ def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
         _quality(workbook, styles, layout, ctx)
         method = write_method_sheet(workbook, styles, layout, ctx)
         method.line(method_rule(ctx.suppress_below), styles.get("text", wrap=True), col=1)
+        names = dict(zip(ctx.units["unit_code"].astype(str), ctx.units["unit_name"].astype(str), strict=True))
+        write_flow_sheet(
+            workbook, styles, ctx.flow, unit_names=names, suppress_below=ctx.suppress_below, plan=plan
+        )

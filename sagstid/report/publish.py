@@ -22,6 +22,7 @@ from pathlib import Path
 from sagstid.faults import checkpoint
 from sagstid.files import FILE_MODE, fsync_path, make_dirs
 from sagstid.measure.run import RunMeasurement
+from sagstid.report.citizen_wait import write_citizen_pages
 from sagstid.report.results_json import dumps
 from sagstid.report.unit_cut import cut_to_unit
 
@@ -89,6 +90,8 @@ def write_reports(
         write_committee_workbook(staging / COMMITTEE_FILE, ctx)
         (staging / RESULTS_FILE).write_text(dumps(results), encoding="utf-8")
         names = [unit_file(code) for code in units] + [COMMITTEE_FILE, RESULTS_FILE]
+        if ctx.flow is not None:  # the expected wait for citizens (docs/flow.md)
+            names += write_citizen_pages(staging, ctx.flow, ctx.suppress_below)
         for name in names:
             os.chmod(staging / name, FILE_MODE)
             fsync_path(staging / name)

@@ -21,6 +21,7 @@ from sagstid.measure.held import GAP_BUCKETS, HeldDecisions
 from sagstid.measure.open_cases import OPEN_METRICS, OpenSnapshot, open_metrics
 from sagstid.measure.performance import PACE_COLUMNS, PER_1000_COLUMNS
 from sagstid.periods import Period
+from sagstid.report.flow_json import flow_sections
 from sagstid.validate.audit import AUDIT_MEASURES
 from sagstid.values import is_missing
 
@@ -71,6 +72,7 @@ def decisions_section(measurement: DecisionMeasurement) -> dict[str, Any]:
         "by_unit": _groups(measurement.by_unit, "unit_code"),
         "excluded": reasons,
         "rows": measurement.status_counts(),
+        **measurement.note_counts(),
     }
 
 
@@ -149,6 +151,7 @@ def complaints_section(measurement: ComplaintMeasurement | None) -> dict[str, An
         "appeal_confirmed_pct": json_value(measurement.appeal_confirmed_pct),
         "appeals": measurement.appeals,
         "rows": measurement.status_counts(),
+        **measurement.note_counts(),
         "by_kind": [
             {"complaint_kind": row["complaint_kind"], **_complaint_metrics(row)}
             for _, row in measurement.by_kind.iterrows()
@@ -212,6 +215,7 @@ def audit_section(measurement: AuditMeasurement | None) -> dict[str, Any] | None
         "by_area": _records(measurement.by_area, ["case_area_code", *AUDIT_COLUMNS]),
         "excluded": measurement.reason_counts(),
         "rows": measurement.status_counts(),
+        **measurement.note_counts(),
     }
 
 
@@ -225,6 +229,7 @@ def follow_up_sections(ctx: RunMeasurement) -> dict[str, Any]:
         "audit": audit_section(ctx.audit),
         "open_cases": None if ctx.snapshot is None else open_cases_section(ctx.snapshot),
         "held_decisions": None if ctx.held is None else held_section(ctx.held),
+        **({} if ctx.flow is None else flow_sections(ctx.flow)),
     }
 
 
@@ -261,12 +266,14 @@ def open_cases_section(snapshot: OpenSnapshot) -> dict[str, Any]:
             "by_area": _open_records(open_metrics(decisions, ["case_area_code"]), ["case_area_code"]),
             "excluded": snapshot.reason_counts("decision"),
             "rows": snapshot.row_counts("decision"),
+            **snapshot.notes("decision"),
         },
         "complaints": {
             "total": _open_total(complaints),
             "by_unit": _open_records(open_metrics(complaints, ["unit_code"]), ["unit_code"]),
             "excluded": snapshot.reason_counts("complaint"),
             "rows": snapshot.row_counts("complaint"),
+            **snapshot.notes("complaint"),
         },
     }
 

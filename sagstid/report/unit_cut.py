@@ -14,6 +14,7 @@ import pandas as pd
 from sagstid.measure.audit import AuditMeasurement
 from sagstid.measure.complaints import ComplaintMeasurement
 from sagstid.measure.decisions import DecisionMeasurement
+from sagstid.measure.flow_figures import FlowFigures
 from sagstid.measure.held import HeldDecisions
 from sagstid.measure.open_cases import OpenSnapshot
 from sagstid.measure.performance import ContractFigures
@@ -90,6 +91,19 @@ def _held(m: HeldDecisions, unit_code: str) -> HeldDecisions:
     )
 
 
+def _flow(m: FlowFigures, unit_code: str) -> FlowFigures:
+    """The unit's own rows of the per-unit groupings; the whole administration's and the
+    per-area rows emptied (the unit's sheet shows its own figures only)."""
+
+    def cut(groups: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+        return {
+            name: _own(frame, unit_code) if name in ("by_unit", "by_unit_area") else frame.iloc[0:0]
+            for name, frame in groups.items()
+        }
+
+    return replace(m, flow=cut(m.flow), lateness=cut(m.lateness), promised=cut(m.promised))
+
+
 def cut_to_unit(run: RunMeasurement, unit_code: str) -> RunMeasurement:
     """``run`` cut down to what ``unit_code``'s workbook may hold."""
     return replace(
@@ -100,6 +114,7 @@ def cut_to_unit(run: RunMeasurement, unit_code: str) -> RunMeasurement:
         audit=None if run.audit is None else _audit(run.audit, unit_code),
         snapshot=None if run.snapshot is None else _open(run.snapshot, unit_code),
         held=None if run.held is None else _held(run.held, unit_code),
+        flow=None if run.flow is None else _flow(run.flow, unit_code),
         current=_decisions(run.current, unit_code),
         previous=_decisions(run.previous, unit_code),
     )

@@ -20,7 +20,9 @@ from xlsxwriter.workbook import Workbook
 
 from sagstid.config import Targets
 from sagstid.measure.run import RunMeasurement
+from sagstid.report.flow_sheet import write_flow_sheet
 from sagstid.report.labels import with_deadline_text
+from sagstid.report.quality_notes import write_data_notes
 from sagstid.report.unit_cut import cut_to_unit
 from sagstid.report.unit_follow_up import write_unit_audit, write_unit_complaints
 from sagstid.report.worklist import write_held_sheet, write_open_summary, write_worklist
@@ -584,6 +586,7 @@ def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasure
     sheet.skip()
     sheet.section(layout.text("titles.accounting"))
     write_accounting_table(sheet, layout, ctx.current.status_counts(), name)
+    write_data_notes(sheet, layout, ctx, code)
 
 
 def _area_sheet(
@@ -659,3 +662,4 @@ def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None
             code = area["case_area_code"]
             monthly = area_months[area_months["case_area_code"] == code]
             _area_sheet(workbook, styles, layout, ctx, links[code], area, monthly)
+        write_flow_sheet(workbook, styles, ctx.flow, unit_code, unit_name=name)

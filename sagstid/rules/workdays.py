@@ -38,8 +38,9 @@ class WorkCalendar:
 
     @classmethod
     def covering(cls, calendar: CalendarConfig, first: dt.date, last: dt.date) -> WorkCalendar:
-        """A calendar for the years from ``first`` to ``last`` plus two years of deadlines."""
-        return cls(calendar, range(first.year - 1, last.year + 3))
+        """A calendar for the years from ``first`` to ``last`` plus two years of deadlines
+        (within the years a date can have, 1 to 9999)."""
+        return cls(calendar, range(max(first.year - 1, dt.MINYEAR), min(last.year + 3, dt.MAXYEAR + 1)))
 
     def is_working_day(self, days: np.ndarray) -> np.ndarray:
         return np.is_busday(days, busdaycal=self.busdaycal)

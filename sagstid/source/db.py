@@ -8,6 +8,7 @@ After the last attempt the run stops with one line saying which query and what h
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -21,8 +22,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from sagstid.errors import DatabaseError, SchemaError
-from sagstid.schema import REQUIRED_COLUMNS
+from sagstid.schema import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from sagstid.source.arrow import ArrowReadError, read_frame
+from sagstid.source.pg_dates import lenient_dates
 from sagstid.source.queries import load_query
 
 log = logging.getLogger(__name__)
@@ -159,9 +161,11 @@ def connect(url: str) -> Engine:
     is replaced instead of failing the next query.
     """
     try:
-        return sa.create_engine(url, pool_pre_ping=True)
+        engine = sa.create_engine(url, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
         raise DatabaseError(f"database URL cannot be used: {redact(url)} ({exc})") from None
+    lenient_dates(engine)  # PostgreSQL 'infinity' and years past 9999 read as placeholders
+    return engine
 
 
 def redact(url: str) -> str:
@@ -173,18 +177,30 @@ def redact(url: str) -> str:
 
 
 def check_schema(engine: Engine, tables: Iterable[str]) -> None:
-    """Raise SchemaError naming every required table or column that is missing."""
+    """Raise SchemaError naming every required table or column that is missing.
+
+    A source table may be a table, a view (materialized too) or (SQL Server) a synonym in the connection's
+    default schema: the DBA usually maps the case system onto the contract's names with views
+    (docs/database.md). SQLAlchemy's inspector lists tables and views; synonyms it does not
+    see are read from ``sys.synonyms`` and their columns from an empty ``SELECT``."""
     wanted = list(tables)
 
     def inspect(connection: sa.Connection) -> list[str]:
         inspector = sa.inspect(connection)
-        present = set(inspector.get_table_names())
+        present = {name.lower(): name for name in inspector.get_table_names()}
+        present.update({name.lower(): name for name in inspector.get_view_names()})
+        with contextlib.suppress(NotImplementedError):  # PostgreSQL and Oracle have them
+            present.update({name.lower(): name for name in inspector.get_materialized_view_names()})
+        synonyms = {name.lower(): name for name in _synonym_names(connection)}
         missing: list[str] = []
         for table in wanted:
-            if table not in present:
+            if table in present:
+                columns = {c["name"].lower() for c in inspector.get_columns(present[table])}
+            elif table in synonyms:
+                columns = _probe_columns(connection, synonyms[table])
+            else:
                 missing.append(f"table {table}")
                 continue
-            columns = {c["name"].lower() for c in inspector.get_columns(table)}
             missing += [f"{table}.{c}" for c in REQUIRED_COLUMNS[table] if c not in columns]
         return missing
 
@@ -221,9 +237,40 @@ def _read_arrow(engine: Engine, sql: str, parameters: dict[str, object], what: s
         return None
     try:
         return read_frame(engine.url.render_as_string(hide_password=False), sql, parameters)
-    except ArrowReadError as exc:
+    except (ArrowReadError, ValueError, OverflowError) as exc:
+        # ValueError/OverflowError: a value no Python object holds (PostgreSQL's 'infinity'
+        # date arrives as an Arrow date of year -5877611); psycopg's lenient loaders read it.
         log.warning("%s: the Arrow reader failed (%s); reading through SQLAlchemy", what, _first_line(exc))
         return None
+
+
+def _synonym_names(connection: sa.Connection) -> list[str]:
+    """SQL Server synonyms of the default schema (none on other databases)."""
+    if connection.dialect.name != "mssql":
+        return []
+    query = "SELECT name FROM sys.synonyms WHERE schema_id = SCHEMA_ID()"
+    return [str(name) for name in connection.exec_driver_sql(query).scalars()]
+
+
+def _probe_columns(connection: sa.Connection, name: str) -> set[str]:
+    """The column names of ``name`` from a query that returns no rows."""
+    quoted = connection.dialect.identifier_preparer.quote(name)
+    result = connection.exec_driver_sql(f"SELECT * FROM {quoted} WHERE 1 = 0")
+    try:
+        return {str(key).lower() for key in result.keys()}  # noqa: SIM118 (a Result, not a dict)
+    finally:
+        result.close()
+
+
+def optional_columns(engine: Engine, table: str) -> frozenset[str]:
+    """Which of the table's optional columns (schema.OPTIONAL_COLUMNS) the database has."""
+
+    def inspect(connection: sa.Connection) -> frozenset[str]:
+        columns = _probe_columns(connection, table)  # works for tables, views and synonyms
+        return frozenset(c for c in OPTIONAL_COLUMNS.get(table, ()) if c in columns)
+
+    url = redact(engine.url.render_as_string(hide_password=False))
+    return with_retry(engine, inspect, f"database {url}")
 
 
 def read_query(engine: Engine, name: str, **parameters: object) -> pd.DataFrame:

@@ -9,33 +9,42 @@ complaints table is small and read whole (without ``citizen_ref``).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 from sqlalchemy.engine import Engine
 
 from sagstid.periods import Period
-from sagstid.source.db import read_query
-from sagstid.validate.decision_table import DecisionExtract, split_periods
+from sagstid.source.db import optional_columns, read_query
+from sagstid.validate.decision_table import DecisionExtract
 
 
-def extract_decisions(engine: Engine, period: Period, through: Period | None = None) -> DecisionExtract:
+def extract_decisions(
+    engine: Engine, period: Period, with_promised: bool = False, through: Period | None = None
+) -> DecisionExtract:
     """The decisions decided from ``period``'s start to the end of ``through`` (default: the
-    period itself) read whole, the rest of the table counted, and the duplicate ids."""
+    period itself) read whole, the rest of the table counted, and the duplicate ids.
+    ``with_promised``: the table has the optional column promised_date, read with the period's
+    decisions (queries/decisions_in_period_promised.sql)."""
     last = through or period
     bounds = {"date_from": period.start.isoformat(), "date_to": last.end.isoformat()}
+    in_period = "decisions_in_period_promised" if with_promised else "decisions_in_period"
     return DecisionExtract(
-        in_period=read_query(engine, "decisions_in_period", **bounds),
+        in_period=read_query(engine, in_period, **bounds),
         outside=read_query(engine, "decisions_outside_period", **bounds),
         duplicates=read_query(engine, "decision_duplicates"),
     )
 
 
 def extract_decision_periods(
-    engine: Engine, period: Period, previous: Period
+    engine: Engine, period: Period, previous: Period, with_promised: bool = False
 ) -> tuple[DecisionExtract, DecisionExtract]:
     """The decisions of ``period`` and of the period before it, read once (one query covering
-    both) and split by decided date (validate/decision_table.py)."""
-    return split_periods(extract_decisions(engine, previous, through=period), period, previous)
+    both): the same rows for each, validation tells the periods apart. promised_date is read
+    for ``period`` only."""
+    both = extract_decisions(engine, previous, with_promised, through=period)
+    earlier = replace(both, in_period=both.in_period.drop(columns="promised_date", errors="ignore"))
+    return both, earlier
 
 
 def extract_units(engine: Engine) -> pd.DataFrame:
@@ -62,3 +71,14 @@ def extract_complaint_case_areas(engine: Engine) -> pd.DataFrame:
 def extract_audit_samples(engine: Engine) -> pd.DataFrame:
     """Every audit sample row (queries/audit_samples.sql)."""
     return read_query(engine, "audit_samples")
+
+
+def has_promised_date(engine: Engine) -> bool:
+    """Whether the decisions table has the optional column promised_date."""
+    return "promised_date" in optional_columns(engine, "decisions")
+
+
+def extract_flow(engine: Engine, date_from: dt.date, date_to: dt.date) -> pd.DataFrame:
+    """Decisions received by ``date_to`` and open or decided from ``date_from`` on, for the
+    backlog trend and the expected wait (queries/flow_decisions.sql)."""
+    return read_query(engine, "flow_decisions", date_from=date_from.isoformat(), date_to=date_to.isoformat())

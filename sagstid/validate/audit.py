@@ -14,7 +14,15 @@ import numpy as np
 import pandas as pd
 
 from sagstid.periods import Period
-from sagstid.validate.rows import first_reason, parse_dates, reason_column, unknown_unit
+from sagstid.validate.rows import (
+    DateWindow,
+    first_reason,
+    parse_dates,
+    parse_flag,
+    reason_column,
+    text_codes,
+    unknown_unit,
+)
 
 AUDIT_AREAS: tuple[str, ...] = ("REVA", "FLEKS", "FOEP")
 AUDIT_MEASURES: tuple[str, ...] = ("resource_profile", "citizen_involved", "deadline_met_or_notified")
@@ -27,21 +35,26 @@ AUDIT_REASONS: tuple[str, ...] = (
     "invalid_value",
 )
 AUDIT_STATUSES: tuple[str, ...] = ("measured", "excluded", "out_of_period")
+NOTE_COLUMNS: dict[str, tuple[str, ...]] = {"padded_codes": ("unit_code", "case_area_code")}
 
 
-def validate_audit(raw: pd.DataFrame, units: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Every sample row with its parsed ``audit_date``, ``status`` and ``reason``."""
+def validate_audit(
+    raw: pd.DataFrame, units: pd.DataFrame, period: Period, window: DateWindow | None = None
+) -> pd.DataFrame:
+    """Every sample row with its parsed ``audit_date``, ``status`` and ``reason``; an
+    ``audit_date`` outside the plausible ``window`` is ``invalid_date``."""
+    window = window or DateWindow.default(period.end)
     rows = raw.copy()
     present = rows["audit_date"].notna().to_numpy()
-    rows["audit_date"], invalid = parse_dates(rows["audit_date"])
+    rows["audit_date"], invalid = parse_dates(rows["audit_date"], window)
     day = rows["audit_date"].to_numpy()
     start, end = np.datetime64(period.start, "s"), np.datetime64(period.end, "s")
     population = ((day >= start) & (day <= end)) | invalid | ~present
+    text_codes(rows, ("unit_code", "case_area_code"), ids=("case_id",))
     flags_ok = np.ones(len(rows), dtype=bool)
-    for column in AUDIT_MEASURES:
-        value = pd.to_numeric(rows[column], errors="coerce")
-        flags_ok &= value.isin([0, 1]).to_numpy()
-        rows[column] = value.where(value.isin([0, 1])).fillna(0).to_numpy() == 1
+    for column in AUDIT_MEASURES:  # the one 0/1 rule (docs/contract.md §1.1); NULL is invalid
+        rows[column], not_a_flag = parse_flag(rows[column], null_is_false=False)
+        flags_ok &= ~not_a_flag
     conditions = [
         rows["sample_id"].duplicated(keep=False).to_numpy(),
         invalid,

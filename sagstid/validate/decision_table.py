@@ -11,7 +11,8 @@ table's history row by row:
 * the accounting of the rows not read: a NULL decided_date is open, a readable one is out of the
   period, and an unreadable one (text that is no ISO date; only text date columns can hold one)
   is counted in every measurement, excluded as a duplicate or as an unreadable date;
-* splitting the rows of two adjoining periods, read at once, into each period's own extract.
+* the rows read for the two periods of a run (one query) that belong to the other period are
+  counted as out of the period after validation (sagstid/validate/decisions.py).
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sagstid.periods import Period
-from sagstid.validate.rows import parse_dates
+from sagstid.validate.rows import DateWindow, parse_dates, text_codes
 
 COUNTED_COLUMNS = ["unit_code", "decided_date", "row_count"]
 DUPLICATE_COLUMNS = ["decision_id", "unit_code", "decided_date"]
@@ -72,42 +72,18 @@ def repeated_ids(ids: pd.Series, duplicates: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def split_periods(
-    extract: DecisionExtract, current: Period, previous: Period
-) -> tuple[DecisionExtract, DecisionExtract]:
-    """Each period's own extract from one read of both: a row decided in the other period is
-    counted in this one's ``outside`` (out of the period here); a row whose decided_date cannot
-    be read belongs to both (it is counted in every measurement)."""
-    rows = extract.in_period
-    decided, invalid = parse_dates(rows["decided_date"])
-    day = decided.to_numpy()
-
-    def part(period: Period) -> DecisionExtract:
-        start, end = np.datetime64(period.start, "s"), np.datetime64(period.end, "s")
-        mine = invalid | ((day >= start) & (day <= end))
-        counted = (
-            rows.loc[~mine, ["unit_code", "decided_date"]]
-            .groupby(["unit_code", "decided_date"], dropna=False, sort=False)
-            .size()
-            .rename("row_count")
-            .reset_index()
-        )
-        outside = (
-            pd.concat([extract.outside, counted], ignore_index=True) if len(counted) else extract.outside
-        )
-        return DecisionExtract(rows[mine], outside, extract.duplicates)
-
-    return part(current), part(previous)
-
-
 def counted_rows(
-    extract: DecisionExtract, statuses: tuple[str, ...], reasons: tuple[str, ...]
+    extract: DecisionExtract,
+    statuses: tuple[str, ...],
+    reasons: tuple[str, ...],
+    window: DateWindow | None = None,
 ) -> pd.DataFrame:
-    """The rows of ``extract.outside`` by unit_code, status and reason (the accounting table's
-    columns, with ``rows``): NULL decided_date open, a readable one out of the period, an
-    unreadable one excluded as a duplicate id or an unreadable date."""
+    """The rows of ``extract.outside`` by unit_code (trimmed text, as validation makes it),
+    status and reason (the accounting table's columns, with ``rows``): NULL decided_date open,
+    a readable one in ``window`` out of the period, an unreadable one or one outside the window
+    excluded as a duplicate id or an unreadable date (docs/contract.md §3.3)."""
     groups = extract.outside
-    _, invalid = parse_dates(groups["decided_date"])
+    _, invalid = parse_dates(groups["decided_date"], window)
     present = groups["decided_date"].notna().to_numpy()
     count = groups["row_count"].to_numpy(dtype=np.int64)
     repeated = np.zeros(len(groups), dtype=np.int64)
@@ -132,7 +108,8 @@ def counted_rows(
             "rows": np.concatenate([count - repeated, repeated]),
         }
     )
-    parts = parts[parts["rows"].to_numpy() > 0]
+    parts = parts[parts["rows"].to_numpy() > 0].reset_index(drop=True)
+    text_codes(parts, ("unit_code",))
     return pd.DataFrame(
         {
             "unit_code": parts["unit_code"].to_numpy(dtype=object),

@@ -16,10 +16,12 @@ from sagstid.rules.deadlines import NO_ENTRY, CatalogueArrays
 from sagstid.schema import DECISION_DATE_COLUMNS
 from sagstid.validate.decision_table import DecisionExtract, counted_rows, repeated_ids
 from sagstid.validate.rows import (
+    DateWindow,
     count_values,
     first_reason,
     parse_date_columns,
     reason_column,
+    text_codes,
     unknown_unit,
 )
 
@@ -33,6 +35,12 @@ DECISION_REASONS: tuple[str, ...] = (
 )
 STATUSES: tuple[str, ...] = ("measured", "excluded", "open", "out_of_period")
 __all__ = ["DECISION_REASONS", "STATUSES", "DecisionExtract", "ValidatedDecisions", "validate_decisions"]
+KEY_DATES = ("received_date", "decided_date")  # outside the plausible window: invalid_date
+# The data-quality counts of results.json and the Datakvalitet sheets (docs/results.md).
+NOTE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "placeholder_dates": ("sent_date", "delay_notice_date"),
+    "padded_codes": ("unit_code", "case_area_code"),
+}
 
 
 @dataclass(frozen=True)
@@ -40,7 +48,7 @@ class ValidatedDecisions:
     """All extracted decision rows with parsed dates, status, reason and catalogue entry."""
 
     rows: pd.DataFrame
-    counted: pd.DataFrame | None = None  # rows not read, by unit_code, status, reason (rows)
+    counted: pd.DataFrame | None = None  # rows not kept, by unit_code, status, reason (rows)
 
     @property
     def measured(self) -> pd.DataFrame:
@@ -60,13 +68,20 @@ class ValidatedDecisions:
 
 
 def validate_decisions(
-    extract: DecisionExtract, units: pd.DataFrame, period: Period, catalogue: CatalogueArrays
+    extract: DecisionExtract,
+    units: pd.DataFrame,
+    period: Period,
+    catalogue: CatalogueArrays,
+    window: DateWindow | None = None,
 ) -> ValidatedDecisions:
+    """``window``: the plausible dates (default: measurement.yaml's default for the period)."""
+    window = window or DateWindow.default(period.end)
     rows = extract.in_period.reset_index(drop=True)
+    text_codes(rows, ("unit_code", "case_area_code"), ids=("case_id",))
     for column in ("unit_code", "case_area_code"):
         rows[column] = rows[column].astype("category")
     decided_present = rows["decided_date"].notna().to_numpy()
-    invalid_any, invalid = parse_date_columns(rows, DECISION_DATE_COLUMNS)
+    invalid_any, invalid = parse_date_columns(rows, DECISION_DATE_COLUMNS, window, KEY_DATES)
     decided_invalid = invalid["decided_date"]
 
     decided = rows["decided_date"]
@@ -95,4 +110,21 @@ def validate_decisions(
     rows["status"] = pd.Categorical(status, categories=STATUSES)
     rows["reason"] = reason_column(reason, DECISION_REASONS)
     rows["entry"] = entry
-    return ValidatedDecisions(rows, counted_rows(extract, STATUSES, DECISION_REASONS))
+    # Rows read but decided in the other period read with this one are counted, not kept.
+    other = rows["status"].to_numpy() == "out_of_period"
+    counted = counted_rows(extract, STATUSES, DECISION_REASONS, window)
+    if other.any():
+        kept = rows.loc[other, ["unit_code", "status", "reason"]]
+        counted = pd.concat(
+            [
+                counted,
+                kept.groupby(["unit_code", "status", "reason"], observed=True, dropna=False)
+                .size()
+                .rename("rows")
+                .reset_index()
+                .astype({"unit_code": object}),
+            ],
+            ignore_index=True,
+        )
+        rows = rows[~other]
+    return ValidatedDecisions(rows, counted)

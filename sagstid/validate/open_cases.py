@@ -9,11 +9,13 @@ import numpy as np
 import pandas as pd
 
 from sagstid.rules.deadlines import NO_ENTRY, CatalogueArrays
-from sagstid.validate.complaints import KINDS
+from sagstid.validate.complaints import KINDS, parse_flags
 from sagstid.validate.rows import (
+    DateWindow,
     first_reason,
     parse_date_columns,
     reason_column,
+    text_codes,
     unknown_unit,
 )
 
@@ -31,7 +33,16 @@ COMPLAINT_REASONS: tuple[str, ...] = (
     "missing_received",
     "unknown_unit",
     "invalid_kind",
+    "invalid_flag",
 )
+DECISION_NOTE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "placeholder_dates": ("delay_notice_date",),
+    "padded_codes": ("unit_code", "case_area_code"),
+}
+COMPLAINT_NOTE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "placeholder_dates": ("deadline_date", "delay_notice_date"),
+    "padded_codes": ("unit_code", "complaint_kind"),
+}
 _DECISION_DATES = ("received_date", "decided_date", "delay_notice_date")
 _COMPLAINT_DATES = ("received_date", "deadline_date", "answered_date", "delay_notice_date")
 
@@ -65,20 +76,28 @@ def _classify(
     return rows
 
 
-def _parse(raw: pd.DataFrame, dates: tuple[str, ...]) -> tuple[pd.DataFrame, np.ndarray]:
+def _parse(
+    raw: pd.DataFrame, dates: tuple[str, ...], window: DateWindow, keys: tuple[str, ...]
+) -> tuple[pd.DataFrame, np.ndarray]:
     rows = raw.copy()
-    invalid, _ = parse_date_columns(rows, dates)
+    invalid, _ = parse_date_columns(rows, dates, window, keys)
     if "duplicate_id" not in rows:
         rows["duplicate_id"] = 0
     return rows, invalid
 
 
 def validate_open_decisions(
-    raw: pd.DataFrame, units: pd.DataFrame, catalogue: CatalogueArrays, as_of: dt.date
+    raw: pd.DataFrame,
+    units: pd.DataFrame,
+    catalogue: CatalogueArrays,
+    as_of: dt.date,
+    window: DateWindow | None = None,
 ) -> pd.DataFrame:
     """Every row of open_decisions.sql with its row status, reason and catalogue ``entry``
     (NO_ENTRY unless open); the entry is the one valid on the received date."""
-    rows, invalid = _parse(raw, _DECISION_DATES)
+    window = window or DateWindow.default(as_of)
+    rows, invalid = _parse(raw, _DECISION_DATES, window, ("received_date", "decided_date"))
+    text_codes(rows, ("unit_code", "case_area_code"), ids=("case_id",))
     for column in ("unit_code", "case_area_code"):
         rows[column] = rows[column].astype("category")
     received = rows["received_date"].to_numpy()
@@ -90,11 +109,15 @@ def validate_open_decisions(
     return rows
 
 
-def validate_open_complaints(raw: pd.DataFrame, units: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+def validate_open_complaints(
+    raw: pd.DataFrame, units: pd.DataFrame, as_of: dt.date, window: DateWindow | None = None
+) -> pd.DataFrame:
     """Every row of open_complaints.sql with its row status and reason."""
-    rows, invalid = _parse(raw, _COMPLAINT_DATES)
+    window = window or DateWindow.default(as_of)
+    rows, invalid = _parse(raw, _COMPLAINT_DATES, window, ("received_date", "answered_date"))
+    text_codes(rows, ("unit_code", "complaint_kind"), ids=("case_id",))
+    bad_flag = parse_flags(rows)
     rows["unit_code"] = rows["unit_code"].astype("category")
     bad_kind = ~rows["complaint_kind"].isin(KINDS).to_numpy()
-    return _classify(
-        rows, "answered_date", as_of, [unknown_unit(rows, units), bad_kind], COMPLAINT_REASONS, invalid
-    )
+    conditions = [unknown_unit(rows, units), bad_kind, bad_flag]
+    return _classify(rows, "answered_date", as_of, conditions, COMPLAINT_REASONS, invalid)

@@ -1,0 +1,52 @@
+"""The decisions the backlog trend and the expected wait are measured from (docs/flow.md).
+
+queries/flow_decisions.sql reads every decision received by the period's end and not decided
+before the trend's first month. A row counts when it can be placed in time: not a duplicate
+id (over the whole table), a known unit, a readable received date, a decided date that is
+empty (open) or readable and not before the received date. The others are left out of these
+figures, as docs/contract.md §3.3 leaves them out of the compliance figures; they are counted
+(``left_out``) but not listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sagstid.validate.rows import parse_date_columns, unknown_unit
+
+FLOW_COLUMNS: tuple[str, ...] = (
+    "decision_id",
+    "unit_code",
+    "case_area_code",
+    "received_date",
+    "decided_date",
+)
+
+
+@dataclass(frozen=True)
+class FlowRows:
+    cases: pd.DataFrame  # unit_code, case_area_code, received_date, decided_date (datetime64, NaT open)
+    left_out: int
+
+
+def validate_flow(raw: pd.DataFrame, units: pd.DataFrame) -> FlowRows:
+    rows = raw.copy()
+    invalid_any, _ = parse_date_columns(rows, ("received_date", "decided_date"))
+    received = rows["received_date"].to_numpy()
+    decided = rows["decided_date"].to_numpy()
+    duplicate = pd.to_numeric(rows["duplicate_id"], errors="coerce").fillna(0).to_numpy() == 1
+    bad = (
+        duplicate
+        | invalid_any
+        | np.isnat(received)
+        | (~np.isnat(decided) & (decided < received))
+        | unknown_unit(rows, units)
+    )
+    keep = rows.loc[~bad, ["unit_code", "case_area_code", "received_date", "decided_date"]]
+    keep = keep.assign(
+        unit_code=keep["unit_code"].astype(str), case_area_code=keep["case_area_code"].astype(str)
+    )
+    return FlowRows(keep.reset_index(drop=True), int(bad.sum()))
