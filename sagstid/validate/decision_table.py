@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sagstid.periods import Period
 from sagstid.validate.rows import DateWindow, parse_dates, text_codes
 
 COUNTED_COLUMNS = ["unit_code", "decided_date", "row_count"]
@@ -70,6 +71,30 @@ def repeated_ids(ids: pd.Series, duplicates: pd.DataFrame) -> np.ndarray:
     if int(known.isna().sum()) > 1:
         out = out | ids.isna().to_numpy()
     return out
+
+
+def own_rows(extract: DecisionExtract, period: Period, window: DateWindow | None) -> DecisionExtract:
+    """The extract with only the rows ``period`` validates one by one: those decided in it and
+    those whose decided date is unreadable or outside ``window`` (in every population); the
+    other rows read (decided in the other period read with it) are counted in ``outside`` per
+    unit_code and decided_date value, as out of the period."""
+    rows = extract.in_period
+    decided, invalid = parse_dates(rows["decided_date"], window)
+    day = decided.to_numpy()
+    start, end = np.datetime64(period.start, "s"), np.datetime64(period.end, "s")
+    mine = invalid | ((day >= start) & (day <= end)) | np.isnat(day)
+    if mine.all():
+        return extract
+    counted = (
+        rows.loc[~mine, ["unit_code", "decided_date"]]
+        .astype(object)
+        .groupby(["unit_code", "decided_date"], dropna=False, sort=False)
+        .size()
+        .rename("row_count")
+        .reset_index()
+    )
+    outside = pd.concat([extract.outside.astype({"unit_code": object, "decided_date": object}), counted])
+    return DecisionExtract(rows[mine], outside.reset_index(drop=True), extract.duplicates)
 
 
 def counted_rows(

@@ -14,7 +14,7 @@ import pandas as pd
 from sagstid.periods import Period
 from sagstid.rules.deadlines import NO_ENTRY, CatalogueArrays
 from sagstid.schema import DECISION_DATE_COLUMNS
-from sagstid.validate.decision_table import DecisionExtract, counted_rows, repeated_ids
+from sagstid.validate.decision_table import DecisionExtract, counted_rows, own_rows, repeated_ids
 from sagstid.validate.rows import (
     DateWindow,
     count_values,
@@ -76,6 +76,7 @@ def validate_decisions(
 ) -> ValidatedDecisions:
     """``window``: the plausible dates (default: measurement.yaml's default for the period)."""
     window = window or DateWindow.default(period.end)
+    extract = own_rows(extract, period, window)
     rows = extract.in_period.reset_index(drop=True)
     text_codes(rows, ("unit_code", "case_area_code"), ids=("case_id",))
     for column in ("unit_code", "case_area_code"):
