@@ -2,7 +2,8 @@
 
 Exit status: 0 done; 2 bad input or configuration (one line on stderr); 1 anything else,
 including a run refused because another run holds the lock (one line on stderr,
-``sagstid: error: another run holds the lock <path> (...)``).
+``sagstid: error: another run holds the lock <path> (...)``); 130 or 143 for a run stopped by
+SIGINT or SIGTERM (128 + the signal; one line, and the run recorded as interrupted).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sagstid import __version__, settings
 from sagstid.errors import InputError
 from sagstid.ops.runs_table import da_pct
 from sagstid.ops.runstore import LockHeld
+from sagstid.ops.signals import Interrupted
 from sagstid.periods import Period, parse_date
 
 EXIT_BAD_INPUT = 2
@@ -63,22 +65,38 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except InputError as exc:
-            click.echo(f"sagstid: error: {exc}", err=True)
+            click.echo(f"sagstid: error: {_one_line(exc)}", err=True)
             ctx.exit(EXIT_BAD_INPUT)
         except LockHeld as exc:
-            click.echo(f"sagstid: error: {exc}", err=True)
+            click.echo(f"sagstid: error: {_one_line(exc)}", err=True)
             ctx.exit(EXIT_FAILED)
+        except Interrupted as exc:
+            click.echo(
+                f"sagstid: interrupted: stopped by {exc.name}; the run is recorded as interrupted "
+                "and the previous reports are unchanged",
+                err=True,
+            )
+            sys.unraisablehook = lambda _: None
+            ctx.exit(exc.exit_status)
         except Exception as exc:
             if settings.env("debug"):
                 raise
             click.echo(
-                f"sagstid: failed: {type(exc).__name__}: {exc} (set SAGSTID_DEBUG=1 for the traceback)",
+                f"sagstid: failed: {type(exc).__name__}: {_one_line(exc)} "
+                "(set SAGSTID_DEBUG=1 for the traceback)",
                 err=True,
             )
             # What the failure left half-done (a workbook's zip on a full disk) fails again when
             # it is collected on the way out; the one line above has said what went wrong.
             sys.unraisablehook = lambda _: None
             ctx.exit(EXIT_FAILED)
+
+
+def _one_line(exc: BaseException) -> str:
+    """The error's message on one line, with every known secret masked."""
+    from sagstid.source.urls import scrub
+
+    return " ".join(scrub(str(exc)).split())
 
 
 def _resolve_db(db: str | None) -> str:
@@ -94,6 +112,25 @@ def _resolve_db(db: str | None) -> str:
     return f"sqlite:///{ensure_demo_database(path)}"
 
 
+def _in_time(job: str, period: Period, today: dt.date, allow_future: bool) -> Period:
+    """The period to measure, judged against ``today``: a period (nightly: an as-of day) after
+    today is refused unless ``allow_future``; one that has begun but not ended is measured up
+    to today and marked partial (docs/operations.md, "Periods in the future")."""
+    if allow_future:
+        return period
+    if job == "nightly" and period.end > today:
+        raise InputError(
+            f"--as-of {period.end.isoformat()} is after today ({today.isoformat()}); "
+            "give --allow-future to measure it anyway"
+        )
+    if period.start > today:
+        raise InputError(
+            f"the period {period.label} has not begun (today is {today.isoformat()}); "
+            "give --allow-future to measure it anyway"
+        )
+    return period.up_to(today)
+
+
 def _measure_and_report(
     job: str,
     db: str | None,
@@ -103,15 +140,22 @@ def _measure_and_report(
     workers: int,
     stamp: str,
     as_of: dt.date | None = None,
+    allow_future: bool = False,
+    pdf: bool = False,
 ) -> None:
-    """Run one measurement through sagstid.ops.jobs: under the lock, recorded in runs.jsonl.
+    """Run one measurement through sagstid.ops.jobs: under the lock, recorded in the journal.
 
     ``job`` "run" writes into ``out`` (default ``<root>/<period>``); the scheduled jobs write
-    into the run store ``<root>/<job>/<stamp>`` unless ``out`` is given."""
+    into the run store ``<root>/<job>/<stamp>`` unless ``out`` is given. With ``out`` given,
+    the output root is not used at all: the lock and journal sit beside ``out``."""
     from sagstid.ops.jobs import RunRequest, execute
+    from sagstid.ops.signals import stop_on_signals
 
-    root = settings.default_out_dir()
-    if job == "run" and out is None:
+    today = settings.today()
+    period = _in_time(job, period, today, allow_future)
+    period.previous()  # a period whose comparison period cannot be measured is bad input now
+    root = settings.default_out_dir() if out is None else None
+    if job == "run" and out is None and root is not None:
         out = root / period.slug
     keep = settings.keep_runs(job) if out is None else 1
     request = RunRequest(
@@ -124,19 +168,44 @@ def _measure_and_report(
         workers=workers,
         as_of=as_of,
         command=click.get_current_context().command_path,
+        options={"allow_future": True} if allow_future else {},
     )
-    outcome = execute(request, root, keep, stage=_stage)
+    with stop_on_signals():
+        outcome = execute(request, root, keep, stage=_stage, today=today)
     summary = outcome.summary
     counts = summary.status_counts
     click.echo(
-        f"{period.label}: {counts['measured']:,} afgørelser målt".replace(",", ".")
+        f"{period.label}: "
+        + f"{counts['measured']:,} afgørelser målt".replace(",", ".")
         + f" (udeladt {counts['excluded']}, åbne {counts['open']}), "
         + f"generel overholdelse {da_pct(summary.general_compliance)} "
         + f"(mål {summary.general_target:g} %); rapporter i {outcome.folder}"
     )
+    if pdf:
+        from sagstid.ops.pdf import export_pdf
+
+        workbook = Path(outcome.folder) / "udvalg.xlsx"
+        if workbook.exists():
+            click.echo(export_pdf(workbook).message)
+        else:
+            click.echo(f"PDF ikke lavet: {workbook} findes ikke.")
+
+
+def _pdf(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--pdf",
+        is_flag=True,
+        help="Also write udvalg.pdf (tagged, accessible) beside the committee workbook, with "
+        "LibreOffice where installed.",
+    )(func)
 
 
 def _common(func):  # type: ignore[no-untyped-def]
+    func = click.option(
+        "--allow-future",
+        is_flag=True,
+        help="Measure a period (or --as-of day) after today instead of refusing it.",
+    )(func)
     func = click.option(
         "--workers",
         type=click.IntRange(1, 32),
@@ -146,9 +215,10 @@ def _common(func):  # type: ignore[no-untyped-def]
     )(func)
     func = click.option(
         "--out",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="Write the reports straight into this folder instead of the run store under the "
-        "output root ($SAGSTID_OUT, default ./rapporter); see docs/operations.md.",
+        type=click.Path(path_type=Path),  # a file there is refused in one line (ops/outdir.py)
+        help="Write the reports into this folder, replacing it whole (sagstid owns it), instead of "
+        "the run store under the output root ($SAGSTID_OUT, default ./rapporter); see "
+        "docs/operations.md.",
     )(func)
     func = click.option(
         "--config",
@@ -167,32 +237,84 @@ def cli() -> None:
 
 @cli.command()
 @_common
+@_pdf
 @click.option("--from", "date_from", required=True, metavar="YYYY-MM-DD", help="First day (inclusive).")
 @click.option("--to", "date_to", required=True, metavar="YYYY-MM-DD", help="Last day (inclusive).")
 def run(
-    db: str | None, config: Path | None, out: Path | None, workers: int, date_from: str, date_to: str
+    db: str | None,
+    config: Path | None,
+    out: Path | None,
+    workers: int,
+    allow_future: bool,
+    pdf: bool,
+    date_from: str,
+    date_to: str,
 ) -> None:
     """Measure a period and write results.json, unit workbooks and the committee workbook."""
     period = Period(parse_date(date_from, "--from"), parse_date(date_to, "--to"))
-    _measure_and_report("run", db, config, period, out, workers, stamp=period.slug)
+    _measure_and_report(
+        "run", db, config, period, out, workers, stamp=period.slug, allow_future=allow_future, pdf=pdf
+    )
 
 
 @cli.command()
 @_common
-@click.option("--year", type=click.IntRange(1990, 2100), required=True, help="The year to measure.")
-def annual(db: str | None, config: Path | None, out: Path | None, workers: int, year: int) -> None:
+@_pdf
+@click.option("--year", type=int, required=True, help="The year to measure.")
+def annual(
+    db: str | None,
+    config: Path | None,
+    out: Path | None,
+    workers: int,
+    allow_future: bool,
+    pdf: bool,
+    year: int,
+) -> None:
     """The annual sagstidsmåling for one calendar year (run store: <root>/annual/<year>)."""
     period = Period.year(year)
-    _measure_and_report("annual", db, config, period, out, workers, stamp=period.slug)
+    _measure_and_report(
+        "annual", db, config, period, out, workers, stamp=period.slug, allow_future=allow_future, pdf=pdf
+    )
 
 
 @cli.command()
 @_common
+@_pdf
 @click.option("--quarter", required=True, metavar="YYYYQn", help="The quarter, e.g. 2025Q3.")
-def quarterly(db: str | None, config: Path | None, out: Path | None, workers: int, quarter: str) -> None:
+def quarterly(
+    db: str | None,
+    config: Path | None,
+    out: Path | None,
+    workers: int,
+    allow_future: bool,
+    pdf: bool,
+    quarter: str,
+) -> None:
     """The quarterly status for the committee (run store: <root>/quarterly/<YYYYQn>)."""
     period = Period.quarter(quarter)
-    _measure_and_report("quarterly", db, config, period, out, workers, stamp=period.slug)
+    _measure_and_report(
+        "quarterly", db, config, period, out, workers, stamp=period.slug, allow_future=allow_future, pdf=pdf
+    )
+
+
+@cli.command()
+@_common
+@_pdf
+@click.option("--half", required=True, metavar="YYYYHn", help="The half year, e.g. 2025H1.")
+def halfyear(
+    db: str | None,
+    config: Path | None,
+    out: Path | None,
+    workers: int,
+    allow_future: bool,
+    pdf: bool,
+    half: str,
+) -> None:
+    """The half-yearly status for the Finance Committee (run store: <root>/halfyear/<YYYYHn>)."""
+    period = Period.half(half)
+    _measure_and_report(
+        "halfyear", db, config, period, out, workers, stamp=period.slug, allow_future=allow_future, pdf=pdf
+    )
 
 
 @cli.command()
@@ -200,21 +322,48 @@ def quarterly(db: str | None, config: Path | None, out: Path | None, workers: in
 @click.option(
     "--as-of", "as_of", metavar="YYYY-MM-DD", help="The day the run measures up to (default: today)."
 )
-def nightly(db: str | None, config: Path | None, out: Path | None, workers: int, as_of: str | None) -> None:
+def nightly(
+    db: str | None,
+    config: Path | None,
+    out: Path | None,
+    workers: int,
+    allow_future: bool,
+    as_of: str | None,
+) -> None:
     """The nightly run: the year to date up to --as-of (run store: <root>/nightly/<as-of>)."""
-    day = parse_date(as_of, "--as-of") if as_of else dt.date.today()
+    day = parse_date(as_of, "--as-of") if as_of else settings.today()
     period = Period(dt.date(day.year, 1, 1), day)
-    _measure_and_report("nightly", db, config, period, out, workers, stamp=day.isoformat(), as_of=day)
+    _measure_and_report(
+        "nightly",
+        db,
+        config,
+        period,
+        out,
+        workers,
+        stamp=day.isoformat(),
+        as_of=day,
+        allow_future=allow_future,
+    )
 
 
 @cli.command()
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="How many runs to list.")
-@click.option("--job", help="Only this job (nightly, quarterly, annual, run).")
-def runs(limit: int, job: str | None) -> None:
-    """List past runs, newest first, from <root>/runs.jsonl."""
+@click.option("--job", help="Only this job (nightly, quarterly, halfyear, annual, run).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The runs into this --out folder (their journal is beside it) instead of the output root's.",
+)
+def runs(limit: int, job: str | None, out: Path | None) -> None:
+    """List past runs, newest first, from <root>/runs.jsonl (or the journal beside --out)."""
+    from sagstid.ops.outdir import OutFolder
     from sagstid.ops.runs_table import format_runs
 
-    lines, bad = format_runs(settings.default_out_dir(), limit=limit, job=job)
+    if out is not None:
+        journal = OutFolder(out).journal_path
+        lines, bad = format_runs(journal.parent, limit=limit, job=job, journal=journal)
+    else:
+        lines, bad = format_runs(settings.default_out_dir(), limit=limit, job=job)
     if bad:
         click.echo(f"sagstid: warning: {bad} unreadable line(s) in runs.jsonl skipped", err=True)
     for line in lines:

@@ -475,6 +475,9 @@ class MeasurementSettings(_Strict):
     measure_at: MeasureAt = "decided"
     due_soon_working_days: int = Field(default=5, gt=0, le=3650, strict=True)
     held_after_working_days: int = Field(default=2, ge=0, le=3650, strict=True)
+    registration_check_days: int = Field(
+        default=90, gt=0, le=3650, strict=True
+    )  # action list: "tjek registreringen"
     suppress_below: int = Field(default=5, ge=0, strict=True)  # committee workbook; 0 = off
     gaming: GamingRule = Field(default_factory=GamingRule)
     plausible_dates: PlausibleDates = Field(default_factory=PlausibleDates)

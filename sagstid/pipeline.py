@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,12 +26,19 @@ from sagstid.measure.flow_figures import FlowFigures, extract_start, measure_flo
 from sagstid.measure.held import measure_held
 from sagstid.measure.open_cases import measure_snapshot
 from sagstid.measure.performance import ContractFigures, contract_figures
-from sagstid.measure.run import RunMeasurement
+from sagstid.measure.run import (
+    LAST_YEAR,
+    LAST_YEAR_TO_DATE,
+    PREVIOUS,
+    YEAR_TO_DATE,
+    Comparison,
+    RunMeasurement,
+)
 from sagstid.measure.surge import SurgeCheck, SurgeRule, check_surges
 from sagstid.periods import Period
 from sagstid.rules.deadlines import CatalogueArrays
 from sagstid.rules.workdays import WorkCalendar, calendar_for
-from sagstid.source.db import check_schema, connect, redact
+from sagstid.source.db import check_schema, connect
 from sagstid.source.extract import (
     extract_audit_samples,
     extract_complaint_case_areas,
@@ -43,12 +50,14 @@ from sagstid.source.extract import (
     extract_units,
     has_promised_date,
 )
+from sagstid.source.urls import describe
 from sagstid.validate.audit import validate_audit
 from sagstid.validate.complaints import validate_complaints
 from sagstid.validate.decisions import DecisionExtract, ValidatedDecisions, validate_decisions
 from sagstid.validate.flow import FlowRows, validate_flow
 from sagstid.validate.open_cases import validate_open_complaints, validate_open_decisions
 from sagstid.validate.rows import DateWindow, as_text, clean_units, parse_dates
+from sagstid.validate.units import check_units
 
 Stage = Callable[[str], AbstractContextManager[None]]
 """How a run reports its stages: the CLI passes one that prints and times, tests a silent one.
@@ -137,6 +146,8 @@ class Extracted:
     open_complaints: pd.DataFrame
     flow: pd.DataFrame  # queries/flow_decisions.sql: the backlog trend and the expected wait
     promised_column: bool  # the decisions table has the optional column promised_date
+    before_open_decisions: pd.DataFrame | None = None  # open at the comparison period's end
+    before_open_complaints: pd.DataFrame | None = None
 
 
 def extract_run(
@@ -146,7 +157,7 @@ def extract_run(
     ``flow_from``: the first decided date the flow figures need (flow_figures.extract_start)."""
     with stage("Kontrollerer databasens tabeller"):
         check_schema(engine, ["units", "decisions", "complaints", "audit_samples"])
-        units = clean_units(extract_units(engine))
+        units = check_units(clean_units(extract_units(engine)))
         promised_column = has_promised_date(engine)
     with stage(f"Henter afgørelser {previous.label} og {period.label}"):
         current, earlier = extract_decision_periods(engine, period, previous, promised_column)
@@ -156,6 +167,8 @@ def extract_run(
         audit_samples = extract_audit_samples(engine)
     with stage(f"Henter åbne sager pr. {as_of.isoformat()}"):
         open_decisions, open_complaints = extract_open_cases(engine, as_of)
+    with stage(f"Henter åbne sager pr. {previous.end.isoformat()}"):
+        before_decisions, before_complaints = extract_open_cases(engine, previous.end)
     with stage(f"Henter sagsflow {period.label}"):
         flow = extract_flow(engine, flow_from, as_of)
     return Extracted(
@@ -169,6 +182,8 @@ def extract_run(
         open_complaints,
         flow,
         promised_column,
+        before_decisions,
+        before_complaints,
     )
 
 
@@ -198,7 +213,7 @@ def validate_run(
         audit_samples=validate_audit(x.audit_samples, x.units, period, window),
         open_decisions=validate_open_decisions(x.open_decisions, x.units, catalogue, as_of, snapshot_window),
         open_complaints=validate_open_complaints(x.open_complaints, x.units, as_of, snapshot_window),
-        flow=validate_flow(x.flow, x.units),
+        flow=validate_flow(x.flow, x.units, window),
     )
 
 
@@ -207,7 +222,9 @@ def _received_by(rows: pd.DataFrame, as_of: dt.date) -> pd.Series:
     return received[received.to_numpy() <= np.datetime64(as_of, "s")]
 
 
-def run_calendar(v: Validated, config: Config, previous: Period, last: dt.date) -> WorkCalendar:
+def run_calendar(
+    v: Validated, config: Config, previous: Period, last: dt.date, extra: tuple[pd.Series, ...] = ()
+) -> WorkCalendar:
     """The run's one working-day calendar: from the earliest readable received date of any row
     it measures (or the comparison period's start) to ``last`` and the deadlines after it, and
     to the last plausible date (a sent date years later still counts its working days). Dates
@@ -219,6 +236,7 @@ def run_calendar(v: Validated, config: Config, previous: Period, last: dt.date) 
         _received_by(v.open_decisions, last),
         _received_by(v.open_complaints, last),
         _received_by(v.flow.cases, last),
+        *extra,
     ]
     latest = DateWindow.of(config.measurement.plausible_dates, last).latest
     return calendar_for(config.calendar, received, previous.start, max(last, latest))
@@ -264,6 +282,101 @@ def measure_follow_up(
     )
 
 
+def comparison_periods(period: Period) -> dict[str, Period]:
+    """The periods a run is compared with: the period before, the same period last year, the
+    year to date (left out where it is the period itself) and, with a year to date, last
+    year's same span (decisions only: the trend's line for last year)."""
+    out = {PREVIOUS: period.previous(), LAST_YEAR: period.last_year()}
+    if period.year_to_date() != period:
+        out[YEAR_TO_DATE] = period.year_to_date()
+        out[LAST_YEAR_TO_DATE] = period.year_to_date().last_year()
+    return out
+
+
+@dataclass(frozen=True)
+class ComparisonRows:
+    """What one comparison period reads besides the run's own rows: its decisions (None: the
+    run has read them already, as the period before) and the open cases at its last day (None
+    for decisions only)."""
+
+    period: Period
+    decisions: DecisionExtract | None
+    open_cases: tuple[pd.DataFrame, pd.DataFrame] | None
+
+
+def extract_comparisons(engine: Engine, period: Period, stage: Stage) -> dict[str, ComparisonRows]:
+    """Read the comparison periods' decisions and open cases (:func:`comparison_periods`)."""
+    out: dict[str, ComparisonRows] = {}
+    read: set[Period] = {period.previous()}
+    for key, other in comparison_periods(period).items():
+        with stage(f"Henter sammenligningsperioden {other.label}"):
+            decisions = None if other in read else extract_decisions(engine, other)
+            read.add(other)
+            opened = None if key == LAST_YEAR_TO_DATE else extract_open_cases(engine, other.end)
+        out[key] = ComparisonRows(other, decisions, opened)
+    return out
+
+
+def measure_comparisons(
+    rows: dict[str, ComparisonRows],
+    x: Extracted,
+    v: Validated,
+    run: RunContext,
+    previous: DecisionMeasurement,
+    stage: Stage = _silent,
+) -> dict[str, Comparison]:
+    """Decisions, complaints, contract, audit and the open-case snapshot at the last day of
+    each comparison period, each with its own calendar (no I/O); ``previous`` is the period
+    before's decisions, already measured."""
+    measured: dict[Period, DecisionMeasurement] = {rows[PREVIOUS].period: previous}
+    out: dict[str, Comparison] = {}
+    for key, r in rows.items():
+        other = r.period
+        with stage(f"Måler {other.label} til sammenligning"):
+            decisions = (
+                None
+                if r.decisions is None
+                else validate_decisions(r.decisions, x.units, other, run.catalogue)
+            )
+            complaints = validate_complaints(x.complaints, x.units, other)
+            opened = (
+                None
+                if r.open_cases is None
+                else (
+                    validate_open_decisions(r.open_cases[0], x.units, run.catalogue, other.end),
+                    validate_open_complaints(r.open_cases[1], x.units, other.end),
+                )
+            )
+            received = [complaints["received_date"]]
+            if decisions is not None:
+                received.append(decisions.measured["received_date"])
+            if opened is not None:
+                received += [_received_by(opened[0], other.end), _received_by(opened[1], other.end)]
+            calendar = calendar_for(run.config.calendar, received, other.start, other.end)
+            if other not in measured:
+                assert decisions is not None  # read unless measured already
+                measured[other] = measure_decisions(
+                    decisions, run.catalogue, calendar, measure_at=run.config.measurement.measure_at
+                )
+            if opened is None:
+                out[key] = Comparison(period=other, decisions=measured[other])
+                continue
+            here = replace(
+                v, complaints=complaints, audit_samples=validate_audit(x.audit_samples, x.units, other)
+            )
+            follow_up = measure_follow_up(x, here, replace(run, calendar=calendar), other, measured[other])
+            snapshot = measure_snapshot(opened[0], opened[1], run.config, run.catalogue, calendar, other.end)
+        out[key] = Comparison(
+            period=other,
+            decisions=measured[other],
+            complaints=follow_up.complaints,
+            contract=follow_up.contract,
+            audit=follow_up.audit,
+            snapshot=snapshot,
+        )
+    return out
+
+
 def measure_flow(
     x: Extracted,
     v: Validated,
@@ -297,12 +410,15 @@ def build_context(
     period: Period,
     stage: Stage = _silent,
     worklist_first: bool = False,
+    comparisons: bool = True,
 ) -> RunMeasurement:
     """Measure ``period`` and the period before it from the database at ``db_url``, and take
     the open-case snapshot as of the period's last day: source -> validate -> measure, each
-    once. ``worklist_first``: the unit workbooks open on their action list (the nightly run)."""
+    once. ``worklist_first``: the unit workbooks open on their action list (the nightly run).
+    ``comparisons``: also measure the comparison periods in full (:func:`measure_comparisons`:
+    the committee workbook's Overblik)."""
     as_of = period.end
-    previous_period = period.previous()
+    previous_period = period.comparison()
     with stage("Læser konfiguration"):
         config = load_config(config_dir)
         catalogue = CatalogueArrays.from_catalogue(config.catalogue)
@@ -310,11 +426,23 @@ def build_context(
     try:
         flow_from = extract_start(as_of, config.measurement)
         extracted = extract_run(engine, period, previous_period, as_of, stage, flow_from)
+        compare_rows = extract_comparisons(engine, period, stage) if comparisons else {}
     finally:
         engine.dispose()
     with stage(f"Validerer {period.label} og {previous_period.label}"):
         validated = validate_run(extracted, config, catalogue, period, previous_period, as_of)
-        calendar = run_calendar(validated, config, previous_period, as_of)
+        before = validate_comparison(extracted, validated, config, catalogue, previous_period)
+        calendar = run_calendar(
+            validated,
+            config,
+            previous_period,
+            as_of,
+            (
+                before.complaints["received_date"],
+                _received_by(before.open_decisions, previous_period.end),
+                _received_by(before.open_complaints, previous_period.end),
+            ),
+        )
     run = RunContext(config, catalogue, extracted.units, calendar)
     measure_at = config.measurement.measure_at
     with stage(f"Beregner frister og overholdelse {period.label} og {previous_period.label}"):
@@ -331,12 +459,21 @@ def build_context(
         flow_figures = measure_flow(
             extracted, validated, run, period, current, snapshot.open_decisions, follow_up.complaints.rows
         )
+    with stage(f"Måler sammenligningsperioden {previous_period.label}"):
+        before_follow_up = measure_follow_up(extracted, before, run, previous_period, previous)
+        before_snapshot = measure_snapshot(
+            before.open_decisions, before.open_complaints, config, catalogue, calendar, previous_period.end
+        )
+        before_held = measure_held(previous.cases, calendar, previous_period, config.measurement)
+    compare = (
+        measure_comparisons(compare_rows, extracted, validated, run, previous, stage) if compare_rows else {}
+    )
     return RunMeasurement(
         period=period,
         previous_period=previous_period,
         targets=config.targets,
         catalogue_version=config.catalogue_version,
-        source=redact(db_url),
+        source=describe(db_url),
         units=extracted.units,
         current=current,
         previous=previous,
@@ -350,6 +487,45 @@ def build_context(
         worklist_first=worklist_first,
         suppress_below=config.measurement.suppress_below,
         flow=flow_figures,
+        previous_complaints=before_follow_up.complaints,
+        previous_contract=before_follow_up.contract,
+        previous_audit=before_follow_up.audit,
+        previous_snapshot=before_snapshot,
+        previous_held=before_held,
+        previous_working_day=previous_working_day(calendar, as_of),
+        registration_check_days=config.measurement.registration_check_days,
+        compare=compare,
+    )
+
+
+def previous_working_day(calendar: WorkCalendar, as_of: dt.date) -> dt.date:
+    """The last working day before ``as_of`` (weekends, Danish holidays and closing days skipped)."""
+    day = np.datetime64(as_of, "D") - np.timedelta64(1, "D")
+    earlier = np.busday_offset(day, 0, roll="backward", busdaycal=calendar.busdaycal)
+    return dt.date.fromisoformat(str(earlier))
+
+
+def validate_comparison(
+    x: Extracted, v: Validated, config: Config, catalogue: CatalogueArrays, previous: Period
+) -> Validated:
+    """``v`` with the comparison period's complaints, audit samples and open cases at its end,
+    validated like the run's own (no I/O): the figures a unit's Overblik compares with."""
+    window = date_window(config, previous)
+    snapshot_window = DateWindow.of(config.measurement.plausible_dates, previous.end)
+    open_decisions = (
+        x.before_open_decisions if x.before_open_decisions is not None else x.open_decisions.iloc[:0]
+    )
+    open_complaints = (
+        x.before_open_complaints if x.before_open_complaints is not None else x.open_complaints.iloc[:0]
+    )
+    return replace(
+        v,
+        complaints=validate_complaints(x.complaints, x.units, previous, window),
+        audit_samples=validate_audit(x.audit_samples, x.units, previous, window),
+        open_decisions=validate_open_decisions(
+            open_decisions, x.units, catalogue, previous.end, snapshot_window
+        ),
+        open_complaints=validate_open_complaints(open_complaints, x.units, previous.end, snapshot_window),
     )
 
 

@@ -6,6 +6,7 @@ configuration table and docs/operations.md list them (tests/test_settings.py che
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,10 +39,16 @@ SETTINGS: tuple[Setting, ...] = (
         "default: ./rapporter",
     ),
     Setting(
+        "today",
+        "SAGSTID_TODAY",
+        "The date to act as today, YYYY-MM-DD (catching up on a missed night, tests); default: "
+        "the system's date",
+    ),
+    Setting(
         "keep_runs",
         "SAGSTID_KEEP_RUNS",
         "Run folders kept per scheduled job (a whole number, at least 1); default: nightly 31, "
-        "quarterly 12, annual 10",
+        "quarterly 12, halfyear 10, annual 10",
     ),
     Setting(
         "demo_db",
@@ -86,11 +93,27 @@ def default_config_dir() -> Path:
 
 
 def default_out_dir() -> Path:
+    """The output root: $SAGSTID_OUT or ./rapporter; a file there is bad input."""
     value = env("out")
-    return Path(value) if value else Path("rapporter")
+    path = Path(value) if value else Path("rapporter")
+    if path.exists() and not path.is_dir():
+        source = "SAGSTID_OUT" if value else "the output root"
+        raise InputError(f"{source} {str(path)!r} is a file, not a folder")
+    return path
 
 
-KEEP_RUNS_DEFAULT: dict[str, int] = {"nightly": 31, "quarterly": 12, "annual": 10}
+def today() -> dt.date:
+    """Today's date: $SAGSTID_TODAY if set (YYYY-MM-DD), else the system's date."""
+    value = env("today")
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"SAGSTID_TODAY {value!r}: expected a date as YYYY-MM-DD") from None
+
+
+KEEP_RUNS_DEFAULT: dict[str, int] = {"nightly": 31, "quarterly": 12, "halfyear": 10, "annual": 10}
 """How many run folders each scheduled job keeps when $SAGSTID_KEEP_RUNS is not set."""
 
 

@@ -349,16 +349,42 @@ def copy_database(source_url: str, target_url: str) -> dict[str, int]:
 # --- LibreOffice ------------------------------------------------------------------------------
 
 
+CARLITO = Path("/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf")
+
+
 def soffice() -> str:
-    """The LibreOffice program (installed headless from Debian packages if absent)."""
+    """The LibreOffice program (installed headless from Debian packages if absent), with the
+    Carlito font: it has Calibri's metrics, so pages break as in Excel and page counts are
+    stable (without it LibreOffice draws Calibri as DejaVu Sans, about a quarter wider)."""
 
     def probe() -> str | None:
-        return shutil.which("soffice") or shutil.which("libreoffice")
+        program = shutil.which("soffice") or shutil.which("libreoffice")
+        return program if program and CARLITO.exists() else None
 
-    apt_install(["libreoffice-calc-nogui"], probe)
+    apt_install(["libreoffice-calc-nogui", "fonts-crosextra-carlito"], probe)
     program = probe()
     assert program is not None
     return program
+
+
+def pdftotext() -> str:
+    """poppler's pdftotext (installed from Debian packages if absent)."""
+
+    def probe() -> str | None:
+        return shutil.which("pdftotext")
+
+    apt_install(["poppler-utils"], probe)
+    program = probe()
+    assert program is not None
+    return program
+
+
+def pdf_tools() -> tuple[str, str]:
+    """pdfinfo and pdftotext (poppler-utils, installed from Debian packages if absent)."""
+    apt_install(["poppler-utils"], lambda: shutil.which("pdfinfo") and shutil.which("pdftotext"))
+    info, text = shutil.which("pdfinfo"), shutil.which("pdftotext")
+    assert info is not None and text is not None
+    return info, text
 
 
 # --- Chromium ---------------------------------------------------------------------------------

@@ -104,6 +104,7 @@ def test_run_writes_reports_and_summary(db: str, config_dir: Path, tmp_path: Pat
         f"rapporter i {out}\n"
     )
     assert sorted(p.name for p in out.iterdir()) == [
+        ".sagstid-out",  # the marker: sagstid owns --out and replaces it whole
         "enhed-JC-NORD.xlsx",
         "enhed-JC-SYD.xlsx",
         "enhed-YS.xlsx",
@@ -297,8 +298,10 @@ def test_unusable_database_url_exit_2(config_dir: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     line = result.stderr.splitlines()[-1]
-    assert line.startswith("sagstid: error: database URL cannot be used: nosuchdialect://user:***@host/db")
+    # The database by its kind and name only: no password, login or host in any message.
+    assert line.startswith("sagstid: error: database URL cannot be used: nosuchdialect, database db (")
     assert "secret" not in result.output
+    assert "host" not in result.output and "user" not in result.output
 
 
 def test_failed_run_leaves_previous_reports(

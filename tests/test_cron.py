@@ -75,9 +75,9 @@ def read_crontab(path: Path) -> tuple[dict[str, str], dict[str, Line]]:
     return variables, lines
 
 
-def test_crontab_has_the_three_jobs_and_its_variables() -> None:
+def test_crontab_has_the_four_jobs_and_its_variables() -> None:
     variables, lines = read_crontab(CRONTAB)
-    assert sorted(lines) == ["annual", "nightly", "quarterly"]
+    assert sorted(lines) == ["annual", "halfyear", "nightly", "quarterly"]
     assert sorted(variables) == ["CRON_LOCK", "LOG", "PATH", "SAGSTID_DB_FILE", "SAGSTID_OUT", "SHELL"]
     assert variables["SHELL"] == "/bin/bash"  # the commands use bash's >> and 2>&1
     for line in lines.values():
@@ -107,6 +107,13 @@ def test_crontab_has_the_three_jobs_and_its_variables() -> None:
                 dt.datetime(2026, 1, 2, 3, 30),
             ],
         ),
+        # 05:30 on the 2nd of January and July (after that day's quarterly run at 03:30):
+        # from the July 2025 run itself, January 2026 and July 2026.
+        (
+            "halfyear",
+            dt.datetime(2025, 7, 2, 5, 30),
+            [dt.datetime(2026, 1, 2, 5, 30), dt.datetime(2026, 7, 2, 5, 30)],
+        ),
         # 04:30 on 15 January: from just after the 2025 run, 2026 and 2027.
         (
             "annual",
@@ -122,7 +129,7 @@ def test_schedules_fire_when_intended(job: str, start: dt.datetime, expected: li
 
 
 def test_fires_in_a_year() -> None:
-    """In 2025: 365 nights, 4 quarter ends, 1 annual run."""
+    """In 2025: 365 nights, 4 quarter ends, 2 half year ends, 1 annual run."""
     _, lines = read_crontab(CRONTAB)
     counts = {}
     for job, line in lines.items():
@@ -131,7 +138,7 @@ def test_fires_in_a_year() -> None:
         while (moment := times.get_next(dt.datetime)).year == 2025:
             fires.append(moment)
         counts[job] = len(fires)
-    assert counts == {"nightly": 365, "quarterly": 4, "annual": 1}
+    assert counts == {"nightly": 365, "quarterly": 4, "halfyear": 2, "annual": 1}
 
 
 @pytest.fixture
@@ -219,6 +226,22 @@ def test_quarterly_and_annual_lines_pick_the_period_just_ended(server: dict[str,
     assert (year["decisions"]["total"]["decisions"], year["decisions"]["total"]["within_deadline"]) == (4, 2)
 
 
+def test_halfyear_line_picks_the_half_year_just_ended(server: dict[str, str]) -> None:
+    root = Path(server["SAGSTID_OUT"])
+    # Fired on 2 January 2025: the half year just ended is 2024H2 (the year wraps back) ...
+    done = run_line("halfyear", server, today="2025-01-02")
+    assert done.returncode == 0, (Path(server["LOG"]) / "halfyear.log").read_text()
+    assert os.readlink(root / "halfyear" / "latest") == "2024H2"
+    h2 = json.loads((root / "halfyear" / "latest" / "results.json").read_text())
+    assert h2["period"] == {"from": "2024-07-01", "to": "2024-12-31"}
+    assert (root / "halfyear" / "2024H2" / "udvalg.xlsx").exists()
+    # ... and on 2 July 2025 it is 2025H1.
+    done = run_line("halfyear", server, today="2025-07-02")
+    assert done.returncode == 0, (Path(server["LOG"]) / "halfyear.log").read_text()
+    h1 = json.loads((root / "halfyear" / "2025H1" / "results.json").read_text())
+    assert h1["period"] == {"from": "2025-01-01", "to": "2025-06-30"}
+
+
 def test_a_line_finding_the_cron_lock_taken_does_not_run(server: dict[str, str]) -> None:
     fd = os.open(server["CRON_LOCK"], os.O_RDWR | os.O_CREAT, 0o640)
     try:
@@ -236,4 +259,4 @@ def test_run_job_refuses_an_unknown_job(server: dict[str, str]) -> None:
         [str(RUN_JOB), "weekly"], env=server, capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 2
-    assert done.stderr == "run-job: unknown job 'weekly' (nightly, quarterly, annual)\n"
+    assert done.stderr == "run-job: unknown job 'weekly' (nightly, quarterly, halfyear, annual)\n"

@@ -119,14 +119,19 @@ def _env(root: Path, **extra: str) -> dict[str, str]:
 
 
 def _start(
-    root: Path, args: list[str], pause_at: str | None = None, marker: Path | None = None, **popen: object
+    root: Path,
+    args: list[str],
+    pause_at: str | None = None,
+    marker: Path | None = None,
+    workers: int = 1,
+    **popen: object,
 ) -> subprocess.Popen:
     extra = {}
     if pause_at:
         assert marker is not None
         extra = {"SAGSTID_TEST_PAUSE_AT": pause_at, "SAGSTID_TEST_PAUSE_FILE": str(marker)}
     return subprocess.Popen(
-        [sys.executable, "-m", "sagstid", *args, "--config", str(CONFIG), "--workers", "1"],
+        [sys.executable, "-m", "sagstid", *args, "--config", str(CONFIG), "--workers", str(workers)],
         env=_env(root, **extra),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -160,7 +165,8 @@ def _assert_whole(folder: Path) -> bytes:
     """Every file in a published folder is the one its manifest lists; returns results.json."""
     record = json.loads((folder / "manifest.json").read_text())
     assert record["outcome"] == "ok"
-    assert sorted(p.name for p in folder.iterdir()) == sorted([*record["outputs"], "manifest.json"])
+    marker = [".sagstid-out"] if (folder / ".sagstid-out").exists() else []  # an --out folder
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*record["outputs"], "manifest.json", *marker])
     for name, info in record["outputs"].items():
         assert manifest.sha256_file(folder / name) == info["sha256"], name
         if name.endswith(".xlsx"):
@@ -259,43 +265,39 @@ def test_new_night_killed_between_its_pointers_keeps_latest_on_the_previous_nigh
     assert new_night["period"] == {"from": "2024-01-01", "to": "2024-08-26"}
 
 
-@pytest.mark.parametrize("pause_at", ["staged", "replacing"])
-def test_run_into_a_folder_killed_while_publishing_shows_only_whole_files(
-    world: dict, direct_root: Path, tmp_path: Path, pause_at: str
+@pytest.mark.parametrize(
+    ("pause_at", "swapped"),
+    [
+        ("unit-staged", False),  # one workbook written, in the run's hidden sibling folder
+        ("staged", False),  # every report staged
+        ("replacing", False),  # moving files inside the hidden sibling
+        ("manifest-written", False),  # the new folder complete, not yet swapped with --out
+        ("swapping", False),  # flushed, the swap next
+        ("swapped", True),  # --out is the new run's folder; the old one not yet removed
+    ],
+)
+def test_run_into_a_folder_killed_while_publishing_is_all_or_nothing(
+    world: dict, direct_root: Path, tmp_path: Path, pause_at: str, swapped: bool
 ) -> None:
     reports = direct_root / "reports"
     before = {p.name: p.read_bytes() for p in reports.iterdir()}
     marker = tmp_path / "paused"
-    child = _start(
-        direct_root,
-        ["run", "--db", world["v2"], "--from", "2024-01-01", "--to", "2024-12-31", "--out", str(reports)],
-        pause_at,
-        marker,
-    )
+    args = ["run", "--db", world["v2"], "--from", "2024-01-01", "--to", "2024-12-31", "--out", str(reports)]
+    child = _start(direct_root, args, pause_at, marker)
     _wait_paused(child, marker)
     _kill(child)
-    visible = {p.name: p.read_bytes() for p in reports.iterdir() if not p.name.startswith(".")}
-    assert visible.keys() == before.keys()
-    changed = sorted(name for name in visible if visible[name] != before[name])
-    # Files move in name order of the list: unit workbooks, udvalg.xlsx, results.json. At
-    # "replacing" the first one (enhed-JC-NORD.xlsx) has moved, whole; at "staged" none has.
-    assert changed == ([] if pause_at == "staged" else ["enhed-JC-NORD.xlsx"])
-    for name in changed:
-        openpyxl.load_workbook(reports / name, read_only=True).close()
-    assert visible["results.json"] == before["results.json"]
-    _invoke(
-        direct_root,
-        "run",
-        "--db",
-        world["v2"],
-        "--from",
-        "2024-01-01",
-        "--to",
-        "2024-12-31",
-        "--out",
-        str(reports),
-    )
-    assert not [p for p in reports.iterdir() if p.name.startswith(".staging-")]
+    after = {p.name: p.read_bytes() for p in reports.iterdir()}
+    if swapped:
+        assert json.loads(_assert_whole(reports))["decisions"]["total"]["decisions"] == 3
+    else:
+        assert after == before  # every file of the previous run, byte for byte, and nothing else
+    # The next run removes what the killed one left beside the folder and publishes whole.
+    _invoke(direct_root, *args)
+    assert sorted(p.name for p in direct_root.iterdir()) == [
+        ".reports.runs.jsonl",
+        ".reports.sagstid.lock",
+        "reports",
+    ]
     assert json.loads(_assert_whole(reports))["decisions"]["total"]["decisions"] == 3
 
 
@@ -309,11 +311,16 @@ def _small_disk() -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # so write() fails with EFBIG instead
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.parametrize("mode", ["run-store", "folder"])
-def test_full_disk_while_writing_leaves_previous_reports(world: dict, tmp_path: Path, mode: str) -> None:
+def test_full_disk_while_writing_leaves_previous_reports(
+    world: dict, tmp_path: Path, mode: str, workers: int
+) -> None:
     root = tmp_path / "root"
     shutil.copytree(world["base"] / ("store" if mode == "run-store" else "direct"), root, symlinks=True)
+    journal_name = "runs.jsonl" if mode == "run-store" else ".reports.runs.jsonl"
     before = _reader_names(root)
+    old_journal = (root / journal_name).read_bytes()
     assert all(len(data) > FILE_SIZE_LIMIT for name, data in before.items() if name.endswith(".xlsx"))
     if mode == "run-store":
         args = ["nightly", "--db", world["v2"], "--as-of", STAMP]
@@ -329,7 +336,7 @@ def test_full_disk_while_writing_leaves_previous_reports(world: dict, tmp_path: 
             "--out",
             str(root / "reports"),
         ]
-    child = _start(root, args, preexec_fn=_small_disk)
+    child = _start(root, args, workers=workers, preexec_fn=_small_disk)  # workers inherit the limit
     out, err = child.communicate(timeout=180)
     assert child.returncode == 1
     assert out == ""
@@ -338,10 +345,10 @@ def test_full_disk_while_writing_leaves_previous_reports(world: dict, tmp_path: 
     ]
     assert "Traceback" not in err
     after = _reader_names(root)
-    journal = after.pop("runs.jsonl")
-    assert after == {name: data for name, data in before.items() if name != "runs.jsonl"}
-    assert journal.startswith(before["runs.jsonl"])
-    records, bad = manifest.read_journal(root / "runs.jsonl")
+    after.pop("runs.jsonl", None), before.pop("runs.jsonl", None)  # checked below
+    assert after == before  # the previous reports, byte for byte
+    assert (root / journal_name).read_bytes().startswith(old_journal)
+    records, bad = manifest.read_journal(root / journal_name)
     assert bad == 0
     assert [(r["outcome"], r["error"]) for r in records] == [
         ("ok", None),
@@ -349,5 +356,97 @@ def test_full_disk_while_writing_leaves_previous_reports(world: dict, tmp_path: 
     ]
     if mode == "run-store":
         assert len(list((root / "nightly" / ".runs").iterdir())) == 1  # the failed run's is gone
-    else:
-        assert not [p for p in (root / "reports").iterdir() if p.name.startswith(".staging-")]
+    else:  # nothing left beside the folder but its lock and journal
+        assert sorted(p.name for p in root.iterdir()) == [
+            ".reports.runs.jsonl",
+            ".reports.sagstid.lock",
+            "reports",
+        ]
+
+
+# --- (d) a run stopped by a signal, and a main process killed under its workbook processes -----
+
+
+def _workbook_processes(parent: int) -> list[int]:
+    """The pids of the workbook processes (multiprocessing spawn workers) of ``parent``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        ppid = int(re.search(r"^PPid:\s+(\d+)", status, re.M)[1])  # type: ignore[index]
+        if ppid == parent and b"spawn_main" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie waiting for its reaper counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def _paused_in_workers(root: Path, tmp_path: Path, db: str) -> tuple[subprocess.Popen, list[int]]:
+    """A nightly run with 2 workbook processes, both paused while writing their workbook."""
+    marker = tmp_path / "paused"
+    child = _start(root, ["nightly", "--db", db, "--as-of", STAMP], "unit-writing", marker, workers=2)
+    _wait_paused(child, marker)
+    deadline = time.monotonic() + 60
+    while len(workers := _workbook_processes(child.pid)) < 2:
+        assert time.monotonic() < deadline, "the workbook processes never started"
+        time.sleep(0.1)
+    return child, workers
+
+
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_run_stopped_by_a_signal_stops_its_workers_and_is_recorded(
+    world: dict, store_root: Path, tmp_path: Path, signum: int, status: int
+) -> None:
+    before = _reader_names(store_root)
+    child, workers = _paused_in_workers(store_root, tmp_path, world["v2"])
+    child.send_signal(signum)
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == status  # 128 + the signal's number
+    assert out == ""
+    assert "Traceback" not in err
+    name = signal.Signals(signum).name
+    assert [line for line in err.splitlines() if line.startswith("sagstid:")] == [
+        f"sagstid: interrupted: stopped by {name}; the run is recorded as interrupted and the "
+        "previous reports are unchanged"
+    ]
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers):
+        assert time.monotonic() < deadline, "a workbook process outlived the stopped run"
+        time.sleep(0.1)
+    after = _reader_names(store_root)
+    old_journal, new_journal = before.pop("runs.jsonl"), after.pop("runs.jsonl")
+    assert after == before
+    assert new_journal.startswith(old_journal)
+    records, bad = manifest.read_journal(store_root / "runs.jsonl")
+    assert bad == 0
+    assert [(r["outcome"], r["error"]) for r in records] == [
+        ("ok", None),
+        ("interrupted", f"Interrupted: stopped by {name}"),
+    ]
+    # The stopped run's hidden folder is gone: only the published night's remains.
+    assert len(list((store_root / "nightly" / ".runs").iterdir())) == 1
+
+
+def test_workbook_processes_exit_when_the_main_process_is_killed(
+    world: dict, store_root: Path, tmp_path: Path
+) -> None:
+    child, workers = _paused_in_workers(store_root, tmp_path, world["v2"])
+    _kill(child)
+    deadline = time.monotonic() + 5  # "within seconds"
+    while any(_alive(pid) for pid in workers):
+        assert time.monotonic() < deadline, "a workbook process outlived its killed main process"
+        time.sleep(0.1)
+    job = store_root / "nightly"
+    assert _assert_whole(job / "latest") == world["old"]

@@ -119,7 +119,7 @@ def test_measurement_yaml_is_optional(make_config):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("measure_at: afsendt\n", "measure_at: Value error, must be one of decided, sent (got 'afsendt')"),
+        ("measure_at: afsendt\n", "measure_at: must be one of decided, sent (got 'afsendt')"),
         ("due_soon_working_days: 0\n", "due_soon_working_days: Input should be greater than 0"),
         ("gaming: {window_weeks: 4, min_weeks: 5}\n", "cannot exceed window_weeks (4)"),
         ("gaming: {treshold_pct: 20}\n", "gaming.treshold_pct: unknown setting"),

@@ -106,7 +106,10 @@ def test_previous(period, previous):
     [
         pytest.param(Period(D("2025-02-01"), D("2025-03-15")), "01.02.2025-15.03.2025", id="days"),
         pytest.param(Period(D("2025-02-01"), D("2025-02-28")), "01.02.2025-28.02.2025", id="month"),
-        pytest.param(Period(D("2025-01-01"), D("2025-06-30")), "01.01.2025-30.06.2025", id="half-year"),
+        pytest.param(Period(D("2025-01-01"), D("2025-06-30")), "1. halvår 2025", id="half-year"),
+        pytest.param(Period(D("2025-07-01"), D("2025-12-31")), "2. halvår 2025", id="second-half"),
+        # March-August is six whole months but not a half year
+        pytest.param(Period(D("2025-03-01"), D("2025-08-31")), "01.03.2025-31.08.2025", id="not-a-half"),
         pytest.param(Period(D("2023-01-01"), D("2024-12-31")), "01.01.2023-31.12.2024", id="two-years"),
         # Feb-Apr is three whole months but not a calendar quarter
         pytest.param(Period(D("2025-02-01"), D("2025-04-30")), "01.02.2025-30.04.2025", id="not-a-quarter"),
@@ -131,3 +134,30 @@ def test_parse_date():
     with pytest.raises(InputError) as info:
         parse_date("31/12/2024", "--to")
     assert "--to" in str(info.value) and "YYYY-MM-DD" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "text, start, end",
+    [("2025H1", "2025-01-01", "2025-06-30"), ("2024h2", "2024-07-01", "2024-12-31")],
+)
+def test_half(text, start, end):
+    period = Period.half(text)
+    assert (period.start, period.end) == (D(start), D(end))
+    assert period.slug == text.upper()
+
+
+@pytest.mark.parametrize("text", ["2025H3", "2025-H1", "H1"])
+def test_half_rejects(text):
+    with pytest.raises(InputError, match="--half"):
+        Period.half(text)
+
+
+def test_last_year_and_year_to_date():
+    # the same dates a year back; 29 February becomes 28 February
+    assert Period.quarter("2025Q3").last_year() == Period(D("2024-07-01"), D("2024-09-30"))
+    assert Period(D("2024-02-01"), D("2024-02-29")).last_year() == Period(D("2023-02-01"), D("2023-02-28"))
+    assert Period(D("2023-02-01"), D("2023-02-28")).last_year() == Period(D("2022-02-01"), D("2022-02-28"))
+    assert Period(D("2025-03-01"), D("2025-03-31")).last_year() == Period(D("2024-03-01"), D("2024-03-31"))
+    # from 1 January of the period's (last) year to its last day
+    assert Period.quarter("2025Q3").year_to_date() == Period(D("2025-01-01"), D("2025-09-30"))
+    assert Period.year(2025).year_to_date() == Period.year(2025)

@@ -128,9 +128,11 @@ def test_dropped_connection_is_retried_and_run_completes(
         result = _run(source, folder, tmp_path / "out")
     assert result.exit_code == 0, result.output
     # The one read of both quarters (from the comparison quarter's start) was killed on its
-    # first attempt; the second, on a new connection, ran.
+    # first attempt; the second, on a new connection, ran; the later reads (the flow figures'
+    # decisions and main's other periods) ran undisturbed, once each.
     assert len(kill.killed) == 1
     assert kill.attempts[:2] == ["2025-01-01", "2025-01-01"]
+    assert "2023-07-01" in kill.attempts[2:]  # the flow figures' 24 months ending June 2025
     retries = [r.getMessage() for r in caplog.records if r.name == "sagstid.source.db"]
     assert len(retries) == 1 and "decisions_in_period.sql" in retries[0]
     assert "attempt 1 of 3" in retries[0]
@@ -226,7 +228,8 @@ def test_local_sqlite_file_that_cannot_be_opened_is_not_retried(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Waiting does not help a local file: one attempt, no retry warnings."""
-    engine = db.connect(f"sqlite:///{tmp_path / 'no' / 'such' / 'folder' / 'x.db'}")
+    # Built past db.connect, which refuses a SQLite file that does not exist before any connect.
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'no' / 'such' / 'folder' / 'x.db'}")
     try:
         with (
             caplog.at_level(logging.WARNING, logger="sagstid.source.db"),

@@ -247,7 +247,7 @@ def test_the_same_dates_as_real_date_values_on_postgres(
 def test_plausible_dates_settings_are_checked(make_config: Callable[..., Path]) -> None:
     config = make_config(DEADLINES)
     (config / "measurement.yaml").write_text("plausible_dates:\n  earliest: 0001-01-01\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="earliest: Value error, must be 1800-01-01 or later"):
+    with pytest.raises(ConfigError, match="earliest: must be 1800-01-01 or later"):
         load_config(config)
     (config / "measurement.yaml").write_text(
         "plausible_dates:\n  years_after_period: 1000\n", encoding="utf-8"

@@ -194,7 +194,8 @@ def test_nightly_writes_dated_folder_latest_and_manifest(db: str, config_dir: Pa
     assert record["job"] == "nightly" and record["outcome"] == "ok" and record["error"] is None
     assert record["parameters"]["period"] == {"from": "2024-01-01", "to": "2024-08-25"}
     assert record["parameters"]["as_of"] == "2024-08-25"
-    assert record["parameters"]["db"] == db  # no password in this URL to hide
+    # the kind of database and its name only, never its address (docs/operations.md, Secrets)
+    assert record["parameters"]["db"] == f"SQLite, database {Path(db).name}"
     assert record["code_version"]["sagstid"] == "0.1.0"
     assert record["folder"] == str(folder)
     assert record["config"] == {
@@ -324,8 +325,10 @@ def test_permissions_whatever_the_umask(
     assert stat.S_IMODE(root.stat().st_mode) == 0o750
     # Below root: nightly, .runs, 2 run folders, 2 direct folders = 6 folders. Files: 8 in each
     # of the 4 report folders (3 unit workbooks, udvalg, results, the citizens' csv and html,
-    # manifest), the lock and runs.jsonl = 34.
-    assert seen == 6 + 34
+    # manifest), the marker .sagstid-out in each of the 2 direct folders, the lock and
+    # runs.jsonl of the run store and the lock and journal beside each direct folder
+    # = 32 + 2 + 2 + 4 = 40.
+    assert seen == 6 + 40
 
 
 # --- the journal and `sagstid runs` ----------------------------------------------------------
@@ -337,7 +340,7 @@ def test_failed_runs_are_recorded_without_credentials(
     result = invoke(
         "nightly",
         "--db",
-        "nosuchdialect://user:secret@host/db",
+        "nosuchdialect://dbuser:secret@dbserver.example/db",
         "--config",
         str(config_dir),
         "--as-of",
@@ -349,11 +352,14 @@ def test_failed_runs_are_recorded_without_credentials(
     records, bad = manifest.read_journal(root / "runs.jsonl")
     assert bad == 0
     assert [r["outcome"] for r in records] == ["failed", "failed"]
-    assert records[0]["parameters"]["db"] == "nosuchdialect://user:***@host/db"
+    # The journal names the kind of database and its name only: no host, login or password.
+    assert records[0]["parameters"]["db"] == "nosuchdialect, database db"
     assert records[0]["error"].startswith("DatabaseError: database URL cannot be used")
     assert records[1]["error"].startswith(f"ConfigError: {bad_config / 'deadlines.yaml'}: line")
     assert all(r["bad_input"] for r in records)
     assert b"secret" not in (root / "runs.jsonl").read_bytes()
+    assert b"dbserver" not in (root / "runs.jsonl").read_bytes()
+    assert b"dbuser" not in (root / "runs.jsonl").read_bytes()
     assert not (root / "nightly").exists() or RunStore(root).stamps("nightly") == []
 
 

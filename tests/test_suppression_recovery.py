@@ -15,8 +15,9 @@ count hidden only to protect one ("x": it has at least 5 cases, so it is no secr
 take values at least 4 apart, so that it is not as good as shown. (Asking the "x" counts too to
 reach 0 hid 76 decision counts of the quarter, KH-ANS's 5.433 among them.)
 
-Tables: Enhed x område (counts and shares, with totals), Enheder, Sagsområder, Udvikling,
-Overblik's key figures, Tilsyn (each unit's decisions in the three audit areas, and the share
+Tables: Enhed x område (shares with totals: areas x units by name since issue 12's heat map;
+before it units x areas by code, counts and shares), Enheder, Sagsområder, Udvikling,
+Overblik's key figures (the whole administration's decisions and those within deadline), Tilsyn (each unit's decisions in the three audit areas, and the share
 within deadline or notified), Åbne sager (completed share; open, overdue, due soon, missing notice and
 the share within deadline, per unit and per area), Klager (per kind and per unit: complaints and
 on time), Ankestyrelsen (outcomes per unit) and Resultatkontrakt's complaints per 1.000 decisions
@@ -33,6 +34,7 @@ Also: the secondary-suppression algorithm on small hand-made tables with known a
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,7 @@ BELOW = 5  # the shipped suppress_below
 MARKS = ("<5", "x")
 GREY = "FF" + SUPPRESSED_FILL.lstrip("#").upper()
 T = "TOTAL"  # the whole administration / a table's total, in the unknowns' names
+SHOWN_TOLERANCE = 0.001  # a share shown to one decimal of a per cent is within 0,1 pp
 
 
 # -- reading the workbook ------------------------------------------------------------------
@@ -135,9 +138,17 @@ class System:
         self.eq({name: 1.0}, float(value))
 
     def share(self, part: str, whole: str, cell: Any) -> None:
-        """A published share part / whole (a fraction): part - share * whole = 0."""
+        """A published share part / whole (a fraction): part - share * whole = 0. A share
+        stored as shown, to 0,1 % (a multiple of 0.001), tells only that the true share is
+        within 0,1 pp of it (status.shown_values rounds half up, or down or up where rounding
+        would cross the target): share - 0.001 <= part / whole <= share + 0.001."""
         if hidden_mark(cell) is None and isinstance(cell.value, (int, float)):
-            self.eq({part: 1.0, whole: -float(cell.value)})
+            value = float(cell.value)
+            if abs(value * 1000 - round(value * 1000)) > 1e-6:  # stored unrounded: exact
+                self.eq({part: 1.0, whole: -value})
+            else:
+                self.le({part: 1.0, whole: -(value + SHOWN_TOLERANCE)})
+                self.le({part: -1.0, whole: value - SHOWN_TOLERANCE})
 
     def total(self, parts: list[str], whole: str) -> None:
         self.eq({**dict.fromkeys(parts, 1.0), whole: -1.0})
@@ -172,26 +183,79 @@ class System:
         return out
 
 
+MONTH_NAMES = [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+
+
+def period_months(book: Any, labels: list[str]) -> set[str]:
+    """The month labels ("juli 2025") of the period the workbook measures: from Overblik's
+    subtitle ("... truffet 01-07-2025 til 30-09-2025, ..."); every label before issue 12."""
+    subtitle = str(book["Overblik"]["A2"].value or "")
+    found = re.search(r"truffet (\d\d)-(\d\d)-(\d{4}) til (\d\d)-(\d\d)-(\d{4})", subtitle)
+    if not found:
+        return set(labels)
+    first = int(found[3]) * 12 + int(found[2]) - 1
+    last = int(found[6]) * 12 + int(found[5]) - 1
+    return {f"{MONTH_NAMES[i % 12]} {i // 12}" for i in range(first, last + 1)}
+
+
 def decision_equations(book: Any, s: System) -> None:
     """Decisions D and decisions within deadline W (<= D), by unit x area, unit, area, month."""
-    ws = book["Enhed x område"]
-    shares, counts = tables(ws, "Enhed")
-    area_of = {"I alt": T}
     units: list[str] = []
     areas: list[str] = []
-    for (code, pct), (code2, n) in zip(shares, counts, strict=False):
-        assert code == code2
-        u = T if code == "Hele forvaltningen" else code
-        units.append(u)
-        for heading, cell in n.items():
-            if heading in ("Enhed", "Navn"):
-                continue
-            a = area_of.get(heading, heading)
+    unit_code = {row["Navn"].value: code for code, row in tables(book["Enheder"], "Enhed")[0]}
+    area_code = {row["Navn"].value: code for code, row in tables(book["Sagsområder"], "Område")[0]}
+    ws = book["Enhed x område"]
+    if tables(ws, "Sagsområde"):
+        # issue 12's heat map: areas (rows, by name) x units (columns, by name), shares only; a
+        # blank is no decisions, a mark a hidden group; the counts are on Enheder/Sagsområder
+        unit_code["Alle enheder"], area_code["Alle sagsområder"] = T, T
+        for name, row in tables(ws, "Sagsområde")[0]:
+            a = area_code[name]
             if a not in areas:
                 areas.append(a)
-            s.count(f"D|{u}|{a}", cell, f"Enhed x område {code} {heading}")
-            s.share(f"W|{u}|{a}", f"D|{u}|{a}", pct[heading])
-            s.part_of(f"W|{u}|{a}", f"D|{u}|{a}")
+            for heading, cell in row.items():
+                if heading == "Sagsområde":
+                    continue
+                u = unit_code[heading]
+                if u not in units:
+                    units.append(u)
+                d, w = f"D|{u}|{a}", f"W|{u}|{a}"
+                s.var(d)
+                if hidden_mark(cell) is not None:
+                    s.count(d, cell, f"Enhed x område {name} {heading}")
+                elif cell.value is None:
+                    s.eq({d: 1.0})  # no decisions
+                s.share(w, d, cell)
+                s.part_of(w, d)
+    else:  # before issue 12: units x areas by code, shares and counts
+        shares, counts = tables(ws, "Enhed")
+        area_of = {"I alt": T}
+        for (code, pct), (code2, n) in zip(shares, counts, strict=False):
+            assert code == code2
+            u = T if code == "Hele forvaltningen" else code
+            units.append(u)
+            for heading, cell in n.items():
+                if heading in ("Enhed", "Navn"):
+                    continue
+                a = area_of.get(heading, heading)
+                if a not in areas:
+                    areas.append(a)
+                s.count(f"D|{u}|{a}", cell, f"Enhed x område {code} {heading}")
+                s.share(f"W|{u}|{a}", f"D|{u}|{a}", pct[heading])
+                s.part_of(f"W|{u}|{a}", f"D|{u}|{a}")
     for kind in "DW":
         for u in units:
             s.total([f"{kind}|{u}|{a}" for a in areas if a != T], f"{kind}|{u}|{T}")
@@ -224,12 +288,26 @@ def decision_equations(book: Any, s: System) -> None:
         exceeded = row["Overskredet"]
         if hidden_mark(exceeded) is None:
             s.eq({d: 1.0, w: -1.0}, float(exceeded.value or 0))
+    # The months of the period add up to its total. Since issue 12 a quarter's or half year's
+    # Udvikling shows the year to date: its earlier months add up, with the period's, to the
+    # year to date (an unknown total of its own).
+    ours = period_months(book, months)
     for kind in "DW":
-        s.total([f"{kind}|month|{m}" for m in months], f"{kind}|{T}|{T}")
+        s.total([f"{kind}|month|{m}" for m in months if m in ours], f"{kind}|{T}|{T}")
+        if len(ours) < len(months):
+            s.total([f"{kind}|month|{m}" for m in months], f"{kind}|year to date|{T}")
 
-    figures = dict(tables(book["Overblik"], "Nøgletal")[0])
-    s.count(f"D|{T}|{T}", figures["Antal afgørelser"]["Denne periode"], "Overblik")
-    s.count(f"W|{T}|{T}", figures["Inden for frist"]["Denne periode"], "Overblik", checked=False)
+    overview = tables(book["Overblik"], "Målepunkt")
+    if overview:  # issue 12: "within af decisions afgørelser" beside the general target
+        general = dict(overview[0])["Afgørelser truffet inden for fristen (generel målsætning)"]
+        basis = str(column(general, "Grundlag").value).split()
+        within, decided = (float(x.replace(".", "")) for x in (basis[0], basis[2]))
+        s.eq({f"W|{T}|{T}": 1.0}, within)
+        s.eq({f"D|{T}|{T}": 1.0}, decided)
+    else:
+        figures = dict(tables(book["Overblik"], "Nøgletal")[0])
+        s.count(f"D|{T}|{T}", figures["Antal afgørelser"]["Denne periode"], "Overblik")
+        s.count(f"W|{T}|{T}", figures["Inden for frist"]["Denne periode"], "Overblik", checked=False)
 
     if "Tilsyn" in book.sheetnames:
         audit_equations(book, s, [u for u in units if u != T], [a for a in areas if a != T])
@@ -444,12 +522,13 @@ def test_quarterly_bc_ung_foep_is_protected(workbooks: dict[str, Path]) -> None:
     BC-INTEG 9 of FOEP's 73; 73 - 63 - 9 = 1). It must be hidden as small, and its row and column
     must each hide at least one more count, so that subtraction no longer gives it."""
     book = openpyxl.load_workbook(workbooks["quarterly-2025Q3"])
-    counts = dict(tables(book["Enhed x område"], "Enhed")[1])
-    assert counts["BC-UNG"]["FOEP"].value == "<5"
-    assert counts["Hele forvaltningen"]["FOEP"].value == 73
-    foep = [u for u, row in counts.items() if hidden_mark(row["FOEP"]) and u != "BC-UNG"]
-    bc_ung = [a for a, c in counts["BC-UNG"].items() if hidden_mark(c) and a != "FOEP"]
-    assert foep and bc_ung
+    assert dict(tables(book["Sagsområder"], "Område")[0])["FOEP"]["Afgørelser"].value == 73
+    rows = dict(tables(book["Enhed x område"], "Sagsområde")[0])  # areas x units, by name
+    foep, bc_ung = "Førtidspension, indstilling", "Beskæftigelsescenter Ung"
+    assert rows[foep][bc_ung].value == "<5"
+    in_row = [u for u, c in rows[foep].items() if hidden_mark(c) and u != bc_ung]
+    in_column = [a for a, row in rows.items() if hidden_mark(row[bc_ung]) and a != foep]
+    assert in_row and in_column
 
 
 # -- the algorithm on hand-made tables -----------------------------------------------------

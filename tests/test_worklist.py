@@ -177,11 +177,11 @@ def test_held_sheet(book):
     assert cells["Overholdelse målt på afsendelsesdatoen (ikke sendt = ikke overholdt)"][1] == (
         pytest.approx(16 / 23)
     )
-    assert cells["Advarsel: ugentlig andel sene afgørelser holdes lige under grænsen"][0] == "Ja"
+    assert cells["Mønster: den ugentlige andel sene afgørelser holdes lige under grænsen"][0] == "Ja"
     assert cells["Samme dag"][0] == 20 and cells["11-20 arbejdsdage"][0] == 1
     assert cells["Ikke sendt"][0] == 1
-    assert cells["2025-W11"][:7] == (5, 1, pytest.approx(0.2), 2, pytest.approx(3 / 7), "Ja", "Ja")
-    assert cells["2025-W10"][5:7] == ("Nej", "Nej")  # outside the window, not suspicious
+    assert cells["uge 11, 2025"][:7] == (5, 1, pytest.approx(0.2), 2, pytest.approx(3 / 7), "Ja", "Ja")
+    assert cells["uge 10, 2025"][5:7] == ("Nej", "Nej")  # outside the window, not suspicious
     listed = [row for row in ws.iter_rows(values_only=True) if row[0] in ("S-901", "S-902", "S-903")]
     # not sent first, then oldest decision first
     assert [r[0] for r in listed] == ["S-902", "S-901", "S-903"]

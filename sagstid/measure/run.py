@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -17,6 +17,24 @@ from sagstid.measure.open_cases import OpenSnapshot
 from sagstid.measure.performance import ContractFigures
 from sagstid.measure.surge import SurgeCheck
 from sagstid.periods import Period
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The figures of a period the run is compared with (the period before, the same period
+    last year, the year to date): decisions, and when measured complaints, the contract, the
+    audit and the open-case snapshot at that period's last day."""
+
+    period: Period
+    decisions: DecisionMeasurement
+    complaints: ComplaintMeasurement | None = None
+    contract: ContractFigures | None = None
+    audit: AuditMeasurement | None = None
+    snapshot: OpenSnapshot | None = None
+
+
+PREVIOUS, LAST_YEAR, YEAR_TO_DATE = "previous", "last_year", "year_to_date"
+LAST_YEAR_TO_DATE = "last_year_to_date"  # decisions only
 
 
 @dataclass(frozen=True)
@@ -40,7 +58,18 @@ class RunMeasurement:
     held: HeldDecisions | None = None
     worklist_first: bool = False  # nightly: unit workbooks open on their action list
     suppress_below: int = 0  # committee workbook: groups with 1..n-1 cases hidden (suppress.py)
+    # the comparison period's follow-up figures (None where not measured)
+    previous_complaints: ComplaintMeasurement | None = None
+    previous_contract: ContractFigures | None = None
+    previous_audit: AuditMeasurement | None = None
+    previous_snapshot: OpenSnapshot | None = None  # open cases at the comparison period's end
+    previous_held: HeldDecisions | None = None
+    previous_working_day: dt.date | None = None  # the working day before as_of (action list: "new")
+    registration_check_days: int = 90  # overdue longer than this: "tjek registreringen"
     flow: FlowFigures | None = None  # backlog trend, lateness, promised date, expected wait, goals
+    # PREVIOUS / LAST_YEAR / YEAR_TO_DATE -> Comparison (pipeline.measure_comparisons); a
+    # comparison that is the run's own period (the year to date of an annual run) is left out
+    compare: dict[str, Comparison] = field(default_factory=dict)
 
     def unit_name(self, unit_code: str) -> str:
         names = self.units.set_index("unit_code")["unit_name"]

@@ -7,11 +7,14 @@ Two ways to place the reports:
 
 * the run store (``out=None``, the scheduled commands): ``<root>/<job>/<stamp>`` and
   ``<root>/<job>/latest``, see sagstid.ops.runstore;
-* a folder of the caller's (``out=DIR``, ``sagstid run --out DIR``): the files are staged and
-  moved into DIR one by one (sagstid.report.publish), then manifest.json.
+* a folder (``out=DIR``: ``--out DIR``, or ``<root>/<period>`` of ``sagstid run``): the run
+  is written whole into a hidden sibling and swapped with DIR in one step
+  (sagstid.ops.outdir), so DIR shows the previous run or this one, never a mix.
 
-Either way the run holds ``<root>/.sagstid.lock`` throughout and is appended to
-``<root>/runs.jsonl`` however it ends.
+The run holds its lock throughout and is appended to its journal however it ends: at the
+output root (``<root>/.sagstid.lock``, ``<root>/runs.jsonl``), or for an --out folder beside it
+(``.DIR.sagstid.lock``, ``.DIR.runs.jsonl`` in DIR's parent) so that ad hoc runs into different
+folders do not block each other and two into the same folder do.
 """
 
 from __future__ import annotations
@@ -30,11 +33,13 @@ from typing import Any
 
 from sagstid.errors import InputError
 from sagstid.faults import checkpoint
-from sagstid.files import make_dirs
 from sagstid.ops import manifest
-from sagstid.ops.runstore import LockHeld, RunStore
+from sagstid.ops.outdir import OutFolder
+from sagstid.ops.runstore import LOCK_FILE, LockHeld, RunStore, run_lock
+from sagstid.ops.signals import Interrupted, uninterruptible
 from sagstid.periods import Period
-from sagstid.source.db import redact
+from sagstid.report.results_json import period_record
+from sagstid.source.urls import describe, scrub
 
 Stage = Callable[[str], AbstractContextManager[None]]
 
@@ -50,7 +55,7 @@ def _silent(_: str) -> Iterator[None]:
 class RunRequest:
     """What to measure and where the reports go."""
 
-    job: str  # "nightly", "quarterly", "annual" (run store) or "run"
+    job: str  # "nightly", "quarterly", "halfyear", "annual" (run store) or "run"
     period: Period
     db_url: str
     config_dir: Path
@@ -88,15 +93,15 @@ def _measure(request: RunRequest, out_dir: Path, stage: Stage) -> Any:
     )
 
 
-def _parameters(request: RunRequest, root: Path) -> dict[str, Any]:
+def _parameters(request: RunRequest, root: Path | None) -> dict[str, Any]:
     return {
-        "db": redact(request.db_url),
+        "db": describe(request.db_url),
         "config": str(request.config_dir),
-        "period": {"from": request.period.start.isoformat(), "to": request.period.end.isoformat()},
+        "period": period_record(request.period),
         "as_of": request.as_of.isoformat() if request.as_of else None,
         "stamp": request.stamp,
         "out": str(request.out) if request.out else None,
-        "root": str(root),
+        "root": str(root) if root is not None else None,
         "workers": request.workers,
         **request.options,
     }
@@ -117,15 +122,33 @@ def _user() -> str | None:
 
 
 def _error_line(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else ""
+    text = scrub(str(exc)).splitlines()[0] if str(exc) else ""
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def execute(request: RunRequest, root: Path, keep: int, stage: Stage = _silent) -> RunOutcome:
-    """Run ``request`` under the lock at ``root`` and record it, whatever happens."""
+def _journal_and_lock(request: RunRequest, root: Path | None) -> tuple[Path, Path]:
+    """Where the run's lock and journal are: beside an --out folder the caller gave (root
+    None), else at the output root."""
+    if root is None:
+        if request.out is None:
+            raise ValueError("a run without an output root needs an --out folder")
+        folder = OutFolder(request.out)
+        folder.check_parent()
+        return folder.lock_path, folder.journal_path
+    return root / LOCK_FILE, root / manifest.JOURNAL_FILE
+
+
+def execute(
+    request: RunRequest, root: Path | None, keep: int, stage: Stage = _silent, today: dt.date | None = None
+) -> RunOutcome:
+    """Run ``request`` under its lock and record it in its journal, whatever happens.
+
+    ``root`` is the output root (the run store, or where ``sagstid run`` puts ``<period>``
+    folders); None for a run into an --out folder of the caller's, whose lock and journal sit
+    beside that folder. ``today``: the day ``latest`` is judged against (default: the date)."""
     started = manifest.now()
     run_id = manifest.new_run_id(started)
-    store = RunStore(root)
+    lock_path, journal = _journal_and_lock(request, root)
     record: dict[str, Any] = {
         "manifest_version": manifest.MANIFEST_VERSION,
         "run_id": run_id,
@@ -140,29 +163,45 @@ def execute(request: RunRequest, root: Path, keep: int, stage: Stage = _silent) 
     }
     holder = f"pid {os.getpid()}, {request.command or request.job}, started {started.isoformat()}"
     try:
-        with store.lock(holder):
+        with run_lock(lock_path, holder):
             checkpoint("locked")
-            return _locked_run(request, store, keep, record, stage)
+            return _locked_run(request, root, keep, record, stage, journal, today or dt.date.today())
     except LockHeld as exc:
-        _record_end(store, record, manifest.OUTCOME_REFUSED, exc)
+        _record_end(journal, record, manifest.OUTCOME_REFUSED, exc)
         raise
 
 
 def _locked_run(
-    request: RunRequest, store: RunStore, keep: int, record: dict[str, Any], stage: Stage
+    request: RunRequest,
+    root: Path | None,
+    keep: int,
+    record: dict[str, Any],
+    stage: Stage,
+    journal: Path,
+    today: dt.date,
 ) -> RunOutcome:
     recorded = False
+    store = RunStore(root) if request.out is None and root is not None else None
+    target = OutFolder(request.out) if request.out is not None else None
     try:
         record["config"] = _config_record(request.config_dir)
-        if request.out is not None:
-            folder = write_dir = request.out
-            make_dirs(folder)
+        if target is not None:
+            target.check()
+            target.clean_leftovers()
+            folder = target.path
+            write_dir = target.new_dir(record["run_id"])
         else:
+            assert store is not None
             store.clean_leftovers(request.job)
             write_dir = store.new_run_dir(request.job, request.stamp, record["run_id"])
             folder = store.job_dir(request.job) / request.stamp
         record["folder"] = str(folder)
-        summary = _measure(request, write_dir, stage)
+        shown, hidden = str(folder), str(write_dir)
+
+        def named(label: str) -> AbstractContextManager[None]:  # the stages name the folder readers use
+            return stage(label.replace(hidden, shown))
+
+        summary = _measure(request, write_dir, named)
         checkpoint("written")
         results = json.loads((write_dir / "results.json").read_text(encoding="utf-8"))
         record["counts"] = manifest.counts_from_results(results)
@@ -174,21 +213,32 @@ def _locked_run(
         manifest.write_manifest(write_dir, record)
         checkpoint("manifest-written")
         moved, pruned = False, []
-        if request.out is None:
-            moved = store.publish(request.job, request.stamp, write_dir)
-            checkpoint("published")
-            pruned = store.prune(request.job, keep)
-        if request.job == "nightly":
-            _send_alerts(request.config_dir, results, summary, store.root)
-        manifest.append_journal(store.root / manifest.JOURNAL_FILE, record)
-        recorded = True
+        with uninterruptible():  # complete: a signal from here on does not stop it half-visible
+            if target is not None:
+                target.publish(write_dir, record["run_id"])
+            else:
+                assert store is not None
+                moved = store.publish(request.job, request.stamp, write_dir, request.period.end, today)
+                checkpoint("published")
+                pruned = store.prune(request.job, keep)
+            if request.job == "nightly":  # the alerts remembered at the root, or beside --out
+                _send_alerts(
+                    request.config_dir, results, summary, root if root is not None else journal.parent
+                )
+            manifest.append_journal(journal, record)
+            recorded = True
         return RunOutcome(record["run_id"], folder, summary, record, moved, pruned)
     except BaseException as exc:
-        if request.out is None:
-            with suppress(OSError):  # this run's folder, unless a stamp already points at it
+        with suppress(OSError):  # this run's hidden folder, unless a name already points at it
+            if store is not None:
                 store.clean_leftovers(request.job)
+            elif target is not None:
+                target.clean_leftovers()
         if not recorded:
-            _record_end(store, record, manifest.OUTCOME_FAILED, exc)
+            outcome = (
+                manifest.OUTCOME_INTERRUPTED if isinstance(exc, Interrupted) else manifest.OUTCOME_FAILED
+            )
+            _record_end(journal, record, outcome, exc)
         raise
 
 
@@ -203,7 +253,7 @@ def _send_alerts(config_dir: Path, results: dict[str, Any], summary: Any, root: 
         log.warning("alerts: not sent (%s)", type(exc).__name__)
 
 
-def _record_end(store: RunStore, record: dict[str, Any], outcome: str, exc: BaseException) -> None:
+def _record_end(journal: Path, record: dict[str, Any], outcome: str, exc: BaseException) -> None:
     """Append a run that did not complete to the journal; a journal that cannot be written
     (the disk that made the run fail is full) must not hide the run's own error."""
     record.update(
@@ -214,4 +264,4 @@ def _record_end(store: RunStore, record: dict[str, Any], outcome: str, exc: Base
     )
     record.pop("outputs", None)
     with suppress(OSError):
-        manifest.append_journal(store.root / manifest.JOURNAL_FILE, record)
+        manifest.append_journal(journal, record)

@@ -16,6 +16,7 @@ import os
 import secrets
 import subprocess
 from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ MANIFEST_VERSION = 1
 OUTCOME_OK = "ok"
 OUTCOME_FAILED = "failed"
 OUTCOME_REFUSED = "refused"
+OUTCOME_INTERRUPTED = "interrupted"
 
 
 def now() -> dt.datetime:
@@ -122,6 +124,9 @@ def append_journal(path: Path, record: dict[str, Any]) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
     try:
         size = os.fstat(fd).st_size
+        if not size:
+            with suppress(PermissionError):  # a new journal: 0o640 whatever the umask
+                os.fchmod(fd, FILE_MODE)
         if size and _last_byte(path, size) != b"\n":
             line = "\n" + line
         _write_all(fd, line.encode("utf-8"))

@@ -9,20 +9,29 @@ from typing import Any
 from sagstid.ops.manifest import (
     JOURNAL_FILE,
     OUTCOME_FAILED,
+    OUTCOME_INTERRUPTED,
     OUTCOME_OK,
     OUTCOME_REFUSED,
     read_journal,
 )
 from sagstid.periods import Period
 
-OUTCOME_LABELS = {OUTCOME_OK: "gennemført", OUTCOME_FAILED: "fejlet", OUTCOME_REFUSED: "afvist"}
+OUTCOME_LABELS = {
+    OUTCOME_OK: "gennemført",
+    OUTCOME_FAILED: "fejlet",
+    OUTCOME_REFUSED: "afvist",
+    OUTCOME_INTERRUPTED: "afbrudt",
+}
 _COLUMNS = ("tidspunkt", "job", "periode", "udfald", "generel overholdelse", "mappe / fejl")
 
 
 def _period_label(parameters: dict[str, Any]) -> str:
     period = parameters.get("period") or {}
     try:
-        return Period(dt.date.fromisoformat(period["from"]), dt.date.fromisoformat(period["to"])).label
+        start, end = dt.date.fromisoformat(period["from"]), dt.date.fromisoformat(period["to"])
+        if period.get("partial"):
+            return Period(start, dt.date.fromisoformat(period["measured_to"]), nominal_end=end).label
+        return Period(start, end).label
     except (KeyError, TypeError, ValueError):
         return "–"
 
@@ -41,15 +50,19 @@ def _started(record: dict[str, Any]) -> dt.datetime:
         return dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
-def format_runs(root: Path, limit: int = 20, job: str | None = None) -> tuple[list[str], int]:
-    """The table ``sagstid runs`` prints (newest first) and the number of unreadable lines."""
-    records, bad = read_journal(Path(root) / JOURNAL_FILE)
+def format_runs(
+    root: Path, limit: int = 20, job: str | None = None, journal: Path | None = None
+) -> tuple[list[str], int]:
+    """The table ``sagstid runs`` prints (newest first) and the number of unreadable lines, from
+    ``journal`` (default: ``<root>/runs.jsonl``)."""
+    journal = journal or Path(root) / JOURNAL_FILE
+    records, bad = read_journal(journal)
     if job:
         records = [r for r in records if r.get("job") == job]
     order = {id(record): index for index, record in enumerate(records)}
     records.sort(key=lambda r: (_started(r), order[id(r)]), reverse=True)  # ties: later line first
     if not records:
-        return [f"Ingen kørsler registreret i {Path(root) / JOURNAL_FILE}"], bad
+        return [f"Ingen kørsler registreret i {journal}"], bad
     rows = [_COLUMNS]
     for record in records[:limit]:
         outcome = record.get("outcome")

@@ -23,7 +23,9 @@ process ends in any way (even SIGKILL), so there is no stale lock to clear by ha
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
+import json
 import os
 import shutil
 import uuid
@@ -121,21 +123,54 @@ class RunStore:
         os.chmod(folder, DIR_MODE)
         return folder
 
-    def publish(self, job: str, stamp: str, run_dir: Path) -> bool:
-        """Point ``<job>/<stamp>`` at the complete ``run_dir``, then ``latest`` at the stamp
-        unless a newer stamp is already latest. Returns whether ``latest`` moved."""
+    def measured_to(self, job: str, stamp: str) -> dt.date | None:
+        """The last day the run behind ``<job>/<stamp>`` measured, from its manifest, or None."""
+        try:
+            record = json.loads((self.job_dir(job) / stamp / "manifest.json").read_text(encoding="utf-8"))
+            period = record["parameters"]["period"]
+            return dt.date.fromisoformat(period.get("measured_to") or period["to"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def _moves_latest(self, job: str, stamp: str, measured: dt.date | None, today: dt.date | None) -> bool:
+        """Whether a complete run of ``stamp`` that measured up to ``measured`` becomes latest:
+        the newest complete run by its measurement date (ties: the newer run). A run measured
+        past ``today`` (asked for with --allow-future) never does; a latest that was is replaced.
+        Without a date to go by, the stamps are compared (they sort in time order)."""
+        current = self.latest(job)
+        if current is None or not (self.job_dir(job) / current).exists():
+            return True
+        if measured is None:
+            return stamp >= current
+        if today is not None and measured > today:
+            return False
+        held = self.measured_to(job, current)
+        if held is None or (today is not None and held > today):
+            return True
+        return measured >= held
+
+    def publish(
+        self,
+        job: str,
+        stamp: str,
+        run_dir: Path,
+        measured_to: dt.date | None = None,
+        today: dt.date | None = None,
+    ) -> bool:
+        """Point ``<job>/<stamp>`` at the complete ``run_dir``, then ``latest`` at the stamp if
+        the run is the newest by its measurement date ``measured_to`` (see ``_moves_latest``).
+        Returns whether ``latest`` moved."""
         _check_stamp(stamp)
         job_dir = self.job_dir(job)
         for entry in run_dir.iterdir():
             fsync_path(entry)
         fsync_path(run_dir)
         fsync_path(run_dir.parent)
+        moved = self._moves_latest(job, stamp, measured_to, today)
         link = job_dir / stamp
         replaced = _target(link)
         _point(link, os.path.relpath(run_dir, job_dir))
         checkpoint("stamp-linked")
-        current = self.latest(job)
-        moved = current is None or stamp >= current or not (job_dir / current).exists()
         if moved:
             _point(job_dir / LATEST, stamp)
         fsync_path(job_dir)

@@ -28,7 +28,7 @@ UNIT_COLUMNS = (
     Column("Åbne inden for frist", "pct", 13),
     Column("Afgjort, ikke sendt eller sendt sent", "pct", 16),
     Column("Overholdelse målt ved afsendelse", "pct", 16),
-    Column("Mistanke om tilbageholdelse", "text", 14),
+    Column("Mønster: sene afgørelser holdt tilbage", "text", 16),
 )
 AREA_COLUMNS = (
     Column("Sagsområde", "text", 12),

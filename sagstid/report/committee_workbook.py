@@ -8,6 +8,8 @@ No case rows and no case numbers are written here. Groups with fewer than
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -15,30 +17,34 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 
 from sagstid.config import Targets
-from sagstid.measure.run import RunMeasurement
+from sagstid.measure.run import LAST_YEAR, LAST_YEAR_TO_DATE, YEAR_TO_DATE, RunMeasurement
+from sagstid.report.committee_charts import add_bars, add_trend
+from sagstid.report.committee_figures import MONTHS as MONTH_NAMES
 from sagstid.report.committee_follow_up import write_committee_follow_up
+from sagstid.report.committee_matrix import write_committee_matrix
 from sagstid.report.committee_open import write_committee_open
+from sagstid.report.committee_overview import SHEET as OVERVIEW
+from sagstid.report.committee_overview import write_committee_overview
 from sagstid.report.committee_suppression import Plan, committee_plan
 from sagstid.report.flow_sheet import write_flow_sheet
 from sagstid.report.labels import with_deadline_text
+from sagstid.report.printing import PrintInfo
 from sagstid.report.quality_notes import write_data_notes
+from sagstid.report.sheet_print import prepare_print
+from sagstid.report.status import shown_value, status_of, status_text
 from sagstid.report.suppress import PRIMARY, SECONDARY, SheetSuppression, method_rule
 from sagstid.report.unit_workbook import (
     AREA_COLUMNS,
-    KEY_FIGURES,
     TargetFigures,
-    add_monthly_chart,
     area_frame,
-    subtitle,
     target_figures,
     write_accounting_table,
     write_area_table,
-    write_key_figures,
     write_method_sheet,
     write_monthly_table,
     write_reason_table,
-    write_targets_table,
 )
+from sagstid.report.words import da_source
 from sagstid.report.xlsx import (
     Column,
     Layout,
@@ -55,61 +61,6 @@ from sagstid.report.xlsx import (
     open_workbook,
 )
 from sagstid.validate.decisions import DECISION_REASONS
-
-
-def _overview(
-    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, plan: Plan | None = None
-) -> None:
-    sheet = Sheet(workbook, styles, layout.text("sheets.overview"), widths=(50, 13, 14, 18, 14, 70))
-    organisation = layout.text("organisation")
-    sheet.title(layout.text("titles.committee", period=ctx.period.label, organisation=organisation))
-    sheet.note(subtitle(layout, ctx))
-    hide = SheetSuppression(sheet, ctx.suppress_below, plan)
-    sheet.skip()
-    concrete = ctx.targets.concrete
-    now = target_figures(ctx.current.total, ctx.current.by_area, concrete)
-    before = target_figures(ctx.previous.total, ctx.previous.by_area, concrete)
-    sheet.section(layout.text("titles.targets"))
-    targets = sheet.row
-    write_targets_table(sheet, layout, ctx.targets, ctx.previous_period.label, now, before)
-    sheet.values(
-        [
-            layout.text("targets.mean_area"),
-            None,
-            fraction(ctx.current.mean_area_compliance_pct),
-            fraction(ctx.previous.mean_area_compliance_pct),
-            None,
-            layout.text("notes.mean_area"),
-        ],
-        ["text", "goal", "pct", "pct", "text", "text"],
-    )
-    _hide_overview_targets(hide, layout, ctx, targets, now, before)
-    sheet.skip()
-    general = ctx.current.by_unit["compliance_pct"]
-    sheet.note(
-        layout.text(
-            "notes.units_meeting",
-            units=len(general),
-            meeting=int((general >= ctx.targets.general - 1e-9).sum()),
-        )
-    )
-    sheet.skip()
-    headings = [
-        layout.text("columns.current"),
-        layout.text("columns.previous", period=ctx.previous_period.label),
-    ]
-    figures = sheet.row
-    write_key_figures(sheet, layout, headings, [ctx.current.total, ctx.previous.total])
-    for col, state in (
-        (1, hide.state(("decisions", "total"), ctx.current.total.get("decisions"))),
-        (2, hide.small(ctx.previous.total.get("decisions"))),
-    ):
-        if state:
-            for row in range(figures + 1, figures + 1 + len(KEY_FIGURES)):
-                hide.grey(row, [col], hide=state)
-    sheet.skip()
-    sheet.note(layout.text("titles.legend"))
-    hide.finish()
 
 
 def _lowest_count(areas: pd.DataFrame) -> object:
@@ -129,53 +80,6 @@ def _lowest_state(hide: SheetSuppression, areas: pd.DataFrame, unit: str | None)
     return hide.state(key, _lowest_count(areas))
 
 
-def _hide_overview_targets(
-    hide: SheetSuppression,
-    layout: Layout,
-    ctx: RunMeasurement,
-    header: int,
-    now: TargetFigures,
-    before: TargetFigures,
-) -> None:
-    """Overblik's targets (rows header+1..+3: general, concrete, notice; +4: mean over areas;
-    columns 2 this period, 3 previous, 4 met, 5 note): a small whole administration hides its
-    figures; otherwise a small lowest area hides the lowest value and its name in the note."""
-    rows = range(header + 1, header + 5)
-    total = hide.state(("decisions", "total"), ctx.current.total.get("decisions"))
-    lowest = _lowest_state(hide, ctx.current.by_area, None)
-    if total:
-        for row in rows:
-            hide.grey(row, [2, 4, 5], hide=total)
-    elif lowest:
-        hide.grey(header + 2, [2], hide=lowest)
-        hide.sheet.ws.write_string(
-            header + 2,
-            5,
-            layout.text(
-                "notes.concrete",
-                below=now.areas_below,
-                areas=now.areas,
-                concrete=da_pct_number(ctx.targets.concrete),
-            ),
-            hide.sheet.styles.get("text"),
-        )
-    if (
-        not total
-        and hide.plan is not None
-        and any(
-            hide.plan.hidden(("decisions", "area", str(a)))
-            for a in ctx.current.by_area["case_area_code"].tolist()
-        )
-    ):
-        # the unweighted mean over areas and the areas' shares give a hidden area's share back
-        hide.grey(header + 4, [2], hide=SECONDARY)
-    if hide.small(ctx.previous.total.get("decisions")):
-        for row in rows:
-            hide.grey(row, [3])
-    elif hide.small(_lowest_count(ctx.previous.by_area)):
-        hide.grey(header + 2, [3])
-
-
 def _unit_columns(layout: Layout, concrete: float) -> list[Column]:
     spec = (
         ("unit_code", "text", 12),
@@ -191,7 +95,7 @@ def _unit_columns(layout: Layout, concrete: float) -> list[Column]:
     return [
         Column(layout.text(f"columns.{key}", concrete=da_pct_number(concrete)), kind, width)
         for key, kind, width in spec
-    ]
+    ] + [Column("Generel målsætning", "text", 15), Column("Mål", "goal", 7)]
 
 
 def _unit_line(
@@ -206,12 +110,14 @@ def _unit_line(
         code,
         name,
         f.decisions,
-        fraction(f.general),
+        fraction(shown_value(f.general, t.general)),
         fraction(before),
         change,
         fraction(f.lowest),
         f.areas_below if f.areas else None,
         fraction(f.notice),
+        status_text(status_of(f.general, t.general)),
+        fraction(t.general),
     ]
     fills = [
         None,
@@ -223,6 +129,8 @@ def _unit_line(
         met_state(f.lowest, t.concrete),
         below_fill,
         met_state(f.notice, t.delay_notice),
+        met_state(f.general, t.general),
+        None,
     ]
     return values, fills
 
@@ -240,7 +148,13 @@ def _units(
     sheet.skip()
     kinds = [c.kind for c in columns]
     header = sheet.header([c.heading for c in columns])
-    units = ctx.units.sort_values("unit_code", kind="stable")
+    # lowest general compliance first (units without decisions last), as in the bar chart
+    general = ctx.units["unit_code"].map(now.by_unit.set_index("unit_code")["compliance_pct"])
+    units = ctx.units.assign(_general=general.to_numpy()).sort_values(
+        ["_general", "unit_code"], kind="stable", na_position="last"
+    )
+    first = sheet.row
+    shares = []
     for code, name in zip(units["unit_code"].tolist(), units["unit_name"].tolist(), strict=False):
         areas = now.by_unit_area[now.by_unit_area["unit_code"].to_numpy() == code]
         metrics = first_row(now.by_unit, "unit_code", code)
@@ -249,6 +163,10 @@ def _units(
         values, fills = _unit_line(code, name, f, previous, t)
         values, fills = _hide_unit_line(hide, values, fills, metrics, previous, areas, code)
         sheet.values(values, kinds, fills)
+        share = values[3]
+        shares.append(
+            100 * float(share) if isinstance(share, (int, float)) and not is_missing(share) else None
+        )
     if sheet.row > header + 1:
         sheet.ws.autofilter(header, 0, sheet.row - 1, len(columns) - 1)
     f = target_figures(now.total, now.by_area, t.concrete)
@@ -257,6 +175,22 @@ def _units(
     sheet.values(values, kinds, fills, bold=True)
     sheet.ws.freeze_panes(header + 1, 2)
     hide.finish()
+    plotted = [v for v in shares if v is not None]
+    if plotted:
+        add_bars(
+            workbook,
+            sheet.ws,
+            sheet.row + 1,
+            f"Enheder: afgørelser inden for fristen {ctx.period.label}",
+            1,
+            3,
+            first,
+            first + len(plotted) - 1,
+            plotted,
+            t.general,
+            len(columns) - 1,
+            "enhed",
+        )
 
 
 def _hide_unit_line(
@@ -275,7 +209,7 @@ def _hide_unit_line(
     count = None if now is None else now.get("decisions")
     key = ("decisions", "total") if unit is None else ("decisions", "unit", unit)
     state = hide.state(key, count)
-    values, fills = hide.mask(values, fills, [2, 3, 5, 6, 7, 8], state)
+    values, fills = hide.mask(values, fills, [2, 3, 5, 6, 7, 8, 9], state)  # 9: the status word
     values, fills = hide.mask(
         values, fills, [4, 5], hide.small(None if before is None else before.get("decisions"))
     )
@@ -296,9 +230,12 @@ def _areas(
     sheet.note(layout.text("titles.committee_areas_note", concrete=da_pct_number(ctx.targets.concrete)))
     hide = SheetSuppression(sheet, ctx.suppress_below, plan)
     sheet.skip()
-    areas = area_frame(ctx.current.by_area, ctx.previous.by_area)
+    areas = area_frame(ctx.current.by_area, ctx.previous.by_area).sort_values(
+        ["compliance_pct", "case_area_code"], kind="stable", na_position="last"
+    )
     header = sheet.row
     write_area_table(sheet, layout, ctx.targets, areas, ctx.current.total, ctx.previous.total)
+    _area_extras(workbook, sheet, styles, ctx, areas, header)
     # Grey out the small groups' cells the shared writer has put in rows header+1.. (one per
     # area, in the frame's order) and the total row after them.
     fields = [field for _, field, _, _ in AREA_COLUMNS]
@@ -324,123 +261,90 @@ def _areas(
     hide.finish()
 
 
-def _matrix_block(
-    sheet: Sheet,
-    layout: Layout,
-    ctx: RunMeasurement,
-    value: str,
-    kind: str,
-    area_codes: list[str],
-    unit_codes: list[str],
-    hide: SheetSuppression,
+# Sagsområder for the committee: the counts and day percentiles behind the shares stay in the
+# file for the analyst but are hidden on screen and in print (they are on the unit workbooks).
+AREA_HIDDEN = ("within_deadline", "exceeded", "exceeded_notified", "mean_days", "p80_days", "p90_days")
+
+
+def _area_extras(
+    workbook: Workbook, sheet: Sheet, styles: Styles, ctx: RunMeasurement, areas: pd.DataFrame, header: int
 ) -> None:
-    """Units (rows) x areas (columns) of ``value`` from by_unit_area, with totals; a cell (or
-    total) of fewer than ``hide.below`` decisions is grey and blank."""
-    m = ctx.current
-
-    def table(column: str) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
-        grid = m.by_unit_area.pivot(index="unit_code", columns="case_area_code", values=column)
-        return (
-            grid.reindex(index=unit_codes, columns=area_codes),
-            m.by_unit.set_index("unit_code")[column],
-            m.by_area.set_index("case_area_code")[column].reindex(area_codes),
+    """Hide the analyst's columns, add the target column and the bar chart under the table."""
+    fields = [field for _, field, _, _ in AREA_COLUMNS]
+    for field in AREA_HIDDEN:
+        col = fields.index(field)
+        sheet.ws.set_column(col, col, None, None, {"hidden": True})
+    target_col = len(fields)
+    sheet.ws.set_column(target_col, target_col, 7)
+    sheet.ws.write_string(header, target_col, "Mål", styles.header)
+    goal = styles.get("goal")
+    first = header + 1
+    shares = [v for v in areas["compliance_pct"].tolist() if not is_missing(v)]
+    counts = areas["decisions"].tolist()[: len(shares)]
+    shown = [None if 0 < n < ctx.suppress_below else v for v, n in zip(shares, counts, strict=True)]
+    for i in range(len(areas) + 1):
+        sheet.ws.write_number(first + i, target_col, ctx.targets.concrete / 100.0, goal)
+    if shares:
+        add_bars(
+            workbook,
+            sheet.ws,
+            sheet.row + 1,
+            f"Sagsområder: afgørelser inden for fristen {ctx.period.label}",
+            1,
+            fields.index("compliance_pct"),
+            first,
+            first + len(shares) - 1,
+            shown,
+            ctx.targets.concrete,
+            target_col,
+            "sagsområde",
         )
-
-    grid, by_unit, by_area = table(value)
-    n_grid, n_unit, n_area = table("decisions")
-    sheet.header(
-        [
-            layout.text("columns.unit_code"),
-            layout.text("columns.unit_name"),
-            *area_codes,
-            layout.text("total"),
-        ]
-    )
-    kinds = ["text", "text"] + [kind] * (len(area_codes) + 1)
-
-    goals = [ctx.targets.concrete] * len(area_codes) + [ctx.targets.general]
-
-    def cells(
-        values: list[object], counts: list[object], keys: list[tuple[str, ...]]
-    ) -> tuple[list[object], list[str | None]]:
-        """Blank where no decisions; percentages red below the concrete (areas) or the
-        general (the unit's total) target; grey and blank where the group is small."""
-        if kind != "pct":
-            numbers = [None if is_missing(v) else v for v in values]
-            fills: list[str | None] = [None] * len(values)
-        else:
-            fills = [
-                "not_met" if met_state(v, goal) == "not_met" else None
-                for v, goal in zip(values, goals, strict=False)
-            ]
-            numbers = [fraction(v) for v in values]
-        for i, (n, key) in enumerate(zip(counts, keys, strict=False)):
-            numbers, fills = hide.mask(numbers, fills, [i], hide.state(key, n))
-        return numbers, fills
-
-    for code in unit_codes:
-        numbers, fills = cells(
-            [*grid.loc[code].tolist(), by_unit.get(code)],  # type: ignore[operator]
-            [*n_grid.loc[code].tolist(), n_unit.get(code)],  # type: ignore[operator]
-            [*(("decisions", "cell", code, a) for a in area_codes), ("decisions", "unit", code)],
-        )
-        sheet.values([code, ctx.unit_name(code), *numbers], kinds, [None, None, *fills])
-    total = m.total.get(value)
-    numbers, fills = cells(
-        [*by_area.tolist(), total],
-        [*n_area.tolist(), m.total.get("decisions")],
-        [*(("decisions", "area", a) for a in area_codes), ("decisions", "total")],
-    )
-    sheet.values(
-        [layout.text("whole_administration"), None, *numbers], kinds, [None, None, *fills], bold=True
-    )
-
-
-def _matrix(
-    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, plan: Plan | None = None
-) -> None:
-    area_codes = sorted(ctx.current.by_area["case_area_code"].tolist())
-    unit_codes = sorted(ctx.current.by_unit["unit_code"].tolist())
-    sheet = Sheet(
-        workbook, styles, layout.text("sheets.matrix"), widths=(12, 30, *([11] * (len(area_codes) + 1)))
-    )
-    sheet.title(layout.text("titles.matrix", period=ctx.period.label))
-    sheet.note(
-        layout.text(
-            "titles.matrix_note",
-            concrete=da_pct_number(ctx.targets.concrete),
-            general=da_pct_number(ctx.targets.general),
-        )
-    )
-    hide = SheetSuppression(sheet, ctx.suppress_below, plan)
-    sheet.skip()
-    sheet.ws.freeze_panes(sheet.row + 1, 2)
-    _matrix_block(sheet, layout, ctx, "compliance_pct", "pct", area_codes, unit_codes, hide)
-    sheet.skip()
-    sheet.section(layout.text("titles.matrix_counts"))
-    _matrix_block(sheet, layout, ctx, "decisions", "int", area_codes, unit_codes, hide)
-    hide.finish()
 
 
 def _development(
     workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, plan: Plan | None = None
 ) -> None:
+    """Months of the year to date (a quarter or a half year is shown in its year), last year's
+    month beside each, and the trend chart under the table."""
     sheet = Sheet(
         workbook, styles, layout.text("sheets.development"), widths=(16, 11, 11, 13, 12, 12, 13, 10)
     )
-    sheet.title(layout.text("titles.monthly", period=ctx.period.label, name=layout.text("organisation")))
+    ytd = ctx.compare.get(YEAR_TO_DATE)
+    span = ytd.period if ytd is not None else ctx.period
+    measured = ytd.decisions if ytd is not None else ctx.current
+    label = span.label if ytd is None else f"januar-{MONTH_NAMES[span.end.month - 1]} {span.end.year}"
+    sheet.title(layout.text("titles.monthly", period=label, name=layout.text("organisation")))
     hide = SheetSuppression(sheet, ctx.suppress_below, plan)
     sheet.skip()
-    months = months_between(ctx.period.start, ctx.period.end)
-    monthly = ctx.current.by_month
+    months = months_between(span.start, span.end)
+    monthly = measured.by_month
     first, last = write_monthly_table(sheet, layout, months, monthly, ctx.targets.general)
     # A month of the whole administration is a group too: grey out a small month's figures
     # (columns: month, decisions, within, compliance, target, exceeded, notified, mean days).
     counts = monthly.set_index("month")["decisions"].reindex(months).tolist()
     for row, month, n in zip(range(first, last + 1), months, counts, strict=False):
         hide.grey(row, [1, 2, 3, 5, 6, 7], hide=hide.state(("decisions", "month", month), n))
-    add_monthly_chart(workbook, sheet, layout, first, last, False, at_row=first - 1, at_col=9)
     hide.finish()
+    last_year = ctx.compare.get(LAST_YEAR_TO_DATE if ytd is not None else LAST_YEAR)
+    before = (
+        last_year.decisions.by_month
+        if last_year is not None
+        else ctx.previous.by_month
+        if ctx.previous_period == ctx.period.last_year()
+        else None
+    )
+    add_trend(
+        workbook,
+        sheet.ws,
+        styles.header,
+        first,
+        last,
+        months,
+        monthly,
+        before,
+        ctx.targets.general,
+        ctx.suppress_below,
+    )
 
 
 def _excluded_by_unit(ctx: RunMeasurement, layout: Layout) -> list[list[object]]:
@@ -507,14 +411,17 @@ def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasure
 def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
     """Write the committee's workbook (aggregates only) for the whole administration."""
     layout = load_layout()
-    ctx = with_deadline_text(ctx)
+    # the committee's paper names its data source by kind and name only (no host, path, login)
+    ctx = dataclasses.replace(with_deadline_text(ctx), source=da_source(ctx.source))
     plan = committee_plan(ctx)  # the hidden groups, the same on every sheet
     with open_workbook(path, constant_memory=False) as (workbook, styles):
         fix_properties(workbook, ctx)
-        _overview(workbook, styles, layout, ctx, plan)
+        organisation = layout.text("organisation")
+        info = PrintInfo(f"Sagstidsmåling: {organisation}", ctx.period.label, dt.date.today())
+        write_committee_overview(workbook, ctx, info, organisation, ctx.suppress_below)
         _units(workbook, styles, layout, ctx, plan)
         _areas(workbook, styles, layout, ctx, plan)
-        _matrix(workbook, styles, layout, ctx, plan)
+        write_committee_matrix(workbook, ctx, styles.header, plan)
         _development(workbook, styles, layout, ctx, plan)
         write_committee_follow_up(workbook, styles, layout, ctx, plan)
         write_committee_open(workbook, styles, ctx, plan)
@@ -525,3 +432,4 @@ def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
         write_flow_sheet(
             workbook, styles, ctx.flow, unit_names=names, suppress_below=ctx.suppress_below, plan=plan
         )
+        prepare_print(workbook, info, styles.header, skip=[OVERVIEW])

@@ -383,7 +383,11 @@ def write_audit_areas(
     sheet.header([c.heading for c in columns])
     kinds = [c.kind for c in columns]
     for area in AUDIT_AREAS:
-        values, fills = audit_group_values(area, first_row(frame, "case_area_code", area), target)
+        row = first_row(frame, "case_area_code", area)
+        if count(row, "samples") == 0 and count(row, "decisions") == 0:
+            sheet.values([area, "ingen sager i perioden"], ["text", "text"])  # not a row of zeros
+            continue
+        values, fills = audit_group_values(area, row, target)
         sheet.values(values, kinds, fills)
     values, fills = audit_group_values(layout.text("total"), total, target)
     sheet.values(values, kinds, fills, bold=True)

@@ -14,15 +14,15 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from collections.abc import Callable
 from pathlib import Path
 
 from sagstid.faults import checkpoint
 from sagstid.files import FILE_MODE, fsync_path, make_dirs
 from sagstid.measure.run import RunMeasurement
+from sagstid.report import workers as workbook_processes
 from sagstid.report.citizen_wait import write_citizen_pages
+from sagstid.report.filenames import unit_files
 from sagstid.report.results_json import dumps
 from sagstid.report.unit_cut import cut_to_unit
 
@@ -33,8 +33,9 @@ STAGING_PREFIX = ".staging-"
 
 
 def unit_file(unit_code: str) -> str:
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in unit_code)
-    return f"{UNIT_PREFIX}{safe}.xlsx"
+    """The workbook file name of one unit on its own (report.filenames; within a run the names
+    come from ``unit_files`` over all its units, which also separates codes that collide)."""
+    return unit_files([unit_code])[unit_code]
 
 
 def report_units(ctx: RunMeasurement) -> list[str]:
@@ -63,6 +64,7 @@ def peak_memory_mb() -> float | None:
 def _write_unit(path: Path, ctx: RunMeasurement, unit_code: str) -> tuple[str, float | None]:
     from sagstid.report.unit_workbook import write_unit_workbook
 
+    checkpoint("unit-writing")
     write_unit_workbook(path, ctx, unit_code)
     return unit_code, peak_memory_mb()
 
@@ -83,13 +85,17 @@ def write_reports(
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     try:
         units = report_units(ctx)
-        jobs = [(staging / unit_file(code), cut_to_unit(ctx, code), code) for code in units]
-        for code, peak_mb in _run_jobs(jobs, workers):
+        files = unit_files(units)
+        jobs = [(staging / files[code], cut_to_unit(ctx, code), code) for code in units]
+
+        def done(code: str, peak_mb: float | None) -> None:
             on_unit_done(code, peak_mb)
             checkpoint("unit-staged")
+
+        _run_jobs(jobs, workers, done)
         write_committee_workbook(staging / COMMITTEE_FILE, ctx)
         (staging / RESULTS_FILE).write_text(dumps(results), encoding="utf-8")
-        names = [unit_file(code) for code in units] + [COMMITTEE_FILE, RESULTS_FILE]
+        names = [files[code] for code in units] + [COMMITTEE_FILE, RESULTS_FILE]
         if ctx.flow is not None:  # the expected wait for citizens (docs/flow.md)
             names += write_citizen_pages(staging, ctx.flow, ctx.suppress_below)
         for name in names:
@@ -102,16 +108,18 @@ def write_reports(
 
 
 def _run_jobs(
-    jobs: list[tuple[Path, RunMeasurement, str]], workers: int
-) -> Iterable[tuple[str, float | None]]:
+    jobs: list[tuple[Path, RunMeasurement, str]], workers: int, done: Callable[[str, float | None], None]
+) -> None:
+    """Write each unit's workbook, in ``workers`` fresh processes if more than one; ``done`` is
+    called in this process as each finishes. A failure or a stop ends every worker at once."""
     if workers <= 1 or len(jobs) <= 1:
         for path, unit_ctx, code in jobs:
-            yield _write_unit(path, unit_ctx, code)
+            done(*_write_unit(path, unit_ctx, code))
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    with workbook_processes.pool(workers) as pool:
         futures = [pool.submit(_write_unit, *job) for job in jobs]
         for future in futures:
-            yield future.result()
+            done(*future.result())
 
 
 def _publish(staging: Path, out_dir: Path, names: list[str]) -> list[Path]:

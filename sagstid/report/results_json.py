@@ -76,10 +76,23 @@ def decisions_section(measurement: DecisionMeasurement) -> dict[str, Any]:
     }
 
 
+def period_record(period: Period) -> dict[str, Any]:
+    """``{"from", "to"}``; a period measured only up to today (it has not ended) adds
+    ``"partial": true`` and ``"measured_to"``, with ``"to"`` the whole period's last day."""
+    if period.nominal_end is None:
+        return {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    return {
+        "from": period.start.isoformat(),
+        "to": period.nominal_end.isoformat(),
+        "partial": True,
+        "measured_to": period.end.isoformat(),
+    }
+
+
 def build_results(period: Period, decisions: DecisionMeasurement, **sections: Any) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
-        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "period": period_record(period),
         "decisions": decisions_section(decisions),
         **{name: section for name, section in sections.items() if section is not None},
     }

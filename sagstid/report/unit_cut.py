@@ -114,6 +114,15 @@ def cut_to_unit(run: RunMeasurement, unit_code: str) -> RunMeasurement:
         audit=None if run.audit is None else _audit(run.audit, unit_code),
         snapshot=None if run.snapshot is None else _open(run.snapshot, unit_code),
         held=None if run.held is None else _held(run.held, unit_code),
+        previous_complaints=None
+        if run.previous_complaints is None
+        else _complaints(run.previous_complaints, unit_code),
+        previous_contract=None
+        if run.previous_contract is None
+        else _contract(run.previous_contract, unit_code),
+        previous_audit=None if run.previous_audit is None else _audit(run.previous_audit, unit_code),
+        previous_snapshot=None if run.previous_snapshot is None else _open(run.previous_snapshot, unit_code),
+        previous_held=None if run.previous_held is None else _held(run.previous_held, unit_code),
         flow=None if run.flow is None else _flow(run.flow, unit_code),
         current=_decisions(run.current, unit_code),
         previous=_decisions(run.previous, unit_code),

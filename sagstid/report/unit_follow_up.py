@@ -7,6 +7,7 @@ unit's own late complaints, its other figures aggregates.
 
 from __future__ import annotations
 
+import pandas as pd
 from xlsxwriter.workbook import Workbook
 
 from sagstid.measure.complaints import APPEAL_OUTCOMES
@@ -24,20 +25,19 @@ from sagstid.report.follow_up_sheets import (
     pace_values,
     per_1000_columns,
     per_1000_values,
-    surge_note,
     write_audit_areas,
     write_audit_reasons,
     write_complaint_targets,
     write_kind_table,
-    write_late_complaints,
-    write_surge_months,
 )
 from sagstid.report.xlsx import (
     Layout,
     Sheet,
     Styles,
+    da_number,
     da_pct_number,
     fraction,
+    month_label,
     months_between,
 )
 
@@ -96,11 +96,42 @@ def write_unit_complaints(
         sheet.skip()
         _per_1000(sheet, layout, ctx, code)
     if ctx.surge is not None:
-        sheet.section(label(layout, "surge_title"))
-        sheet.note(surge_note(layout, ctx.surge))
-        write_surge_months(sheet, layout, ctx.surge, months_between(ctx.period.start, ctx.period.end))
+        sheet.section("Klager modtaget pr. måned: usædvanligt mange klager?")
+        sheet.note(
+            "Usædvanligt mange klager: langt flere end enhedens normale niveau (gennemsnittet af de "
+            "foregående måneder); se Metode. Klagerne er talt efter modtagelsesdato."
+        )
+        _surge_months(sheet, layout, ctx)
         sheet.skip()
-    write_late_complaints(sheet, layout, c.rows)
+    sheet.note(f"Klager besvaret efter fristen står på arket '{LATE_SHEET}'.")
+
+
+LATE_SHEET = "Klager besvaret for sent"
+
+
+def _surge_months(sheet: Sheet, layout: Layout, ctx: RunMeasurement) -> None:
+    """Month | Klager modtaget | Normalt niveau | Usædvanligt mange klager (in words, no
+    probabilities; only the 'Ja' cell is marked)."""
+    assert ctx.surge is not None
+    names = layout.get("months")
+    months = months_between(ctx.period.start, ctx.period.end)
+    frame = ctx.surge.months.set_index("month").reindex(months)
+    columns = [
+        Column("Måned"),
+        Column("Klager modtaget", "int"),
+        Column("Normalt niveau (klager pr. måned)", "dec"),
+        Column("Usædvanligt mange klager"),
+    ]
+    flagged = frame["flagged"].fillna(False).astype(bool).tolist()
+    counts = frame["count"].fillna(0).astype(int).tolist()
+    baseline = [None if pd.isna(v) else float(v) for v in frame["baseline"].tolist()]
+    words = [
+        f"Ja: {n} mod normalt {da_number(b or 0, 1)}" if f else "Nej"
+        for f, n, b in zip(flagged, counts, baseline, strict=False)
+    ]
+    rows = zip([month_label(m, names) for m in months], counts, baseline, words, strict=False)
+    fills = [[None, None, None, "not_met" if f else None] for f in flagged]
+    sheet.table(columns, rows, fills, autofilter=False)
 
 
 def _per_1000(sheet: Sheet, layout: Layout, ctx: RunMeasurement, code: str) -> None:
@@ -108,12 +139,13 @@ def _per_1000(sheet: Sheet, layout: Layout, ctx: RunMeasurement, code: str) -> N
     assert figures is not None
     sheet.section(label(layout, "per_1000_title", period=ctx.period.label))
     sheet.note(label(layout, "per_1000_note"))
-    columns = per_1000_columns(layout, layout.text("columns.area_code"))
+    columns = per_1000_columns(layout, "Sagsområde")
+    columns[1] = Column("Klager modtaget", "int")
     sheet.header([col.heading for col in columns])
     kinds = [col.kind for col in columns]
     areas = figures.per_1000_by_unit_area
     for row in (areas.iloc[i] for i in range(len(areas))):  # the unit's areas: a few rows
-        sheet.values(per_1000_values(area_text(layout, row["case_area_code"]), row), kinds)
+        sheet.values(per_1000_values(_area_name(ctx, row["case_area_code"], layout), row), kinds)
     sheet.values(
         per_1000_values(layout.text("total"), first_row(figures.per_1000_by_unit, "unit_code", code)),
         kinds,
@@ -121,6 +153,12 @@ def _per_1000(sheet: Sheet, layout: Layout, ctx: RunMeasurement, code: str) -> N
     )
     sheet.values(per_1000_values(layout.text("whole_administration"), figures.per_1000_total), kinds)
     sheet.skip()
+
+
+def _area_name(ctx: RunMeasurement, code: object, layout: Layout) -> str:
+    names = ctx.current.by_area.set_index("case_area_code")["area_name"]
+    text = area_text(layout, code)
+    return str(names.get(text, text))
 
 
 def write_unit_audit(

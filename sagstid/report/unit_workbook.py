@@ -9,12 +9,12 @@ method) are public here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from xlsxwriter.workbook import Workbook
 
@@ -25,7 +25,7 @@ from sagstid.report.labels import with_deadline_text
 from sagstid.report.quality_notes import write_data_notes
 from sagstid.report.unit_cut import cut_to_unit
 from sagstid.report.unit_follow_up import write_unit_audit, write_unit_complaints
-from sagstid.report.worklist import write_held_sheet, write_open_summary, write_worklist
+from sagstid.report.worklist import write_held_sheet
 from sagstid.report.xlsx import (
     EXCEL_MAX_ROWS,
     Column,
@@ -36,8 +36,6 @@ from sagstid.report.xlsx import (
     da_date,
     da_number,
     da_pct_number,
-    excel_serials,
-    first_row,
     fix_properties,
     fraction,
     frame_rows,
@@ -49,8 +47,6 @@ from sagstid.report.xlsx import (
     months_between,
     number,
     open_workbook,
-    sheet_name,
-    text_list,
 )
 from sagstid.validate.decisions import DECISION_REASONS, STATUSES
 
@@ -417,93 +413,13 @@ def write_method_sheet(
     sheet.section(layout.text("method.rules_title"))
     wrap = styles.get("text", wrap=True)
     for rule in layout.get("method.rules"):
-        sheet.line(str(rule).format(**goals), wrap, col=1)
+        text = str(rule).format(**goals)
+        sheet.ws.set_row(sheet.row, 15 * max(1, math.ceil(len(text) / 105)))  # wrapped: its own height
+        sheet.line(text, wrap, col=1)
     return sheet
 
 
 # --- unit-only sheets -----------------------------------------------------------------------
-
-
-def _overview(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, code: str) -> None:
-    sheet = Sheet(workbook, styles, layout.text("sheets.overview"), widths=(48, 13, 14, 18, 14, 18, 70))
-    sheet.title(layout.text("titles.unit", period=ctx.period.label, unit_name=ctx.unit_name(code)))
-    sheet.note(subtitle(layout, ctx))
-    sheet.skip()
-    concrete = ctx.targets.concrete
-    now_metrics = first_row(ctx.current.by_unit, "unit_code", code)
-    before_metrics = first_row(ctx.previous.by_unit, "unit_code", code)
-    now = target_figures(now_metrics, ctx.current.by_unit_area, concrete)
-    before = target_figures(before_metrics, ctx.previous.by_unit_area, concrete)
-    whole = target_figures(ctx.current.total, ctx.current.by_area, concrete)
-    sheet.section(layout.text("titles.targets"))
-    write_targets_table(sheet, layout, ctx.targets, ctx.previous_period.label, now, before, whole)
-    sheet.skip()
-    headings = [
-        layout.text("columns.current"),
-        layout.text("columns.previous", period=ctx.previous_period.label),
-        layout.text("columns.whole"),
-    ]
-    write_key_figures(sheet, layout, headings, [now_metrics, before_metrics, ctx.current.total])
-    sheet.skip()
-    if ctx.snapshot is not None:
-        write_open_summary(sheet, ctx.snapshot, code)
-        sheet.skip()
-    sheet.note(layout.text("titles.legend"))
-
-
-def _areas(
-    workbook: Workbook,
-    styles: Styles,
-    layout: Layout,
-    ctx: RunMeasurement,
-    code: str,
-    areas: pd.DataFrame,
-    links: dict[str, str],
-) -> None:
-    sheet = Sheet(workbook, styles, layout.text("sheets.areas"), widths=[w for *_, w in AREA_COLUMNS])
-    sheet.title(layout.text("titles.areas", period=ctx.period.label, name=ctx.unit_name(code)))
-    sheet.note(layout.text("titles.areas_note", concrete=da_pct_number(ctx.targets.concrete)))
-    sheet.skip()
-    write_area_table(
-        sheet,
-        layout,
-        ctx.targets,
-        areas,
-        first_row(ctx.current.by_unit, "unit_code", code),
-        first_row(ctx.previous.by_unit, "unit_code", code),
-        links,
-    )
-
-
-def _monthly(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, code: str) -> None:
-    sheet = Sheet(
-        workbook, styles, layout.text("sheets.monthly"), widths=(16, 11, 11, 13, 12, 14, 12, 13, 10)
-    )
-    sheet.title(layout.text("titles.monthly", period=ctx.period.label, name=ctx.unit_name(code)))
-    sheet.skip()
-    first, last = write_monthly_table(
-        sheet,
-        layout,
-        months_between(ctx.period.start, ctx.period.end),
-        ctx.current.by_unit_month,
-        ctx.targets.general,
-        whole=ctx.current.by_month,
-    )
-    add_monthly_chart(workbook, sheet, layout, first, last, True, at_row=first - 1, at_col=10)
-
-
-def _exceeded_columns(layout: Layout) -> list[Column]:
-    spec = (
-        ("case_id", "text", 20),
-        ("case_area", "text", 14),
-        ("received", "date", 12),
-        ("deadline_date", "date", 12),
-        ("decided", "date", 12),
-        ("days_over", "int", 10),
-        ("notice_in_time", "text", 13),
-        ("notice_date", "date", 14),
-    )
-    return [Column(layout.text(f"columns.{key}"), kind, width) for key, kind, width in spec]
 
 
 def exceeded_cases(cases: pd.DataFrame) -> pd.DataFrame:
@@ -517,66 +433,40 @@ def exceeded_cases(cases: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _exceeded(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, code: str) -> None:
-    """Every exceeded decision, written row by row from lists prepared once (the big sheet).
+# The unit's Datakvalitet speaks of the case system, not of its tables (the committee's labels
+# stay as reports/layout.yaml has them).
+QUALITY_WORDS = {
+    "titles.accounting": "Alle afgørelser i sagssystemet for enheden",
+    "titles.accounting_note": (
+        "Alle {total} afgørelser i sagssystemet for {name} er talt med: målt ({measured}) + udeladt "
+        "({excluded}) + ikke afgjort i dag ({open}) + uden for perioden ({out_of_period}) = {total}. "
+        "Ingen er sorteret fra uden at blive talt."
+    ),
+    "reasons.duplicate_id": "Dobbelt afgørelses-id",
+    "reason_explanations.duplicate_id": (
+        "Samme afgørelses-id står mere end én gang i sagssystemet. Alle afgørelser med id'et udelades, "
+        "da det ikke kan afgøres, hvilken der er rigtig."
+    ),
+    "statuses.open": "Ikke afgjort i dag (åben)",
+}
 
-    Whether a delay notice was sent is the notice date column itself (blank: none; its filter
-    selects the blanks), not a Ja/Nej column beside it that says the same in another cell."""
-    columns = _exceeded_columns(layout)
-    sheet = Sheet(workbook, styles, layout.text("sheets.exceeded"), widths=[c.width for c in columns])
-    late = exceeded_cases(ctx.current.cases)
-    count = len(late)
-    sheet.title(
-        layout.text(
-            "titles.exceeded", period=ctx.period.label, name=ctx.unit_name(code), count=da_number(count)
-        )
-    )
-    room = EXCEL_MAX_ROWS - (sheet.row + 3)
-    sheet.note(
-        layout.text("titles.exceeded_note")
-        if count <= room
-        else layout.text("titles.exceeded_truncated", shown=da_number(room), count=da_number(count))
-    )
-    sheet.skip()
-    header = sheet.header([c.heading for c in columns])
-    if not count:
-        sheet.note(layout.text("titles.exceeded_none"))
-        return
-    late = late.iloc[:room]
-    yes, no = layout.text("answer_yes"), layout.text("answer_no")
-    data = zip(
-        text_list(late["case_id"]),
-        text_list(late["case_area_code"]),
-        excel_serials(late["received_date"]),
-        excel_serials(late["deadline_date"]),
-        excel_serials(late["decided_date"]),
-        late["days_over"].astype(np.int64).tolist(),
-        np.where(late["notice_in_time"].to_numpy(dtype=bool), yes, no).tolist(),
-        excel_serials(late["delay_notice_date"]),
-        strict=False,
-    )
-    text_f, date_f, int_f = styles.get("text"), styles.get("date"), styles.get("int")
-    write_string, write_number = sheet.ws.write_string, sheet.ws.write_number
-    row = header
-    for row, (case, area, received, deadline, decided, over, in_time, told_on) in enumerate(
-        data, start=header + 1
-    ):
-        if case is not None:
-            write_string(row, 0, case, text_f)
-        write_string(row, 1, area, text_f)
-        write_number(row, 2, received, date_f)
-        write_number(row, 3, deadline, date_f)
-        write_number(row, 4, decided, date_f)
-        write_number(row, 5, over, int_f)
-        write_string(row, 6, in_time, text_f)
-        if told_on is not None:
-            write_number(row, 7, told_on, date_f)
-    sheet.row = row + 1
-    sheet.ws.autofilter(header, 0, row, len(columns) - 1)
-    sheet.ws.freeze_panes(header + 1, 1)
+
+def with_words(layout: Layout, words: dict[str, str]) -> Layout:
+    """``layout`` with some labels replaced (dotted keys)."""
+    import copy
+
+    data = copy.deepcopy(layout.data)
+    for key, text in words.items():
+        node = data
+        *path, last = key.split(".")
+        for part in path:
+            node = node[part]
+        node[last] = text
+    return Layout(data, layout.source)
 
 
 def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, code: str) -> None:
+    layout = with_words(layout, QUALITY_WORDS)
     sheet = Sheet(workbook, styles, layout.text("sheets.quality"), widths=(34, 12, 110))
     name = ctx.unit_name(code)
     sheet.title(layout.text("titles.quality", period=ctx.period.label, name=name))
@@ -589,77 +479,116 @@ def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasure
     write_data_notes(sheet, layout, ctx, code)
 
 
-def _area_sheet(
-    workbook: Workbook,
-    styles: Styles,
-    layout: Layout,
-    ctx: RunMeasurement,
-    name: str,
-    area: pd.Series,
-    monthly: pd.DataFrame,
-) -> None:
-    sheet = Sheet(workbook, styles, name, widths=(16, 11, 11, 13, 12, 12, 13, 10))
-    concrete = ctx.targets.concrete
-    sheet.title(layout.text("titles.area_sheet", code=area["case_area_code"], name=area["area_name"]))
-    sheet.note(
-        layout.text(
-            "titles.area_sheet_note", deadline=area["deadline_text"], concrete=da_pct_number(concrete)
-        )
-    )
-    sheet.link(layout.text("sheets.areas"), layout.text("titles.back_to_areas"))
-    sheet.skip()
-    write_monthly_table(sheet, layout, months_between(ctx.period.start, ctx.period.end), monthly, concrete)
+def _rank(ctx: RunMeasurement, unit_code: str) -> tuple[int, int] | None:
+    """The unit's place among the units with decisions on general compliance (1 = highest)."""
+    by_unit = ctx.current.by_unit.dropna(subset=["compliance_pct"])
+    if unit_code not in set(by_unit["unit_code"]):
+        return None
+    own = float(by_unit.loc[by_unit["unit_code"] == unit_code, "compliance_pct"].iloc[0])
+    if len(by_unit) < 2:  # a run already cut to the unit: no rank to tell
+        return None
+    return int((by_unit["compliance_pct"] > own + 1e-9).sum()) + 1, len(by_unit)
 
 
 def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None:
     """Write the workbook for one unit; ``ctx`` is cut to the unit (cut again here, to be safe)."""
+
+    from sagstid.report import printing
+    from sagstid.report.action_list import write_action_list
+    from sagstid.report.status import StatusFormats
+    from sagstid.report.unit_overview import SHEETS, period_words, write_overview
+    from sagstid.report.unit_sheets import (
+        MONTH_HEADER_ROW,
+        Formats,
+        area_block_starts,
+        finish_sheet,
+        write_area_months,
+        write_areas,
+        write_exceeded,
+        write_late_complaints_sheet,
+        write_monthly,
+    )
+
+    rank = _rank(ctx, unit_code)
     ctx = with_deadline_text(cut_to_unit(ctx, unit_code))
     layout = load_layout()
-    used = {layout.text(f"sheets.{key}").lower() for key in UNIT_SHEETS}
-    areas = area_frame(ctx.current.by_unit_area, ctx.previous.by_unit_area)
-    links = {code: sheet_name(code, used) for code in areas["case_area_code"]}
-    area_months = ctx.current.by_unit_area_month
     big = int(ctx.current.cases["exceeded"].sum()) > CONSTANT_MEMORY_ROWS
     name = ctx.unit_name(unit_code)
+    run_day = ctx.as_of or ctx.period.end
+    info = printing.PrintInfo(f"Sagstidsmåling: {name}", period_words(ctx.period), run_day)
+    area_rows, _ = area_block_starts(ctx, unit_code)
+    n_months = len(months_between(ctx.period.start, ctx.period.end))
+    monthly_rows = (MONTH_HEADER_ROW + 1, MONTH_HEADER_ROW + n_months)
     with open_workbook(path, constant_memory=big) as (workbook, styles):
         fix_properties(workbook, ctx)
+        workbook.set_properties(
+            {**workbook.doc_properties, "title": f"Sagstidsmåling {ctx.period.label}: {name}"}
+        )
+        status = StatusFormats(workbook)
+        fm = Formats(workbook)
         snapshot = ctx.snapshot
-        if snapshot is not None and ctx.worklist_first:
-            write_worklist(
+        area_names = dict(
+            zip(
+                ctx.current.by_area["case_area_code"].astype(str),
+                ctx.current.by_area["area_name"].astype(str),
+                strict=False,
+            )
+        )
+
+        def actions(first: bool) -> None:
+            if snapshot is None:
+                return
+            write_action_list(
                 workbook,
                 styles,
+                status,
+                fm,
                 snapshot.cases(unit_code),
+                area_names,
                 unit_name=name,
                 as_of=snapshot.as_of,
                 horizon=snapshot.horizon,
-                activate=True,
+                check_days=ctx.registration_check_days,
+                previous_working_day=ctx.previous_working_day,
+                info=info,
+                full_list=ctx.worklist_first,
+                activate=first,
+                name=SHEETS["actions"],
             )
-        _overview(workbook, styles, layout, ctx, unit_code)
-        _areas(workbook, styles, layout, ctx, unit_code, areas, links)
-        _monthly(workbook, styles, layout, ctx, unit_code)
-        _exceeded(workbook, styles, layout, ctx, unit_code)
+
+        if ctx.worklist_first:
+            actions(True)
+        write_overview(workbook, styles, status, ctx, unit_code, info, monthly_rows, area_rows, rank)
+        if not ctx.worklist_first:
+            actions(False)
+        write_areas(workbook, styles, status, fm, ctx, unit_code, info, area_rows)
+        write_monthly(workbook, styles, status, fm, ctx, unit_code, info)
         if ctx.complaints is not None:
             write_unit_complaints(workbook, styles, layout, ctx, unit_code)
+            finish_sheet(workbook.get_worksheet_by_name(layout.text("sheets.complaints")), info, columns=9)
         if ctx.audit is not None:
             write_unit_audit(workbook, styles, layout, ctx, unit_code)
-        if snapshot is not None and not ctx.worklist_first:
-            write_worklist(
-                workbook,
-                styles,
-                snapshot.cases(unit_code),
-                unit_name=name,
-                as_of=snapshot.as_of,
-                horizon=snapshot.horizon,
-                activate=False,
-            )
+            finish_sheet(workbook.get_worksheet_by_name(layout.text("sheets.audit")), info, columns=7)
         if ctx.held is not None:
             write_held_sheet(
-                workbook, styles, ctx.held, unit_code, unit_name=name, period_label=ctx.period.label
+                workbook,
+                styles,
+                ctx.held,
+                unit_code,
+                unit_name=name,
+                period_label=ctx.period.label,
+                info=info,
+                area_names=area_names,
             )
+        write_exceeded(workbook, styles, fm, ctx, unit_code, info, EXCEL_MAX_ROWS - 4)
+        if ctx.complaints is not None:
+            write_late_complaints_sheet(workbook, styles, layout, fm, ctx, unit_code, info)
+        write_area_months(workbook, styles, status, fm, ctx, unit_code, info)
         _quality(workbook, styles, layout, ctx, unit_code)
-        write_method_sheet(workbook, styles, layout, ctx, unit=f"{unit_code} {ctx.unit_name(unit_code)}")
-        for _, area in areas.iterrows():
-            code = area["case_area_code"]
-            monthly = area_months[area_months["case_area_code"] == code]
-            _area_sheet(workbook, styles, layout, ctx, links[code], area, monthly)
+        finish_sheet(workbook.get_worksheet_by_name(layout.text("sheets.quality")), info, columns=3)
+        method = write_method_sheet(workbook, styles, layout, ctx, unit=f"{unit_code} {name}")
+        finish_sheet(method.ws, info, columns=2)
         write_flow_sheet(workbook, styles, ctx.flow, unit_code, unit_name=name)
+        flow_sheet = workbook.get_worksheet_by_name("Flow og ventetid")
+        if flow_sheet is not None:
+            finish_sheet(flow_sheet, info)

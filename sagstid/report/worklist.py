@@ -22,6 +22,8 @@ from xlsxwriter.workbook import Workbook
 
 from sagstid.measure.held import GAP_BUCKETS, HeldDecisions
 from sagstid.measure.open_cases import OpenSnapshot, open_metrics
+from sagstid.report import charts, printing
+from sagstid.report.words import da_week
 from sagstid.report.xlsx import (
     EXCEL_MAX_ROWS,
     Column,
@@ -100,24 +102,24 @@ HELD_TEXT = {
     "held": "Tilbageholdte afgørelser",
     "compliance_decided": "Overholdelse målt på afgørelsesdatoen",
     "compliance_sent": "Overholdelse målt på afsendelsesdatoen (ikke sendt = ikke overholdt)",
-    "flag": "Advarsel: ugentlig andel sene afgørelser holdes lige under grænsen",
+    "flag": "Mønster: den ugentlige andel sene afgørelser holdes lige under grænsen",
     "flag_rule": (
-        "Reglen: en uge er mistænkelig, når mindst {min_sent} afgørelser er sendt, "
+        "Reglen: en uge tæller med i mønstret, når mindst {min_sent} afgørelser er sendt, "
         "andelen af sene afgørelser (truffet efter fristen) blandt de sendte ligger "
         "mellem {low} % og {high} %, mindst {min_waiting} sene afgørelser truffet inden "
         "for {max_hold} uger venter ved ugens slutning (holdt tilbage mere end {n} "
         "arbejdsdage), og andelen ville have været over {high} %, hvis de var sendt. "
         "Enheden markeres, når mindst {min_weeks} af periodens sidste {window} hele "
-        "uger er mistænkelige. Her: {suspicious} af {weeks} uger."
+        "uger tæller med. Her: {suspicious} af {weeks} uger."
     ),
     "gaps": "Arbejdsdage fra afgørelse til afsendelse",
-    "weeks": "Uge for uge (ISO-uger efter afsendelsesdato)",
+    "weeks": "Uge for uge (efter afsendelsesdato)",
     "held_list": "Tilbageholdte afgørelser ({count}), ikke sendte og ældste først",
     "held_none": "Ingen afgørelser er holdt tilbage i perioden.",
 }
 # The held sheet stacks several tables in the same columns; these are the column widths.
-HELD_WIDTHS = (44, 12, 12, 12, 14, 14, 12, 12, 12)
-FIGURE_COLUMNS = (Column(""), Column("Antal", "int"), Column("Andel", "pct"))
+HELD_WIDTHS = (44, 12, 30, 12, 14, 14, 12, 12, 12)
+FIGURE_COLUMNS = (Column("Nøgletal"), Column("Antal", "int"), Column("Andel", "pct"))
 GAP_COLUMNS = (Column("Arbejdsdage"), Column("Antal", "int"), Column("Andel", "pct"))
 WEEK_COLUMNS = (
     Column("Uge"),
@@ -127,7 +129,7 @@ WEEK_COLUMNS = (
     Column("Sene der venter ved ugens slutning", "int"),
     Column("Andel sene, hvis de var sendt", "pct"),
     Column("Indgår i vurderingen"),
-    Column("Mistænkelig uge"),
+    Column("Uge med mønster"),
 )
 HELD_COLUMNS = (
     Column("Sagsnummer"),
@@ -229,6 +231,8 @@ def write_held_sheet(
     unit_name: str,
     period_label: str,
     name: str = HELD_SHEET,
+    info: Any = None,
+    area_names: dict[str, str] | None = None,
 ) -> Sheet:
     """The "Tilbageholdte afgørelser" sheet of one unit from :func:`sagstid.measure.held.measure_held`."""
     settings, rule = held.settings, held.settings.gaming
@@ -266,7 +270,10 @@ def write_held_sheet(
         fills=[None, "not_met" if flagged else "met"],
         bold=True,
     )
-    sheet.note(
+    rule_row = sheet.row
+    sheet.ws.set_row(rule_row, 80)
+    sheet.ws.merge_range(rule_row, 0, rule_row, 6, "", styles.get("text", wrap=True))
+    sheet.line(
         HELD_TEXT["flag_rule"].format(
             min_sent=rule.min_sent,
             low=da_pct_number(rule.threshold_pct - rule.band_pct),
@@ -278,7 +285,8 @@ def write_held_sheet(
             window=rule.window_weeks,
             suspicious=int(row["suspicious_in_window"]) if row is not None else 0,
             weeks=int(row["window_weeks"]) if row is not None else 0,
-        )
+        ),
+        styles.get("text", wrap=True),
     )
     sheet.skip()
 
@@ -297,7 +305,7 @@ def write_held_sheet(
     sheet.section(HELD_TEXT["weeks"])
     weeks = held.unit_weeks(unit_code)
     week_rows = zip(
-        weeks["week"].tolist(),
+        [da_week(w) for w in weeks["week"].tolist()],
         weeks["sent"].tolist(),
         weeks["sent_late"].tolist(),
         [fraction(v) for v in weeks["late_share_pct"].tolist()],
@@ -308,16 +316,56 @@ def write_held_sheet(
         strict=False,
     )
     week_fills = [("not_met" if s else None) for s in weeks["suspicious"].to_numpy(dtype=bool)]
-    sheet.table(WEEK_COLUMNS, week_rows, fills=week_fills, autofilter=False)
+    week_header, week_last = sheet.table(WEEK_COLUMNS, week_rows, fills=week_fills, autofilter=False)
+    sheet.ws.set_row(week_header, 45)
     sheet.skip()
+    breaks: list[int] = []
+    if len(weeks):
+        share = weeks["late_share_pct"].tolist()
+        threshold = float(rule.threshold_pct)
+        # the threshold as a column the reader sees, beside the weeks (the chart plots cells)
+        for offset in range(len(weeks)):
+            sheet.ws.write_number(week_header + 1 + offset, 8, threshold / 100.0, styles.get("pct"))
+        sheet.ws.write_string(week_header, 8, "Grænse", styles.header)
+        chart_row = sheet.row
+        chart = charts.share_chart(
+            workbook,
+            "Andel sene afgørelser blandt de sendte, uge for uge",
+            charts.Col(name, 0, week_header + 1, week_last),
+            charts.Col(name, 3, week_header + 1, week_last),
+            charts.Col(name, 8, week_header + 1, week_last),
+            share,
+            threshold,
+            width=1000,
+            height=300,
+        )
+        sheet.skip(
+            charts.insert(
+                sheet.ws,
+                chart_row,
+                0,
+                chart,
+                (
+                    "Linjediagram: den ugentlige andel sene afgørelser blandt de sendte mod grænsen på "
+                    f"{da_pct_number(threshold)} % (stiplet linje). "
+                    "Et mønster er en række uger lige under grænsen."
+                ),
+            )
+            + 1
+        )
+        breaks.append(chart_row)
 
     cases = held.unit_cases(unit_code)
     cases = cases[cases["held"].to_numpy(dtype=bool)]
     cases = cases.assign(_unsent=cases["sent_date"].notna(), _key=cases["decision_id"].astype(str))
     cases = cases.sort_values(["_unsent", "decided_date", "_key"], kind="stable")
+    breaks.append(sheet.row)
     sheet.section(HELD_TEXT["held_list"].format(count=da_number(len(cases))))
     room = EXCEL_MAX_ROWS - (sheet.row + 2)
     cases = cases.iloc[:room]
+    if info is not None:
+        width_px = int(max(sum(HELD_WIDTHS) * 8 + 5 * len(HELD_WIDTHS), 1000) + 30)
+        printing.setup_paged(sheet.ws, info, width_px, breaks, header_rows=(0, 0), lists_cases=True)
     if cases.empty:
         sheet.note(HELD_TEXT["held_none"])
         return sheet
@@ -325,7 +373,7 @@ def write_held_sheet(
     held_rows = zip(
         text_list(cases["case_id"]),
         text_list(cases["decision_id"]),
-        text_list(cases["case_area_code"]),
+        [None if c is None else (area_names or {}).get(c, c) for c in text_list(cases["case_area_code"])],
         excel_serials(cases["received_date"]),
         excel_serials(cases["deadline_date"]),
         excel_serials(cases["decided_date"]),
@@ -334,7 +382,9 @@ def write_held_sheet(
         np.where(cases["late"].to_numpy(dtype=bool), YES, NO).tolist(),
         strict=False,
     )
-    sheet.table(HELD_COLUMNS, held_rows, autofilter=True)
+    list_header, list_last = sheet.table(HELD_COLUMNS, held_rows, autofilter=True)
+    sheet.ws.set_row(list_header, 45)
+    sheet.ws.ignore_errors({"number_stored_as_text": f"A{list_header + 2}:B{list_last + 1}"})
     return sheet
 
 

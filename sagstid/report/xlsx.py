@@ -35,6 +35,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from sagstid.paths import resource_dir
+from sagstid.report.words import da_date, da_number, da_pct_number  # noqa: F401 (re-exported)
 from sagstid.values import is_missing
 
 LAYOUT_FILE = "layout.yaml"
@@ -144,21 +145,6 @@ def met_state(pct: Any, target: float) -> str | None:
     if is_missing(pct):
         return None
     return "met" if float(pct) >= target - 1e-9 else "not_met"
-
-
-def da_number(value: float, decimals: int = 0) -> str:
-    """A number the Danish way: 1.234 and 92,5."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def da_pct_number(value: float) -> str:
-    """A target such as 80 or 92.5 written as '80' or '92,5'."""
-    return da_number(value, 0 if float(value).is_integer() else 1)
-
-
-def da_date(day: dt.date) -> str:
-    return f"{day:%d-%m-%Y}"
 
 
 def excel_serials(values: pd.Series | np.ndarray) -> list[float | None]:
@@ -331,6 +317,7 @@ class Sheet:
         self.name = name
         self.ws: Worksheet = workbook.add_worksheet(name)
         self.row = 0  # the next row to write
+        self.widths = list(widths)
         for col, width in enumerate(widths):
             self.ws.set_column(col, col, width)
 
@@ -360,6 +347,13 @@ class Sheet:
 
     def header(self, headings: Sequence[str], col: int = 0) -> int:
         row = self._take()
+        widths = self.widths[col : col + len(headings)]
+        if len(widths) == len(headings):  # a wrapped header gets the height it needs (not over row 1)
+            from sagstid.report.printing import header_height
+
+            height = header_height(headings, widths)
+            if height > 15:
+                self.ws.set_row(row, height)
         for offset, heading in enumerate(headings):
             self.ws.write_string(row, col + offset, heading, self.styles.header)
         return row

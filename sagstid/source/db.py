@@ -23,6 +23,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 
 from sagstid.errors import DatabaseError, SchemaError
 from sagstid.schema import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from sagstid.source import urls
 from sagstid.source.arrow import ArrowReadError, read_frame
 from sagstid.source.pg_dates import lenient_dates
 from sagstid.source.queries import load_query
@@ -160,20 +161,21 @@ def connect(url: str) -> Engine:
     ``pool_pre_ping`` checks a pooled connection before use, so one the server has dropped
     is replaced instead of failing the next query.
     """
+    urls.remember_secrets(url)
     try:
         engine = sa.create_engine(url, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
-        raise DatabaseError(f"database URL cannot be used: {redact(url)} ({exc})") from None
+        raise DatabaseError(
+            f"database URL cannot be used: {urls.describe(url)} ({urls.scrub(str(exc), address=True)})"
+        ) from None
+    urls.check_sqlite_exists(url)
     lenient_dates(engine)  # PostgreSQL 'infinity' and years past 9999 read as placeholders
     return engine
 
 
 def redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        return "<unreadable URL>"
+    """The URL with every credential masked, for messages (sagstid.source.urls)."""
+    return urls.redact(url)
 
 
 def check_schema(engine: Engine, tables: Iterable[str]) -> None:
@@ -204,7 +206,7 @@ def check_schema(engine: Engine, tables: Iterable[str]) -> None:
             missing += [f"{table}.{c}" for c in REQUIRED_COLUMNS[table] if c not in columns]
         return missing
 
-    url = redact(engine.url.render_as_string(hide_password=False))
+    url = urls.describe(engine.url.render_as_string(hide_password=False))
     missing = with_retry(engine, inspect, f"database {url}")
     if missing:
         raise SchemaError(f"the source database lacks required {', '.join(missing)}")
@@ -299,4 +301,5 @@ def read_query(engine: Engine, name: str, **parameters: object) -> pd.DataFrame:
 
 
 def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = urls.scrub(str(exc), address=True).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sagstid.validate.rows import parse_date_columns, unknown_unit
+from sagstid.validate.rows import DateWindow, parse_date_columns, unknown_unit
 
 FLOW_COLUMNS: tuple[str, ...] = (
     "decision_id",
@@ -32,9 +32,10 @@ class FlowRows:
     left_out: int
 
 
-def validate_flow(raw: pd.DataFrame, units: pd.DataFrame) -> FlowRows:
+def validate_flow(raw: pd.DataFrame, units: pd.DataFrame, window: DateWindow | None = None) -> FlowRows:
     rows = raw.copy()
-    invalid_any, _ = parse_date_columns(rows, ("received_date", "decided_date"))
+    dates = ("received_date", "decided_date")
+    invalid_any, _ = parse_date_columns(rows, dates, window, keys=dates)  # placeholders: left out
     received = rows["received_date"].to_numpy()
     decided = rows["decided_date"].to_numpy()
     duplicate = pd.to_numeric(rows["duplicate_id"], errors="coerce").fillna(0).to_numpy() == 1

@@ -1,0 +1,278 @@
+"""The committee workbook (udvalg.xlsx) as the committee reads and prints it.
+
+A demo database (sagstid.dev.demo, fixed seed, 9 units and 23 case areas like the full demo but
+6.000 decisions a year so the runs are quick) is measured for 2025 and for 3rd quarter 2025
+with run_period, as the scheduled jobs do; the workbook is read back with openpyxl and checked
+against results.json, which the same run wrote:
+
+* every figure on Overblik equals the one worked out here from results.json's counts (the
+  percentages from their numerators and denominators, not from the workbook's code);
+* every unit under the general target is named on Overblik;
+* every sheet's page set-up: A4 landscape, one page wide, the footer with title, period and
+  "Side x af y", the table header repeated; Overblik at a fixed scale of at least 70 %.
+
+Then LibreOffice (tests/servers.py installs it with the Carlito font, so page breaks are
+Excel's) prints each workbook to a tagged PDF with ``sagstid.ops.pdf`` (what ``--pdf`` does):
+Overblik on one page, the whole workbook on at most 20.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from servers import pdftotext, soffice
+
+from sagstid.dev import demo
+from sagstid.ops import pdf
+from sagstid.paths import resource_dir
+from sagstid.periods import Period
+from sagstid.pipeline import run_period
+
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september")
+GENERAL, CONCRETE, NOTICE, COMPLAINTS, APPEALS, AUDIT = 90.0, 80.0, 100.0, 95.0, 80.0, 95.0
+LABELS = {
+    "general": "Afgørelser truffet inden for fristen (generel målsætning)",
+    "areas": "Sagsområder under 80 % inden for fristen",
+    "notice": "Borgeren underrettet skriftligt, når fristen blev overskredet",
+    "complaints": "Klager besvaret inden for fristen (besvaret i perioden)",
+    "appeals": "Ankestyrelsen stadfæster kommunens afgørelse",
+    "resource_profile": "Tilsyn: ressourceprofil med konkret vurdering",
+    "citizen_involved": "Tilsyn: borgeren har medvirket til ressourceprofilen",
+    "deadline_met_or_notified": "Tilsyn: frist overholdt eller borger underrettet (stikprøver)",
+    "decisions_kept": "Tilsyn: frist overholdt eller borger underrettet (alle afgørelser)",
+    "contract": "Enheder over resultatkontraktens maksimum for formalitetsklager",
+}
+
+
+def build_db(folder: Path) -> Path:
+    db = folder / "demo.sqlite"
+    demo.build_demo_database(db, years=(2024, 2025), decisions_per_year=6000, complaints_per_year=600)
+    return db
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The annual 2025 and the 3rd quarter 2025 runs' folders."""
+    folder = tmp_path_factory.mktemp("committee")
+    db = build_db(folder)
+    out = {}
+    for name, period in (("annual", Period.year(2025)), ("quarterly", Period.quarter("2025Q3"))):
+        out[name] = folder / name
+        run_period(f"sqlite:///{db}", resource_dir("config"), period, out[name])
+    out["db"] = db
+    return out
+
+
+def results(folder: Path) -> dict[str, Any]:
+    return json.loads((folder / "results.json").read_text(encoding="utf-8"))
+
+
+def overview_rows(path: Path) -> dict[str, dict[str, Any]]:
+    """Overblik's table: label -> {heading: value}."""
+    ws = openpyxl.load_workbook(path)["Overblik"]
+    rows = list(ws.iter_rows())
+    header = next(i for i, row in enumerate(rows) if row[0].value == "Målepunkt")
+    names = [c.value for c in rows[header]]
+    out = {}
+    for row in rows[header + 1 :]:
+        if row[0].value is None:
+            break
+        out[row[0].value] = {n: c.value for n, c in zip(names, row, strict=True)}
+    return out
+
+
+def overview_text(path: Path) -> str:
+    ws = openpyxl.load_workbook(path)["Overblik"]
+    return " ".join(c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str))
+
+
+def pct(numerator: int, denominator: int) -> float:
+    return 100.0 * numerator / denominator
+
+
+def assert_shown(cell: Any, expected: float, target: float) -> None:
+    """The cell (a fraction) shows ``expected`` (0-100) to one decimal, on the same side of the
+    target (94,96 % against 95 % may show 94,9 %, never 95,0 %)."""
+    shown = 100 * cell
+    assert abs(shown - expected) <= 0.1 + 1e-9, (shown, expected)
+    assert (shown >= target - 1e-9) == (expected >= target - 1e-9), (shown, expected, target)
+
+
+def status(expected: float, target: float) -> str:
+    return "✔ Opfyldt" if expected >= target - 1e-9 else "✖ Ikke opfyldt"
+
+
+def test_overview_figures_equal_results_json(runs: dict[str, Path]) -> None:
+    r = results(runs["annual"])
+    rows = overview_rows(runs["annual"] / "udvalg.xlsx")
+    d = r["decisions"]["total"]
+    checks = [
+        ("general", pct(d["within_deadline"], d["decisions"]), GENERAL),
+        ("notice", pct(d["exceeded_notified"], d["exceeded"]), NOTICE),
+    ]
+    c = r["complaints"]["total"]
+    checks.append(("complaints", pct(c["on_time"], c["complaints"]), COMPLAINTS))
+    outcomes = r["complaints"]["appeals"]
+    decided = sum(outcomes.values()) - outcomes["rejected"]  # rejected appeals are not judged
+    checks.append(("appeals", pct(outcomes["confirmed"], decided), APPEALS))
+    a = r["audit"]["total"]
+    for measure, of in (
+        ("resource_profile", "samples"),
+        ("citizen_involved", "samples"),
+        ("deadline_met_or_notified", "samples"),
+        ("decisions_kept", "decisions"),
+    ):
+        checks.append((measure, pct(a[measure], a[of]), AUDIT))
+    for key, expected, target in checks:
+        row = rows[LABELS[key]]
+        assert_shown(row["2025"], expected, target)
+        assert row["Status"] == status(expected, target), key
+    general = rows[LABELS["general"]]
+    assert general["Grundlag (klik for detaljer)"] == (
+        f"{d['within_deadline']:,} af {d['decisions']:,} afgørelser".replace(",", ".")
+    )
+    # the same period last year (2024) beside it, and the change worked out from the shown figures
+    before = rows[LABELS["general"]]["2024"]
+    change = round(100 * general["2025"] - 100 * before, 1)
+    arrow = "▲" if change > 0 else "▼" if change < 0 else "►"
+    assert general["Ændring fra 2024"] == f"{arrow} {abs(change):.1f} pp".replace(".", ",")
+
+    # areas under 80 %: counted from results.json's per-area counts, among the areas with at
+    # least 5 decisions (a smaller area's status is not published)
+    judged = [x for x in r["decisions"]["by_area"] if x["decisions"] >= 5]
+    small = [x for x in r["decisions"]["by_area"] if 0 < x["decisions"] < 5]
+    below = [x for x in judged if pct(x["within_deadline"], x["decisions"]) < CONCRETE]
+    areas = rows[LABELS["areas"]]
+    assert areas["2025"] == len(below)
+    assert areas["Grundlag (klik for detaljer)"] == f"af {len(judged)} sagsområder" + (
+        " med mindst 5 afgørelser" if small else ""
+    )
+    assert areas["Status"] == ("✔ Opfyldt" if not below else "✖ Ikke opfyldt")
+
+    over = [u for u in r["contract"]["handling_complaints"] if u["received"] > (u["max"] or 10**9)]
+    assert rows[LABELS["contract"]]["2025"] == len(over)
+
+    # open decisions at the period's last day, not "today"
+    o = r["open_cases"]["decisions"]["total"]
+    assert r["open_cases"]["as_of"] == "2025-12-31"
+    within = rows["Åbne afgørelser pr. 31-12-2025, hvor fristen ikke er overskredet"]
+    assert_shown(within["2025"], pct(o["open"] - o["overdue"], o["open"]), GENERAL)
+    overdue = rows["Åbne afgørelser pr. 31-12-2025 over fristen"]
+    assert (overdue["2025"], overdue["Status"]) == (o["overdue"], "Intet mål")
+    assert overdue["Grundlag (klik for detaljer)"] == f"af {o['open']:,} åbne afgørelser".replace(",", ".")
+
+
+def unit_names(db: Path) -> dict[str, str]:
+    with sqlite3.connect(db) as con:
+        return dict(con.execute("SELECT unit_code, unit_name FROM units").fetchall())
+
+
+@pytest.mark.parametrize("run", ["annual", "quarterly"])
+def test_every_unit_below_the_general_target_is_named(runs: dict[str, Path], run: str) -> None:
+    r, names = results(runs[run]), unit_names(runs["db"])
+    text = overview_text(runs[run] / "udvalg.xlsx")
+    judged = [u for u in r["decisions"]["by_unit"] if u["decisions"] >= 5]  # 1-4: suppressed
+    below = [u for u in judged if pct(u["within_deadline"], u["decisions"]) < GENERAL]
+    assert below, "the demo has units under 90 %"
+    assert f"{len(below)} af {len(judged)} enheder er under den generelle målsætning på 90 %" in text
+    for unit in below:
+        assert names[unit["unit_code"]] in text, unit["unit_code"]
+    for unit in judged:
+        if unit not in below:
+            assert f"{names[unit['unit_code']]} (" not in text.split("generelle målsætning")[1].split(".")[0]
+
+
+def test_quarter_compares_with_last_year_and_the_year_to_date(runs: dict[str, Path]) -> None:
+    rows = overview_rows(runs["quarterly"] / "udvalg.xlsx")
+    general = rows[LABELS["general"]]
+    assert list(general) == [
+        "Målepunkt",
+        "3. kvartal 2025",
+        "Status",
+        "Mål",
+        "2. kvartal 2025",
+        "3. kvartal 2024",
+        "Ændring fra 3. kvartal 2024",
+        "År til dato 2025",
+        "Status år til dato",
+        "Grundlag (klik for detaljer)",
+    ]
+    # the quarter's figure is the run's own (results.json); the year to date is
+    # January-September, checked against the months Udvikling publishes
+    q = results(runs["quarterly"])["decisions"]["total"]
+    assert_shown(general["3. kvartal 2025"], pct(q["within_deadline"], q["decisions"]), GENERAL)
+    wb = openpyxl.load_workbook(runs["quarterly"] / "udvalg.xlsx")
+    months = [r for r in wb["Udvikling"].iter_rows(values_only=True) if r[0] and str(r[0]).endswith(" 2025")]
+    # Udvikling shows the year to date: January to September, and its months add up to the
+    # year-to-date figure on Overblik
+    assert [m[0] for m in months] == [f"{month} 2025" for month in MONTHS[:9]]
+    within, decided = sum(m[2] for m in months), sum(m[1] for m in months)
+    assert_shown(general["År til dato 2025"], pct(within, decided), GENERAL)
+    assert general["Status år til dato"] == status(pct(within, decided), GENERAL)
+
+
+PAGED = {"Enheder", "Sagsområder", "Udvikling"}  # sheets with a chart under the table
+
+
+@pytest.mark.parametrize("run", ["annual", "quarterly"])
+def test_page_setup_of_every_sheet(runs: dict[str, Path], run: str) -> None:
+    book = openpyxl.load_workbook(runs[run] / "udvalg.xlsx")
+    label = "2025" if run == "annual" else "3. kvartal 2025"
+    for ws in book.worksheets:
+        name = ws.title
+        assert ws.page_setup.orientation == "landscape", name
+        assert str(ws.page_setup.paperSize) == "9", name  # A4
+        footer = ws.oddFooter
+        assert "Sagstidsmåling" in footer.left.text, name
+        assert footer.center.text.endswith(label), name
+        assert footer.right.text.endswith("Side &P af &N"), name
+        fit = ws.sheet_properties.pageSetUpPr.fitToPage if ws.sheet_properties.pageSetUpPr else False
+        if name == "Overblik":
+            assert not fit and 70 <= int(ws.page_setup.scale) <= 100
+            assert ws.print_area is not None
+        elif name in PAGED:
+            # a fixed scale (so the page break before the chart holds), never below 40 %
+            assert not fit and 40 <= int(ws.page_setup.scale or 100) <= 100, (
+                name
+            )  # 100: the default, left out
+        else:
+            # fit to 1 page wide (1 is the file format's default, which xlsxwriter leaves out), as
+            # many tall as needed (0)
+            assert fit and (ws.page_setup.fitToWidth or 1) == 1 and ws.page_setup.fitToHeight == 0, name
+            assert ws.print_title_rows, name  # the table's header row on every page
+
+
+@pytest.mark.parametrize("run", ["annual", "quarterly"])
+def test_libreoffice_prints_overblik_on_one_page_and_the_workbook_on_at_most_20(
+    runs: dict[str, Path], run: str
+) -> None:
+    done = pdf.export_pdf(runs[run] / "udvalg.xlsx", program=soffice())
+    assert done.path == runs[run] / "udvalg.pdf", done.message
+    data = done.path.read_bytes()
+    assert b"/StructTreeRoot" in data and b"/MarkInfo" in data  # a tagged PDF
+    assert b"/Lang(da-DK)" in data  # in Danish: screen readers speak it so, numbers read 91,7 %
+    text = subprocess.run(
+        [pdftotext(), "-layout", str(done.path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = text.split("\f")[:-1]  # pdftotext ends every page with a form feed
+    assert len(pages) <= 20, len(pages)
+    # Overblik is page 1, whole: its title, its last line, and the next sheet starts on page 2
+    assert "Hvor bør udvalget spørge?" in pages[0]
+    assert "Definitioner og regler står på arket Metode." in " ".join(pages[0].split())
+    assert f"Side 1 af {len(pages)}" in pages[0]
+    assert "Hvor bør udvalget spørge?" not in pages[1] and pages[1].lstrip().startswith("Enheder")
+    print(f"{run}: {len(pages)} pages")
+
+
+def test_pdf_without_libreoffice_says_so_in_one_line(
+    runs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf, "soffice_program", lambda: None)
+    done = pdf.export_pdf(runs["annual"] / "udvalg.xlsx")
+    assert done.path is None and done.message == pdf.NOT_INSTALLED and "\n" not in done.message
