@@ -45,6 +45,7 @@ from sagstid.source.extract import (
     extract_audit_samples,
     extract_complaint_case_areas,
     extract_complaints,
+    extract_decision_periods,
     extract_decisions,
     extract_flow,
     extract_open_cases,
@@ -64,7 +65,9 @@ if TYPE_CHECKING:
     from sagstid.report.revisions import Publication
 
 Stage = Callable[[str], AbstractContextManager[None]]
-"""How a run reports its stages: the CLI passes one that prints and times, tests a silent one."""
+"""How a run reports its stages: the CLI passes one that prints and times, tests a silent one.
+A stage function with a ``progress(done, total)`` attribute is told how many workbooks of the
+report stage are written."""
 
 
 class UnknownUnit(InputError):
@@ -165,10 +168,8 @@ def extract_run(
         check_schema(engine, ["units", "decisions", "complaints", "audit_samples"])
         units = check_units(clean_units(extract_units(engine)))
         promised_column = has_promised_date(engine)
-    with stage(f"Henter afgørelser {period.label}"):
-        current = extract_decisions(engine, period, promised_column)
-    with stage(f"Henter afgørelser {previous.label}"):
-        earlier = extract_decisions(engine, previous)
+    with stage(f"Henter afgørelser {previous.label} og {period.label}"):
+        current, earlier = extract_decision_periods(engine, period, previous, promised_column)
     with stage(f"Henter klager og tilsyn {period.label}"):
         complaints = extract_complaints(engine)
         case_decisions = extract_complaint_case_areas(engine)
@@ -570,25 +571,28 @@ def run_period(
 ) -> RunSummary:
     """Measure ``period`` and write every report into ``out_dir``. ``units`` (``--unit``): only
     those units' workbooks; ``earlier``: what earlier runs published, to record revisions."""
-    from sagstid.report.publish import write_reports
+    from sagstid.report.publish import report_units, write_reports
     from sagstid.report.results_json import build_results, follow_up_sections
     from sagstid.report.revisions import find_revisions
 
     ctx = build_context(db_url, config_dir, period, stage, worklist_first=worklist_first)
     check_requested_units(units, ctx.units)
     peaks: list[float] = []
+    progress: Callable[[int, int], None] = getattr(stage, "progress", lambda done, total: None)
+    total = len(set(units)) if units else len(report_units(ctx)) + 1  # unit workbooks (+ committee)
+
+    def unit_done(_: str, peak: float | None) -> None:
+        peaks.append(peak or 0.0)
+        progress(len(peaks), total)
+
     with stage(f"Skriver rapporter til {out_dir}"):
         results = build_results(period, ctx.current, **follow_up_sections(ctx))
         results["revisions"] = find_revisions(results, ctx.previous_period, ctx.previous, earlier)
         ctx = replace(ctx, revisions=tuple(results["revisions"]))
         files = write_reports(
-            ctx,
-            results,
-            out_dir,
-            workers=workers,
-            on_unit_done=lambda _, peak: peaks.append(peak or 0.0),
-            only_units=units,
+            ctx, results, out_dir, workers=workers, on_unit_done=unit_done, only_units=units
         )
+        progress(total, total)
     general = ctx.current.total.get("compliance_pct")
     return RunSummary(
         period=period,

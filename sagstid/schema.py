@@ -103,7 +103,8 @@ CREATE TABLE audit_samples (
     citizen_involved INTEGER,
     deadline_met_or_notified INTEGER
 );
-CREATE INDEX ix_decisions_decided ON decisions (decided_date);
+CREATE INDEX ix_decisions_decided ON decisions (decided_date, unit_code);
+CREATE INDEX ix_decisions_id ON decisions (decision_id);
 CREATE INDEX ix_complaints_answered ON complaints (answered_date);
 CREATE INDEX ix_decisions_case ON decisions (case_id);
 """

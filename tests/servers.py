@@ -300,7 +300,9 @@ def contract_metadata() -> sa.MetaData:
                 for c in columns
             ),
         )
-    sa.Index("ix_decisions_decided", metadata.tables["decisions"].c.decided_date)
+    decisions = metadata.tables["decisions"].c
+    sa.Index("ix_decisions_decided", decisions.decided_date, decisions.unit_code)  # docs/database.md
+    sa.Index("ix_decisions_id", decisions.decision_id)
     sa.Index("ix_complaints_answered", metadata.tables["complaints"].c.answered_date)
     return metadata
 

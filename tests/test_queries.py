@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from sagstid.errors import InputError, QueryFileError, SchemaError
@@ -215,8 +216,9 @@ def test_extra_columns_are_ignored(make_db):
 
 
 def test_extract_reads_each_row_exactly_once(make_db):
-    """in_period and outside are disjoint and together the whole table: decided 2023-12-31,
-    2024-01-01, 2024-12-31, 2025-01-01, NULL and '31/02/2024' -> 2 in 2024, 4 outside."""
+    """in_period (read) and outside (counted) are disjoint and together the whole table: decided
+    2023-12-31, 2024-01-01, 2024-12-31, 2025-01-01, NULL and '31/02/2024' -> 2 in 2024, 4
+    outside."""
     decided = ["2023-12-31", "2024-01-01", "2024-12-31", "2025-01-01", None, "31/02/2024"]
     url = make_db(
         decisions=[
@@ -237,8 +239,17 @@ def test_extract_reads_each_row_exactly_once(make_db):
     finally:
         engine.dispose()
     assert sorted(extract.in_period["decision_id"]) == [2, 3]
-    assert sorted(extract.outside["decision_id"]) == [1, 4, 5, 6]
+    # the other four are counted, one per decided_date value (each row its own value here)
+    outside = extract.outside.sort_values("row_count", kind="stable")
+    assert sorted("NULL" if pd.isna(d) else d for d in outside["decided_date"]) == [
+        "2023-12-31",
+        "2025-01-01",
+        "31/02/2024",
+        "NULL",
+    ]
+    assert list(outside["row_count"]) == [1, 1, 1, 1]
     assert extract.rows == 6
+    assert len(extract.duplicates) == 0  # no id occurs twice, none is missing
     assert sorted(units["unit_code"]) == ["JC-NORD", "JC-SYD", "YS"]
 
 

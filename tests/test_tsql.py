@@ -111,6 +111,7 @@ def test_there_are_queries() -> None:
         "complaint_case_areas.sql",
         "complaints.sql",
         "decision_by_id.sql",
+        "decision_duplicates.sql",
         "decisions_in_period.sql",
         "decisions_in_period_promised.sql",
         "decisions_outside_period.sql",

@@ -108,7 +108,12 @@ def _calendar_table(config: Config, first: dt.date, last: dt.date) -> pd.DataFra
 
 
 def duckdb_metrics(
-    rows: pd.DataFrame, units: pd.DataFrame, config: Config, period: Period, key: str = "case_area_code"
+    rows: pd.DataFrame,
+    units: pd.DataFrame,
+    config: Config,
+    period: Period,
+    key: str = "case_area_code",
+    threads: int | None = None,
 ) -> pd.DataFrame:
     """Decision metrics per ``key`` ('case_area_code', 'unit_code' or "'all'") by DuckDB SQL.
 
@@ -140,6 +145,8 @@ def duckdb_metrics(
     received = pd.to_datetime(rows["received_date"], format="%Y-%m-%d", errors="coerce")
     first = min(received.min().date(), period.start) if received.notna().any() else period.start
     con = duckdb.connect()
+    if threads is not None:  # the benchmark pins DuckDB to the cores the pandas path uses
+        con.execute(f"SET threads = {int(threads)}")
     try:
         con.register("all_rows", rows.astype({c: "object" for c in rows.columns if "date" in c}))
         con.register("units", units)

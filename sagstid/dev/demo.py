@@ -442,16 +442,25 @@ def _open_cases(
 
 
 def _decisions(
-    rng: np.random.Generator, years: tuple[int, ...], per_year: int, cal: np.busdaycalendar
+    rng: np.random.Generator,
+    years: tuple[int, ...],
+    per_year: int,
+    cal: np.busdaycalendar,
+    late_share: float | None = None,
 ) -> Columns:
-    """Clean decisions as numpy arrays: indices into UNIT_CODES/AREA_CODES, datetime64 dates."""
+    """Clean decisions as numpy arrays: indices into UNIT_CODES/AREA_CODES, datetime64 dates.
+    ``late_share``: scale the late probabilities so that about that share is late (the
+    benchmark's harsher workloads); None keeps the demo's own shares."""
     received = _receipts(rng, years, per_year, 90, cal, saturday=0.06)
     n = len(received)
     pair = rng.choice(len(_PAIRS), size=n, p=_PAIRS[:, 2] / _PAIRS[:, 2].sum())
     unit, area = _PAIRS[pair, 0].astype(np.int64), _PAIRS[pair, 1].astype(np.int64)
     variant = _variants(rng.spawn(1)[0], area)  # spawning draws nothing from rng
     deadline = _deadlines(area, received, cal, variant)
-    late = rng.random(n) < _late_share(unit, area, _year(received))
+    chance = _late_share(unit, area, _year(received))
+    if late_share is not None:
+        chance = np.clip(chance * (late_share / max(float(chance.mean()), 1e-9)), 0.0, 0.95)
+    late = rng.random(n) < chance
     drawn = _decision_dates(rng, received, deadline, late, cal)
     notice = _decision_notices(rng, late, received, deadline, drawn)
     sent = _sent_dates(rng, unit, late, drawn, cal)
@@ -737,6 +746,7 @@ def build_demo_database(
     complaints_per_year: int = 3_000,
     seed: int = 2009,
     bad_rows: bool = True,
+    late_share: float | None = None,
 ) -> DemoSummary:
     """Write a new database at path (overwriting). Write to path.with_suffix('.tmp') first,
     then os.replace, so a crash never leaves a half database at path."""
@@ -746,7 +756,7 @@ def build_demo_database(
         raise ValueError(f"no demo year on or before {DEMO_AS_OF.isoformat()}")
     rng = np.random.default_rng(seed)
     cal = _calendar(years[0], DEMO_AS_OF.year)
-    dec = _decisions(rng, years, decisions_per_year, cal)
+    dec = _decisions(rng, years, decisions_per_year, cal, late_share)
     dec["promised"] = _promised_dates(seed, dec, cal)
     decisions = _decision_columns(dec)
     complaints, answered = _complaints(rng, years, complaints_per_year, cal, dec)

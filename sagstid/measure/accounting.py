@@ -33,6 +33,12 @@ def accounting_counts(
     return {name: int(counts.get(name, 0)) for name in names}
 
 
-def count_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    """Every extracted row counted by unit, status and exclusion reason (for accounting)."""
-    return rows.groupby(ACCOUNTING_KEYS, observed=True, dropna=False).size().rename("rows").reset_index()
+def count_rows(rows: pd.DataFrame, counted: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every extracted row counted by unit, status and exclusion reason (for accounting), with
+    the rows the database counted instead of reading (``counted``: the same columns and rows)."""
+    table = rows.groupby(ACCOUNTING_KEYS, observed=True, dropna=False).size().rename("rows").reset_index()
+    if counted is None or not len(counted):
+        return table
+    both = pd.concat([table.astype({"unit_code": object}), counted], ignore_index=True)
+    both["unit_code"] = pd.Categorical(both["unit_code"])
+    return both.groupby(ACCOUNTING_KEYS, observed=True, dropna=False)["rows"].sum().reset_index()

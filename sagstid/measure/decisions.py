@@ -285,7 +285,7 @@ def measure_decisions(
     labels = area_labels(catalogue, cases)
     return DecisionMeasurement(
         cases=cases,
-        accounting=count_rows(validated.rows),
+        accounting=count_rows(validated.rows, validated.counted),
         total=total,
         by_area=group_metrics(cases, ["case_area_code"]).merge(labels, on="case_area_code"),
         by_unit=group_metrics(cases, ["unit_code"]),

@@ -206,7 +206,7 @@ def explain_decision(
         done = None
     else:
         day = decided if decided is not None else as_of
-        extract = DecisionExtract(in_period=rows, outside=rows.iloc[0:0])
+        extract = DecisionExtract.from_rows(rows)
         checked = validate_decisions(extract, units, Period(day, day), catalogue).rows.iloc[0]
         status, reason, done = str(checked["status"]), _text(checked["reason"]), decided
         if decided_raw is not None and decided_bad[0]:
@@ -266,7 +266,7 @@ def explain_decision(
         )
     assert done is not None
     measured = validate_decisions(
-        DecisionExtract(in_period=rows, outside=rows.iloc[0:0]), units, Period(done, done), catalogue
+        DecisionExtract.from_rows(rows), units, Period(done, done), catalogue
     ).measured
     case = evaluate_decisions(measured, catalogue, calendar, config.measurement.measure_at).iloc[0]
     assert _date(case["deadline_date"]) == legal.deadline, (case["deadline_date"], legal.deadline)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -23,6 +24,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 from sagstid.errors import DatabaseError, SchemaError
 from sagstid.schema import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from sagstid.source import urls
+from sagstid.source.arrow import ArrowReadError, read_frame
 from sagstid.source.pg_dates import lenient_dates
 from sagstid.source.queries import load_query
 
@@ -210,6 +212,40 @@ def check_schema(engine: Engine, tables: Iterable[str]) -> None:
         raise SchemaError(f"the source database lacks required {', '.join(missing)}")
 
 
+READERS: tuple[str, ...] = ("arrow", "sqlalchemy")
+_reader = ["arrow"]
+
+
+@contextmanager
+def reading_through(reader: str) -> Iterator[None]:
+    """Within the block, read queries through ``reader``: "arrow" (ADBC where the URL has an
+    Arrow path, else SQLAlchemy: the default) or "sqlalchemy" (always ``pd.read_sql``). For
+    the tests and the benchmark that compare the two paths."""
+    if reader not in READERS:
+        raise ValueError(f"unknown reader {reader!r}: one of {', '.join(READERS)}")
+    before = _reader[0]
+    _reader[0] = reader
+    try:
+        yield
+    finally:
+        _reader[0] = before
+
+
+def _read_arrow(engine: Engine, sql: str, parameters: dict[str, object], what: str) -> pd.DataFrame | None:
+    """The rows through ADBC (sagstid/source/arrow.py), or None where there is no Arrow path or
+    the Arrow reader failed (logged: SQLAlchemy then reads the query, reporting a real SQL
+    error or retrying a lost connection itself)."""
+    if _reader[0] != "arrow":
+        return None
+    try:
+        return read_frame(engine.url.render_as_string(hide_password=False), sql, parameters)
+    except (ArrowReadError, ValueError, OverflowError) as exc:
+        # ValueError/OverflowError: a value no Python object holds (PostgreSQL's 'infinity'
+        # date arrives as an Arrow date of year -5877611); psycopg's lenient loaders read it.
+        log.warning("%s: the Arrow reader failed (%s); reading through SQLAlchemy", what, _first_line(exc))
+        return None
+
+
 def _synonym_names(connection: sa.Connection) -> list[str]:
     """SQL Server synonyms of the default schema (none on other databases)."""
     if connection.dialect.name != "mssql":
@@ -257,11 +293,16 @@ def absent_columns(engine: Engine, columns: Iterable[str]) -> frozenset[str]:
 
 
 def read_query(engine: Engine, name: str, **parameters: object) -> pd.DataFrame:
-    """Run queries/<name>.sql with bound parameters and return its rows."""
+    """Run queries/<name>.sql with bound parameters and return its rows: through Arrow (ADBC)
+    where the database has a path (SQLite, PostgreSQL), else, or if that fails, through
+    SQLAlchemy with retries. Both give the same frame (tests/test_arrow_read.py)."""
     query = load_query(name)
     absent = query.parameters - parameters.keys()
     if absent:
         raise ValueError(f"{query.path}: parameters not given: {', '.join(sorted(absent))}")
+    frame = _read_arrow(engine, query.sql, parameters, str(query.path))
+    if frame is not None:
+        return frame
 
     sql = query.sql
     if query.optional_columns:

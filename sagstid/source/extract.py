@@ -1,31 +1,50 @@
 """Extract: one fetch function per query in queries/, each returning DataFrames.
 
-Only the columns the rules need are read; the decisions table is read in two disjoint parts
-(the period with every column, the rest with the few columns whole-table rules need). The
+Only the columns the rules need are read. Of the decisions table only the rows decided in the
+periods measured are read; the rest is counted by the database, and the duplicate ids are read
+on their own (docs/database.md, What a run reads). The
 complaints table is small and read whole (without ``citizen_ref``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 from sqlalchemy.engine import Engine
 
 from sagstid.periods import Period
 from sagstid.source.db import optional_columns, read_query
-from sagstid.validate.decisions import DecisionExtract
+from sagstid.validate.decision_table import DecisionExtract
 
 
-def extract_decisions(engine: Engine, period: Period, with_promised: bool = False) -> DecisionExtract:
-    """``with_promised``: the table has the optional column promised_date, read with the period's
+def extract_decisions(
+    engine: Engine, period: Period, with_promised: bool = False, through: Period | None = None
+) -> DecisionExtract:
+    """The decisions decided from ``period``'s start to the end of ``through`` (default: the
+    period itself) read whole, the rest of the table counted, and the duplicate ids.
+    ``with_promised``: the table has the optional column promised_date, read with the period's
     decisions (queries/decisions_in_period_promised.sql)."""
-    bounds = {"date_from": period.start.isoformat(), "date_to": period.end.isoformat()}
+    last = through or period
+    bounds = {"date_from": period.start.isoformat(), "date_to": last.end.isoformat()}
     in_period = "decisions_in_period_promised" if with_promised else "decisions_in_period"
     return DecisionExtract(
         in_period=read_query(engine, in_period, **bounds),
         outside=read_query(engine, "decisions_outside_period", **bounds),
+        duplicates=read_query(engine, "decision_duplicates"),
     )
+
+
+def extract_decision_periods(
+    engine: Engine, period: Period, previous: Period, with_promised: bool = False
+) -> tuple[DecisionExtract, DecisionExtract]:
+    """The decisions of ``period`` and of the period before it, read once (one query covering
+    both): the same rows for each, validation tells the periods apart. promised_date is read
+    for ``period`` only."""
+    both = extract_decisions(engine, previous, with_promised, through=period)
+    earlier = replace(both, in_period=both.in_period.drop(columns="promised_date", errors="ignore"))
+    return both, earlier
 
 
 def extract_units(engine: Engine) -> pd.DataFrame:

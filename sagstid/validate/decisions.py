@@ -14,6 +14,7 @@ import pandas as pd
 from sagstid.periods import Period
 from sagstid.rules.deadlines import NO_ENTRY, VIA, CatalogueArrays
 from sagstid.schema import DECISION_DATE_COLUMNS
+from sagstid.validate.decision_table import DecisionExtract, counted_rows, own_rows, repeated_ids
 from sagstid.validate.rows import (
     DateWindow,
     as_text,
@@ -34,6 +35,7 @@ DECISION_REASONS: tuple[str, ...] = (
     "no_deadline",
 )
 STATUSES: tuple[str, ...] = ("measured", "excluded", "open", "out_of_period")
+__all__ = ["DECISION_REASONS", "STATUSES", "DecisionExtract", "ValidatedDecisions", "validate_decisions"]
 KEY_DATES = ("received_date", "decided_date")  # outside the plausible window: invalid_date
 # The data-quality counts of results.json and the Datakvalitet sheets (docs/results.md).
 NOTE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -43,32 +45,27 @@ NOTE_COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True)
-class DecisionExtract:
-    """The decisions table in two disjoint parts."""
-
-    in_period: pd.DataFrame
-    outside: pd.DataFrame
-
-    @property
-    def rows(self) -> int:
-        return len(self.in_period) + len(self.outside)
-
-
-@dataclass(frozen=True)
 class ValidatedDecisions:
     """All extracted decision rows with parsed dates, status, reason and catalogue entry."""
 
     rows: pd.DataFrame
+    counted: pd.DataFrame | None = None  # rows not kept, by unit_code, status, reason (rows)
 
     @property
     def measured(self) -> pd.DataFrame:
         return self.rows[self.rows["status"].to_numpy() == "measured"]
 
     def status_counts(self) -> dict[str, int]:
-        return count_values(self.rows["status"], STATUSES)
+        return self._add_counted(count_values(self.rows["status"], STATUSES), "status")
 
     def reason_counts(self) -> dict[str, int]:
-        return count_values(self.rows["reason"], DECISION_REASONS)
+        return self._add_counted(count_values(self.rows["reason"], DECISION_REASONS), "reason")
+
+    def _add_counted(self, counts: dict[str, int], column: str) -> dict[str, int]:
+        if self.counted is not None:
+            extra = self.counted.groupby(column, observed=True)["rows"].sum()
+            counts = {name: n + int(extra.get(name, 0)) for name, n in counts.items()}
+        return counts
 
 
 def validate_decisions(
@@ -80,7 +77,8 @@ def validate_decisions(
 ) -> ValidatedDecisions:
     """``window``: the plausible dates (default: measurement.yaml's default for the period)."""
     window = window or DateWindow.default(period.end)
-    rows = pd.concat([extract.in_period, extract.outside], ignore_index=True, sort=False)
+    extract = own_rows(extract, period, window)
+    rows = extract.in_period.reset_index(drop=True)
     text_codes(rows, ("unit_code", "case_area_code"), ids=("case_id",))
     for column in ("unit_code", "case_area_code"):
         rows[column] = rows[column].astype("category")
@@ -105,7 +103,7 @@ def validate_decisions(
         rows.loc[population, "case_area_code"], received[population], rows.loc[population, "case_variant"]
     )
     conditions = [
-        rows["decision_id"].duplicated(keep=False).to_numpy(),
+        repeated_ids(rows["decision_id"], extract.duplicates),
         invalid_any,
         pd.isna(received),
         day < received,
@@ -122,4 +120,21 @@ def validate_decisions(
     rows["reason"] = reason_column(reason, DECISION_REASONS)
     rows["entry"] = entry
     rows["entry_via"] = pd.Categorical.from_codes(via, categories=VIA)  # type: ignore[call-overload]
-    return ValidatedDecisions(rows)
+    # Rows read but decided in the other period read with this one are counted, not kept.
+    other = rows["status"].to_numpy() == "out_of_period"
+    counted = counted_rows(extract, STATUSES, DECISION_REASONS, window)
+    if other.any():
+        kept = rows.loc[other, ["unit_code", "status", "reason"]]
+        counted = pd.concat(
+            [
+                counted,
+                kept.groupby(["unit_code", "status", "reason"], observed=True, dropna=False)
+                .size()
+                .rename("rows")
+                .reset_index()
+                .astype({"unit_code": object}),
+            ],
+            ignore_index=True,
+        )
+        rows = rows[~other]
+    return ValidatedDecisions(rows, counted)
