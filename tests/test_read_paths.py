@@ -104,3 +104,19 @@ def test_demo_on_postgres(demo_db: Path, config_dir: Path, postgres_db: str, tmp
     copy_database(f"sqlite:///{readable}", postgres_db)
     decisions = _same_on_both_paths(postgres_db, config_dir, Period.year(2025), tmp_path)
     assert decisions["total"]["decisions"] > 1000
+
+
+def test_the_arrow_path_really_reads(tmp_path: Path) -> None:
+    """Sensitivity: the comparisons above compare two different readers only if ADBC is there
+    and reads a SQLite file; a missing driver would make both paths SQLAlchemy's."""
+    import sqlite3
+
+    from sagstid.source.arrow import read_frame
+
+    path = tmp_path / "one.sqlite"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE t (x INTEGER, d TEXT)")
+        connection.execute("INSERT INTO t VALUES (1, '2025-01-02')")
+    frame = read_frame(f"sqlite:///{path}", "SELECT x, d FROM t WHERE x = :x", {"x": 1})
+    assert frame is not None
+    assert frame.to_dict("records") == [{"x": 1, "d": "2025-01-02"}]
