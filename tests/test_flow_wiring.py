@@ -328,3 +328,13 @@ def test_flow_sheet_in_the_unit_and_committee_workbooks(db_with, folder, tmp_pat
     # the goal is shown to the committee (a count against a baseline, not a group of cases)
     goal = next(r for r in committee if r[0] == "Formalitetsklager modtaget")
     assert goal[1:6] == ["Hele forvaltningen", "2023", 4, 2, "2027"] and goal[8] == "Ikke på sporet"
+
+
+def test_published_deadline_words_are_whole_numbers() -> None:
+    """The per-area frame may carry the deadline value as a float (an area without an entry
+    makes the column float): the citizens' page still writes "7 arbejdsdage", not "7.0"."""
+    from sagstid.report.citizen_wait import deadline_words
+
+    assert deadline_words(7.0, "working_days") == "7 arbejdsdage"
+    assert deadline_words(24, "hours") == "24 timer"
+    assert deadline_words(0.0, "calendar_days") == "samme dag"

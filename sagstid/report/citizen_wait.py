@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from sagstid.measure.flow_figures import FlowFigures, days_in_window
+from sagstid.report.labels import rule_text
 from sagstid.report.xlsx import load_layout
 
 CSV_FILE = "forventet-sagsbehandlingstid.csv"
@@ -55,8 +56,9 @@ def days_words(days: float) -> str:
 
 
 def deadline_words(value: object, unit: object) -> str:
-    words = load_layout().get("deadline_units")
-    return f"{value} {words[str(unit)]}"
+    """The published deadline as the reports write it ("7 arbejdsdage", "samme dag"): the
+    value is a whole number, though the frame may carry it as a float."""
+    return rule_text(int(float(str(value))), str(unit))
 
 
 def citizen_rows(figures: FlowFigures, suppress_below: int) -> pd.DataFrame:
