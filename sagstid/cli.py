@@ -9,6 +9,7 @@ SIGINT or SIGTERM (128 + the signal; one line, and the run recorded as interrupt
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import sys
 import time
@@ -81,6 +82,14 @@ class _Group(click.Group):
         except Exception as exc:
             if settings.env("debug"):
                 raise
+            if _no_room(exc):  # a full disk or a file-size limit: the operator's to fix, exit 2
+                click.echo(
+                    f"sagstid: error: no room to write the reports ({type(exc).__name__}: "
+                    f"{_one_line(exc)}); the previous reports are unchanged",
+                    err=True,
+                )
+                sys.unraisablehook = lambda _: None
+                ctx.exit(EXIT_BAD_INPUT)
             click.echo(
                 f"sagstid: failed: {type(exc).__name__}: {_one_line(exc)} "
                 "(set SAGSTID_DEBUG=1 for the traceback)",
@@ -90,6 +99,22 @@ class _Group(click.Group):
             # it is collected on the way out; the one line above has said what went wrong.
             sys.unraisablehook = lambda _: None
             ctx.exit(EXIT_FAILED)
+
+
+_NO_ROOM = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+
+
+def _no_room(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) is a full disk, a quota or a file-size limit; the
+    workbook writer reports it as its own error with the errno in the text."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in _NO_ROOM:
+            return True
+        if any(f"[Errno {code}]" in str(seen) for code in _NO_ROOM):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _one_line(exc: BaseException) -> str:
