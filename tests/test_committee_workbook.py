@@ -276,3 +276,17 @@ def test_pdf_without_libreoffice_says_so_in_one_line(
     monkeypatch.setattr(pdf, "soffice_program", lambda: None)
     done = pdf.export_pdf(runs["annual"] / "udvalg.xlsx")
     assert done.path is None and done.message == pdf.NOT_INSTALLED and "\n" not in done.message
+
+
+@pytest.mark.parametrize("run", ["annual", "quarterly"])
+def test_no_scientific_notation_anywhere(runs: dict[str, Path], run: str) -> None:
+    """A politician reads no "5,1E-11": no cell of any sheet has a scientific number format."""
+    book = openpyxl.load_workbook(runs[run] / "udvalg.xlsx")
+    scientific = [
+        (ws.title, cell.coordinate)
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.value is not None and "E+" in str(cell.number_format).upper()
+    ]
+    assert scientific == []

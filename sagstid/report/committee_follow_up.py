@@ -326,7 +326,10 @@ def write_committee_contract(
         sheet.section(label(layout, "surge_alerts_title", period=ctx.period.label))
         sheet.note(surge_note(layout, ctx.surge))
         alerts = ctx.surge.alerts
-        spec = (("month", "text"), ("received", "int"), ("baseline", "dec"), ("p_value", "sci"))
+        # words a reader uses: the month, the complaints received against the normal level
+        # (the mean of the 12 months before); the rule's probability is in the note, not a
+        # column of numbers in scientific notation
+        spec = (("month", "text"), ("received", "int"), ("baseline", "dec"))
         heads = [
             Column(layout.text("columns.unit_code")),
             Column(layout.text("columns.unit_name")),
@@ -334,17 +337,12 @@ def write_committee_contract(
         ]
         names = layout.get("months")
         rows = [
-            [code, ctx.unit_name(code), month_label(month, names), int(n), float(base), float(p)]
-            for code, month, n, base, p in zip(
-                alerts["unit_code"],
-                alerts["month"],
-                alerts["count"],
-                alerts["baseline"],
-                alerts["p_value"],
-                strict=False,
+            [code, ctx.unit_name(code), month_label(month, names), int(n), float(base)]
+            for code, month, n, base in zip(
+                alerts["unit_code"], alerts["month"], alerts["count"], alerts["baseline"], strict=False
             )
         ]
-        masked = [hide.mask(r, [None] * 6, [3, 4, 5], hide.small(r[3])) for r in rows]
+        masked = [hide.mask(r, [None] * 5, [3, 4], hide.small(r[3])) for r in rows]
         sheet.table(heads, [r for r, _ in masked], [f for _, f in masked], autofilter=False)
         if not rows:
             sheet.note(label(layout, "no_surges"))
