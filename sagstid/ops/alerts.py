@@ -33,25 +33,11 @@ from typing import Any
 
 from sagstid.config import AlertSettings, SmtpSettings
 from sagstid.ops.manifest import append_journal
+from sagstid.report.words import MONTHS as _MONTHS
 
 SENT_FILE = "alerts-sent.jsonl"
 STATE_KINDS = ("held", "overdue")
 log = logging.getLogger("sagstid.alerts")
-
-_MONTHS = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from sagstid.measure.run import LAST_YEAR, PREVIOUS, YEAR_TO_DATE, RunMeasurement
 from sagstid.report.status import MET, NO_DATA, NOT_MET, change, shown_value, status_of
-from sagstid.report.words import da_count, da_date, da_list, da_number, da_pct, da_pct_number
+from sagstid.report.words import MONTHS, da_count, da_date, da_list, da_number, da_pct, da_pct_number
 
 AUDIT_MEASURES: tuple[tuple[str, str, str], ...] = (
     # (column, count of, label)
@@ -31,20 +31,6 @@ AUDIT_MEASURES: tuple[tuple[str, str, str], ...] = (
     ("citizen_involved", "samples", "Tilsyn: borgeren har medvirket til ressourceprofilen"),
     ("deadline_met_or_notified", "samples", "Tilsyn: frist overholdt eller borger underrettet (stikprøver)"),
     ("decisions_kept", "decisions", "Tilsyn: frist overholdt eller borger underrettet (alle afgørelser)"),
-)
-MONTHS = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
 )
 
 

@@ -26,23 +26,9 @@ from sagstid.report import charts, printing
 from sagstid.report.labels import case_rule_texts
 from sagstid.report.status import NO_DATA, StatusFormats, change, shown_value, status_of, status_text
 from sagstid.report.unit_overview import FEW, SHEETS, period_short, period_words
-from sagstid.report.words import EXCEL_FORMATS, MISSING, da_date, da_number, da_pct_number
+from sagstid.report.words import EXCEL_FORMATS, MISSING, MONTHS, da_date, da_number, da_pct_number
 from sagstid.report.xlsx import Styles, excel_serials, months_between, text_list
 
-MONTHS = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 MONTH_HEADER_ROW = 3  # Månedlig udvikling: the header row (0-based); data below it
 MAX_FREEZE_ROW = 10
 LIST_PX = 1350  # case lists print at a fixed scale of about 80 % (some 40 rows a page), one page wide

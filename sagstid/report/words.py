@@ -161,3 +161,20 @@ def da_source(url: str) -> str:
     if "@" in name or ":" in name:  # no database named, only a server: say nothing of it
         name = ""
     return f"Sagssystemets database ({kind} {name})" if name else f"Sagssystemets database ({kind})"
+
+
+MONTHS: tuple[str, ...] = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+"""The Danish month names, lower case, January first (the one copy the reports and alerts use)."""
