@@ -313,16 +313,25 @@ class ComparisonRows:
     open_cases: tuple[pd.DataFrame, pd.DataFrame] | None
 
 
-def extract_comparisons(engine: Engine, period: Period, stage: Stage) -> dict[str, ComparisonRows]:
-    """Read the comparison periods' decisions and open cases (:func:`comparison_periods`)."""
+def extract_comparisons(
+    engine: Engine, period: Period, stage: Stage, read_open: dict[dt.date, tuple[pd.DataFrame, pd.DataFrame]]
+) -> dict[str, ComparisonRows]:
+    """Read the comparison periods' decisions and open cases (:func:`comparison_periods`),
+    each period and each snapshot day once: ``read_open`` holds the open cases the run has
+    read already, by day (the comparison period's end), and gains those read here."""
     out: dict[str, ComparisonRows] = {}
-    read: set[Period] = {period.previous()}
+    read: dict[Period, DecisionExtract | None] = {period.previous(): None}
     for key, other in comparison_periods(period).items():
-        with stage(f"Henter sammenligningsperioden {other.label}"):
-            decisions = None if other in read else extract_decisions(engine, other)
-            read.add(other)
-            opened = None if key == LAST_YEAR_TO_DATE else extract_open_cases(engine, other.end)
-        out[key] = ComparisonRows(other, decisions, opened)
+        if other not in read:
+            with stage(f"Henter sammenligningsperioden {other.label}"):
+                read[other] = extract_decisions(engine, other)
+        opened = None
+        if key != LAST_YEAR_TO_DATE:
+            if other.end not in read_open:
+                with stage(f"Henter åbne sager pr. {other.end.isoformat()}"):
+                    read_open[other.end] = extract_open_cases(engine, other.end)
+            opened = read_open[other.end]
+        out[key] = ComparisonRows(other, read[other], opened)
     return out
 
 
@@ -333,14 +342,20 @@ def measure_comparisons(
     run: RunContext,
     previous: DecisionMeasurement,
     stage: Stage = _silent,
+    known: Comparison | None = None,
 ) -> dict[str, Comparison]:
     """Decisions, complaints, contract, audit and the open-case snapshot at the last day of
-    each comparison period, each with its own calendar (no I/O); ``previous`` is the period
-    before's decisions, already measured."""
+    each comparison period, each with its own calendar (no I/O), each period once;
+    ``previous`` is the period before's decisions, already measured, and ``known`` a
+    comparison period the run has measured in full already (the one its reports compare with)."""
     measured: dict[Period, DecisionMeasurement] = {rows[PREVIOUS].period: previous}
+    full: dict[Period, Comparison] = {} if known is None else {known.period: known}
     out: dict[str, Comparison] = {}
     for key, r in rows.items():
         other = r.period
+        if r.open_cases is not None and other in full:
+            out[key] = full[other]
+            continue
         with stage(f"Måler {other.label} til sammenligning"):
             decisions = (
                 None
@@ -375,7 +390,7 @@ def measure_comparisons(
             )
             follow_up = measure_follow_up(x, here, replace(run, calendar=calendar), other, measured[other])
             snapshot = measure_snapshot(opened[0], opened[1], run.config, run.catalogue, calendar, other.end)
-        out[key] = Comparison(
+        out[key] = full[other] = Comparison(
             period=other,
             decisions=measured[other],
             complaints=follow_up.complaints,
@@ -435,7 +450,18 @@ def build_context(
     try:
         flow_from = extract_start(as_of, config.measurement)
         extracted = extract_run(engine, period, previous_period, as_of, stage, flow_from)
-        compare_rows = extract_comparisons(engine, period, stage) if comparisons else {}
+        read_open = {
+            as_of: (extracted.open_decisions, extracted.open_complaints),
+            previous_period.end: (
+                extracted.before_open_decisions
+                if extracted.before_open_decisions is not None
+                else extracted.open_decisions.iloc[:0],
+                extracted.before_open_complaints
+                if extracted.before_open_complaints is not None
+                else extracted.open_complaints.iloc[:0],
+            ),
+        }
+        compare_rows = extract_comparisons(engine, period, stage, read_open) if comparisons else {}
     finally:
         engine.dispose()
     with stage(f"Validerer {period.label} og {previous_period.label}"):
@@ -474,8 +500,18 @@ def build_context(
             before.open_decisions, before.open_complaints, config, catalogue, calendar, previous_period.end
         )
         before_held = measure_held(previous.cases, calendar, previous_period, config.measurement)
+    known = Comparison(
+        period=previous_period,
+        decisions=previous,
+        complaints=before_follow_up.complaints,
+        contract=before_follow_up.contract,
+        audit=before_follow_up.audit,
+        snapshot=before_snapshot,
+    )
     compare = (
-        measure_comparisons(compare_rows, extracted, validated, run, previous, stage) if compare_rows else {}
+        measure_comparisons(compare_rows, extracted, validated, run, previous, stage, known)
+        if compare_rows
+        else {}
     )
     return RunMeasurement(
         period=period,

@@ -164,21 +164,23 @@ def as_text(values: pd.Series) -> pd.Series:
     """Codes and ids as text, whatever type the database gave them (SQL Server's integer
     unit codes, a float column where an integer column has NULLs): 101 and 101.0 -> '101';
     NULL stays missing. Vectorised by type; object columns mapped over distinct values."""
+    if isinstance(values.dtype, pd.StringDtype):  # text already (pandas' Arrow-backed str)
+        return values
     if pd.api.types.is_bool_dtype(values.dtype) or isinstance(values.dtype, pd.CategoricalDtype):
         values = values.astype(object)
     if pd.api.types.is_integer_dtype(values.dtype):
-        out = values.astype(str).astype(object)
-        return out.where(values.notna(), None)
+        out = values.astype("str")
+        return out.where(values.notna())
     if pd.api.types.is_float_dtype(values.dtype):
         whole = values.notna() & (values % 1 == 0)
-        text = values.astype(str).astype(object)
-        text[whole] = values[whole].astype(np.int64).astype(str)
-        return text.where(values.notna(), None)
+        text = values.astype("str")
+        text[whole] = values[whole].astype(np.int64).astype("str")
+        return text.where(values.notna())
     codes, uniques = pd.factorize(values.astype(object))
     if not len(uniques):
-        return pd.Series([None] * len(values), index=values.index, dtype=object)
+        return pd.Series(np.nan, index=values.index, dtype="str")
     mapped = np.array([*(_text(v) for v in np.asarray(uniques, dtype=object)), None], dtype=object)
-    return pd.Series(mapped[np.where(codes >= 0, codes, len(uniques))], index=values.index, dtype=object)
+    return pd.Series(mapped[np.where(codes >= 0, codes, len(uniques))], index=values.index, dtype="str")
 
 
 def _text(value: object) -> str:
@@ -201,7 +203,7 @@ def text_codes(rows: pd.DataFrame, codes: tuple[str, ...], ids: tuple[str, ...] 
         text = as_text(rows[column])
         trimmed = text.str.strip()
         rows[PADDED + column] = (text.notna() & (trimmed != text)).to_numpy(dtype=bool)
-        rows[column] = trimmed.where(text.notna(), None)
+        rows[column] = trimmed
     for column in ids:
         if column in rows:
             rows[column] = as_text(rows[column])
