@@ -49,8 +49,10 @@ from sagstid.source.extract import (
     extract_decisions,
     extract_flow,
     extract_open_cases,
+    extract_open_complaints,
     extract_units,
     has_promised_date,
+    open_decisions_before,
 )
 from sagstid.source.urls import describe
 from sagstid.validate.audit import validate_audit
@@ -177,7 +179,11 @@ def extract_run(
     with stage(f"Henter åbne sager pr. {as_of.isoformat()}"):
         open_decisions, open_complaints = extract_open_cases(engine, as_of)
     with stage(f"Henter åbne sager pr. {previous.end.isoformat()}"):
-        before_decisions, before_complaints = extract_open_cases(engine, previous.end)
+        if as_of == period.end:  # the rows decided since previous.end are read already
+            before_decisions = open_decisions_before(current, open_decisions, previous.end)
+            before_complaints = extract_open_complaints(engine, previous.end)
+        else:
+            before_decisions, before_complaints = extract_open_cases(engine, previous.end)
     with stage(f"Henter sagsflow {period.label}"):
         flow = extract_flow(engine, flow_from, as_of)
     return Extracted(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
@@ -58,6 +59,11 @@ def extract_open_cases(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, pd
     return (read_query(engine, "open_decisions", **bound), read_query(engine, "open_complaints", **bound))
 
 
+def extract_open_complaints(engine: Engine, as_of: dt.date) -> pd.DataFrame:
+    """Complaints received on or before ``as_of`` and not answered on or before it."""
+    return read_query(engine, "open_complaints", as_of=as_of.isoformat())
+
+
 def extract_complaints(engine: Engine) -> pd.DataFrame:
     """Every complaint row (queries/complaints.sql)."""
     return read_query(engine, "complaints")
@@ -82,3 +88,47 @@ def extract_flow(engine: Engine, date_from: dt.date, date_to: dt.date) -> pd.Dat
     """Decisions received by ``date_to`` and open or decided from ``date_from`` on, for the
     backlog trend and the expected wait (queries/flow_decisions.sql)."""
     return read_query(engine, "flow_decisions", date_from=date_from.isoformat(), date_to=date_to.isoformat())
+
+
+def open_decisions_before(read: DecisionExtract, open_now: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    """The rows queries/open_decisions.sql gives as of ``day`` (the period before's last day),
+    taken from rows the run has read already instead of reading them again: ``read`` holds the
+    rows decided from before ``day`` to the as-of day, ``open_now`` the rows open_decisions.sql
+    gave for the as-of day (decided after it or not at all). A row is open as of ``day`` when its
+    decided_date is NULL or after ``day``, compared as the database compares it (text as text,
+    a number never after a text); its duplicate_id flag is 1 when its decision_id is one of the
+    table's repeated ids (``read.duplicates``), as the query's own flag is."""
+    rows = read.in_period
+    later = rows.loc[_after(rows["decided_date"], day)]
+    repeated = read.duplicates["decision_id"].dropna()
+    flag = later["decision_id"].isin(repeated).to_numpy() & later["decision_id"].notna().to_numpy()
+    taken = later.assign(duplicate_id=flag.astype(np.int64))[list(open_now.columns)]
+    if open_now.empty:
+        return taken.reset_index(drop=True)
+    return pd.concat([taken, open_now], ignore_index=True)
+
+
+def _after(values: pd.Series, day: dt.date) -> np.ndarray:
+    """``values > day`` as the database compares a date column with the ISO text of ``day``:
+    dates and timestamps by time, text by its characters (SQLite: an ISO date as text), a
+    number never (SQLite sorts numbers before text), NULL never."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        stamp = pd.Timestamp(day).tz_localize(getattr(values.dtype, "tz", None))
+        return (values > stamp).to_numpy(dtype=bool, na_value=False)
+    if isinstance(values.dtype, pd.StringDtype):
+        return (values > day.isoformat()).to_numpy(dtype=bool, na_value=False)
+    codes, uniques = pd.factorize(values.astype(object))
+    after = np.array([*(_value_after(v, day) for v in uniques), False], dtype=bool)
+    return after[np.where(codes >= 0, codes, len(uniques))]
+
+
+def _value_after(value: object, day: dt.date) -> bool:
+    if isinstance(value, str):
+        return value > day.isoformat()
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None) > dt.datetime.combine(day, dt.time())
+    if isinstance(value, dt.date):
+        return value > day
+    if isinstance(value, np.datetime64):
+        return bool(value > np.datetime64(day))
+    return False

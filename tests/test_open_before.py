@@ -1,0 +1,118 @@
+"""The open cases at the period before's end, taken from rows the run has read already.
+
+A run reads the decisions of both its periods in one query and the decisions open on its own
+last day; the snapshot at the period before's last day is made from those rows instead of
+being read again (sagstid/source/extract.open_decisions_before). The independent method is
+the query itself: queries/open_decisions.sql run by the database as of that day must give the
+same rows, with the same duplicate flag, on the hard rows: text that is no date, SQLite's
+integers and reals in a date column, NULL and duplicate ids, decided on the day itself and the
+day after, open, and decided after the as-of day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
+import pytest
+
+from sagstid.periods import Period
+from sagstid.source.db import connect, read_query, reading_through
+from sagstid.source.extract import extract_decision_periods, extract_open_cases, open_decisions_before
+from sagstid.validate.decision_table import DUPLICATE_COLUMNS, DecisionExtract
+
+PERIOD = Period.year(2025)
+PREVIOUS = Period.year(2024)
+DAY = PREVIOUS.end  # 2024-12-31
+
+
+def _row(i: int | None, received: object, decided: object) -> dict[str, object]:
+    return {
+        "decision_id": i,
+        "case_id": f"S-{i}",
+        "citizen_ref": "x",
+        "unit_code": "JC-NORD",
+        "case_area_code": "KH-ANS",
+        "received_date": received,
+        "decided_date": decided,
+        "sent_date": decided,
+        "delay_notice_date": None,
+    }
+
+
+# decision_id, received, decided -> open as of 2024-12-31 by the query's own rule?
+ROWS = [
+    (1, "2024-12-01", "2024-12-31", False),  # decided on the day: closed
+    (2, "2024-12-01", "2025-01-01", True),  # decided the day after
+    (3, "2024-12-01", None, True),  # still open
+    (4, "2024-12-01", "2026-02-01", True),  # decided after the run's as-of day
+    (5, "2025-03-01", "2025-04-01", True),  # received after the day: the query reads it too
+    (6, "2024-11-01", "2025-02-30", True),  # no such day, but text after the day
+    (7, "2024-11-01", 20250304, False),  # an integer sorts before text in SQLite
+    (8, "2024-11-01", 20250304.5, False),  # a real too
+    (9, "2024-11-01", "", False),  # empty text sorts before the day
+    (10, "2024-11-01", "9999-12-31", True),  # a placeholder
+    (11, "2024-11-01", "2025-06-01", True),  # repeated id (with row 12): duplicate flag 1
+    (11, "2024-11-01", "2024-06-01", False),
+    (None, "2024-11-01", "2025-06-02", True),  # no id: the query's flag is 0
+    (None, "2024-11-01", None, True),
+    (13, "2023-01-01", "2023-06-01", False),  # long closed
+]
+
+
+@pytest.fixture
+def url(make_db: Callable[..., str]) -> str:
+    return make_db(decisions=[_row(i, received, decided) for i, received, decided, _ in ROWS])
+
+
+def _key(frame: pd.DataFrame) -> list[tuple[str, str, int]]:
+    return sorted(
+        (str(r.decision_id), str(r.decided_date), int(r.duplicate_id)) for r in frame.itertuples(index=False)
+    )
+
+
+@pytest.mark.parametrize("reader", ["arrow", "sqlalchemy"])
+def test_same_rows_and_flags_as_the_query(url: str, reader: str) -> None:
+    engine = connect(url)
+    try:
+        with reading_through(reader):
+            current, _ = extract_decision_periods(engine, PERIOD, PREVIOUS)
+            open_now, _ = extract_open_cases(engine, PERIOD.end)
+            derived = open_decisions_before(current, open_now, DAY)
+            queried = read_query(engine, "open_decisions", as_of=DAY.isoformat())
+    finally:
+        engine.dispose()
+    assert list(derived.columns) == list(queried.columns)
+    assert _key(derived) == _key(queried)
+    # worked by hand from ROWS: the open ones, and the one repeated id flagged
+    expected_open = sum(1 for *_, is_open in ROWS if is_open)
+    assert len(derived) == expected_open == 9
+    flagged = derived.loc[derived["duplicate_id"] == 1, "decision_id"].tolist()
+    assert [int(i) for i in flagged] == [11]  # a float where the column has NULL ids
+
+
+def test_dates_compared_as_dates_where_the_column_is_a_date() -> None:
+    # A DATE column (PostgreSQL, SQL Server) arrives as date objects or timestamps.
+    read = _extract(
+        pd.DataFrame(
+            {
+                "decision_id": [1, 2, 3],
+                "decided_date": [dt.date(2024, 12, 31), dt.date(2025, 1, 1), dt.date(2025, 5, 1)],
+            }
+        )
+    )
+    open_now = pd.DataFrame(
+        {"decision_id": pd.Series([], dtype="int64"), "decided_date": [], "duplicate_id": []}
+    )
+    assert open_decisions_before(read, open_now, DAY)["decision_id"].tolist() == [2, 3]
+    stamps = _extract(
+        pd.DataFrame({"decision_id": [1, 2], "decided_date": pd.to_datetime(["2024-12-31", "2025-01-01"])})
+    )
+    assert open_decisions_before(stamps, open_now, DAY)["decision_id"].tolist() == [2]
+
+
+def _extract(rows: pd.DataFrame) -> DecisionExtract:
+    return DecisionExtract(
+        in_period=rows, outside=pd.DataFrame(), duplicates=pd.DataFrame(columns=DUPLICATE_COLUMNS)
+    )
