@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -169,6 +170,30 @@ def _entry_used(catalogue: CatalogueArrays, entry: int, via: int, area: str | No
     )
 
 
+def _open_case(legal: Working, calendar: WorkCalendar, **fields: Any) -> Explanation:
+    """An open case as of ``fields["as_of"]``: the calendar days left to its deadline (negative:
+    overdue), the working days left when not overdue, and whether the delay notice
+    (``fields["notice"]``) was sent in time; ``fields``: the Explanation's other fields."""
+    as_of, notice = fields["as_of"], fields["notice"]
+    left = (legal.deadline - as_of).days
+    working_left = None
+    if left >= 0:
+        working_left = int(
+            calendar.working_days_after(
+                np.array([np.datetime64(as_of, "D")]), np.array([np.datetime64(legal.deadline, "D")])
+            )[0]
+        )
+    return Explanation(
+        status="open",
+        reason=None,
+        legal=legal,
+        days_left=left,
+        working_days_left=working_left,
+        notice_in_time=None if notice is None else notice <= legal.deadline,
+        **fields,
+    )
+
+
 def explain_decision(
     rows: pd.DataFrame,
     units: pd.DataFrame,
@@ -225,45 +250,22 @@ def explain_decision(
     entry, via = int(entries[0]), int(vias[0])
     assert entry != NO_ENTRY
     calendar = _calendar(config, received, as_of, done)
-    legal = walk(
-        received,
-        int(catalogue.value[entry]),
-        DEADLINE_UNITS[catalogue.unit[entry]],
-        bool(catalogue.roll[entry]),
-        calendar,
-        config,
-    )
-    service = None
-    if catalogue.target_value[entry] >= 0:
-        service = walk(
-            received,
-            int(catalogue.target_value[entry]),
-            DEADLINE_UNITS[catalogue.target_unit[entry]],
-            bool(catalogue.target_roll[entry]),
-            calendar,
-            config,
+
+    def rule(values: np.ndarray, units: np.ndarray, rolls: np.ndarray) -> Working:
+        """The deadline of the entry's rule (the legal one or the service target) from receipt."""
+        return walk(
+            received, int(values[entry]), DEADLINE_UNITS[units[entry]], bool(rolls[entry]), calendar, config
         )
+
+    legal = rule(catalogue.value, catalogue.unit, catalogue.roll)
+    service = (
+        rule(catalogue.target_value, catalogue.target_unit, catalogue.target_roll)
+        if catalogue.target_value[entry] >= 0
+        else None
+    )
     used = _entry_used(catalogue, entry, via, base["area"])  # type: ignore[arg-type]
     if status == "open":
-        left = (legal.deadline - as_of).days
-        working_left = None
-        if left >= 0:
-            working_left = int(
-                calendar.working_days_after(
-                    np.array([np.datetime64(as_of, "D")]), np.array([np.datetime64(legal.deadline, "D")])
-                )[0]
-            )
-        return Explanation(
-            status="open",
-            reason=None,
-            entry=used,
-            legal=legal,
-            service=service,
-            days_left=left,
-            working_days_left=working_left,
-            notice_in_time=None if notice is None else notice <= legal.deadline,
-            **explanation,  # type: ignore[arg-type]
-        )
+        return _open_case(legal, calendar, entry=used, service=service, **explanation)
     assert done is not None
     measured = validate_decisions(
         DecisionExtract.from_rows(rows), units, Period(done, done), catalogue
@@ -363,24 +365,7 @@ def explain_complaint(rows: pd.DataFrame, units: pd.DataFrame, config: Config, a
     one = validated.iloc[:1]
     assert _date(complaint_deadlines(one, lengths, calendar)[0]) == legal.deadline
     if status == "open":
-        left = (legal.deadline - as_of).days
-        working_left = None
-        if left >= 0:
-            working_left = int(
-                calendar.working_days_after(
-                    np.array([np.datetime64(as_of, "D")]), np.array([np.datetime64(legal.deadline, "D")])
-                )[0]
-            )
-        return Explanation(
-            status="open",
-            reason=None,
-            complaint_rule=rule,
-            legal=legal,
-            days_left=left,
-            working_days_left=working_left,
-            notice_in_time=None if notice is None else notice <= legal.deadline,
-            **base,  # type: ignore[arg-type]
-        )
+        return _open_case(legal, calendar, complaint_rule=rule, **base)
     measured = measure_complaints(validated, period, lengths, calendar).rows.iloc[0]
     assert answered is not None
     return Explanation(
