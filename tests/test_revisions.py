@@ -121,9 +121,12 @@ def test_a_late_registered_decision_is_a_revision(db: str, config_dir: Path, roo
     assert by == {"2024-07-01": first_q3, "2024-04-01": run_q2}
     sheet = openpyxl.load_workbook(job / "2024Q3" / "udvalg.xlsx")["Revisioner"]
     text = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert text[4][:4] == ["2024-07-01 - 2024-09-30", "Afgørelser, i alt: antal", "2", "3"]
+    assert text[4][:4] == ["01-07-2024 til 30-09-2024 (denne periode)", "Afgørelser, i alt: antal", "2", "3"]
     assert any(
-        row[1] == "Afgørelser, i alt: overholdelse %" and row[2:4] == ["100,00", "50,00"] for row in text
+        row[:4]
+        == ["01-04-2024 til 30-06-2024 (forrige periode)", "Afgørelser, i alt: overholdelse %"]
+        + ["100,00", "50,00"]
+        for row in text
     )
 
     # A re-run on unchanged data finds the same revisions and writes the same bytes.
@@ -263,7 +266,14 @@ def test_a_late_decision_in_last_years_quarter_is_a_revision(make_db, config_dir
 
     sheet = openpyxl.load_workbook(job / "2024Q3" / "udvalg.xlsx")["Revisioner"]
     text = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert text[4][:4] == ["2023-07-01 - 2023-09-30", "Afgørelser, i alt: antal", "2", "3"]
+    assert text[4][:4] == [
+        "01-07-2023 til 30-09-2023 (samme periode sidste år)",
+        "Afgørelser, i alt: antal",
+        "2",
+        "3",
+    ]
+    assert text[3][4] == "Først offentliggjort af"
+    assert text[4][4] == f"kvartalskørsel 2023Q3 ({run_2023q3})"
     assert any(
         row[1] == "Afgørelser, i alt: overholdelse %" and row[2:4] == ["50,00", "33,33"] for row in text
     )
