@@ -27,7 +27,7 @@ from sagstid.rules.workdays import WorkCalendar
 from sagstid.validate.complaints import validate_complaints
 from sagstid.validate.decisions import DecisionExtract, validate_decisions
 from sagstid.validate.open_cases import validate_open_decisions
-from sagstid.validate.rows import parse_dates
+from sagstid.validate.rows import DateWindow, parse_dates
 
 
 class CaseNotFound(LookupError):
@@ -149,6 +149,12 @@ def walk(
     return Working(value, unit, roll, start, plain, tuple(steps), deadline)
 
 
+def _window(config: Config, end: dt.date) -> DateWindow:
+    """measurement.yaml's plausible dates for a period ending ``end``, as the reports judge the
+    row (a date outside them is a placeholder: invalid_date)."""
+    return DateWindow.of(config.measurement.plausible_dates, end)
+
+
 def _calendar(config: Config, *days: dt.date | None) -> WorkCalendar:
     known = [d for d in days if d is not None]
     return WorkCalendar.covering(config.calendar, min(known), max(known))
@@ -207,7 +213,7 @@ def explain_decision(
     rows = rows.reset_index(drop=True)
     raw = rows.iloc[0]
     decided_raw = raw.get("decided_date")
-    decided_parsed, decided_bad = parse_dates(rows["decided_date"].iloc[:1])
+    decided_parsed, decided_bad = parse_dates(rows["decided_date"].iloc[:1], _window(config, as_of))
     decided = _date(decided_parsed.iloc[0])
     is_open = not decided_bad[0] and (decided is None or decided > as_of)
     base = {
@@ -224,7 +230,7 @@ def explain_decision(
     }
     if is_open:
         checked = validate_open_decisions(
-            rows.assign(duplicate_id=int(len(rows) > 1)), units, catalogue, as_of
+            rows.assign(duplicate_id=int(len(rows) > 1)), units, catalogue, as_of, _window(config, as_of)
         ).iloc[0]
         status = {"open": "open", "excluded": "excluded"}.get(str(checked["row_status"]), "not_received")
         reason = _text(checked["reason"])
@@ -232,7 +238,9 @@ def explain_decision(
     else:
         day = decided if decided is not None else as_of
         extract = DecisionExtract.from_rows(rows)
-        checked = validate_decisions(extract, units, Period(day, day), catalogue).rows.iloc[0]
+        checked = validate_decisions(
+            extract, units, Period(day, day), catalogue, _window(config, day)
+        ).rows.iloc[0]
         status, reason, done = str(checked["status"]), _text(checked["reason"]), decided
         if decided_raw is not None and decided_bad[0]:
             done = None
@@ -268,7 +276,7 @@ def explain_decision(
         return _open_case(legal, calendar, entry=used, service=service, **explanation)
     assert done is not None
     measured = validate_decisions(
-        DecisionExtract.from_rows(rows), units, Period(done, done), catalogue
+        DecisionExtract.from_rows(rows), units, Period(done, done), catalogue, _window(config, done)
     ).measured
     case = evaluate_decisions(measured, catalogue, calendar, config.measurement.measure_at).iloc[0]
     assert _date(case["deadline_date"]) == legal.deadline, (case["deadline_date"], legal.deadline)
@@ -314,12 +322,12 @@ def explain_complaint(rows: pd.DataFrame, units: pd.DataFrame, config: Config, a
         raise CaseNotFound
     rows = rows.reset_index(drop=True)
     raw = rows.iloc[0]
-    answered_parsed, answered_bad = parse_dates(rows["answered_date"].iloc[:1])
+    answered_parsed, answered_bad = parse_dates(rows["answered_date"].iloc[:1], _window(config, as_of))
     answered = _date(answered_parsed.iloc[0])
     is_open = not answered_bad[0] and (answered is None or answered > as_of)
     day = answered if answered is not None and not is_open else as_of
     period = Period(day, day)
-    validated = validate_complaints(rows, units, period)
+    validated = validate_complaints(rows, units, period, _window(config, day))
     checked = validated.iloc[0]
     received = _date(checked["received_date"])
     notice = _date(checked.get("delay_notice_date"))
