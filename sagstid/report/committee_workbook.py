@@ -8,7 +8,6 @@ No case rows and no case numbers are written here. Groups with fewer than
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -46,7 +45,6 @@ from sagstid.report.unit_workbook import (
     write_monthly_table,
     write_reason_table,
 )
-from sagstid.report.words import da_source
 from sagstid.report.xlsx import (
     Column,
     Layout,
@@ -415,8 +413,7 @@ def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasure
 def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
     """Write the committee's workbook (aggregates only) for the whole administration."""
     layout = load_layout()
-    # the committee's paper names its data source by kind and name only (no host, path, login)
-    ctx = dataclasses.replace(with_deadline_text(ctx), source=da_source(ctx.source))
+    ctx = with_deadline_text(ctx)
     plan = committee_plan(ctx)  # the hidden groups, the same on every sheet
     with open_workbook(path, constant_memory=False) as (workbook, styles):
         fix_properties(workbook, ctx)
