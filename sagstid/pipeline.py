@@ -51,6 +51,7 @@ from sagstid.source.extract import (
     extract_open_cases,
     extract_open_complaints,
     extract_units,
+    flow_rows,
     has_promised_date,
     open_decisions_before,
 )
@@ -185,7 +186,10 @@ def extract_run(
         else:
             before_decisions, before_complaints = extract_open_cases(engine, previous.end)
     with stage(f"Henter sagsflow {period.label}"):
-        flow = extract_flow(engine, flow_from, as_of)
+        if as_of == period.end and previous.start <= flow_from:  # the rows are read already
+            flow = flow_rows(current, open_decisions, flow_from, as_of)
+        else:
+            flow = extract_flow(engine, flow_from, as_of)
     return Extracted(
         units,
         current,

@@ -9,7 +9,10 @@ complaints table is small and read whole (without ``citizen_ref``).
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -95,40 +98,69 @@ def open_decisions_before(read: DecisionExtract, open_now: pd.DataFrame, day: dt
     taken from rows the run has read already instead of reading them again: ``read`` holds the
     rows decided from before ``day`` to the as-of day, ``open_now`` the rows open_decisions.sql
     gave for the as-of day (decided after it or not at all). A row is open as of ``day`` when its
-    decided_date is NULL or after ``day``, compared as the database compares it (text as text,
-    a number never after a text); its duplicate_id flag is 1 when its decision_id is one of the
-    table's repeated ids (``read.duplicates``), as the query's own flag is."""
+    decided_date is NULL or after ``day``, compared as the database compares it (:func:`_compare`)."""
+    return _read_already(
+        read, open_now, list(open_now.columns), _compare(read.in_period["decided_date"], ">", day)
+    )
+
+
+def flow_rows(
+    read: DecisionExtract, open_now: pd.DataFrame, date_from: dt.date, date_to: dt.date
+) -> pd.DataFrame:
+    """The rows queries/flow_decisions.sql gives, taken from rows the run has read already:
+    ``read`` holds every row decided from ``date_from`` (or earlier) to ``date_to``, the as-of
+    day, and ``open_now`` the rows open_decisions.sql gave for ``date_to``. A row is taken when
+    its received_date is on or before ``date_to`` and its decided_date NULL or on or after
+    ``date_from``, compared as the database compares them."""
     rows = read.in_period
-    later = rows.loc[_after(rows["decided_date"], day)]
+    columns = ["decision_id", "unit_code", "case_area_code", "received_date", "decided_date", "duplicate_id"]
+    keep = _compare(rows["decided_date"], ">=", date_from) & _compare(rows["received_date"], "<=", date_to)
+    still_open = _compare(open_now["received_date"], "<=", date_to)
+    return _read_already(read, open_now.loc[still_open], columns, keep)
+
+
+def _read_already(
+    read: DecisionExtract, open_now: pd.DataFrame, columns: list[str], keep: np.ndarray
+) -> pd.DataFrame:
+    """The rows of ``read.in_period`` where ``keep`` holds, then ``open_now``'s, in ``columns``;
+    a row of ``read`` gets duplicate_id 1 when its decision_id is one of the table's repeated ids
+    (``read.duplicates``), as open_decisions.sql's own flag is (a NULL id: 0)."""
+    later = read.in_period.loc[keep]
     repeated = read.duplicates["decision_id"].dropna()
     flag = later["decision_id"].isin(repeated).to_numpy() & later["decision_id"].notna().to_numpy()
-    taken = later.assign(duplicate_id=flag.astype(np.int64))[list(open_now.columns)]
+    taken = later.assign(duplicate_id=flag.astype(np.int64))[columns]
     if open_now.empty:
         return taken.reset_index(drop=True)
-    return pd.concat([taken, open_now], ignore_index=True)
+    return pd.concat([taken, open_now[columns]], ignore_index=True)
 
 
-def _after(values: pd.Series, day: dt.date) -> np.ndarray:
-    """``values > day`` as the database compares a date column with the ISO text of ``day``:
+_OPS: dict[str, Callable[[Any, Any], Any]] = {">": operator.gt, ">=": operator.ge, "<=": operator.le}
+
+
+def _compare(values: pd.Series, op: str, day: dt.date) -> np.ndarray:
+    """``values <op> day`` as the database compares a date column with the ISO text of ``day``:
     dates and timestamps by time, text by its characters (SQLite: an ISO date as text), a
-    number never (SQLite sorts numbers before text), NULL never."""
+    number as less than any text (SQLite's order), NULL never."""
+    compare = _OPS[op]
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         stamp = pd.Timestamp(day).tz_localize(getattr(values.dtype, "tz", None))
-        return (values > stamp).to_numpy(dtype=bool, na_value=False)
+        return np.asarray(compare(values, stamp).to_numpy(dtype=bool, na_value=False))
     if isinstance(values.dtype, pd.StringDtype):
-        return (values > day.isoformat()).to_numpy(dtype=bool, na_value=False)
+        return np.asarray(compare(values, day.isoformat()).to_numpy(dtype=bool, na_value=False))
     codes, uniques = pd.factorize(values.astype(object))
-    after = np.array([*(_value_after(v, day) for v in uniques), False], dtype=bool)
-    return after[np.where(codes >= 0, codes, len(uniques))]
+    taken = np.array([*(_value_compare(v, compare, day) for v in uniques), False], dtype=bool)
+    return taken[np.where(codes >= 0, codes, len(uniques))]
 
 
-def _value_after(value: object, day: dt.date) -> bool:
+def _value_compare(value: object, compare: Callable[[Any, Any], Any], day: dt.date) -> bool:
     if isinstance(value, str):
-        return value > day.isoformat()
+        return bool(compare(value, day.isoformat()))
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None) > dt.datetime.combine(day, dt.time())
+        return bool(compare(value.replace(tzinfo=None), dt.datetime.combine(day, dt.time())))
     if isinstance(value, dt.date):
-        return value > day
+        return bool(compare(value, day))
     if isinstance(value, np.datetime64):
-        return bool(value > np.datetime64(day))
+        return bool(compare(value, np.datetime64(day)))
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return bool(compare(0, 1))  # a number sorts before any text: less than the day
     return False

@@ -1,12 +1,13 @@
-"""The open cases at the period before's end, taken from rows the run has read already.
+"""Rows a run needs more than once are read once (docs/database.md, What a run reads).
 
 A run reads the decisions of both its periods in one query and the decisions open on its own
-last day; the snapshot at the period before's last day is made from those rows instead of
-being read again (sagstid/source/extract.open_decisions_before). The independent method is
-the query itself: queries/open_decisions.sql run by the database as of that day must give the
-same rows, with the same duplicate flag, on the hard rows: text that is no date, SQLite's
-integers and reals in a date column, NULL and duplicate ids, decided on the day itself and the
-day after, open, and decided after the as-of day.
+last day; the snapshot at the period before's last day and the flow rows (the backlog trend
+and the expected wait) are made from those rows instead of being read again
+(sagstid/source/extract.open_decisions_before, flow_rows). The independent method is the
+query itself: queries/open_decisions.sql and queries/flow_decisions.sql run by the database
+must give the same rows, with the same duplicate flag, on the hard rows: text that is no date,
+SQLite's integers and reals in a date column, NULL received dates, NULL and duplicate ids,
+decided on the day itself and the day after, open, and decided after the as-of day.
 """
 
 from __future__ import annotations
@@ -19,7 +20,12 @@ import pytest
 
 from sagstid.periods import Period
 from sagstid.source.db import connect, read_query, reading_through
-from sagstid.source.extract import extract_decision_periods, extract_open_cases, open_decisions_before
+from sagstid.source.extract import (
+    extract_decision_periods,
+    extract_open_cases,
+    flow_rows,
+    open_decisions_before,
+)
 from sagstid.validate.decision_table import DUPLICATE_COLUMNS, DecisionExtract
 
 PERIOD = Period.year(2025)
@@ -58,6 +64,9 @@ ROWS = [
     (None, "2024-11-01", "2025-06-02", True),  # no id: the query's flag is 0
     (None, "2024-11-01", None, True),
     (13, "2023-01-01", "2023-06-01", False),  # long closed
+    (14, None, "2025-05-01", True),  # no received date: read for the snapshot, not for the flow
+    (15, 20240101, "2025-05-01", True),  # a number sorts before the day's text
+    (16, "2026-01-05", None, True),  # received after the as-of day, still open
 ]
 
 
@@ -87,7 +96,7 @@ def test_same_rows_and_flags_as_the_query(url: str, reader: str) -> None:
     assert _key(derived) == _key(queried)
     # worked by hand from ROWS: the open ones, and the one repeated id flagged
     expected_open = sum(1 for *_, is_open in ROWS if is_open)
-    assert len(derived) == expected_open == 9
+    assert len(derived) == expected_open == 12
     flagged = derived.loc[derived["duplicate_id"] == 1, "decision_id"].tolist()
     assert [int(i) for i in flagged] == [11]  # a float where the column has NULL ids
 
@@ -116,3 +125,28 @@ def _extract(rows: pd.DataFrame) -> DecisionExtract:
     return DecisionExtract(
         in_period=rows, outside=pd.DataFrame(), duplicates=pd.DataFrame(columns=DUPLICATE_COLUMNS)
     )
+
+
+@pytest.mark.parametrize("reader", ["arrow", "sqlalchemy"])
+def test_flow_rows_same_as_the_query(url: str, reader: str) -> None:
+    trend_from = dt.date(2024, 1, 1)  # the annual run's trend starts with the year before
+    engine = connect(url)
+    try:
+        with reading_through(reader):
+            current, _ = extract_decision_periods(engine, PERIOD, PREVIOUS)
+            open_now, _ = extract_open_cases(engine, PERIOD.end)
+            derived = flow_rows(current, open_now, trend_from, PERIOD.end)
+            queried = read_query(
+                engine, "flow_decisions", date_from=trend_from.isoformat(), date_to=PERIOD.end.isoformat()
+            )
+    finally:
+        engine.dispose()
+    assert list(derived.columns) == list(queried.columns)
+    assert _key(derived) == _key(queried)
+    # by hand: received by 2025-12-31 (a number counts as earlier, NULL never) and decided from
+    # 2024-01-01 (as text; a number or '' is earlier) or open: 1-6, 10, 11 twice, the two
+    # NULL ids and 15 = 12 rows; not 7, 8, 9 (decided as a number or empty text), 13 (decided
+    # 2023), 14 (no received date), 16 (received 2026)
+    ids = sorted(str(i) for i in derived["decision_id"].tolist())
+    assert len(derived) == 12
+    assert "13.0" not in ids and "14.0" not in ids and "16.0" not in ids
