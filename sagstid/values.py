@@ -1,9 +1,11 @@
-"""The one test for a missing value, whatever its kind (None, NaN, NaT, pandas NA)."""
+"""The one test for a missing value, whatever its kind (None, NaN, NaT, pandas NA), and the one
+quick equality test of a column against a value."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 
@@ -15,3 +17,10 @@ def is_missing(value: Any) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
+
+
+def equals(values: pd.Series, value: object) -> np.ndarray:
+    """``values == value`` as a boolean array, missing values False. Quick on every kind of
+    column: a categorical compares its codes, pandas' Arrow text compares in Arrow, so a
+    million-row column is never turned into Python objects to find one unit's rows."""
+    return np.asarray((values == value).to_numpy(dtype=bool, na_value=False))

@@ -28,6 +28,7 @@ import pandas as pd
 from sagstid.config import GamingRule, MeasurementSettings
 from sagstid.periods import Period
 from sagstid.rules.workdays import WorkCalendar
+from sagstid.values import equals
 
 GAP_BUCKETS: tuple[str, ...] = (
     "0",
@@ -256,7 +257,7 @@ class HeldDecisions:
     weeks: pd.DataFrame  # weekly_figures
 
     def unit_cases(self, unit_code: str) -> pd.DataFrame:
-        return self.cases[self.cases["unit_code"].astype(str).to_numpy() == unit_code]
+        return self.cases[equals(self.cases["unit_code"], unit_code)]
 
     def unit_weeks(self, unit_code: str) -> pd.DataFrame:
         return self.weeks[self.weeks["unit_code"].to_numpy() == unit_code]

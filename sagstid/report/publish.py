@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from sagstid.faults import checkpoint
@@ -89,15 +89,17 @@ def write_reports(
     try:
         units = sorted(set(only_units)) if only_units else report_units(ctx)
         files = unit_files(units)
-        jobs = [(staging / files[code], cut_to_unit(ctx, code), code) for code in units]
+        jobs = ((staging / files[code], cut_to_unit(ctx, code), code) for code in units)
 
         def done(code: str, peak_mb: float | None) -> None:
             on_unit_done(code, peak_mb)
             checkpoint("unit-staged")
 
-        _run_jobs(jobs, workers, done)
-        if not only_units:
-            write_committee_workbook(staging / COMMITTEE_FILE, ctx)
+        def committee() -> None:
+            if not only_units:
+                write_committee_workbook(staging / COMMITTEE_FILE, ctx)
+
+        _run_jobs(jobs, len(units), workers, done, committee)
         (staging / RESULTS_FILE).write_text(dumps(results), encoding="utf-8")
         whole = [] if only_units else [COMMITTEE_FILE]
         names = [files[code] for code in units] + [*whole, RESULTS_FILE]
@@ -113,16 +115,24 @@ def write_reports(
 
 
 def _run_jobs(
-    jobs: list[tuple[Path, RunMeasurement, str]], workers: int, done: Callable[[str, float | None], None]
+    jobs: Iterable[tuple[Path, RunMeasurement, str]],
+    count: int,
+    workers: int,
+    done: Callable[[str, float | None], None],
+    meanwhile: Callable[[], None],
 ) -> None:
-    """Write each unit's workbook, in ``workers`` fresh processes if more than one; ``done`` is
-    called in this process as each finishes. A failure or a stop ends every worker at once."""
-    if workers <= 1 or len(jobs) <= 1:
+    """Write each unit's workbook, in ``workers`` fresh processes if more than one, and run
+    ``meanwhile`` (the committee workbook) in this process while they write; ``done`` is called
+    in this process as each unit finishes. A job's unit cut is made as it is handed out. A
+    failure or a stop ends every worker at once."""
+    if workers <= 1 or count <= 1:
         for path, unit_ctx, code in jobs:
             done(*_write_unit(path, unit_ctx, code))
+        meanwhile()
         return
     with workbook_processes.pool(workers) as pool:
         futures = [pool.submit(_write_unit, *job) for job in jobs]
+        meanwhile()
         for future in futures:
             done(*future.result())
 

@@ -20,17 +20,18 @@ from sagstid.measure.open_cases import OpenSnapshot
 from sagstid.measure.performance import ContractFigures
 from sagstid.measure.run import RunMeasurement
 from sagstid.measure.surge import SurgeCheck
+from sagstid.values import equals
 
 
 def _own(frame: pd.DataFrame, unit_code: str) -> pd.DataFrame:
-    return frame[frame["unit_code"].to_numpy() == unit_code]
+    return frame[equals(frame["unit_code"], unit_code)]
 
 
 def _decisions(m: DecisionMeasurement, unit_code: str) -> DecisionMeasurement:
-    own = m.cases["unit_code"].to_numpy() == unit_code
+    exceeded = m.cases[m.cases["exceeded"].to_numpy(dtype=bool)]
     return replace(
         m,
-        cases=m.cases[own & m.cases["exceeded"].to_numpy()],
+        cases=_own(exceeded, unit_code),
         accounting=_own(m.accounting, unit_code),
         by_unit=_own(m.by_unit, unit_code),
         by_unit_area=_own(m.by_unit_area, unit_code),
@@ -73,19 +74,15 @@ def _audit(m: AuditMeasurement, unit_code: str) -> AuditMeasurement:
 
 def _open(m: OpenSnapshot, unit_code: str) -> OpenSnapshot:
     def own(frame: pd.DataFrame) -> pd.DataFrame:
-        keep = (frame["row_status"].to_numpy() == "open") & (
-            frame["unit_code"].astype(object).to_numpy() == unit_code
-        )
-        return frame[keep]
+        return _own(frame[equals(frame["row_status"], "open")], unit_code)
 
     return replace(m, decisions=own(m.decisions), complaints=own(m.complaints), whole=m.whole_metrics())
 
 
 def _held(m: HeldDecisions, unit_code: str) -> HeldDecisions:
-    cases = m.unit_cases(unit_code)
     return replace(
         m,
-        cases=cases[cases["held"].to_numpy(dtype=bool)],
+        cases=_own(m.cases[m.cases["held"].to_numpy(dtype=bool)], unit_code),
         by_unit=_own(m.by_unit, unit_code),
         weeks=m.unit_weeks(unit_code),
     )
