@@ -89,7 +89,9 @@ def parse_dates_in_window(
             values = values.dt.tz_localize(None)
         days = values.to_numpy().astype("datetime64[D]").astype("datetime64[s]")
     else:
-        codes, uniques = pd.factorize(values.astype(object))
+        # pandas' Arrow-backed text is factorized in Arrow; anything else as Python objects
+        text = isinstance(values.dtype, pd.StringDtype)
+        codes, uniques = pd.factorize(values if text else values.astype(object))
         taken = _parse_distinct(np.asarray(uniques, dtype=object))
         if len(taken):
             days = np.where(codes >= 0, taken[np.clip(codes, 0, None)], NAT)
