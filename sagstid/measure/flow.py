@@ -77,45 +77,56 @@ def month_ends(start: dt.date, end: dt.date) -> list[tuple[str, np.datetime64, n
 
 
 def _group_codes(rows: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    """A group number per row and the groups' labels (as text), sorted by label."""
+    """A group number per row and the groups' labels (as text; a missing code is a group of
+    its own, last), sorted by label."""
     if not keys:
         return np.zeros(len(rows), dtype=np.int64), pd.DataFrame(index=[0])
-    labels = pd.DataFrame({k: rows[k].astype(str).to_numpy() for k in keys})
-    codes = labels.groupby(keys, sort=True).ngroup().to_numpy().astype(np.int64)
-    uniques = labels.drop_duplicates().sort_values(keys).reset_index(drop=True)
-    return codes, uniques
+    codes = np.zeros(len(rows), dtype=np.int64)
+    parts = []
+    for key in keys:
+        part, uniques = pd.factorize(rows[key].astype(str), sort=True, use_na_sentinel=False)
+        codes = codes * len(uniques) + part
+        parts.append(np.asarray(uniques, dtype=object))
+    present, dense = np.unique(codes, return_inverse=True)
+    labels = {}
+    for key, uniques in zip(reversed(keys), reversed(parts), strict=True):
+        labels[key] = uniques[present % len(uniques)]
+        present = present // len(uniques)
+    return dense.astype(np.int64), pd.DataFrame({k: labels[k] for k in keys})
 
 
 def _month_figures(
     received: np.ndarray,
     decided: np.ndarray,
     deadline: np.ndarray,
-    codes: np.ndarray,
-    groups: int,
+    groupings: list[tuple[np.ndarray, int]],
     first: np.datetime64,
     end: np.datetime64,
-) -> pd.DataFrame:
-    """One month's figures for each group (index 0..groups-1)."""
+) -> list[pd.DataFrame]:
+    """One month's figures for each group of each grouping (codes, number of groups)."""
     got = (received >= first) & (received <= end)
     done = (decided >= first) & (decided <= end)  # NaT compares False
     still_open = (received <= end) & ~(decided <= end)
     overdue = still_open & (deadline < end)
-    age = (end - received).astype("timedelta64[D]").astype(np.int64)
+    age = (end - received[still_open]).astype("timedelta64[D]").astype(np.int64)
+    out = []
+    for codes, groups in groupings:
 
-    def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(codes[mask], minlength=groups)
+        def count(mask: np.ndarray, codes: np.ndarray = codes, groups: int = groups) -> np.ndarray:
+            return np.bincount(codes[mask], minlength=groups)
 
-    out = pd.DataFrame(
-        {
-            "received": count(got),
-            "decided": count(done),
-            "open": count(still_open),
-            "open_overdue": count(overdue),
-        }
-    )
-    ages = pd.Series(age[still_open]).groupby(codes[still_open])
-    out["open_median_days"] = ages.median().reindex(range(groups)).astype(float).to_numpy()
-    out["open_mean_days"] = ages.mean().reindex(range(groups)).astype(float).to_numpy()
+        table = pd.DataFrame(
+            {
+                "received": count(got),
+                "decided": count(done),
+                "open": count(still_open),
+                "open_overdue": count(overdue),
+            }
+        )
+        ages = pd.Series(age).groupby(codes[still_open])
+        table["open_median_days"] = ages.median().reindex(range(groups)).astype(float).to_numpy()
+        table["open_mean_days"] = ages.mean().reindex(range(groups)).astype(float).to_numpy()
+        out.append(table)
     return out
 
 
@@ -128,10 +139,19 @@ def flow_by_month(cases: pd.DataFrame, start: dt.date, end: dt.date, keys: list[
     by the last month's end and not decided before the first month) gets a row for every month,
     zeros included; columns ``keys + ['month', 'month_end'] + FLOW_METRICS``, sorted by keys and
     month."""
-    columns = [*keys, "month", "month_end", *FLOW_METRICS]
+    return _flow_tables(cases, start, end, {"only": keys})["only"]
+
+
+def _flow_tables(
+    cases: pd.DataFrame, start: dt.date, end: dt.date, groupings: dict[str, list[str]]
+) -> dict[str, pd.DataFrame]:
+    """:func:`flow_by_month` for several groupings at once: each month's masks are made once."""
     months = month_ends(start, end)
     if cases.empty or not months:
-        return pd.DataFrame(columns=columns)
+        return {
+            name: pd.DataFrame(columns=[*keys, "month", "month_end", *FLOW_METRICS])
+            for name, keys in groupings.items()
+        }
     received = cases["received_date"].to_numpy().astype("datetime64[D]")
     decided = cases["decided_date"].to_numpy().astype("datetime64[D]")
     deadline = cases["deadline_date"].to_numpy().astype("datetime64[D]")
@@ -141,22 +161,28 @@ def flow_by_month(cases: pd.DataFrame, start: dt.date, end: dt.date, keys: list[
         ~np.isnat(received) & (received <= months[-1][2]) & (np.isnat(decided) | (decided >= months[0][1]))
     )
     received, decided, deadline = received[usable], decided[usable], deadline[usable]
-    codes, labels = _group_codes(cases[usable], keys)
-    parts = []
+    rows = cases[usable]
+    grouped = {name: _group_codes(rows, keys) for name, keys in groupings.items()}
+    codes = [(c, len(labels)) for c, labels in grouped.values()]
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in groupings}
     for label, first, stop in months:
-        part = _month_figures(received, decided, deadline, codes, len(labels), first, stop)
-        part.insert(0, "month_end", pd.Timestamp(stop))
-        part.insert(0, "month", label)
-        parts.append(pd.concat([labels.reset_index(drop=True), part], axis=1))
-    out = pd.concat(parts, ignore_index=True)
-    for column in _COUNTS:
-        out[column] = out[column].astype(np.int64)
-    out["clearance_pct"] = 100.0 * out["decided"] / out["received"].where(out["received"] > 0)
-    out = out.sort_values([*keys, "month"], kind="stable").reset_index(drop=True)
-    return out[columns]
+        tables = _month_figures(received, decided, deadline, codes, first, stop)
+        for (name, (_, labels)), part in zip(grouped.items(), tables, strict=True):
+            part.insert(0, "month_end", pd.Timestamp(stop))
+            part.insert(0, "month", label)
+            parts[name].append(pd.concat([labels.reset_index(drop=True), part], axis=1))
+    out = {}
+    for name, keys in groupings.items():
+        table = pd.concat(parts[name], ignore_index=True)
+        for column in _COUNTS:
+            table[column] = table[column].astype(np.int64)
+        table["clearance_pct"] = 100.0 * table["decided"] / table["received"].where(table["received"] > 0)
+        table = table.sort_values([*keys, "month"], kind="stable").reset_index(drop=True)
+        out[name] = table[[*keys, "month", "month_end", *FLOW_METRICS]]
+    return out
 
 
 def flow(cases: pd.DataFrame, start: dt.date, end: dt.date) -> dict[str, pd.DataFrame]:
     """``flow_by_month`` for each grouping of GROUPINGS (total, by_unit, by_area,
     by_unit_area); ``cases`` needs unit_code and case_area_code besides the dates."""
-    return {name: flow_by_month(cases, start, end, keys) for name, keys in GROUPINGS.items()}
+    return _flow_tables(cases, start, end, GROUPINGS)
