@@ -24,3 +24,15 @@ def equals(values: pd.Series, value: object) -> np.ndarray:
     column: a categorical compares its codes, pandas' Arrow text compares in Arrow, so a
     million-row column is never turned into Python objects to find one unit's rows."""
     return np.asarray((values == value).to_numpy(dtype=bool, na_value=False))
+
+
+def text_array(values: pd.Series) -> np.ndarray:
+    """``values.astype(str).to_numpy()`` (an object array of text, NaN where missing), without
+    turning a categorical's every row into a Python object first: its few categories are
+    made text and taken by code."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = np.asarray(values.cat.categories.astype(str), dtype=object)
+        codes = values.cat.codes.to_numpy()
+        out = np.append(categories, np.nan)[np.where(codes >= 0, codes, len(categories))]
+        return np.asarray(out, dtype=object)
+    return np.asarray(values.astype(str).to_numpy(), dtype=object)

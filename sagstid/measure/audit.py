@@ -26,6 +26,7 @@ from sagstid.validate.audit import (
     NOTE_COLUMNS,
 )
 from sagstid.validate.rows import Notes, complete_notes, quality_notes
+from sagstid.values import text_array
 
 DECISION_COLUMNS: tuple[str, ...] = ("decisions", "decisions_kept", "decisions_kept_pct")
 AUDIT_COLUMNS: tuple[str, ...] = (
@@ -75,7 +76,7 @@ def _decision_shares(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=[*(keys or [ALL]), "decisions", "decisions_kept"])
     kept = cases["within"].to_numpy(dtype=bool) | cases["exceeded_notified"].to_numpy(dtype=bool)
     frame = pd.DataFrame(
-        {k: cases[k].astype(str).to_numpy() for k in keys} or {ALL: "all"},  # type: ignore[dict-item]
+        {k: text_array(cases[k]) for k in keys} or {ALL: "all"},  # type: ignore[dict-item]
         index=cases.index,
     ).assign(_kept=kept)
     return (

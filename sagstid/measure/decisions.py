@@ -18,6 +18,7 @@ from sagstid.rules.deadlines import VIA, VIA_DEFAULT, CatalogueArrays, deadlines
 from sagstid.rules.workdays import WorkCalendar
 from sagstid.validate.decisions import DECISION_REASONS, NOTE_COLUMNS, STATUSES, ValidatedDecisions
 from sagstid.validate.rows import Notes, complete_notes
+from sagstid.values import text_array
 
 CONTRACT_METRICS: tuple[str, ...] = (
     "decisions",
@@ -202,9 +203,7 @@ def area_labels(catalogue: CatalogueArrays, cases: pd.DataFrame) -> pd.DataFrame
     targets of the entries used (empty: none); and ``default_entry``, whether any of its decisions
     fell back to the default entry (an area the catalogue does not list keeps its own code)."""
     pairs = (
-        pd.DataFrame(
-            {"case_area_code": cases["case_area_code"].astype(str).to_numpy(), "entry": cases["entry"]}
-        )
+        pd.DataFrame({"case_area_code": text_array(cases["case_area_code"]), "entry": cases["entry"]})
         .drop_duplicates()
         .sort_values(["case_area_code", "entry"], kind="stable")
     )

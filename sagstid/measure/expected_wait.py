@@ -29,6 +29,8 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from sagstid.values import text_array
+
 DEFAULT_MONTHS = 6
 DEFAULT_SHARE = 0.9
 DEFAULT_MIN_COUNT = 20
@@ -88,7 +90,7 @@ def expected_wait(
     received = decided["received_date"].to_numpy().astype("datetime64[D]")[inside]
     recent = pd.DataFrame(
         {
-            "case_area_code": decided["case_area_code"].astype(str).to_numpy()[inside],
+            "case_area_code": text_array(decided["case_area_code"])[inside],
             "days": (day[inside] - received).astype(np.int64),
         }
     ).sort_values(["case_area_code", "days"], kind="stable")

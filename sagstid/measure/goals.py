@@ -37,6 +37,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sagstid.values import text_array
+
 # The measures goals can be set on, and the way each should go.
 MEASURES: dict[str, str] = {
     "handling_complaints": "down",  # handling complaints received in the year (count)
@@ -194,7 +196,7 @@ def _yearly(
     parts = []
     data = pd.DataFrame(
         {
-            "unit_code": frame["unit_code"].astype(str).to_numpy()[mask],
+            "unit_code": text_array(frame["unit_code"])[mask],
             "year": year[mask],
             "hit": (numerator[mask] if numerator is not None else np.ones(int(mask.sum()), dtype=bool)),
         }

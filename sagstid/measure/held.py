@@ -28,7 +28,7 @@ import pandas as pd
 from sagstid.config import GamingRule, MeasurementSettings
 from sagstid.periods import Period
 from sagstid.rules.workdays import WorkCalendar
-from sagstid.values import equals
+from sagstid.values import equals, text_array
 
 GAP_BUCKETS: tuple[str, ...] = (
     "0",
@@ -116,8 +116,8 @@ def unit_distribution(cases: pd.DataFrame) -> pd.DataFrame:
     )
     if cases.empty:
         return pd.DataFrame(columns=columns)
-    unit = cases["unit_code"].astype(str).to_numpy()
-    buckets = pd.crosstab(unit, cases["gap_bucket"].astype(str).to_numpy())
+    unit = text_array(cases["unit_code"])
+    buckets = pd.crosstab(unit, text_array(cases["gap_bucket"]))
     buckets = buckets.reindex(columns=list(GAP_BUCKETS), fill_value=0)
     buckets.columns = [f"gap_{b}" for b in GAP_BUCKETS]
     frame = pd.DataFrame(
@@ -167,7 +167,7 @@ def weekly_figures(
     if not len(weeks) or not units:
         return pd.DataFrame(columns=list(WEEK_COLUMNS))
     week_end = weeks + 6  # Sunday
-    unit = cases["unit_code"].astype(str).to_numpy()
+    unit = text_array(cases["unit_code"])
     decided = cases["decided_date"].to_numpy().astype("datetime64[D]")
     sent = cases["sent_date"].to_numpy().astype("datetime64[D]")
     late = cases["late"].to_numpy(dtype=bool)

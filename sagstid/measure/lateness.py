@@ -24,6 +24,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from sagstid.values import text_array
+
 DEFAULT_BANDS: tuple[int, ...] = (1, 8, 22, 64)
 VERY_LATE_AFTER = 21
 GROUPINGS: dict[str, list[str]] = {
@@ -91,9 +93,7 @@ def lateness(
     exceeded = cases["exceeded"].to_numpy(dtype=bool)
     days_over = cases["days_over"].to_numpy().astype(np.int64)
     band = np.where(exceeded, np.searchsorted(np.array(values), days_over, side="right") - 1, -2)
-    frame = pd.DataFrame(
-        {key: cases[key].astype(str).to_numpy() for key in keys}, index=pd.RangeIndex(len(cases))
-    )
+    frame = pd.DataFrame({key: text_array(cases[key]) for key in keys}, index=pd.RangeIndex(len(cases)))
     frame["_all"] = 0
     frame["decisions"] = 1
     frame["exceeded"] = exceeded

@@ -42,6 +42,7 @@ from sagstid.validate.rows import (
     parse_dates,
     quality_notes,
 )
+from sagstid.values import text_array
 
 STATES: tuple[str, ...] = ("overdue", "due_soon", "within")
 OPEN_METRICS: tuple[str, ...] = (
@@ -155,10 +156,10 @@ def open_metrics(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     columns = keys + list(OPEN_METRICS)
     if cases.empty:
         return pd.DataFrame(columns=columns)
-    state = cases["state"].astype(str).to_numpy()
+    state = text_array(cases["state"])
     frame = pd.DataFrame(
         {
-            **{key: cases[key].astype(str).to_numpy() for key in keys},
+            **{key: text_array(cases[key]) for key in keys},
             ALL: "all",
             "overdue": state == "overdue",
             "due_soon": state == "due_soon",

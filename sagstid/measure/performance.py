@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from sagstid.periods import Period
+from sagstid.values import text_array
 
 PACE_STATUSES: tuple[str, ...] = ("no_max", "on_course", "off_course", "over_max")
 PACE_COLUMNS: tuple[str, ...] = ("unit_code", "received", "max", "expected_so_far", "projected", "status")
@@ -137,7 +138,7 @@ def complaint_case_areas(complaints: pd.DataFrame, decisions: pd.DataFrame) -> p
         return result
     left = pd.DataFrame(
         {
-            "case_id": left["case_id"].astype(str).to_numpy(),
+            "case_id": text_array(left["case_id"]),
             "day": left["received_date"].to_numpy().astype("datetime64[s]"),
             "row": left.index.to_numpy(),
         }
@@ -145,9 +146,9 @@ def complaint_case_areas(complaints: pd.DataFrame, decisions: pd.DataFrame) -> p
     day = right["decided_date"].to_numpy().astype("datetime64[s]")
     right = pd.DataFrame(
         {
-            "case_id": right["case_id"].astype(str).to_numpy(),
+            "case_id": text_array(right["case_id"]),
             "day": np.where(np.isnat(day), _LATEST, day),
-            "area": right["case_area_code"].astype(str).to_numpy(),
+            "area": text_array(right["case_area_code"]),
         }
     )
     right = right.sort_values(["day", "area"], kind="stable")
@@ -175,7 +176,7 @@ def complaints_per_1000(
     decision measurement's groupings)."""
     frame = pd.DataFrame(
         {
-            "unit_code": received["unit_code"].astype(str).to_numpy(),
+            "unit_code": text_array(received["unit_code"]),
             "case_area_code": received["case_area_code"].fillna(_UNKNOWN).astype(str).to_numpy(),
         }
     )

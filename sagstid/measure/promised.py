@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from sagstid.validate.rows import parse_dates
+from sagstid.values import text_array
 
 PROMISED_METRICS: tuple[str, ...] = (
     "notified",
@@ -68,9 +69,7 @@ def promised(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     notified = cases["exceeded_notified"].to_numpy(dtype=bool)
     decided = cases["decided_date"].to_numpy().astype("datetime64[D]")
     has_date = notified & ~np.isnat(day)
-    frame = pd.DataFrame(
-        {key: cases[key].astype(str).to_numpy() for key in keys}, index=pd.RangeIndex(len(cases))
-    )
+    frame = pd.DataFrame({key: text_array(cases[key]) for key in keys}, index=pd.RangeIndex(len(cases)))
     frame["_all"] = 0
     frame["notified"] = notified
     frame["promised"] = has_date

@@ -24,6 +24,7 @@ import pandas as pd
 
 from sagstid.measure.performance import countable
 from sagstid.periods import Period
+from sagstid.values import text_array
 
 SURGE_COLUMNS: tuple[str, ...] = ("unit_code", "month", "count", "history", "baseline", "p_value", "flagged")
 
@@ -89,7 +90,7 @@ def monthly_counts(rows: pd.DataFrame, last_month: np.datetime64) -> pd.DataFram
     if not keep.any():
         return pd.DataFrame()
     months = np.arange(month[keep].min(), last_month + 1).astype(str)
-    table = pd.crosstab(rows["unit_code"].astype(str).to_numpy()[keep], month[keep].astype(str))
+    table = pd.crosstab(text_array(rows["unit_code"])[keep], month[keep].astype(str))
     return table.reindex(columns=months, fill_value=0)
 
 
