@@ -87,11 +87,11 @@ def own_rows(extract: DecisionExtract, period: Period, window: DateWindow | None
         return extract
     counted = (
         rows.loc[~mine, ["unit_code", "decided_date"]]
-        .astype(object)
         .groupby(["unit_code", "decided_date"], dropna=False, sort=False)
         .size()
         .rename("row_count")
         .reset_index()
+        .astype({"unit_code": object, "decided_date": object})
     )
     outside = pd.concat([extract.outside.astype({"unit_code": object, "decided_date": object}), counted])
     return DecisionExtract(rows[mine], outside.reset_index(drop=True), extract.duplicates)
