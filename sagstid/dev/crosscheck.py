@@ -144,7 +144,8 @@ def duckdb_metrics(
     )
     received = pd.to_datetime(rows["received_date"], format="%Y-%m-%d", errors="coerce")
     first = min(received.min().date(), period.start) if received.notna().any() else period.start
-    con = duckdb.connect(config={"enable_progress_bar": False})  # no bar in a log or the benchmark
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # no bar in a log or the benchmark's output
     if threads is not None:  # the benchmark pins DuckDB to the cores the pandas path uses
         con.execute(f"SET threads = {int(threads)}")
     try:
