@@ -60,7 +60,7 @@ from sagstid.validate.audit import validate_audit
 from sagstid.validate.complaints import validate_complaints
 from sagstid.validate.decisions import DecisionExtract, ValidatedDecisions, validate_decisions
 from sagstid.validate.flow import FlowRows, validate_flow
-from sagstid.validate.open_cases import validate_open_complaints, validate_open_decisions
+from sagstid.validate.open_cases import received_by, validate_open_complaints, validate_open_decisions
 from sagstid.validate.rows import DateWindow, as_text, clean_units, parse_dates
 from sagstid.validate.units import check_units
 
@@ -572,11 +572,15 @@ def validate_comparison(
     validated like the run's own (no I/O): the figures a unit's Overblik compares with."""
     window = date_window(config, previous)
     snapshot_window = DateWindow.of(config.measurement.plausible_dates, previous.end)
-    open_decisions = (
-        x.before_open_decisions if x.before_open_decisions is not None else x.open_decisions.iloc[:0]
+    open_decisions = received_by(
+        x.before_open_decisions if x.before_open_decisions is not None else x.open_decisions.iloc[:0],
+        previous.end,
+        snapshot_window,
     )
-    open_complaints = (
-        x.before_open_complaints if x.before_open_complaints is not None else x.open_complaints.iloc[:0]
+    open_complaints = received_by(
+        x.before_open_complaints if x.before_open_complaints is not None else x.open_complaints.iloc[:0],
+        previous.end,
+        snapshot_window,
     )
     return replace(
         v,
