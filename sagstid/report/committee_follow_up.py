@@ -39,6 +39,7 @@ from sagstid.report.follow_up_sheets import (
     write_complaint_targets,
     write_kind_table,
 )
+from sagstid.report.status import SYMBOLS, judged_fraction, status_text
 from sagstid.report.suppress import SheetSuppression
 from sagstid.report.xlsx import (
     Layout,
@@ -46,7 +47,6 @@ from sagstid.report.xlsx import (
     Styles,
     da_pct_number,
     get,
-    met_state,
     month_label,
 )
 from sagstid.validate.audit import AUDIT_AREAS
@@ -94,6 +94,34 @@ def _unit_table(
     sheet.values([layout.text("whole_administration"), None, *values], kinds, [None, None, *fills], bold=True)
 
 
+def _judge(
+    values: list[Any], fills: list[str | None], targets: dict[int, float]
+) -> tuple[list[Any], list[str | None]]:
+    """A row with each judged share (position -> target; the shared writers give the unrounded
+    fraction) replaced by its shown value and its status fill: decided on the unrounded value,
+    shown on the status's side of the target, and (Styles.marks) with ✔ / ✖ before it."""
+    values, fills = list(values), list(fills)
+    for position, target in targets.items():
+        value = values[position]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            values[position], fills[position] = judged_fraction(100.0 * float(value), target)
+    return values, fills
+
+
+def _rewrite_judged(
+    sheet: Sheet, row: int, col: int, pct: Any, target: float, word_col: int | None = None, bold: bool = False
+) -> None:
+    """Overwrite a judged share a shared writer has put at (row, col) (and its status word at
+    ``word_col``) with the shown value, the status fill and the word "✔ Opfyldt" / "✖ Ikke
+    opfyldt"."""
+    shown, state = judged_fraction(pct, target)
+    if shown is None or state is None:
+        return
+    sheet.ws.write_number(row, col, shown, sheet.styles.get("pct", state, bold))
+    if word_col is not None:
+        sheet.ws.write_string(row, word_col, status_text(state), sheet.styles.get("text", state, bold))
+
+
 def _key(family: str, kind: str, code: str | None) -> tuple[str, ...]:
     """A group's key in the plan (committee_suppression.py); code None: the total."""
     return (family, "total") if code is None else (family, kind, str(code))
@@ -121,6 +149,8 @@ def write_committee_complaints(
         sheet, layout, ctx, c.total, totals, layout.text("columns.current"), with_whole=False
     )
     # Rows: complaints on time, Ankestyrelsen, medhold; columns 2 value, 3 met, 4 note.
+    _rewrite_judged(sheet, header + 1, 2, get(c.total, "compliance_pct"), t.complaints, 3)
+    _rewrite_judged(sheet, header + 2, 2, c.appeal_confirmed_pct, t.appeal_confirmed, 3)
     state = hide.state(("complaints", "total"), count(c.total, "complaints"))
     hide.grey(header + 1, [2, 3, 4], hide=state)
     hide.grey(header + 3, [2, 3, 4], hide=state)
@@ -129,6 +159,10 @@ def write_committee_complaints(
     sheet.section(label(layout, "by_kind"))
     header = sheet.row
     write_kind_table(sheet, layout, c.by_kind, c.total, t.complaints)
+    for i, row in enumerate([*(first_row(c.by_kind, "complaint_kind", k) for k in KINDS), c.total]):
+        _rewrite_judged(
+            sheet, header + 1 + i, 3, get(row, "compliance_pct"), t.complaints, bold=i == len(KINDS)
+        )
     kind_counts = [count(first_row(c.by_kind, "complaint_kind", k), "complaints") for k in KINDS]
     kind_keys = [_key("complaints", "kind", k) for k in KINDS]
     for i, (n, key) in enumerate(
@@ -140,7 +174,7 @@ def write_committee_complaints(
     columns = kind_columns(layout, "")[1:]
 
     def line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
-        values, fills = kind_values("", row, t.complaints)
+        values, fills = _judge(*kind_values("", row, t.complaints), {3: t.complaints})
         return hide.mask(
             values[1:],
             fills[1:],
@@ -182,11 +216,12 @@ def write_committee_appeals(
     ]
 
     def line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
-        values = appeal_values(row)
-        state = met_state(get(row, "confirmed_pct"), target)
+        values, fills = _judge(
+            appeal_values(row), [None] * (len(APPEAL_OUTCOMES) + 1), {len(APPEAL_OUTCOMES): target}
+        )
         return hide.mask(
             values,
-            [None] * len(APPEAL_OUTCOMES) + [state],
+            fills,
             range(len(values)),
             hide.state(_key("appeals", "unit", code), _appeal_count(row)),
         )
@@ -218,7 +253,10 @@ def write_committee_audit(
             if i < len(rows) - 1
             else hide.state(("decisions", "audit_total"), count(audit.total, "decisions"))
         )
-        values, fills = hide.mask(values[:-1], fills[:-1], [2, 3, 4, 5], state)
+        values, fills = _judge(values[:-1], fills[:-1], {4: target})
+        values[5] = None if fills[4] is None else status_text(str(fills[4]))
+        fills[5] = fills[4]
+        values, fills = hide.mask(values, fills, [2, 3, 4, 5], state)
         sheet.values(values, [col.kind for col in columns], fills)
     sheet.skip()
     sheet.section(label(layout, "audit_by_area"))
@@ -229,7 +267,9 @@ def write_committee_audit(
         """Name | samples | 3 sample shares | decisions | decisions' share; the samples and the
         decisions are two groups of cases: the samples hidden when small, the decisions (in
         the plan: ``key``) as the decision sheets hide them."""
-        values, fills = audit_group_values(name, row, target)
+        values, fills = _judge(
+            *audit_group_values(name, row, target), {2: target, 3: target, 4: target, 6: target}
+        )
         values, fills = hide.mask(values, fills, [1, 2, 3, 4], hide.small(count(row, "samples")))
         return hide.mask(values, fills, [5, 6], hide.state(key, count(row, "decisions")))
 
@@ -277,7 +317,13 @@ def write_committee_contract(
     def line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
         if row is total:  # the whole administration: sums, no status of its own
             return [*pace_values(layout, row)[0][:4], None], [None] * 5
-        return pace_values(layout, row)
+        # the status on the count received and in words with its symbol, never on the maximum
+        # (D20) and never by colour alone
+        values, fills = pace_values(layout, row)
+        state = fills[4]
+        if state is not None:
+            values[4] = f"{SYMBOLS[state]} {values[4]}"
+        return values, [state if state == "not_met" else None, None, None, None, state]
 
     # Not suppressed: the count against the contract's maximum (often under 5) is the figure
     # the contract is followed up on, and a bare count per unit tells nothing about a citizen.

@@ -33,7 +33,7 @@ from sagstid.report.printing import PrintInfo
 from sagstid.report.quality_notes import write_data_notes
 from sagstid.report.revisions_sheet import write_revisions_sheet
 from sagstid.report.sheet_print import prepare_print
-from sagstid.report.status import shown_value, status_of, status_text
+from sagstid.report.status import judged_fraction, status_of, status_text
 from sagstid.report.suppress import PRIMARY, SECONDARY, SheetSuppression, method_rule
 from sagstid.report.unit_workbook import (
     AREA_COLUMNS,
@@ -56,11 +56,12 @@ from sagstid.report.xlsx import (
     first_row,
     fix_properties,
     fraction,
+    frame_rows,
     is_missing,
     load_layout,
-    met_state,
     months_between,
     open_workbook,
+    put,
 )
 from sagstid.validate.decisions import DECISION_REASONS
 
@@ -108,32 +109,24 @@ def _unit_line(
     before = None if raw is None or is_missing(raw) else float(raw)
     change = None if f.general is None or before is None else f.general - before
     below_fill = None if not f.areas else ("not_met" if f.areas_below else "met")
+    general, general_state = judged_fraction(f.general, t.general)
+    lowest, lowest_state = judged_fraction(f.lowest, t.concrete)
+    notice, notice_state = judged_fraction(f.notice, t.delay_notice)
     values: list[object] = [
         code,
         name,
         f.decisions,
-        fraction(shown_value(f.general, t.general)),
+        general,
         fraction(before),
         change,
-        fraction(f.lowest),
+        lowest,
         f.areas_below if f.areas else None,
-        fraction(f.notice),
+        notice,
         status_text(status_of(f.general, t.general)),
         fraction(t.general),
     ]
-    fills = [
-        None,
-        None,
-        None,
-        met_state(f.general, t.general),
-        None,
-        None,
-        met_state(f.lowest, t.concrete),
-        below_fill,
-        met_state(f.notice, t.delay_notice),
-        met_state(f.general, t.general),
-        None,
-    ]
+    fills = [None, None, None, general_state, None, None, lowest_state, below_fill, notice_state]
+    fills += [general_state, None]
     return values, fills
 
 
@@ -237,6 +230,7 @@ def _areas(
     )
     header = sheet.row
     write_area_table(sheet, layout, ctx.targets, areas, ctx.current.total, ctx.previous.total)
+    _judge_area_rows(sheet, areas, header, ctx.targets.concrete)
     _area_extras(workbook, sheet, styles, ctx, areas, header)
     # Grey out the small groups' cells the shared writer has put in rows header+1.. (one per
     # area, in the frame's order) and the total row after them.
@@ -262,6 +256,23 @@ def _areas(
             hide.grey(row, previous_cols, bold)
     hide.finish()
     write_service_targets(sheet, layout, ctx.current.by_area, below=ctx.suppress_below)
+
+
+def _judge_area_rows(sheet: Sheet, areas: pd.DataFrame, header: int, concrete: float) -> None:
+    """Rewrite the area rows the shared writer has filled red as a whole: no fill, and only the
+    compliance cell judged against the concrete target (shown value, ✔ / ✖, status fill)."""
+    fields = [field for _, field, _, _ in AREA_COLUMNS]
+    kinds = [kind for _, _, kind, _ in AREA_COLUMNS]
+    pct = {"compliance_pct", "previous_pct", "notice_pct"}
+    judged = fields.index("compliance_pct")
+    for i, row in enumerate(frame_rows(areas, fields)):
+        for col, (field, kind, value) in enumerate(zip(fields, kinds, row, strict=True)):
+            fill = None
+            if col == judged:
+                value, fill = judged_fraction(value, concrete)
+            elif field in pct and not is_missing(value):
+                value = float(value) / 100.0
+            put(sheet.ws, header + 1 + i, col, value, sheet.styles.get(kind, fill))
 
 
 # Sagsområder for the committee: the counts and day percentiles behind the shares stay in the
@@ -325,6 +336,11 @@ def _development(
     # A month of the whole administration is a group too: grey out a small month's figures
     # (columns: month, decisions, within, compliance, target, exceeded, notified, mean days).
     counts = monthly.set_index("month")["decisions"].reindex(months).tolist()
+    pcts = monthly.set_index("month")["compliance_pct"].reindex(months).tolist()
+    for row, pct in zip(range(first, last + 1), pcts, strict=False):
+        shown, state = judged_fraction(pct, ctx.targets.general)  # ✔ / ✖, shown on its side
+        if shown is not None:
+            sheet.ws.write_number(row, 3, shown, styles.get("pct", state))
     for row, month, n in zip(range(first, last + 1), months, counts, strict=False):
         hide.grey(row, [1, 2, 3, 5, 6, 7], hide=hide.state(("decisions", "month", month), n))
     hide.finish()
@@ -419,6 +435,7 @@ def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
     ctx = dataclasses.replace(with_deadline_text(ctx), source=da_source(ctx.source))
     plan = committee_plan(ctx)  # the hidden groups, the same on every sheet
     with open_workbook(path, constant_memory=False) as (workbook, styles):
+        styles.marks = True  # status symbols beside the fills, "0.0 %" (xlsx.Styles)
         fix_properties(workbook, ctx)
         organisation = layout.text("organisation")
         info = PrintInfo(f"Sagstidsmåling: {organisation}", ctx.period.label, dt.date.today())
