@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +27,10 @@ from sagstid.report.committee_matrix import write_committee_matrix
 from sagstid.report.committee_open import write_committee_open
 from sagstid.report.committee_overview import SHEET as OVERVIEW
 from sagstid.report.committee_overview import write_committee_overview
-from sagstid.report.committee_suppression import Plan, committee_plan
+from sagstid.report.committee_suppression import Plan, committee_plan, excluded_rows
 from sagstid.report.flow_sheet import write_flow_sheet
 from sagstid.report.labels import with_deadline_text
 from sagstid.report.printing import PrintInfo
-from sagstid.report.quality_notes import write_data_notes
 from sagstid.report.revisions_sheet import write_revisions_sheet
 from sagstid.report.sheet_print import prepare_print
 from sagstid.report.status import judged_fraction, status_of, status_text
@@ -46,7 +46,7 @@ from sagstid.report.unit_workbook import (
     write_monthly_table,
     write_reason_table,
 )
-from sagstid.report.words import da_source
+from sagstid.report.words import da_date, da_source
 from sagstid.report.xlsx import (
     Column,
     Layout,
@@ -63,7 +63,6 @@ from sagstid.report.xlsx import (
     open_workbook,
     put,
 )
-from sagstid.validate.decisions import DECISION_REASONS
 
 
 def _lowest_count(areas: pd.DataFrame) -> object:
@@ -366,66 +365,59 @@ def _development(
     )
 
 
-def _excluded_by_unit(ctx: RunMeasurement, layout: Layout) -> list[list[object]]:
-    counts = ctx.current.accounting
-    excluded = counts[(counts["status"] == "excluded").to_numpy()]
-    if not len(excluded):
-        return []
-    missing = layout.text("missing_unit")
-    key = excluded["unit_code"].astype(object).where(excluded["unit_code"].notna(), missing)
-    table = (
-        excluded.assign(unit=key.to_numpy(), reason=excluded["reason"].astype(str))
-        .pivot_table(index="unit", columns="reason", values="rows", aggfunc="sum", fill_value=0)
-        .reindex(columns=list(DECISION_REASONS), fill_value=0)
-    )
-    known = set(ctx.units["unit_code"])
-    out: list[list[object]] = []
-    for index, reasons in table.sort_index(key=lambda i: i.astype(str)).iterrows():
-        code = str(index)
-        name = (
-            ctx.unit_name(code)
-            if code in known
-            else None
-            if code == missing
-            else layout.text("unknown_unit_name")
-        )
-        values = [int(v) for v in reasons.tolist()]
-        out.append([code, name, *values, sum(values)])
-    return out
-
-
-def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
-    sheet = Sheet(workbook, styles, layout.text("sheets.quality"), widths=(34, 30, *([12] * 7)))
+def _quality(
+    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, plan: Plan | None = None
+) -> None:
+    sheet = Sheet(workbook, styles, layout.text("sheets.quality"), widths=(34, 30, 14, *([12] * 6)))
     organisation = layout.text("organisation")
     sheet.title(layout.text("titles.quality", period=ctx.period.label, name=organisation))
-    hide = SheetSuppression(sheet, ctx.suppress_below)
+    hide = SheetSuppression(sheet, ctx.suppress_below, plan)
     sheet.skip()
     sheet.section(layout.text("titles.reasons"))
     write_reason_table(sheet, layout, ctx.current.reason_counts())
     sheet.skip()
     sheet.section(layout.text("titles.reasons_by_unit"))
+    # Per unit only the total (the reasons are the whole administration's, above): the units
+    # add up to the total shown above and in the row accounting below, so the workbook's plan
+    # hides them as one family ("excluded", committee_suppression.py).
+    excluded = excluded_rows(ctx)
+    known = set(ctx.units["unit_code"].astype(str))
     columns = [
         Column(layout.text("columns.unit_code")),
         Column(layout.text("columns.unit_name")),
-        *(Column(layout.text(f"reasons.{r}"), "int") for r in DECISION_REASONS),
-        Column(layout.text("total"), "int"),
+        Column(layout.text("titles.excluded_rows"), "int"),
     ]
-    by_unit = _excluded_by_unit(ctx, layout)
-    # A unit's excluded rows are a group: 1..n-1 of them hide the unit's counts by reason.
     rows, fills = [], []
-    for values in by_unit:
-        shown, fill = hide.mask(values, [None] * len(values), range(2, len(values)), hide.small(values[-1]))
-        rows.append(shown)
+    for code, n in zip(excluded["unit_code"].tolist(), excluded["rows"].tolist(), strict=True):
+        if code not in known:  # under the reason "Ukendt enhed" only (committee_suppression.py)
+            continue
+        state = hide.state(("excluded", "unit", code), n)
+        values, fill = hide.mask([code, ctx.unit_name(code), int(n)], [None] * 3, [2], state)
+        rows.append(values)
         fills.append(fill)
     sheet.table(columns, rows, fills, autofilter=False)
-    if not by_unit:
+    if not len(excluded):
         sheet.note(layout.text("titles.no_exclusions"))
+    elif len(rows) < len(excluded):
+        sheet.note(layout.text("titles.excluded_unknown_units"))
     sheet.skip()
     sheet.section(layout.text("titles.accounting"))
     write_accounting_table(sheet, layout, ctx.current.status_counts(), organisation)
-    write_data_notes(sheet, layout, ctx)
+    # (the placeholder-date notes by source table and column are the analyst's: unit workbooks)
     write_default_areas(sheet, layout, ctx.current.default_areas, below=ctx.suppress_below)
     hide.finish()
+
+
+def _finish_method(sheet: Sheet, ctx: RunMeasurement) -> None:
+    """The committee's Metode after the shared rules: the run day as text (a date cell sits
+    right-aligned far from its label), the suppression rule a sentence a row, and every
+    wrapped row as high as its text (LibreOffice and print do not grow rows by themselves)."""
+    run_row = 7  # title, blank, header, then period, previous, targets, catalogue, run
+    sheet.ws.write_string(run_row, 1, da_date(ctx.as_of or ctx.period.end))
+    wrap = sheet.styles.get("text", wrap=True)
+    for text in method_rule(ctx.suppress_below):
+        sheet.ws.set_row(sheet.row, 15 * max(1, math.ceil(len(text) / 115)))
+        sheet.line(text, wrap, col=1)
 
 
 def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
@@ -446,10 +438,10 @@ def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
         _development(workbook, styles, layout, ctx, plan)
         write_committee_follow_up(workbook, styles, layout, ctx, plan)
         write_committee_open(workbook, styles, ctx, plan)
-        _quality(workbook, styles, layout, ctx)
+        _quality(workbook, styles, layout, ctx, plan)
         write_revisions_sheet(workbook, styles, layout, ctx)
         method = write_method_sheet(workbook, styles, layout, ctx)
-        method.line(method_rule(ctx.suppress_below), styles.get("text", wrap=True), col=1)
+        _finish_method(method, ctx)
         names = dict(zip(ctx.units["unit_code"].astype(str), ctx.units["unit_name"].astype(str), strict=True))
         write_flow_sheet(
             workbook, styles, ctx.flow, unit_names=names, suppress_below=ctx.suppress_below, plan=plan
