@@ -410,8 +410,9 @@ def complaint_equations(book: Any, s: System) -> None:
             s.where[f"A|{u}"].add(f"Ankestyrelsen {code}")
         cell = row["Stadfæstelsesprocent"]
         if hidden_mark(cell) is None and isinstance(cell.value, (int, float)):
-            p = float(cell.value)
-            s.eq({f"Ap|{u}|Stadfæstet": 1.0 - p, **{f"Ap|{u}|{o}": -p for o in outcomes[1:4]}})
+            # confirmed / (confirmed + changed + remitted + annulled), as shown (s.share's rule)
+            s.eq({f"Ajudged|{u}": 1.0, **{f"Ap|{u}|{o}": -1.0 for o in outcomes[:4]}})
+            s.share(f"Ap|{u}|Stadfæstet", f"Ajudged|{u}", cell)
     for o in outcomes:
         s.total([f"Ap|{u}|{o}" for u in units if u != T], f"Ap|{T}|{o}")
 
