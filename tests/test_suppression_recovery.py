@@ -420,10 +420,18 @@ def complaint_equations(book: Any, s: System) -> None:
         return
     ws = book["Resultatkontrakt"]
     per_unit = [t for t in tables(ws, "Enhed") if t and "Klager pr. 1.000 afgørelser" in t[0][1]]
-    areas = [t for t in tables(ws, "Område") if t and "Klager pr. 1.000 afgørelser" in t[0][1]]
+    # areas by code (before) or, since issue 12's second pass, by name as on Sagsområder
+    areas = [
+        t
+        for first in ("Område", "Sagsområde")
+        for t in tables(ws, first)
+        if t and "Klager pr. 1.000 afgørelser" in t[0][1]
+    ]
+    area_code = {row["Navn"].value: code for code, row in tables(book["Sagsområder"], "Område")[0]}
     for kind, rows in (("unit", per_unit[0]), ("area", areas[0])):
         keys = []
-        for code, row in rows:
+        for label, row in rows:
+            code = area_code.get(label, label) if kind == "area" else label
             total = code in ("I alt", "Hele forvaltningen")
             key = T if total else f"{kind}|{code}"
             decisions = f"D|{T}|{T}" if total else f"D|{code}|{T}" if kind == "unit" else f"D|{T}|{code}"

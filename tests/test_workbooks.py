@@ -655,7 +655,8 @@ def test_committee_units(committee: openpyxl.Workbook) -> None:
     # 2/3 = 66.7 % now, 100 % before: -33.3 points; notice 1/1 = 100 %: met (green).
     assert syd["Ændring (procentpoint)"] == pytest.approx(100 * 2 / 3 - 100)
     assert syd["Antal områder under 80 %"] == 1  # SENIORJOB 0/1
-    assert fill(rows["JC-SYD"]["Underretning"]) == MET_COLOUR
+    # met: "✔" before the figure, no fill (only what needs action is filled)
+    assert fill(rows["JC-SYD"]["Underretning"]) is None
     assert rows["JC-SYD"]["Underretning"].number_format.startswith('"✔ "')
     cdu = values(rows["CDU"])
     assert cdu["Afgørelser"] == 0 and cdu["Generel overholdelse"] is None
@@ -669,7 +670,7 @@ def test_committee_areas(committee: openpyxl.Workbook) -> None:
     assert mentor["Overholdelse"] == pytest.approx(0.833)
     assert mentor["Forrige periode"] == pytest.approx(0.6)
     assert mentor["Ændring (procentpoint)"] == pytest.approx(100 * 5 / 6 - 60)
-    assert fill(rows["MENTOR"]["Overholdelse"]) == MET_COLOUR
+    assert fill(rows["MENTOR"]["Overholdelse"]) is None  # met: ✔, no fill
     assert rows["MENTOR"]["Overholdelse"].number_format.startswith('"✔ "')
     assert fill(rows["MENTOR"]["Afgørelser"]) is None  # only the judged cell, not the row
     assert rows["SENIORJOB"]["Overholdelse"].value == pytest.approx(0.667)  # 4/6 = 66,7 %

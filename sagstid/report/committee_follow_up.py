@@ -237,7 +237,7 @@ def write_committee_audit(
     audit, target = ctx.audit, ctx.targets.audit
     assert audit is not None
     sheet = Sheet(
-        workbook, styles, layout.text("sheets.supervision"), widths=(58, 34, 14, 14, 14, 14, 14, 16)
+        workbook, styles, layout.text("sheets.supervision"), widths=(58, 30, 19, 19, 19, 19, 19, 19)
     )
     sheet.title(label(layout, "audit_title", period=ctx.period.label, name=layout.text("organisation")))
     sheet.note(label(layout, "audit_note", target=da_pct_number(target)))
@@ -288,7 +288,11 @@ def write_committee_audit(
 
     _unit_table(sheet, layout, ctx, audit_group_columns(layout, "")[1:], audit.by_unit, line, audit.total)
     sheet.skip()
-    write_audit_reasons(sheet, layout, audit, None)
+    if sum(audit.reason_counts(None).values()):
+        write_audit_reasons(sheet, layout, audit, None)
+    else:  # a table of zeros would take a page of its own in print: say it in a line
+        sheet.section(label(layout, "audit_reasons_title"))
+        sheet.note("Ingen stikprøver er udeladt af målingen i perioden.")
     hide.finish()
 
 
@@ -297,7 +301,7 @@ def write_committee_contract(
 ) -> None:
     figures = ctx.contract
     assert figures is not None
-    sheet = Sheet(workbook, styles, layout.text("sheets.contract"), widths=(22, 34, 14, 14, 16, 16, 22))
+    sheet = Sheet(workbook, styles, layout.text("sheets.contract"), widths=(44, 30, 16, 14, 18, 18, 22))
     title, rule = contract_heading(layout, figures)
     sheet.title(title)
     sheet.note(rule)
@@ -354,15 +358,16 @@ def write_committee_contract(
 
     _unit_table(sheet, layout, ctx, columns, figures.per_1000_by_unit, unit_line, figures.per_1000_total)
     sheet.skip()
-    columns = per_1000_columns(layout, layout.text("columns.area_code"))
+    columns = per_1000_columns(layout, layout.text("columns.case_area"))
     sheet.header([col.heading for col in columns])
     kinds = [col.kind for col in columns]
     areas = figures.per_1000_by_area
-    for i in range(len(areas)):  # one row per case area
+    by_area = ctx.current.by_area
+    names = dict(zip(by_area["case_area_code"].astype(str), by_area["area_name"].astype(str), strict=False))
+    for i in range(len(areas)):  # one row per case area, by name (a politician reads names)
         row = areas.iloc[i]
-        values, fills = per_1000(
-            area_text(layout, row["case_area_code"]), row, "area", str(row["case_area_code"])
-        )
+        code = area_text(layout, row["case_area_code"])
+        values, fills = per_1000(names.get(code, code), row, "area", str(row["case_area_code"]))
         sheet.values(values, kinds, fills)
     values, fills = per_1000(layout.text("total"), figures.per_1000_total, "area", None)
     sheet.values(values, kinds, fills, bold=True)

@@ -158,5 +158,6 @@ def write_committee_matrix(
         note_format,
     )
     if marks:  # what the marks mean, in the words of every other sheet (suppress.note)
-        ws.write_string(2, 0, note(below), note_format)
+        # across the table's width: in column A alone it wrapped over the header row
+        ws.merge_range(2, 0, 2, len(unit_codes) + 1, note(below), note_format)
     ws.freeze_panes(first, 1)

@@ -90,7 +90,7 @@ def _unit_columns(layout: Layout, concrete: float) -> list[Column]:
         ("general_pct", "pct", 13),
         ("previous_pct", "pct", 13),
         ("change", "pp", 13),
-        ("lowest_area", "pct", 15),
+        ("lowest_area", "pct", 19),
         ("areas_below", "int", 13),
         ("notice_pct", "pct", 13),
     )
@@ -298,7 +298,7 @@ def _area_extras(
     for i in range(len(areas) + 1):
         sheet.ws.write_number(first + i, target_col, ctx.targets.concrete / 100.0, goal)
     if shares:
-        add_bars(
+        sheet.row = add_bars(  # what follows (the service targets) goes under the chart
             workbook,
             sheet.ws,
             sheet.row + 1,
@@ -311,6 +311,7 @@ def _area_extras(
             ctx.targets.concrete,
             target_col,
             "sagsområde",
+            height=440,  # 23 long names under the columns: room for the bars
         )
 
 
@@ -368,7 +369,7 @@ def _development(
 def _quality(
     workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, plan: Plan | None = None
 ) -> None:
-    sheet = Sheet(workbook, styles, layout.text("sheets.quality"), widths=(34, 30, 14, *([12] * 6)))
+    sheet = Sheet(workbook, styles, layout.text("sheets.quality"), widths=(34, 30, 14, 70))
     organisation = layout.text("organisation")
     sheet.title(layout.text("titles.quality", period=ctx.period.label, name=organisation))
     hide = SheetSuppression(sheet, ctx.suppress_below, plan)
@@ -446,4 +447,15 @@ def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
         write_flow_sheet(
             workbook, styles, ctx.flow, unit_names=names, suppress_below=ctx.suppress_below, plan=plan
         )
-        prepare_print(workbook, info, styles.header, skip=[OVERVIEW])
+        wrapped = workbook.add_format(
+            {"text_wrap": True, "valign": "top", "italic": True, "font_color": "#595959"}
+        )
+        keep = [styles.title, styles.section, styles.header]
+        prepare_print(
+            workbook,
+            info,
+            styles.header,
+            skip=[OVERVIEW],
+            wrap=(wrapped, keep),
+            section_format=styles.section,
+        )

@@ -197,7 +197,8 @@ class Styles:
     """The formats of one workbook, created on first use and shared.
 
     ``marks`` (the committee workbook turns it on): a "met" / "not_met" fill is drawn as
-    status.py draws a status (pale blue, or bold on orange) and a number in such a cell shows
+    status.py draws a status (met: dark blue text, unfilled; not met: bold on orange, so only
+    what needs action stands out) and a number in such a cell shows
     the status symbol before it ("✔ 91,7 %", "✖ 84,4 %"), so the status is never colour alone;
     percentages use the Danish "0.0 %" and a hidden figure ("<5", "x") is italic on white.
     The writer must store the *shown* value (status.shown_value) in a judged cell."""
@@ -251,6 +252,8 @@ def _marked(kind: str, fill: str) -> dict[str, Any]:
     from sagstid.report.status import STATUS_STYLE, SYMBOLS
 
     props = dict(STATUS_STYLE[fill])
+    if fill == "met":  # only what needs action is filled; a met figure has its ✔
+        props = {k: v for k, v in props.items() if k not in ("bg_color", "pattern")}
     if fill in SYMBOLS:
         number = EXCEL_FORMATS["pct"] if kind == "pct" else NUM_FORMATS[kind]
         if number:
