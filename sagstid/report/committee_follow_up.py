@@ -205,7 +205,7 @@ def write_committee_appeals(
 ) -> None:
     c, target = ctx.complaints, ctx.targets.appeal_confirmed
     assert c is not None
-    sheet = Sheet(workbook, styles, layout.text("sheets.appeals"), widths=(12, 34, *([13] * 6)))
+    sheet = Sheet(workbook, styles, layout.text("sheets.appeals"), widths=(12, 34, *([13] * 5), 19))
     sheet.title(label(layout, "appeals_title"))
     sheet.note(label(layout, "appeals_note", target=da_pct_number(target)))
     hide = SheetSuppression(sheet, ctx.suppress_below, plan)

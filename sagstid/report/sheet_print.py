@@ -97,10 +97,10 @@ def fit_header(workbook: Workbook, ws: Worksheet, row: int) -> None:
         text = strings.get(getattr(cell, "string", None))
         if isinstance(text, str) and _col_px(ws, col) > 0:  # hidden columns do not print
             headings.append(text)
-            # bold headings run wider than the 7 px a character xlsxwriter reckons with
-            widths.append(max(_col_px(ws, col) - 5, 7) / 7 * 0.85)
+            widths.append(max(_col_px(ws, col) - 5, 7) / 7)
     if headings:
-        ws.set_row(row, max(header_height(headings, widths), 15))
+        # a few points more than the lines: the bottom border sat on the first row's text
+        ws.set_row(row, max(header_height(headings, widths) + 4, 15))
 
 
 CHARS_PER_WIDTH = 1.1  # running text: about 1,1 characters per unit of column width ("0")
