@@ -21,9 +21,13 @@ Overblik's key figures (the whole administration's decisions and those within de
 within deadline or notified), Åbne sager (completed share; open, overdue, due soon, missing notice and
 the share within deadline, per unit and per area), Klager (per kind and per unit: complaints and
 on time), Ankestyrelsen (outcomes per unit), Resultatkontrakt's complaints per 1.000 decisions
-(per unit and per area) and Datakvalitet (the decision rows left out per unit, adding up with
-the rows without a known unit to the total by reason and in the row accounting). Checked: the group counts (decisions, open decisions, complaints,
-appeal decisions, complaints received, rows left out) of every hidden cell. The parts inside a hidden group
+(per unit and per area), Tilsyn's samples (per area and per unit, with those answered yes,
+adding up to the targets table's), Sagsområder's service targets and Datakvalitet's areas
+measured against the default deadline (parts of the area's decisions), and Datakvalitet's
+decision rows left out per unit (adding up, with the rows without a known unit, to the total
+by reason and in the row accounting). Checked: the group counts (decisions, open decisions, complaints,
+appeal decisions, complaints received, rows left out, samples, service-target and
+default-deadline decisions) of every hidden cell. The parts inside a hidden group
 (within deadline, overdue, outcomes) are unknowns of the programme but are not range-checked.
 
 A hidden cell is recognised by its mark ("<5", "x") or, as the code before issue 12 wrote it,
@@ -470,6 +474,57 @@ def excluded_equations(book: Any, s: System) -> None:
     s.total([*keys, "X|unknown"], f"X|{T}")
 
 
+def sample_equations(book: Any, s: System) -> None:
+    """Tilsyn: the audit's samples Sm per area and per unit, each adding up to the total that
+    the targets table shows for the three sample measures, with the samples answered yes
+    (Y: share x samples, never more than the samples) adding up the same way."""
+    if "Tilsyn" not in book.sheetnames:
+        return
+    ws = book["Tilsyn"]
+    measures = {
+        "rp": "Ressourceprofil med konkret vurdering",
+        "ci": "Borgeren har medvirket til ressourceprofilen",
+        "dm": "Frist overholdt eller borgeren underrettet (stikprøver)",
+    }
+    targets = dict(tables(ws, "Mål")[0])
+    for m, label in measures.items():
+        row = next(r for name, r in targets.items() if name.startswith(label))
+        s.count(f"Sm|{T}", column(row, "Stikprøver"), "Tilsyn Målsætninger", checked=False)
+        s.count(f"Y{m}|{T}", row["Ja"], "Tilsyn Målsætninger", checked=False)
+    for kind, first in (("area", "Område"), ("unit", "Enhed")):
+        keys = []
+        for code, row in tables(ws, first)[0]:
+            key = T if code == "Hele forvaltningen" else f"{kind}|{code}"
+            if isinstance(row["Stikprøver"].value, str) and hidden_mark(row["Stikprøver"]) is None:
+                s.eq({f"Sm|{key}": 1.0})  # "ingen sager i perioden"
+            else:
+                s.count(f"Sm|{key}", row["Stikprøver"], f"Tilsyn {code} stikprøver")
+            for m, label in measures.items():
+                s.share(f"Y{m}|{key}", f"Sm|{key}", column(row, label))
+                s.part_of(f"Y{m}|{key}", f"Sm|{key}")
+            if key != T:
+                keys.append(key)
+        for p in ["Sm", *(f"Y{m}" for m in measures)]:
+            s.total([f"{p}|{k}" for k in keys], f"{p}|{T}")
+
+
+def catalogue_equations(book: Any, s: System) -> None:
+    """An area's decisions with a service target (Sagsområder, Servicemål) and those measured
+    against the default deadline (Datakvalitet): each part of the area's decisions D, and the
+    service table repeats the area's share within deadline."""
+    area_code = {row["Navn"].value: code for code, row in tables(book["Sagsområder"], "Område")[0]}
+    for code, row in (tables(book["Sagsområder"], "Sagsområde") or [[]])[0]:
+        if code not in area_code.values():
+            continue
+        s.count(f"Sv|{code}", row["Afgørelser med servicemål"], f"Servicemål {code}")
+        s.part_of(f"Sv|{code}", f"D|{T}|{code}")
+        s.share(f"W|{T}|{code}", f"D|{T}|{code}", row["Overholdelse"])
+    if "Datakvalitet" in book.sheetnames:
+        for code, row in (tables(book["Datakvalitet"], "Sagsområde") or [[]])[0]:
+            s.count(f"Df|{code}", row["Antal"], f"Standardfrist {code}")
+            s.part_of(f"Df|{code}", f"D|{T}|{code}")
+
+
 def workbook_system(path: Path) -> System:
     book = openpyxl.load_workbook(path)
     s = System()
@@ -477,6 +532,8 @@ def workbook_system(path: Path) -> System:
     open_equations(book, s)
     complaint_equations(book, s)
     excluded_equations(book, s)
+    sample_equations(book, s)
+    catalogue_equations(book, s)
     return s
 
 

@@ -249,7 +249,7 @@ def write_committee_audit(
     rows = audit_measure_rows(layout, audit.total, None, target)
     for i, (values, fills) in enumerate(rows):  # three sample measures, then all decisions
         state = (
-            hide.small(count(audit.total, "samples"))
+            hide.state(("samples", "total"), count(audit.total, "samples"))
             if i < len(rows) - 1
             else hide.state(("decisions", "audit_total"), count(audit.total, "decisions"))
         )
@@ -263,19 +263,24 @@ def write_committee_audit(
     columns = audit_group_columns(layout, layout.text("columns.area_code"))
     sheet.header([col.heading for col in columns])
 
-    def group(name: str, row: pd.Series | None, key: tuple[str, ...]) -> tuple[list[Any], list[str | None]]:
+    def group(
+        name: str, row: pd.Series | None, key: tuple[str, ...], samples: tuple[str, ...]
+    ) -> tuple[list[Any], list[str | None]]:
         """Name | samples | 3 sample shares | decisions | decisions' share; the samples and the
-        decisions are two groups of cases: the samples hidden when small, the decisions (in
-        the plan: ``key``) as the decision sheets hide them."""
+        decisions are two groups of cases, each hidden as the plan says (``samples``: the
+        "samples" family; ``key``: the decisions, as the decision sheets hide them)."""
         values, fills = _judge(
             *audit_group_values(name, row, target), {2: target, 3: target, 4: target, 6: target}
         )
-        values, fills = hide.mask(values, fills, [1, 2, 3, 4], hide.small(count(row, "samples")))
+        values, fills = hide.mask(values, fills, [1, 2, 3, 4], hide.state(samples, count(row, "samples")))
         return hide.mask(values, fills, [5, 6], hide.state(key, count(row, "decisions")))
 
     for area in AUDIT_AREAS:
         values, fills = group(
-            area, first_row(audit.by_area, "case_area_code", area), ("decisions", "area", area)
+            area,
+            first_row(audit.by_area, "case_area_code", area),
+            ("decisions", "area", area),
+            ("samples", "area", area),
         )
         sheet.values(values, [col.kind for col in columns], fills)
     sheet.skip()
@@ -283,7 +288,7 @@ def write_committee_audit(
 
     def line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
         key = ("decisions", "audit_total") if code is None else ("decisions", "audit", code)
-        values, fills = group("", row, key)
+        values, fills = group("", row, key, _key("samples", "unit", code))
         return values[1:], fills[1:]
 
     _unit_table(sheet, layout, ctx, audit_group_columns(layout, "")[1:], audit.by_unit, line, audit.total)

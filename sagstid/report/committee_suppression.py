@@ -18,6 +18,8 @@ Families (the key of a group is ``(family, kind, code...)``):
 * ``complaints``: complaints answered per unit and per kind, each adding up to the total.
 * ``received``: complaints received per unit and per area (Resultatkontrakt per 1.000).
 * ``appeals``: Ankestyrelsen's decisions per unit, adding up to the total.
+* ``samples``: the audit's samples per unit and per area (Tilsyn), each adding up to the
+  total, with the samples answered yes inside them.
 * ``excluded``: the decision rows left out of the measurement per unit of the units table
   (Datakvalitet) and, never shown, those without a known unit (the unit ""), adding up to the
   total that the reasons table and the row accounting show. (The reason "Ukendt enhed" is only
@@ -247,6 +249,19 @@ def committee_plan(ctx: Any) -> Plan:
             {"unit": None if per_unit is None else per_unit[["unit_code", "_n", *outcomes]]},
             "_n",
             outcomes,
+        )
+    audit = ctx.audit
+    if audit is not None:
+        yes = ["resource_profile", "citizen_involved", "deadline_met_or_notified"]
+        plan.add_partitions(
+            "samples",
+            audit.total,
+            {
+                "unit": audit.by_unit[["unit_code", "samples", *yes]],
+                "area": audit.by_area[["case_area_code", "samples", *yes]],
+            },
+            "samples",
+            yes,
         )
     if ctx.contract is not None:
         f = ctx.contract

@@ -253,8 +253,20 @@ def _areas(
         hide.grey(row, current_cols, bold, hide=hide.state(key, now))
         if hide.small(previous):
             hide.grey(row, previous_cols, bold)
-    hide.finish()
+    start = sheet.row
     write_service_targets(sheet, layout, ctx.current.by_area, below=ctx.suppress_below)
+    # the service-target rows (after a blank, the title, the note and the header) show an
+    # area's legal compliance too: hidden with the area as the plan says; a small service
+    # count as "<5" like every other hidden figure
+    by_area = ctx.current.by_area
+    if "service_target_decisions" in by_area and sheet.row > start:
+        served = by_area[by_area["service_target_decisions"].to_numpy() > 0]
+        for i, (code, n) in enumerate(
+            zip(served["case_area_code"], served["service_target_decisions"], strict=True)
+        ):
+            state = hide.state(("decisions", "area", str(code))) or hide.state(("service",), n)
+            hide.grey(start + 4 + i, [3, 4, 5, 6], hide=state)
+    hide.finish()
 
 
 def _judge_area_rows(sheet: Sheet, areas: pd.DataFrame, header: int, concrete: float) -> None:
@@ -405,7 +417,14 @@ def _quality(
     sheet.section(layout.text("titles.accounting"))
     write_accounting_table(sheet, layout, ctx.current.status_counts(), organisation)
     # (the placeholder-date notes by source table and column are the analyst's: unit workbooks)
-    write_default_areas(sheet, layout, ctx.current.default_areas, below=ctx.suppress_below)
+    start = sheet.row
+    defaults = ctx.current.default_areas
+    write_default_areas(sheet, layout, defaults, below=ctx.suppress_below)
+    if len(defaults):  # after a blank, the title, the note and the header: one row per area
+        per_area = defaults.groupby("case_area_code", sort=True)["decisions"].sum()
+        for i, (code, n) in enumerate(per_area.items()):
+            state = hide.state(("decisions", "area", str(code))) or hide.state(("default",), n)
+            hide.grey(start + 4 + i, [1], hide=state)
     hide.finish()
 
 

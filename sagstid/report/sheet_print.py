@@ -118,6 +118,7 @@ def wrap_long_texts(workbook: Workbook, ws: Worksheet, wrapped: Any, keep: Itera
     widths = [c for c, info in getattr(ws, "col_info", {}).items() if getattr(info, "width", None)]
     last = max([int(getattr(ws, "dim_colmax", 0) or 0), *widths])  # room laid out for text too
     keep = set(map(id, keep))
+    merged = {(int(m[0]), int(m[1])) for m in getattr(ws, "merge", [])}
     for row in sorted(table):
         cells = table[row]
         if not cells:
@@ -125,8 +126,11 @@ def wrap_long_texts(workbook: Workbook, ws: Worksheet, wrapped: Any, keep: Itera
         col = max(cells)
         cell = cells[col]
         text = strings.get(getattr(cell, "string", None))
-        if not isinstance(text, str) or id(getattr(cell, "format", None)) in keep:
+        fmt = getattr(cell, "format", None)
+        if not isinstance(text, str) or id(fmt) in keep or (row, col) in merged:
             continue
+        if getattr(fmt, "bold", 0) or getattr(fmt, "font_size", 11) != 11:
+            continue  # a title or a heading (a sheet's own formats)
         room = sum(_col_px(ws, c) for c in range(col, last + 1)) / 7
         own = _col_px(ws, col) / 7
         if len(text) <= own * CHARS_PER_WIDTH:
@@ -145,17 +149,22 @@ def wrap_long_texts(workbook: Workbook, ws: Worksheet, wrapped: Any, keep: Itera
         ws.set_row(row, max(row_px(ws, row) * 0.75, 15 * lines))
 
 
-def table_breaks(ws: Worksheet, section_format: Any, scale: int, top: int = 0) -> list[int]:
+def table_breaks(
+    ws: Worksheet, section_format: Any, scale: int, top: int = 0, header_format: Any = None
+) -> list[int]:
     """The section rows before which a page should start so that no table is cut in two: a
     section (its title to the row before the next) that would not fit on what is left of the
     page, but fits on a page of its own, starts a new page. Rows are estimated at their set
     height or 20 px (as chart_breaks); ``top``: pixels of repeated rows on every page."""
     table = getattr(ws, "table", {})
-    starts = [
-        int(row)
-        for row in sorted(table)
-        if any(getattr(cell, "format", None) is section_format for cell in table[row].values())
-    ]
+
+    def holds(row: int, fmt: Any) -> bool:
+        return any(getattr(cell, "format", None) is fmt for cell in table[row].values())
+
+    sections = [int(row) for row in sorted(table) if holds(row, section_format)]
+    # a table's header starts a block of its own unless a section title is just above it
+    headers = [int(row) for row in sorted(table) if header_format is not None and holds(row, header_format)]
+    starts = sorted({*sections, *(h for h in headers if not any(0 < h - s <= 3 for s in sections))})
     if not starts:
         return []
     last = max(table)
@@ -213,7 +222,7 @@ def prepare_print(
                 # keep each table on one page where it fits (fit to width keeps manual breaks)
                 scale = scale_for_width(int(used_width_px(ws) * WIDTH_MARGIN))
                 top = row_px(ws, repeat[0]) if repeat else 0
-                breaks = table_breaks(ws, section_format, scale, top)
+                breaks = table_breaks(ws, section_format, scale, top, header_format)
                 if breaks:
                     ws.set_h_pagebreaks(breaks)
     return modes
