@@ -29,6 +29,7 @@ from sagstid.report.printing import (
 DEFAULT_COL_PX = 64
 ROW_PX = 20
 WIDTH_MARGIN = 1.08
+TABLE_ROW_PX = 20  # an unset row, for keeping tables on one page (LibreOffice draws about 17-19)
 
 
 def _col_px(ws: Worksheet, col: int) -> int:
@@ -155,7 +156,7 @@ def table_breaks(
     """The section rows before which a page should start so that no table is cut in two: a
     section (its title to the row before the next) that would not fit on what is left of the
     page, but fits on a page of its own, starts a new page. Rows are estimated at their set
-    height or 20 px (as chart_breaks); ``top``: pixels of repeated rows on every page."""
+    height or TABLE_ROW_PX; ``top``: pixels of repeated rows on every page."""
     table = getattr(ws, "table", {})
 
     def holds(row: int, fmt: Any) -> bool:
@@ -169,11 +170,16 @@ def table_breaks(
         return []
     last = max(table)
     page = page_room(scale)[1] - top
+
+    def px(row: int) -> int:  # (18 px, nearer what LibreOffice draws, cut tables in print)
+        size = getattr(ws, "row_sizes", {}).get(row)
+        return TABLE_ROW_PX if not size or size[0] is None else int(size[0])
+
     ends = [*starts[1:], last + 1]
-    used = sum(row_px(ws, r) for r in range(starts[0]))
+    used = sum(px(r) for r in range(starts[0]))
     breaks: list[int] = []
     for start, end in zip(starts, ends, strict=True):
-        height = sum(row_px(ws, r) for r in range(start, end))
+        height = sum(px(r) for r in range(start, end))
         if used + height > page and height <= page and used > 0:
             breaks.append(start)
             used = 0
