@@ -13,9 +13,10 @@ import errno
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -220,7 +221,7 @@ def _measure_and_report(
             click.echo(f"PDF ikke lavet: {workbook} findes ikke.")
 
 
-def _pdf(func):  # type: ignore[no-untyped-def]
+def _pdf(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--pdf",
         is_flag=True,
@@ -229,7 +230,7 @@ def _pdf(func):  # type: ignore[no-untyped-def]
     )(func)
 
 
-def _common(func):  # type: ignore[no-untyped-def]
+def _common(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--unit",
         "units",
@@ -271,157 +272,99 @@ def cli() -> None:
     """Sagstidsmåling: deadline compliance for decisions (§ 3, stk. 2) and complaints."""
 
 
-@cli.command()
-@_common
-@_pdf
-@click.option("--from", "date_from", required=True, metavar="YYYY-MM-DD", help="First day (inclusive).")
-@click.option("--to", "date_to", required=True, metavar="YYYY-MM-DD", help="Last day (inclusive).")
-def run(
-    db: str | None,
-    config: Path | None,
-    out: Path | None,
-    workers: int,
-    allow_future: bool,
-    pdf: bool,
-    units: tuple[str, ...],
-    date_from: str,
-    date_to: str,
-) -> None:
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+PeriodOf = Callable[..., tuple[Period, str, dt.date | None]]
+
+
+def _measuring(job: str, *options: Decorator, with_pdf: bool = True) -> Callable[[PeriodOf], click.Command]:
+    """A measuring command named ``job``: the common options (``_common``), ``--pdf`` unless
+    ``with_pdf`` is False, then the job's own ``options``. The decorated function takes the job's
+    own options and returns (period, stamp, as-of day or None); its docstring is the help."""
+
+    def decorate(period_of: PeriodOf) -> click.Command:
+        def command(
+            db: str | None,
+            config: Path | None,
+            out: Path | None,
+            workers: int,
+            allow_future: bool,
+            units: tuple[str, ...],
+            pdf: bool = False,
+            **own: Any,
+        ) -> None:
+            period, stamp, as_of = period_of(**own)
+            _measure_and_report(
+                job,
+                db,
+                config,
+                period,
+                out,
+                workers,
+                stamp=stamp,
+                as_of=as_of,
+                allow_future=allow_future,
+                pdf=pdf,
+                units=units,
+            )
+
+        command.__doc__ = period_of.__doc__
+        decorated: Callable[..., Any] = command
+        for option in reversed(options):
+            decorated = option(decorated)
+        if with_pdf:
+            decorated = _pdf(decorated)
+        return cli.command(name=job)(_common(decorated))
+
+    return decorate
+
+
+@_measuring(
+    "run",
+    click.option("--from", "date_from", required=True, metavar="YYYY-MM-DD", help="First day (inclusive)."),
+    click.option("--to", "date_to", required=True, metavar="YYYY-MM-DD", help="Last day (inclusive)."),
+)
+def run(date_from: str, date_to: str) -> tuple[Period, str, None]:
     """Measure a period and write results.json, unit workbooks and the committee workbook."""
     period = Period(parse_date(date_from, "--from"), parse_date(date_to, "--to"))
-    _measure_and_report(
-        "run",
-        db,
-        config,
-        period,
-        out,
-        workers,
-        stamp=period.slug,
-        allow_future=allow_future,
-        pdf=pdf,
-        units=units,
-    )
+    return period, period.slug, None
 
 
-@cli.command()
-@_common
-@_pdf
-@click.option("--year", type=int, required=True, help="The year to measure.")
-def annual(
-    db: str | None,
-    config: Path | None,
-    out: Path | None,
-    workers: int,
-    allow_future: bool,
-    pdf: bool,
-    units: tuple[str, ...],
-    year: int,
-) -> None:
+@_measuring("annual", click.option("--year", type=int, required=True, help="The year to measure."))
+def annual(year: int) -> tuple[Period, str, None]:
     """The annual sagstidsmåling for one calendar year (run store: <root>/annual/<year>)."""
     period = Period.year(year)
-    _measure_and_report(
-        "annual",
-        db,
-        config,
-        period,
-        out,
-        workers,
-        stamp=period.slug,
-        allow_future=allow_future,
-        pdf=pdf,
-        units=units,
-    )
+    return period, period.slug, None
 
 
-@cli.command()
-@_common
-@_pdf
-@click.option("--quarter", required=True, metavar="YYYYQn", help="The quarter, e.g. 2025Q3.")
-def quarterly(
-    db: str | None,
-    config: Path | None,
-    out: Path | None,
-    workers: int,
-    allow_future: bool,
-    pdf: bool,
-    units: tuple[str, ...],
-    quarter: str,
-) -> None:
+@_measuring(
+    "quarterly", click.option("--quarter", required=True, metavar="YYYYQn", help="The quarter, e.g. 2025Q3.")
+)
+def quarterly(quarter: str) -> tuple[Period, str, None]:
     """The quarterly status for the committee (run store: <root>/quarterly/<YYYYQn>)."""
     period = Period.quarter(quarter)
-    _measure_and_report(
-        "quarterly",
-        db,
-        config,
-        period,
-        out,
-        workers,
-        stamp=period.slug,
-        allow_future=allow_future,
-        pdf=pdf,
-        units=units,
-    )
+    return period, period.slug, None
 
 
-@cli.command()
-@_common
-@_pdf
-@click.option("--half", required=True, metavar="YYYYHn", help="The half year, e.g. 2025H1.")
-def halfyear(
-    db: str | None,
-    config: Path | None,
-    out: Path | None,
-    workers: int,
-    allow_future: bool,
-    pdf: bool,
-    units: tuple[str, ...],
-    half: str,
-) -> None:
+@_measuring(
+    "halfyear", click.option("--half", required=True, metavar="YYYYHn", help="The half year, e.g. 2025H1.")
+)
+def halfyear(half: str) -> tuple[Period, str, None]:
     """The half-yearly status for the Finance Committee (run store: <root>/halfyear/<YYYYHn>)."""
     period = Period.half(half)
-    _measure_and_report(
-        "halfyear",
-        db,
-        config,
-        period,
-        out,
-        workers,
-        stamp=period.slug,
-        allow_future=allow_future,
-        pdf=pdf,
-        units=units,
-    )
+    return period, period.slug, None
 
 
-@cli.command()
-@_common
-@click.option(
-    "--as-of", "as_of", metavar="YYYY-MM-DD", help="The day the run measures up to (default: today)."
+@_measuring(
+    "nightly",
+    click.option(
+        "--as-of", "as_of", metavar="YYYY-MM-DD", help="The day the run measures up to (default: today)."
+    ),
+    with_pdf=False,
 )
-def nightly(
-    db: str | None,
-    config: Path | None,
-    out: Path | None,
-    workers: int,
-    allow_future: bool,
-    units: tuple[str, ...],
-    as_of: str | None,
-) -> None:
+def nightly(as_of: str | None) -> tuple[Period, str, dt.date]:
     """The nightly run: the year to date up to --as-of (run store: <root>/nightly/<as-of>)."""
     day = parse_date(as_of, "--as-of") if as_of else settings.today()
-    period = Period(dt.date(day.year, 1, 1), day)
-    _measure_and_report(
-        "nightly",
-        db,
-        config,
-        period,
-        out,
-        workers,
-        stamp=day.isoformat(),
-        as_of=day,
-        allow_future=allow_future,
-        units=units,
-    )
+    return Period(dt.date(day.year, 1, 1), day), day.isoformat(), day
 
 
 @cli.command()

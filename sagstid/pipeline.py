@@ -342,18 +342,21 @@ def measure_comparisons(
     for key, r in rows.items():
         other = r.period
         with stage(f"Måler {other.label} til sammenligning"):
+            # the plausible dates of measurement.yaml, as when the period is measured as its
+            # own: the figures then match what a run of that period published (revisions)
+            window = date_window(run.config, other)
             decisions = (
                 None
                 if r.decisions is None
-                else validate_decisions(r.decisions, x.units, other, run.catalogue)
+                else validate_decisions(r.decisions, x.units, other, run.catalogue, window)
             )
-            complaints = validate_complaints(x.complaints, x.units, other)
+            complaints = validate_complaints(x.complaints, x.units, other, window)
             opened = (
                 None
                 if r.open_cases is None
                 else (
-                    validate_open_decisions(r.open_cases[0], x.units, run.catalogue, other.end),
-                    validate_open_complaints(r.open_cases[1], x.units, other.end),
+                    validate_open_decisions(r.open_cases[0], x.units, run.catalogue, other.end, window),
+                    validate_open_complaints(r.open_cases[1], x.units, other.end, window),
                 )
             )
             received = [complaints["received_date"]]
@@ -371,7 +374,9 @@ def measure_comparisons(
                 out[key] = Comparison(period=other, decisions=measured[other])
                 continue
             here = replace(
-                v, complaints=complaints, audit_samples=validate_audit(x.audit_samples, x.units, other)
+                v,
+                complaints=complaints,
+                audit_samples=validate_audit(x.audit_samples, x.units, other, window),
             )
             follow_up = measure_follow_up(x, here, replace(run, calendar=calendar), other, measured[other])
             snapshot = measure_snapshot(opened[0], opened[1], run.config, run.catalogue, calendar, other.end)
@@ -546,6 +551,17 @@ def check_requested_units(codes: Sequence[str], units: pd.DataFrame) -> None:
         raise UnknownUnit(f"--unit: unknown unit code {', '.join(unknown)} (not in the units table)")
 
 
+def shown_periods(ctx: RunMeasurement) -> list[tuple[Period, DecisionMeasurement]]:
+    """The periods whose decision figures the reports show beside the run's own, each with its
+    measurement: the comparison period and the same period last year (measured in full), the
+    periods a revision may restate (report/revisions.py)."""
+    out = [(ctx.previous_period, ctx.previous)]
+    last_year = ctx.compare.get(LAST_YEAR)
+    if last_year is not None:
+        out.append((last_year.period, last_year.decisions))
+    return out
+
+
 @dataclass(frozen=True)
 class RunSummary:
     period: Period
@@ -587,7 +603,7 @@ def run_period(
 
     with stage(f"Skriver rapporter til {out_dir}"):
         results = build_results(period, ctx.current, **follow_up_sections(ctx))
-        results["revisions"] = find_revisions(results, ctx.previous_period, ctx.previous, earlier)
+        results["revisions"] = find_revisions(results, shown_periods(ctx), earlier)
         ctx = replace(ctx, revisions=tuple(results["revisions"]))
         files = write_reports(
             ctx, results, out_dir, workers=workers, on_unit_done=unit_done, only_units=units

@@ -264,3 +264,26 @@ def test_cli_prints_the_explanation(setup):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0
     assert result.output == explained(setup, "1")
+
+
+def test_the_plausible_dates_of_measurement_yaml(make_db, make_config):
+    """explain judges a row by measurement.yaml's plausible dates, as the reports do: with
+    ``earliest`` 2024-01-01 decision 2 (received 2023-05-03) has a placeholder date and is
+    excluded as an unreadable date; a decision date 9999-12-31 is one too, not an open case."""
+    rows = [DECISIONS[1], (10, "S-10", "YS", "A", "2025-04-15", "9999-12-31", None)]
+    db = make_db(decisions=[dict(zip(COLUMNS, row, strict=True)) for row in rows])
+    config = make_config(deadlines=CATALOGUE, calendar=CALENDAR)
+    (config / "measurement.yaml").write_text("plausible_dates:\n  earliest: 2024-01-01\n", encoding="utf-8")
+    unreadable = (
+        "Udeladt af målingen: Ulæselig dato. En dato kan ikke læses (fx 31/02/2024) eller er en "
+        "pladsholder uden for de plausible datoer (fx 0001-01-01). En ulæselig afgørelsesdato tælles "
+        "med i hver måling.\n"
+    )
+    # the received date is the placeholder: no start date to show
+    assert explain_case(db, config, "decision", "2", dt.date(2026, 1, 1)) == (
+        "Afgørelse 2, sag S-2, enhed JC-NORD, sagsområde A\n" + unreadable
+    )
+    assert explain_case(db, config, "decision", "10", dt.date(2026, 1, 1)) == (
+        "Afgørelse 10, sag S-10, enhed YS, sagsområde A\n"
+        "Modtaget: tirsdag 15. april 2025 (startdato)\n" + unreadable
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,7 +27,7 @@ from sagstid.rules.workdays import WorkCalendar
 from sagstid.validate.complaints import validate_complaints
 from sagstid.validate.decisions import DecisionExtract, validate_decisions
 from sagstid.validate.open_cases import validate_open_decisions
-from sagstid.validate.rows import parse_dates
+from sagstid.validate.rows import DateWindow, parse_dates
 
 
 class CaseNotFound(LookupError):
@@ -148,6 +149,12 @@ def walk(
     return Working(value, unit, roll, start, plain, tuple(steps), deadline)
 
 
+def _window(config: Config, end: dt.date) -> DateWindow:
+    """measurement.yaml's plausible dates for a period ending ``end``, as the reports judge the
+    row (a date outside them is a placeholder: invalid_date)."""
+    return DateWindow.of(config.measurement.plausible_dates, end)
+
+
 def _calendar(config: Config, *days: dt.date | None) -> WorkCalendar:
     known = [d for d in days if d is not None]
     return WorkCalendar.covering(config.calendar, min(known), max(known))
@@ -169,6 +176,30 @@ def _entry_used(catalogue: CatalogueArrays, entry: int, via: int, area: str | No
     )
 
 
+def _open_case(legal: Working, calendar: WorkCalendar, **fields: Any) -> Explanation:
+    """An open case as of ``fields["as_of"]``: the calendar days left to its deadline (negative:
+    overdue), the working days left when not overdue, and whether the delay notice
+    (``fields["notice"]``) was sent in time; ``fields``: the Explanation's other fields."""
+    as_of, notice = fields["as_of"], fields["notice"]
+    left = (legal.deadline - as_of).days
+    working_left = None
+    if left >= 0:
+        working_left = int(
+            calendar.working_days_after(
+                np.array([np.datetime64(as_of, "D")]), np.array([np.datetime64(legal.deadline, "D")])
+            )[0]
+        )
+    return Explanation(
+        status="open",
+        reason=None,
+        legal=legal,
+        days_left=left,
+        working_days_left=working_left,
+        notice_in_time=None if notice is None else notice <= legal.deadline,
+        **fields,
+    )
+
+
 def explain_decision(
     rows: pd.DataFrame,
     units: pd.DataFrame,
@@ -182,7 +213,7 @@ def explain_decision(
     rows = rows.reset_index(drop=True)
     raw = rows.iloc[0]
     decided_raw = raw.get("decided_date")
-    decided_parsed, decided_bad = parse_dates(rows["decided_date"].iloc[:1])
+    decided_parsed, decided_bad = parse_dates(rows["decided_date"].iloc[:1], _window(config, as_of))
     decided = _date(decided_parsed.iloc[0])
     is_open = not decided_bad[0] and (decided is None or decided > as_of)
     base = {
@@ -199,7 +230,7 @@ def explain_decision(
     }
     if is_open:
         checked = validate_open_decisions(
-            rows.assign(duplicate_id=int(len(rows) > 1)), units, catalogue, as_of
+            rows.assign(duplicate_id=int(len(rows) > 1)), units, catalogue, as_of, _window(config, as_of)
         ).iloc[0]
         status = {"open": "open", "excluded": "excluded"}.get(str(checked["row_status"]), "not_received")
         reason = _text(checked["reason"])
@@ -207,7 +238,9 @@ def explain_decision(
     else:
         day = decided if decided is not None else as_of
         extract = DecisionExtract.from_rows(rows)
-        checked = validate_decisions(extract, units, Period(day, day), catalogue).rows.iloc[0]
+        checked = validate_decisions(
+            extract, units, Period(day, day), catalogue, _window(config, day)
+        ).rows.iloc[0]
         status, reason, done = str(checked["status"]), _text(checked["reason"]), decided
         if decided_raw is not None and decided_bad[0]:
             done = None
@@ -225,48 +258,25 @@ def explain_decision(
     entry, via = int(entries[0]), int(vias[0])
     assert entry != NO_ENTRY
     calendar = _calendar(config, received, as_of, done)
-    legal = walk(
-        received,
-        int(catalogue.value[entry]),
-        DEADLINE_UNITS[catalogue.unit[entry]],
-        bool(catalogue.roll[entry]),
-        calendar,
-        config,
-    )
-    service = None
-    if catalogue.target_value[entry] >= 0:
-        service = walk(
-            received,
-            int(catalogue.target_value[entry]),
-            DEADLINE_UNITS[catalogue.target_unit[entry]],
-            bool(catalogue.target_roll[entry]),
-            calendar,
-            config,
+
+    def rule(values: np.ndarray, units: np.ndarray, rolls: np.ndarray) -> Working:
+        """The deadline of the entry's rule (the legal one or the service target) from receipt."""
+        return walk(
+            received, int(values[entry]), DEADLINE_UNITS[units[entry]], bool(rolls[entry]), calendar, config
         )
+
+    legal = rule(catalogue.value, catalogue.unit, catalogue.roll)
+    service = (
+        rule(catalogue.target_value, catalogue.target_unit, catalogue.target_roll)
+        if catalogue.target_value[entry] >= 0
+        else None
+    )
     used = _entry_used(catalogue, entry, via, base["area"])  # type: ignore[arg-type]
     if status == "open":
-        left = (legal.deadline - as_of).days
-        working_left = None
-        if left >= 0:
-            working_left = int(
-                calendar.working_days_after(
-                    np.array([np.datetime64(as_of, "D")]), np.array([np.datetime64(legal.deadline, "D")])
-                )[0]
-            )
-        return Explanation(
-            status="open",
-            reason=None,
-            entry=used,
-            legal=legal,
-            service=service,
-            days_left=left,
-            working_days_left=working_left,
-            notice_in_time=None if notice is None else notice <= legal.deadline,
-            **explanation,  # type: ignore[arg-type]
-        )
+        return _open_case(legal, calendar, entry=used, service=service, **explanation)
     assert done is not None
     measured = validate_decisions(
-        DecisionExtract.from_rows(rows), units, Period(done, done), catalogue
+        DecisionExtract.from_rows(rows), units, Period(done, done), catalogue, _window(config, done)
     ).measured
     case = evaluate_decisions(measured, catalogue, calendar, config.measurement.measure_at).iloc[0]
     assert _date(case["deadline_date"]) == legal.deadline, (case["deadline_date"], legal.deadline)
@@ -312,12 +322,12 @@ def explain_complaint(rows: pd.DataFrame, units: pd.DataFrame, config: Config, a
         raise CaseNotFound
     rows = rows.reset_index(drop=True)
     raw = rows.iloc[0]
-    answered_parsed, answered_bad = parse_dates(rows["answered_date"].iloc[:1])
+    answered_parsed, answered_bad = parse_dates(rows["answered_date"].iloc[:1], _window(config, as_of))
     answered = _date(answered_parsed.iloc[0])
     is_open = not answered_bad[0] and (answered is None or answered > as_of)
     day = answered if answered is not None and not is_open else as_of
     period = Period(day, day)
-    validated = validate_complaints(rows, units, period)
+    validated = validate_complaints(rows, units, period, _window(config, day))
     checked = validated.iloc[0]
     received = _date(checked["received_date"])
     notice = _date(checked.get("delay_notice_date"))
@@ -363,24 +373,7 @@ def explain_complaint(rows: pd.DataFrame, units: pd.DataFrame, config: Config, a
     one = validated.iloc[:1]
     assert _date(complaint_deadlines(one, lengths, calendar)[0]) == legal.deadline
     if status == "open":
-        left = (legal.deadline - as_of).days
-        working_left = None
-        if left >= 0:
-            working_left = int(
-                calendar.working_days_after(
-                    np.array([np.datetime64(as_of, "D")]), np.array([np.datetime64(legal.deadline, "D")])
-                )[0]
-            )
-        return Explanation(
-            status="open",
-            reason=None,
-            complaint_rule=rule,
-            legal=legal,
-            days_left=left,
-            working_days_left=working_left,
-            notice_in_time=None if notice is None else notice <= legal.deadline,
-            **base,  # type: ignore[arg-type]
-        )
+        return _open_case(legal, calendar, complaint_rule=rule, **base)
     measured = measure_complaints(validated, period, lengths, calendar).rows.iloc[0]
     assert answered is not None
     return Explanation(

@@ -46,7 +46,7 @@ class RunMeasurement:
     previous_period: Period
     targets: Targets
     catalogue_version: str
-    source: str  # the database, without password
+    source: str  # the database by kind and name only (source/urls.describe): no host, login, path
     units: pd.DataFrame  # unit_code, unit_name, unit_type
     current: DecisionMeasurement
     previous: DecisionMeasurement

@@ -8,7 +8,6 @@ No case rows and no case numbers are written here. Groups with fewer than
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 from pathlib import Path
@@ -46,7 +45,7 @@ from sagstid.report.unit_workbook import (
     write_monthly_table,
     write_reason_table,
 )
-from sagstid.report.words import da_date, da_source
+from sagstid.report.words import da_date
 from sagstid.report.xlsx import (
     Column,
     Layout,
@@ -443,8 +442,7 @@ def _finish_method(sheet: Sheet, ctx: RunMeasurement) -> None:
 def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
     """Write the committee's workbook (aggregates only) for the whole administration."""
     layout = load_layout()
-    # the committee's paper names its data source by kind and name only (no host, path, login)
-    ctx = dataclasses.replace(with_deadline_text(ctx), source=da_source(ctx.source))
+    ctx = with_deadline_text(ctx)
     plan = committee_plan(ctx)  # the hidden groups, the same on every sheet
     with open_workbook(path, constant_memory=False) as (workbook, styles):
         styles.marks = True  # status symbols beside the fills, "0.0 %" (xlsx.Styles)

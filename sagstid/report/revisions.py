@@ -4,10 +4,11 @@ replaced.
 
 Compared: the decision figures of docs/contract.md §3.3 (in total, per unit, per case area)
 and the complaint figures (in total, per unit). A run's own period is compared with the
-first earlier run that published the same period (a re-run), and its comparison period (the
-period before, shown beside it in the workbooks) with the first run that published that
-period as its own: "before" is what readers were first given, and a re-run on unchanged data
-finds the same revisions, so it writes the same files. Pure: results.json dictionaries in,
+first earlier run that published the same period (a re-run), and the periods the workbooks
+show beside it (the comparison period and the same period last year; decisions only) each
+with the first run that published that period as its own: "before" is what readers were
+first given, and a re-run on unchanged data finds the same revisions, so it writes the same
+files. Pure: results.json dictionaries in,
 revision records out.
 """
 
@@ -114,13 +115,11 @@ def _key(record: dict[str, Any]) -> Key:
     return (record["section"], record["group"], record["code"] or "", record["figure"])
 
 
-def _original(
-    base: Publication, period: tuple[str, str], own: bool
-) -> tuple[dict[Key, Any], dict[Key, dict[str, str]]]:
-    """What was first published for ``period``, as far as the run store still knows: ``base``'s
-    figures (its own period's, or ``own`` False: none but its revisions), with the "before" of
-    each revision ``base`` itself recorded for the period put back, and who published each."""
-    before = figures(base.results.get("decisions"), base.results.get("complaints") if own else None)
+def _original(base: Publication, period: tuple[str, str]) -> tuple[dict[Key, Any], dict[Key, dict[str, str]]]:
+    """What was first published for ``period`` (``base``'s own), as far as the run store still
+    knows: ``base``'s figures, with the "before" of each revision ``base`` itself recorded for
+    the period put back, and who published each."""
+    before = figures(base.results.get("decisions"), base.results.get("complaints"))
     origin = {key: _ref(base) for key in before}
     for record in base.results.get("revisions") or []:
         if (record["period"]["from"], record["period"]["to"]) == period:
@@ -152,33 +151,39 @@ def _records(
 
 def find_revisions(
     results: dict[str, Any],
-    previous_period: Period,
-    previous: DecisionMeasurement,
+    shown: Sequence[tuple[Period, DecisionMeasurement]],
     earlier: Sequence[Publication],
 ) -> list[dict[str, Any]]:
     """The revisions of this run's figures against ``earlier`` publications (none: []).
+
+    Compared: the run's own period (decisions and complaints, from ``results``) and each
+    period in ``shown`` (decisions only): the periods the workbooks show beside it, the
+    comparison period and the same period last year. A period shown twice (an annual run's
+    year before is both) is compared once.
 
     A re-run replaces the stamp's folder, so the first publication of a period may be gone;
     the run that replaced it carries its "before" values in its own revisions, and those are
     put back (``_original``), so "before" stays what was first published."""
     from sagstid.report.results_json import decisions_section
 
-    out: list[dict[str, Any]] = []
     own = (results["period"]["from"], results["period"]["to"])
-    after = figures(results.get("decisions"), results.get("complaints"))
-    prior = (previous_period.start.isoformat(), previous_period.end.isoformat())
-    for period, now, with_complaints in (
-        (own, after, True),
-        (prior, figures(decisions_section(previous)), False),
-    ):
-        same = [p for p in earlier if p.period == period]
+    periods: dict[tuple[str, str], tuple[dict[Key, Any], bool]] = {
+        own: (figures(results.get("decisions"), results.get("complaints")), True)
+    }
+    for other, measurement in shown:
+        span = (other.start.isoformat(), other.end.isoformat())
+        if span not in periods:
+            periods[span] = (figures(decisions_section(measurement)), False)
+    out: list[dict[str, Any]] = []
+    for span, (now, with_complaints) in periods.items():
+        same = [p for p in earlier if p.period == span]
         if not same:
             continue
         base = min(same, key=lambda p: (p.finished, p.run_id))
-        before, origin = _original(base, period, own=True)
+        before, origin = _original(base, span)
         if not with_complaints:
             before = {k: v for k, v in before.items() if k[0] == "decisions"}
-        out += _records(period, compare(before, now), origin, base)
+        out += _records(span, compare(before, now), origin, base)
     return out
 
 

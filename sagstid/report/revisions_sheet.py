@@ -4,13 +4,21 @@ unchanged data writes the same workbook."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sagstid.measure.run import RunMeasurement
 from sagstid.report.revisions import da_value, record_label
+from sagstid.report.words import da_period
 from sagstid.report.xlsx import Layout, Sheet, Styles, Workbook
 
 SHEET = "Revisioner"
+JOBS = {
+    "nightly": "natlig kørsel",
+    "quarterly": "kvartalskørsel",
+    "halfyear": "halvårskørsel",
+    "annual": "årskørsel",
+}
 _COUNTS = {"decisions": "decisions", "complaints": "complaints"}
 
 
@@ -39,11 +47,25 @@ def _hidden(record: dict[str, Any], counts: dict[tuple[Any, ...], list[Any]], be
     return any(isinstance(c, int) and 0 < c < below for c in counts.get(key, []))
 
 
+def period_text(record: dict[str, Any], ctx: RunMeasurement) -> str:
+    """The revised period in words and what it is to this run, e.g. "01-07-2023 til
+    30-09-2023 (samme periode sidste år)"."""
+    start, end = (dt.date.fromisoformat(record["period"][k]) for k in ("from", "to"))
+    last_year = ctx.period.last_year()  # the comparison pipeline.comparison_periods measures
+    if start == ctx.period.start:
+        what = "denne periode"
+    elif (start, end) == (last_year.start, last_year.end):
+        what = "samme periode sidste år"
+    else:
+        what = "forrige periode"
+    return f"{da_period(start, end)} ({what})"
+
+
 def write_revisions_sheet(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
     """Periode | Tal | Før | Nu | Først offentliggjort af, one row per changed figure."""
     if not ctx.revisions:
         return
-    sheet = Sheet(workbook, styles, SHEET, widths=(24, 58, 12, 12, 40))
+    sheet = Sheet(workbook, styles, SHEET, widths=(46, 50, 12, 12, 40))
     sheet.title(f"Revisioner: tal ændret siden de blev offentliggjort ({len(ctx.revisions)})")
     sheet.note(
         "Tallene nedenfor er ændret i forhold til den tidligere kørsel, der offentliggjorde dem, fx fordi "
@@ -51,12 +73,12 @@ def write_revisions_sheet(workbook: Workbook, styles: Styles, layout: Layout, ct
         "Nu: tallet i denne kørsel."
     )
     sheet.skip()
-    sheet.header(["Periode", "Tal", "Før", "Nu", "Offentliggjort af kørsel"])
+    sheet.header(["Periode", "Tal", "Før", "Nu", "Først offentliggjort af"])
     counts = _group_counts(ctx.revisions)
     for r in ctx.revisions:
-        period = f"{r['period']['from']} - {r['period']['to']}"
+        period = period_text(r, ctx)
         by = r["published_by"]
-        source = f"{by['job']} {by['stamp']} ({by['run_id']})"
+        source = f"{JOBS.get(by['job'], by['job'])} {by['stamp']} ({by['run_id']})"
         if _hidden(r, counts, ctx.suppress_below):
             before = after = f"under {ctx.suppress_below} sager"
         else:

@@ -137,32 +137,6 @@ def da_period(start: dt.date, end: dt.date) -> str:
     return f"{da_date(start)} til {da_date(end)}"
 
 
-_SOURCE_KINDS = {
-    "sqlite": "SQLite-database",
-    "postgresql": "PostgreSQL-database",
-    "postgres": "PostgreSQL-database",
-    "mssql": "SQL Server-database",
-    "mysql": "MySQL-database",
-    "mariadb": "MariaDB-database",
-    "oracle": "Oracle-database",
-}
-
-
-def da_source(url: str) -> str:
-    """The data source by kind and name only, never host, port, path or login:
-    'sqlite:////root/.cache/sagstid/demo.sqlite' -> 'Sagssystemets database (SQLite-database
-    demo.sqlite)'; 'postgresql+psycopg://u:***@host:5432/sager' -> '... (PostgreSQL-database
-    sager)'."""
-    if "://" not in str(url):  # already described (source/urls.py describe): kind and name only
-        return str(url)
-    scheme, _, rest = str(url).partition("://")
-    kind = _SOURCE_KINDS.get(scheme.split("+")[0].lower(), "database")
-    name = rest.split("?")[0].rstrip("/").rsplit("/", 1)[-1] if "/" in rest else ""
-    if "@" in name or ":" in name:  # no database named, only a server: say nothing of it
-        name = ""
-    return f"Sagssystemets database ({kind} {name})" if name else f"Sagssystemets database ({kind})"
-
-
 MONTHS: tuple[str, ...] = (
     "januar",
     "februar",
