@@ -16,12 +16,14 @@ from sagstid.measure.run import RunMeasurement
 from sagstid.periods import Period
 from sagstid.pipeline import build_context
 from sagstid.report.committee_workbook import write_committee_workbook
+from sagstid.report.status import STATUS_STYLE
 from sagstid.report.unit_cut import cut_to_unit
 from sagstid.report.unit_workbook import write_unit_workbook
 from sagstid.report.xlsx import MET_FILL, NOT_MET_FILL
 
 RED = "FF" + NOT_MET_FILL.lstrip("#").upper()
 GREEN = "FF" + MET_FILL.lstrip("#").upper()
+NOT_MET_COLOUR = "FF" + STATUS_STYLE["not_met"]["bg_color"].lstrip("#").upper()  # committee
 CITIZEN = "010190-1234"
 
 
@@ -308,15 +310,19 @@ def test_committee_complaint_sheets(committee: openpyxl.Workbook) -> None:
     appeals = table(committee["Ankestyrelsen"], "Enhed")
     # JC-SYD: confirmed 1, changed 1 -> 50 % (red); all 2 of 3.
     assert (appeals["JC-SYD"]["Stadfæstet"].value, appeals["JC-SYD"]["Ændret"].value) == (1, 1)
-    assert fill(appeals["JC-SYD"]["Stadfæstelsesprocent"]) == RED
-    assert appeals["Hele forvaltningen"]["Stadfæstelsesprocent"].value == pytest.approx(2 / 3)
+    # not met: the status colour with "✖" before the figure (xlsx.Styles.marks)
+    assert fill(appeals["JC-SYD"]["Stadfæstelsesprocent"]) == NOT_MET_COLOUR
+    assert appeals["JC-SYD"]["Stadfæstelsesprocent"].number_format.startswith('"✖ "')
+    assert appeals["Hele forvaltningen"]["Stadfæstelsesprocent"].value == pytest.approx(0.667)  # 2/3 shown
 
 
 def test_committee_contract_and_audit(committee: openpyxl.Workbook) -> None:
     ws = committee["Resultatkontrakt"]
     pace = table(ws, "Enhed")
-    assert pace["JC-NORD"]["Status"].value == "Over maksimum"
-    assert (pace["JC-SYD"]["Modtaget år til dato"].value, pace["JC-SYD"]["Status"].value) == (0, "På kurs")
+    assert pace["JC-NORD"]["Status"].value == "✖ Over maksimum"
+    assert fill(pace["JC-NORD"]["Maksimum"]) is None  # the count is coloured, not the maximum
+    assert fill(pace["JC-NORD"]["Modtaget år til dato"]) == NOT_MET_COLOUR
+    assert (pace["JC-SYD"]["Modtaget år til dato"].value, pace["JC-SYD"]["Status"].value) == (0, "✔ På kurs")
     assert pace["YS"]["Status"].value == "Intet maksimum fastsat"
     per_unit = table(ws, "Enhed", 1)
     assert per_unit["JC-SYD"]["Klager pr. 1.000 afgørelser"].value == pytest.approx(2000)

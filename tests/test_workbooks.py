@@ -646,14 +646,18 @@ def test_committee_units(committee: openpyxl.Workbook) -> None:
     assert nord["Ændring (procentpoint)"] == pytest.approx(20.0)
     assert nord["Laveste områdeoverholdelse"] == pytest.approx(0.0)
     assert nord["Antal områder under 80 %"] == 2
-    assert nord["Underretning"] == pytest.approx(1 / 3)
-    assert fill(rows["JC-NORD"]["Generel overholdelse"]) == RED
+    assert nord["Underretning"] == pytest.approx(0.333)  # 1/3, stored as shown: 33,3 %
+    # status beside the fill (xlsx.Styles.marks): "✖ 70,0 %" on the not-met colour
+    assert fill(rows["JC-NORD"]["Generel overholdelse"]) == NOT_MET_COLOUR
+    assert rows["JC-NORD"]["Generel overholdelse"].number_format.startswith('"✖ "')
     assert nord["Generel målsætning"] == "✖ Ikke opfyldt" and nord["Mål"] == pytest.approx(0.9)
     syd = values(rows["JC-SYD"])
     # 2/3 = 66.7 % now, 100 % before: -33.3 points; notice 1/1 = 100 %: met (green).
     assert syd["Ændring (procentpoint)"] == pytest.approx(100 * 2 / 3 - 100)
     assert syd["Antal områder under 80 %"] == 1  # SENIORJOB 0/1
-    assert fill(rows["JC-SYD"]["Underretning"]) == GREEN
+    # met: "✔" before the figure, no fill (only what needs action is filled)
+    assert fill(rows["JC-SYD"]["Underretning"]) is None
+    assert rows["JC-SYD"]["Underretning"].number_format.startswith('"✔ "')
     cdu = values(rows["CDU"])
     assert cdu["Afgørelser"] == 0 and cdu["Generel overholdelse"] is None
     assert values(rows["Hele forvaltningen"])["Afgørelser"] == 13
@@ -662,13 +666,16 @@ def test_committee_units(committee: openpyxl.Workbook) -> None:
 def test_committee_areas(committee: openpyxl.Workbook) -> None:
     rows = by_first(table(committee["Sagsområder"], "Område"), "Område")
     mentor = values(rows["MENTOR"])
-    # MENTOR: 5/6 = 83.3 % now, 3/5 = 60 % in 2023: +23.3 points; not highlighted.
-    assert mentor["Overholdelse"] == pytest.approx(5 / 6)
+    # MENTOR: 5/6 = 83.3 % now (stored as shown), 3/5 = 60 % in 2023: +23.3 points; met.
+    assert mentor["Overholdelse"] == pytest.approx(0.833)
     assert mentor["Forrige periode"] == pytest.approx(0.6)
     assert mentor["Ændring (procentpoint)"] == pytest.approx(100 * 5 / 6 - 60)
-    assert fill(rows["MENTOR"]["Overholdelse"]) is None
-    assert rows["SENIORJOB"]["Overholdelse"].value == pytest.approx(4 / 6)
-    assert fill(rows["SENIORJOB"]["Overholdelse"]) == RED
+    assert fill(rows["MENTOR"]["Overholdelse"]) is None  # met: ✔, no fill
+    assert rows["MENTOR"]["Overholdelse"].number_format.startswith('"✔ "')
+    assert fill(rows["MENTOR"]["Afgørelser"]) is None  # only the judged cell, not the row
+    assert rows["SENIORJOB"]["Overholdelse"].value == pytest.approx(0.667)  # 4/6 = 66,7 %
+    assert fill(rows["SENIORJOB"]["Overholdelse"]) == NOT_MET_COLOUR
+    assert rows["SENIORJOB"]["Overholdelse"].number_format.startswith('"✖ "')
 
 
 def test_committee_matrix(committee: openpyxl.Workbook) -> None:
@@ -725,8 +732,11 @@ def test_committee_data_quality(committee: openpyxl.Workbook) -> None:
         "Ingen gældende frist": 1,
         "I alt": 7,
     }
-    by_unit = {row["Enhed"].value: row["I alt"].value for row in table(ws, "Enhed")}
-    assert by_unit == {"JC-NORD": 5, "JC-SYD": 1, "JC-XX": 1}
+    # Per unit of the units table only: JC-XX's 1 row is counted under "Ukendt enhed" (the
+    # note under the table says so). (This fixture turns suppression off: suppress_below 0.)
+    by_unit = {row["Enhed"].value: row["Udeladte afgørelser"].value for row in table(ws, "Enhed")}
+    note = "Afgørelser med en ukendt enhedskode eller uden enhedskode tælles kun med under årsagen ovenfor."
+    assert by_unit == {"JC-NORD": 5, "JC-SYD": 1, note: None}
     status = {row["Status"].value: row["Antal"].value for row in table(ws, "Status")}
     # 13 measured + 7 excluded + 1 open + 5 decided in 2023 = all 26 rows of the table.
     assert status == {

@@ -39,6 +39,7 @@ from sagstid.report.follow_up_sheets import (
     write_complaint_targets,
     write_kind_table,
 )
+from sagstid.report.status import SYMBOLS, judged_fraction, status_text
 from sagstid.report.suppress import SheetSuppression
 from sagstid.report.xlsx import (
     Layout,
@@ -46,7 +47,6 @@ from sagstid.report.xlsx import (
     Styles,
     da_pct_number,
     get,
-    met_state,
     month_label,
 )
 from sagstid.validate.audit import AUDIT_AREAS
@@ -94,6 +94,34 @@ def _unit_table(
     sheet.values([layout.text("whole_administration"), None, *values], kinds, [None, None, *fills], bold=True)
 
 
+def _judge(
+    values: list[Any], fills: list[str | None], targets: dict[int, float]
+) -> tuple[list[Any], list[str | None]]:
+    """A row with each judged share (position -> target; the shared writers give the unrounded
+    fraction) replaced by its shown value and its status fill: decided on the unrounded value,
+    shown on the status's side of the target, and (Styles.marks) with ✔ / ✖ before it."""
+    values, fills = list(values), list(fills)
+    for position, target in targets.items():
+        value = values[position]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            values[position], fills[position] = judged_fraction(100.0 * float(value), target)
+    return values, fills
+
+
+def _rewrite_judged(
+    sheet: Sheet, row: int, col: int, pct: Any, target: float, word_col: int | None = None, bold: bool = False
+) -> None:
+    """Overwrite a judged share a shared writer has put at (row, col) (and its status word at
+    ``word_col``) with the shown value, the status fill and the word "✔ Opfyldt" / "✖ Ikke
+    opfyldt"."""
+    shown, state = judged_fraction(pct, target)
+    if shown is None or state is None:
+        return
+    sheet.ws.write_number(row, col, shown, sheet.styles.get("pct", state, bold))
+    if word_col is not None:
+        sheet.ws.write_string(row, word_col, status_text(state), sheet.styles.get("text", state, bold))
+
+
 def _key(family: str, kind: str, code: str | None) -> tuple[str, ...]:
     """A group's key in the plan (committee_suppression.py); code None: the total."""
     return (family, "total") if code is None else (family, kind, str(code))
@@ -121,6 +149,8 @@ def write_committee_complaints(
         sheet, layout, ctx, c.total, totals, layout.text("columns.current"), with_whole=False
     )
     # Rows: complaints on time, Ankestyrelsen, medhold; columns 2 value, 3 met, 4 note.
+    _rewrite_judged(sheet, header + 1, 2, get(c.total, "compliance_pct"), t.complaints, 3)
+    _rewrite_judged(sheet, header + 2, 2, c.appeal_confirmed_pct, t.appeal_confirmed, 3)
     state = hide.state(("complaints", "total"), count(c.total, "complaints"))
     hide.grey(header + 1, [2, 3, 4], hide=state)
     hide.grey(header + 3, [2, 3, 4], hide=state)
@@ -129,6 +159,10 @@ def write_committee_complaints(
     sheet.section(label(layout, "by_kind"))
     header = sheet.row
     write_kind_table(sheet, layout, c.by_kind, c.total, t.complaints)
+    for i, row in enumerate([*(first_row(c.by_kind, "complaint_kind", k) for k in KINDS), c.total]):
+        _rewrite_judged(
+            sheet, header + 1 + i, 3, get(row, "compliance_pct"), t.complaints, bold=i == len(KINDS)
+        )
     kind_counts = [count(first_row(c.by_kind, "complaint_kind", k), "complaints") for k in KINDS]
     kind_keys = [_key("complaints", "kind", k) for k in KINDS]
     for i, (n, key) in enumerate(
@@ -140,7 +174,7 @@ def write_committee_complaints(
     columns = kind_columns(layout, "")[1:]
 
     def line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
-        values, fills = kind_values("", row, t.complaints)
+        values, fills = _judge(*kind_values("", row, t.complaints), {3: t.complaints})
         return hide.mask(
             values[1:],
             fills[1:],
@@ -171,7 +205,7 @@ def write_committee_appeals(
 ) -> None:
     c, target = ctx.complaints, ctx.targets.appeal_confirmed
     assert c is not None
-    sheet = Sheet(workbook, styles, layout.text("sheets.appeals"), widths=(12, 34, *([13] * 6)))
+    sheet = Sheet(workbook, styles, layout.text("sheets.appeals"), widths=(12, 34, *([13] * 5), 19))
     sheet.title(label(layout, "appeals_title"))
     sheet.note(label(layout, "appeals_note", target=da_pct_number(target)))
     hide = SheetSuppression(sheet, ctx.suppress_below, plan)
@@ -182,11 +216,12 @@ def write_committee_appeals(
     ]
 
     def line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
-        values = appeal_values(row)
-        state = met_state(get(row, "confirmed_pct"), target)
+        values, fills = _judge(
+            appeal_values(row), [None] * (len(APPEAL_OUTCOMES) + 1), {len(APPEAL_OUTCOMES): target}
+        )
         return hide.mask(
             values,
-            [None] * len(APPEAL_OUTCOMES) + [state],
+            fills,
             range(len(values)),
             hide.state(_key("appeals", "unit", code), _appeal_count(row)),
         )
@@ -202,7 +237,7 @@ def write_committee_audit(
     audit, target = ctx.audit, ctx.targets.audit
     assert audit is not None
     sheet = Sheet(
-        workbook, styles, layout.text("sheets.supervision"), widths=(58, 34, 14, 14, 14, 14, 14, 16)
+        workbook, styles, layout.text("sheets.supervision"), widths=(58, 30, 19, 19, 19, 19, 19, 19)
     )
     sheet.title(label(layout, "audit_title", period=ctx.period.label, name=layout.text("organisation")))
     sheet.note(label(layout, "audit_note", target=da_pct_number(target)))
@@ -214,28 +249,38 @@ def write_committee_audit(
     rows = audit_measure_rows(layout, audit.total, None, target)
     for i, (values, fills) in enumerate(rows):  # three sample measures, then all decisions
         state = (
-            hide.small(count(audit.total, "samples"))
+            hide.state(("samples", "total"), count(audit.total, "samples"))
             if i < len(rows) - 1
             else hide.state(("decisions", "audit_total"), count(audit.total, "decisions"))
         )
-        values, fills = hide.mask(values[:-1], fills[:-1], [2, 3, 4, 5], state)
+        values, fills = _judge(values[:-1], fills[:-1], {4: target})
+        values[5] = None if fills[4] is None else status_text(str(fills[4]))
+        fills[5] = fills[4]
+        values, fills = hide.mask(values, fills, [2, 3, 4, 5], state)
         sheet.values(values, [col.kind for col in columns], fills)
     sheet.skip()
     sheet.section(label(layout, "audit_by_area"))
     columns = audit_group_columns(layout, layout.text("columns.area_code"))
     sheet.header([col.heading for col in columns])
 
-    def group(name: str, row: pd.Series | None, key: tuple[str, ...]) -> tuple[list[Any], list[str | None]]:
+    def group(
+        name: str, row: pd.Series | None, key: tuple[str, ...], samples: tuple[str, ...]
+    ) -> tuple[list[Any], list[str | None]]:
         """Name | samples | 3 sample shares | decisions | decisions' share; the samples and the
-        decisions are two groups of cases: the samples hidden when small, the decisions (in
-        the plan: ``key``) as the decision sheets hide them."""
-        values, fills = audit_group_values(name, row, target)
-        values, fills = hide.mask(values, fills, [1, 2, 3, 4], hide.small(count(row, "samples")))
+        decisions are two groups of cases, each hidden as the plan says (``samples``: the
+        "samples" family; ``key``: the decisions, as the decision sheets hide them)."""
+        values, fills = _judge(
+            *audit_group_values(name, row, target), {2: target, 3: target, 4: target, 6: target}
+        )
+        values, fills = hide.mask(values, fills, [1, 2, 3, 4], hide.state(samples, count(row, "samples")))
         return hide.mask(values, fills, [5, 6], hide.state(key, count(row, "decisions")))
 
     for area in AUDIT_AREAS:
         values, fills = group(
-            area, first_row(audit.by_area, "case_area_code", area), ("decisions", "area", area)
+            area,
+            first_row(audit.by_area, "case_area_code", area),
+            ("decisions", "area", area),
+            ("samples", "area", area),
         )
         sheet.values(values, [col.kind for col in columns], fills)
     sheet.skip()
@@ -243,12 +288,16 @@ def write_committee_audit(
 
     def line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
         key = ("decisions", "audit_total") if code is None else ("decisions", "audit", code)
-        values, fills = group("", row, key)
+        values, fills = group("", row, key, _key("samples", "unit", code))
         return values[1:], fills[1:]
 
     _unit_table(sheet, layout, ctx, audit_group_columns(layout, "")[1:], audit.by_unit, line, audit.total)
     sheet.skip()
-    write_audit_reasons(sheet, layout, audit, None)
+    if sum(audit.reason_counts(None).values()):
+        write_audit_reasons(sheet, layout, audit, None)
+    else:  # a table of zeros would take a page of its own in print: say it in a line
+        sheet.section(label(layout, "audit_reasons_title"))
+        sheet.note("Ingen stikprøver er udeladt af målingen i perioden.")
     hide.finish()
 
 
@@ -257,7 +306,7 @@ def write_committee_contract(
 ) -> None:
     figures = ctx.contract
     assert figures is not None
-    sheet = Sheet(workbook, styles, layout.text("sheets.contract"), widths=(22, 34, 14, 14, 16, 16, 22))
+    sheet = Sheet(workbook, styles, layout.text("sheets.contract"), widths=(44, 30, 16, 14, 18, 18, 22))
     title, rule = contract_heading(layout, figures)
     sheet.title(title)
     sheet.note(rule)
@@ -277,7 +326,13 @@ def write_committee_contract(
     def line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
         if row is total:  # the whole administration: sums, no status of its own
             return [*pace_values(layout, row)[0][:4], None], [None] * 5
-        return pace_values(layout, row)
+        # the status on the count received and in words with its symbol, never on the maximum
+        # (D20) and never by colour alone
+        values, fills = pace_values(layout, row)
+        state = fills[4]
+        if state is not None:
+            values[4] = f"{SYMBOLS[state]} {values[4]}"
+        return values, [state if state == "not_met" else None, None, None, None, state]
 
     # Not suppressed: the count against the contract's maximum (often under 5) is the figure
     # the contract is followed up on, and a bare count per unit tells nothing about a citizen.
@@ -308,15 +363,16 @@ def write_committee_contract(
 
     _unit_table(sheet, layout, ctx, columns, figures.per_1000_by_unit, unit_line, figures.per_1000_total)
     sheet.skip()
-    columns = per_1000_columns(layout, layout.text("columns.area_code"))
+    columns = per_1000_columns(layout, layout.text("columns.case_area"))
     sheet.header([col.heading for col in columns])
     kinds = [col.kind for col in columns]
     areas = figures.per_1000_by_area
-    for i in range(len(areas)):  # one row per case area
+    by_area = ctx.current.by_area
+    names = dict(zip(by_area["case_area_code"].astype(str), by_area["area_name"].astype(str), strict=False))
+    for i in range(len(areas)):  # one row per case area, by name (a politician reads names)
         row = areas.iloc[i]
-        values, fills = per_1000(
-            area_text(layout, row["case_area_code"]), row, "area", str(row["case_area_code"])
-        )
+        code = area_text(layout, row["case_area_code"])
+        values, fills = per_1000(names.get(code, code), row, "area", str(row["case_area_code"]))
         sheet.values(values, kinds, fills)
     values, fills = per_1000(layout.text("total"), figures.per_1000_total, "area", None)
     sheet.values(values, kinds, fills, bold=True)

@@ -6,7 +6,7 @@ Enheder and Sagsområder). The colour is a conditional format (charts.heat_map: 
 area target, white at it, blue towards 100 %), and a figure under the target is also bold, so
 the colour is never alone. Hidden groups follow the workbook's suppression plan
 (committee_suppression.py): "<5" for a small group, "x" for one hidden to protect a small one,
-on grey as on the other sheets; groups without decisions are blank.
+in italics as on the other sheets; groups without decisions are blank.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from xlsxwriter.workbook import Workbook
 
 from sagstid.measure.run import RunMeasurement
 from sagstid.report.charts import heat_map
-from sagstid.report.status import shown_values
+from sagstid.report.status import STATUS_STYLE, shown_values
 from sagstid.report.suppress import PRIMARY, note, shown_as
 from sagstid.report.words import EXCEL_FORMATS, da_pct_number
-from sagstid.report.xlsx import FILLS, SUPPRESSED
+from sagstid.report.xlsx import SUPPRESSED
 
 SHEET = "Enhed x område"
 NAME_WIDTH, UNIT_WIDTH = 40, 17
@@ -76,8 +76,8 @@ def write_committee_matrix(
     bold_pct = workbook.add_format(
         {"num_format": EXCEL_FORMATS["pct"], "valign": "top", "bold": True, "top": 1}
     )
-    # hidden cells look as on the workbook's other sheets (xlsx.FILLS: "<5" / "x" on grey)
-    small = workbook.add_format({**FILLS[SUPPRESSED], "valign": "top"})
+    # hidden cells look as on the workbook's other sheets (status.py: "<5" / "x" in italics)
+    small = workbook.add_format({**STATUS_STYLE[SUPPRESSED], "valign": "top"})
     below_bold = workbook.add_format({"bold": True})
     ws.set_column(0, 0, NAME_WIDTH)
     ws.set_column(1, len(unit_codes) + 1, UNIT_WIDTH)
@@ -158,5 +158,6 @@ def write_committee_matrix(
         note_format,
     )
     if marks:  # what the marks mean, in the words of every other sheet (suppress.note)
-        ws.write_string(2, 0, note(below), note_format)
+        # across the table's width: in column A alone it wrapped over the header row
+        ws.merge_range(2, 0, 2, len(unit_codes) + 1, note(below), note_format)
     ws.freeze_panes(first, 1)

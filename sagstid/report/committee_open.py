@@ -19,7 +19,7 @@ from sagstid.report.xlsx import Column, Sheet, Styles, da_date, fraction, met_st
 SHEET = "Åbne sager"
 UNIT_COLUMNS = (
     Column("Enhed", "text", 12),
-    Column("Navn", "text", 30),
+    Column("Navn", "text", 46),
     Column("Afgjorte: overholdelse", "pct", 14),
     Column("Åbne afgørelser", "int", 11),
     Column("Frist overskredet", "int", 11),
@@ -32,7 +32,7 @@ UNIT_COLUMNS = (
 )
 AREA_COLUMNS = (
     Column("Sagsområde", "text", 12),
-    Column("Navn", "text", 30),
+    Column("Navn", "text", 46),
     Column("Afgjorte: overholdelse", "pct", 14),
     Column("Åbne afgørelser", "int", 11),
     Column("Frist overskredet", "int", 11),

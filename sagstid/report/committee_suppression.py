@@ -18,6 +18,13 @@ Families (the key of a group is ``(family, kind, code...)``):
 * ``complaints``: complaints answered per unit and per kind, each adding up to the total.
 * ``received``: complaints received per unit and per area (Resultatkontrakt per 1.000).
 * ``appeals``: Ankestyrelsen's decisions per unit, adding up to the total.
+* ``samples``: the audit's samples per unit and per area (Tilsyn), each adding up to the
+  total, with the samples answered yes inside them.
+* ``excluded``: the decision rows left out of the measurement per unit of the units table
+  (Datakvalitet) and, never shown, those without a known unit (the unit ""), adding up to the
+  total that the reasons table and the row accounting show. (The reason "Ukendt enhed" is only
+  a lower bound of the unknown rows, so they are not shown per unit: a code outside the units
+  table with 1-4 rows would be given away by it.)
 """
 
 from __future__ import annotations
@@ -185,12 +192,24 @@ def _decisions(plan: Plan, ctx: Any) -> None:
     plan.add(keys, layers[0], lines, parts=layers[1:], margin=margin)
 
 
+def excluded_rows(ctx: Any) -> pd.DataFrame:
+    """The decision rows left out of the measurement per unit (``unit_code``, "" where the
+    row has none; ``rows``), sorted by code: the counts Datakvalitet publishes per unit."""
+    counts = ctx.current.accounting
+    excluded = counts[(counts["status"] == "excluded").to_numpy()]
+    codes = excluded["unit_code"].astype(object).where(excluded["unit_code"].notna(), "").astype(str)
+    out = excluded.assign(unit_code=codes.to_numpy()).groupby("unit_code", as_index=False)["rows"].sum()
+    return out[out["rows"].to_numpy() > 0].sort_values("unit_code", kind="stable").reset_index(drop=True)
+
+
 def committee_plan(ctx: Any) -> Plan:
     """The hidden groups of the committee workbook for ``ctx`` (RunMeasurement)."""
     plan = Plan(ctx.suppress_below)
     if ctx.suppress_below <= 0:
         return plan
     _decisions(plan, ctx)
+    excluded = excluded_rows(ctx)
+    plan.add_partitions("excluded", pd.Series({"rows": excluded["rows"].sum()}), {"unit": excluded}, "rows")
     snapshot = ctx.snapshot
     if snapshot is not None:
         from sagstid.measure.open_cases import open_metrics
@@ -230,6 +249,19 @@ def committee_plan(ctx: Any) -> Plan:
             {"unit": None if per_unit is None else per_unit[["unit_code", "_n", *outcomes]]},
             "_n",
             outcomes,
+        )
+    audit = ctx.audit
+    if audit is not None:
+        yes = ["resource_profile", "citizen_involved", "deadline_met_or_notified"]
+        plan.add_partitions(
+            "samples",
+            audit.total,
+            {
+                "unit": audit.by_unit[["unit_code", "samples", *yes]],
+                "area": audit.by_area[["case_area_code", "samples", *yes]],
+            },
+            "samples",
+            yes,
         )
     if ctx.contract is not None:
         f = ctx.contract

@@ -9,6 +9,7 @@ No case rows and no case numbers are written here. Groups with fewer than
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +26,13 @@ from sagstid.report.committee_matrix import write_committee_matrix
 from sagstid.report.committee_open import write_committee_open
 from sagstid.report.committee_overview import SHEET as OVERVIEW
 from sagstid.report.committee_overview import write_committee_overview
-from sagstid.report.committee_suppression import Plan, committee_plan
+from sagstid.report.committee_suppression import Plan, committee_plan, excluded_rows
 from sagstid.report.flow_sheet import write_flow_sheet
 from sagstid.report.labels import with_deadline_text
 from sagstid.report.printing import PrintInfo
-from sagstid.report.quality_notes import write_data_notes
 from sagstid.report.revisions_sheet import write_revisions_sheet
 from sagstid.report.sheet_print import prepare_print
-from sagstid.report.status import shown_value, status_of, status_text
+from sagstid.report.status import judged_fraction, status_of, status_text
 from sagstid.report.suppress import PRIMARY, SECONDARY, SheetSuppression, method_rule
 from sagstid.report.unit_workbook import (
     AREA_COLUMNS,
@@ -45,6 +45,7 @@ from sagstid.report.unit_workbook import (
     write_monthly_table,
     write_reason_table,
 )
+from sagstid.report.words import da_date
 from sagstid.report.xlsx import (
     Column,
     Layout,
@@ -54,13 +55,13 @@ from sagstid.report.xlsx import (
     first_row,
     fix_properties,
     fraction,
+    frame_rows,
     is_missing,
     load_layout,
-    met_state,
     months_between,
     open_workbook,
+    put,
 )
-from sagstid.validate.decisions import DECISION_REASONS
 
 
 def _lowest_count(areas: pd.DataFrame) -> object:
@@ -88,7 +89,7 @@ def _unit_columns(layout: Layout, concrete: float) -> list[Column]:
         ("general_pct", "pct", 13),
         ("previous_pct", "pct", 13),
         ("change", "pp", 13),
-        ("lowest_area", "pct", 15),
+        ("lowest_area", "pct", 19),
         ("areas_below", "int", 13),
         ("notice_pct", "pct", 13),
     )
@@ -106,32 +107,24 @@ def _unit_line(
     before = None if raw is None or is_missing(raw) else float(raw)
     change = None if f.general is None or before is None else f.general - before
     below_fill = None if not f.areas else ("not_met" if f.areas_below else "met")
+    general, general_state = judged_fraction(f.general, t.general)
+    lowest, lowest_state = judged_fraction(f.lowest, t.concrete)
+    notice, notice_state = judged_fraction(f.notice, t.delay_notice)
     values: list[object] = [
         code,
         name,
         f.decisions,
-        fraction(shown_value(f.general, t.general)),
+        general,
         fraction(before),
         change,
-        fraction(f.lowest),
+        lowest,
         f.areas_below if f.areas else None,
-        fraction(f.notice),
+        notice,
         status_text(status_of(f.general, t.general)),
         fraction(t.general),
     ]
-    fills = [
-        None,
-        None,
-        None,
-        met_state(f.general, t.general),
-        None,
-        None,
-        met_state(f.lowest, t.concrete),
-        below_fill,
-        met_state(f.notice, t.delay_notice),
-        met_state(f.general, t.general),
-        None,
-    ]
+    fills = [None, None, None, general_state, None, None, lowest_state, below_fill, notice_state]
+    fills += [general_state, None]
     return values, fills
 
 
@@ -235,6 +228,7 @@ def _areas(
     )
     header = sheet.row
     write_area_table(sheet, layout, ctx.targets, areas, ctx.current.total, ctx.previous.total)
+    _judge_area_rows(sheet, areas, header, ctx.targets.concrete)
     _area_extras(workbook, sheet, styles, ctx, areas, header)
     # Grey out the small groups' cells the shared writer has put in rows header+1.. (one per
     # area, in the frame's order) and the total row after them.
@@ -258,8 +252,37 @@ def _areas(
         hide.grey(row, current_cols, bold, hide=hide.state(key, now))
         if hide.small(previous):
             hide.grey(row, previous_cols, bold)
-    hide.finish()
+    start = sheet.row
     write_service_targets(sheet, layout, ctx.current.by_area, below=ctx.suppress_below)
+    # the service-target rows (after a blank, the title, the note and the header) show an
+    # area's legal compliance too: hidden with the area as the plan says; a small service
+    # count as "<5" like every other hidden figure
+    by_area = ctx.current.by_area
+    if "service_target_decisions" in by_area and sheet.row > start:
+        served = by_area[by_area["service_target_decisions"].to_numpy() > 0]
+        for i, (code, n) in enumerate(
+            zip(served["case_area_code"], served["service_target_decisions"], strict=True)
+        ):
+            state = hide.state(("decisions", "area", str(code))) or hide.state(("service",), n)
+            hide.grey(start + 4 + i, [3, 4, 5, 6], hide=state)
+    hide.finish()
+
+
+def _judge_area_rows(sheet: Sheet, areas: pd.DataFrame, header: int, concrete: float) -> None:
+    """Rewrite the area rows the shared writer has filled red as a whole: no fill, and only the
+    compliance cell judged against the concrete target (shown value, ✔ / ✖, status fill)."""
+    fields = [field for _, field, _, _ in AREA_COLUMNS]
+    kinds = [kind for _, _, kind, _ in AREA_COLUMNS]
+    pct = {"compliance_pct", "previous_pct", "notice_pct"}
+    judged = fields.index("compliance_pct")
+    for i, row in enumerate(frame_rows(areas, fields)):
+        for col, (field, kind, value) in enumerate(zip(fields, kinds, row, strict=True)):
+            fill = None
+            if col == judged:
+                value, fill = judged_fraction(value, concrete)
+            elif field in pct and not is_missing(value):
+                value = float(value) / 100.0
+            put(sheet.ws, header + 1 + i, col, value, sheet.styles.get(kind, fill))
 
 
 # Sagsområder for the committee: the counts and day percentiles behind the shares stay in the
@@ -286,7 +309,7 @@ def _area_extras(
     for i in range(len(areas) + 1):
         sheet.ws.write_number(first + i, target_col, ctx.targets.concrete / 100.0, goal)
     if shares:
-        add_bars(
+        sheet.row = add_bars(  # what follows (the service targets) goes under the chart
             workbook,
             sheet.ws,
             sheet.row + 1,
@@ -299,6 +322,7 @@ def _area_extras(
             ctx.targets.concrete,
             target_col,
             "sagsområde",
+            height=440,  # 23 long names under the columns: room for the bars
         )
 
 
@@ -323,6 +347,11 @@ def _development(
     # A month of the whole administration is a group too: grey out a small month's figures
     # (columns: month, decisions, within, compliance, target, exceeded, notified, mean days).
     counts = monthly.set_index("month")["decisions"].reindex(months).tolist()
+    pcts = monthly.set_index("month")["compliance_pct"].reindex(months).tolist()
+    for row, pct in zip(range(first, last + 1), pcts, strict=False):
+        shown, state = judged_fraction(pct, ctx.targets.general)  # ✔ / ✖, shown on its side
+        if shown is not None:
+            sheet.ws.write_number(row, 3, shown, styles.get("pct", state))
     for row, month, n in zip(range(first, last + 1), months, counts, strict=False):
         hide.grey(row, [1, 2, 3, 5, 6, 7], hide=hide.state(("decisions", "month", month), n))
     hide.finish()
@@ -348,66 +377,66 @@ def _development(
     )
 
 
-def _excluded_by_unit(ctx: RunMeasurement, layout: Layout) -> list[list[object]]:
-    counts = ctx.current.accounting
-    excluded = counts[(counts["status"] == "excluded").to_numpy()]
-    if not len(excluded):
-        return []
-    missing = layout.text("missing_unit")
-    key = excluded["unit_code"].astype(object).where(excluded["unit_code"].notna(), missing)
-    table = (
-        excluded.assign(unit=key.to_numpy(), reason=excluded["reason"].astype(str))
-        .pivot_table(index="unit", columns="reason", values="rows", aggfunc="sum", fill_value=0)
-        .reindex(columns=list(DECISION_REASONS), fill_value=0)
-    )
-    known = set(ctx.units["unit_code"])
-    out: list[list[object]] = []
-    for index, reasons in table.sort_index(key=lambda i: i.astype(str)).iterrows():
-        code = str(index)
-        name = (
-            ctx.unit_name(code)
-            if code in known
-            else None
-            if code == missing
-            else layout.text("unknown_unit_name")
-        )
-        values = [int(v) for v in reasons.tolist()]
-        out.append([code, name, *values, sum(values)])
-    return out
-
-
-def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement) -> None:
-    sheet = Sheet(workbook, styles, layout.text("sheets.quality"), widths=(34, 30, *([12] * 7)))
+def _quality(
+    workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, plan: Plan | None = None
+) -> None:
+    sheet = Sheet(workbook, styles, layout.text("sheets.quality"), widths=(34, 30, 14, 70))
     organisation = layout.text("organisation")
     sheet.title(layout.text("titles.quality", period=ctx.period.label, name=organisation))
-    hide = SheetSuppression(sheet, ctx.suppress_below)
+    hide = SheetSuppression(sheet, ctx.suppress_below, plan)
     sheet.skip()
     sheet.section(layout.text("titles.reasons"))
     write_reason_table(sheet, layout, ctx.current.reason_counts())
     sheet.skip()
     sheet.section(layout.text("titles.reasons_by_unit"))
+    # Per unit only the total (the reasons are the whole administration's, above): the units
+    # add up to the total shown above and in the row accounting below, so the workbook's plan
+    # hides them as one family ("excluded", committee_suppression.py).
+    excluded = excluded_rows(ctx)
+    known = set(ctx.units["unit_code"].astype(str))
     columns = [
         Column(layout.text("columns.unit_code")),
         Column(layout.text("columns.unit_name")),
-        *(Column(layout.text(f"reasons.{r}"), "int") for r in DECISION_REASONS),
-        Column(layout.text("total"), "int"),
+        Column(layout.text("titles.excluded_rows"), "int"),
     ]
-    by_unit = _excluded_by_unit(ctx, layout)
-    # A unit's excluded rows are a group: 1..n-1 of them hide the unit's counts by reason.
     rows, fills = [], []
-    for values in by_unit:
-        shown, fill = hide.mask(values, [None] * len(values), range(2, len(values)), hide.small(values[-1]))
-        rows.append(shown)
+    for code, n in zip(excluded["unit_code"].tolist(), excluded["rows"].tolist(), strict=True):
+        if code not in known:  # under the reason "Ukendt enhed" only (committee_suppression.py)
+            continue
+        state = hide.state(("excluded", "unit", code), n)
+        values, fill = hide.mask([code, ctx.unit_name(code), int(n)], [None] * 3, [2], state)
+        rows.append(values)
         fills.append(fill)
     sheet.table(columns, rows, fills, autofilter=False)
-    if not by_unit:
+    if not len(excluded):
         sheet.note(layout.text("titles.no_exclusions"))
+    elif len(rows) < len(excluded):
+        sheet.note(layout.text("titles.excluded_unknown_units"))
     sheet.skip()
     sheet.section(layout.text("titles.accounting"))
     write_accounting_table(sheet, layout, ctx.current.status_counts(), organisation)
-    write_data_notes(sheet, layout, ctx)
-    write_default_areas(sheet, layout, ctx.current.default_areas, below=ctx.suppress_below)
+    # (the placeholder-date notes by source table and column are the analyst's: unit workbooks)
+    start = sheet.row
+    defaults = ctx.current.default_areas
+    write_default_areas(sheet, layout, defaults, below=ctx.suppress_below)
+    if len(defaults):  # after a blank, the title, the note and the header: one row per area
+        per_area = defaults.groupby("case_area_code", sort=True)["decisions"].sum()
+        for i, (code, n) in enumerate(per_area.items()):
+            state = hide.state(("decisions", "area", str(code))) or hide.state(("default",), n)
+            hide.grey(start + 4 + i, [1], hide=state)
     hide.finish()
+
+
+def _finish_method(sheet: Sheet, ctx: RunMeasurement) -> None:
+    """The committee's Metode after the shared rules: the run day as text (a date cell sits
+    right-aligned far from its label), the suppression rule a sentence a row, and every
+    wrapped row as high as its text (LibreOffice and print do not grow rows by themselves)."""
+    run_row = 7  # title, blank, header, then period, previous, targets, catalogue, run
+    sheet.ws.write_string(run_row, 1, da_date(ctx.as_of or ctx.period.end))
+    wrap = sheet.styles.get("text", wrap=True)
+    for text in method_rule(ctx.suppress_below):
+        sheet.ws.set_row(sheet.row, 15 * max(1, math.ceil(len(text) / 115)))
+        sheet.line(text, wrap, col=1)
 
 
 def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
@@ -416,6 +445,7 @@ def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
     ctx = with_deadline_text(ctx)
     plan = committee_plan(ctx)  # the hidden groups, the same on every sheet
     with open_workbook(path, constant_memory=False) as (workbook, styles):
+        styles.marks = True  # status symbols beside the fills, "0.0 %" (xlsx.Styles)
         fix_properties(workbook, ctx)
         organisation = layout.text("organisation")
         info = PrintInfo(f"Sagstidsmåling: {organisation}", ctx.period.label, dt.date.today())
@@ -426,12 +456,23 @@ def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
         _development(workbook, styles, layout, ctx, plan)
         write_committee_follow_up(workbook, styles, layout, ctx, plan)
         write_committee_open(workbook, styles, ctx, plan)
-        _quality(workbook, styles, layout, ctx)
+        _quality(workbook, styles, layout, ctx, plan)
         write_revisions_sheet(workbook, styles, layout, ctx)
         method = write_method_sheet(workbook, styles, layout, ctx)
-        method.line(method_rule(ctx.suppress_below), styles.get("text", wrap=True), col=1)
+        _finish_method(method, ctx)
         names = dict(zip(ctx.units["unit_code"].astype(str), ctx.units["unit_name"].astype(str), strict=True))
         write_flow_sheet(
             workbook, styles, ctx.flow, unit_names=names, suppress_below=ctx.suppress_below, plan=plan
         )
-        prepare_print(workbook, info, styles.header, skip=[OVERVIEW])
+        wrapped = workbook.add_format(
+            {"text_wrap": True, "valign": "top", "italic": True, "font_color": "#595959"}
+        )
+        keep = [styles.title, styles.section, styles.header]
+        prepare_print(
+            workbook,
+            info,
+            styles.header,
+            skip=[OVERVIEW],
+            wrap=(wrapped, keep),
+            section_format=styles.section,
+        )

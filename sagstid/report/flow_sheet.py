@@ -257,7 +257,7 @@ def write_flow_sheet(
     f = figures
     names = unit_names or {}
     below = 0 if unit_code is not None else suppress_below
-    sheet = Sheet(workbook, styles, SHEET, widths=[30, 12, 12, 14, 14, 12, 14, 14, 13, 13])
+    sheet = Sheet(workbook, styles, SHEET, widths=[44, 12, 12, 14, 14, 12, 14, 14, 13, 13])
     sheet.title(f"Flow og ventetid – {unit_name or unit_code or 'hele forvaltningen'}")
     sheet.note(
         f"Afgørelser pr. måned fra {month_label(f.flow_from.strftime('%Y-%m'), load_layout().get('months'))} "

@@ -223,3 +223,15 @@ def write_status_cells(
         ws.write_number(row, col, shown / 100.0, formats.get(state, "pct", fill=fill_value))
     ws.write_string(row, col + 1, status_text(state), formats.word(state))
     return state
+
+
+def judged_fraction(value: Any, target: float, decimals: int = 1) -> tuple[float | None, str | None]:
+    """A 0-100 percentage for a judged cell of a table: (the shown value as the fraction
+    Excel's percent format expects, "met" / "not_met"), or (None, None) when missing. The
+    status is decided on the unrounded ``value`` (rule 1) and the fraction is the shown value
+    (rule 2), so "0.0 %" never shows it on the wrong side of the target."""
+    state = status_of(value, target)
+    if state == NO_DATA:
+        return None, None
+    shown = shown_value(value, target, decimals)
+    return (None if shown is None else shown / 100.0), state

@@ -37,25 +37,24 @@ def note(below: int) -> str:
     )
 
 
-def method_rule(below: int) -> str:
-    """The rule as the Metode sheet states it."""
+def method_rule(below: int) -> list[str]:
+    """The rule as the Metode sheet states it, in plain Danish (no setting or file names), one
+    short sentence a row."""
     if below <= 0:
-        return (
-            "Diskretionering er slået fra (suppress_below: 0 i measurement.yaml): alle "
-            "grupper vises, også de små."
-        )
-    return (
-        f"Diskretionering: udvalgets projektmappe kan blive offentliggjort, så tal for en "
-        f"gruppe (enhed, sagsområde, enhed og sagsområde, klagetype, måned) med 1 til "
-        f"{below - 1} sager vises ikke: antallet og alle tal beregnet af det står som "
-        f'"<{below}". For at et skjult tal ikke kan regnes ud ved at trække de viste tal fra '
-        f"en total, i samme tabel eller på et andet ark, skjules også de tal, der ellers ville "
-        f'afsløre det; de står som "x" (sekundær diskretionering). Et "x" dækker over '
-        f"mindst {below} sager. Hele forvaltningens tal vises, medmindre de selv er så små. "
-        f"Resultatkontraktens antal formalitetsklager pr. enhed og målet for dem vises altid. "
-        f"Grænsen sættes med suppress_below i measurement.yaml. Enhedernes egne "
-        f"projektmapper er interne og viser alle tal."
-    )
+        return ["Diskretionering er slået fra: alle grupper vises, også de små."]
+    return [
+        f"Diskretionering: udvalgets projektmappe kan blive offentliggjort, så tal under {below} "
+        f'vises som "<{below}": en gruppe (en enhed, et sagsområde, en enhed i et sagsområde, '
+        f"en klagetype, en måned) med 1 til {below - 1} sager vises ikke.",
+        f'Andele og andre tal, der er beregnet af en sådan gruppe, vises også som "<{below}".',
+        "Et tal, der ellers ville afsløre et skjult tal, når man trækker de viste tal fra en "
+        'total (i samme tabel eller på et andet ark), vises som "x". Et "x" dækker over '
+        f"mindst {below} sager.",
+        f"Hele forvaltningens tal vises, medmindre de selv er under {below}.",
+        "Resultatkontraktens antal formalitetsklager pr. enhed vises altid: det er det tal, "
+        "kontrakten følges op på.",
+        "Enhedernes egne projektmapper er interne og viser alle tal.",
+    ]
 
 
 def is_small(counts: Any, below: int) -> np.ndarray:

@@ -35,7 +35,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from sagstid.paths import resource_dir
-from sagstid.report.words import da_date, da_number, da_pct_number  # noqa: F401 (re-exported)
+from sagstid.report.words import EXCEL_FORMATS, da_date, da_number, da_pct_number  # noqa: F401 (re-exported)
 from sagstid.values import is_missing
 
 LAYOUT_FILE = "layout.yaml"
@@ -194,10 +194,18 @@ def sheet_name(wanted: str, used: set[str]) -> str:
 
 
 class Styles:
-    """The formats of one workbook, created on first use and shared."""
+    """The formats of one workbook, created on first use and shared.
 
-    def __init__(self, workbook: Workbook) -> None:
+    ``marks`` (the committee workbook turns it on): a "met" / "not_met" fill is drawn as
+    status.py draws a status (met: dark blue text, unfilled; not met: bold on orange, so only
+    what needs action stands out) and a number in such a cell shows
+    the status symbol before it ("✔ 91,7 %", "✖ 84,4 %"), so the status is never colour alone;
+    percentages use the Danish "0.0 %" and a hidden figure ("<5", "x") is italic on white.
+    The writer must store the *shown* value (status.shown_value) in a judged cell."""
+
+    def __init__(self, workbook: Workbook, marks: bool = False) -> None:
         self.workbook = workbook
+        self.marks = marks
         self._cache: dict[tuple[Any, ...], Format] = {}
         self.title = workbook.add_format({"bold": True, "font_size": 14})
         self.subtitle = workbook.add_format({"italic": True, "font_color": "#595959"})
@@ -224,14 +232,33 @@ class Styles:
                 props["num_format"] = NUM_FORMATS[kind]
             if kind == "link":
                 props.update(font_color=LINK_FONT, underline=1)
-            if fill:
+            if fill and self.marks:
+                props.update(_marked(kind, fill))
+            elif fill:
                 props.update(FILLS[fill])
+            elif self.marks and kind == "pct":
+                props["num_format"] = EXCEL_FORMATS["pct"]
             if bold:
                 props.update(bold=True, top=1)
             if wrap:
                 props["text_wrap"] = True
             self._cache[key] = self.workbook.add_format(props)
         return self._cache[key]
+
+
+def _marked(kind: str, fill: str) -> dict[str, Any]:
+    """A cell's format in ``Styles.marks`` mode: status.py's style for a met / not met /
+    hidden cell, with the status symbol in the number format of a met / not met number."""
+    from sagstid.report.status import STATUS_STYLE, SYMBOLS
+
+    props = dict(STATUS_STYLE[fill])
+    if fill == "met":  # only what needs action is filled; a met figure has its ✔
+        props = {k: v for k, v in props.items() if k not in ("bg_color", "pattern")}
+    if fill in SYMBOLS:
+        number = EXCEL_FORMATS["pct"] if kind == "pct" else NUM_FORMATS[kind]
+        if number:
+            props["num_format"] = f'"{SYMBOLS[fill]} "{number}'
+    return props
 
 
 def new_workbook(path: Path, constant_memory: bool = True) -> tuple[Workbook, Styles]:
