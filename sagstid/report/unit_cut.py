@@ -3,6 +3,10 @@
 A unit workbook shows its own case rows (exceeded decisions, late complaints, open and held
 cases) and its own aggregates, plus the whole administration's totals for comparison; never
 another unit's cases (docs/privacy.md).
+
+The cut is also what a workbook process is sent (pickled, report/publish.py), so it drops what
+no unit sheet reads: the committee's whole-administration comparisons (``compare``, every
+unit's case rows, a third of a gigabyte at a million decisions).
 """
 
 from __future__ import annotations
@@ -126,4 +130,5 @@ def cut_to_unit(run: RunMeasurement, unit_code: str) -> RunMeasurement:
         flow=None if run.flow is None else _flow(run.flow, unit_code),
         current=_decisions(run.current, unit_code),
         previous=_decisions(run.previous, unit_code),
+        compare={},  # the committee workbook's comparisons: every unit's cases, no unit sheet reads them
     )
