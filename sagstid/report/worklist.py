@@ -23,6 +23,7 @@ from xlsxwriter.workbook import Workbook
 from sagstid.measure.held import GAP_BUCKETS, HeldDecisions
 from sagstid.measure.open_cases import OpenSnapshot, open_metrics
 from sagstid.report import charts, printing
+from sagstid.report import list_writer as lists
 from sagstid.report.labels import case_rule_texts
 from sagstid.report.words import da_week
 from sagstid.report.xlsx import (
@@ -372,21 +373,22 @@ def write_held_sheet(
     if cases.empty:
         sheet.note(HELD_TEXT["held_none"])
         return sheet
-    gap = cases["gap_working_days"].to_numpy()
-    held_rows = zip(
-        text_list(cases["case_id"]),
-        text_list(cases["decision_id"]),
-        [None if c is None else (area_names or {}).get(c, c) for c in text_list(cases["case_area_code"])],
-        excel_serials(cases["received_date"]),
-        excel_serials(cases["deadline_date"]),
-        excel_serials(cases["decided_date"]),
-        excel_serials(cases["sent_date"]),
-        [None if np.isnan(g) else int(g) for g in gap],
-        np.where(cases["late"].to_numpy(dtype=bool), YES, NO).tolist(),
-        strict=False,
+    list_header, list_last = lists.sheet_table(
+        sheet,
+        HELD_COLUMNS,
+        [
+            cases["case_id"],
+            cases["decision_id"],
+            lists.text(cases["case_area_code"], styles.get("text"), rename=area_names),
+            cases["received_date"],
+            cases["deadline_date"],
+            cases["decided_date"],
+            cases["sent_date"],
+            cases["gap_working_days"],
+            np.where(cases["late"].to_numpy(dtype=bool), YES, NO),
+        ],
+        header_height=45,
     )
-    list_header, list_last = sheet.table(HELD_COLUMNS, held_rows, autofilter=True)
-    sheet.ws.set_row(list_header, 45)
     sheet.ws.ignore_errors({"number_stored_as_text": f"A{list_header + 2}:B{list_last + 1}"})
     return sheet
 
