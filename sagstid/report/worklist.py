@@ -134,6 +134,7 @@ WEEK_COLUMNS = (
     Column("Indgår i vurderingen"),
     Column("Uge med mønster"),
 )
+THRESHOLD_COLUMN = Column("Grænse", "pct")
 HELD_COLUMNS = (
     Column("Sagsnummer"),
     Column("Id"),
@@ -320,17 +321,20 @@ def write_held_sheet(
         strict=False,
     )
     week_fills = [("not_met" if s else None) for s in weeks["suspicious"].to_numpy(dtype=bool)]
-    week_header, week_last = sheet.table(WEEK_COLUMNS, week_rows, fills=week_fills, autofilter=False)
-    sheet.ws.set_row(week_header, 45)
+    threshold = float(rule.threshold_pct)
+    # the threshold as a column the reader sees, beside the weeks (the chart plots cells); written
+    # with each week's row, as a sheet written top to bottom (constant_memory) must be
+    columns = (*WEEK_COLUMNS, THRESHOLD_COLUMN) if len(weeks) else WEEK_COLUMNS
+    week_header = sheet.header([c.heading for c in columns])
+    sheet.ws.set_row(week_header, 45)  # before the rows below it are written
+    kinds = [c.kind for c in columns]
+    week_last = week_header
+    for values, fill in zip(week_rows, week_fills, strict=False):
+        week_last = sheet.values([*values, threshold / 100.0], kinds, [fill] * len(WEEK_COLUMNS) + [None])
     sheet.skip()
     breaks: list[int] = []
     if len(weeks):
         share = weeks["late_share_pct"].tolist()
-        threshold = float(rule.threshold_pct)
-        # the threshold as a column the reader sees, beside the weeks (the chart plots cells)
-        for offset in range(len(weeks)):
-            sheet.ws.write_number(week_header + 1 + offset, 8, threshold / 100.0, styles.get("pct"))
-        sheet.ws.write_string(week_header, 8, "Grænse", styles.header)
         chart_row = sheet.row
         chart = charts.share_chart(
             workbook,
