@@ -30,11 +30,13 @@ def _own(frame: pd.DataFrame, unit_code: str) -> pd.DataFrame:
     return frame[frame["unit_code"].to_numpy() == unit_code]
 
 
-def _decisions(m: DecisionMeasurement, unit_code: str) -> DecisionMeasurement:
+def _decisions(m: DecisionMeasurement, unit_code: str, rows: bool = True) -> DecisionMeasurement:
+    """The unit's aggregates and its exceeded decisions (``rows=False``: none; the comparison
+    period's are listed nowhere)."""
     own = m.cases["unit_code"].to_numpy() == unit_code
     return replace(
         m,
-        cases=m.cases[own & m.cases["exceeded"].to_numpy()],
+        cases=m.cases[own & m.cases["exceeded"].to_numpy() & rows],
         accounting=_own(m.accounting, unit_code),
         by_unit=_own(m.by_unit, unit_code),
         by_unit_area=_own(m.by_unit_area, unit_code),
@@ -129,6 +131,6 @@ def cut_to_unit(run: RunMeasurement, unit_code: str) -> RunMeasurement:
         previous_held=None if run.previous_held is None else _held(run.previous_held, unit_code),
         flow=None if run.flow is None else _flow(run.flow, unit_code),
         current=_decisions(run.current, unit_code),
-        previous=_decisions(run.previous, unit_code),
+        previous=_decisions(run.previous, unit_code, rows=False),
         compare={},  # the committee workbook's comparisons: every unit's cases, no unit sheet reads them
     )
