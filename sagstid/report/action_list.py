@@ -238,7 +238,7 @@ def write_action_list(
         ws,
         header + 1,
         [
-            lists.text(actions(rows, groups), [formats[g] for g in groups.tolist()]),
+            lists.text(actions(rows, groups), pd.Series(groups).map(formats).to_numpy(dtype=object)),
             lists.text(rows["case_id"], fm.text),
             lists.text(rows["case_key"], fm.text),
             lists.text(kind_labels(rows), fm.text),
