@@ -200,3 +200,13 @@ def test_long_list_is_written_in_chunks(tmp_path: Path, monkeypatch: pytest.Monk
     assert last == n
     rows = list(openpyxl.load_workbook(path)["Liste"].iter_rows(min_row=2, values_only=True))
     assert rows == [(f"S-{i:03d}", i) for i in range(n)]
+
+
+def test_a_list_longer_than_the_sheet_is_refused(tmp_path: Path) -> None:
+    book = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"), {**OPTIONS, "constant_memory": True})
+    ws = book.add_worksheet()
+    # rows 1,048,574 and 1,048,575 (0-based) are the sheet's last two; three rows do not fit
+    assert lists.write_list(ws, 1_048_574, [lists.text(["a", "b"], None)]) == 1_048_575
+    with pytest.raises(ValueError, match="do not fit"):
+        lists.write_list(ws, 1_048_574, [lists.text(["a", "b", "c"], None)])
+    book.close()

@@ -10,8 +10,11 @@ itself, a chunk of rows at a time:
 
 * each column is converted once (``pd.factorize`` for texts: every distinct text is escaped
   once; numbers and dates as whole arrays, dates as Excel day numbers), never per cell;
-* a row is one string join of its cells' XML, ``<c r="A5" s="3" t="inlineStr">...``, exactly
-  what xlsxwriter writes for the same cells (tests/test_list_writer.py compares the two files);
+* a row is one string join of its cells' XML as xlsxwriter writes them: ``<c r="A5" s="3"
+  t="inlineStr">`` for texts that are mostly distinct (ids: memory stays flat), shared strings
+  (``t="s"``, the workbook's table, as xlsxwriter's in-memory mode writes every text) for texts
+  that repeat (areas, Ja/Nej, rules), numbers and Excel day numbers as ``<v>``;
+  tests/test_list_writer.py reads the file back against the same cells written one by one;
 * the worksheet's own bookkeeping (the last row written, the used range) is updated as
   xlsxwriter's writes do, so everything written after the list (filters, print areas, panes,
   conditional formats) works as before.
@@ -242,6 +245,8 @@ def write_list(ws: Worksheet, first_row: int, columns: Sequence[ListColumn], fir
         raise ValueError("write_list: columns of different lengths")
     if n == 0:
         return first_row - 1
+    if first_row + n > ws.xls_rowmax:
+        raise ValueError(f"sheet {ws.name!r}: {n} rows from row {first_row} do not fit on a sheet")
     if ws.constant_memory and (
         first_row < ws.previous_row or (first_row == ws.previous_row and ws.table.get(first_row))
     ):
