@@ -190,6 +190,10 @@ def test_held_sheet(book):
     assert cells["Ikke sendt"][0] == 1
     assert cells["uge 11, 2025"][:7] == (5, 1, pytest.approx(0.2), 2, pytest.approx(3 / 7), "Ja", "Ja")
     assert cells["uge 10, 2025"][5:7] == ("Nej", "Nej")  # outside the window, not suspicious
+    # the threshold (test_held: 20 %) beside every week, the chart's dashed line; written with
+    # the weeks' rows, so it is there in a constant_memory workbook too
+    assert cells["Uge"][7] == "Grænse"
+    assert cells["uge 10, 2025"][7] == pytest.approx(0.20) and cells["uge 11, 2025"][7] == pytest.approx(0.20)
     listed = [row for row in ws.iter_rows(values_only=True) if row[0] in ("S-901", "S-902", "S-903")]
     # not sent first, then oldest decision first
     assert [r[0] for r in listed] == ["S-902", "S-901", "S-903"]

@@ -19,12 +19,13 @@ import numpy as np
 import pandas as pd
 from xlsxwriter.workbook import Workbook
 
+from sagstid.report import list_writer as lists
 from sagstid.report import printing
 from sagstid.report.labels import case_rule_texts
 from sagstid.report.status import MET, NO_DATA, NOT_MET, StatusFormats
 from sagstid.report.unit_sheets import LIST_PX, Formats, header_row, sheet_px
 from sagstid.report.words import da_date, da_number
-from sagstid.report.xlsx import Styles, excel_serials, text_list
+from sagstid.report.xlsx import Styles
 
 SAVE, OVERDUE, CHECK = "save", "overdue", "check"
 GROUPS = {
@@ -229,61 +230,32 @@ def write_action_list(
     overdue = groups != SAVE
     formats = {g: status.word(GROUP_STATE[g]) for g in (SAVE, OVERDUE, CHECK)}
     notified = rows["notified"].to_numpy(dtype=bool)
-    data = zip(
-        actions(rows, groups),
-        groups.tolist(),
-        text_list(rows["case_id"]),
-        text_list(rows["case_key"]),
-        kind_labels(rows),
-        area.tolist(),
-        excel_serials(rows["received_date"]),
-        excel_serials(rows["deadline_date"]),
-        [None if o else int(v) for o, v in zip(overdue, rows["working_days_left"].tolist(), strict=False)],
-        [int(v) if o else None for o, v in zip(overdue, rows["days_over"].tolist(), strict=False)],
-        excel_serials(rows["delay_notice_date"].where(notified)),
-        np.where(new, "Ny", "").tolist(),
-        case_rule_texts(rows),  # the rule behind each deadline, e.g. "10 arbejdsdage"
-        strict=False,
+    days_over = pd.to_numeric(rows["days_over"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    days_left = pd.to_numeric(rows["working_days_left"], errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan
     )
-    r = header
-    for r, (
-        action,
-        group,
-        case,
-        key,
-        kind,
-        area_name,
-        received,
-        deadline,
-        left,
-        over,
-        told,
-        fresh,
-        rule,
-    ) in enumerate(data, start=header + 1):
-        ws.write_string(r, 0, action, formats[group])
-        if case is not None:
-            ws.write_string(r, 1, case, fm.text)
-        if key is not None:
-            ws.write_string(r, 2, key, fm.text)
-        ws.write_string(r, 3, kind, fm.text)
-        ws.write_string(r, 4, area_name, fm.text)
-        if received is not None:
-            ws.write_number(r, 5, received, fm.date)
-        if deadline is not None:
-            ws.write_number(r, 6, deadline, fm.date)
-        if left is not None:
-            ws.write_number(r, 7, left, fm.num["int"])
-        if over is not None:
-            ws.write_number(r, 8, over, fm.num["int"])
-        if told is not None:
-            ws.write_number(r, 9, told, fm.date)
-        else:
-            ws.write_string(r, 9, "Nej", fm.text)
-        if fresh:
-            ws.write_string(r, 10, fresh, fm.bold)
-        if rule:
-            ws.write_string(r, 11, rule, fm.text)
+    r = lists.write_list(
+        ws,
+        header + 1,
+        [
+            lists.text(actions(rows, groups), pd.Series(groups).map(formats).to_numpy(dtype=object)),
+            lists.text(rows["case_id"], fm.text),
+            lists.text(rows["case_key"], fm.text),
+            lists.text(kind_labels(rows), fm.text),
+            lists.text(area, fm.text),
+            lists.date(rows["received_date"], fm.date),
+            lists.date(rows["deadline_date"], fm.date),
+            lists.number(np.where(overdue, np.nan, days_left), fm.num["int"]),
+            lists.number(np.where(overdue, days_over, np.nan), fm.num["int"]),
+            lists.date(
+                rows["delay_notice_date"].where(notified), fm.date, missing_text="Nej", missing_fmt=fm.text
+            ),
+            lists.text(np.where(new, "Ny", ""), fm.bold),
+            lists.text(
+                case_rule_texts(rows), fm.text
+            ),  # the rule behind each deadline, e.g. "10 arbejdsdage"
+        ],
+    )
     ws.autofilter(header, 0, r, len(COLUMNS) - 1)
     ws.ignore_errors({"number_stored_as_text": f"B{header + 2}:C{r + 1}"})
     printing.setup_paged(

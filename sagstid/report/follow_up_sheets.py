@@ -19,6 +19,7 @@ from sagstid.measure.complaints import APPEAL_DECIDED, APPEAL_OUTCOMES
 from sagstid.measure.performance import ContractFigures
 from sagstid.measure.run import RunMeasurement
 from sagstid.measure.surge import SurgeCheck
+from sagstid.report import list_writer as lists
 from sagstid.report.xlsx import (
     Column,
     Layout,
@@ -26,14 +27,12 @@ from sagstid.report.xlsx import (
     count,
     da_date,
     da_number,
-    excel_serials,
     first_row,
     fraction,
     get,
     is_missing,
     met_state,
     month_label,
-    text_list,
 )
 from sagstid.validate.audit import AUDIT_AREAS, AUDIT_MEASURES, AUDIT_REASONS
 from sagstid.validate.complaints import COMPLAINT_REASONS, KINDS
@@ -292,19 +291,22 @@ def write_late_complaints(sheet: Sheet, layout: Layout, late: pd.DataFrame) -> N
     outcomes = layout.get(f"{F}.outcomes")
     yes, no = layout.text("answer_yes"), layout.text("answer_no")
     ombudsman = pd.to_numeric(late["via_ombudsman"], errors="coerce").fillna(0).to_numpy() == 1
-    rows = zip(
-        text_list(late["case_id"]),
-        late["complaint_kind"].map(kinds).tolist(),
-        np.where(ombudsman, yes, no).tolist(),
-        excel_serials(late["received_date"]),
-        excel_serials(late["deadline_date"]),
-        excel_serials(late["answered_date"]),
-        late["_over"].tolist(),
-        excel_serials(late["delay_notice_date"]),
-        late["outcome"].map(outcomes).tolist(),
-        strict=False,
+    text = sheet.styles.get("text")
+    header, _ = lists.sheet_table(
+        sheet,
+        columns,
+        [
+            late["case_id"],
+            lists.text(late["complaint_kind"], text, rename=kinds),
+            np.where(ombudsman, yes, no),
+            late["received_date"],
+            late["deadline_date"],
+            late["answered_date"],
+            late["_over"],
+            late["delay_notice_date"],
+            lists.text(late["outcome"], text, rename=outcomes),
+        ],
     )
-    header, _ = sheet.table(columns, rows, autofilter=True)
     sheet.ws.freeze_panes(header + 1, 1)
 
 

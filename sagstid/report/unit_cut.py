@@ -3,6 +3,10 @@
 A unit workbook shows its own case rows (exceeded decisions, late complaints, open and held
 cases) and its own aggregates, plus the whole administration's totals for comparison; never
 another unit's cases (docs/privacy.md).
+
+The cut is also what a workbook process is sent (pickled, report/publish.py), so it drops what
+no unit sheet reads: the committee's whole-administration comparisons (``compare``, every
+unit's case rows, a third of a gigabyte at a million decisions).
 """
 
 from __future__ import annotations
@@ -27,8 +31,10 @@ def _own(frame: pd.DataFrame, unit_code: str) -> pd.DataFrame:
     return frame[equals(frame["unit_code"], unit_code)]
 
 
-def _decisions(m: DecisionMeasurement, unit_code: str) -> DecisionMeasurement:
-    exceeded = m.cases[m.cases["exceeded"].to_numpy(dtype=bool)]
+def _decisions(m: DecisionMeasurement, unit_code: str, rows: bool = True) -> DecisionMeasurement:
+    """The unit's aggregates and its exceeded decisions (``rows=False``: none; the comparison
+    period's are listed nowhere)."""
+    exceeded = m.cases[m.cases["exceeded"].to_numpy(dtype=bool)] if rows else m.cases.iloc[0:0]
     return replace(
         m,
         cases=_own(exceeded, unit_code),
@@ -122,5 +128,6 @@ def cut_to_unit(run: RunMeasurement, unit_code: str) -> RunMeasurement:
         previous_held=None if run.previous_held is None else _held(run.previous_held, unit_code),
         flow=None if run.flow is None else _flow(run.flow, unit_code),
         current=_decisions(run.current, unit_code),
-        previous=_decisions(run.previous, unit_code),
+        previous=_decisions(run.previous, unit_code, rows=False),
+        compare={},  # the committee workbook's comparisons: every unit's cases, no unit sheet reads them
     )

@@ -23,11 +23,12 @@ from xlsxwriter.worksheet import Worksheet
 
 from sagstid.measure.run import RunMeasurement
 from sagstid.report import charts, printing
+from sagstid.report import list_writer as lists
 from sagstid.report.labels import case_rule_texts
 from sagstid.report.status import NO_DATA, StatusFormats, change, shown_value, status_of, status_text
 from sagstid.report.unit_overview import FEW, SHEETS, period_short, period_words
 from sagstid.report.words import EXCEL_FORMATS, MISSING, MONTHS, da_date, da_number, da_pct_number
-from sagstid.report.xlsx import Styles, excel_serials, months_between, text_list
+from sagstid.report.xlsx import Styles, months_between, text_list
 
 MONTH_HEADER_ROW = 3  # Månedlig udvikling: the header row (0-based); data below it
 MAX_FREEZE_ROW = 10
@@ -460,15 +461,27 @@ def write_area_months(
         )
         header_row(ws, styles, row + 1, headings, widths)
         table = frame[frame["case_area_code"].to_numpy() == area_code].set_index("month").reindex(months)
+        # each column converted once (a cell read through .iloc costs as much as writing it)
+        figures = {
+            k: table[k].tolist()
+            for k in (
+                "decisions",
+                "within_deadline",
+                "compliance_pct",
+                "exceeded",
+                "exceeded_notified",
+                "mean_days",
+            )
+        }
         r = row + 1
         for i, (_, label) in enumerate(labels):
             r += 1
-            n = table["decisions"].iloc[i]
+            n = figures["decisions"][i]
             n = 0 if pd.isna(n) else int(n)
             ws.write_string(r, 0, label, fm.text)
             ws.write_number(r, 1, n, fm.num["int"])
-            ws.write_number(r, 2, 0 if n == 0 else int(table["within_deadline"].iloc[i]), fm.num["int"])
-            pct = None if n == 0 else float(table["compliance_pct"].iloc[i])
+            ws.write_number(r, 2, 0 if n == 0 else int(figures["within_deadline"][i]), fm.num["int"])
+            pct = None if n == 0 else float(figures["compliance_pct"][i])
             if n < FEW:
                 _pct_or_blank(ws, r, 3, pct, fm.num["pct"])
                 ws.write_string(r, 4, "– få sager" if n else "– ingen sager", status.word(NO_DATA))
@@ -478,9 +491,9 @@ def write_area_months(
                     r, 3, (shown_value(pct, target) or 0) / 100.0, status.get(state, "pct", fill=False)
                 )
                 ws.write_string(r, 4, status_text(state), status.word(state))
-            ws.write_number(r, 5, 0 if n == 0 else int(table["exceeded"].iloc[i]), fm.num["int"])
-            ws.write_number(r, 6, 0 if n == 0 else int(table["exceeded_notified"].iloc[i]), fm.num["int"])
-            mean = table["mean_days"].iloc[i]
+            ws.write_number(r, 5, 0 if n == 0 else int(figures["exceeded"][i]), fm.num["int"])
+            ws.write_number(r, 6, 0 if n == 0 else int(figures["exceeded_notified"][i]), fm.num["int"])
+            mean = figures["mean_days"][i]
             if pd.isna(mean):
                 ws.write_string(r, 7, MISSING, fm.text)
             else:
@@ -517,12 +530,11 @@ def write_exceeded(
         "Frist",
         "Afgjort",
         "Dage over fristen",
-        "Underrettet",
         "Underrettet i tide",
         "Underretnings- dato",
         "Fristregel",
     ]
-    widths = [16, 36, 11, 11, 11, 10, 13, 11, 12, 28]
+    widths = [16, 36, 11, 11, 11, 10, 11, 12, 28]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     cases = ctx.current.cases
@@ -558,39 +570,27 @@ def write_exceeded(
     if not total:
         ws.write_string(header + 1, 0, "Ingen afgørelser overskred fristen i perioden.", fm.grey)
     else:
-        notice = late["delay_notice_date"].notna().to_numpy()
-        data = zip(
-            text_list(late["case_id"]),
-            area_name_list(ctx, late["case_area_code"]),
-            excel_serials(late["received_date"]),
-            excel_serials(late["deadline_date"]),
-            excel_serials(late["decided_date"]),
-            late["days_over"].astype(np.int64).tolist(),
-            np.where(notice, "Ja", "Nej").tolist(),
-            np.where(late["notice_in_time"].to_numpy(dtype=bool), "Ja", "Nej").tolist(),
-            excel_serials(late["delay_notice_date"]),
-            case_rule_texts(late),  # the rule behind the deadline, e.g. "10 arbejdsdage"
-            strict=False,
+        # the notice date (blank: none sent) says whether the citizen was told; no Ja/Nej
+        # column repeats it
+        last = lists.write_list(
+            ws,
+            header + 1,
+            [
+                lists.text(late["case_id"], fm.text),
+                lists.text(late["case_area_code"], fm.text, rename=_area_names(ctx)),
+                lists.date(late["received_date"], fm.date),
+                lists.date(late["deadline_date"], fm.date),
+                lists.date(late["decided_date"], fm.date),
+                lists.number(late["days_over"], fm.num["int"]),
+                lists.text(np.where(late["notice_in_time"].to_numpy(dtype=bool), "Ja", "Nej"), fm.text),
+                lists.date(late["delay_notice_date"], fm.date),
+                lists.text(
+                    case_rule_texts(late), fm.text
+                ),  # the rule behind the deadline, e.g. "10 arbejdsdage"
+            ],
         )
-        row = header
-        for row, (case, area, received, deadline, decided, over, told, in_time, told_on, rule) in enumerate(
-            data, start=header + 1
-        ):
-            if case is not None:
-                ws.write_string(row, 0, case, fm.text)
-            if area is not None:
-                ws.write_string(row, 1, area, fm.text)
-            ws.write_number(row, 2, received, fm.date)
-            ws.write_number(row, 3, deadline, fm.date)
-            ws.write_number(row, 4, decided, fm.date)
-            ws.write_number(row, 5, over, fm.num["int"])
-            ws.write_string(row, 6, told, fm.text)
-            ws.write_string(row, 7, in_time, fm.text)
-            if told_on is not None:
-                ws.write_number(row, 8, told_on, fm.date)
-            ws.write_string(row, 9, rule, fm.text)
-        ws.autofilter(header, 0, row, len(headings) - 1)
-        ws.ignore_errors({"number_stored_as_text": f"A{header + 2}:A{row + 1}"})
+        ws.autofilter(header, 0, last, len(headings) - 1)
+        ws.ignore_errors({"number_stored_as_text": f"A{header + 2}:A{last + 1}"})
     freeze(ws, header + 1, 1)
     printing.setup_paged(
         ws, info, max(sheet_px(widths), LIST_PX), [], header_rows=(header, header), lists_cases=True

@@ -51,7 +51,9 @@ from sagstid.report.xlsx import (
 )
 from sagstid.validate.decisions import DECISION_REASONS, STATUSES
 
-CONSTANT_MEMORY_ROWS = 20_000  # more exceeded decisions than this: write in constant_memory mode
+# Unit workbooks are written in constant_memory mode (every sheet top to bottom): memory stays
+# flat however long the case lists, and report/list_writer.py writes the lists' rows as XML.
+CONSTANT_MEMORY = True
 UNIT_SHEETS = ("overview", "areas", "monthly", "exceeded", "complaints", "audit", "quality", "method")
 KEY_FIGURES: dict[str, str] = {
     "decisions": "int",
@@ -514,14 +516,13 @@ def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None
     rank = _rank(ctx, unit_code)
     ctx = with_deadline_text(cut_to_unit(ctx, unit_code))
     layout = load_layout()
-    big = int(ctx.current.cases["exceeded"].sum()) > CONSTANT_MEMORY_ROWS
     name = ctx.unit_name(unit_code)
     run_day = ctx.as_of or ctx.period.end
     info = printing.PrintInfo(f"Sagstidsmåling: {name}", period_words(ctx.period), run_day)
     area_rows, _ = area_block_starts(ctx, unit_code)
     n_months = len(months_between(ctx.period.start, ctx.period.end))
     monthly_rows = (MONTH_HEADER_ROW + 1, MONTH_HEADER_ROW + n_months)
-    with open_workbook(path, constant_memory=big) as (workbook, styles):
+    with open_workbook(path, constant_memory=CONSTANT_MEMORY) as (workbook, styles):
         fix_properties(workbook, ctx)
         workbook.set_properties(
             {**workbook.doc_properties, "title": f"Sagstidsmåling {ctx.period.label}: {name}"}

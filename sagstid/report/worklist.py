@@ -23,6 +23,7 @@ from xlsxwriter.workbook import Workbook
 from sagstid.measure.held import GAP_BUCKETS, HeldDecisions
 from sagstid.measure.open_cases import OpenSnapshot, open_metrics
 from sagstid.report import charts, printing
+from sagstid.report import list_writer as lists
 from sagstid.report.labels import case_rule_texts
 from sagstid.report.words import da_week
 from sagstid.report.xlsx import (
@@ -133,6 +134,7 @@ WEEK_COLUMNS = (
     Column("Indgår i vurderingen"),
     Column("Uge med mønster"),
 )
+THRESHOLD_COLUMN = Column("Grænse", "pct")
 HELD_COLUMNS = (
     Column("Sagsnummer"),
     Column("Id"),
@@ -319,17 +321,20 @@ def write_held_sheet(
         strict=False,
     )
     week_fills = [("not_met" if s else None) for s in weeks["suspicious"].to_numpy(dtype=bool)]
-    week_header, week_last = sheet.table(WEEK_COLUMNS, week_rows, fills=week_fills, autofilter=False)
-    sheet.ws.set_row(week_header, 45)
+    threshold = float(rule.threshold_pct)
+    # the threshold as a column the reader sees, beside the weeks (the chart plots cells); written
+    # with each week's row, as a sheet written top to bottom (constant_memory) must be
+    columns = (*WEEK_COLUMNS, THRESHOLD_COLUMN) if len(weeks) else WEEK_COLUMNS
+    week_header = sheet.header([c.heading for c in columns])
+    sheet.ws.set_row(week_header, 45)  # before the rows below it are written
+    kinds = [c.kind for c in columns]
+    week_last = week_header
+    for values, fill in zip(week_rows, week_fills, strict=False):
+        week_last = sheet.values([*values, threshold / 100.0], kinds, [fill] * len(WEEK_COLUMNS) + [None])
     sheet.skip()
     breaks: list[int] = []
     if len(weeks):
         share = weeks["late_share_pct"].tolist()
-        threshold = float(rule.threshold_pct)
-        # the threshold as a column the reader sees, beside the weeks (the chart plots cells)
-        for offset in range(len(weeks)):
-            sheet.ws.write_number(week_header + 1 + offset, 8, threshold / 100.0, styles.get("pct"))
-        sheet.ws.write_string(week_header, 8, "Grænse", styles.header)
         chart_row = sheet.row
         chart = charts.share_chart(
             workbook,
@@ -372,21 +377,22 @@ def write_held_sheet(
     if cases.empty:
         sheet.note(HELD_TEXT["held_none"])
         return sheet
-    gap = cases["gap_working_days"].to_numpy()
-    held_rows = zip(
-        text_list(cases["case_id"]),
-        text_list(cases["decision_id"]),
-        [None if c is None else (area_names or {}).get(c, c) for c in text_list(cases["case_area_code"])],
-        excel_serials(cases["received_date"]),
-        excel_serials(cases["deadline_date"]),
-        excel_serials(cases["decided_date"]),
-        excel_serials(cases["sent_date"]),
-        [None if np.isnan(g) else int(g) for g in gap],
-        np.where(cases["late"].to_numpy(dtype=bool), YES, NO).tolist(),
-        strict=False,
+    list_header, list_last = lists.sheet_table(
+        sheet,
+        HELD_COLUMNS,
+        [
+            cases["case_id"],
+            cases["decision_id"],
+            lists.text(cases["case_area_code"], styles.get("text"), rename=area_names),
+            cases["received_date"],
+            cases["deadline_date"],
+            cases["decided_date"],
+            cases["sent_date"],
+            cases["gap_working_days"],
+            np.where(cases["late"].to_numpy(dtype=bool), YES, NO),
+        ],
+        header_height=45,
     )
-    list_header, list_last = sheet.table(HELD_COLUMNS, held_rows, autofilter=True)
-    sheet.ws.set_row(list_header, 45)
     sheet.ws.ignore_errors({"number_stored_as_text": f"A{list_header + 2}:B{list_last + 1}"})
     return sheet
 
