@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -74,6 +75,12 @@ class RunMeasurement:
     # comparison that is the run's own period (the year to date of an annual run) is left out
     compare: dict[str, Comparison] = field(default_factory=dict)
 
+    @cached_property
+    def _unit_names(self) -> dict[str, str]:
+        return dict(
+            zip(self.units["unit_code"].astype(str), self.units["unit_name"].astype(str), strict=True)
+        )
+
     def unit_name(self, unit_code: str) -> str:
-        names = self.units.set_index("unit_code")["unit_name"]
-        return str(names.get(unit_code, unit_code))
+        """The unit's name from the units table (its code where it has none)."""
+        return self._unit_names.get(unit_code, unit_code)
