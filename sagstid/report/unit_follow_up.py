@@ -20,6 +20,7 @@ from sagstid.report.follow_up_sheets import (
     audit_measure_rows,
     contract_heading,
     first_row,
+    judged,
     label,
     pace_columns,
     pace_values,
@@ -36,7 +37,8 @@ from sagstid.report.xlsx import (
     Styles,
     da_number,
     da_pct_number,
-    fraction,
+    get,
+    met_state,
     month_label,
     months_between,
 )
@@ -78,9 +80,18 @@ def write_unit_complaints(
     names = [label(layout, f"appeal_outcomes.{o}") for o in APPEAL_OUTCOMES]
     rows = [[n, v, whole[o]] for n, v, o in zip(names, mine, APPEAL_OUTCOMES, strict=False)]
     sheet.table(columns, rows, autofilter=False)
+    # the confirmation rate is judged against its target here as on Overblik and in the
+    # targets table above: the same shown figure and the same status
+    own_pct = get(own_appeals, "confirmed_pct")
+    state = met_state(own_pct, t.appeal_confirmed)
     sheet.values(
-        [label(layout, "confirmed_pct"), mine[-1], fraction(whole["confirmed_pct"])],
+        [
+            label(layout, "confirmed_pct"),
+            judged(own_pct, t.appeal_confirmed),
+            judged(whole["confirmed_pct"], t.appeal_confirmed),
+        ],
         ["text", "pct", "pct"],
+        [None, state, None],
         bold=True,
     )
     sheet.skip()
@@ -89,10 +100,16 @@ def write_unit_complaints(
         title, rule = contract_heading(layout, ctx.contract)
         sheet.section(title)
         sheet.note(rule)
-        columns = pace_columns(layout)
+        # a label first, so the judged count stands in a figure column (not under the wide
+        # label column) with its status beside it
+        columns = [Column("Klager"), *pace_columns(layout)]
         values, fills = pace_values(layout, first_row(ctx.contract.handling, "unit_code", code))
-        sheet.header([col.heading for col in columns])
-        sheet.values(values, [col.kind for col in columns], fills)
+        sheet.header([col.heading for col in columns], kinds=[col.kind for col in columns])
+        sheet.values(
+            ["Formalitetsklager (klager over sagsbehandlingen)", *values],
+            [col.kind for col in columns],
+            [None, *fills],
+        )
         sheet.skip()
         _per_1000(sheet, layout, ctx, code)
     if ctx.surge is not None:
@@ -141,7 +158,7 @@ def _per_1000(sheet: Sheet, layout: Layout, ctx: RunMeasurement, code: str) -> N
     sheet.note(label(layout, "per_1000_note"))
     columns = per_1000_columns(layout, "Sagsområde")
     columns[1] = Column("Klager modtaget", "int")
-    sheet.header([col.heading for col in columns])
+    sheet.header([col.heading for col in columns], kinds=[col.kind for col in columns])
     kinds = [col.kind for col in columns]
     areas = figures.per_1000_by_unit_area
     for row in (areas.iloc[i] for i in range(len(areas))):  # the unit's areas: a few rows
@@ -174,13 +191,17 @@ def write_unit_audit(
     own = first_row(audit.by_unit, "unit_code", code)
     sheet.section(label(layout, "targets"))
     columns = audit_measure_columns(layout, with_whole=True)
-    sheet.header([col.heading for col in columns])
+    sheet.header([col.heading for col in columns], kinds=[col.kind for col in columns])
     for values, fills in audit_measure_rows(layout, own, audit.total, target):
         sheet.values(values, [col.kind for col in columns], fills)
     if own is None or not own["samples"]:
         sheet.note(label(layout, "no_samples"))
     sheet.skip()
     sheet.section(label(layout, "audit_by_area"))
-    write_audit_areas(sheet, layout, audit.by_unit_area, own, target)
+    from sagstid.validate.audit import AUDIT_AREAS
+
+    names = {a: _area_name(ctx, a, layout) for a in AUDIT_AREAS}
+    names = {a: n if n == a else f"{n} ({a})" for a, n in names.items()}
+    write_audit_areas(sheet, layout, audit.by_unit_area, own, target, names=names)
     sheet.skip()
     write_audit_reasons(sheet, layout, audit, code)

@@ -336,7 +336,8 @@ def add_monthly_chart(
 def write_reason_table(sheet: Sheet, layout: Layout, counts: dict[str, int]) -> None:
     """Årsag | Antal | Forklaring for all six exclusion reasons (zeros included), and a total."""
     sheet.header(
-        [layout.text("columns.reason"), layout.text("columns.count"), layout.text("columns.explanation")]
+        [layout.text("columns.reason"), layout.text("columns.count"), layout.text("columns.explanation")],
+        kinds=["text", "int", "text"],
     )
     for reason in DECISION_REASONS:
         sheet.values(
@@ -356,7 +357,7 @@ def write_reason_table(sheet: Sheet, layout: Layout, counts: dict[str, int]) -> 
 
 def write_accounting_table(sheet: Sheet, layout: Layout, counts: dict[str, int], name: str) -> None:
     """Status | Antal for every source row (målt, udeladt, åben, uden for perioden) and the sum."""
-    sheet.header([layout.text("columns.status"), layout.text("columns.count")])
+    sheet.header([layout.text("columns.status"), layout.text("columns.count")], kinds=["text", "int"])
     for status in STATUSES:
         sheet.values([layout.text(f"statuses.{status}"), counts.get(status, 0)], ["text", "int"])
     total = sum(counts.get(s, 0) for s in STATUSES)
@@ -526,6 +527,7 @@ def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None
         workbook.set_properties(
             {**workbook.doc_properties, "title": f"Sagstidsmåling {ctx.period.label}: {name}"}
         )
+        styles.use_status_look()  # every judged cell in status.py's look: symbol or word beside the fill
         status = StatusFormats(workbook)
         fm = Formats(workbook)
         snapshot = ctx.snapshot

@@ -116,6 +116,7 @@ HELD_TEXT = {
     ),
     "gaps": "Arbejdsdage fra afgørelse til afsendelse",
     "weeks": "Uge for uge (efter afsendelsesdato)",
+    "weeks_more": "Uge for uge (fortsat)",
     "held_list": "Tilbageholdte afgørelser ({count}), ikke sendte og ældste først",
     "held_none": "Ingen afgørelser er holdt tilbage i perioden.",
 }
@@ -132,6 +133,7 @@ WEEK_COLUMNS = (
     Column("Andel sene, hvis de var sendt", "pct"),
     Column("Indgår i vurderingen"),
     Column("Uge med mønster"),
+    Column("Grænse", "pct"),
 )
 HELD_COLUMNS = (
     Column("Sagsnummer"),
@@ -221,6 +223,20 @@ def write_worklist(
     return sheet
 
 
+WEEK_CHART_ROWS = 14  # the weekly chart: 260 px, then one empty row
+WEEKS_PER_PAGE = 27  # a half year of weeks and its header fit one printed page
+
+
+def _week_halves(n: int) -> list[tuple[int, int]]:
+    """The weekly table split into parts of at most :data:`WEEKS_PER_PAGE` weeks, as even as
+    possible: (first, last) positions, last excluded; 52 weeks -> (0, 26), (26, 52)."""
+    if n == 0:
+        return []
+    parts = -(-n // WEEKS_PER_PAGE)
+    size = -(-n // parts)
+    return [(i, min(i + size, n)) for i in range(0, n, size)]
+
+
 def _pct(part: float, whole: float) -> float | None:
     return 100.0 * part / whole if whole else None
 
@@ -305,58 +321,74 @@ def write_held_sheet(
     sheet.table(GAP_COLUMNS, gaps, autofilter=False)
     sheet.skip()
 
-    sheet.section(HELD_TEXT["weeks"])
     weeks = held.unit_weeks(unit_code)
-    week_rows = zip(
-        [da_week(w) for w in weeks["week"].tolist()],
-        weeks["sent"].tolist(),
-        weeks["sent_late"].tolist(),
-        [fraction(v) for v in weeks["late_share_pct"].tolist()],
-        weeks["waiting_late"].tolist(),
-        [fraction(v) for v in weeks["share_if_sent_pct"].tolist()],
-        np.where(weeks["in_window"].to_numpy(dtype=bool), YES, NO).tolist(),
-        np.where(weeks["suspicious"].to_numpy(dtype=bool), YES, NO).tolist(),
-        strict=False,
-    )
-    week_fills = [("not_met" if s else None) for s in weeks["suspicious"].to_numpy(dtype=bool)]
-    week_header, week_last = sheet.table(WEEK_COLUMNS, week_rows, fills=week_fills, autofilter=False)
-    sheet.ws.set_row(week_header, 45)
-    sheet.skip()
+    threshold = float(rule.threshold_pct)
     breaks: list[int] = []
+    # The chart first (under the figures it explains, on the first printed page), then the
+    # weeks in two halves, each with its own header on its own printed page (a year of weeks
+    # does not fit one page at a readable scale; a half does). The chart plots the halves'
+    # cells as one series.
+    halves = _week_halves(len(weeks))
+    chart_row = sheet.row
     if len(weeks):
-        share = weeks["late_share_pct"].tolist()
-        threshold = float(rule.threshold_pct)
-        # the threshold as a column the reader sees, beside the weeks (the chart plots cells)
-        for offset in range(len(weeks)):
-            sheet.ws.write_number(week_header + 1 + offset, 8, threshold / 100.0, styles.get("pct"))
-        sheet.ws.write_string(week_header, 8, "Grænse", styles.header)
-        chart_row = sheet.row
+        parts = []  # each half: a section line, its header, then its weeks (0-based rows)
+        top = chart_row + WEEK_CHART_ROWS
+        for first, last in halves:
+            parts.append((top + 2, top + 1 + (last - first)))
+            top += 2 + (last - first)
+
+        def cols(col: int) -> charts.Cols:
+            return charts.Cols(tuple(charts.Col(name, col, a, b) for a, b in parts))
+
         chart = charts.share_chart(
             workbook,
             "Andel sene afgørelser blandt de sendte, uge for uge",
-            charts.Col(name, 0, week_header + 1, week_last),
-            charts.Col(name, 3, week_header + 1, week_last),
-            charts.Col(name, 8, week_header + 1, week_last),
-            share,
+            cols(0),
+            cols(3),
+            cols(8),
+            weeks["late_share_pct"].tolist(),
             threshold,
             width=1000,
-            height=300,
+            height=WEEK_CHART_ROWS * 20 - 20,
         )
-        sheet.skip(
-            charts.insert(
-                sheet.ws,
-                chart_row,
-                0,
-                chart,
-                (
-                    "Linjediagram: den ugentlige andel sene afgørelser blandt de sendte mod grænsen på "
-                    f"{da_pct_number(threshold)} % (stiplet linje). "
-                    "Et mønster er en række uger lige under grænsen."
-                ),
-            )
-            + 1
+        charts.insert(
+            sheet.ws,
+            chart_row,
+            0,
+            chart,
+            (
+                "Linjediagram: den ugentlige andel sene afgørelser blandt de sendte mod grænsen på "
+                f"{da_pct_number(threshold)} % (stiplet linje). "
+                "Et mønster er en række uger lige under grænsen."
+            ),
         )
-        breaks.append(chart_row)
+        sheet.skip(WEEK_CHART_ROWS)
+    suspicious = weeks["suspicious"].to_numpy(dtype=bool)
+    for i, (first, last) in enumerate(halves):
+        breaks.append(sheet.row)
+        sheet.section(HELD_TEXT["weeks"] if i == 0 else HELD_TEXT["weeks_more"])
+        part = weeks.iloc[first:last]
+        week_rows = zip(
+            [da_week(w) for w in part["week"].tolist()],
+            part["sent"].tolist(),
+            part["sent_late"].tolist(),
+            [fraction(v) for v in part["late_share_pct"].tolist()],
+            part["waiting_late"].tolist(),
+            [fraction(v) for v in part["share_if_sent_pct"].tolist()],
+            np.where(part["in_window"].to_numpy(dtype=bool), YES, NO).tolist(),
+            np.where(suspicious[first:last], YES, NO).tolist(),
+            [threshold / 100.0] * len(part),
+            strict=False,
+        )
+        # only the cell that says so is marked: "✖ Ja" in "Uge med mønster", not the whole row
+        week_fills = [[None] * 7 + (["not_met"] if s else [None]) + [None] for s in suspicious[first:last]]
+        week_header, _ = sheet.table(WEEK_COLUMNS, week_rows, fills=week_fills, autofilter=False)
+        sheet.ws.set_row(week_header, 45)
+    if len(weeks):
+        sheet.skip()
+    else:
+        sheet.section(HELD_TEXT["weeks"])
+        sheet.note("Ingen afgørelser sendt i perioden.")
 
     cases = held.unit_cases(unit_code)
     cases = cases[cases["held"].to_numpy(dtype=bool)]

@@ -35,7 +35,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from sagstid.paths import resource_dir
-from sagstid.report.words import da_date, da_number, da_pct_number  # noqa: F401 (re-exported)
+from sagstid.report.words import EXCEL_FORMATS, da_date, da_number, da_pct_number  # noqa: F401 (re-exported)
 from sagstid.values import is_missing
 
 LAYOUT_FILE = "layout.yaml"
@@ -63,6 +63,7 @@ NUM_FORMATS: dict[str, str | None] = {
     "date": "dd-mm-yyyy",
     "datetime": "dd-mm-yyyy hh:mm",
 }
+NUMERIC_KINDS = frozenset({"int", "pct", "goal", "dec", "sci", "pp"})
 FILLS: dict[str, dict[str, Any]] = {
     "met": {"bg_color": MET_FILL, "font_color": MET_FONT, "pattern": 1},
     "not_met": {"bg_color": NOT_MET_FILL, "font_color": NOT_MET_FONT, "pattern": 1},
@@ -193,12 +194,27 @@ def sheet_name(wanted: str, used: set[str]) -> str:
 # --- formats ---------------------------------------------------------------------------------
 
 
+# A judged figure beside its own status word: the fill names a writer gives such a figure
+# ("met_figure"). In the old look it is filled like the word; in the status look it is plain
+# (bold when not met), and only the status word is filled (status.py: colour only the cell
+# that needs action).
+FIGURE_FILLS = {"met_figure": "met", "not_met_figure": "not_met"}
+
+
 class Styles:
-    """The formats of one workbook, created on first use and shared."""
+    """The formats of one workbook, created on first use and shared.
+
+    ``status_look`` (see :meth:`use_status_look`) switches the "met" / "not_met" fills from
+    Excel's pale green / red to report/status.py's look: blue / orange-and-bold fills that
+    survive deuteranopia and greyscale print, with the symbol beside the figure ("✔ 96,9 %" /
+    "✖ 90,8 %", in the number format, so the cell stays a number) and before a filled text
+    ("✖ Ikke opfyldt"). Off by default, so a workbook not yet moved keeps its look.
+    """
 
     def __init__(self, workbook: Workbook) -> None:
         self.workbook = workbook
         self._cache: dict[tuple[Any, ...], Format] = {}
+        self.status_look = False
         self.title = workbook.add_format({"bold": True, "font_size": 14})
         self.subtitle = workbook.add_format({"italic": True, "font_color": "#595959"})
         self.section = workbook.add_format({"bold": True, "font_size": 12})
@@ -212,6 +228,30 @@ class Styles:
                 "valign": "top",
             }
         )
+        self._header_right: Format | None = None
+
+    @property
+    def header_right(self) -> Format:
+        """The header format right-aligned, for a heading over a column of numbers."""
+        if self._header_right is None:
+            self._header_right = self.workbook.add_format(
+                {
+                    "bold": True,
+                    "bg_color": HEADER_FILL,
+                    "pattern": 1,
+                    "bottom": 1,
+                    "text_wrap": True,
+                    "valign": "top",
+                    "align": "right",
+                }
+            )
+        return self._header_right
+
+    def use_status_look(self) -> Styles:
+        """Write "met" / "not_met" cells in report/status.py's look from now on."""
+        self.status_look = True
+        self._cache.clear()
+        return self
 
     def get(
         self, kind: str = "text", fill: str | None = None, bold: bool = False, wrap: bool = False
@@ -222,16 +262,45 @@ class Styles:
             props: dict[str, Any] = {"valign": "top"}
             if NUM_FORMATS[kind]:
                 props["num_format"] = NUM_FORMATS[kind]
+                if self.status_look and kind in EXCEL_FORMATS:
+                    props["num_format"] = EXCEL_FORMATS[kind]  # the Danish "0.0 %" of status.py
             if kind == "link":
                 props.update(font_color=LINK_FONT, underline=1)
-            if fill:
-                props.update(FILLS[fill])
+            if fill and self.status_look and fill in (*FIGURE_FILLS, "met", "not_met"):
+                props.update(status_look_props(kind, fill))
+            elif fill:
+                props.update(FILLS[FIGURE_FILLS.get(fill, fill)])
             if bold:
                 props.update(bold=True, top=1)
             if wrap:
                 props["text_wrap"] = True
             self._cache[key] = self.workbook.add_format(props)
         return self._cache[key]
+
+
+STATUS_NUM_FORMATS = {k: EXCEL_FORMATS[k] for k in ("pct", "int", "goal", "dec")}  # "0.0 %" etc.
+
+
+def status_look_props(kind: str, fill: str) -> dict[str, Any]:
+    """The cell properties of a judged cell in report/status.py's look: ``fill`` is "met" or
+    "not_met" (the status cell: filled, the symbol before a number) or "met_figure" /
+    "not_met_figure" (a figure beside its status word: no fill, bold when not met)."""
+    from sagstid.report.status import MET, NOT_MET, STATUS_STYLE, SYMBOLS
+
+    state = MET if fill.startswith("met") else NOT_MET
+    if fill in FIGURE_FILLS:
+        return {"bold": True} if state == NOT_MET else {}
+    props = dict(STATUS_STYLE[state])
+    if kind in STATUS_NUM_FORMATS:
+        props["num_format"] = f'"{SYMBOLS[state]} "{STATUS_NUM_FORMATS[kind]}'
+    return props
+
+
+def status_mark(fill: str | None) -> str | None:
+    """The symbol a filled text cell starts with in the status look ("✔" / "✖"), else None."""
+    from sagstid.report.status import MET, NOT_MET, SYMBOLS
+
+    return {"met": SYMBOLS[MET], "not_met": SYMBOLS[NOT_MET]}.get(fill or "")
 
 
 def new_workbook(path: Path, constant_memory: bool = True) -> tuple[Workbook, Styles]:
@@ -353,7 +422,9 @@ class Sheet:
     def section(self, text: str) -> int:
         return self.line(text, self.styles.section)
 
-    def header(self, headings: Sequence[str], col: int = 0) -> int:
+    def header(self, headings: Sequence[str], col: int = 0, kinds: Sequence[str] | None = None) -> int:
+        """A header row; with ``kinds`` (the columns' NUM_FORMATS keys) and the status look, a
+        heading over numbers is right-aligned like the numbers under it."""
         row = self._take()
         widths = self.widths[col : col + len(headings)]
         if len(widths) == len(headings):  # a wrapped header gets the height it needs (not over row 1)
@@ -362,8 +433,12 @@ class Sheet:
             height = header_height(headings, widths)
             if height > 15:
                 self.ws.set_row(row, height)
+        right = set()
+        if kinds is not None and self.styles.status_look:
+            right = {i for i, kind in enumerate(kinds) if kind in NUMERIC_KINDS}
         for offset, heading in enumerate(headings):
-            self.ws.write_string(row, col + offset, heading, self.styles.header)
+            fmt = self.styles.header_right if offset in right else self.styles.header
+            self.ws.write_string(row, col + offset, heading, fmt)
         return row
 
     def values(
@@ -378,6 +453,9 @@ class Sheet:
         row = self._take()
         per_cell = fills if isinstance(fills, (list, tuple)) else [fills] * len(values)
         for offset, (value, kind, fill) in enumerate(zip(values, kinds, per_cell, strict=False)):
+            mark = status_mark(fill) if self.styles.status_look and kind == "text" else None
+            if mark and isinstance(value, str) and not value.startswith(mark):
+                value = f"{mark} {value}"  # never colour alone: "✖ Ikke opfyldt", "✖ Ja"
             put(self.ws, row, col + offset, value, self.styles.get(kind, fill, bold))
         return row
 
@@ -402,8 +480,8 @@ class Sheet:
         freeze: bool = False,
     ) -> tuple[int, int]:
         """A header and rows; returns (header row, last row). Adds filter buttons if asked."""
-        header = self.header([c.heading for c in columns])
         kinds = [c.kind for c in columns]
+        header = self.header([c.heading for c in columns], kinds=kinds)
         fill_iter = iter(fills) if fills is not None else None
         last = header
         for values in rows:
