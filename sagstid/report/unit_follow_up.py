@@ -31,6 +31,7 @@ from sagstid.report.follow_up_sheets import (
     write_complaint_targets,
     write_kind_table,
 )
+from sagstid.report.unit_overview import period_words
 from sagstid.report.xlsx import (
     Layout,
     Sheet,
@@ -54,7 +55,7 @@ def write_unit_complaints(
         workbook, styles, layout.text("sheets.complaints"), widths=(44, 13, 14, 14, 12, 13, 14, 13, 16)
     )
     name = ctx.unit_name(code)
-    sheet.title(label(layout, "complaints_title", period=ctx.period.label, name=name))
+    sheet.title(label(layout, "complaints_title", period=period_words(ctx.period), name=name))
     sheet.note(label(layout, "complaints_note", target=da_pct_number(t.complaints)))
     sheet.skip()
     own = first_row(c.by_unit, "unit_code", code)
@@ -154,7 +155,7 @@ def _surge_months(sheet: Sheet, layout: Layout, ctx: RunMeasurement) -> None:
 def _per_1000(sheet: Sheet, layout: Layout, ctx: RunMeasurement, code: str) -> None:
     figures = ctx.contract
     assert figures is not None
-    sheet.section(label(layout, "per_1000_title", period=ctx.period.label))
+    sheet.section(label(layout, "per_1000_title", period=period_words(ctx.period)))
     sheet.note(label(layout, "per_1000_note"))
     columns = per_1000_columns(layout, "Sagsområde")
     columns[1] = Column("Klager modtaget", "int")
@@ -185,7 +186,7 @@ def write_unit_audit(
     assert audit is not None
     target = ctx.targets.audit
     sheet = Sheet(workbook, styles, layout.text("sheets.audit"), widths=(58, 12, 14, 14, 14, 14, 16))
-    sheet.title(label(layout, "audit_title", period=ctx.period.label, name=ctx.unit_name(code)))
+    sheet.title(label(layout, "audit_title", period=period_words(ctx.period), name=ctx.unit_name(code)))
     sheet.note(label(layout, "audit_note", target=da_pct_number(target)))
     sheet.skip()
     own = first_row(audit.by_unit, "unit_code", code)

@@ -471,7 +471,9 @@ def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasure
     layout = with_words(layout, QUALITY_WORDS)
     sheet = Sheet(workbook, styles, layout.text("sheets.quality"), widths=(34, 12, 110))
     name = ctx.unit_name(code)
-    sheet.title(layout.text("titles.quality", period=ctx.period.label, name=name))
+    from sagstid.report.unit_overview import period_words
+
+    sheet.title(layout.text("titles.quality", period=period_words(ctx.period), name=name))
     sheet.skip()
     sheet.section(layout.text("titles.reasons"))
     write_reason_table(sheet, layout, ctx.current.reason_counts(code))
@@ -580,9 +582,10 @@ def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None
                 ctx.held,
                 unit_code,
                 unit_name=name,
-                period_label=ctx.period.label,
+                period_label=period_words(ctx.period),
                 info=info,
                 area_names=area_names,
+                general_target=ctx.targets.general,
             )
         write_exceeded(workbook, styles, fm, ctx, unit_code, info, EXCEL_MAX_ROWS - 4)
         if ctx.complaints is not None:

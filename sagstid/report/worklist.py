@@ -24,6 +24,7 @@ from sagstid.measure.held import GAP_BUCKETS, HeldDecisions
 from sagstid.measure.open_cases import OpenSnapshot, open_metrics
 from sagstid.report import charts, printing
 from sagstid.report.labels import case_rule_texts
+from sagstid.report.status import shown_value
 from sagstid.report.words import da_week
 from sagstid.report.xlsx import (
     EXCEL_MAX_ROWS,
@@ -131,8 +132,8 @@ WEEK_COLUMNS = (
     Column("Andel sene", "pct"),
     Column("Sene der venter ved ugens slutning", "int"),
     Column("Andel sene, hvis de var sendt", "pct"),
-    Column("Indgår i vurderingen"),
-    Column("Uge med mønster"),
+    Column("Indgår i vurderingen", "center"),
+    Column("Uge med mønster", "center"),
     Column("Grænse", "pct"),
 )
 HELD_COLUMNS = (
@@ -252,8 +253,19 @@ def write_held_sheet(
     name: str = HELD_SHEET,
     info: Any = None,
     area_names: dict[str, str] | None = None,
+    general_target: float | None = None,
 ) -> Sheet:
-    """The "Tilbageholdte afgørelser" sheet of one unit from :func:`sagstid.measure.held.measure_held`."""
+    """The "Tilbageholdte afgørelser" sheet of one unit from :func:`sagstid.measure.held.measure_held`.
+
+    ``general_target``: the compliance figures are shown rounded as on Overblik (status.py:
+    never across the target), so 84,4 % here is the same 84,4 % there."""
+
+    def compliance(value: Any) -> float | None:
+        if general_target is None:
+            return fraction(value)
+        shown = shown_value(value, general_target)
+        return None if shown is None else shown / 100.0
+
     settings, rule = held.settings, held.settings.gaming
     n = settings.held_after_working_days
     sheet = Sheet(workbook, styles, name, widths=HELD_WIDTHS)
@@ -274,12 +286,12 @@ def write_held_sheet(
         (
             HELD_TEXT["compliance_decided"],
             None,
-            fraction(row["compliance_decided_pct"]) if row is not None else None,
+            compliance(row["compliance_decided_pct"]) if row is not None else None,
         ),
         (
             HELD_TEXT["compliance_sent"],
             None,
-            fraction(row["compliance_sent_pct"]) if row is not None else None,
+            compliance(row["compliance_sent_pct"]) if row is not None else None,
         ),
     ]
     sheet.table(FIGURE_COLUMNS, figures, autofilter=False)

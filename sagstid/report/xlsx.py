@@ -53,6 +53,7 @@ LINK_FONT = "#0563C1"
 
 NUM_FORMATS: dict[str, str | None] = {
     "text": None,
+    "center": None,  # a short word (Ja / Nej) centred in its column
     "link": None,
     "int": "#,##0",
     "pct": "0.0%",  # the value is a fraction: 0.75 shows as 75,0 %
@@ -266,6 +267,8 @@ class Styles:
                     props["num_format"] = EXCEL_FORMATS[kind]  # the Danish "0.0 %" of status.py
             if kind == "link":
                 props.update(font_color=LINK_FONT, underline=1)
+            if kind == "center":
+                props["align"] = "center"
             if fill and self.status_look and fill in (*FIGURE_FILLS, "met", "not_met"):
                 props.update(status_look_props(kind, fill))
             elif fill:
@@ -453,7 +456,7 @@ class Sheet:
         row = self._take()
         per_cell = fills if isinstance(fills, (list, tuple)) else [fills] * len(values)
         for offset, (value, kind, fill) in enumerate(zip(values, kinds, per_cell, strict=False)):
-            mark = status_mark(fill) if self.styles.status_look and kind == "text" else None
+            mark = status_mark(fill) if self.styles.status_look and kind in ("text", "center") else None
             if mark and isinstance(value, str) and not value.startswith(mark):
                 value = f"{mark} {value}"  # never colour alone: "✖ Ikke opfyldt", "✖ Ja"
             put(self.ws, row, col + offset, value, self.styles.get(kind, fill, bold))
