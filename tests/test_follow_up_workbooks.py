@@ -16,9 +16,9 @@ from sagstid.measure.run import RunMeasurement
 from sagstid.periods import Period
 from sagstid.pipeline import build_context
 from sagstid.report.committee_workbook import write_committee_workbook
+from sagstid.report.status import MET, NOT_MET, STATUS_STYLE
 from sagstid.report.unit_cut import cut_to_unit
 from sagstid.report.unit_workbook import write_unit_workbook
-from sagstid.report.status import MET, NOT_MET, STATUS_STYLE
 from sagstid.report.xlsx import MET_FILL, NOT_MET_FILL
 
 RED = "FF" + NOT_MET_FILL.lstrip("#").upper()  # the committee workbook's fills (not yet moved)

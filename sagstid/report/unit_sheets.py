@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
@@ -40,6 +40,7 @@ class Formats:
     def __init__(self, workbook: Workbook) -> None:
         self.text = workbook.add_format({"valign": "top"})
         self.wrap = workbook.add_format({"valign": "top", "text_wrap": True})
+        self.indent = workbook.add_format({"valign": "top", "indent": 1})  # text after a number column
         self.bold = workbook.add_format({"valign": "top", "bold": True})
         self.link = workbook.add_format({"font_color": "#0563C1", "underline": 1, "valign": "top"})
         self.num = {
@@ -55,10 +56,19 @@ def sheet_px(widths: Sequence[float], chart_px: int = 0) -> int:
     return int(max(sum(widths) * 8 + 5 * len(widths), chart_px) + 30)
 
 
-def header_row(ws: Worksheet, styles: Styles, row: int, headings: list[str], widths: Sequence[float]) -> None:
-    ws.set_row(row, printing.header_height(headings, widths))
+def header_row(
+    ws: Worksheet,
+    styles: Styles,
+    row: int,
+    headings: list[str],
+    widths: Sequence[float],
+    right: Collection[int] = (),
+) -> None:
+    """A header row as tall as its wrapped headings need (bold lines of about 16 pt); the
+    headings of the columns in ``right`` (numbers and dates) right-aligned over their figures."""
+    ws.set_row(row, printing.header_height(headings, widths, line_points=16.0))
     for col, heading in enumerate(headings):
-        ws.write_string(row, col, heading, styles.header)
+        ws.write_string(row, col, heading, styles.header_right if col in right else styles.header)
 
 
 def freeze(ws: Worksheet, row: int, col: int = 0) -> None:
@@ -142,7 +152,7 @@ def write_monthly(
         ),
         styles.subtitle,
     )
-    header_row(ws, styles, MONTH_HEADER_ROW, headings, widths)
+    header_row(ws, styles, MONTH_HEADER_ROW, headings, widths, right={1, 2, 3, 5, 6, 7, 8, 9})
     labels = month_labels(ctx)
     months = [m for m, _ in labels]
     own = _by_month(ctx.current.by_unit_month, months)
@@ -265,7 +275,7 @@ def write_areas(
         styles.subtitle,
     )
     header = 3
-    header_row(ws, styles, header, headings, widths)
+    header_row(ws, styles, header, headings, widths, right={3, 4, 5, 7, 8, 9, 10, 11, 12})
     areas = area_table(ctx, code)
     row = header
     shares: list[float] = []
@@ -458,7 +468,7 @@ def write_area_months(
             f"{area['area_name']} ({area_code}), frist {area.get('deadline_text', '')}",
             styles.section,
         )
-        header_row(ws, styles, row + 1, headings, widths)
+        header_row(ws, styles, row + 1, headings, widths, right={1, 2, 3, 5, 6, 7})
         table = frame[frame["case_area_code"].to_numpy() == area_code].set_index("month").reindex(months)
         r = row + 1
         for i, (_, label) in enumerate(labels):
@@ -554,7 +564,7 @@ def write_exceeded(
         styles.subtitle,
     )
     header = 3
-    header_row(ws, styles, header, headings, widths)
+    header_row(ws, styles, header, headings, widths, right={2, 3, 4, 5, 8})
     if not total:
         ws.write_string(header + 1, 0, "Ingen afgørelser overskred fristen i perioden.", fm.grey)
     else:
