@@ -32,7 +32,7 @@ def write_data_notes(sheet: Sheet, layout: Layout, ctx: RunMeasurement, unit_cod
     """Tabel | Kolonne | Note | Rækker for every note and column, zeros included."""
     sheet.skip()
     sheet.section(layout.text("data_notes.title"))
-    sheet.note(layout.text("data_notes.note"))
+    sheet.note_wrapped(layout.text("data_notes.note"))
     sheet.header([layout.text(f"data_notes.columns.{c}") for c in ("table", "column", "kind", "rows")])
     for table, notes in _tables(ctx, unit_code):
         for kind, counts in notes.items():

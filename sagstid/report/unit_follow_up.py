@@ -47,16 +47,18 @@ from sagstid.report.xlsx import (
 
 def write_unit_complaints(
     workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, code: str
-) -> None:
+) -> list[int]:
+    """Write Klager; returns the rows (0-based) before which a printed page should break: each
+    of the long tables (per 1.000 decisions, the months) starts on a page of its own."""
     c = ctx.complaints
     assert c is not None
     t = ctx.targets
-    sheet = Sheet(
-        workbook, styles, layout.text("sheets.complaints"), widths=(44, 13, 14, 14, 12, 13, 14, 13, 16)
-    )
+    sheet = Sheet(workbook, styles, layout.text("sheets.complaints"), widths=COMPLAINT_WIDTHS)
     name = ctx.unit_name(code)
+    breaks: list[int] = []
     sheet.title(label(layout, "complaints_title", period=period_words(ctx.period), name=name))
-    sheet.note(label(layout, "complaints_note", target=da_pct_number(t.complaints)))
+    sheet.note_wrapped(label(layout, "complaints_note", target=da_pct_number(t.complaints)))
+    sheet.note(f"Klager besvaret efter fristen står på arket '{LATE_SHEET}'.")
     sheet.skip()
     own = first_row(c.by_unit, "unit_code", code)
     own_appeals = first_row(c.appeals_by_unit, "unit_code", code)
@@ -70,7 +72,7 @@ def write_unit_complaints(
     sheet.skip()
 
     sheet.section(label(layout, "appeals_title"))
-    sheet.note(label(layout, "appeals_note", target=da_pct_number(t.appeal_confirmed)))
+    sheet.note_wrapped(label(layout, "appeals_note", target=da_pct_number(t.appeal_confirmed)))
     columns = [
         Column(label(layout, "columns.outcome")),
         Column(label(layout, "columns.unit_value"), "int"),
@@ -100,7 +102,7 @@ def write_unit_complaints(
     if ctx.contract is not None:
         title, rule = contract_heading(layout, ctx.contract)
         sheet.section(title)
-        sheet.note(rule)
+        sheet.note_wrapped(rule)
         # a label first, so the judged count stands in a figure column (not under the wide
         # label column) with its status beside it
         columns = [Column("Klager"), *pace_columns(layout)]
@@ -112,19 +114,25 @@ def write_unit_complaints(
             [None, *fills],
         )
         sheet.skip()
+        breaks.append(sheet.row)
         _per_1000(sheet, layout, ctx, code)
     if ctx.surge is not None:
+        if sheet.row - (breaks[-1] if breaks else 0) + SURGE_ROWS > PAGE_ROWS:
+            breaks.append(sheet.row)  # the months do not fit under the table above: a page of their own
         sheet.section("Klager modtaget pr. måned: usædvanligt mange klager?")
-        sheet.note(
+        sheet.note_wrapped(
             "Usædvanligt mange klager: langt flere end enhedens normale niveau (gennemsnittet af de "
-            "foregående måneder); se Metode. Klagerne er talt efter modtagelsesdato."
+            "foregående måneder); se Metode. Klagerne er talt efter modtagelsesdato.",
         )
         _surge_months(sheet, layout, ctx)
         sheet.skip()
-    sheet.note(f"Klager besvaret efter fristen står på arket '{LATE_SHEET}'.")
+    return breaks
 
 
 LATE_SHEET = "Klager besvaret for sent"
+COMPLAINT_WIDTHS = (58, 13, 14, 14, 12, 13, 14, 13, 16)  # A: the longest area name
+PAGE_ROWS = 40  # rows of about 20 px on one printed page of Klager (scale about 77 %)
+SURGE_ROWS = 20  # the months table: title, note, header and twelve months
 
 
 def _surge_months(sheet: Sheet, layout: Layout, ctx: RunMeasurement) -> None:
@@ -138,7 +146,7 @@ def _surge_months(sheet: Sheet, layout: Layout, ctx: RunMeasurement) -> None:
         Column("Måned"),
         Column("Klager modtaget", "int"),
         Column("Normalt niveau (klager pr. måned)", "dec"),
-        Column("Usædvanligt mange klager"),
+        Column("Usædvanligt mange klager", "center"),
     ]
     flagged = frame["flagged"].fillna(False).astype(bool).tolist()
     counts = frame["count"].fillna(0).astype(int).tolist()
@@ -156,7 +164,7 @@ def _per_1000(sheet: Sheet, layout: Layout, ctx: RunMeasurement, code: str) -> N
     figures = ctx.contract
     assert figures is not None
     sheet.section(label(layout, "per_1000_title", period=period_words(ctx.period)))
-    sheet.note(label(layout, "per_1000_note"))
+    sheet.note_wrapped(label(layout, "per_1000_note"))
     columns = per_1000_columns(layout, "Sagsområde")
     columns[1] = Column("Klager modtaget", "int")
     sheet.header([col.heading for col in columns], kinds=[col.kind for col in columns])
@@ -185,9 +193,9 @@ def write_unit_audit(
     audit = ctx.audit
     assert audit is not None
     target = ctx.targets.audit
-    sheet = Sheet(workbook, styles, layout.text("sheets.audit"), widths=(58, 12, 14, 14, 14, 14, 16))
+    sheet = Sheet(workbook, styles, layout.text("sheets.audit"), widths=(58, 12, 17, 17, 17, 14, 18))
     sheet.title(label(layout, "audit_title", period=period_words(ctx.period), name=ctx.unit_name(code)))
-    sheet.note(label(layout, "audit_note", target=da_pct_number(target)))
+    sheet.note_wrapped(label(layout, "audit_note", target=da_pct_number(target)))
     sheet.skip()
     own = first_row(audit.by_unit, "unit_code", code)
     sheet.section(label(layout, "targets"))

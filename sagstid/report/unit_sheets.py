@@ -40,6 +40,7 @@ class Formats:
     def __init__(self, workbook: Workbook) -> None:
         self.text = workbook.add_format({"valign": "top"})
         self.wrap = workbook.add_format({"valign": "top", "text_wrap": True})
+        self.center = workbook.add_format({"valign": "top", "align": "center"})  # Ja / Nej
         self.indent = workbook.add_format({"valign": "top", "indent": 1})  # text after a number column
         self.bold = workbook.add_format({"valign": "top", "bold": True})
         self.link = workbook.add_format({"font_color": "#0563C1", "underline": 1, "valign": "top"})
@@ -261,7 +262,9 @@ def write_areas(
         "Heraf underrettet i tide",
         "Median dage",
     ]
-    widths = [40, 11, 13, 10, 10, 12, 16, 11, 9, 11, 11, 11, 8]
+    # the longest area name ("Hjælpemidler og arbejdspladsindretning, gentagen ansøgning") fits A;
+    # column D is wide enough for Nøgletal's "Hele forvaltningen" heading on two lines
+    widths = [58, 11, 13, 14, 10, 12, 16, 11, 9, 11, 11, 11, 8]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     ws.write_string(0, 0, f"Sagsområder {period_words(ctx.period)}: {ctx.unit_name(code)}", styles.title)
@@ -396,12 +399,12 @@ def _key_figures(ws: Worksheet, styles: Styles, fm: Formats, ctx: RunMeasurement
         first_row(ctx.previous.by_unit, "unit_code", code),
         ctx.current.total,
     ]
-    ws.set_row(row, 30)  # "Hele forvaltningen" wraps
+    ws.set_row(row, 32)  # "Hele forvaltningen" wraps
     ws.write_string(row, 0, "Nøgletal", styles.header)
     for col, heading in enumerate(
         (period_short(ctx.period), period_short(ctx.previous_period), "Hele forvaltningen"), start=1
     ):
-        ws.write_string(row, col, heading, styles.header)
+        ws.write_string(row, col, heading, styles.header_right)
     for key, label, kind in KEY_FIGURES:
         row += 1
         ws.write_string(row, 0, label, fm.text)
@@ -594,11 +597,11 @@ def write_exceeded(
             ws.write_number(row, 3, deadline, fm.date)
             ws.write_number(row, 4, decided, fm.date)
             ws.write_number(row, 5, over, fm.num["int"])
-            ws.write_string(row, 6, told, fm.text)
-            ws.write_string(row, 7, in_time, fm.text)
+            ws.write_string(row, 6, told, fm.center)
+            ws.write_string(row, 7, in_time, fm.center)
             if told_on is not None:
                 ws.write_number(row, 8, told_on, fm.date)
-            ws.write_string(row, 9, rule, fm.text)
+            ws.write_string(row, 9, rule, fm.indent)
         ws.autofilter(header, 0, row, len(headings) - 1)
         ws.ignore_errors({"number_stored_as_text": f"A{header + 2}:A{row + 1}"})
     freeze(ws, header + 1, 1)

@@ -48,6 +48,7 @@ from sagstid.report.xlsx import (
     months_between,
     number,
     open_workbook,
+    text_lines,
 )
 from sagstid.validate.decisions import DECISION_REASONS, STATUSES
 
@@ -339,15 +340,15 @@ def write_reason_table(sheet: Sheet, layout: Layout, counts: dict[str, int]) -> 
         [layout.text("columns.reason"), layout.text("columns.count"), layout.text("columns.explanation")],
         kinds=["text", "int", "text"],
     )
+    width = sheet.widths[2] if len(sheet.widths) > 2 else None
     for reason in DECISION_REASONS:
-        sheet.values(
-            [
-                layout.text(f"reasons.{reason}"),
-                counts.get(reason, 0),
-                layout.text(f"reason_explanations.{reason}"),
-            ],
-            ["text", "int", "text"],
+        explanation = layout.text(f"reason_explanations.{reason}")
+        if width is not None:  # the explanation wraps in its column, the row as tall as its lines
+            sheet.ws.set_row(sheet.row, 15 * text_lines(explanation, width) + 1)
+        row = sheet.values(
+            [layout.text(f"reasons.{reason}"), counts.get(reason, 0), None], ["text", "int", "text"]
         )
+        sheet.ws.write_string(row, 2, explanation, sheet.styles.get("text", wrap=width is not None))
     sheet.values(
         [layout.text("total"), sum(counts.get(r, 0) for r in DECISION_REASONS), None],
         ["text", "int", "text"],
@@ -363,7 +364,7 @@ def write_accounting_table(sheet: Sheet, layout: Layout, counts: dict[str, int],
     total = sum(counts.get(s, 0) for s in STATUSES)
     sheet.values([layout.text("total"), total], ["text", "int"], bold=True)
     sheet.skip()
-    sheet.note(
+    sheet.note_wrapped(
         layout.text(
             "titles.accounting_note",
             name=name,
@@ -385,6 +386,9 @@ def write_method_sheet(
         "general": da_pct_number(t.general),
         "concrete": da_pct_number(t.concrete),
         "delay_notice": da_pct_number(t.delay_notice),
+        "complaints": da_pct_number(t.complaints),
+        "appeals": da_pct_number(t.appeal_confirmed),
+        "audit": da_pct_number(t.audit),
     }
     sheet.header([layout.text("columns.item"), layout.text("columns.value")])
     items: list[tuple[str, object, str]] = []
@@ -406,11 +410,17 @@ def write_method_sheet(
     items += [
         ("targets", layout.text("method.targets_value", **goals), "text"),
         ("catalogue", ctx.catalogue_version, "text"),
-        ("run", ctx.as_of or ctx.period.end, "date"),
+        ("run", da_date(ctx.as_of or ctx.period.end), "text"),  # prose column: the date as words
         ("source", ctx.source, "text"),
     ]
     for key, value, kind in items:
-        sheet.values([layout.text(f"method.{key}"), value], ["text", kind])
+        lines = text_lines(str(value), sheet.widths[1]) if isinstance(value, str) else 1
+        if lines > 1:  # a long value wraps in its column, the row as tall as its lines
+            sheet.ws.set_row(sheet.row, 15 * lines + 1)
+            row = sheet.values([layout.text(f"method.{key}"), None], ["text", "text"])
+            sheet.ws.write_string(row, 1, str(value), styles.get("text", wrap=True))
+        else:
+            sheet.values([layout.text(f"method.{key}"), value], ["text", kind])
     sheet.skip()
     sheet.section(layout.text("method.rules_title"))
     wrap = styles.get("text", wrap=True)
@@ -469,7 +479,9 @@ def with_words(layout: Layout, words: dict[str, str]) -> Layout:
 
 def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, code: str) -> None:
     layout = with_words(layout, QUALITY_WORDS)
-    sheet = Sheet(workbook, styles, layout.text("sheets.quality"), widths=(34, 12, 110))
+    sheet = Sheet(
+        workbook, styles, layout.text("sheets.quality"), widths=(34, 18, 100, 10)
+    )  # the data notes' 4 columns
     name = ctx.unit_name(code)
     from sagstid.report.unit_overview import period_words
 
@@ -501,12 +513,14 @@ def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None
     from sagstid.report import printing
     from sagstid.report.action_list import write_action_list
     from sagstid.report.status import StatusFormats
+    from sagstid.report.unit_follow_up import COMPLAINT_WIDTHS
     from sagstid.report.unit_overview import SHEETS, period_words, write_overview
     from sagstid.report.unit_sheets import (
         MONTH_HEADER_ROW,
         Formats,
         area_block_starts,
         finish_sheet,
+        sheet_px,
         write_area_months,
         write_areas,
         write_exceeded,
@@ -570,8 +584,14 @@ def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None
         write_areas(workbook, styles, status, fm, ctx, unit_code, info, area_rows)
         write_monthly(workbook, styles, status, fm, ctx, unit_code, info)
         if ctx.complaints is not None:
-            write_unit_complaints(workbook, styles, layout, ctx, unit_code)
-            finish_sheet(workbook.get_worksheet_by_name(layout.text("sheets.complaints")), info, columns=9)
+            words = {
+                "follow_up.note_medhold": "{medhold} af {judged} genvurderede klager gav medhold (intet mål)"
+            }
+            breaks = write_unit_complaints(workbook, styles, with_words(layout, words), ctx, unit_code)
+            complaints_ws = workbook.get_worksheet_by_name(layout.text("sheets.complaints"))
+            finish_sheet(complaints_ws, info, columns=9)
+            # a fixed scale, so the page breaks before the long tables hold (fit-to-page ignores them)
+            printing.setup_paged(complaints_ws, info, sheet_px(COMPLAINT_WIDTHS), breaks)
         if ctx.audit is not None:
             write_unit_audit(workbook, styles, layout, ctx, unit_code)
             finish_sheet(workbook.get_worksheet_by_name(layout.text("sheets.audit")), info, columns=7)
@@ -592,7 +612,7 @@ def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None
             write_late_complaints_sheet(workbook, styles, layout, fm, ctx, unit_code, info)
         write_area_months(workbook, styles, status, fm, ctx, unit_code, info)
         _quality(workbook, styles, layout, ctx, unit_code)
-        finish_sheet(workbook.get_worksheet_by_name(layout.text("sheets.quality")), info, columns=3)
+        finish_sheet(workbook.get_worksheet_by_name(layout.text("sheets.quality")), info, columns=4)
         method = write_method_sheet(workbook, styles, layout, ctx, unit=f"{unit_code} {name}")
         finish_sheet(method.ws, info, columns=2)
         write_flow_sheet(workbook, styles, ctx.flow, unit_code, unit_name=name)

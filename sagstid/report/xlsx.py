@@ -64,7 +64,7 @@ NUM_FORMATS: dict[str, str | None] = {
     "date": "dd-mm-yyyy",
     "datetime": "dd-mm-yyyy hh:mm",
 }
-NUMERIC_KINDS = frozenset({"int", "pct", "goal", "dec", "sci", "pp"})
+NUMERIC_KINDS = frozenset({"int", "pct", "goal", "dec", "sci", "pp", "date", "datetime"})
 FILLS: dict[str, dict[str, Any]] = {
     "met": {"bg_color": MET_FILL, "font_color": MET_FONT, "pattern": 1},
     "not_met": {"bg_color": NOT_MET_FILL, "font_color": NOT_MET_FONT, "pattern": 1},
@@ -149,6 +149,20 @@ def met_state(pct: Any, target: float) -> str | None:
     return "met" if float(pct) >= target - 1e-9 else "not_met"
 
 
+def text_lines(text: str, width: float) -> int:
+    """About how many lines ``text`` takes wrapped in ``width`` character units (Calibri /
+    Carlito at 11 pt: about 1,1 characters a unit, words not split)."""
+    room = max(int(float(width) * 1.1) - 2, 1)
+    lines, used = 1, 0
+    for word in str(text).split():
+        need = len(word) if used == 0 else used + 1 + len(word)
+        if need > room and used > 0:
+            lines, used = lines + 1, len(word)
+        else:
+            used = need
+    return lines
+
+
 def excel_serials(values: pd.Series | np.ndarray) -> list[float | None]:
     """Dates as Excel day numbers (shown with a date format); None where missing."""
     days = np.asarray(values).astype("datetime64[D]")
@@ -230,6 +244,7 @@ class Styles:
             }
         )
         self._header_right: Format | None = None
+        self._note_wrap: Format | None = None
 
     @property
     def header_right(self) -> Format:
@@ -247,6 +262,15 @@ class Styles:
                 }
             )
         return self._header_right
+
+    @property
+    def note_wrap(self) -> Format:
+        """A note's format (grey italic), wrapped: for a note merged over a table's width."""
+        if self._note_wrap is None:
+            self._note_wrap = self.workbook.add_format(
+                {"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"}
+            )
+        return self._note_wrap
 
     def use_status_look(self) -> Styles:
         """Write "met" / "not_met" cells in report/status.py's look from now on."""
@@ -424,6 +448,17 @@ class Sheet:
 
     def section(self, text: str) -> int:
         return self.line(text, self.styles.section)
+
+    def note_wrapped(self, text: str) -> int:
+        """A note wrapped over the width of the sheet's columns (``widths``), as tall as its
+        lines, so a long explanation is neither cut at the print area's edge nor widens the
+        page; a plain :meth:`note` on a sheet without widths."""
+        if not self.widths:
+            return self.note(text)
+        row = self._take()
+        self.ws.set_row(row, 15 * text_lines(text, sum(self.widths)) + 2)
+        self.ws.merge_range(row, 0, row, len(self.widths) - 1, text, self.styles.note_wrap)
+        return row
 
     def header(self, headings: Sequence[str], col: int = 0, kinds: Sequence[str] | None = None) -> int:
         """A header row; with ``kinds`` (the columns' NUM_FORMATS keys) and the status look, a
