@@ -410,7 +410,7 @@ def write_method_sheet(
     items += [
         ("targets", layout.text("method.targets_value", **goals), "text"),
         ("catalogue", ctx.catalogue_version, "text"),
-        ("run", da_date(ctx.as_of or ctx.period.end), "text"),  # prose column: the date as words
+        ("run", ctx.as_of or ctx.period.end, "date"),
         ("source", ctx.source, "text"),
     ]
     for key, value, kind in items:
@@ -615,7 +615,13 @@ def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None
         finish_sheet(workbook.get_worksheet_by_name(layout.text("sheets.quality")), info, columns=4)
         method = write_method_sheet(workbook, styles, layout, ctx, unit=f"{unit_code} {name}")
         finish_sheet(method.ws, info, columns=2)
-        write_flow_sheet(workbook, styles, ctx.flow, unit_code, unit_name=name)
+        sections = write_flow_sheet(
+            workbook, styles, ctx.flow, unit_code, unit_name=name, area_names=area_names
+        )
         flow_sheet = workbook.get_worksheet_by_name("Flow og ventetid")
         if flow_sheet is not None:
             finish_sheet(flow_sheet, info)
+            # "Hvor meget for sent" on a page of its own, not its heading under the monthly table
+            flow_sheet.set_column(0, 0, 58)  # the areas by name (the longest is 58 characters)
+            flow_widths = [58, 12, 12, 14, 14, 12, 14, 14, 13, 13]
+            printing.setup_paged(flow_sheet, info, sheet_px(flow_widths), sections[:1])
