@@ -220,7 +220,7 @@ def write_action_list(
     if not full_list:
         printing.setup_list(ws, info, lists_cases=False)
         return
-    header_row(ws, styles, header, list(COLUMNS), WIDTHS, right={5, 6, 7, 8, 9})
+    header_row(ws, styles, header, list(COLUMNS), WIDTHS, right={5, 6, 7, 8})
     if rows.empty:
         ws.write_string(header + 1, 0, "Ingen åbne sager skal afgøres eller underrettes i dag.", fm.grey)
         printing.setup_list(ws, info, header_rows=(header, header), lists_cases=True)

@@ -334,13 +334,13 @@ def add_monthly_chart(
     sheet.ws.insert_chart(at_row, at_col, chart)
 
 
-def write_reason_table(sheet: Sheet, layout: Layout, counts: dict[str, int]) -> None:
+def write_reason_table(sheet: Sheet, layout: Layout, counts: dict[str, int], wrap: bool = False) -> None:
     """Årsag | Antal | Forklaring for all six exclusion reasons (zeros included), and a total."""
     sheet.header(
         [layout.text("columns.reason"), layout.text("columns.count"), layout.text("columns.explanation")],
         kinds=["text", "int", "text"],
     )
-    width = sheet.widths[2] if len(sheet.widths) > 2 else None
+    width = sheet.widths[2] if wrap and len(sheet.widths) > 2 else None
     for reason in DECISION_REASONS:
         explanation = layout.text(f"reason_explanations.{reason}")
         if width is not None:  # the explanation wraps in its column, the row as tall as its lines
@@ -356,7 +356,9 @@ def write_reason_table(sheet: Sheet, layout: Layout, counts: dict[str, int]) -> 
     )
 
 
-def write_accounting_table(sheet: Sheet, layout: Layout, counts: dict[str, int], name: str) -> None:
+def write_accounting_table(
+    sheet: Sheet, layout: Layout, counts: dict[str, int], name: str, wrap: bool = False
+) -> None:
     """Status | Antal for every source row (målt, udeladt, åben, uden for perioden) and the sum."""
     sheet.header([layout.text("columns.status"), layout.text("columns.count")], kinds=["text", "int"])
     for status in STATUSES:
@@ -364,7 +366,7 @@ def write_accounting_table(sheet: Sheet, layout: Layout, counts: dict[str, int],
     total = sum(counts.get(s, 0) for s in STATUSES)
     sheet.values([layout.text("total"), total], ["text", "int"], bold=True)
     sheet.skip()
-    sheet.note_wrapped(
+    (sheet.note_wrapped if wrap else sheet.note)(
         layout.text(
             "titles.accounting_note",
             name=name,
@@ -488,11 +490,11 @@ def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasure
     sheet.title(layout.text("titles.quality", period=period_words(ctx.period), name=name))
     sheet.skip()
     sheet.section(layout.text("titles.reasons"))
-    write_reason_table(sheet, layout, ctx.current.reason_counts(code))
+    write_reason_table(sheet, layout, ctx.current.reason_counts(code), wrap=True)
     sheet.skip()
     sheet.section(layout.text("titles.accounting"))
-    write_accounting_table(sheet, layout, ctx.current.status_counts(), name)
-    write_data_notes(sheet, layout, ctx, code)
+    write_accounting_table(sheet, layout, ctx.current.status_counts(), name, wrap=True)
+    write_data_notes(sheet, layout, ctx, code, wrap=True)
     write_default_areas(sheet, layout, ctx.current.default_areas, code)
 
 
