@@ -566,3 +566,24 @@ def test_every_status_cell_agrees_with_an_independent_judgement(
                 else:  # the shown figure is on the status's side of the target
                     assert (_pct_shown(figure) >= target - 1e-9) == met, (key, figure.value, target)
     assert seen == len(expected) and seen > 200, (seen, len(expected))
+
+
+def test_service_targets_are_on_overblik_of_a_unit_held_to_them(
+    runs: tuple[Path, dict[str, Any], dict[str, Any]],
+) -> None:
+    """Ydelsesservice has decisions under the catalogue's internal service targets (BEFORD,
+    KH-ANS in the demo): its Overblik names them with the share kept, rounded half up to one
+    decimal, from results.json's counts (within ÷ decisions under a service target). JC-NORD has
+    none, and no such row."""
+    path, now, _ = runs
+    ys = next(u for u in now["decisions"]["by_unit"] if u["unit_code"] == "YS")
+    assert ys["service_target_decisions"] > 0
+    share = 100.0 * ys["within_service_target"] / ys["service_target_decisions"]
+    ws = openpyxl.load_workbook(path.parent / "enhed-YS.xlsx")["Overblik"]
+    rows = {str(r[0].value): r for r in _rows_under(ws, "Målepunkt")}
+    row = rows["Servicemål (interne, kortere frister) overholdt"]
+    assert abs(float(row[1].value) * 100.0 - share) <= 0.05 + 1e-9, (row[1].value, share)
+    assert row[2].value == "– intet måltal"  # no percentage target: no ✔ / ✖
+    assert row[7].hyperlink is not None and "Sagsområder" in row[7].hyperlink.location
+    nord = {str(r[0].value) for r in _rows_under(openpyxl.load_workbook(path)["Overblik"], "Målepunkt")}
+    assert not any(label.startswith("Servicemål") for label in nord)
