@@ -194,3 +194,15 @@ def test_held_sheet(book):
     # not sent first, then oldest decision first
     assert [r[0] for r in listed] == ["S-902", "S-901", "S-903"]
     assert ws.auto_filter.ref is not None and ws.auto_filter.ref.startswith("A")
+
+
+def test_weekly_table_splits_into_page_sized_halves() -> None:
+    """At most 27 weeks a part, the parts as even as possible: 52 weeks -> 26 + 26; 46 (a
+    nightly in November) -> 23 + 23; 27 -> one part; 28 -> 14 + 14; none -> no part."""
+    from sagstid.report.worklist import _week_halves
+
+    assert _week_halves(52) == [(0, 26), (26, 52)]
+    assert _week_halves(46) == [(0, 23), (23, 46)]
+    assert _week_halves(27) == [(0, 27)]
+    assert _week_halves(28) == [(0, 14), (14, 28)]
+    assert _week_halves(0) == []

@@ -69,7 +69,7 @@ class Cols:
 
         sheet = self.parts[0].sheet.replace("'", "''")
         ranges = ",".join(f"'{sheet}'!{xl_range_abs(c.first, c.col, c.last, c.col)}" for c in self.parts)
-        return f"=({ranges})" if len(self.parts) > 1 else f"='{sheet}'!{ranges.split('!', 1)[1]}"
+        return f"=({ranges})" if len(self.parts) > 1 else f"={ranges}"
 
 
 def axis_bounds(
