@@ -399,10 +399,15 @@ def expected_statuses(r: dict[str, Any]) -> dict[tuple[str, str, str], tuple[boo
     return out
 
 
-def status_cells(path: Path) -> list[tuple[str, str, str, Any, bool]]:
+FIGURE_BESIDE_WORD = ("Denne periode", "Andel")  # the figure a status word "Opfyldt" judges
+
+
+def status_cells(path: Path) -> list[tuple[str, str, str, Any, bool, Any]]:
     """Every cell of the committee workbook (Overblik aside: its own test above) that states a
     status: a number whose format puts ✔ / ✖ before it, or a text starting with one. Each as
-    (sheet, row label in column A, the heading above it in its table, the cell, met?)."""
+    (sheet, row label in column A, the heading above it in its table, the cell, met?, the
+    figure the status word judges: the number under FIGURE_BESIDE_WORD in the same row, which
+    is plain (xlsx.Styles: a figure beside its own status word), else None)."""
     book = openpyxl.load_workbook(path)
     found = []
     for ws in book.worksheets:
@@ -418,12 +423,16 @@ def status_cells(path: Path) -> list[tuple[str, str, str, Any, bool]]:
                     met = SYMBOL[value[0]]
                 else:
                     continue
-                above = next(
-                    r[cell.column - 1]
-                    for r in reversed(rows[:i])
-                    if r[cell.column - 1].fill.fgColor.rgb == HEADER_RGB
+                header = next(
+                    r for r in reversed(rows[:i]) if r[cell.column - 1].fill.fgColor.rgb == HEADER_RGB
                 )
-                found.append((ws.title, str(row[0].value), str(above.value), cell, met))
+                above = header[cell.column - 1]
+                figure = None
+                if isinstance(value, str):
+                    beside = [c for c, h in zip(row, header, strict=False) if h.value in FIGURE_BESIDE_WORD]
+                    if beside and isinstance(beside[0].value, (int, float)):
+                        figure = beside[0]
+                found.append((ws.title, str(row[0].value), str(above.value), cell, met, figure))
     return found
 
 
@@ -438,9 +447,9 @@ def test_every_status_cell_agrees_with_results_json(runs: dict[str, Path], run: 
     expected = expected_statuses(r)
     contract = {row["unit_code"]: row["status"] for row in r["contract"]["handling_complaints"]}
     targets = {("Enheder", "Laveste"): CONCRETE, ("Udvikling", "Overholdelse"): GENERAL}
-    checked, sided = 0, 0
+    checked, sided, beside = 0, 0, 0
     cells = status_cells(runs[run] / "udvalg.xlsx")
-    assert {sheet for sheet, *_ in cells} >= {
+    assert {cell[0] for cell in cells} >= {
         "Klager",
         "Ankestyrelsen",
         "Tilsyn",
@@ -449,10 +458,21 @@ def test_every_status_cell_agrees_with_results_json(runs: dict[str, Path], run: 
         "Sagsområder",
         "Udvikling",
     }
-    for sheet, label, heading, cell, met in cells:
+    for sheet, label, heading, cell, met, figure in cells:
         where = (sheet, label, heading, cell.coordinate)
         if sheet == "Resultatkontrakt":  # the pace against the contract's maximum, in words
             assert met == (contract[label] == "on_course"), where
+            checked += 1
+            continue
+        if sheet == "Flow og ventetid":  # a goal against its straight line (measure/goals.py)
+            # judged here from the row's own figures: Basis, Mål, Forventet nu, Aktuelt; a goal
+            # below its baseline is met when the projected figure is at most the expected one
+            base, goal, expected_now, current = (cell.parent.cell(cell.row, c).value for c in (4, 5, 7, 8))
+            down = float(goal) < float(base)
+            on_track = (
+                float(current) <= float(expected_now) if down else float(current) >= float(expected_now)
+            )
+            assert met == on_track, (where, base, goal, expected_now, current)
             checked += 1
             continue
         if sheet == "Enheder" and heading.startswith("Antal områder"):
@@ -468,10 +488,18 @@ def test_every_status_cell_agrees_with_results_json(runs: dict[str, Path], run: 
             target = next(t for (s, h), t in targets.items() if s == sheet and heading.startswith(h))
             value = None
             sided += 1
-        if isinstance(cell.value, (int, float)):
-            shown = float(f"{100 * cell.value + 1e-9:.1f}")  # what "0.0 %" displays
-            assert (shown >= target) == met, (where, shown, target)
+        if heading == "Opfyldt" and sheet in ("Klager", "Tilsyn"):
+            assert figure is not None, where  # a status word always has the figure it judges
+        for judged in (cell, figure):  # the status cell, and the plain figure its word judges
+            if judged is None or not isinstance(judged.value, (int, float)):
+                continue
+            shown = float(f"{100 * judged.value + 1e-9:.1f}")  # what "0.0 %" displays
+            assert (shown >= target) == met, (where, judged.coordinate, shown, target)
             if value is not None:
-                assert abs(shown - value) <= 0.1 + 1e-9, (where, shown, value)
+                assert abs(shown - value) <= 0.1 + 1e-9, (where, judged.coordinate, shown, value)
+            beside += judged is figure
     assert checked >= 100, checked  # most status cells are judged against results.json
+    # Klager's two target rows and Tilsyn's four measures: the figure beside each status word
+    # (annual 6; quarterly 5: Tilsyn's all-decisions row is hidden as "x" there, word and all)
+    assert beside >= (6 if run == "annual" else 5), beside
     print(f"{run}: {checked} status cells checked against results.json, {sided} by their side only")

@@ -16,14 +16,15 @@ from sagstid.measure.run import RunMeasurement
 from sagstid.periods import Period
 from sagstid.pipeline import build_context
 from sagstid.report.committee_workbook import write_committee_workbook
-from sagstid.report.status import STATUS_STYLE
+from sagstid.report.status import MET, NOT_MET, STATUS_STYLE
 from sagstid.report.unit_cut import cut_to_unit
 from sagstid.report.unit_workbook import write_unit_workbook
-from sagstid.report.xlsx import MET_FILL, NOT_MET_FILL
 
-RED = "FF" + NOT_MET_FILL.lstrip("#").upper()
-GREEN = "FF" + MET_FILL.lstrip("#").upper()
-NOT_MET_COLOUR = "FF" + STATUS_STYLE["not_met"]["bg_color"].lstrip("#").upper()  # committee
+# both workbooks: report/status.py's look (xlsx.Styles): not met bold on orange with "✖", a met
+# status word on pale blue, a met figure unfilled in dark blue with "✔"
+ORANGE = "FF" + str(STATUS_STYLE[NOT_MET]["bg_color"]).lstrip("#").upper()
+BLUE = "FF" + str(STATUS_STYLE[MET]["bg_color"]).lstrip("#").upper()
+MET_TEXT = "FF" + str(STATUS_STYLE[MET]["font_color"]).lstrip("#").upper()
 CITIZEN = "010190-1234"
 
 
@@ -205,15 +206,20 @@ def texts(book: openpyxl.Workbook) -> list[str]:
 def test_unit_complaint_targets(nord: openpyxl.Workbook) -> None:
     rows = table(nord["Klager"], "Mål")
     on_time = rows["Klager behandlet rettidigt"]
-    # JC-NORD: c1, c3, c5, c8 of 6 on time = 66.7 %; the whole administration 5 of 8 = 62.5 %.
-    assert on_time["Enheden"].value == pytest.approx(4 / 6)
+    # JC-NORD: c1, c3, c5, c8 of 6 on time = 66.67 %, shown (one decimal) as 66.7 %; the whole
+    # administration 5 of 8 = 62.5 %.
+    assert on_time["Enheden"].value == pytest.approx(0.667)
     assert on_time["Hele forvaltningen"].value == pytest.approx(5 / 8)
-    assert on_time["Opfyldt"].value == "Ikke opfyldt" and fill(on_time["Enheden"]) == RED
+    # the status word carries the fill; the figure beside it is bold, not filled
+    assert on_time["Opfyldt"].value == "✖ Ikke opfyldt" and fill(on_time["Opfyldt"]) == ORANGE
+    assert fill(on_time["Enheden"]) is None and on_time["Enheden"].font.b
     assert on_time["Bemærkning"].value == "4 af 6 klager rettidigt"
     # Appeals decided in 2025: JC-NORD 1 confirmed of 1 = 100 %; all: 2 of 3 (c6, c8 of c6-c8).
     appeals = rows["Ankestyrelsen stadfæster afgørelsen"]
-    assert appeals["Enheden"].value == pytest.approx(1.0) and fill(appeals["Enheden"]) == GREEN
-    assert appeals["Hele forvaltningen"].value == pytest.approx(2 / 3)
+    assert appeals["Enheden"].value == pytest.approx(1.0) and fill(appeals["Opfyldt"]) == BLUE
+    assert appeals["Opfyldt"].value == "✔ Opfyldt"
+    # 2 of 3 = 66.67 % against 80 %: shown 66.7 %, as everywhere else in the workbook
+    assert appeals["Hele forvaltningen"].value == pytest.approx(0.667)
     # Medhold: full c2, c5 + partial c3 = 3 of 5 (with upheld c1, c8; c4 rejected is left out).
     assert rows["Medhold til borgeren (fuldt eller delvist)"]["Enheden"].value == pytest.approx(0.6)
 
@@ -236,11 +242,15 @@ def test_unit_complaints_by_kind(nord: openpyxl.Workbook) -> None:
 
 def test_unit_contract_per_1000_and_surge(nord: openpyxl.Workbook) -> None:
     ws = nord["Klager"]
-    pace = table(ws, "Modtaget år til dato")
+    pace = table(ws, "Klager")
     # Handling complaints received in 2025: c3, c4, c5 = 3 > maximum 2.
-    row = pace[3]
+    row = pace["Formalitetsklager (klager over sagsbehandlingen)"]
+    assert row["Modtaget år til dato"].value == 3
     assert row["Maksimum"].value == 2 and row["Status"].value == "Over maksimum"
-    assert fill(row["Status"]) == RED
+    # the count is the judged figure: it carries the status (fill and symbol), not the maximum
+    assert fill(row["Modtaget år til dato"]) == ORANGE
+    assert "✖" in row["Modtaget år til dato"].number_format
+    assert fill(row["Maksimum"]) is None and row["Status"].font.b
     per_1000 = table(ws, "Sagsområde")  # areas by name (shipped catalogue)
     # Received in 2025: c1, c2, c8 on N-1 (REVA, decided 03-01) = 3 of 1 decision -> 3000;
     # c3, c5 on N-2 (FLEKS, decided 05-15) = 2 of 1 -> 2000; c4 (N-X, no decision) unknown.
@@ -288,13 +298,15 @@ def test_unit_audit_sheet(nord: openpyxl.Workbook) -> None:
     assert (profile["Ja"].value, profile["Andel"].value) == (2, 1.0)
     citizen = rows["Borgeren har medvirket til ressourceprofilen"]
     # 1 of 2 samples: 50 % < 95 %.
-    assert citizen["Andel"].value == pytest.approx(0.5) and fill(citizen["Andel"]) == RED
+    assert citizen["Andel"].value == pytest.approx(0.5) and fill(citizen["Opfyldt"]) == ORANGE
+    assert citizen["Opfyldt"].value == "✖ Ikke opfyldt"
     everyone = rows["Frist overholdt eller borgeren underrettet (alle afgørelser)"]
     # REVA decision within, FLEKS exceeded with a late notice: 1 of 2.
     assert (everyone["Stikprøver / Afgørelser"].value, everyone["Ja"].value) == (2, 1)
     assert everyone["Andel"].value == pytest.approx(0.5)
-    areas = table(nord["Kvalitet"], "Område")
-    assert areas["FLEKS"]["Borgeren har medvirket til ressourceprofilen"].value == 0.0
+    areas = table(nord["Kvalitet"], "Sagsområde")  # names with the code (FOEP has no decisions here)
+    fleks = areas["Fleksjob, visitation (FLEKS)"]["Borgeren har medvirket til ressourceprofilen"]
+    assert fleks.value == 0.0 and fill(fleks) == ORANGE and fleks.number_format.startswith('"✖ "')
     # no FOEP cases in the period: said in words, not as a row of zeros
     assert areas["FOEP"]["Stikprøver"].value == "ingen sager i perioden"
 
@@ -310,8 +322,8 @@ def test_committee_complaint_sheets(committee: openpyxl.Workbook) -> None:
     appeals = table(committee["Ankestyrelsen"], "Enhed")
     # JC-SYD: confirmed 1, changed 1 -> 50 % (red); all 2 of 3.
     assert (appeals["JC-SYD"]["Stadfæstet"].value, appeals["JC-SYD"]["Ændret"].value) == (1, 1)
-    # not met: the status colour with "✖" before the figure (xlsx.Styles.marks)
-    assert fill(appeals["JC-SYD"]["Stadfæstelsesprocent"]) == NOT_MET_COLOUR
+    # not met: the status colour with "✖" before the figure (xlsx.Styles)
+    assert fill(appeals["JC-SYD"]["Stadfæstelsesprocent"]) == ORANGE
     assert appeals["JC-SYD"]["Stadfæstelsesprocent"].number_format.startswith('"✖ "')
     assert appeals["Hele forvaltningen"]["Stadfæstelsesprocent"].value == pytest.approx(0.667)  # 2/3 shown
 
@@ -319,10 +331,16 @@ def test_committee_complaint_sheets(committee: openpyxl.Workbook) -> None:
 def test_committee_contract_and_audit(committee: openpyxl.Workbook) -> None:
     ws = committee["Resultatkontrakt"]
     pace = table(ws, "Enhed")
-    assert pace["JC-NORD"]["Status"].value == "✖ Over maksimum"
+    # as in the unit workbook: the count received carries the status (colour and symbol), the
+    # word beside it says which (bold when not met), never the maximum
+    assert pace["JC-NORD"]["Status"].value == "Over maksimum" and pace["JC-NORD"]["Status"].font.b
     assert fill(pace["JC-NORD"]["Maksimum"]) is None  # the count is coloured, not the maximum
-    assert fill(pace["JC-NORD"]["Modtaget år til dato"]) == NOT_MET_COLOUR
-    assert (pace["JC-SYD"]["Modtaget år til dato"].value, pace["JC-SYD"]["Status"].value) == (0, "✔ På kurs")
+    assert fill(pace["JC-NORD"]["Modtaget år til dato"]) == ORANGE
+    assert pace["JC-NORD"]["Modtaget år til dato"].number_format.startswith('"✖ "')
+    assert (pace["JC-SYD"]["Modtaget år til dato"].value, pace["JC-SYD"]["Status"].value) == (0, "På kurs")
+    # met: "✔" before the count, dark blue and unfilled (only what needs action is coloured)
+    syd = pace["JC-SYD"]["Modtaget år til dato"]
+    assert syd.number_format.startswith('"✔ "') and fill(syd) is None and syd.font.color.rgb == MET_TEXT
     assert pace["YS"]["Status"].value == "Intet maksimum fastsat"
     per_unit = table(ws, "Enhed", 1)
     assert per_unit["JC-SYD"]["Klager pr. 1.000 afgørelser"].value == pytest.approx(2000)

@@ -162,3 +162,14 @@ def test_heat_map_rules_read_back(tmp_path: Path) -> None:
     # the white midpoint sits on the target (80 % as the fraction 0.8)
     assert [float(v.val) for v in scale.cfvo] == [0.5, 0.8, 1.0]
     assert [c.rgb[-6:] for c in scale.color] == ["F4A460", "FFFFFF", "9DC3E6"]
+
+
+def test_cols_plot_a_split_table_as_one_series() -> None:
+    """A table in two parts (each with its own header) is one series: a union of the parts'
+    ranges in one column, the sheet name quoted (and a quote in it doubled)."""
+    from sagstid.report.charts import Col, Cols
+
+    # rows 5-30 and 33-58 (0-based) of column D are D6:D31 and D34:D59 in A1 notation
+    parts = Cols((Col("O'k", 3, 5, 30), Col("O'k", 3, 33, 58)))
+    assert parts.ref() == "=('O''k'!$D$6:$D$31,'O''k'!$D$34:$D$59)"
+    assert Cols((Col("Uger", 0, 5, 30),)).ref() == "='Uger'!$A$6:$A$31"

@@ -54,11 +54,10 @@ from sagstid.paths import resource_dir
 from sagstid.periods import Period
 from sagstid.pipeline import build_context
 from sagstid.report.committee_workbook import write_committee_workbook
-from sagstid.report.xlsx import SUPPRESSED_FILL
 
 BELOW = 5  # the shipped suppress_below
 MARKS = ("<5", "x")
-GREY = "FF" + SUPPRESSED_FILL.lstrip("#").upper()
+GREY = "FFD9D9D9"  # the grey box hidden cells had before issue 12 (no longer written)
 T = "TOTAL"  # the whole administration / a table's total, in the unknowns' names
 SHOWN_TOLERANCE = 0.001  # a share shown to one decimal of a per cent is within 0,1 pp
 

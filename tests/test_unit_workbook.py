@@ -312,3 +312,278 @@ def test_nightly_compares_with_the_same_dates_last_year() -> None:
     assert Period(dt.date(2024, 2, 29), dt.date(2024, 3, 5)).same_dates_last_year() == Period(
         dt.date(2023, 2, 28), dt.date(2023, 3, 5)
     )
+
+
+# --- one status look, judged the same everywhere -----------------------------------------------
+
+MARKS = {"✔": True, "✖": False}
+
+
+def _marked(cell: Any) -> bool | None:
+    """The status a cell carries: its text starts with ✔ / ✖ ("✖ Ikke opfyldt", "✔ Nej"), or
+    its number format puts the symbol before the figure ('"✖ "0.0 %'); None if it carries none."""
+    if isinstance(cell.value, str) and cell.value[:2] in ("✔ ", "✖ "):
+        return MARKS[cell.value[0]]
+    fmt = cell.number_format or ""
+    if isinstance(cell.value, (int, float)) and fmt[:3] in ('"✔ ', '"✖ '):
+        return MARKS[fmt[1]]
+    return None
+
+
+def _met(k: int, n: int, target: float) -> bool:
+    """The independent judgement of k of n against a 0-100 target, in exact arithmetic."""
+    from fractions import Fraction
+
+    return 100 * k >= Fraction(str(target)) * n
+
+
+def _pct_shown(cell: Any) -> float:
+    """The percentage as the reader sees it: the cell stores the shown value (one decimal), so
+    Excel's "0.0 %" prints exactly this number, never a rounding of a hidden longer one."""
+    shown = float(cell.value) * 100.0
+    assert abs(shown * 10 - round(shown * 10)) < 1e-6, (cell.coordinate, cell.value)
+    return shown
+
+
+def _rows_under(ws: Any, heading: str, col: int = 1) -> list[list[Any]]:
+    """Every table whose header row has ``heading`` in column ``col``: its rows of cells, to
+    the first empty first cell."""
+    out = []
+    for header in [r for r in ws.iter_rows() if r[col - 1].value == heading]:
+        row = header[0].row + 1
+        while ws.cell(row, 1).value not in (None, ""):
+            out.append([ws.cell(row, c) for c in range(1, ws.max_column + 1)])
+            row += 1
+    return out
+
+
+def _audit_samples(start: str, end: str) -> dict[str, tuple[int, int, int, int]]:
+    """JC-NORD's audit samples per area straight from the demo database (no exclusions there
+    for JC-NORD: Kvalitet's own table of excluded samples is all zeros): samples and the yes
+    counts of the three findings."""
+    import sqlite3
+
+    from sagstid.settings import demo_db_path
+
+    with sqlite3.connect(demo_db_path()) as con:
+        rows = con.execute(
+            "SELECT case_area_code, COUNT(*), SUM(resource_profile), SUM(citizen_involved), "
+            "SUM(deadline_met_or_notified) FROM audit_samples WHERE unit_code = ? "
+            "AND audit_date BETWEEN ? AND ? GROUP BY case_area_code",
+            (UNIT, start, end),
+        ).fetchall()
+    return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows}
+
+
+def test_every_status_cell_agrees_with_an_independent_judgement(
+    runs: tuple[Path, dict[str, Any], dict[str, Any]],
+) -> None:
+    """Every cell of the annual JC-NORD workbook that carries a status (a ✔ / ✖ word, or a
+    figure with the symbol in its number format) is listed here with an independent judgement
+    of the unrounded figure: exact integer arithmetic on counts (from results.json, the demo
+    database, or the count columns beside the share), or results.json's unrounded share. The
+    status must match it, and the figure shown beside (or in) the cell must lie on the same
+    side of the target. A status cell this test does not know fails it."""
+    path, now, _ = runs
+    book = openpyxl.load_workbook(path)
+    t = load_config(resource_dir("config")).targets
+    # coordinate -> (met, figure cell or None, target, "pct" | "max")
+    expected: dict[tuple[str, str], tuple[bool, Any, float, str]] = {}
+
+    def expect(ws: Any, status: Any, met: bool, figure: Any, target: float, kind: str = "pct") -> None:
+        expected[(ws.title, status.coordinate)] = (met, figure, target, kind)
+
+    # Sagsområder: Afgørelser (D), Inden for fristen (E) beside the share (F) and status (G)
+    areas_ws = book["Sagsområder"]
+    area_counts: dict[str, tuple[int, int, int]] = {}  # name and code -> (decisions, within, notified)
+    for r in _rows_under(areas_ws, "Sagsområde"):
+        n, k = int(r[3].value), int(r[4].value)
+        area_counts[str(r[0].value)] = area_counts[str(r[1].value)] = (n, k, int(r[11].value))
+        expect(areas_ws, r[6], _met(k, n, t.concrete), r[5], t.concrete)
+    assert len(area_counts) >= 2
+    # Månedlig udvikling and Sagsområder pr. måned: the month's counts in B and C
+    for name, target in (("Månedlig udvikling", t.general), ("Sagsområder pr. måned", t.concrete)):
+        ws = book[name]
+        for r in _rows_under(ws, "Måned"):
+            if _marked(r[4]) is not None:
+                expect(ws, r[4], _met(int(r[2].value), int(r[1].value), target), r[3], target)
+
+    # Overblik: results.json for every target row; the areas from Sagsområder's counts
+    ws = book["Overblik"]
+    dec = _unit(now["decisions"]["by_unit"])
+    comp = _unit(now["complaints"]["by_unit"])
+    appeals = _unit(now["complaints"]["appeals_by_unit"])
+    audit = _unit(now["audit"]["by_unit"])
+    contract = _unit(now["contract"]["handling_complaints"])
+    open_dec = _unit(now["open_cases"]["decisions"]["by_unit"])
+    held = _unit(now["held_decisions"]["by_unit"])["gaming"]
+    appeals_decided = sum(appeals[k] for k in ("confirmed", "changed", "remitted", "annulled"))
+    by_label: dict[str, tuple[bool, float]] = {
+        "Generel overholdelse af sagsbehandlingsfristerne": (
+            _met(dec["within_deadline"], dec["decisions"], t.general),
+            t.general,
+        ),
+        "Skriftlig underretning, når fristen overskrides": (
+            _met(dec["exceeded_notified"], dec["exceeded"], t.delay_notice),
+            t.delay_notice,
+        ),
+        "Klager besvaret rettidigt (besvaret i perioden)": (
+            _met(comp["on_time"], comp["complaints"], t.complaints),
+            t.complaints,
+        ),
+        "Ankestyrelsen stadfæster afgørelsen": (
+            _met(appeals["confirmed"], appeals_decided, t.appeal_confirmed),
+            t.appeal_confirmed,
+        ),
+        "Tilsyn: ressourceprofil med konkret vurdering": (
+            _met(audit["resource_profile"], audit["samples"], t.audit),
+            t.audit,
+        ),
+        "Tilsyn: borgeren har medvirket til ressourceprofilen": (
+            _met(audit["citizen_involved"], audit["samples"], t.audit),
+            t.audit,
+        ),
+        "Tilsyn: frist overholdt eller underrettet (stikprøver)": (
+            _met(audit["deadline_met_or_notified"], audit["samples"], t.audit),
+            t.audit,
+        ),
+        "Tilsyn: frist overholdt eller underrettet (alle afgørelser)": (
+            _met(audit["decisions_kept"], audit["decisions"], t.audit),
+            t.audit,
+        ),
+        # the open decisions' yardstick is the general target ("pejlemærke")
+        next(
+            k
+            for k in (r[0].value for r in _rows_under(ws, "Målepunkt"))
+            if k.startswith("Åbne afgørelser inden")
+        ): (
+            _met(open_dec["within"], open_dec["open"], t.general),
+            t.general,
+        ),
+    }
+    for r in _rows_under(ws, "Målepunkt"):
+        label = str(r[0].value)
+        if _marked(r[2]) is None:
+            continue
+        if label in by_label:
+            met, target = by_label[label]
+            expect(ws, r[2], met, r[1], target)
+        elif label.startswith("Laveste sagsområde: "):
+            n, k, _ = area_counts[label.split(": ", 1)[1]]
+            # it is the lowest: no area of the unit has a smaller exact share
+            assert all(k * m <= kk * n for m, kk, _ in area_counts.values())
+            expect(ws, r[2], _met(k, n, t.concrete), r[1], t.concrete)
+        elif label.startswith("Formalitetsklager modtaget"):
+            # a whole year: on course exactly when received <= the maximum
+            expect(ws, r[2], contract["received"] <= contract["max"], r[1], contract["max"], "max")
+        elif label.startswith("Mønster"):
+            expect(ws, r[2], not held["flagged"], None, 0)
+        else:
+            raise AssertionError(f"Overblik: a status on a row this test does not know: {label}")
+    for r in _rows_under(ws, "Sagsområde"):  # Svageste sagsområder
+        n, k, _ = area_counts[str(r[0].value)]
+        expect(ws, r[2], _met(k, n, t.concrete), r[1], t.concrete)
+
+    # Klager: the unit's counts in results.json and in the kind table's own count columns
+    ws = book["Klager"]
+    for r in _rows_under(ws, "Mål"):
+        if r[0].value == "Klager behandlet rettidigt":
+            expect(ws, r[4], _met(comp["on_time"], comp["complaints"], t.complaints), r[2], t.complaints)
+        elif r[0].value == "Ankestyrelsen stadfæster afgørelsen":
+            met = _met(appeals["confirmed"], appeals_decided, t.appeal_confirmed)
+            expect(ws, r[4], met, r[2], t.appeal_confirmed)
+    for r in _rows_under(ws, "Klagetype"):
+        expect(ws, r[3], _met(int(r[2].value), int(r[1].value), t.complaints), r[3], t.complaints)
+    for r in _rows_under(ws, "Udfald"):
+        if r[0].value == "Stadfæstelsesprocent":
+            met = _met(appeals["confirmed"], appeals_decided, t.appeal_confirmed)
+            expect(ws, r[1], met, r[1], t.appeal_confirmed)
+    for r in _rows_under(ws, "Klager"):  # the resultatkontrakt: the count carries the status
+        expect(ws, r[1], contract["received"] <= contract["max"], r[1], contract["max"], "max")
+        assert _marked(r[2]) is None  # never the maximum
+    alerts = {a["month"] for a in now["surge_alerts"]["alerts"] if a["unit_code"] == UNIT}
+    from sagstid.report.words import MONTHS
+
+    for r in _rows_under(ws, "Måned"):
+        month_name, year = str(r[0].value).split()[:2]
+        month = f"{year}-{MONTHS.index(month_name) + 1:02d}"
+        assert (_marked(r[3]) is False) == (month in alerts), r[0].value
+        if month in alerts:
+            expect(ws, r[3], False, None, 0)
+
+    # Kvalitet: the targets table's own counts; the areas from the demo database and from
+    # Sagsområder's counts (all decisions: within the deadline, or notified in time)
+    ws = book["Kvalitet"]
+    for r in _rows_under(ws, "Mål"):
+        expect(ws, r[5], _met(int(r[3].value), int(r[2].value), t.audit), r[4], t.audit)
+    samples = _audit_samples("2025-01-01", "2025-12-31")
+    for r in _rows_under(ws, "Sagsområde"):
+        name = str(r[0].value)
+        if name == "I alt":
+            found = (audit["samples"], audit["resource_profile"], audit["citizen_involved"])
+            yes = (*found, audit["deadline_met_or_notified"])
+            kept = (audit["decisions"], audit["decisions_kept"])
+        else:
+            code = name.rsplit("(", 1)[-1].rstrip(")")
+            if r[1].value == "ingen sager i perioden":
+                assert code not in samples
+                continue
+            yes = samples[code]
+            n, k, notified = area_counts[code]
+            kept = (n, k + notified)
+        assert r[1].value == yes[0], name  # the same samples as the database holds
+        for col, k in zip((2, 3, 4), yes[1:], strict=True):
+            expect(ws, r[col], _met(k, yes[0], t.audit), r[col], t.audit)
+        expect(ws, r[6], _met(kept[1], kept[0], t.audit), r[6], t.audit)
+
+    # Tilbageholdte afgørelser: the pattern flag, and as many marked weeks as results.json counts
+    ws = book["Tilbageholdte afgørelser"]
+    for row in ws.iter_rows():
+        if row[0].value and str(row[0].value).startswith("Mønster:"):
+            expect(ws, row[1], not held["flagged"], None, 0)
+    weeks = [r[7] for r in _rows_under(ws, "Uge") if _marked(r[7]) is not None]
+    assert len(weeks) == held["suspicious_weeks_in_period"]
+    for cell in weeks:
+        expect(ws, cell, False, None, 0)
+
+    # every status cell in the workbook is one of the above, and agrees
+    seen = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                state = _marked(cell)
+                if state is None:
+                    continue
+                seen += 1
+                key = (sheet.title, cell.coordinate)
+                assert key in expected, f"a status this test does not judge: {key} {cell.value!r}"
+                met, figure, target, kind = expected[key]
+                assert state == met, (key, cell.value, met)
+                if figure is None:
+                    continue
+                if kind == "max":  # a count against a maximum
+                    assert (float(figure.value) <= target) == met, key
+                else:  # the shown figure is on the status's side of the target
+                    assert (_pct_shown(figure) >= target - 1e-9) == met, (key, figure.value, target)
+    assert seen == len(expected) and seen > 200, (seen, len(expected))
+
+
+def test_service_targets_are_on_overblik_of_a_unit_held_to_them(
+    runs: tuple[Path, dict[str, Any], dict[str, Any]],
+) -> None:
+    """Ydelsesservice has decisions under the catalogue's internal service targets (BEFORD,
+    KH-ANS in the demo): its Overblik names them with the share kept, rounded half up to one
+    decimal, from results.json's counts (within ÷ decisions under a service target). JC-NORD has
+    none, and no such row."""
+    path, now, _ = runs
+    ys = next(u for u in now["decisions"]["by_unit"] if u["unit_code"] == "YS")
+    assert ys["service_target_decisions"] > 0
+    share = 100.0 * ys["within_service_target"] / ys["service_target_decisions"]
+    ws = openpyxl.load_workbook(path.parent / "enhed-YS.xlsx")["Overblik"]
+    rows = {str(r[0].value): r for r in _rows_under(ws, "Målepunkt")}
+    row = rows["Servicemål (interne, kortere frister) overholdt"]
+    assert abs(float(row[1].value) * 100.0 - share) <= 0.05 + 1e-9, (row[1].value, share)
+    assert row[2].value == "– intet måltal"  # no percentage target: no ✔ / ✖
+    assert row[7].hyperlink is not None and "Sagsområder" in row[7].hyperlink.location
+    nord = {str(r[0].value) for r in _rows_under(openpyxl.load_workbook(path)["Overblik"], "Målepunkt")}
+    assert not any(label.startswith("Servicemål") for label in nord)

@@ -31,7 +31,7 @@ from sagstid.report.committee_workbook import write_committee_workbook
 from sagstid.report.status import MET, NOT_MET, STATUS_STYLE
 from sagstid.report.unit_cut import cut_to_unit
 from sagstid.report.unit_workbook import write_unit_workbook
-from sagstid.report.xlsx import MET_FILL, NOT_MET_FILL, load_layout, sheet_name
+from sagstid.report.xlsx import load_layout, sheet_name
 from sagstid.schema import SQLITE_DDL
 from sagstid.validate.decisions import DECISION_REASONS, STATUSES
 
@@ -105,9 +105,8 @@ NORD_CASES = {"N-101", "N-102", "N-103", "N-104", "N-201", "N-202", "N-203", "N-
 OTHER_UNITS_TEXT = ("S-101", "S-102", "S-201", "S-001", "S-BAD1", "X-999", "Jobcenter Syd", "JC-SYD")
 ALL_CASE_IDS = {row[1] for row in DECISIONS}
 
-RED = "FF" + NOT_MET_FILL.lstrip("#").upper()
-GREEN = "FF" + MET_FILL.lstrip("#").upper()
-# the unit workbook's status cells (report/status.py): blue met, orange not met
+# both workbooks' status cells (report/status.py via xlsx.Styles): orange not met, a met word
+# on pale blue, a met figure unfilled
 MET_COLOUR = "FF" + STATUS_STYLE[MET]["bg_color"].lstrip("#").upper()
 NOT_MET_COLOUR = "FF" + STATUS_STYLE[NOT_MET]["bg_color"].lstrip("#").upper()
 
@@ -650,7 +649,7 @@ def test_committee_units(committee: openpyxl.Workbook) -> None:
     assert nord["Laveste områdeoverholdelse"] == pytest.approx(0.0)
     assert nord["Antal områder under 80 %"] == 2
     assert nord["Underretning"] == pytest.approx(0.333)  # 1/3, stored as shown: 33,3 %
-    # status beside the fill (xlsx.Styles.marks): "✖ 70,0 %" on the not-met colour
+    # status beside the fill (xlsx.Styles): "✖ 70,0 %" on the not-met colour
     assert fill(rows["JC-NORD"]["Generel overholdelse"]) == NOT_MET_COLOUR
     assert rows["JC-NORD"]["Generel overholdelse"].number_format.startswith('"✖ "')
     assert nord["Generel målsætning"] == "✖ Ikke opfyldt" and nord["Mål"] == pytest.approx(0.9)

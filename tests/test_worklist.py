@@ -124,6 +124,12 @@ def test_worklist_rows_oldest_deadline_first(book):
     ]
     assert [r["Frist"].date() for r in rows] == [dt.date(2025, 4, d) for d in (10, 11, 15, 16, 23)]
     assert [r["Dage over fristen"] for r in rows] == [5, 4, None, None, None]
+    # only the cell that needs action is coloured: "✖ 5" days over, not the row (the ids above
+    # stay bare text)
+    assert [ws.cell(5 + i, 9).number_format.startswith('"✖ "') for i in range(5)] == [True, True] + [
+        False
+    ] * 3
+    assert ws.cell(5, 5).fill.fill_type is None
     assert [r["Arbejdsdage til fristen"] for r in rows] == [None, None, 0, 1, 3]
     assert [r["Mangler underretning"] for r in rows] == ["Nej", "Ja", "Nej", "Ja", "Ja"]
     assert rows[0]["Handling"] == "Besvar klagen"
@@ -185,10 +191,12 @@ def test_held_sheet(book):
     assert cells["Overholdelse målt på afsendelsesdatoen (ikke sendt = ikke overholdt)"][1] == (
         pytest.approx(16 / 23)
     )
-    assert cells["Mønster: den ugentlige andel sene afgørelser holdes lige under grænsen"][0] == "Ja"
+    # the flag is a status (xlsx.Styles): the word with its symbol, never colour alone
+    assert cells["Mønster: den ugentlige andel sene afgørelser holdes lige under grænsen"][0] == "✖ Ja"
     assert cells["Samme dag"][0] == 20 and cells["11-20 arbejdsdage"][0] == 1
     assert cells["Ikke sendt"][0] == 1
-    assert cells["uge 11, 2025"][:7] == (5, 1, pytest.approx(0.2), 2, pytest.approx(3 / 7), "Ja", "Ja")
+    # only the "Uge med mønster" cell of a flagged week is marked
+    assert cells["uge 11, 2025"][:7] == (5, 1, pytest.approx(0.2), 2, pytest.approx(3 / 7), "Ja", "✖ Ja")
     assert cells["uge 10, 2025"][5:7] == ("Nej", "Nej")  # outside the window, not suspicious
     # the threshold (test_held: 20 %) beside every week, the chart's dashed line; written with
     # the weeks' rows, so it is there in a constant_memory workbook too
@@ -198,3 +206,15 @@ def test_held_sheet(book):
     # not sent first, then oldest decision first
     assert [r[0] for r in listed] == ["S-902", "S-901", "S-903"]
     assert ws.auto_filter.ref is not None and ws.auto_filter.ref.startswith("A")
+
+
+def test_weekly_table_splits_into_page_sized_halves() -> None:
+    """At most 27 weeks a part, the parts as even as possible: 52 weeks -> 26 + 26; 46 (a
+    nightly in November) -> 23 + 23; 27 -> one part; 28 -> 14 + 14; none -> no part."""
+    from sagstid.report.worklist import _week_halves
+
+    assert _week_halves(52) == [(0, 26), (26, 52)]
+    assert _week_halves(46) == [(0, 23), (23, 46)]
+    assert _week_halves(27) == [(0, 27)]
+    assert _week_halves(28) == [(0, 14), (14, 28)]
+    assert _week_halves(0) == []

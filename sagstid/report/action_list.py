@@ -192,10 +192,10 @@ def write_action_list(
     left = ["Handling", "Sager", "Heraf klager", "Nye siden forrige arbejdsdag"]
     right = ["Sagsområde", "Kan nås", "Overskredet", "Tjek registreringen", "I alt"]
     ws.set_row(top, printing.header_height(left + right, WIDTHS[:9]))
-    for col, heading in enumerate(left):
-        ws.write_string(top, col, heading, styles.header)
+    for col, heading in enumerate(left):  # counts under right-aligned headings
+        ws.write_string(top, col, heading, styles.header_right if col else styles.header)
     for col, heading in enumerate(right):
-        ws.write_string(top, 4 + col, heading, styles.header)
+        ws.write_string(top, 4 + col, heading, styles.header_right if col else styles.header)
     action_lines: list[tuple[str, object, list[int]]] = []
     for group in (SAVE, OVERDUE, CHECK):
         mask = rows["group"].to_numpy() == group
@@ -214,14 +214,14 @@ def write_action_list(
                 ws.write_number(r, col, value, fm.num["int"])
         if i < len(area_lines):
             area_label, values = area_lines[i]
-            ws.write_string(r, 4, str(area_label), fm.text)
+            ws.write_string(r, 4, str(area_label), fm.indent)
             for col, value in enumerate(values, start=5):
                 ws.write_number(r, col, int(value), fm.num["int"])
     header = box_end + 2
     if not full_list:
         printing.setup_list(ws, info, lists_cases=False)
         return
-    header_row(ws, styles, header, list(COLUMNS), WIDTHS)
+    header_row(ws, styles, header, list(COLUMNS), WIDTHS, right={5, 6, 7, 8})
     if rows.empty:
         ws.write_string(header + 1, 0, "Ingen åbne sager skal afgøres eller underrettes i dag.", fm.grey)
         printing.setup_list(ws, info, header_rows=(header, header), lists_cases=True)

@@ -56,6 +56,22 @@ class Col:
         return [self.sheet, self.first, self.col, self.last, self.col]
 
 
+@dataclass(frozen=True)
+class Cols:
+    """Several runs of cells in one column, plotted as one series (a table split into parts
+    that each have their own header, e.g. so that each part prints on one page). The runs
+    must share the column: LibreOffice reads a union over two columns as two category levels."""
+
+    parts: tuple[Col, ...]
+
+    def ref(self) -> str:
+        from xlsxwriter.utility import xl_range_abs
+
+        sheet = self.parts[0].sheet.replace("'", "''")
+        ranges = ",".join(f"'{sheet}'!{xl_range_abs(c.first, c.col, c.last, c.col)}" for c in self.parts)
+        return f"=({ranges})" if len(self.parts) > 1 else f"={ranges}"
+
+
 def axis_bounds(
     values: Iterable[Any],
     targets: Iterable[float] = (),
@@ -220,9 +236,9 @@ def bar_chart(
 def share_chart(
     workbook: Workbook,
     title: str,
-    categories: Col,
-    share: Col,
-    threshold: Col,
+    categories: Col | Cols,
+    share: Col | Cols,
+    threshold: Col | Cols,
     shares: Iterable[Any],
     threshold_value: float,
     names: tuple[str, str] = ("Andel sene afgørelser", "Grænse"),

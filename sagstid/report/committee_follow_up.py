@@ -17,7 +17,7 @@ from sagstid.measure.run import RunMeasurement
 from sagstid.report.committee_suppression import Plan
 from sagstid.report.follow_up_sheets import (
     Column,
-    appeal_values,
+    appeal_row,
     area_text,
     audit_group_columns,
     audit_group_values,
@@ -39,14 +39,12 @@ from sagstid.report.follow_up_sheets import (
     write_complaint_targets,
     write_kind_table,
 )
-from sagstid.report.status import SYMBOLS, judged_fraction, status_text
 from sagstid.report.suppress import SheetSuppression
 from sagstid.report.xlsx import (
     Layout,
     Sheet,
     Styles,
     da_pct_number,
-    get,
     month_label,
 )
 from sagstid.validate.audit import AUDIT_AREAS
@@ -84,7 +82,7 @@ def _unit_table(
         Column(layout.text("columns.unit_name"), "text", 34),
     ]
     kinds = [c.kind for c in heads + columns]
-    header = sheet.header([c.heading for c in heads + columns])
+    header = sheet.header([c.heading for c in heads + columns], kinds=kinds)
     for code, name, row in _unit_rows(ctx, layout, frame):
         values, fills = line(row, code)
         sheet.values([code, name, *values], kinds, [None, None, *fills])
@@ -92,34 +90,6 @@ def _unit_table(
         sheet.ws.autofilter(header, 0, sheet.row - 1, len(kinds) - 1)
     values, fills = line(total, None)
     sheet.values([layout.text("whole_administration"), None, *values], kinds, [None, None, *fills], bold=True)
-
-
-def _judge(
-    values: list[Any], fills: list[str | None], targets: dict[int, float]
-) -> tuple[list[Any], list[str | None]]:
-    """A row with each judged share (position -> target; the shared writers give the unrounded
-    fraction) replaced by its shown value and its status fill: decided on the unrounded value,
-    shown on the status's side of the target, and (Styles.marks) with ✔ / ✖ before it."""
-    values, fills = list(values), list(fills)
-    for position, target in targets.items():
-        value = values[position]
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            values[position], fills[position] = judged_fraction(100.0 * float(value), target)
-    return values, fills
-
-
-def _rewrite_judged(
-    sheet: Sheet, row: int, col: int, pct: Any, target: float, word_col: int | None = None, bold: bool = False
-) -> None:
-    """Overwrite a judged share a shared writer has put at (row, col) (and its status word at
-    ``word_col``) with the shown value, the status fill and the word "✔ Opfyldt" / "✖ Ikke
-    opfyldt"."""
-    shown, state = judged_fraction(pct, target)
-    if shown is None or state is None:
-        return
-    sheet.ws.write_number(row, col, shown, sheet.styles.get("pct", state, bold))
-    if word_col is not None:
-        sheet.ws.write_string(row, word_col, status_text(state), sheet.styles.get("text", state, bold))
 
 
 def _key(family: str, kind: str, code: str | None) -> tuple[str, ...]:
@@ -148,9 +118,8 @@ def write_committee_complaints(
     write_complaint_targets(
         sheet, layout, ctx, c.total, totals, layout.text("columns.current"), with_whole=False
     )
-    # Rows: complaints on time, Ankestyrelsen, medhold; columns 2 value, 3 met, 4 note.
-    _rewrite_judged(sheet, header + 1, 2, get(c.total, "compliance_pct"), t.complaints, 3)
-    _rewrite_judged(sheet, header + 2, 2, c.appeal_confirmed_pct, t.appeal_confirmed, 3)
+    # Rows: complaints on time, Ankestyrelsen, medhold; columns 2 value, 3 met, 4 note (the
+    # shared writer judges them as in the unit workbook: the word carries the status).
     state = hide.state(("complaints", "total"), count(c.total, "complaints"))
     hide.grey(header + 1, [2, 3, 4], hide=state)
     hide.grey(header + 3, [2, 3, 4], hide=state)
@@ -159,10 +128,6 @@ def write_committee_complaints(
     sheet.section(label(layout, "by_kind"))
     header = sheet.row
     write_kind_table(sheet, layout, c.by_kind, c.total, t.complaints)
-    for i, row in enumerate([*(first_row(c.by_kind, "complaint_kind", k) for k in KINDS), c.total]):
-        _rewrite_judged(
-            sheet, header + 1 + i, 3, get(row, "compliance_pct"), t.complaints, bold=i == len(KINDS)
-        )
     kind_counts = [count(first_row(c.by_kind, "complaint_kind", k), "complaints") for k in KINDS]
     kind_keys = [_key("complaints", "kind", k) for k in KINDS]
     for i, (n, key) in enumerate(
@@ -174,7 +139,7 @@ def write_committee_complaints(
     columns = kind_columns(layout, "")[1:]
 
     def line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
-        values, fills = _judge(*kind_values("", row, t.complaints), {3: t.complaints})
+        values, fills = kind_values("", row, t.complaints)
         return hide.mask(
             values[1:],
             fills[1:],
@@ -216,9 +181,7 @@ def write_committee_appeals(
     ]
 
     def line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
-        values, fills = _judge(
-            appeal_values(row), [None] * (len(APPEAL_OUTCOMES) + 1), {len(APPEAL_OUTCOMES): target}
-        )
+        values, fills = appeal_row(row, target)
         return hide.mask(
             values,
             fills,
@@ -253,10 +216,7 @@ def write_committee_audit(
             if i < len(rows) - 1
             else hide.state(("decisions", "audit_total"), count(audit.total, "decisions"))
         )
-        values, fills = _judge(values[:-1], fills[:-1], {4: target})
-        values[5] = None if fills[4] is None else status_text(str(fills[4]))
-        fills[5] = fills[4]
-        values, fills = hide.mask(values, fills, [2, 3, 4, 5], state)
+        values, fills = hide.mask(values[:-1], fills[:-1], [2, 3, 4, 5], state)
         sheet.values(values, [col.kind for col in columns], fills)
     sheet.skip()
     sheet.section(label(layout, "audit_by_area"))
@@ -269,9 +229,7 @@ def write_committee_audit(
         """Name | samples | 3 sample shares | decisions | decisions' share; the samples and the
         decisions are two groups of cases, each hidden as the plan says (``samples``: the
         "samples" family; ``key``: the decisions, as the decision sheets hide them)."""
-        values, fills = _judge(
-            *audit_group_values(name, row, target), {2: target, 3: target, 4: target, 6: target}
-        )
+        values, fills = audit_group_values(name, row, target)
         values, fills = hide.mask(values, fills, [1, 2, 3, 4], hide.state(samples, count(row, "samples")))
         return hide.mask(values, fills, [5, 6], hide.state(key, count(row, "decisions")))
 
@@ -326,13 +284,9 @@ def write_committee_contract(
     def line(row: pd.Series | None, code: str | None) -> tuple[list[Any], list[str | None]]:
         if row is total:  # the whole administration: sums, no status of its own
             return [*pace_values(layout, row)[0][:4], None], [None] * 5
-        # the status on the count received and in words with its symbol, never on the maximum
-        # (D20) and never by colour alone
-        values, fills = pace_values(layout, row)
-        state = fills[4]
-        if state is not None:
-            values[4] = f"{SYMBOLS[state]} {values[4]}"
-        return values, [state if state == "not_met" else None, None, None, None, state]
+        # the count received carries the status (symbol and colour), never the maximum (D20);
+        # the word beside it says which, as in the unit workbook
+        return pace_values(layout, row)
 
     # Not suppressed: the count against the contract's maximum (often under 5) is the figure
     # the contract is followed up on, and a bare count per unit tells nothing about a citizen.

@@ -445,7 +445,6 @@ def write_committee_workbook(path: Path, ctx: RunMeasurement) -> None:
     ctx = with_deadline_text(ctx)
     plan = committee_plan(ctx)  # the hidden groups, the same on every sheet
     with open_workbook(path, constant_memory=False) as (workbook, styles):
-        styles.marks = True  # status symbols beside the fills, "0.0 %" (xlsx.Styles)
         fix_properties(workbook, ctx)
         organisation = layout.text("organisation")
         info = PrintInfo(f"Sagstidsmåling: {organisation}", ctx.period.label, dt.date.today())

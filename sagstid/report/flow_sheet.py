@@ -247,13 +247,18 @@ def write_flow_sheet(
     unit_names: dict[str, str] | None = None,
     suppress_below: int = 0,
     plan: Plan | None = None,
-) -> None:
+    area_names: dict[str, str] | None = None,
+) -> list[int]:
     """Add the sheet to ``workbook``: for one unit (its own figures, nothing suppressed), or for
     the committee (``unit_code`` None: the whole administration, per unit, the expected wait and
     the goals; small groups suppressed: a unit's decisions and an area's open cases as the
-    committee workbook's ``plan`` hides them on its other sheets, other counts when small)."""
+    committee workbook's ``plan`` hides them on its other sheets, other counts when small).
+
+    ``area_names``: the case areas' names, shown instead of their codes (unit sheet). Returns
+    the rows (0-based) where the sheet's tables start, for page breaks between them."""
     if figures is None:
-        return
+        return []
+    sections: list[int] = []
     f = figures
     names = unit_names or {}
     below = 0 if unit_code is not None else suppress_below
@@ -274,7 +279,7 @@ def write_flow_sheet(
     sheet.section("Sagsflow pr. måned")
     hidden += _monthly(sheet, f.flow["total"] if unit_code is None else pick(f.flow["by_unit"]), below)
     sheet.skip()
-    sheet.section("Hvor meget for sent")
+    sections.append(sheet.section("Hvor meget for sent"))
     if unit_code is None:
         total = f.lateness["total"]
         by_unit = f.lateness["by_unit"]
@@ -294,10 +299,12 @@ def write_flow_sheet(
         own = pick(f.lateness["by_unit"])
         areas = pick(f.lateness["by_unit_area"])
         frame = pd.concat([own, areas], ignore_index=True)
-        labels = [unit_name or unit_code] * len(own) + [str(a) for a in areas["case_area_code"]]
+        labels = [unit_name or unit_code] * len(own) + [
+            (area_names or {}).get(str(a), str(a)) for a in areas["case_area_code"]
+        ]
         hidden += _lateness(sheet, frame, "Enhed / sagsområde", labels, f, below, [None] * len(frame))
     sheet.skip()
-    sheet.section("Den lovede afgørelsesdato (underretning ved overskredet frist)")
+    sections.append(sheet.section("Den lovede afgørelsesdato (underretning ved overskredet frist)"))
     hidden += _promised(
         sheet, f.promised["total"] if unit_code is None else pick(f.promised["by_unit"]), f, below
     )
@@ -311,3 +318,4 @@ def write_flow_sheet(
             _goals(sheet, f, names)
     if hidden and below > 0:
         sheet.ws.write_string(note_row, 0, note(below), styles.subtitle)
+    return sections

@@ -4,6 +4,14 @@ Shared by the unit workbook (sheets Klager and Kvalitet) and the committee workb
 Klager, Ankestyrelsen, Tilsyn and Resultatkontrakt). All labels come from the ``follow_up``
 section of reports/layout.yaml. Only the unit's Klager sheet lists case rows (its own late
 complaints, without any citizen reference); every other table is an aggregate.
+
+Every figure judged against a target follows report/status.py: the status is decided on the
+unrounded value, and the cell holds the value as shown (:func:`judged`), rounded so it never
+lands on the wrong side of the target; the administration's figure beside it is rounded the
+same way, so one figure shows the same everywhere. The fill names a writer gives are "met" /
+"not_met" for the cell that carries the status and "met_figure" / "not_met_figure" for a figure
+beside its own status word; xlsx.Styles shows them in status.py's look, the same in both
+workbooks (symbol beside the colour, only what needs action filled).
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from sagstid.measure.performance import ContractFigures
 from sagstid.measure.run import RunMeasurement
 from sagstid.measure.surge import SurgeCheck
 from sagstid.report import list_writer as lists
+from sagstid.report.status import shown_value
 from sagstid.report.xlsx import (
     Column,
     Layout,
@@ -45,6 +54,20 @@ def label(layout: Layout, key: str, **values: Any) -> str:
     return layout.text(f"{F}.{key}", **values)
 
 
+def judged(pct: Any, target: float | None) -> float | None:
+    """A 0-100 percentage judged against ``target`` as the fraction the cell holds: the value
+    as shown (status.shown_value, one decimal, never across the target); None if missing."""
+    if target is None:
+        return fraction(pct)
+    shown = shown_value(pct, target)
+    return None if shown is None else shown / 100.0
+
+
+def figure_fill(state: str | None) -> str | None:
+    """The fill name of a figure written beside its own status word."""
+    return None if state is None else f"{state}_figure"
+
+
 # --- targets and kinds ----------------------------------------------------------------------
 
 
@@ -64,7 +87,8 @@ def write_complaint_targets(
     headings = [layout.text("columns.target"), layout.text("columns.goal"), value_heading]
     if with_whole:
         headings.append(layout.text("columns.whole"))
-    sheet.header(headings + [layout.text("columns.met"), layout.text("columns.note")])
+    kinds_row = ["text", "goal", "pct"] + (["pct"] if with_whole else []) + ["text", "text"]
+    sheet.header(headings + [layout.text("columns.met"), layout.text("columns.note")], kinds=kinds_row)
     decided = sum(count(own_appeals, o) for o in APPEAL_DECIDED)
     rows = [
         (
@@ -110,10 +134,10 @@ def write_complaint_targets(
     ]
     for key, goal, value, whole, note in rows:
         state = None if goal is None else met_state(value, goal)
-        values: list[Any] = [label(layout, key), fraction(goal), fraction(value)]
-        kinds, fills = ["text", "goal", "pct"], [None, None, state]
+        values: list[Any] = [label(layout, key), fraction(goal), judged(value, goal)]
+        kinds, fills = ["text", "goal", "pct"], [None, None, figure_fill(state)]
         if with_whole:
-            values.append(fraction(whole))
+            values.append(judged(whole, goal))
             kinds.append("pct")
             fills.append(None)
         values += [layout.text(state or "not_applicable"), note]
@@ -137,7 +161,7 @@ def kind_values(name: str, row: pd.Series | None, target: float) -> tuple[list[A
         name,
         count(row, "complaints"),
         count(row, "on_time"),
-        fraction(pct),
+        judged(pct, target),
         get(row, "mean_days"),
         get(row, "median_days"),
         fraction(get(row, "medhold_pct")),
@@ -149,7 +173,7 @@ def write_kind_table(
     sheet: Sheet, layout: Layout, by_kind: pd.DataFrame, total: pd.Series | None, target: float
 ) -> None:
     columns = kind_columns(layout, label(layout, "columns.kind"))
-    sheet.header([c.heading for c in columns])
+    sheet.header([c.heading for c in columns], kinds=[c.kind for c in columns])
     kinds = [c.kind for c in columns]
     for kind in KINDS:
         values, fills = kind_values(
@@ -175,6 +199,10 @@ def pace_columns(layout: Layout) -> list[Column]:
 
 
 def pace_values(layout: Layout, row: pd.Series | None) -> tuple[list[Any], list[str | None]]:
+    """Received | Maksimum | Forventet til dato | Fremskrevet | Status. The count received is
+    the figure judged (against the maximum, and its pace against the expected count so far:
+    on course exactly when received <= expected, i.e. projected <= maximum), so the count
+    carries the status, never the maximum; the status word beside it says which."""
     status = get(row, "status") or "no_max"
     values = [
         count(row, "received"),
@@ -184,13 +212,7 @@ def pace_values(layout: Layout, row: pd.Series | None) -> tuple[list[Any], list[
         label(layout, f"pace.{status}"),
     ]
     fill = PACE_FILLS[status]
-    return values, [
-        None,
-        fill if status == "over_max" else None,
-        None,
-        fill if status != "no_max" else None,
-        fill,
-    ]
+    return values, [fill, None, None, None, figure_fill(fill)]
 
 
 def contract_heading(layout: Layout, figures: ContractFigures) -> tuple[str, str]:
@@ -279,7 +301,7 @@ def write_late_complaints(sheet: Sheet, layout: Layout, late: pd.DataFrame) -> N
     )
     columns = [Column(label(layout, f"columns.{k}"), kind) for k, kind in spec]
     if late.empty:
-        sheet.header([c.heading for c in columns])
+        sheet.header([c.heading for c in columns], kinds=[c.kind for c in columns])
         sheet.note(label(layout, "no_late"))
         return
     answered = late["answered_date"].to_numpy().astype("datetime64[D]")
@@ -331,11 +353,11 @@ def audit_measure_rows(
                     fraction(target),
                     count(own, n_key),
                     count(own, yes_key),
-                    fraction(pct),
+                    judged(pct, target),
                     layout.text(state or "not_applicable"),
-                    fraction(get(whole, f"{yes_key}_pct")),
+                    judged(get(whole, f"{yes_key}_pct"), target),
                 ],
-                [None, None, None, None, state, state, None],
+                [None, None, None, None, figure_fill(state), state, None],
             )
         )
     return out
@@ -370,26 +392,33 @@ def audit_group_values(name: str, row: pd.Series | None, target: float) -> tuple
     values = [
         name,
         count(row, "samples"),
-        *(fraction(p) for p in pcts[:3]),
+        *(judged(p, target) for p in pcts[:3]),
         count(row, "decisions"),
-        fraction(pcts[3]),
+        judged(pcts[3], target),
     ]
     states = [met_state(p, target) for p in pcts]
     return values, [None, None, *states[:3], None, states[3]]
 
 
 def write_audit_areas(
-    sheet: Sheet, layout: Layout, frame: pd.DataFrame, total: pd.Series | None, target: float
+    sheet: Sheet,
+    layout: Layout,
+    frame: pd.DataFrame,
+    total: pd.Series | None,
+    target: float,
+    names: dict[str, str] | None = None,
 ) -> None:
-    columns = audit_group_columns(layout, layout.text("columns.area_code"))
-    sheet.header([c.heading for c in columns])
+    """One row per audited area (``names``: the area's name to show instead of its code)."""
+    columns = audit_group_columns(layout, layout.text("columns.area_code") if names is None else "Sagsområde")
+    sheet.header([c.heading for c in columns], kinds=[c.kind for c in columns])
     kinds = [c.kind for c in columns]
     for area in AUDIT_AREAS:
         row = first_row(frame, "case_area_code", area)
         if count(row, "samples") == 0 and count(row, "decisions") == 0:
-            sheet.values([area, "ingen sager i perioden"], ["text", "text"])  # not a row of zeros
+            shown = area if names is None else names.get(area, area)
+            sheet.values([shown, "ingen sager i perioden"], ["text", "text"])  # not a row of zeros
             continue
-        values, fills = audit_group_values(area, row, target)
+        values, fills = audit_group_values(area if names is None else names.get(area, area), row, target)
         sheet.values(values, kinds, fills)
     values, fills = audit_group_values(layout.text("total"), total, target)
     sheet.values(values, kinds, fills, bold=True)
@@ -398,7 +427,7 @@ def write_audit_areas(
 def write_reason_counts(
     sheet: Sheet, layout: Layout, key: str, names: Sequence[str], counts: dict[str, int]
 ) -> None:
-    sheet.header([layout.text("columns.reason"), layout.text("columns.count")])
+    sheet.header([layout.text("columns.reason"), layout.text("columns.count")], kinds=["text", "int"])
     for name in names:
         sheet.values([label(layout, f"{key}.{name}"), counts.get(name, 0)], ["text", "int"])
     sheet.values([layout.text("total"), sum(counts.get(n, 0) for n in names)], ["text", "int"], bold=True)
@@ -416,3 +445,11 @@ def write_complaint_reasons(sheet: Sheet, layout: Layout, counts: dict[str, int]
 
 def appeal_values(row: pd.Series | None) -> list[Any]:
     return [*(count(row, o) for o in APPEAL_OUTCOMES), fraction(get(row, "confirmed_pct"))]
+
+
+def appeal_row(row: pd.Series | None, target: float) -> tuple[list[Any], list[str | None]]:
+    """The appeal outcomes' counts and the confirmation rate judged against ``target`` (the
+    shown value, and the status on the rate itself), with their fills."""
+    pct = get(row, "confirmed_pct")
+    values = [*(count(row, o) for o in APPEAL_OUTCOMES), judged(pct, target)]
+    return values, [*([None] * len(APPEAL_OUTCOMES)), met_state(pct, target)]

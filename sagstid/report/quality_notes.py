@@ -28,11 +28,14 @@ def _tables(ctx: RunMeasurement, unit_code: str | None) -> list[tuple[str, Notes
     return tables
 
 
-def write_data_notes(sheet: Sheet, layout: Layout, ctx: RunMeasurement, unit_code: str | None = None) -> None:
-    """Tabel | Kolonne | Note | Rækker for every note and column, zeros included."""
+def write_data_notes(
+    sheet: Sheet, layout: Layout, ctx: RunMeasurement, unit_code: str | None = None, wrap: bool = False
+) -> None:
+    """Tabel | Kolonne | Note | Rækker for every note and column, zeros included; ``wrap``: the
+    note wrapped over the sheet's columns (the unit's Datakvalitet)."""
     sheet.skip()
     sheet.section(layout.text("data_notes.title"))
-    sheet.note(layout.text("data_notes.note"))
+    (sheet.note_wrapped if wrap else sheet.note)(layout.text("data_notes.note"))
     sheet.header([layout.text(f"data_notes.columns.{c}") for c in ("table", "column", "kind", "rows")])
     for table, notes in _tables(ctx, unit_code):
         for kind, counts in notes.items():

@@ -81,7 +81,7 @@ COLUMNS = (
     "Hele forvaltningen",
     "Grundlag (klik for detaljer)",
 )
-WIDTHS = (50, 11, 18, 25, 11, 13, 12, 44)
+WIDTHS = (50, 11, 18, 25, 11, 13, 16, 42)  # bold "forvaltningen" fits column G on one line
 WEAK_COLUMNS = (
     "Sagsområde",
     "{period}",
@@ -92,7 +92,10 @@ WEAK_COLUMNS = (
     "Hele forvaltningen",
     "Detaljer",
 )
+NUMERIC = frozenset({1, 4, 5, 6})  # Overblik's columns of numbers (and Ændring): right-aligned
+WEAK_NUMERIC = frozenset({1, 3, 4, 5, 6})
 MAX_WEAK = 5
+UNJUDGED = frozenset({"open_overdue", "service"})  # figures shown without a target
 FEW = 5  # fewer decisions than this in a month: "få sager" instead of a status
 
 
@@ -216,6 +219,33 @@ def _audit_rows(ctx: RunMeasurement, code: str) -> list[OverviewRow]:
     return out
 
 
+def _service_rows(ctx: RunMeasurement, own: pd.Series | None, before: pd.Series | None) -> list[OverviewRow]:
+    """The unit's internal service targets (shorter deadlines in the catalogue, measured beside
+    the legal ones), when it has decisions under one: the share kept, without a percentage
+    target of its own (the catalogue sets the deadline, not a share)."""
+    n = count(own, "service_target_decisions")
+    if not n:
+        return []
+    now = shown_value(number(own, "service_target_pct"), 0)
+    previous = shown_value(number(before, "service_target_pct"), 0)
+    return [
+        OverviewRow(
+            key="service",
+            label="Servicemål (interne, kortere frister) overholdt",
+            value=now,
+            kind="pct",
+            state=NO_DATA,
+            status="– intet måltal",
+            goal="servicemålets frist",
+            previous=previous,
+            change=change(now, previous).text,
+            whole=shown_value(number(ctx.current.total, "service_target_pct"), 0),
+            basis=_of(count(own, "within_service_target"), n, "afgørelse", "afgørelser") + " med servicemål",
+            sheet=SHEETS["areas"],
+        )
+    ]
+
+
 def _open_row(snapshot: OpenSnapshot | None, code: str) -> pd.Series | None:
     if snapshot is None:
         return None
@@ -294,6 +324,7 @@ def overview_rows(ctx: RunMeasurement, code: str) -> list[OverviewRow]:
             short="skriftlig underretning",
         )
     )
+    rows += _service_rows(ctx, own, before)
     c = ctx.complaints
     if c is not None:
         mine = first_row(c.by_unit, "unit_code", code)
@@ -520,36 +551,37 @@ def write_overview(
     headings = [h.format(period=period, previous=previous) for h in COLUMNS]
     ws.set_row(header, printing.header_height(headings, WIDTHS))
     for col, heading in enumerate(headings):
-        ws.write_string(header, col, heading, styles.header)
+        ws.write_string(header, col, heading, styles.header_right if col in NUMERIC else styles.header)
     plain = {
         kind: workbook.add_format({"num_format": EXCEL_FORMATS[kind], "valign": "top"})
         for kind in ("pct", "int")
     }
     text = workbook.add_format({"valign": "top"})
+    right = workbook.add_format({"valign": "top", "align": "right"})
     link = workbook.add_format({"font_color": "#0563C1", "underline": 1, "valign": "top"})
     row = header
     for r in rows:
         row += 1
         ws.write_string(row, 0, r.label, text)
-        value_format = status.get(r.state, r.kind, fill=False) if r.key != "open_overdue" else plain["int"]
+        value_format = status.get(r.state, r.kind, fill=False) if r.key not in UNJUDGED else plain[r.kind]
         if r.value is None:
-            ws.write_string(row, 1, MISSING, status.get(NO_DATA, "text", fill=False))
+            ws.write_string(row, 1, MISSING, right)
         else:
             ws.write_number(row, 1, r.value / 100.0 if r.kind == "pct" else r.value, value_format)
         ws.write_string(row, 2, r.status, status.word(r.state))
         ws.write_string(row, 3, r.goal, text)
         if r.previous is None:
-            ws.write_string(row, 4, MISSING, text)
+            ws.write_string(row, 4, MISSING, right)
         else:
             ws.write_number(row, 4, r.previous / 100.0 if r.kind == "pct" else r.previous, plain[r.kind])
-        ws.write_string(row, 5, r.change, text)
+        ws.write_string(row, 5, r.change, right)
         if r.whole is None:
-            ws.write_string(row, 6, MISSING, text)
+            ws.write_string(row, 6, MISSING, right)
         else:
             ws.write_number(row, 6, r.whole / 100.0, plain["pct"])
         ws.write_url(row, 7, f"internal:'{r.sheet}'!A1", link, string=r.basis)
     row += 2
-    row = _weak_areas(ws, styles, status, ctx, code, row, area_rows, plain, text, link)
+    row = _weak_areas(ws, styles, status, ctx, code, row, area_rows, plain, right, link)
     last_row = row
     if monthly is not None:
         first, last = monthly
@@ -600,10 +632,11 @@ def _weak_areas(
     row: int,
     area_rows: dict[str, int],
     plain: dict[str, Any],
-    text: Any,
+    right: Any,
     link: Any,
 ) -> int:
-    """The areas below the concrete target, lowest first (at most five); returns the next row."""
+    """The areas below the concrete target, lowest first (at most five); returns the next row.
+    Headings over numbers are right-aligned like the numbers under them."""
     target = ctx.targets.concrete
     areas = _area_frame(ctx, code)
     weak = areas[areas["compliance_pct"].to_numpy() < target - 1e-9].head(MAX_WEAK)
@@ -618,23 +651,23 @@ def _weak_areas(
     ]
     ws.set_row(row, printing.header_height(headings, WIDTHS))
     for col, heading in enumerate(headings):
-        ws.write_string(row, col, heading, styles.header)
+        ws.write_string(row, col, heading, styles.header_right if col in WEAK_NUMERIC else styles.header)
     for area in weak.to_dict("records"):
         row += 1
         now = shown_value(area["compliance_pct"], target)
         before = shown_value(area["previous_pct"], target)
-        ws.write_string(row, 0, str(area["area_name"]), text)
+        ws.write_string(row, 0, str(area["area_name"]), status.get(MET, "text", fill=False))
         ws.write_number(row, 1, (now or 0) / 100.0, status.get(NOT_MET, "pct", fill=False))
         ws.write_string(row, 2, status_text(NOT_MET), status.word(NOT_MET))
         ws.write_number(row, 3, int(area["decisions"]), plain["int"])
         if before is None:
-            ws.write_string(row, 4, MISSING, text)
+            ws.write_string(row, 4, MISSING, right)
         else:
             ws.write_number(row, 4, before / 100.0, plain["pct"])
-        ws.write_string(row, 5, change(now, before).text, text)
+        ws.write_string(row, 5, change(now, before).text, right)
         whole = shown_value(area["whole_pct"], target)
         if whole is None:
-            ws.write_string(row, 6, MISSING, text)
+            ws.write_string(row, 6, MISSING, right)
         else:
             ws.write_number(row, 6, whole / 100.0, plain["pct"])
         target_row = area_rows.get(str(area["case_area_code"]), 0)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
@@ -41,6 +41,8 @@ class Formats:
     def __init__(self, workbook: Workbook) -> None:
         self.text = workbook.add_format({"valign": "top"})
         self.wrap = workbook.add_format({"valign": "top", "text_wrap": True})
+        self.center = workbook.add_format({"valign": "top", "align": "center"})  # Ja / Nej
+        self.indent = workbook.add_format({"valign": "top", "indent": 1})  # text after a number column
         self.bold = workbook.add_format({"valign": "top", "bold": True})
         self.link = workbook.add_format({"font_color": "#0563C1", "underline": 1, "valign": "top"})
         self.num = {
@@ -56,10 +58,19 @@ def sheet_px(widths: Sequence[float], chart_px: int = 0) -> int:
     return int(max(sum(widths) * 8 + 5 * len(widths), chart_px) + 30)
 
 
-def header_row(ws: Worksheet, styles: Styles, row: int, headings: list[str], widths: Sequence[float]) -> None:
-    ws.set_row(row, printing.header_height(headings, widths))
+def header_row(
+    ws: Worksheet,
+    styles: Styles,
+    row: int,
+    headings: list[str],
+    widths: Sequence[float],
+    right: Collection[int] = (),
+) -> None:
+    """A header row as tall as its wrapped headings need (bold lines of about 16 pt); the
+    headings of the columns in ``right`` (numbers and dates) right-aligned over their figures."""
+    ws.set_row(row, printing.header_height(headings, widths, line_points=16.0))
     for col, heading in enumerate(headings):
-        ws.write_string(row, col, heading, styles.header)
+        ws.write_string(row, col, heading, styles.header_right if col in right else styles.header)
 
 
 def freeze(ws: Worksheet, row: int, col: int = 0) -> None:
@@ -143,7 +154,7 @@ def write_monthly(
         ),
         styles.subtitle,
     )
-    header_row(ws, styles, MONTH_HEADER_ROW, headings, widths)
+    header_row(ws, styles, MONTH_HEADER_ROW, headings, widths, right={1, 2, 3, 5, 6, 7, 8, 9})
     labels = month_labels(ctx)
     months = [m for m, _ in labels]
     own = _by_month(ctx.current.by_unit_month, months)
@@ -252,7 +263,9 @@ def write_areas(
         "Heraf underrettet i tide",
         "Median dage",
     ]
-    widths = [40, 11, 13, 10, 10, 12, 16, 11, 9, 11, 11, 11, 8]
+    # the longest area name ("Hjælpemidler og arbejdspladsindretning, gentagen ansøgning") fits A;
+    # column D is wide enough for Nøgletal's "Hele forvaltningen" heading on two lines
+    widths = [58, 11, 13, 14, 10, 12, 16, 11, 9, 11, 11, 11, 8]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     ws.write_string(0, 0, f"Sagsområder {period_words(ctx.period)}: {ctx.unit_name(code)}", styles.title)
@@ -266,7 +279,7 @@ def write_areas(
         styles.subtitle,
     )
     header = 3
-    header_row(ws, styles, header, headings, widths)
+    header_row(ws, styles, header, headings, widths, right={3, 4, 5, 7, 8, 9, 10, 11, 12})
     areas = area_table(ctx, code)
     row = header
     shares: list[float] = []
@@ -387,12 +400,12 @@ def _key_figures(ws: Worksheet, styles: Styles, fm: Formats, ctx: RunMeasurement
         first_row(ctx.previous.by_unit, "unit_code", code),
         ctx.current.total,
     ]
-    ws.set_row(row, 30)  # "Hele forvaltningen" wraps
+    ws.set_row(row, 32)  # "Hele forvaltningen" wraps
     ws.write_string(row, 0, "Nøgletal", styles.header)
     for col, heading in enumerate(
         (period_short(ctx.period), period_short(ctx.previous_period), "Hele forvaltningen"), start=1
     ):
-        ws.write_string(row, col, heading, styles.header)
+        ws.write_string(row, col, heading, styles.header_right)
     for key, label, kind in KEY_FIGURES:
         row += 1
         ws.write_string(row, 0, label, fm.text)
@@ -459,7 +472,7 @@ def write_area_months(
             f"{area['area_name']} ({area_code}), frist {area.get('deadline_text', '')}",
             styles.section,
         )
-        header_row(ws, styles, row + 1, headings, widths)
+        header_row(ws, styles, row + 1, headings, widths, right={1, 2, 3, 5, 6, 7})
         table = frame[frame["case_area_code"].to_numpy() == area_code].set_index("month").reindex(months)
         # each column converted once (a cell read through .iloc costs as much as writing it)
         figures = {
@@ -566,7 +579,7 @@ def write_exceeded(
         styles.subtitle,
     )
     header = 3
-    header_row(ws, styles, header, headings, widths)
+    header_row(ws, styles, header, headings, widths, right={2, 3, 4, 5, 8})
     if not total:
         ws.write_string(header + 1, 0, "Ingen afgørelser overskred fristen i perioden.", fm.grey)
     else:
@@ -582,10 +595,10 @@ def write_exceeded(
                 lists.date(late["deadline_date"], fm.date),
                 lists.date(late["decided_date"], fm.date),
                 lists.number(late["days_over"], fm.num["int"]),
-                lists.text(np.where(late["notice_in_time"].to_numpy(dtype=bool), "Ja", "Nej"), fm.text),
+                lists.text(np.where(late["notice_in_time"].to_numpy(dtype=bool), "Ja", "Nej"), fm.center),
                 lists.date(late["delay_notice_date"], fm.date),
                 lists.text(
-                    case_rule_texts(late), fm.text
+                    case_rule_texts(late), fm.indent
                 ),  # the rule behind the deadline, e.g. "10 arbejdsdage"
             ],
         )

@@ -48,6 +48,7 @@ from sagstid.report.xlsx import (
     months_between,
     number,
     open_workbook,
+    text_lines,
 )
 from sagstid.validate.decisions import DECISION_REASONS, STATUSES
 
@@ -335,20 +336,21 @@ def add_monthly_chart(
     sheet.ws.insert_chart(at_row, at_col, chart)
 
 
-def write_reason_table(sheet: Sheet, layout: Layout, counts: dict[str, int]) -> None:
+def write_reason_table(sheet: Sheet, layout: Layout, counts: dict[str, int], wrap: bool = False) -> None:
     """Årsag | Antal | Forklaring for all six exclusion reasons (zeros included), and a total."""
     sheet.header(
-        [layout.text("columns.reason"), layout.text("columns.count"), layout.text("columns.explanation")]
+        [layout.text("columns.reason"), layout.text("columns.count"), layout.text("columns.explanation")],
+        kinds=["text", "int", "text"],
     )
+    width = sheet.widths[2] if wrap and len(sheet.widths) > 2 else None
     for reason in DECISION_REASONS:
-        sheet.values(
-            [
-                layout.text(f"reasons.{reason}"),
-                counts.get(reason, 0),
-                layout.text(f"reason_explanations.{reason}"),
-            ],
-            ["text", "int", "text"],
+        explanation = layout.text(f"reason_explanations.{reason}")
+        if width is not None:  # the explanation wraps in its column, the row as tall as its lines
+            sheet.ws.set_row(sheet.row, 15 * text_lines(explanation, width) + 1)
+        row = sheet.values(
+            [layout.text(f"reasons.{reason}"), counts.get(reason, 0), None], ["text", "int", "text"]
         )
+        sheet.ws.write_string(row, 2, explanation, sheet.styles.get("text", wrap=width is not None))
     sheet.values(
         [layout.text("total"), sum(counts.get(r, 0) for r in DECISION_REASONS), None],
         ["text", "int", "text"],
@@ -356,15 +358,17 @@ def write_reason_table(sheet: Sheet, layout: Layout, counts: dict[str, int]) -> 
     )
 
 
-def write_accounting_table(sheet: Sheet, layout: Layout, counts: dict[str, int], name: str) -> None:
+def write_accounting_table(
+    sheet: Sheet, layout: Layout, counts: dict[str, int], name: str, wrap: bool = False
+) -> None:
     """Status | Antal for every source row (målt, udeladt, åben, uden for perioden) and the sum."""
-    sheet.header([layout.text("columns.status"), layout.text("columns.count")])
+    sheet.header([layout.text("columns.status"), layout.text("columns.count")], kinds=["text", "int"])
     for status in STATUSES:
         sheet.values([layout.text(f"statuses.{status}"), counts.get(status, 0)], ["text", "int"])
     total = sum(counts.get(s, 0) for s in STATUSES)
     sheet.values([layout.text("total"), total], ["text", "int"], bold=True)
     sheet.skip()
-    sheet.note(
+    (sheet.note_wrapped if wrap else sheet.note)(
         layout.text(
             "titles.accounting_note",
             name=name,
@@ -386,6 +390,9 @@ def write_method_sheet(
         "general": da_pct_number(t.general),
         "concrete": da_pct_number(t.concrete),
         "delay_notice": da_pct_number(t.delay_notice),
+        "complaints": da_pct_number(t.complaints),
+        "appeals": da_pct_number(t.appeal_confirmed),
+        "audit": da_pct_number(t.audit),
     }
     sheet.header([layout.text("columns.item"), layout.text("columns.value")])
     items: list[tuple[str, object, str]] = []
@@ -411,7 +418,13 @@ def write_method_sheet(
         ("source", ctx.source, "text"),
     ]
     for key, value, kind in items:
-        sheet.values([layout.text(f"method.{key}"), value], ["text", kind])
+        lines = text_lines(str(value), sheet.widths[1]) if isinstance(value, str) else 1
+        if lines > 1:  # a long value wraps in its column, the row as tall as its lines
+            sheet.ws.set_row(sheet.row, 15 * lines + 1)
+            row = sheet.values([layout.text(f"method.{key}"), None], ["text", "text"])
+            sheet.ws.write_string(row, 1, str(value), styles.get("text", wrap=True))
+        else:
+            sheet.values([layout.text(f"method.{key}"), value], ["text", kind])
     sheet.skip()
     sheet.section(layout.text("method.rules_title"))
     wrap = styles.get("text", wrap=True)
@@ -470,16 +483,20 @@ def with_words(layout: Layout, words: dict[str, str]) -> Layout:
 
 def _quality(workbook: Workbook, styles: Styles, layout: Layout, ctx: RunMeasurement, code: str) -> None:
     layout = with_words(layout, QUALITY_WORDS)
-    sheet = Sheet(workbook, styles, layout.text("sheets.quality"), widths=(34, 12, 110))
+    sheet = Sheet(
+        workbook, styles, layout.text("sheets.quality"), widths=(34, 18, 100, 10)
+    )  # the data notes' 4 columns
     name = ctx.unit_name(code)
-    sheet.title(layout.text("titles.quality", period=ctx.period.label, name=name))
+    from sagstid.report.unit_overview import period_words
+
+    sheet.title(layout.text("titles.quality", period=period_words(ctx.period), name=name))
     sheet.skip()
     sheet.section(layout.text("titles.reasons"))
-    write_reason_table(sheet, layout, ctx.current.reason_counts(code))
+    write_reason_table(sheet, layout, ctx.current.reason_counts(code), wrap=True)
     sheet.skip()
     sheet.section(layout.text("titles.accounting"))
-    write_accounting_table(sheet, layout, ctx.current.status_counts(), name)
-    write_data_notes(sheet, layout, ctx, code)
+    write_accounting_table(sheet, layout, ctx.current.status_counts(), name, wrap=True)
+    write_data_notes(sheet, layout, ctx, code, wrap=True)
     write_default_areas(sheet, layout, ctx.current.default_areas, code)
 
 
@@ -500,12 +517,14 @@ def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None
     from sagstid.report import printing
     from sagstid.report.action_list import write_action_list
     from sagstid.report.status import StatusFormats
+    from sagstid.report.unit_follow_up import COMPLAINT_WIDTHS
     from sagstid.report.unit_overview import SHEETS, period_words, write_overview
     from sagstid.report.unit_sheets import (
         MONTH_HEADER_ROW,
         Formats,
         area_block_starts,
         finish_sheet,
+        sheet_px,
         write_area_months,
         write_areas,
         write_exceeded,
@@ -567,8 +586,14 @@ def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None
         write_areas(workbook, styles, status, fm, ctx, unit_code, info, area_rows)
         write_monthly(workbook, styles, status, fm, ctx, unit_code, info)
         if ctx.complaints is not None:
-            write_unit_complaints(workbook, styles, layout, ctx, unit_code)
-            finish_sheet(workbook.get_worksheet_by_name(layout.text("sheets.complaints")), info, columns=9)
+            words = {
+                "follow_up.note_medhold": "{medhold} af {judged} genvurderede klager gav medhold (intet mål)"
+            }
+            breaks = write_unit_complaints(workbook, styles, with_words(layout, words), ctx, unit_code)
+            complaints_ws = workbook.get_worksheet_by_name(layout.text("sheets.complaints"))
+            finish_sheet(complaints_ws, info, columns=9)
+            # a fixed scale, so the page breaks before the long tables hold (fit-to-page ignores them)
+            printing.setup_paged(complaints_ws, info, sheet_px(COMPLAINT_WIDTHS), breaks)
         if ctx.audit is not None:
             write_unit_audit(workbook, styles, layout, ctx, unit_code)
             finish_sheet(workbook.get_worksheet_by_name(layout.text("sheets.audit")), info, columns=7)
@@ -579,19 +604,26 @@ def write_unit_workbook(path: Path, ctx: RunMeasurement, unit_code: str) -> None
                 ctx.held,
                 unit_code,
                 unit_name=name,
-                period_label=ctx.period.label,
+                period_label=period_words(ctx.period),
                 info=info,
                 area_names=area_names,
+                general_target=ctx.targets.general,
             )
         write_exceeded(workbook, styles, fm, ctx, unit_code, info, EXCEL_MAX_ROWS - 4)
         if ctx.complaints is not None:
             write_late_complaints_sheet(workbook, styles, layout, fm, ctx, unit_code, info)
         write_area_months(workbook, styles, status, fm, ctx, unit_code, info)
         _quality(workbook, styles, layout, ctx, unit_code)
-        finish_sheet(workbook.get_worksheet_by_name(layout.text("sheets.quality")), info, columns=3)
+        finish_sheet(workbook.get_worksheet_by_name(layout.text("sheets.quality")), info, columns=4)
         method = write_method_sheet(workbook, styles, layout, ctx, unit=f"{unit_code} {name}")
         finish_sheet(method.ws, info, columns=2)
-        write_flow_sheet(workbook, styles, ctx.flow, unit_code, unit_name=name)
+        sections = write_flow_sheet(
+            workbook, styles, ctx.flow, unit_code, unit_name=name, area_names=area_names
+        )
         flow_sheet = workbook.get_worksheet_by_name("Flow og ventetid")
         if flow_sheet is not None:
             finish_sheet(flow_sheet, info)
+            # "Hvor meget for sent" on a page of its own, not its heading under the monthly table
+            flow_sheet.set_column(0, 0, 58)  # the areas by name (the longest is 58 characters)
+            flow_widths = [58, 12, 12, 14, 14, 12, 14, 14, 13, 13]
+            printing.setup_paged(flow_sheet, info, sheet_px(flow_widths), sections[:1])

@@ -25,6 +25,7 @@ from sagstid.measure.open_cases import OpenSnapshot, open_metrics
 from sagstid.report import charts, printing
 from sagstid.report import list_writer as lists
 from sagstid.report.labels import case_rule_texts
+from sagstid.report.status import shown_value
 from sagstid.report.words import da_week
 from sagstid.report.xlsx import (
     EXCEL_MAX_ROWS,
@@ -117,6 +118,7 @@ HELD_TEXT = {
     ),
     "gaps": "Arbejdsdage fra afgørelse til afsendelse",
     "weeks": "Uge for uge (efter afsendelsesdato)",
+    "weeks_more": "Uge for uge (fortsat)",
     "held_list": "Tilbageholdte afgørelser ({count}), ikke sendte og ældste først",
     "held_none": "Ingen afgørelser er holdt tilbage i perioden.",
 }
@@ -131,10 +133,10 @@ WEEK_COLUMNS = (
     Column("Andel sene", "pct"),
     Column("Sene der venter ved ugens slutning", "int"),
     Column("Andel sene, hvis de var sendt", "pct"),
-    Column("Indgår i vurderingen"),
-    Column("Uge med mønster"),
+    Column("Indgår i vurderingen", "center"),
+    Column("Uge med mønster", "center"),
+    Column("Grænse", "pct"),
 )
-THRESHOLD_COLUMN = Column("Grænse", "pct")
 HELD_COLUMNS = (
     Column("Sagsnummer"),
     Column("Id"),
@@ -218,9 +220,26 @@ def write_worklist(
         [text or None for text in case_rule_texts(rows)],  # none for a complaint
         strict=False,
     )
-    fills = [("not_met" if o else None) for o in overdue]
+    # colour only the cell that needs action (the days over the deadline: "✖ 5"), not the row:
+    # a status fill on a text cell would put "✖ " before the case number
+    over = [None] * 8 + ["not_met"] + [None] * (len(WORKLIST_COLUMNS) - 9)
+    fills = [over if o else None for o in overdue]
     sheet.table(WORKLIST_COLUMNS, data, fills=fills, autofilter=True, freeze=True)
     return sheet
+
+
+WEEK_CHART_ROWS = 14  # the weekly chart: 260 px, then one empty row
+WEEKS_PER_PAGE = 27  # a half year of weeks and its header fit one printed page
+
+
+def _week_halves(n: int) -> list[tuple[int, int]]:
+    """The weekly table split into parts of at most :data:`WEEKS_PER_PAGE` weeks, as even as
+    possible: (first, last) positions, last excluded; 52 weeks -> (0, 26), (26, 52)."""
+    if n == 0:
+        return []
+    parts = -(-n // WEEKS_PER_PAGE)
+    size = -(-n // parts)
+    return [(i, min(i + size, n)) for i in range(0, n, size)]
 
 
 def _pct(part: float, whole: float) -> float | None:
@@ -238,8 +257,19 @@ def write_held_sheet(
     name: str = HELD_SHEET,
     info: Any = None,
     area_names: dict[str, str] | None = None,
+    general_target: float | None = None,
 ) -> Sheet:
-    """The "Tilbageholdte afgørelser" sheet of one unit from :func:`sagstid.measure.held.measure_held`."""
+    """The "Tilbageholdte afgørelser" sheet of one unit from :func:`sagstid.measure.held.measure_held`.
+
+    ``general_target``: the compliance figures are shown rounded as on Overblik (status.py:
+    never across the target), so 84,4 % here is the same 84,4 % there."""
+
+    def compliance(value: Any) -> float | None:
+        if general_target is None:
+            return fraction(value)
+        shown = shown_value(value, general_target)
+        return None if shown is None else shown / 100.0
+
     settings, rule = held.settings, held.settings.gaming
     n = settings.held_after_working_days
     sheet = Sheet(workbook, styles, name, widths=HELD_WIDTHS)
@@ -260,12 +290,12 @@ def write_held_sheet(
         (
             HELD_TEXT["compliance_decided"],
             None,
-            fraction(row["compliance_decided_pct"]) if row is not None else None,
+            compliance(row["compliance_decided_pct"]) if row is not None else None,
         ),
         (
             HELD_TEXT["compliance_sent"],
             None,
-            fraction(row["compliance_sent_pct"]) if row is not None else None,
+            compliance(row["compliance_sent_pct"]) if row is not None else None,
         ),
     ]
     sheet.table(FIGURE_COLUMNS, figures, autofilter=False)
@@ -307,61 +337,73 @@ def write_held_sheet(
     sheet.table(GAP_COLUMNS, gaps, autofilter=False)
     sheet.skip()
 
-    sheet.section(HELD_TEXT["weeks"])
     weeks = held.unit_weeks(unit_code)
-    week_rows = zip(
-        [da_week(w) for w in weeks["week"].tolist()],
-        weeks["sent"].tolist(),
-        weeks["sent_late"].tolist(),
-        [fraction(v) for v in weeks["late_share_pct"].tolist()],
-        weeks["waiting_late"].tolist(),
-        [fraction(v) for v in weeks["share_if_sent_pct"].tolist()],
-        np.where(weeks["in_window"].to_numpy(dtype=bool), YES, NO).tolist(),
-        np.where(weeks["suspicious"].to_numpy(dtype=bool), YES, NO).tolist(),
-        strict=False,
-    )
-    week_fills = [("not_met" if s else None) for s in weeks["suspicious"].to_numpy(dtype=bool)]
     threshold = float(rule.threshold_pct)
-    # the threshold as a column the reader sees, beside the weeks (the chart plots cells); written
-    # with each week's row, as a sheet written top to bottom (constant_memory) must be
-    columns = (*WEEK_COLUMNS, THRESHOLD_COLUMN) if len(weeks) else WEEK_COLUMNS
-    week_header = sheet.header([c.heading for c in columns])
-    sheet.ws.set_row(week_header, 45)  # before the rows below it are written
-    kinds = [c.kind for c in columns]
-    week_last = week_header
-    for values, fill in zip(week_rows, week_fills, strict=False):
-        week_last = sheet.values([*values, threshold / 100.0], kinds, [fill] * len(WEEK_COLUMNS) + [None])
-    sheet.skip()
     breaks: list[int] = []
+    # The chart first (under the figures it explains, on the first printed page), then the
+    # weeks in two halves, each with its own header on its own printed page (a year of weeks
+    # does not fit one page at a readable scale; a half does). The chart plots the halves'
+    # cells as one series.
+    halves = _week_halves(len(weeks))
+    chart_row = sheet.row
     if len(weeks):
-        share = weeks["late_share_pct"].tolist()
-        chart_row = sheet.row
+        parts = []  # each half: a section line, its header, then its weeks (0-based rows)
+        top = chart_row + WEEK_CHART_ROWS
+        for first, last in halves:
+            parts.append((top + 2, top + 1 + (last - first)))
+            top += 2 + (last - first)
+
+        def cols(col: int) -> charts.Cols:
+            return charts.Cols(tuple(charts.Col(name, col, a, b) for a, b in parts))
+
         chart = charts.share_chart(
             workbook,
             "Andel sene afgørelser blandt de sendte, uge for uge",
-            charts.Col(name, 0, week_header + 1, week_last),
-            charts.Col(name, 3, week_header + 1, week_last),
-            charts.Col(name, 8, week_header + 1, week_last),
-            share,
+            cols(0),
+            cols(3),
+            cols(8),
+            weeks["late_share_pct"].tolist(),
             threshold,
             width=1000,
-            height=300,
+            height=WEEK_CHART_ROWS * 20 - 20,
         )
-        sheet.skip(
-            charts.insert(
-                sheet.ws,
-                chart_row,
-                0,
-                chart,
-                (
-                    "Linjediagram: den ugentlige andel sene afgørelser blandt de sendte mod grænsen på "
-                    f"{da_pct_number(threshold)} % (stiplet linje). "
-                    "Et mønster er en række uger lige under grænsen."
-                ),
-            )
-            + 1
+        charts.insert(
+            sheet.ws,
+            chart_row,
+            0,
+            chart,
+            (
+                "Linjediagram: den ugentlige andel sene afgørelser blandt de sendte mod grænsen på "
+                f"{da_pct_number(threshold)} % (stiplet linje). "
+                "Et mønster er en række uger lige under grænsen."
+            ),
         )
-        breaks.append(chart_row)
+        sheet.skip(WEEK_CHART_ROWS)
+    suspicious = weeks["suspicious"].to_numpy(dtype=bool)
+    for i, (first, last) in enumerate(halves):
+        breaks.append(sheet.row)
+        sheet.section(HELD_TEXT["weeks"] if i == 0 else HELD_TEXT["weeks_more"])
+        part = weeks.iloc[first:last]
+        week_rows = zip(
+            [da_week(w) for w in part["week"].tolist()],
+            part["sent"].tolist(),
+            part["sent_late"].tolist(),
+            [fraction(v) for v in part["late_share_pct"].tolist()],
+            part["waiting_late"].tolist(),
+            [fraction(v) for v in part["share_if_sent_pct"].tolist()],
+            np.where(part["in_window"].to_numpy(dtype=bool), YES, NO).tolist(),
+            np.where(suspicious[first:last], YES, NO).tolist(),
+            [threshold / 100.0] * len(part),
+            strict=False,
+        )
+        # only the cell that says so is marked: "✖ Ja" in "Uge med mønster", not the whole row
+        week_fills = [[None] * 7 + (["not_met"] if s else [None]) + [None] for s in suspicious[first:last]]
+        sheet.table(WEEK_COLUMNS, week_rows, fills=week_fills, autofilter=False, header_height=45)
+    if len(weeks):
+        sheet.skip()
+    else:
+        sheet.section(HELD_TEXT["weeks"])
+        sheet.note("Ingen afgørelser sendt i perioden.")
 
     cases = held.unit_cases(unit_code)
     cases = cases[cases["held"].to_numpy(dtype=bool)]

@@ -44,30 +44,19 @@ EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 SHEET_NAME_MAX = 31
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
-# Excel's own "Good" and "Bad" cell colours (fill, font).
-MET_FILL, MET_FONT = "#C6EFCE", "#006100"
-NOT_MET_FILL, NOT_MET_FONT = "#FFC7CE", "#9C0006"
 HEADER_FILL = "#DDEBF7"
-SUPPRESSED, SUPPRESSED_FILL = "suppressed", "#D9D9D9"  # a small group's hidden figure (suppress.py)
+SUPPRESSED = "suppressed"  # a small group's hidden figure (suppress.py): "<5", "x"
 LINK_FONT = "#0563C1"
 
+# Every number in report/status.py's Danish formats (words.EXCEL_FORMATS: "0.0 %", "#,##0.0").
 NUM_FORMATS: dict[str, str | None] = {
     "text": None,
+    "center": None,  # a short word (Ja / Nej) centred in its column
     "link": None,
-    "int": "#,##0",
-    "pct": "0.0%",  # the value is a fraction: 0.75 shows as 75,0 %
-    "goal": "0%",
-    "dec": "0.0",
     "sci": "0.0E+00",  # small probabilities (the surge alert's Poisson tail)
-    "pp": "+0.0;-0.0;0.0",  # percentage points
-    "date": "dd-mm-yyyy",
-    "datetime": "dd-mm-yyyy hh:mm",
+    **{k: EXCEL_FORMATS[k] for k in ("int", "pct", "goal", "dec", "pp", "date", "datetime")},
 }
-FILLS: dict[str, dict[str, Any]] = {
-    "met": {"bg_color": MET_FILL, "font_color": MET_FONT, "pattern": 1},
-    "not_met": {"bg_color": NOT_MET_FILL, "font_color": NOT_MET_FONT, "pattern": 1},
-    SUPPRESSED: {"bg_color": SUPPRESSED_FILL, "pattern": 1, "align": "right"},  # "<5", "x"
-}
+NUMERIC_KINDS = frozenset({"int", "pct", "goal", "dec", "sci", "pp", "date", "datetime"})
 
 
 class LayoutError(KeyError):
@@ -147,6 +136,20 @@ def met_state(pct: Any, target: float) -> str | None:
     return "met" if float(pct) >= target - 1e-9 else "not_met"
 
 
+def text_lines(text: str, width: float) -> int:
+    """About how many lines ``text`` takes wrapped in ``width`` character units (Calibri /
+    Carlito at 11 pt: about 1,1 characters a unit, words not split)."""
+    room = max(int(float(width) * 1.1) - 2, 1)
+    lines, used = 1, 0
+    for word in str(text).split():
+        need = len(word) if used == 0 else used + 1 + len(word)
+        if need > room and used > 0:
+            lines, used = lines + 1, len(word)
+        else:
+            used = need
+    return lines
+
+
 def excel_serials(values: pd.Series | np.ndarray) -> list[float | None]:
     """Dates as Excel day numbers (shown with a date format); None where missing."""
     days = np.asarray(values).astype("datetime64[D]")
@@ -193,19 +196,38 @@ def sheet_name(wanted: str, used: set[str]) -> str:
 # --- formats ---------------------------------------------------------------------------------
 
 
+# The fills a writer gives a judged cell (report/status.py decides the state):
+# "met" / "not_met" for a cell that carries the status itself (a figure with no word beside it,
+# or the status word), "met_figure" / "not_met_figure" for a figure beside its own status word,
+# and SUPPRESSED for a hidden small figure.
+FIGURE_FILLS = {"met_figure": "met", "not_met_figure": "not_met"}
+STATUS_FILLS = frozenset({"met", "not_met", *FIGURE_FILLS, SUPPRESSED})
+
+
 class Styles:
     """The formats of one workbook, created on first use and shared.
 
-    ``marks`` (the committee workbook turns it on): a "met" / "not_met" fill is drawn as
-    status.py draws a status (met: dark blue text, unfilled; not met: bold on orange, so only
-    what needs action stands out) and a number in such a cell shows
-    the status symbol before it ("✔ 91,7 %", "✖ 84,4 %"), so the status is never colour alone;
-    percentages use the Danish "0.0 %" and a hidden figure ("<5", "x") is italic on white.
-    The writer must store the *shown* value (status.shown_value) in a judged cell."""
+    Both workbooks (the unit's and the committee's) draw a status one way, report/status.py's:
 
-    def __init__(self, workbook: Workbook, marks: bool = False) -> None:
+    - **not met** ("not_met"): bold on orange with a dark border, and "✖ " before the figure
+      (in the number format, so the cell stays a number: "✖ 84,4 %") or before a text
+      ("✖ Ikke opfyldt", "✖ Ja");
+    - **met** ("met"): a figure in dark blue text, unfilled (colour only the cell that needs
+      action; a table of met figures does not shout), with "✔ " before it; a status word
+      ("✔ Opfyldt") on status.py's pale blue, as StatusFormats.word writes it on Overblik, so
+      one word looks the same on every sheet;
+    - **a figure beside its own status word** ("met_figure" / "not_met_figure"): plain, bold
+      when not met; the word beside it carries the symbol and the colour;
+    - **hidden** (SUPPRESSED, "<5" / "x"): italic dark grey on white, right-aligned, legible in
+      black-and-white print and unlike both status colours.
+
+    So the status is never colour alone. The writer stores the *shown* value
+    (status.judged_fraction / status.shown_value) in a judged cell, so the figure as printed
+    never lands on the wrong side of the target. Numbers use the Danish formats of
+    words.EXCEL_FORMATS ("0.0 %")."""
+
+    def __init__(self, workbook: Workbook) -> None:
         self.workbook = workbook
-        self.marks = marks
         self._cache: dict[tuple[Any, ...], Format] = {}
         self.title = workbook.add_format({"bold": True, "font_size": 14})
         self.subtitle = workbook.add_format({"italic": True, "font_color": "#595959"})
@@ -220,11 +242,40 @@ class Styles:
                 "valign": "top",
             }
         )
+        self._header_right: Format | None = None
+        self._note_wrap: Format | None = None
+
+    @property
+    def header_right(self) -> Format:
+        """The header format right-aligned, for a heading over a column of numbers."""
+        if self._header_right is None:
+            self._header_right = self.workbook.add_format(
+                {
+                    "bold": True,
+                    "bg_color": HEADER_FILL,
+                    "pattern": 1,
+                    "bottom": 1,
+                    "text_wrap": True,
+                    "valign": "top",
+                    "align": "right",
+                }
+            )
+        return self._header_right
+
+    @property
+    def note_wrap(self) -> Format:
+        """A note's format (grey italic), wrapped: for a note merged over a table's width."""
+        if self._note_wrap is None:
+            self._note_wrap = self.workbook.add_format(
+                {"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"}
+            )
+        return self._note_wrap
 
     def get(
         self, kind: str = "text", fill: str | None = None, bold: bool = False, wrap: bool = False
     ) -> Format:
-        """The format for a cell of ``kind`` (a NUM_FORMATS key), optionally filled/bold."""
+        """The format for a cell of ``kind`` (a NUM_FORMATS key), optionally with a status
+        (``fill``, one of STATUS_FILLS) and bold."""
         key = (kind, fill, bold, wrap)
         if key not in self._cache:
             props: dict[str, Any] = {"valign": "top"}
@@ -232,12 +283,10 @@ class Styles:
                 props["num_format"] = NUM_FORMATS[kind]
             if kind == "link":
                 props.update(font_color=LINK_FONT, underline=1)
-            if fill and self.marks:
-                props.update(_marked(kind, fill))
-            elif fill:
-                props.update(FILLS[fill])
-            elif self.marks and kind == "pct":
-                props["num_format"] = EXCEL_FORMATS["pct"]
+            if kind == "center":
+                props["align"] = "center"
+            if fill:
+                props.update(status_props(kind, fill))
             if bold:
                 props.update(bold=True, top=1)
             if wrap:
@@ -246,19 +295,29 @@ class Styles:
         return self._cache[key]
 
 
-def _marked(kind: str, fill: str) -> dict[str, Any]:
-    """A cell's format in ``Styles.marks`` mode: status.py's style for a met / not met /
-    hidden cell, with the status symbol in the number format of a met / not met number."""
+def status_props(kind: str, fill: str) -> dict[str, Any]:
+    """The cell properties of a judged or hidden cell of ``kind`` (see :class:`Styles`):
+    status.py's STATUS_STYLE, a met figure unfilled, the symbol in a number's format."""
     from sagstid.report.status import STATUS_STYLE, SYMBOLS
 
+    if fill not in STATUS_FILLS:
+        raise KeyError(f"no status look {fill!r}")
+    if fill in FIGURE_FILLS:
+        return {"bold": True} if FIGURE_FILLS[fill] == "not_met" else {}
     props = dict(STATUS_STYLE[fill])
-    if fill == "met":  # only what needs action is filled; a met figure has its ✔
+    number = NUM_FORMATS[kind]
+    if fill == "met" and number:  # only what needs action is filled; a met figure has its ✔
         props = {k: v for k, v in props.items() if k not in ("bg_color", "pattern")}
-    if fill in SYMBOLS:
-        number = EXCEL_FORMATS["pct"] if kind == "pct" else NUM_FORMATS[kind]
-        if number:
-            props["num_format"] = f'"{SYMBOLS[fill]} "{number}'
+    if fill in SYMBOLS and number:
+        props["num_format"] = f'"{SYMBOLS[fill]} "{number}'
     return props
+
+
+def status_mark(fill: str | None) -> str | None:
+    """The symbol a text cell with a status starts with ("✔" / "✖"), else None."""
+    from sagstid.report.status import MET, NOT_MET, SYMBOLS
+
+    return {"met": SYMBOLS[MET], "not_met": SYMBOLS[NOT_MET]}.get(fill or "")
 
 
 def new_workbook(path: Path, constant_memory: bool = True) -> tuple[Workbook, Styles]:
@@ -380,7 +439,20 @@ class Sheet:
     def section(self, text: str) -> int:
         return self.line(text, self.styles.section)
 
-    def header(self, headings: Sequence[str], col: int = 0) -> int:
+    def note_wrapped(self, text: str) -> int:
+        """A note wrapped over the width of the sheet's columns (``widths``), as tall as its
+        lines, so a long explanation is neither cut at the print area's edge nor widens the
+        page; a plain :meth:`note` on a sheet without widths."""
+        if not self.widths:
+            return self.note(text)
+        row = self._take()
+        self.ws.set_row(row, 15 * text_lines(text, sum(self.widths)) + 2)
+        self.ws.merge_range(row, 0, row, len(self.widths) - 1, text, self.styles.note_wrap)
+        return row
+
+    def header(self, headings: Sequence[str], col: int = 0, kinds: Sequence[str] | None = None) -> int:
+        """A header row; with ``kinds`` (the columns' NUM_FORMATS keys), a heading over numbers
+        is right-aligned like the numbers under it."""
         row = self._take()
         widths = self.widths[col : col + len(headings)]
         if len(widths) == len(headings):  # a wrapped header gets the height it needs (not over row 1)
@@ -389,8 +461,12 @@ class Sheet:
             height = header_height(headings, widths)
             if height > 15:
                 self.ws.set_row(row, height)
+        right = set()
+        if kinds is not None:
+            right = {i for i, kind in enumerate(kinds) if kind in NUMERIC_KINDS}
         for offset, heading in enumerate(headings):
-            self.ws.write_string(row, col + offset, heading, self.styles.header)
+            fmt = self.styles.header_right if offset in right else self.styles.header
+            self.ws.write_string(row, col + offset, heading, fmt)
         return row
 
     def values(
@@ -405,6 +481,9 @@ class Sheet:
         row = self._take()
         per_cell = fills if isinstance(fills, (list, tuple)) else [fills] * len(values)
         for offset, (value, kind, fill) in enumerate(zip(values, kinds, per_cell, strict=False)):
+            mark = status_mark(fill) if kind in ("text", "center") else None
+            if mark and isinstance(value, str) and not value.startswith(mark):
+                value = f"{mark} {value}"  # never colour alone: "✖ Ikke opfyldt", "✖ Ja"
             put(self.ws, row, col + offset, value, self.styles.get(kind, fill, bold))
         return row
 
@@ -427,10 +506,15 @@ class Sheet:
         fills: Iterable[str | Sequence[str | None] | None] | None = None,
         autofilter: bool = True,
         freeze: bool = False,
+        header_height: float | None = None,
     ) -> tuple[int, int]:
-        """A header and rows; returns (header row, last row). Adds filter buttons if asked."""
-        header = self.header([c.heading for c in columns])
+        """A header and rows; returns (header row, last row). Adds filter buttons if asked.
+        ``header_height``: the header row's height, set before the rows (a sheet written top
+        to bottom, constant_memory, cannot go back to it)."""
         kinds = [c.kind for c in columns]
+        header = self.header([c.heading for c in columns], kinds=kinds)
+        if header_height is not None:
+            self.ws.set_row(header, header_height)
         fill_iter = iter(fills) if fills is not None else None
         last = header
         for values in rows:
