@@ -44,6 +44,7 @@ from sagstid.report.words import (
     da_pct_number,
 )
 from sagstid.report.xlsx import Styles, count, first_row, number
+from sagstid.values import equals
 
 SHEETS = {
     "overview": "Overblik",
@@ -249,8 +250,8 @@ def _service_rows(ctx: RunMeasurement, own: pd.Series | None, before: pd.Series 
 def _open_row(snapshot: OpenSnapshot | None, code: str) -> pd.Series | None:
     if snapshot is None:
         return None
-    decisions = snapshot.cases(code).query("kind == 'decision'")
-    table = open_metrics(decisions, [])
+    decisions = snapshot.open_decisions
+    table = open_metrics(decisions[equals(decisions["unit_code"], code)], [])
     return table.iloc[0] if len(table) else None
 
 
