@@ -85,8 +85,8 @@ class _Group(click.Group):
                 raise
             if _no_room(exc):  # a full disk or a file-size limit: the operator's to fix, exit 2
                 click.echo(
-                    f"sagstid: error: no room to write the reports ({type(exc).__name__}: "
-                    f"{_one_line(exc)}); the previous reports are unchanged",
+                    f"sagstid: error: no room to write the reports ({_one_line(exc)}); "
+                    "the previous reports are unchanged",
                     err=True,
                 )
                 sys.unraisablehook = lambda _: None

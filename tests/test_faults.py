@@ -344,7 +344,9 @@ def test_full_disk_while_writing_leaves_previous_reports(
     assert child.returncode == 2  # no room to write: the operator's to fix, like bad input
     assert out == ""
     assert [line for line in err.splitlines() if line.startswith("sagstid:")] == [
-        "sagstid: error: no room to write the reports (FileCreateError: [Errno 27] File too large); "
+        # the system's words, whichever writer met the limit first (a workbook file, a
+        # constant_memory sheet's temporary file, results.json)
+        "sagstid: error: no room to write the reports ([Errno 27] File too large); "
         "the previous reports are unchanged"
     ]
     assert "Traceback" not in err
@@ -354,10 +356,9 @@ def test_full_disk_while_writing_leaves_previous_reports(
     assert (root / journal_name).read_bytes().startswith(old_journal)
     records, bad = manifest.read_journal(root / journal_name)
     assert bad == 0
-    assert [(r["outcome"], r["error"]) for r in records] == [
-        ("ok", None),
-        ("failed", "FileCreateError: [Errno 27] File too large"),
-    ]
+    assert [r["outcome"] for r in records] == ["ok", "failed"]
+    assert records[0]["error"] is None
+    assert records[1]["error"].endswith(": [Errno 27] File too large")  # the error's kind first
     if mode == "run-store":
         assert len(list((root / "nightly" / ".runs").iterdir())) == 1  # the failed run's is gone
     else:  # nothing left beside the folder but its lock and journal

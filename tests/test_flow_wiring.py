@@ -327,7 +327,7 @@ def test_flow_sheet_in_the_unit_and_committee_workbooks(db_with, folder, tmp_pat
     assert kh[1:5] == [7, 75, "<5", "<5"]
     # the goal is shown to the committee (a count against a baseline, not a group of cases)
     goal = next(r for r in committee if r[0] == "Formalitetsklager modtaget")
-    assert goal[1:6] == ["Hele forvaltningen", "2023", 4, 2, "2027"] and goal[8] == "Ikke på sporet"
+    assert goal[1:6] == ["Hele forvaltningen", "2023", 4, 2, "2027"] and goal[8] == "✖ Ikke på sporet"
 
 
 def test_published_deadline_words_are_whole_numbers() -> None:
