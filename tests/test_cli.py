@@ -335,7 +335,7 @@ def test_failed_run_leaves_previous_reports(
     result = invoke(*args)
     assert result.exit_code == 2  # no room on the disk: the operator's to fix (docs/operations.md)
     assert result.stderr.splitlines()[-1] == (
-        "sagstid: error: no room to write the reports (OSError: [Errno 28] No space left on device); "
+        "sagstid: error: no room to write the reports ([Errno 28] No space left on device); "
         "the previous reports are unchanged"
     )
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no staging folder left either
