@@ -158,8 +158,8 @@ class Extracted:
     open_complaints: pd.DataFrame
     flow: pd.DataFrame  # queries/flow_decisions.sql: the backlog trend and the expected wait
     promised_column: bool  # the decisions table has the optional column promised_date
-    before_open_decisions: pd.DataFrame | None = None  # open at the comparison period's end
-    before_open_complaints: pd.DataFrame | None = None
+    before_open_decisions: pd.DataFrame  # open at the comparison period's end
+    before_open_complaints: pd.DataFrame
 
 
 def extract_run(
@@ -467,14 +467,7 @@ def build_context(
         extracted = extract_run(engine, period, previous_period, as_of, stage, flow_from)
         read_open = {
             as_of: (extracted.open_decisions, extracted.open_complaints),
-            previous_period.end: (
-                extracted.before_open_decisions
-                if extracted.before_open_decisions is not None
-                else extracted.open_decisions.iloc[:0],
-                extracted.before_open_complaints
-                if extracted.before_open_complaints is not None
-                else extracted.open_complaints.iloc[:0],
-            ),
+            previous_period.end: (extracted.before_open_decisions, extracted.before_open_complaints),
         }
         compare_rows = extract_comparisons(engine, period, stage, read_open) if comparisons else {}
     finally:
@@ -572,16 +565,8 @@ def validate_comparison(
     validated like the run's own (no I/O): the figures a unit's Overblik compares with."""
     window = date_window(config, previous)
     snapshot_window = DateWindow.of(config.measurement.plausible_dates, previous.end)
-    open_decisions = received_by(
-        x.before_open_decisions if x.before_open_decisions is not None else x.open_decisions.iloc[:0],
-        previous.end,
-        snapshot_window,
-    )
-    open_complaints = received_by(
-        x.before_open_complaints if x.before_open_complaints is not None else x.open_complaints.iloc[:0],
-        previous.end,
-        snapshot_window,
-    )
+    open_decisions = received_by(x.before_open_decisions, previous.end, snapshot_window)
+    open_complaints = received_by(x.before_open_complaints, previous.end, snapshot_window)
     return replace(
         v,
         complaints=validate_complaints(x.complaints, x.units, previous, window),

@@ -30,6 +30,15 @@ CONTRACT_METRICS: tuple[str, ...] = (
     "mean_days",
     "median_days",
 )
+COUNT_COLUMNS: tuple[str, ...] = (
+    "decisions",
+    "within_deadline",
+    "exceeded",
+    "exceeded_notified",
+    "service_target_decisions",
+    "within_service_target",
+)
+"""The metrics that are counts of decisions (whole numbers; the others are shares and days)."""
 # The service target (docs/contract.md §2.2): decisions whose entry has one, how many of them
 # kept it, and the share; measured beside the legal deadline.
 SERVICE_METRICS: tuple[str, ...] = ("service_target_decisions", "within_service_target", "service_target_pct")
@@ -141,14 +150,7 @@ def group_metrics(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     out["notice_pct"] = 100.0 * out["exceeded_notified"] / exceeded
     with_target = out["service_target_decisions"].where(out["service_target_decisions"] > 0)
     out["service_target_pct"] = 100.0 * out["within_service_target"] / with_target
-    for column in (
-        "decisions",
-        "within_deadline",
-        "exceeded",
-        "exceeded_notified",
-        "service_target_decisions",
-        "within_service_target",
-    ):
+    for column in COUNT_COLUMNS:
         out[column] = out[column].astype(np.int64)
     out = out.reset_index()
     if not keys:

@@ -14,6 +14,7 @@ from sagstid.measure.audit import AUDIT_COLUMNS
 from sagstid.measure.complaints import APPEAL_OUTCOMES
 from sagstid.measure.decisions import (
     CONTRACT_METRICS,
+    COUNT_COLUMNS,
     EXTRA_METRICS,
     DecisionMeasurement,
 )
@@ -48,16 +49,7 @@ def json_value(value: Any) -> Any:
     return value
 
 
-_COUNTS = frozenset(
-    {
-        "decisions",
-        "within_deadline",
-        "exceeded",
-        "exceeded_notified",
-        "service_target_decisions",
-        "within_service_target",
-    }
-)
+_COUNTS = frozenset(COUNT_COLUMNS)
 
 
 def metrics_dict(row: pd.Series, extra: bool = True) -> dict[str, Any]:

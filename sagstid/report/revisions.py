@@ -19,19 +19,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sagstid.measure.decisions import DecisionMeasurement
+from sagstid.measure.decisions import CONTRACT_METRICS, DecisionMeasurement
 from sagstid.periods import Period
 
-DECISION_FIGURES: tuple[str, ...] = (
-    "decisions",
-    "within_deadline",
-    "compliance_pct",
-    "exceeded",
-    "exceeded_notified",
-    "notice_pct",
-    "mean_days",
-    "median_days",
-)
+DECISION_FIGURES: tuple[str, ...] = CONTRACT_METRICS  # the figures a revision compares
 COMPLAINT_FIGURES: tuple[str, ...] = ("complaints", "on_time", "compliance_pct")
 
 

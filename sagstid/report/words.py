@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sagstid.values import is_missing
+
 MISSING = "–"  # en dash: no figure
 
 # Locale-neutral Excel number formats ('.' and ',' are placeholders that Excel shows in the
@@ -47,18 +49,9 @@ EXCEL_FORMATS: dict[str, str] = {
 _ISO_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def da_number(value: Any, decimals: int = 0) -> str:
     """A number the Danish way: 1.234 and 92,5; "–" where missing or infinite."""
-    if _missing(value) or not math.isfinite(float(value)):
+    if is_missing(value) or not math.isfinite(float(value)):
         return MISSING
     text = f"{float(value):,.{decimals}f}"
     if text.startswith("-") and text.strip("-0.,") == "":  # -0.04 with one decimal: "0,0"
@@ -89,7 +82,7 @@ def da_pp(value: Any, decimals: int = 1) -> str:
 
 def da_date(day: Any) -> str:
     """A date as dd-mm-yyyy (date, datetime, Timestamp or datetime64); "–" where missing."""
-    if _missing(day):
+    if is_missing(day):
         return MISSING
     if isinstance(day, np.datetime64):
         day = pd.Timestamp(day)
@@ -109,7 +102,7 @@ def da_week(value: Any, week: int | None = None) -> str:
         found = _ISO_WEEK.match(value)
         assert found is not None
         year, week = int(found.group(1)), int(found.group(2))
-    elif _missing(value):
+    elif is_missing(value):
         return MISSING
     else:
         day = pd.Timestamp(value)

@@ -204,6 +204,17 @@ FIGURE_FILLS = {"met_figure": "met", "not_met_figure": "not_met"}
 STATUS_FILLS = frozenset({"met", "not_met", *FIGURE_FILLS, SUPPRESSED})
 
 
+HEADER_PROPS: dict[str, Any] = {
+    "bold": True,
+    "bg_color": HEADER_FILL,
+    "pattern": 1,
+    "bottom": 1,
+    "text_wrap": True,
+    "valign": "top",
+}
+"""A table header's cell: bold on the header fill, a line under it, wrapped at the top."""
+
+
 class Styles:
     """The formats of one workbook, created on first use and shared.
 
@@ -232,16 +243,7 @@ class Styles:
         self.title = workbook.add_format({"bold": True, "font_size": 14})
         self.subtitle = workbook.add_format({"italic": True, "font_color": "#595959"})
         self.section = workbook.add_format({"bold": True, "font_size": 12})
-        self.header = workbook.add_format(
-            {
-                "bold": True,
-                "bg_color": HEADER_FILL,
-                "pattern": 1,
-                "bottom": 1,
-                "text_wrap": True,
-                "valign": "top",
-            }
-        )
+        self.header = workbook.add_format(HEADER_PROPS)
         self._header_right: Format | None = None
         self._note_wrap: Format | None = None
 
@@ -249,17 +251,7 @@ class Styles:
     def header_right(self) -> Format:
         """The header format right-aligned, for a heading over a column of numbers."""
         if self._header_right is None:
-            self._header_right = self.workbook.add_format(
-                {
-                    "bold": True,
-                    "bg_color": HEADER_FILL,
-                    "pattern": 1,
-                    "bottom": 1,
-                    "text_wrap": True,
-                    "valign": "top",
-                    "align": "right",
-                }
-            )
+            self._header_right = self.workbook.add_format({**HEADER_PROPS, "align": "right"})
         return self._header_right
 
     @property

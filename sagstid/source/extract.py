@@ -58,8 +58,8 @@ def extract_units(engine: Engine) -> pd.DataFrame:
 def extract_open_cases(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(decisions, complaints) received on or before ``as_of`` and not decided/answered on or
     before it (queries/open_decisions.sql, queries/open_complaints.sql)."""
-    bound = {"as_of": as_of.isoformat()}
-    return (read_query(engine, "open_decisions", **bound), read_query(engine, "open_complaints", **bound))
+    decisions = read_query(engine, "open_decisions", as_of=as_of.isoformat())
+    return decisions, extract_open_complaints(engine, as_of)
 
 
 def extract_open_complaints(engine: Engine, as_of: dt.date) -> pd.DataFrame:
