@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sagstid.faults import checkpoint
@@ -90,7 +90,9 @@ def write_reports(
         units = sorted(set(only_units)) if only_units else report_units(ctx)
         files = unit_files(units)
         # the biggest workbooks first, so no process is left writing a big one alone at the end
-        jobs = ((staging / files[code], cut_to_unit(ctx, code), code) for code in largest_first(ctx, units))
+        # every cut made before the first is handed out: the hand-outs then follow each other at
+        # once, and a stop signal cannot land inside one (the pool's lock would be held)
+        jobs = [(staging / files[code], cut_to_unit(ctx, code), code) for code in largest_first(ctx, units)]
 
         def done(code: str, peak_mb: float | None) -> None:
             on_unit_done(code, peak_mb)
@@ -100,7 +102,7 @@ def write_reports(
             if not only_units:
                 write_committee_workbook(staging / COMMITTEE_FILE, ctx)
 
-        _run_jobs(jobs, len(units), workers, done, committee)
+        _run_jobs(jobs, workers, done, committee)
         (staging / RESULTS_FILE).write_text(dumps(results), encoding="utf-8")
         whole = [] if only_units else [COMMITTEE_FILE]
         names = [files[code] for code in units] + [*whole, RESULTS_FILE]
@@ -126,17 +128,15 @@ def largest_first(ctx: RunMeasurement, units: Sequence[str]) -> list[str]:
 
 
 def _run_jobs(
-    jobs: Iterable[tuple[Path, RunMeasurement, str]],
-    count: int,
+    jobs: Sequence[tuple[Path, RunMeasurement, str]],
     workers: int,
     done: Callable[[str, float | None], None],
     meanwhile: Callable[[], None],
 ) -> None:
     """Write each unit's workbook, in ``workers`` fresh processes if more than one, and run
     ``meanwhile`` (the committee workbook) in this process while they write; ``done`` is called
-    in this process as each unit finishes. A job's unit cut is made as it is handed out. A
-    failure or a stop ends every worker at once."""
-    if workers <= 1 or count <= 1:
+    in this process as each unit finishes. A failure or a stop ends every worker at once."""
+    if workers <= 1 or len(jobs) <= 1:
         for path, unit_ctx, code in jobs:
             done(*_write_unit(path, unit_ctx, code))
         meanwhile()
