@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from concurrent.futures import Executor
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -606,6 +607,7 @@ class RunSummary:
     general_compliance: float | None
     general_target: float
     worker_peak_mb: float | None = None  # largest workbook process (Linux), for the benchmark
+    worker_job_cpu_s: float | None = None  # CPU seconds the workbook processes spent on workbooks
     unit_names: dict[str, str] = field(default_factory=dict)  # unit_code -> unit_name, for alerts
 
 
@@ -622,28 +624,37 @@ def run_period(
 ) -> RunSummary:
     """Measure ``period`` and write every report into ``out_dir``. ``units`` (``--unit``): only
     those units' workbooks; ``earlier``: what earlier runs published, to record revisions."""
-    from sagstid.report.publish import report_units, write_reports
+    from sagstid.report import workers as workbook_processes
+    from sagstid.report.publish import WORKBOOK_MODULES, UnitWritten, report_units, write_reports
     from sagstid.report.results_json import build_results, follow_up_sections
     from sagstid.report.revisions import find_revisions
 
-    ctx = build_context(db_url, config_dir, period, stage, worklist_first=worklist_first)
-    check_requested_units(units, ctx.units)
-    peaks: list[float] = []
-    progress: Callable[[int, int], None] = getattr(stage, "progress", lambda done, total: None)
-    total = len(set(units)) if units else len(report_units(ctx)) + 1  # unit workbooks (+ committee)
+    # the workbook processes start now and import while this one reads and measures
+    early = workers > 1 and len(set(units)) != 1
+    processes: AbstractContextManager[Executor | None] = (
+        workbook_processes.pool(workers, WORKBOOK_MODULES, start=True) if early else nullcontext()
+    )
+    written: list[UnitWritten] = []
+    with processes as pool:
+        ctx = build_context(db_url, config_dir, period, stage, worklist_first=worklist_first)
+        check_requested_units(units, ctx.units)
+        progress: Callable[[int, int], None] = getattr(stage, "progress", lambda done, total: None)
+        total = len(set(units)) if units else len(report_units(ctx)) + 1  # unit workbooks (+ committee)
 
-    def unit_done(_: str, peak: float | None) -> None:
-        peaks.append(peak or 0.0)
-        progress(len(peaks), total)
+        def unit_done(unit: UnitWritten) -> None:
+            written.append(unit)
+            progress(len(written), total)
 
-    with stage(f"Skriver rapporter til {out_dir}"):
-        results = build_results(period, ctx.current, **follow_up_sections(ctx))
-        results["revisions"] = find_revisions(results, shown_periods(ctx), earlier)
-        ctx = replace(ctx, revisions=tuple(results["revisions"]))
-        files = write_reports(
-            ctx, results, out_dir, workers=workers, on_unit_done=unit_done, only_units=units
-        )
-        progress(total, total)
+        with stage(f"Skriver rapporter til {out_dir}"):
+            results = build_results(period, ctx.current, **follow_up_sections(ctx))
+            results["revisions"] = find_revisions(results, shown_periods(ctx), earlier)
+            ctx = replace(ctx, revisions=tuple(results["revisions"]))
+            files = write_reports(
+                ctx, results, out_dir, workers=workers, on_unit_done=unit_done, only_units=units, pool=pool
+            )
+            progress(total, total)
+    peaks = [unit.peak_mb or 0.0 for unit in written]
+    job_cpu = [unit.cpu_s for unit in written if unit.cpu_s is not None]
     general = ctx.current.total.get("compliance_pct")
     return RunSummary(
         period=period,
@@ -653,6 +664,7 @@ def run_period(
         general_compliance=None if pd.isna(general) else float(general),
         general_target=ctx.targets.general,
         worker_peak_mb=max(peaks) if workers > 1 and peaks else None,
+        worker_job_cpu_s=sum(job_cpu) if job_cpu else None,
         unit_names=dict(
             zip(ctx.units["unit_code"].astype(str), ctx.units["unit_name"].astype(str), strict=True)
         ),
