@@ -9,7 +9,9 @@ complaints table is small and read whole (without ``citizen_ref``).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import operator
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -19,22 +21,53 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from sagstid.periods import Period
-from sagstid.source.db import optional_columns, read_query
+from sagstid.source.db import optional_columns, read_query, read_query_in_parts
 from sagstid.validate.decision_table import DecisionExtract
 
 
+def read_parts() -> int:
+    """Into how many parts a run's decisions are split to be read side by side on an Arrow
+    path: four per core, so that parts of unequal size still keep every core busy; one on a
+    machine with one core."""
+    cores = os.cpu_count() or 1
+    return 1 if cores <= 1 else min(8, 4 * cores)
+
+
+def day_parts(first: dt.date, last: dt.date, parts: int) -> list[tuple[dt.date, dt.date]]:
+    """``first`` to ``last`` in at most ``parts`` runs of (nearly) equal days, as (first day,
+    first day of the next part); the last part's second day is ``last`` itself."""
+    days = (last - first).days + 1
+    count = max(1, min(parts, days))
+    starts = [first + dt.timedelta(days=days * k // count) for k in range(count)]
+    return [*itertools.pairwise(starts), (starts[-1], last)]
+
+
 def extract_decisions(
-    engine: Engine, period: Period, with_promised: bool = False, through: Period | None = None
+    engine: Engine,
+    period: Period,
+    with_promised: bool = False,
+    through: Period | None = None,
+    parts: int | None = None,
 ) -> DecisionExtract:
     """The decisions decided from ``period``'s start to the end of ``through`` (default: the
     period itself) read whole, the rest of the table counted, and the duplicate ids.
     ``with_promised``: the table has the optional column promised_date, read with the period's
-    decisions (queries/decisions_in_period_promised.sql)."""
+    decisions (queries/decisions_in_period_promised.sql). On an Arrow path the rows are read
+    in ``parts`` (default :func:`read_parts`) side by side: each part but the last through
+    queries/decisions_in_part.sql (its end not included, so the parts' bounds meet), the last
+    through decisions_in_period.sql."""
     last = through or period
     bounds = {"date_from": period.start.isoformat(), "date_to": last.end.isoformat()}
     in_period = "decisions_in_period_promised" if with_promised else "decisions_in_period"
+    in_part = "decisions_in_part_promised" if with_promised else "decisions_in_part"
+    *inner, (final, _) = day_parts(period.start, last.end, read_parts() if parts is None else parts)
+    split: list[tuple[str, dict[str, object]]] = [
+        (in_part, {"date_from": start.isoformat(), "date_before": before.isoformat()})
+        for start, before in inner
+    ]
+    split.append((in_period, {"date_from": final.isoformat(), "date_to": last.end.isoformat()}))
     return DecisionExtract(
-        in_period=read_query(engine, in_period, **bounds),
+        in_period=read_query_in_parts(engine, in_period, dict(bounds), split),
         outside=read_query(engine, "decisions_outside_period", **bounds),
         duplicates=read_query(engine, "decision_duplicates"),
     )
