@@ -451,12 +451,14 @@ def build_context(
     stage: Stage = _silent,
     worklist_first: bool = False,
     comparisons: bool = True,
+    after_reading: Callable[[], None] = lambda: None,
 ) -> RunMeasurement:
     """Measure ``period`` and the period before it from the database at ``db_url``, and take
     the open-case snapshot as of the period's last day: source -> validate -> measure, each
     once. ``worklist_first``: the unit workbooks open on their action list (the nightly run).
     ``comparisons``: also measure the comparison periods in full (:func:`measure_comparisons`:
-    the committee workbook's Overblik)."""
+    the committee workbook's Overblik). ``after_reading`` is called once the database is read
+    (run_period starts the workbook processes then)."""
     as_of = period.end
     previous_period = period.comparison()
     with stage("Læser konfiguration"):
@@ -473,6 +475,7 @@ def build_context(
         compare_rows = extract_comparisons(engine, period, stage, read_open) if comparisons else {}
     finally:
         engine.dispose()
+    after_reading()
     with stage(f"Validerer {period.label} og {previous_period.label}"):
         validated = validate_run(extracted, config, catalogue, period, previous_period, as_of)
         before = validate_comparison(extracted, validated, config, catalogue, previous_period)
@@ -629,14 +632,22 @@ def run_period(
     from sagstid.report.results_json import build_results, follow_up_sections
     from sagstid.report.revisions import find_revisions
 
-    # the workbook processes start now and import while this one reads and measures
+    # the workbook processes start once the database is read (reading uses every core) and
+    # import the workbook writer while this process validates and measures
     early = workers > 1 and len(set(units)) != 1
     processes: AbstractContextManager[Executor | None] = (
-        workbook_processes.pool(workers, WORKBOOK_MODULES, start=True) if early else nullcontext()
+        workbook_processes.pool(workers, WORKBOOK_MODULES) if early else nullcontext()
     )
     written: list[UnitWritten] = []
     with processes as pool:
-        ctx = build_context(db_url, config_dir, period, stage, worklist_first=worklist_first)
+
+        def start_processes() -> None:
+            if pool is not None:
+                workbook_processes.start(pool, workers)
+
+        ctx = build_context(
+            db_url, config_dir, period, stage, worklist_first=worklist_first, after_reading=start_processes
+        )
         check_requested_units(units, ctx.units)
         progress: Callable[[int, int], None] = getattr(stage, "progress", lambda done, total: None)
         total = len(set(units)) if units else len(report_units(ctx)) + 1  # unit workbooks (+ committee)

@@ -1,8 +1,8 @@
 """The workbook processes: started fresh ("spawn"), stopped with the run, and never outliving it.
 
-* They can be started at the run's beginning (:func:`start`): each imports the workbook
-  writer while the main process reads the database, so the imports (about a CPU second each)
-  are done on the core that reading leaves idle, not at the report stage.
+* They can be started before the workbooks are ready (:func:`start`, once the database is
+  read): each imports the workbook writer while the main process validates and measures on
+  one core, so the imports (about a CPU second each) are not on the report stage's path.
 
 * A run that fails or is stopped (SIGTERM, SIGINT: sagstid.ops.signals) while workbooks are
   written stops every workbook process at once (``pool``'s exit), instead of waiting for them.
@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from multiprocessing import get_context
 
@@ -63,7 +63,14 @@ def job_cpu_seconds() -> float | None:
 
 
 def _ready() -> None:
-    """A job that does nothing: handing one to each process makes the pool start it now."""
+    """A job that does nothing (:func:`start`)."""
+
+
+def start(executor: Executor, workers: int) -> None:
+    """Start the ``workers`` processes of a :func:`pool` now: a spawn pool starts a process
+    only when a job is handed out and none is idle, so one empty job each starts them all."""
+    for _ in range(workers):
+        executor.submit(_ready)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -81,11 +88,10 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 @contextmanager
-def pool(workers: int, preload: tuple[str, ...] = (), start: bool = False) -> Iterator[ProcessPoolExecutor]:
+def pool(workers: int, preload: tuple[str, ...] = ()) -> Iterator[ProcessPoolExecutor]:
     """A pool of ``workers`` fresh workbook processes tied to this one's life; on an exception
     (a failed workbook, a signal) the workers are stopped at once, not waited for. Each
-    process imports ``preload`` as it starts; ``start``: start them all now (a spawn pool
-    otherwise starts a process only when a job is handed out)."""
+    process imports ``preload`` as it starts."""
     executor = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=get_context("spawn"),
@@ -93,9 +99,6 @@ def pool(workers: int, preload: tuple[str, ...] = (), start: bool = False) -> It
         initargs=(os.getpid(), preload),
     )
     try:
-        if start:
-            for _ in range(workers):  # no process is idle yet, so each hand-out starts one
-                executor.submit(_ready)
         yield executor
     except BaseException:
         _stop(executor)
