@@ -179,13 +179,13 @@ def extract_run(
         case_decisions = extract_complaint_case_areas(engine)
         audit_samples = extract_audit_samples(engine)
     with stage(f"Henter åbne sager pr. {as_of.isoformat()}"):
-        open_decisions, open_complaints = extract_open_cases(engine, as_of)
+        open_decisions, open_complaints = extract_open_cases(engine, as_of, current.duplicates)
     with stage(f"Henter åbne sager pr. {previous.end.isoformat()}"):
         if as_of == period.end:  # the rows decided since previous.end are read already
             before_decisions = open_decisions_before(current, open_decisions, previous.end)
             before_complaints = extract_open_complaints(engine, previous.end)
         else:
-            before_decisions, before_complaints = extract_open_cases(engine, previous.end)
+            before_decisions, before_complaints = extract_open_cases(engine, previous.end, current.duplicates)
     with stage(f"Henter sagsflow {period.label}"):
         if as_of == period.end and previous.start <= flow_from:  # the rows are read already
             flow = flow_rows(current, open_decisions, flow_from, as_of)
@@ -325,11 +325,16 @@ class ComparisonRows:
 
 
 def extract_comparisons(
-    engine: Engine, period: Period, stage: Stage, read_open: dict[dt.date, tuple[pd.DataFrame, pd.DataFrame]]
+    engine: Engine,
+    period: Period,
+    stage: Stage,
+    read_open: dict[dt.date, tuple[pd.DataFrame, pd.DataFrame]],
+    duplicates: pd.DataFrame,
 ) -> dict[str, ComparisonRows]:
     """Read the comparison periods' decisions and open cases (:func:`comparison_periods`),
     each period and each snapshot day once: ``read_open`` holds the open cases the run has
-    read already, by day (the comparison period's end), and gains those read here."""
+    read already, by day (the comparison period's end), and gains those read here;
+    ``duplicates``: the table's repeated ids, as read for the run's own period."""
     out: dict[str, ComparisonRows] = {}
     read: dict[Period, DecisionExtract | None] = {period.previous(): None}
     for key, other in comparison_periods(period).items():
@@ -340,7 +345,7 @@ def extract_comparisons(
         if key != LAST_YEAR_TO_DATE:
             if other.end not in read_open:
                 with stage(f"Henter åbne sager pr. {other.end.isoformat()}"):
-                    read_open[other.end] = extract_open_cases(engine, other.end)
+                    read_open[other.end] = extract_open_cases(engine, other.end, duplicates)
             opened = read_open[other.end]
         out[key] = ComparisonRows(other, read[other], opened)
     return out
@@ -472,7 +477,11 @@ def build_context(
             as_of: (extracted.open_decisions, extracted.open_complaints),
             previous_period.end: (extracted.before_open_decisions, extracted.before_open_complaints),
         }
-        compare_rows = extract_comparisons(engine, period, stage, read_open) if comparisons else {}
+        compare_rows = (
+            extract_comparisons(engine, period, stage, read_open, extracted.current.duplicates)
+            if comparisons
+            else {}
+        )
     finally:
         engine.dispose()
     after_reading()

@@ -418,7 +418,7 @@ def test_every_query_same_on_postgres(make_db: Callable[..., str], postgres_db: 
     # open as of 2025-06-30: the undecided rows, every 5th of 1..60 = 12 rows
     assert len(frame) == 12
     assert frame["received_date"].iloc[0] == dt.date(2025, 2, 3)
-    assert frame["duplicate_id"].dtype == "int64" and frame["decided_date"].isna().all()
+    assert frame["decision_id"].dtype == "int64" and frame["decided_date"].isna().all()
     # a name used twice stays twice, as read_sql keeps it
     sql = "SELECT decision_id, decision_id, case_id FROM decisions WHERE decided_date = :day"
     twice = source_arrow.read_frame(postgres_db, sql, {"day": "2025-02-10"})

@@ -88,11 +88,27 @@ def extract_units(engine: Engine) -> pd.DataFrame:
     return read_query(engine, "units")
 
 
-def extract_open_cases(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+def extract_open_cases(
+    engine: Engine, as_of: dt.date, duplicates: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(decisions, complaints) received on or before ``as_of`` and not decided/answered on or
-    before it (queries/open_decisions.sql, queries/open_complaints.sql)."""
+    before it (queries/open_decisions.sql, queries/open_complaints.sql). ``duplicates``: the
+    rows queries/decision_duplicates.sql gave (read here if not given), from which each
+    decision gets its duplicate_id flag (1: its decision_id occurs more than once in the
+    table), placed after delay_notice_date."""
     decisions = read_query(engine, "open_decisions", as_of=as_of.isoformat())
+    if duplicates is None:
+        duplicates = read_query(engine, "decision_duplicates")
+    flag = _duplicate_flag(decisions["decision_id"], duplicates)
+    decisions.insert(list(decisions.columns).index("delay_notice_date") + 1, "duplicate_id", flag)
     return decisions, extract_open_complaints(engine, as_of)
+
+
+def _duplicate_flag(ids: pd.Series, duplicates: pd.DataFrame) -> np.ndarray:
+    """1 where an id is one of the table's repeated ids (``duplicates``' non-NULL ids), else 0
+    (a NULL id too: a NULL never equals another)."""
+    repeated = duplicates["decision_id"].dropna()
+    return (ids.isin(repeated).to_numpy() & ids.notna().to_numpy()).astype(np.int64)
 
 
 def extract_open_complaints(engine: Engine, as_of: dt.date) -> pd.DataFrame:
@@ -159,9 +175,7 @@ def _read_already(
     a row of ``read`` gets duplicate_id 1 when its decision_id is one of the table's repeated ids
     (``read.duplicates``), as open_decisions.sql's own flag is (a NULL id: 0)."""
     later = read.in_period.loc[keep]
-    repeated = read.duplicates["decision_id"].dropna()
-    flag = later["decision_id"].isin(repeated).to_numpy() & later["decision_id"].notna().to_numpy()
-    taken = later.assign(duplicate_id=flag.astype(np.int64))[columns]
+    taken = later.assign(duplicate_id=_duplicate_flag(later["decision_id"], read.duplicates))[columns]
     if open_now.empty:
         return taken.reset_index(drop=True)
     return pd.concat([taken, open_now[columns]], ignore_index=True)
