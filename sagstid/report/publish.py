@@ -26,7 +26,7 @@ from sagstid.report import workers as workbook_processes
 from sagstid.report.citizen_wait import write_citizen_pages
 from sagstid.report.filenames import unit_files
 from sagstid.report.results_json import dumps
-from sagstid.report.unit_cut import cut_to_unit
+from sagstid.report.unit_cut import cut_to_unit, narrowed
 
 COMMITTEE_FILE = "udvalg.xlsx"
 RESULTS_FILE = "results.json"
@@ -107,7 +107,10 @@ def write_reports(
         # the biggest workbooks first, so no process is left writing a big one alone at the end
         # every cut made before the first is handed out: the hand-outs then follow each other at
         # once, and a stop signal cannot land inside one (the pool's lock would be held)
-        jobs = [(staging / files[code], cut_to_unit(ctx, code), code) for code in largest_first(ctx, units)]
+        cuttable = narrowed(ctx)
+        jobs = [
+            (staging / files[code], cut_to_unit(cuttable, code), code) for code in largest_first(ctx, units)
+        ]
 
         def done(written: UnitWritten) -> None:
             on_unit_done(written)
