@@ -13,6 +13,7 @@ import itertools
 import operator
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
@@ -55,7 +56,8 @@ def extract_decisions(
     decisions (queries/decisions_in_period_promised.sql). On an Arrow path the rows are read
     in ``parts`` (default :func:`read_parts`) side by side: each part but the last through
     queries/decisions_in_part.sql (its end not included, so the parts' bounds meet), the last
-    through decisions_in_period.sql."""
+    through decisions_in_period.sql. The counting and the duplicate ids are read meanwhile, on
+    another thread (each query its own connection), since the database does their work."""
     last = through or period
     bounds = {"date_from": period.start.isoformat(), "date_to": last.end.isoformat()}
     in_period = "decisions_in_period_promised" if with_promised else "decisions_in_period"
@@ -66,11 +68,11 @@ def extract_decisions(
         for start, before in inner
     ]
     split.append((in_period, {"date_from": final.isoformat(), "date_to": last.end.isoformat()}))
-    return DecisionExtract(
-        in_period=read_query_in_parts(engine, in_period, dict(bounds), split),
-        outside=read_query(engine, "decisions_outside_period", **bounds),
-        duplicates=read_query(engine, "decision_duplicates"),
-    )
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sagstid-count") as side:
+        outside = side.submit(read_query, engine, "decisions_outside_period", **bounds)
+        duplicates = side.submit(read_query, engine, "decision_duplicates")
+        rows = read_query_in_parts(engine, in_period, dict(bounds), split)
+        return DecisionExtract(in_period=rows, outside=outside.result(), duplicates=duplicates.result())
 
 
 def extract_decision_periods(
