@@ -39,7 +39,8 @@ def test_every_goal_in_one_run(tmp_path: Path) -> None:
         "total, database to all workbooks and results.json",
         "peak memory: main process",
         "cells per CPU second of a workbook process",
-        "Arrow is",
+        "parts side by side, as a run reads",
+        "a run's Arrow read is",
         "History: 3 years in the table",
         "same rules in DuckDB SQL",
     ):

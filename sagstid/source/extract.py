@@ -60,19 +60,28 @@ def extract_decisions(
     another thread (each query its own connection), since the database does their work."""
     last = through or period
     bounds = {"date_from": period.start.isoformat(), "date_to": last.end.isoformat()}
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sagstid-count") as side:
+        outside = side.submit(read_query, engine, "decisions_outside_period", **bounds)
+        duplicates = side.submit(read_query, engine, "decision_duplicates")
+        rows = read_decided(engine, period.start, last.end, with_promised, parts)
+        return DecisionExtract(in_period=rows, outside=outside.result(), duplicates=duplicates.result())
+
+
+def read_decided(
+    engine: Engine, first: dt.date, last: dt.date, with_promised: bool = False, parts: int | None = None
+) -> pd.DataFrame:
+    """The decisions decided from ``first`` to ``last`` (queries/decisions_in_period.sql), on
+    an Arrow path read in ``parts`` (default :func:`read_parts`) side by side."""
     in_period = "decisions_in_period_promised" if with_promised else "decisions_in_period"
     in_part = "decisions_in_part_promised" if with_promised else "decisions_in_part"
-    *inner, (final, _) = day_parts(period.start, last.end, read_parts() if parts is None else parts)
+    *inner, (final, _) = day_parts(first, last, read_parts() if parts is None else parts)
     split: list[tuple[str, dict[str, object]]] = [
         (in_part, {"date_from": start.isoformat(), "date_before": before.isoformat()})
         for start, before in inner
     ]
-    split.append((in_period, {"date_from": final.isoformat(), "date_to": last.end.isoformat()}))
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sagstid-count") as side:
-        outside = side.submit(read_query, engine, "decisions_outside_period", **bounds)
-        duplicates = side.submit(read_query, engine, "decision_duplicates")
-        rows = read_query_in_parts(engine, in_period, dict(bounds), split)
-        return DecisionExtract(in_period=rows, outside=outside.result(), duplicates=duplicates.result())
+    split.append((in_period, {"date_from": final.isoformat(), "date_to": last.isoformat()}))
+    whole: dict[str, object] = {"date_from": first.isoformat(), "date_to": last.isoformat()}
+    return read_query_in_parts(engine, in_period, whole, split)
 
 
 def extract_decision_periods(
