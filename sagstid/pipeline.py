@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from concurrent.futures import Executor
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -178,13 +179,13 @@ def extract_run(
         case_decisions = extract_complaint_case_areas(engine)
         audit_samples = extract_audit_samples(engine)
     with stage(f"Henter åbne sager pr. {as_of.isoformat()}"):
-        open_decisions, open_complaints = extract_open_cases(engine, as_of)
+        open_decisions, open_complaints = extract_open_cases(engine, as_of, current.duplicates)
     with stage(f"Henter åbne sager pr. {previous.end.isoformat()}"):
         if as_of == period.end:  # the rows decided since previous.end are read already
             before_decisions = open_decisions_before(current, open_decisions, previous.end)
             before_complaints = extract_open_complaints(engine, previous.end)
         else:
-            before_decisions, before_complaints = extract_open_cases(engine, previous.end)
+            before_decisions, before_complaints = extract_open_cases(engine, previous.end, current.duplicates)
     with stage(f"Henter sagsflow {period.label}"):
         if as_of == period.end and previous.start <= flow_from:  # the rows are read already
             flow = flow_rows(current, open_decisions, flow_from, as_of)
@@ -324,11 +325,16 @@ class ComparisonRows:
 
 
 def extract_comparisons(
-    engine: Engine, period: Period, stage: Stage, read_open: dict[dt.date, tuple[pd.DataFrame, pd.DataFrame]]
+    engine: Engine,
+    period: Period,
+    stage: Stage,
+    read_open: dict[dt.date, tuple[pd.DataFrame, pd.DataFrame]],
+    duplicates: pd.DataFrame,
 ) -> dict[str, ComparisonRows]:
     """Read the comparison periods' decisions and open cases (:func:`comparison_periods`),
     each period and each snapshot day once: ``read_open`` holds the open cases the run has
-    read already, by day (the comparison period's end), and gains those read here."""
+    read already, by day (the comparison period's end), and gains those read here;
+    ``duplicates``: the table's repeated ids, as read for the run's own period."""
     out: dict[str, ComparisonRows] = {}
     read: dict[Period, DecisionExtract | None] = {period.previous(): None}
     for key, other in comparison_periods(period).items():
@@ -339,7 +345,7 @@ def extract_comparisons(
         if key != LAST_YEAR_TO_DATE:
             if other.end not in read_open:
                 with stage(f"Henter åbne sager pr. {other.end.isoformat()}"):
-                    read_open[other.end] = extract_open_cases(engine, other.end)
+                    read_open[other.end] = extract_open_cases(engine, other.end, duplicates)
             opened = read_open[other.end]
         out[key] = ComparisonRows(other, read[other], opened)
     return out
@@ -450,12 +456,14 @@ def build_context(
     stage: Stage = _silent,
     worklist_first: bool = False,
     comparisons: bool = True,
+    after_reading: Callable[[], None] = lambda: None,
 ) -> RunMeasurement:
     """Measure ``period`` and the period before it from the database at ``db_url``, and take
     the open-case snapshot as of the period's last day: source -> validate -> measure, each
     once. ``worklist_first``: the unit workbooks open on their action list (the nightly run).
     ``comparisons``: also measure the comparison periods in full (:func:`measure_comparisons`:
-    the committee workbook's Overblik)."""
+    the committee workbook's Overblik). ``after_reading`` is called once the database is read
+    (run_period starts the workbook processes then)."""
     as_of = period.end
     previous_period = period.comparison()
     with stage("Læser konfiguration"):
@@ -469,10 +477,15 @@ def build_context(
             as_of: (extracted.open_decisions, extracted.open_complaints),
             previous_period.end: (extracted.before_open_decisions, extracted.before_open_complaints),
         }
-        compare_rows = extract_comparisons(engine, period, stage, read_open) if comparisons else {}
+        compare_rows = (
+            extract_comparisons(engine, period, stage, read_open, extracted.current.duplicates)
+            if comparisons
+            else {}
+        )
     finally:
         engine.dispose()
     del read_open  # compare_rows holds what the comparisons read
+    after_reading()
     with stage(f"Validerer {period.label} og {previous_period.label}"):
         validated = validate_run(extracted, config, catalogue, period, previous_period, as_of)
         before = validate_comparison(extracted, validated, config, catalogue, previous_period)
@@ -660,6 +673,7 @@ class RunSummary:
     general_compliance: float | None
     general_target: float
     worker_peak_mb: float | None = None  # largest workbook process (Linux), for the benchmark
+    worker_job_cpu_s: float | None = None  # CPU seconds the workbook processes spent on workbooks
     unit_names: dict[str, str] = field(default_factory=dict)  # unit_code -> unit_name, for alerts
 
 
@@ -676,28 +690,45 @@ def run_period(
 ) -> RunSummary:
     """Measure ``period`` and write every report into ``out_dir``. ``units`` (``--unit``): only
     those units' workbooks; ``earlier``: what earlier runs published, to record revisions."""
-    from sagstid.report.publish import report_units, write_reports
+    from sagstid.report import workers as workbook_processes
+    from sagstid.report.publish import WORKBOOK_MODULES, UnitWritten, report_units, write_reports
     from sagstid.report.results_json import build_results, follow_up_sections
     from sagstid.report.revisions import find_revisions
 
-    ctx = build_context(db_url, config_dir, period, stage, worklist_first=worklist_first)
-    check_requested_units(units, ctx.units)
-    peaks: list[float] = []
-    progress: Callable[[int, int], None] = getattr(stage, "progress", lambda done, total: None)
-    total = len(set(units)) if units else len(report_units(ctx)) + 1  # unit workbooks (+ committee)
+    # the workbook processes start once the database is read (reading uses every core) and
+    # import the workbook writer while this process validates and measures
+    early = workers > 1 and len(set(units)) != 1
+    processes: AbstractContextManager[Executor | None] = (
+        workbook_processes.pool(workers, WORKBOOK_MODULES) if early else nullcontext()
+    )
+    written: list[UnitWritten] = []
+    with processes as pool:
 
-    def unit_done(_: str, peak: float | None) -> None:
-        peaks.append(peak or 0.0)
-        progress(len(peaks), total)
+        def start_processes() -> None:
+            if pool is not None:
+                workbook_processes.start(pool, workers)
 
-    with stage(f"Skriver rapporter til {out_dir}"):
-        results = build_results(period, ctx.current, **follow_up_sections(ctx))
-        results["revisions"] = find_revisions(results, shown_periods(ctx), earlier)
-        ctx = replace(ctx, revisions=tuple(results["revisions"]))
-        files = write_reports(
-            ctx, results, out_dir, workers=workers, on_unit_done=unit_done, only_units=units
+        ctx = build_context(
+            db_url, config_dir, period, stage, worklist_first=worklist_first, after_reading=start_processes
         )
-        progress(total, total)
+        check_requested_units(units, ctx.units)
+        progress: Callable[[int, int], None] = getattr(stage, "progress", lambda done, total: None)
+        total = len(set(units)) if units else len(report_units(ctx)) + 1  # unit workbooks (+ committee)
+
+        def unit_done(unit: UnitWritten) -> None:
+            written.append(unit)
+            progress(len(written), total)
+
+        with stage(f"Skriver rapporter til {out_dir}"):
+            results = build_results(period, ctx.current, **follow_up_sections(ctx))
+            results["revisions"] = find_revisions(results, shown_periods(ctx), earlier)
+            ctx = replace(ctx, revisions=tuple(results["revisions"]))
+            files = write_reports(
+                ctx, results, out_dir, workers=workers, on_unit_done=unit_done, only_units=units, pool=pool
+            )
+            progress(total, total)
+    peaks = [unit.peak_mb or 0.0 for unit in written]
+    job_cpu = [unit.cpu_s for unit in written if unit.cpu_s is not None]
     general = ctx.current.total.get("compliance_pct")
     return RunSummary(
         period=period,
@@ -707,6 +738,7 @@ def run_period(
         general_compliance=None if pd.isna(general) else float(general),
         general_target=ctx.targets.general,
         worker_peak_mb=max(peaks) if workers > 1 and peaks else None,
+        worker_job_cpu_s=sum(job_cpu) if job_cpu else None,
         unit_names=dict(
             zip(ctx.units["unit_code"].astype(str), ctx.units["unit_name"].astype(str), strict=True)
         ),

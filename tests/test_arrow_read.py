@@ -36,6 +36,7 @@ MIXED_DATES = ["2025-03-04", 20250304, 20250304.5, None, "", "0001-01-01"]
 PARAMS = {
     "date_from": "2025-01-01",
     "date_to": "2025-12-31",
+    "date_before": "2025-12-31",  # decisions_in_part.sql: up to, not including
     "as_of": "2025-06-30",
     "decision_id": 3,  # the one-row reads of sagstid explain
     "complaint_id": 1,
@@ -115,7 +116,7 @@ def _arrow(url: str, name: str) -> pd.DataFrame:
 
 # Read only where the table has the optional column promised_date (tests/test_read_paths.py
 # runs it through both paths on the demo, which has it).
-NEEDS_OPTIONAL_COLUMN = {"decisions_in_period_promised"}
+NEEDS_OPTIONAL_COLUMN = {"decisions_in_period_promised", "decisions_in_part_promised"}
 
 
 def _same_for_every_query(url: str) -> None:
@@ -417,7 +418,7 @@ def test_every_query_same_on_postgres(make_db: Callable[..., str], postgres_db: 
     # open as of 2025-06-30: the undecided rows, every 5th of 1..60 = 12 rows
     assert len(frame) == 12
     assert frame["received_date"].iloc[0] == dt.date(2025, 2, 3)
-    assert frame["duplicate_id"].dtype == "int64" and frame["decided_date"].isna().all()
+    assert frame["decision_id"].dtype == "int64" and frame["decided_date"].isna().all()
     # a name used twice stays twice, as read_sql keeps it
     sql = "SELECT decision_id, decision_id, case_id FROM decisions WHERE decided_date = :day"
     twice = source_arrow.read_frame(postgres_db, sql, {"day": "2025-02-10"})

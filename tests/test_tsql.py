@@ -112,6 +112,8 @@ def test_there_are_queries() -> None:
         "complaints.sql",
         "decision_by_id.sql",
         "decision_duplicates.sql",
+        "decisions_in_part.sql",
+        "decisions_in_part_promised.sql",
         "decisions_in_period.sql",
         "decisions_in_period_promised.sql",
         "decisions_outside_period.sql",

@@ -7,12 +7,16 @@ out first, the other process writes the rest meanwhile (README, Benchmark).
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
 from types import SimpleNamespace
 from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
+from sagstid.report import workers as workbook_processes
 from sagstid.report.publish import largest_first
 
 
@@ -23,3 +27,23 @@ def test_most_exceeded_decisions_first_ties_in_given_order() -> None:
     ctx = cast(Any, SimpleNamespace(current=SimpleNamespace(by_unit=by_unit)))
     # E has no row at all (no decisions in the period): size 0, after the others, as D
     assert largest_first(ctx, ["A", "B", "C", "D", "E"]) == ["B", "A", "C", "D", "E"]
+
+
+def _in_process(module: str) -> tuple[bool, int, float | None]:
+    """Run in a workbook process: is ``module`` loaded before the job imports anything, which
+    process ran the job, and what the job cost by job_cpu_seconds."""
+    return module in sys.modules, os.getpid(), workbook_processes.job_cpu_seconds()
+
+
+def test_started_processes_have_the_writer_imported_before_their_first_job() -> None:
+    writer = "sagstid.report.unit_workbook"
+    assert workbook_processes.job_cpu_seconds() is None  # this is not a workbook process
+    with workbook_processes.pool(2, (writer,)) as executor:
+        before = {p.pid for p in multiprocessing.active_children()}
+        workbook_processes.start(executor, 2)
+        started = {p.pid for p in multiprocessing.active_children()} - before
+        assert len(started) == 2  # both started before any job is handed out
+        results = [f.result() for f in [executor.submit(_in_process, writer) for _ in range(6)]]
+    assert all(loaded for loaded, _, _ in results)
+    assert {pid for _, pid, _ in results} <= started
+    assert all(cpu is not None and 0 <= cpu < 5 for _, _, cpu in results)

@@ -15,7 +15,9 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
+from typing import NamedTuple
 
 from sagstid.faults import checkpoint
 from sagstid.files import FILE_MODE, fsync_path, make_dirs
@@ -24,12 +26,23 @@ from sagstid.report import workers as workbook_processes
 from sagstid.report.citizen_wait import write_citizen_pages
 from sagstid.report.filenames import unit_files
 from sagstid.report.results_json import dumps
-from sagstid.report.unit_cut import cut_to_unit
+from sagstid.report.unit_cut import cut_to_unit, narrowed
 
 COMMITTEE_FILE = "udvalg.xlsx"
 RESULTS_FILE = "results.json"
 UNIT_PREFIX = "enhed-"
 STAGING_PREFIX = ".staging-"
+# what a workbook process imports as it starts (report/workers.py), before its first job
+WORKBOOK_MODULES = ("sagstid.report.unit_workbook",)
+
+
+class UnitWritten(NamedTuple):
+    """One unit's workbook written: its process's peak memory (MB, Linux) and the CPU seconds
+    the job took in a workbook process (None when written in the main process)."""
+
+    unit_code: str
+    peak_mb: float | None
+    cpu_s: float | None
 
 
 def unit_file(unit_code: str) -> str:
@@ -61,12 +74,12 @@ def peak_memory_mb() -> float | None:
     return None
 
 
-def _write_unit(path: Path, ctx: RunMeasurement, unit_code: str) -> tuple[str, float | None]:
+def _write_unit(path: Path, ctx: RunMeasurement, unit_code: str) -> UnitWritten:
     from sagstid.report.unit_workbook import write_unit_workbook
 
     checkpoint("unit-writing")
     write_unit_workbook(path, ctx, unit_code)
-    return unit_code, peak_memory_mb()
+    return UnitWritten(unit_code, peak_memory_mb(), workbook_processes.job_cpu_seconds())
 
 
 def write_reports(
@@ -74,12 +87,14 @@ def write_reports(
     results: dict,
     out_dir: Path,
     workers: int = 1,
-    on_unit_done: Callable[[str, float | None], None] = lambda *_: None,
+    on_unit_done: Callable[[UnitWritten], None] = lambda _: None,
     only_units: Sequence[str] = (),
+    pool: Executor | None = None,
 ) -> list[Path]:
     """Write results.json, the committee workbook and one workbook per unit into ``out_dir``.
     With ``only_units`` (``--unit``): results.json and those units' workbooks only, no committee
-    workbook (docs/operations.md)."""
+    workbook (docs/operations.md). ``pool``: workbook processes already started
+    (report/workers.py ``pool``); without it ``workers`` processes are started here."""
     from sagstid.report.committee_workbook import write_committee_workbook
 
     make_dirs(out_dir)
@@ -92,17 +107,20 @@ def write_reports(
         # the biggest workbooks first, so no process is left writing a big one alone at the end
         # every cut made before the first is handed out: the hand-outs then follow each other at
         # once, and a stop signal cannot land inside one (the pool's lock would be held)
-        jobs = [(staging / files[code], cut_to_unit(ctx, code), code) for code in largest_first(ctx, units)]
+        cuttable = narrowed(ctx)
+        jobs = [
+            (staging / files[code], cut_to_unit(cuttable, code), code) for code in largest_first(ctx, units)
+        ]
 
-        def done(code: str, peak_mb: float | None) -> None:
-            on_unit_done(code, peak_mb)
+        def done(written: UnitWritten) -> None:
+            on_unit_done(written)
             checkpoint("unit-staged")
 
         def committee() -> None:
             if not only_units:
                 write_committee_workbook(staging / COMMITTEE_FILE, ctx)
 
-        _run_jobs(jobs, workers, done, committee)
+        _run_jobs(jobs, workers, done, committee, pool)
         (staging / RESULTS_FILE).write_text(dumps(results), encoding="utf-8")
         whole = [] if only_units else [COMMITTEE_FILE]
         names = [files[code] for code in units] + [*whole, RESULTS_FILE]
@@ -130,22 +148,36 @@ def largest_first(ctx: RunMeasurement, units: Sequence[str]) -> list[str]:
 def _run_jobs(
     jobs: Sequence[tuple[Path, RunMeasurement, str]],
     workers: int,
-    done: Callable[[str, float | None], None],
+    done: Callable[[UnitWritten], None],
     meanwhile: Callable[[], None],
+    pool: Executor | None = None,
 ) -> None:
-    """Write each unit's workbook, in ``workers`` fresh processes if more than one, and run
-    ``meanwhile`` (the committee workbook) in this process while they write; ``done`` is called
-    in this process as each unit finishes. A failure or a stop ends every worker at once."""
+    """Write each unit's workbook, in ``workers`` fresh processes if more than one (``pool``
+    if given), and run ``meanwhile`` (the committee workbook) in this process while they
+    write; ``done`` is called in this process as each unit finishes. A failure or a stop ends
+    every worker at once."""
     if workers <= 1 or len(jobs) <= 1:
         for path, unit_ctx, code in jobs:
-            done(*_write_unit(path, unit_ctx, code))
+            done(_write_unit(path, unit_ctx, code))
         meanwhile()
         return
-    with workbook_processes.pool(workers) as pool:
-        futures = [pool.submit(_write_unit, *job) for job in jobs]
-        meanwhile()
-        for future in futures:
-            done(*future.result())
+    if pool is None:
+        with workbook_processes.pool(workers, WORKBOOK_MODULES) as started:
+            _hand_out(started, jobs, done, meanwhile)
+    else:
+        _hand_out(pool, jobs, done, meanwhile)
+
+
+def _hand_out(
+    pool: Executor,
+    jobs: Sequence[tuple[Path, RunMeasurement, str]],
+    done: Callable[[UnitWritten], None],
+    meanwhile: Callable[[], None],
+) -> None:
+    futures = [pool.submit(_write_unit, *job) for job in jobs]
+    meanwhile()
+    for future in futures:
+        done(future.result())
 
 
 def _publish(staging: Path, out_dir: Path, names: list[str]) -> list[Path]:

@@ -107,6 +107,33 @@ def _flow(m: FlowFigures, unit_code: str) -> FlowFigures:
     return replace(m, flow=cut(m.flow), lateness=cut(m.lateness), promised=cut(m.promised))
 
 
+def narrowed(run: RunMeasurement) -> RunMeasurement:
+    """``run`` holding only the rows some unit's cut takes, for cutting every unit from it:
+    the exceeded and the held decisions out of all measured ones, the whole administration's
+    open-case figures worked out once, no comparisons. ``cut_to_unit(narrowed(run), code)``
+    is ``cut_to_unit(run, code)`` for every unit, without going through a million rows each time."""
+
+    def exceeded(m: DecisionMeasurement) -> DecisionMeasurement:
+        return replace(m, cases=m.cases[m.cases["exceeded"].to_numpy(dtype=bool)])
+
+    def held(m: HeldDecisions | None) -> HeldDecisions | None:
+        return None if m is None else replace(m, cases=m.cases[m.cases["held"].to_numpy(dtype=bool)])
+
+    def whole(m: OpenSnapshot | None) -> OpenSnapshot | None:
+        return None if m is None else replace(m, whole=m.whole_metrics())
+
+    return replace(
+        run,
+        current=exceeded(run.current),
+        previous=replace(run.previous, cases=run.previous.cases.iloc[0:0]),  # listed nowhere
+        held=held(run.held),
+        previous_held=held(run.previous_held),
+        snapshot=whole(run.snapshot),
+        previous_snapshot=whole(run.previous_snapshot),
+        compare={},
+    )
+
+
 def cut_to_unit(run: RunMeasurement, unit_code: str) -> RunMeasurement:
     """``run`` cut down to what ``unit_code``'s workbook may hold."""
     return replace(

@@ -1,5 +1,9 @@
 """The workbook processes: started fresh ("spawn"), stopped with the run, and never outliving it.
 
+* They can be started before the workbooks are ready (:func:`start`, once the database is
+  read): each imports the workbook writer while the main process validates and measures on
+  one core, so the imports (about a CPU second each) are not on the report stage's path.
+
 * A run that fails or is stopped (SIGTERM, SIGINT: sagstid.ops.signals) while workbooks are
   written stops every workbook process at once (``pool``'s exit), instead of waiting for them.
 * A workbook process whose main process dies, even by SIGKILL, exits within about a second:
@@ -10,22 +14,24 @@
 from __future__ import annotations
 
 import ctypes
+import importlib
 import os
 import signal
 import sys
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from multiprocessing import get_context
 
 _PR_SET_PDEATHSIG = 1
 PARENT_CHECK_SECONDS = 0.5
+_ready_cpu: list[float] = []  # a workbook process: its CPU seconds when its last job ended
 
 
-def _die_with_parent(parent: int) -> None:
-    """Worker initializer: end this process as soon as ``parent`` is gone."""
+def _die_with_parent(parent: int, preload: tuple[str, ...] = ()) -> None:
+    """Worker initializer: end this process as soon as ``parent`` is gone; import ``preload``."""
     # The main process handles SIGINT/SIGTERM for the run and stops the workers itself; a
     # Ctrl-C sent to the whole process group must not make each worker print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -41,6 +47,30 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="sagstid-parent-watch", daemon=True).start()
+    for module in preload:
+        importlib.import_module(module)
+    _ready_cpu[:] = [time.process_time()]
+
+
+def job_cpu_seconds() -> float | None:
+    """In a workbook process: the CPU seconds since its start-up or its previous job ended
+    (what this job cost, its arguments' unpickling included); None in any other process."""
+    if not _ready_cpu:
+        return None
+    now = time.process_time()
+    used, _ready_cpu[0] = now - _ready_cpu[0], now
+    return used
+
+
+def _ready() -> None:
+    """A job that does nothing (:func:`start`)."""
+
+
+def start(executor: Executor, workers: int) -> None:
+    """Start the ``workers`` processes of a :func:`pool` now: a spawn pool starts a process
+    only when a job is handed out and none is idle, so one empty job each starts them all."""
+    for _ in range(workers):
+        executor.submit(_ready)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -58,14 +88,15 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 @contextmanager
-def pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+def pool(workers: int, preload: tuple[str, ...] = ()) -> Iterator[ProcessPoolExecutor]:
     """A pool of ``workers`` fresh workbook processes tied to this one's life; on an exception
-    (a failed workbook, a signal) the workers are stopped at once, not waited for."""
+    (a failed workbook, a signal) the workers are stopped at once, not waited for. Each
+    process imports ``preload`` as it starts."""
     executor = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=get_context("spawn"),
         initializer=_die_with_parent,
-        initargs=(os.getpid(),),
+        initargs=(os.getpid(), preload),
     )
     try:
         yield executor

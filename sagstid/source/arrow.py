@@ -40,6 +40,12 @@ date as its ISO text, as the sqlite3 module does).
 
 A driver error is raised as :class:`ArrowReadError`; the caller is expected to read through
 SQLAlchemy instead (which then reports a real SQL error or retries a lost connection itself).
+
+Parts side by side (:func:`read_frames`): the rows of several queries with the same output
+columns (the parts of one period, source/extract.py), each read on its own connection in its
+own thread (the drivers work without Python's lock, so the parts are read on as many cores),
+joined in order and made one frame as above: a plain read only if every part's was plain and
+all agree on the column types, else every part read exactly.
 """
 
 from __future__ import annotations
@@ -47,8 +53,10 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
+import os
 import re
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -102,30 +110,69 @@ def read_frame(url: str, sql: str, params: Mapping[str, Any] | None = None) -> p
     """The rows of ``sql`` (named ``:param`` style) as ``pd.read_sql`` would give them, read
     through Arrow; None when ``url`` has no Arrow path. Raises ArrowReadError if the driver
     fails, and ValueError if ``params`` lacks a parameter the query uses."""
+    return read_frames(url, [(sql, params or {})])
+
+
+def read_frames(url: str, parts: Sequence[tuple[str, Mapping[str, Any]]]) -> pd.DataFrame | None:
+    """The rows of every ``(sql, params)`` part, in order, as one frame: what ``pd.read_sql``
+    gives for a query whose rows are the parts' rows in that order. The parts are read side
+    by side, one connection each, on up to as many threads as the machine has cores. None
+    when ``url`` has no Arrow path or a part's output columns cannot be named or differ from
+    the first's; raises as :func:`read_frame`."""
     dialect = arrow_dialect(url)
-    if dialect is None:
+    if dialect is None or not parts:
         return None
-    params = dict(params or {})
     if dialect == "sqlite":
-        names = output_columns(sql)
-        if names is None:
+        names = output_columns(parts[0][0])
+        if names is None or any(output_columns(sql) != names for sql, _ in parts[1:]):
             return None
         import sqlalchemy as sa
 
         path = sa.engine.make_url(url).database or ""  # a file: arrow_dialect checked
-        text, values = to_positional(sql, params, "?")
+        plain = [to_positional(sql, params, "?") for sql, params in parts]
         try:
-            frame = plain_sqlite_frame(_fetch("sqlite", path, text, values), names)
+            frame = plain_sqlite_frame(_joined(_fetch_all("sqlite", path, plain)), names)
         except ArrowReadError:
             frame = None
         if frame is not None:
             log.debug("Arrow read (plain): %d rows", len(frame))
             return frame
         log.debug("Arrow read: mixed or numeric-looking values, reading exactly")
-        return sqlite_frame(_fetch("sqlite", path, sqlite_wrapped(text, names), values), names)
-    text, values = to_positional(sql, params, "$")
-    table = _fetch("postgresql", _libpq_uri(url), text, values)
-    return postgres_frame(table)
+        exact = [(sqlite_wrapped(text, names), values) for text, values in plain]
+        return sqlite_frame(_joined(_fetch_all("sqlite", path, exact)), names)
+    target = _libpq_uri(url)
+    positional = [to_positional(sql, params, "$") for sql, params in parts]
+    return postgres_frame(_joined(_fetch_all("postgresql", target, positional)))
+
+
+def _fetch_all(dialect: str, target: str, queries: Sequence[tuple[str, tuple[Any, ...]]]) -> list[Any]:
+    """Each query's Arrow table, read side by side (one connection and thread each)."""
+    if len(queries) == 1:
+        return [_fetch(dialect, target, *queries[0])]
+    threads = min(len(queries), os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sagstid-read") as pool:
+        return list(pool.map(lambda query: _fetch(dialect, target, *query), queries))
+
+
+def _joined(tables: Sequence[Any]) -> Any:
+    """The parts' tables one after the other. SQLite's driver types each part's columns from
+    its own rows, so a part without rows, or with only NULLs in a column, may carry another
+    type there: such a column takes the type the parts with values agree on (a NULL is a
+    NULL in any type). ArrowReadError if parts with values disagree."""
+    import pyarrow as pa
+
+    tables = [t for t in tables if t.num_rows] or list(tables[:1])
+    if len(tables) == 1:
+        return tables[0]
+    columns = []
+    for k in range(tables[0].num_columns):
+        parts = [t.column(k) for t in tables]
+        kinds = {c.type for c in parts if c.null_count < len(c)}
+        if len(kinds) > 1:
+            raise ArrowReadError(f"the parts' column types differ: {tables[0].column_names[k]}")
+        kind = kinds.pop() if kinds else parts[0].type
+        columns.append(pa.chunked_array([chunk for c in parts for chunk in c.cast(kind).chunks], kind))
+    return pa.table(columns, names=tables[0].column_names)
 
 
 # --- SQL ----------------------------------------------------------------------------------------

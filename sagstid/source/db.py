@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
@@ -24,9 +24,9 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 from sagstid.errors import DatabaseError, SchemaError
 from sagstid.schema import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from sagstid.source import urls
-from sagstid.source.arrow import ArrowReadError, read_frame
+from sagstid.source.arrow import ArrowReadError, read_frames
 from sagstid.source.pg_dates import lenient_dates
-from sagstid.source.queries import load_query
+from sagstid.source.queries import Query, load_query
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -231,14 +231,17 @@ def reading_through(reader: str) -> Iterator[None]:
         _reader[0] = before
 
 
-def _read_arrow(engine: Engine, sql: str, parameters: dict[str, object], what: str) -> pd.DataFrame | None:
-    """The rows through ADBC (sagstid/source/arrow.py), or None where there is no Arrow path or
-    the Arrow reader failed (logged: SQLAlchemy then reads the query, reporting a real SQL
-    error or retrying a lost connection itself)."""
+def _read_arrow(
+    engine: Engine, parts: Sequence[tuple[str, dict[str, object]]], what: str
+) -> pd.DataFrame | None:
+    """The rows of the ``(sql, parameters)`` parts, one after the other, through ADBC
+    (sagstid/source/arrow.py), or None where there is no Arrow path or the Arrow reader failed
+    (logged: SQLAlchemy then reads the query, reporting a real SQL error or retrying a lost
+    connection itself)."""
     if _reader[0] != "arrow":
         return None
     try:
-        return read_frame(engine.url.render_as_string(hide_password=False), sql, parameters)
+        return read_frames(engine.url.render_as_string(hide_password=False), parts)
     except (ArrowReadError, ValueError, OverflowError) as exc:
         # ValueError/OverflowError: a value no Python object holds (PostgreSQL's 'infinity'
         # date arrives as an Arrow date of year -5877611); psycopg's lenient loaders read it.
@@ -296,14 +299,38 @@ def read_query(engine: Engine, name: str, **parameters: object) -> pd.DataFrame:
     """Run queries/<name>.sql with bound parameters and return its rows: through Arrow (ADBC)
     where the database has a path (SQLite, PostgreSQL), else, or if that fails, through
     SQLAlchemy with retries. Both give the same frame (tests/test_arrow_read.py)."""
+    query = _checked(name, parameters)
+    frame = _read_arrow(engine, [(query.sql, parameters)], str(query.path))
+    if frame is not None:
+        return frame
+    return _read_sqlalchemy(engine, query, parameters)
+
+
+def read_query_in_parts(
+    engine: Engine, name: str, parameters: dict[str, object], parts: Sequence[tuple[str, dict[str, object]]]
+) -> pd.DataFrame:
+    """The rows of queries/<name>.sql with ``parameters``, as :func:`read_query` gives them.
+    On an Arrow path they are read as ``parts`` side by side: ``(query name, parameters)``
+    whose rows, one part after the other, are exactly the whole query's rows in its order
+    (the caller's promise: source/extract.py splits a period into parts whose bounds meet).
+    Through SQLAlchemy the whole query is read once."""
+    query = _checked(name, parameters)
+    pieces = [(_checked(part, values).sql, values) for part, values in parts]
+    frame = _read_arrow(engine, pieces, str(query.path))
+    if frame is not None:
+        return frame
+    return _read_sqlalchemy(engine, query, parameters)
+
+
+def _checked(name: str, parameters: dict[str, object]) -> Query:
     query = load_query(name)
     absent = query.parameters - parameters.keys()
     if absent:
         raise ValueError(f"{query.path}: parameters not given: {', '.join(sorted(absent))}")
-    frame = _read_arrow(engine, query.sql, parameters, str(query.path))
-    if frame is not None:
-        return frame
+    return query
 
+
+def _read_sqlalchemy(engine: Engine, query: Query, parameters: dict[str, object]) -> pd.DataFrame:
     sql = query.sql
     if query.optional_columns:
         sql = query.without(absent_columns(engine, query.optional_columns))

@@ -9,7 +9,9 @@ complaints table is small and read whole (without ``citizen_ref``).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import operator
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -19,22 +21,53 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from sagstid.periods import Period
-from sagstid.source.db import optional_columns, read_query
+from sagstid.source.db import optional_columns, read_query, read_query_in_parts
 from sagstid.validate.decision_table import DecisionExtract
 
 
+def read_parts() -> int:
+    """Into how many parts a run's decisions are split to be read side by side on an Arrow
+    path: four per core, so that parts of unequal size still keep every core busy; one on a
+    machine with one core."""
+    cores = os.cpu_count() or 1
+    return 1 if cores <= 1 else min(8, 4 * cores)
+
+
+def day_parts(first: dt.date, last: dt.date, parts: int) -> list[tuple[dt.date, dt.date]]:
+    """``first`` to ``last`` in at most ``parts`` runs of (nearly) equal days, as (first day,
+    first day of the next part); the last part's second day is ``last`` itself."""
+    days = (last - first).days + 1
+    count = max(1, min(parts, days))
+    starts = [first + dt.timedelta(days=days * k // count) for k in range(count)]
+    return [*itertools.pairwise(starts), (starts[-1], last)]
+
+
 def extract_decisions(
-    engine: Engine, period: Period, with_promised: bool = False, through: Period | None = None
+    engine: Engine,
+    period: Period,
+    with_promised: bool = False,
+    through: Period | None = None,
+    parts: int | None = None,
 ) -> DecisionExtract:
     """The decisions decided from ``period``'s start to the end of ``through`` (default: the
     period itself) read whole, the rest of the table counted, and the duplicate ids.
     ``with_promised``: the table has the optional column promised_date, read with the period's
-    decisions (queries/decisions_in_period_promised.sql)."""
+    decisions (queries/decisions_in_period_promised.sql). On an Arrow path the rows are read
+    in ``parts`` (default :func:`read_parts`) side by side: each part but the last through
+    queries/decisions_in_part.sql (its end not included, so the parts' bounds meet), the last
+    through decisions_in_period.sql."""
     last = through or period
     bounds = {"date_from": period.start.isoformat(), "date_to": last.end.isoformat()}
     in_period = "decisions_in_period_promised" if with_promised else "decisions_in_period"
+    in_part = "decisions_in_part_promised" if with_promised else "decisions_in_part"
+    *inner, (final, _) = day_parts(period.start, last.end, read_parts() if parts is None else parts)
+    split: list[tuple[str, dict[str, object]]] = [
+        (in_part, {"date_from": start.isoformat(), "date_before": before.isoformat()})
+        for start, before in inner
+    ]
+    split.append((in_period, {"date_from": final.isoformat(), "date_to": last.end.isoformat()}))
     return DecisionExtract(
-        in_period=read_query(engine, in_period, **bounds),
+        in_period=read_query_in_parts(engine, in_period, dict(bounds), split),
         outside=read_query(engine, "decisions_outside_period", **bounds),
         duplicates=read_query(engine, "decision_duplicates"),
     )
@@ -55,11 +88,27 @@ def extract_units(engine: Engine) -> pd.DataFrame:
     return read_query(engine, "units")
 
 
-def extract_open_cases(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+def extract_open_cases(
+    engine: Engine, as_of: dt.date, duplicates: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(decisions, complaints) received on or before ``as_of`` and not decided/answered on or
-    before it (queries/open_decisions.sql, queries/open_complaints.sql)."""
+    before it (queries/open_decisions.sql, queries/open_complaints.sql). ``duplicates``: the
+    rows queries/decision_duplicates.sql gave (read here if not given), from which each
+    decision gets its duplicate_id flag (1: its decision_id occurs more than once in the
+    table), placed after delay_notice_date."""
     decisions = read_query(engine, "open_decisions", as_of=as_of.isoformat())
+    if duplicates is None:
+        duplicates = read_query(engine, "decision_duplicates")
+    flag = _duplicate_flag(decisions["decision_id"], duplicates)
+    decisions.insert(list(decisions.columns).index("delay_notice_date") + 1, "duplicate_id", flag)
     return decisions, extract_open_complaints(engine, as_of)
+
+
+def _duplicate_flag(ids: pd.Series, duplicates: pd.DataFrame) -> np.ndarray:
+    """1 where an id is one of the table's repeated ids (``duplicates``' non-NULL ids), else 0
+    (a NULL id too: a NULL never equals another)."""
+    repeated = duplicates["decision_id"].dropna()
+    return (ids.isin(repeated).to_numpy() & ids.notna().to_numpy()).astype(np.int64)
 
 
 def extract_open_complaints(engine: Engine, as_of: dt.date) -> pd.DataFrame:
@@ -126,9 +175,7 @@ def _read_already(
     a row of ``read`` gets duplicate_id 1 when its decision_id is one of the table's repeated ids
     (``read.duplicates``), as open_decisions.sql's own flag is (a NULL id: 0)."""
     later = read.in_period.loc[keep]
-    repeated = read.duplicates["decision_id"].dropna()
-    flag = later["decision_id"].isin(repeated).to_numpy() & later["decision_id"].notna().to_numpy()
-    taken = later.assign(duplicate_id=flag.astype(np.int64))[columns]
+    taken = later.assign(duplicate_id=_duplicate_flag(later["decision_id"], read.duplicates))[columns]
     if open_now.empty:
         return taken.reset_index(drop=True)
     return pd.concat([taken, open_now[columns]], ignore_index=True)

@@ -1,0 +1,178 @@
+"""A run's decisions are read in parts side by side on an Arrow path (docs/database.md, What a
+run reads): queries/decisions_in_part.sql for every part but the last, whose end is the next
+part's start and not included, and decisions_in_period.sql for the last. Together the parts
+must give exactly the rows the whole query gives, whatever text a date column holds at a
+part's bound. The independent method is the whole query run by SQLite itself (the sqlite3
+module), and the frame pandas' own ``read_sql`` makes of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Callable
+
+import pandas as pd
+import pytest
+
+from sagstid.periods import Period
+from sagstid.source.db import connect, reading_through
+from sagstid.source.extract import day_parts, extract_decisions
+from sagstid.source.queries import load_query
+
+PERIOD = Period.year(2025)
+PREVIOUS = Period.year(2024)
+
+
+def test_day_parts_by_hand() -> None:
+    d = dt.date
+    # 2024-01-01..2025-12-31 is 731 days (2024 a leap year); two parts: day 0 and day 731 // 2
+    # = 365 after it, 2024-12-31; the last part ends on the last day itself
+    assert day_parts(d(2024, 1, 1), d(2025, 12, 31), 2) == [
+        (d(2024, 1, 1), d(2024, 12, 31)),
+        (d(2024, 12, 31), d(2025, 12, 31)),
+    ]
+    # three days in eight parts: one day each
+    assert day_parts(d(2025, 7, 1), d(2025, 7, 3), 8) == [
+        (d(2025, 7, 1), d(2025, 7, 2)),
+        (d(2025, 7, 2), d(2025, 7, 3)),
+        (d(2025, 7, 3), d(2025, 7, 3)),
+    ]
+    assert day_parts(d(2025, 7, 1), d(2025, 7, 1), 8) == [(d(2025, 7, 1), d(2025, 7, 1))]
+    assert day_parts(d(2025, 1, 1), d(2025, 12, 31), 1) == [(d(2025, 1, 1), d(2025, 12, 31))]
+
+
+# decided_date values at and around the bounds of every split used below (2024-12-31 with
+# two parts; 2024-07-01, 2025-07-02 with three, ...; every day with forty parts is a bound
+# somewhere near these): text that is no date, times after the day, and SQLite numbers.
+DECIDED: list[object] = [
+    "2023-12-31",  # before the period: not read
+    "2024-01-01",  # the first day
+    "2024-07-01",
+    "2024-06-30T23:59",
+    "2024-07-01 08:00",
+    "2024-12-30",
+    "2024-12-30T23:59",  # after 2024-12-30, before 2024-12-31: the part ending at the bound
+    "2024-12-31",  # a bound exactly: the later part only
+    "2024-12-31 08:00",
+    "2024-12-32",  # no such day, textually between 2024-12-31 and 2025-01-01
+    "2024-12-3",  # a short text, before 2024-12-30
+    "2025-01-01",
+    "2025-02-30",
+    "2025-07-02",
+    "2025-12-31",  # the last day: read
+    "2025-12-31T10:00",  # after the last day as text: not read
+    "2026-01-01",
+    20250304,  # an integer sorts before any text: never in the period
+    20250304.5,
+    None,
+    "",
+    "9999-12-31",
+]
+# by hand: the values above that compare >= '2024-01-01' and <= '2025-12-31' as text
+READ = {
+    "2024-01-01",
+    "2024-07-01",
+    "2024-06-30T23:59",
+    "2024-07-01 08:00",
+    "2024-12-30",
+    "2024-12-30T23:59",
+    "2024-12-31",
+    "2024-12-31 08:00",
+    "2024-12-32",
+    "2024-12-3",
+    "2025-01-01",
+    "2025-02-30",
+    "2025-07-02",
+    "2025-12-31",
+}
+
+
+def _rows(variants: Callable[[int], object]) -> list[dict[str, object]]:
+    rows = []
+    for i, decided in enumerate(DECIDED, start=1):
+        rows.append(
+            {
+                "decision_id": i,
+                "case_id": f"S-{i}",
+                "citizen_ref": "x",
+                "unit_code": "JC-NORD",
+                "case_area_code": "KH-ANS",
+                "received_date": "2023-06-01",
+                "decided_date": decided,
+                "sent_date": decided,
+                "delay_notice_date": None,
+                "case_variant": variants(i),
+            }
+        )
+    return rows
+
+
+def _whole_query(url: str) -> list[tuple[object, ...]]:
+    """decisions_in_period.sql over both years, run by SQLite itself."""
+    sql = load_query("decisions_in_period").sql
+    path = url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        return connection.execute(sql, {"date_from": "2024-01-01", "date_to": "2025-12-31"}).fetchall()
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3, 8, 40])
+@pytest.mark.parametrize(
+    "variants",
+    [
+        pytest.param(lambda i: "A", id="plain"),
+        # NULL up to 2024-12-30 (rows 1-11), text later: with two parts or more the first
+        # part's column is all NULL, which the driver types as a number; still a plain read
+        pytest.param(lambda i: None if i < 12 else "B", id="null-early"),
+        # numbers early, text later: every part is read exactly
+        pytest.param(lambda i: i if i < 12 else "B", id="types-differ"),
+    ],
+)
+def test_the_parts_are_the_whole_query(
+    make_db: Callable[..., str],
+    parts: int,
+    variants: Callable[[int], object],
+    caplog: pytest.LogCaptureFixture,
+    request: pytest.FixtureRequest,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="sagstid.source.arrow")
+    url = make_db(decisions=_rows(variants))
+    whole = _whole_query(url)
+    assert {row[5] for row in whole} == READ and len(whole) == len(READ)  # the database agrees
+    engine = connect(url)
+    try:
+        with reading_through("arrow"):
+            read = extract_decisions(engine, PREVIOUS, through=PERIOD, parts=parts).in_period
+        with reading_through("sqlalchemy"):
+            reference = extract_decisions(engine, PREVIOUS, through=PERIOD).in_period
+    finally:
+        engine.dispose()
+    first = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("Arrow read"))
+    exact = "reading exactly" in first  # the decisions are the first query extract_decisions reads
+    assert exact == ("types-differ" in request.node.callspec.id)
+    assert "reading through SQLAlchemy" not in caplog.text  # no part made the Arrow path give up
+    assert sorted(read["decided_date"].tolist()) == sorted(READ)  # each row once, none lost
+    assert sorted(read["decision_id"].tolist()) == sorted(int(row[0]) for row in whole)  # type: ignore[call-overload]
+    # the frame read_sql makes of the whole query, column for column and dtype for dtype
+    ordered = read.sort_values("decision_id", ignore_index=True)
+    expected = reference.sort_values("decision_id", ignore_index=True)
+    pd.testing.assert_frame_equal(ordered, expected, check_exact=True)
+
+
+def test_parts_read_in_the_order_of_the_decided_date_index(make_db: Callable[..., str]) -> None:
+    # With the index docs/database.md recommends, the whole query returns its rows in index
+    # order (decided_date, then rowid); the parts joined in order return them so too.
+    url = make_db(decisions=list(reversed(_rows(lambda i: "A"))))
+    path = url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE INDEX ix_decided ON decisions (decided_date)")
+    whole = _whole_query(url)
+    engine = connect(url)
+    try:
+        with reading_through("arrow"):
+            read = extract_decisions(engine, PREVIOUS, through=PERIOD, parts=8).in_period
+    finally:
+        engine.dispose()
+    assert read["decided_date"].tolist() == [row[5] for row in whole]
+    assert read["decided_date"].tolist() == sorted(READ)  # text order, as the index holds it
