@@ -484,6 +484,7 @@ def build_context(
         )
     finally:
         engine.dispose()
+    del read_open  # compare_rows holds what the comparisons read
     after_reading()
     with stage(f"Validerer {period.label} og {previous_period.label}"):
         validated = validate_run(extracted, config, catalogue, period, previous_period, as_of)
@@ -499,11 +500,15 @@ def build_context(
                 _received_by(before.open_complaints, previous_period.end),
             ),
         )
+    # the rows read are validated: no later stage reads the extract's decision rows
+    extracted = without_decision_rows(extracted)
+    compare_rows = measured_in_full(compare_rows, previous_period)
     run = RunContext(config, catalogue, extracted.units, calendar)
     measure_at = config.measurement.measure_at
     with stage(f"Beregner frister og overholdelse {period.label} og {previous_period.label}"):
         current = measure_decisions(validated.current, catalogue, calendar, measure_at=measure_at)
         previous = measure_decisions(validated.previous, catalogue, calendar, measure_at=measure_at)
+        validated, before = without_validated_decisions(validated), without_validated_decisions(before)
     with stage(f"Måler klager, resultatkontrakt og tilsyn {period.label}"):
         follow_up = measure_follow_up(extracted, validated, run, period, current)
     with stage(f"Måler åbne sager og tilbageholdte afgørelser {period.label}"):
@@ -514,6 +519,9 @@ def build_context(
     with stage(f"Måler sagsflow, forsinkelse og forventet ventetid {period.label}"):
         flow_figures = measure_flow(
             extracted, validated, run, period, current, snapshot.open_decisions, follow_up.complaints.rows
+        )
+        validated = before = replace(
+            before, flow=FlowRows(empty_like(before.flow.cases), before.flow.left_out)
         )
     with stage(f"Måler sammenligningsperioden {previous_period.label}"):
         before_follow_up = measure_follow_up(extracted, before, run, previous_period, previous)
@@ -561,6 +569,52 @@ def build_context(
         previous_working_day=previous_working_day(calendar, as_of),
         registration_check_days=config.measurement.registration_check_days,
         compare=compare,
+    )
+
+
+def without_decision_rows(x: Extracted) -> Extracted:
+    """``x`` without the decision rows read (the extract's largest frames), once validated:
+    the later stages read only its small tables (units, complaints, the complaints' case
+    areas, audit samples) and ``promised_column``."""
+    empty = DecisionExtract(
+        empty_like(x.current.in_period), empty_like(x.current.outside), empty_like(x.current.duplicates)
+    )
+    return replace(
+        x,
+        current=empty,
+        previous=empty,
+        open_decisions=empty_like(x.open_decisions),
+        flow=empty_like(x.flow),
+        before_open_decisions=empty_like(x.before_open_decisions),
+    )
+
+
+def empty_like(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame of no rows with ``frame``'s columns and dtypes that shares no memory with it
+    (``frame.iloc[:0]`` would keep every buffer of ``frame`` alive: a slice of Arrow text keeps
+    its whole array)."""
+    return pd.DataFrame({k: pd.Series([], dtype=t) for k, t in frame.dtypes.items()}, columns=frame.columns)
+
+
+def measured_in_full(rows: dict[str, ComparisonRows], known: Period) -> dict[str, ComparisonRows]:
+    """``rows`` without the open cases of ``known``, the comparison period the run measures in
+    full itself (measure_comparisons takes its figures as they are): kept as empty frames, so
+    that such a row still asks for the period's full figures."""
+    return {
+        key: replace(r, open_cases=(empty_like(r.open_cases[0]), empty_like(r.open_cases[1])))
+        if r.period == known and r.open_cases is not None
+        else r
+        for key, r in rows.items()
+    }
+
+
+def without_validated_decisions(v: Validated) -> Validated:
+    """``v`` without its decision rows, once measured: the later stages read complaints, audit
+    samples, open cases and the flow rows of it."""
+    return replace(
+        v,
+        current=ValidatedDecisions(empty_like(v.current.rows), v.current.counted),
+        previous=ValidatedDecisions(empty_like(v.previous.rows), v.previous.counted),
     )
 
 

@@ -77,7 +77,7 @@ def evaluate_decisions(
     # days over the deadline at the measured date; a decision never sent counts from its
     # decision date (the first day it could have been sent).
     measured_day = np.where(np.isnat(sent), decided, sent) if measure_at == "sent" else decided
-    cases = measured.drop(columns=["status", "reason"]).copy()
+    cases = measured.drop(columns=["status", "reason"])  # copy-on-write: ``measured`` is kept as it is
     cases["deadline_date"] = deadline.astype("datetime64[s]")
     cases["within_decided"] = within_decided
     cases["within_sent"] = within_sent

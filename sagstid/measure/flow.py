@@ -161,7 +161,7 @@ def _flow_tables(
         ~np.isnat(received) & (received <= months[-1][2]) & (np.isnat(decided) | (decided >= months[0][1]))
     )
     received, decided, deadline = received[usable], decided[usable], deadline[usable]
-    rows = cases[usable]
+    rows = cases[list(dict.fromkeys(k for keys in groupings.values() for k in keys))][usable]  # the keys only
     grouped = {name: _group_codes(rows, keys) for name, keys in groupings.items()}
     codes = [(c, len(labels)) for c, labels in grouped.values()]
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in groupings}

@@ -98,7 +98,7 @@ def held_cases(cases: pd.DataFrame, calendar: WorkCalendar, held_after: int) -> 
     """The measured decisions with ``gap_working_days``, ``gap_bucket``, ``held`` and ``late``
     (decided after the deadline)."""
     gap = gap_working_days(cases, calendar)
-    out = cases.copy()
+    out = cases.copy(deep=False)  # copy-on-write: shares the columns, never changes ``cases``
     out["gap_working_days"] = gap
     out["gap_bucket"] = pd.Categorical(gap_bucket(gap), categories=GAP_BUCKETS)
     out["held"] = np.isnan(gap) | (gap > held_after)

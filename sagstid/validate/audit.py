@@ -20,6 +20,7 @@ from sagstid.validate.rows import (
     parse_dates,
     parse_flag,
     reason_column,
+    status_column,
     text_codes,
     unknown_unit,
 )
@@ -64,9 +65,8 @@ def validate_audit(
         ~flags_ok,
     ]
     reason = first_reason(population, conditions, AUDIT_REASONS)
-    status = np.select(
-        [population & (reason != ""), population], ["excluded", "measured"], default="out_of_period"
+    rows["status"] = status_column(
+        [population & (reason >= 0), population], ["excluded", "measured"], "out_of_period", AUDIT_STATUSES
     )
-    rows["status"] = pd.Categorical(status, categories=AUDIT_STATUSES)
     rows["reason"] = reason_column(reason, AUDIT_REASONS)
     return rows

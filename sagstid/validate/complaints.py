@@ -13,6 +13,7 @@ from sagstid.validate.rows import (
     parse_date_columns,
     parse_flag,
     reason_column,
+    status_column,
     text_codes,
     unknown_unit,
 )
@@ -101,12 +102,12 @@ def validate_complaints(
         everyone, [duplicate, received_invalid, pd.isna(received), not_a_unit, invalid_kind], RECEIPT_REASONS
     )
     rows["receipt_reason"] = reason_column(receipt, RECEIPT_REASONS)
-    status = np.select(
-        [population & (reason != ""), population, ~answered_present],
+    rows["status"] = status_column(
+        [population & (reason >= 0), population, ~answered_present],
         ["excluded", "measured", "open"],
-        default="out_of_period",
+        "out_of_period",
+        STATUSES,
     )
-    rows["status"] = pd.Categorical(status, categories=STATUSES)
     rows["reason"] = reason_column(reason, COMPLAINT_REASONS)
     rows["readable"] = ~duplicate & ~invalid_any
     return rows

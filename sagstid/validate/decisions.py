@@ -22,6 +22,7 @@ from sagstid.validate.rows import (
     first_reason,
     parse_date_columns,
     reason_column,
+    status_column,
     text_codes,
     unknown_unit,
 )
@@ -53,7 +54,7 @@ class ValidatedDecisions:
 
     @property
     def measured(self) -> pd.DataFrame:
-        return self.rows[self.rows["status"].to_numpy() == "measured"]
+        return self.rows[(self.rows["status"] == "measured").to_numpy()]
 
     def status_counts(self) -> dict[str, int]:
         return self._add_counted(count_values(self.rows["status"], STATUSES), "status")
@@ -77,8 +78,12 @@ def validate_decisions(
 ) -> ValidatedDecisions:
     """``window``: the plausible dates (default: measurement.yaml's default for the period)."""
     window = window or DateWindow.default(period.end)
-    extract = own_rows(extract, period, window)
-    rows = extract.in_period.reset_index(drop=True)
+    own = own_rows(extract, period, window)
+    rows = own.in_period.reset_index(drop=True)
+    # from here on only ``rows`` holds the rows read: a column read as text is freed when it is
+    # replaced by its parsed form (own_rows' filtered copy is not kept beside it)
+    outside, duplicates = own.outside, own.duplicates
+    del own
     text_codes(rows, ("unit_code", "case_area_code"), ids=("case_id",))
     for column in ("unit_code", "case_area_code"):
         rows[column] = rows[column].astype("category")
@@ -103,7 +108,7 @@ def validate_decisions(
         rows.loc[population, "case_area_code"], received[population], rows.loc[population, "case_variant"]
     )
     conditions = [
-        repeated_ids(rows["decision_id"], extract.duplicates),
+        repeated_ids(rows["decision_id"], duplicates),
         invalid_any,
         pd.isna(received),
         day < received,
@@ -111,18 +116,20 @@ def validate_decisions(
         entry == NO_ENTRY,
     ]
     reason = first_reason(population, conditions, DECISION_REASONS)
-    status = np.select(
-        [population & (reason != ""), population, ~decided_present],
+    rows["status"] = status_column(
+        [population & (reason >= 0), population, ~decided_present],
         ["excluded", "measured", "open"],
-        default="out_of_period",
+        "out_of_period",
+        STATUSES,
     )
-    rows["status"] = pd.Categorical(status, categories=STATUSES)
     rows["reason"] = reason_column(reason, DECISION_REASONS)
     rows["entry"] = entry
     rows["entry_via"] = pd.Categorical.from_codes(via, categories=VIA)  # type: ignore[call-overload]
     # Rows read but decided in the other period read with this one are counted, not kept.
-    other = rows["status"].to_numpy() == "out_of_period"
-    counted = counted_rows(extract, STATUSES, DECISION_REASONS, window)
+    other = (rows["status"] == "out_of_period").to_numpy()
+    counted = counted_rows(
+        DecisionExtract(rows.iloc[:0], outside, duplicates), STATUSES, DECISION_REASONS, window
+    )
     if other.any():
         kept = rows.loc[other, ["unit_code", "status", "reason"]]
         counted = pd.concat(

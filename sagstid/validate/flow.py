@@ -33,7 +33,7 @@ class FlowRows:
 
 
 def validate_flow(raw: pd.DataFrame, units: pd.DataFrame, window: DateWindow | None = None) -> FlowRows:
-    rows = raw.copy()
+    rows = raw.copy(deep=False)  # copy-on-write: the parsed dates replace columns of this frame only
     dates = ("received_date", "decided_date")
     invalid_any, _ = parse_date_columns(rows, dates, window, keys=dates)  # placeholders: left out
     received = rows["received_date"].to_numpy()

@@ -16,6 +16,7 @@ from sagstid.validate.rows import (
     parse_date_columns,
     parse_dates,
     reason_column,
+    status_column,
     text_codes,
     unknown_unit,
 )
@@ -69,10 +70,9 @@ def _classify(
     duplicate = pd.to_numeric(rows["duplicate_id"], errors="coerce").fillna(0).to_numpy() == 1
     every = [duplicate, invalid, np.isnat(received), *conditions]
     reason = first_reason(candidate, every, reasons)
-    status = np.select(
-        [not_received, closed, reason != ""], ["not_received", "closed", "excluded"], default="open"
+    rows["row_status"] = status_column(
+        [not_received, closed, reason >= 0], ["not_received", "closed", "excluded"], "open", ROW_STATUSES
     )
-    rows["row_status"] = pd.Categorical(status, categories=ROW_STATUSES)
     rows["reason"] = reason_column(reason, reasons)
     return rows
 

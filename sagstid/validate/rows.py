@@ -254,14 +254,31 @@ def unknown_unit(rows: pd.DataFrame, units: pd.DataFrame) -> np.ndarray:
 
 
 def first_reason(population: np.ndarray, conditions: list[np.ndarray], names: tuple[str, ...]) -> np.ndarray:
-    """For each row of ``population``, the name of the first condition that holds ("" if none
-    does, and for rows outside the population)."""
-    return np.select([population & c for c in conditions], names, default="")
+    """For each row of ``population``, the index into ``names`` of the first condition that
+    holds (-1 if none does, and for rows outside the population), as int8: one byte a row, not
+    a column of text."""
+    assert len(names) < 127 and len(conditions) == len(names)
+    out = np.full(len(population), -1, dtype=np.int8)
+    pending = np.array(population, dtype=bool)
+    for k, condition in enumerate(conditions):
+        hit = pending & np.asarray(condition, dtype=bool)
+        out[hit] = k
+        pending &= ~hit
+    return out
 
 
 def reason_column(reason: np.ndarray, names: tuple[str, ...]) -> pd.Categorical:
     """``first_reason``'s result as a categorical column (missing where no reason applies)."""
-    return pd.Categorical(np.where(reason == "", None, reason), categories=names)  # type: ignore[call-overload]
+    return pd.Categorical.from_codes(reason, categories=list(names))  # type: ignore[call-overload]
+
+
+def status_column(
+    conditions: list[np.ndarray], labels: list[str], default: str, categories: tuple[str, ...]
+) -> pd.Categorical:
+    """The label of the first condition that holds (``default`` where none does) for each row,
+    as a categorical column of ``categories`` (``np.select`` over the categories' codes)."""
+    codes = np.select(conditions, [categories.index(label) for label in labels], categories.index(default))
+    return pd.Categorical.from_codes(codes.astype(np.int8), categories=list(categories))  # type: ignore[call-overload]
 
 
 def count_values(values: pd.Series, names: tuple[str, ...]) -> dict[str, int]:
