@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,13 +20,20 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from sagstid import background
 from sagstid.config import Config, load_config
 from sagstid.errors import InputError
 from sagstid.measure.audit import AuditMeasurement, measure_audit
 from sagstid.measure.complaints import ComplaintMeasurement, measure_complaints
 from sagstid.measure.decisions import DecisionMeasurement, measure_decisions
 from sagstid.measure.flow import with_deadlines
-from sagstid.measure.flow_figures import FlowFigures, extract_start, measure_flow_figures
+from sagstid.measure.flow_figures import (
+    FlowFigures,
+    FlowTables,
+    extract_start,
+    flow_tables,
+    measure_flow_figures,
+)
 from sagstid.measure.held import measure_held
 from sagstid.measure.open_cases import measure_snapshot
 from sagstid.measure.performance import ContractFigures, contract_figures
@@ -422,6 +430,16 @@ def measure_comparisons(
     return out
 
 
+def flow_tables_of(
+    v: Validated, run: RunContext, period: Period, current: DecisionMeasurement
+) -> tuple[np.ndarray, FlowTables]:
+    """The flow rows' deadlines and the :class:`FlowTables` of the period (no I/O): the part of
+    :func:`measure_flow` that needs neither the open-case snapshot nor the complaints."""
+    cases = with_deadlines(v.flow.cases, run.catalogue, run.calendar)
+    tables = flow_tables(cases, current.cases, run.config.measurement, period.end)
+    return cases["deadline_date"].to_numpy(), tables
+
+
 def measure_flow(
     x: Extracted,
     v: Validated,
@@ -430,12 +448,17 @@ def measure_flow(
     current: DecisionMeasurement,
     open_decisions: pd.DataFrame,
     complaint_rows: pd.DataFrame,
+    worked: tuple[np.ndarray, FlowTables] | None = None,
 ) -> FlowFigures:
     """The figures of docs/flow.md (no I/O): the backlog trend and the expected wait from the
     flow rows, lateness and the promised date from the period's decisions, the goals from the
-    complaint rows."""
+    complaint rows. ``worked``: :func:`flow_tables_of` of the same rows, if worked out already."""
+    if worked is None:
+        flow_cases, tables = with_deadlines(v.flow.cases, run.catalogue, run.calendar), None
+    else:
+        flow_cases, tables = v.flow.cases.assign(deadline_date=worked[0]), worked[1]
     return measure_flow_figures(
-        flow_cases=with_deadlines(v.flow.cases, run.catalogue, run.calendar),
+        flow_cases=flow_cases,
         flow_left_out=v.flow.left_out,
         measured=current.cases,
         promised_column=x.promised_column,
@@ -446,6 +469,7 @@ def measure_flow(
         goals=run.config.targets.goals,
         settings=run.config.measurement,
         end=period.end,
+        tables=tables,
     )
 
 
@@ -509,26 +533,41 @@ def build_context(
         current = measure_decisions(validated.current, catalogue, calendar, measure_at=measure_at)
         previous = measure_decisions(validated.previous, catalogue, calendar, measure_at=measure_at)
         validated, before = without_validated_decisions(validated), without_validated_decisions(before)
-    with stage(f"Måler klager, resultatkontrakt og tilsyn {period.label}"):
-        follow_up = measure_follow_up(extracted, validated, run, period, current)
-    with stage(f"Måler åbne sager og tilbageholdte afgørelser {period.label}"):
-        snapshot = measure_snapshot(
-            validated.open_decisions, validated.open_complaints, config, catalogue, calendar, as_of
-        )
-        held = measure_held(current.cases, calendar, period, config.measurement)
-    with stage(f"Måler sagsflow, forsinkelse og forventet ventetid {period.label}"):
-        flow_figures = measure_flow(
-            extracted, validated, run, period, current, snapshot.open_decisions, follow_up.complaints.rows
-        )
-        validated = before = replace(
-            before, flow=FlowRows(empty_like(before.flow.cases), before.flow.left_out)
-        )
-    with stage(f"Måler sammenligningsperioden {previous_period.label}"):
-        before_follow_up = measure_follow_up(extracted, before, run, previous_period, previous)
-        before_snapshot = measure_snapshot(
-            before.open_decisions, before.open_complaints, config, catalogue, calendar, previous_period.end
-        )
-        before_held = measure_held(previous.cases, calendar, previous_period, config.measurement)
+    # the flow tables, most of the flow stage's work, are worked out beside the next stages
+    # (sagstid/background.py: a forked process on Linux, which shares the rows without copying)
+    with background.started(partial(flow_tables_of, validated, run, period, current)) as tables:
+        with stage(f"Måler klager, resultatkontrakt og tilsyn {period.label}"):
+            follow_up = measure_follow_up(extracted, validated, run, period, current)
+        with stage(f"Måler åbne sager og tilbageholdte afgørelser {period.label}"):
+            snapshot = measure_snapshot(
+                validated.open_decisions, validated.open_complaints, config, catalogue, calendar, as_of
+            )
+            held = measure_held(current.cases, calendar, period, config.measurement)
+        with stage(f"Måler sammenligningsperioden {previous_period.label}"):
+            before_follow_up = measure_follow_up(extracted, before, run, previous_period, previous)
+            before_snapshot = measure_snapshot(
+                before.open_decisions,
+                before.open_complaints,
+                config,
+                catalogue,
+                calendar,
+                previous_period.end,
+            )
+            before_held = measure_held(previous.cases, calendar, previous_period, config.measurement)
+        with stage(f"Måler sagsflow, forsinkelse og forventet ventetid {period.label}"):
+            flow_figures = measure_flow(
+                extracted,
+                validated,
+                run,
+                period,
+                current,
+                snapshot.open_decisions,
+                follow_up.complaints.rows,
+                tables.result(),
+            )
+            validated = before = replace(
+                before, flow=FlowRows(empty_like(before.flow.cases), before.flow.left_out)
+            )
     known = Comparison(
         period=previous_period,
         decisions=previous,

@@ -39,6 +39,29 @@ class FlowFigures:
     goal_figures: pd.DataFrame  # FIGURE_COLUMNS
 
 
+@dataclass(frozen=True)
+class FlowTables:
+    """The part of the figures that needs only the flow rows and the measured decisions, and
+    most of the work: the monthly flow and backlog, how late, the promised date. A run works
+    them out beside the other measurements (pipeline.py)."""
+
+    flow: dict[str, pd.DataFrame]
+    lateness: dict[str, pd.DataFrame]
+    promised: dict[str, pd.DataFrame]
+
+
+def flow_tables(
+    flow_cases: pd.DataFrame, measured: pd.DataFrame, settings: MeasurementSettings, end: dt.date
+) -> FlowTables:
+    """The :class:`FlowTables` of ``flow_cases`` and ``measured`` as :func:`measure_flow_figures`
+    takes them."""
+    return FlowTables(
+        flow=flow(flow_cases, trend_start(end, settings.flow_months), end),
+        lateness=lateness_groupings(measured, settings.lateness_bands, settings.very_late_after_days),
+        promised=promised_groupings(measured),
+    )
+
+
 def trend_start(end: dt.date, months: int) -> dt.date:
     """The first day of the month ``months - 1`` months before ``end``'s month."""
     index = end.year * 12 + end.month - 1 - (months - 1)
@@ -77,11 +100,13 @@ def measure_flow_figures(
     goals: list[GoalEntry],
     settings: MeasurementSettings,
     end: dt.date,
+    tables: FlowTables | None = None,
 ) -> FlowFigures:
     """``flow_cases``: validate_flow's rows with ``deadline_date`` (flow.with_deadlines);
     ``measured``: the period's evaluated decisions (DecisionMeasurement.cases);
     ``open_decisions``: the open-case snapshot's open decisions as of ``end``;
-    ``complaint_rows``: ComplaintMeasurement.rows (every complaint row)."""
+    ``complaint_rows``: ComplaintMeasurement.rows (every complaint row); ``tables``: the
+    :func:`flow_tables` of ``flow_cases`` and ``measured`` if already worked out."""
     start = trend_start(end, settings.flow_months)
     wait = settings.expected_wait
     # the expected wait counts decisions measured by docs/contract.md §3.3: decided, with a
@@ -102,16 +127,17 @@ def measure_flow_figures(
     waits = waits.merge(published, on="case_area_code", how="left")
     waits["published"] = waits["area_name"].notna().to_numpy()
     figures = yearly_complaint_figures(complaint_rows, unit_codes, end)
+    tables = tables or flow_tables(flow_cases, measured, settings, end)
     return FlowFigures(
         flow_from=start,
         flow_to=end,
-        flow=flow(flow_cases, start, end),
+        flow=tables.flow,
         flow_left_out=flow_left_out,
         bands=list(settings.lateness_bands),
         very_late_after=settings.very_late_after_days,
-        lateness=lateness_groupings(measured, settings.lateness_bands, settings.very_late_after_days),
+        lateness=tables.lateness,
         promised_column=promised_column,
-        promised=promised_groupings(measured),
+        promised=tables.promised,
         wait_settings=wait,
         wait_from=window_start(end, wait.months),
         as_of=end,
