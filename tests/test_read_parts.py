@@ -184,3 +184,54 @@ def test_parts_read_in_the_order_of_the_decided_date_index(make_db: Callable[...
         engine.dispose()
     assert read["decided_date"].tolist() == [row[5] for row in whole]
     assert read["decided_date"].tolist() == sorted(READ)  # text order, as the index holds it
+
+
+def test_a_column_null_in_the_first_thousand_rows_is_still_read_plainly(
+    make_db: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite's Arrow driver types a column from its first batch (1,024 rows): a column NULL in
+    # all of them and text later (case_variant registered only lately) made the plain read
+    # fail and every part be read exactly. Read again in bigger batches, it stays plain.
+    rows = [
+        {
+            "decision_id": i,
+            "case_id": f"S-{i}",
+            "citizen_ref": "x",
+            "unit_code": "JC-NORD",
+            "case_area_code": "KH-ANS",
+            "received_date": "2025-01-02",
+            "decided_date": "2025-03-01",
+            "sent_date": "2025-03-01",
+            "delay_notice_date": None,
+            "case_variant": None if i <= 1100 else "B",
+        }
+        for i in range(1, 1111)
+    ]
+    url = make_db(decisions=rows)
+    batches: list[int | None] = []
+    exact: list[bool] = []
+    fetch_once, exact_frame = source_arrow._fetch_once, source_arrow.sqlite_frame
+
+    def spy_fetch(dialect: str, target: str, sql: str, values: Any, batch_rows: int | None) -> Any:
+        if "case_variant" in sql and "typeof" not in sql:
+            batches.append(batch_rows)
+        return fetch_once(dialect, target, sql, values, batch_rows)
+
+    def spy_exact(table: Any, names: Any) -> pd.DataFrame:
+        exact.append("case_variant" in names)
+        return exact_frame(table, names)
+
+    monkeypatch.setattr(source_arrow, "_fetch_once", spy_fetch)
+    monkeypatch.setattr(source_arrow, "sqlite_frame", spy_exact)
+    engine = connect(url)
+    try:
+        with reading_through("arrow"):
+            read = extract_decisions(engine, PERIOD, parts=1).in_period
+        with reading_through("sqlalchemy"):
+            reference = extract_decisions(engine, PERIOD).in_period
+    finally:
+        engine.dispose()
+    assert batches == [None, source_arrow._SQLITE_BATCH_ROWS]  # failed, then read in one batch
+    assert not any(exact)  # no exact read of the decisions
+    assert read["case_variant"].isna().sum() == 1100 and (read["case_variant"] == "B").sum() == 10
+    pd.testing.assert_frame_equal(read, reference, check_exact=True)

@@ -110,15 +110,18 @@ def _read_child(db: str, reader: str, date_from: str, date_to: str) -> None:
     import datetime as dt
 
     from sagstid.source.db import connect, read_query, reading_through
-    from sagstid.source.extract import read_decided
+    from sagstid.source.extract import has_promised_date, read_decided
 
     engine = connect(db)
+    promised = has_promised_date(engine)  # the query a run reads
+    name = "decisions_in_period_promised" if promised else "decisions_in_period"
     started, cpu = time.perf_counter(), _cpu()
     if reader == "parts":
-        frame = read_decided(engine, dt.date.fromisoformat(date_from), dt.date.fromisoformat(date_to))
+        first, last = dt.date.fromisoformat(date_from), dt.date.fromisoformat(date_to)
+        frame = read_decided(engine, first, last, with_promised=promised)
     else:
         with reading_through(reader):
-            frame = read_query(engine, "decisions_in_period", date_from=date_from, date_to=date_to)
+            frame = read_query(engine, name, date_from=date_from, date_to=date_to)
     print(json.dumps({"wall_s": time.perf_counter() - started, "cpu_s": _cpu() - cpu, "rows": len(frame)}))
 
 
@@ -138,7 +141,7 @@ def _compare_reads(db: str, echo: Callable[[str], None]) -> None:
     arrow = _python("read", db, "arrow", *span)
     alchemy = _python("read", db, "sqlalchemy", *span)
     echo(
-        f"Reading the run's decisions ({int(arrow['rows']):,} rows, decisions_in_period.sql "
+        f"Reading the run's decisions ({int(arrow['rows']):,} rows, decisions_in_period(_promised).sql "
         f"{span[0]}..{span[1]}), one fresh process each:"
     )
     for label, read in (

@@ -284,10 +284,30 @@ def _libpq_uri(url: str) -> str:
     return sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+# SQLite's driver types a column from the first batch of rows (1,024 by default): a column
+# NULL in all of them (a promised_date registered only lately) is taken for a number, and the
+# read fails at the first text. Such a read is tried again in batches of a million rows, so the
+# driver sees the whole of a part. Not every read is made so: the driver reads the first batch
+# while holding Python's lock, which would make the parts read one after another.
+_SQLITE_BATCH_ROWS = 1 << 20
+
+
 def _fetch(dialect: str, target: str, sql: str, values: tuple[Any, ...]) -> Any:
+    try:
+        return _fetch_once(dialect, target, sql, values, None)
+    except ArrowReadError:
+        if dialect != "sqlite":
+            raise
+        log.debug("Arrow read: typed from too few rows, reading again in bigger batches")
+        return _fetch_once(dialect, target, sql, values, _SQLITE_BATCH_ROWS)
+
+
+def _fetch_once(dialect: str, target: str, sql: str, values: tuple[Any, ...], batch_rows: int | None) -> Any:
     dbapi = importlib.import_module(f"adbc_driver_{dialect}.dbapi")
     try:
         with dbapi.connect(target) as connection, connection.cursor() as cursor:
+            if batch_rows is not None:
+                cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(batch_rows)})
             cursor.execute(sql, parameters=values if values else None)
             return cursor.fetch_arrow_table()
     except Exception as exc:
