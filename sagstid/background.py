@@ -16,6 +16,7 @@ import ctypes
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from multiprocessing import get_context
@@ -27,9 +28,10 @@ from typing import Any, Generic, TypeVar
 T = TypeVar("T")
 _PR_SET_PDEATHSIG = 1
 
-# The memory each child added of its own (MB: private pages, those it wrote or copied on
-# write, when its work was done), for the benchmark.
+# For the benchmark: the memory each child added of its own (MB: private pages, those it wrote
+# or copied on write, when its work was done) and the CPU seconds it used.
 private_mb: list[float] = []
+cpu_s: list[float] = []
 
 
 class Pending(Generic[T]):
@@ -54,7 +56,7 @@ class Pending(Generic[T]):
         if self._process is None or self._reader is None:
             return self._work()
         try:
-            ok, value, private = self._reader.recv()
+            ok, value, private, used = self._reader.recv()
         except EOFError:
             self._process.join()
             raise RuntimeError(
@@ -65,6 +67,7 @@ class Pending(Generic[T]):
         self._process.join()
         self._process = None
         private_mb.append(private)
+        cpu_s.append(used)
         if not ok:
             raise value
         result: T = value
@@ -101,9 +104,10 @@ def _child(writer: Connection, work: Callable[[], Any], parent: int) -> None:
     except BaseException as exc:
         outcome = (False, exc)
     try:
-        writer.send((*outcome, _private_mb()))
+        writer.send((*outcome, _private_mb(), time.process_time()))
     except Exception as exc:  # an exception or result that cannot be pickled
-        writer.send((False, RuntimeError(f"background work: {type(exc).__name__}: {exc}"), 0.0))
+        failed = RuntimeError(f"background work: {type(exc).__name__}: {exc}")
+        writer.send((False, failed, 0.0, time.process_time()))
     writer.close()
 
 
