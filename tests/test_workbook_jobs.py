@@ -10,11 +10,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from sagstid.report import workers as workbook_processes
 from sagstid.report.publish import largest_first
@@ -47,3 +49,24 @@ def test_started_processes_have_the_writer_imported_before_their_first_job() -> 
     assert all(loaded for loaded, _, _ in results)
     assert {pid for _, pid, _ in results} <= started
     assert all(cpu is not None and 0 <= cpu < 5 for _, _, cpu in results)
+
+
+def test_processes_import_the_writer_one_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # started while the main process measures, two importing processes would take both cores
+    log = tmp_path / "imports.log"
+    (tmp_path / "slow_writer.py").write_text(
+        "import os, time\n"
+        "start = time.monotonic()\n"
+        "time.sleep(0.4)\n"
+        f"with open({str(log)!r}, 'a') as f:\n"
+        "    f.write(f'{os.getpid()} {start} {time.monotonic()}\\n')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with workbook_processes.pool(2, ("slow_writer",)) as executor:
+        workbook_processes.start(executor, 2)
+        results = [f.result() for f in [executor.submit(_in_process, "slow_writer") for _ in range(4)]]
+    spans = sorted(tuple(map(float, line.split()[1:])) for line in log.read_text().splitlines())
+    assert len(spans) == 2 and len({pid for _, pid, _ in results}) == 2  # two processes, one import each
+    (_, first_end), (second_start, _) = spans
+    assert second_start >= first_end  # the second began after the first had finished

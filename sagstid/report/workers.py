@@ -22,16 +22,19 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from multiprocessing import get_context
+from typing import Any
 
 _PR_SET_PDEATHSIG = 1
 PARENT_CHECK_SECONDS = 0.5
 _ready_cpu: list[float] = []  # a workbook process: its CPU seconds when its last job ended
 
 
-def _die_with_parent(parent: int, preload: tuple[str, ...] = ()) -> None:
-    """Worker initializer: end this process as soon as ``parent`` is gone; import ``preload``."""
+def _die_with_parent(parent: int, preload: tuple[str, ...] = (), importing: Any = None) -> None:
+    """Worker initializer: end this process as soon as ``parent`` is gone; import ``preload``,
+    one process at a time (``importing``, a lock shared by the pool's processes): started
+    while the main process measures, they then take one core between them, not both."""
     # The main process handles SIGINT/SIGTERM for the run and stops the workers itself; a
     # Ctrl-C sent to the whole process group must not make each worker print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -47,8 +50,9 @@ def _die_with_parent(parent: int, preload: tuple[str, ...] = ()) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="sagstid-parent-watch", daemon=True).start()
-    for module in preload:
-        importlib.import_module(module)
+    with importing if importing is not None else nullcontext():
+        for module in preload:
+            importlib.import_module(module)
     _ready_cpu[:] = [time.process_time()]
 
 
@@ -92,11 +96,12 @@ def pool(workers: int, preload: tuple[str, ...] = ()) -> Iterator[ProcessPoolExe
     """A pool of ``workers`` fresh workbook processes tied to this one's life; on an exception
     (a failed workbook, a signal) the workers are stopped at once, not waited for. Each
     process imports ``preload`` as it starts."""
+    context = get_context("spawn")
     executor = ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=get_context("spawn"),
+        mp_context=context,
         initializer=_die_with_parent,
-        initargs=(os.getpid(), preload),
+        initargs=(os.getpid(), preload, context.Lock()),
     )
     try:
         yield executor
