@@ -527,6 +527,7 @@ def build_context(
     # the rows read are validated: no later stage reads the extract's decision rows
     extracted = without_decision_rows(extracted)
     compare_rows = measured_in_full(compare_rows, previous_period)
+    return_freed_memory()
     run = RunContext(config, catalogue, extracted.units, calendar)
     measure_at = config.measurement.measure_at
     with stage(f"Beregner frister og overholdelse {period.label} og {previous_period.label}"):
@@ -633,6 +634,15 @@ def empty_like(frame: pd.DataFrame) -> pd.DataFrame:
     (``frame.iloc[:0]`` would keep every buffer of ``frame`` alive: a slice of Arrow text keeps
     its whole array)."""
     return pd.DataFrame({k: pd.Series([], dtype=t) for k, t in frame.dtypes.items()}, columns=frame.columns)
+
+
+def return_freed_memory() -> None:
+    """Give the pages of freed Arrow buffers back to the system now: Arrow's allocator keeps
+    them until it is next used, and the stages after validation allocate through numpy, so
+    the text columns the run has let go of would otherwise still count in its memory."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def measured_in_full(rows: dict[str, ComparisonRows], known: Period) -> dict[str, ComparisonRows]:

@@ -32,6 +32,27 @@ def _codes(values: pd.Series, known: pd.Index) -> np.ndarray:
     return known.get_indexer(pd.Index(values.astype(object))).astype(np.int64)
 
 
+def _distinct_keys(
+    a: np.ndarray, v: np.ndarray, day: np.ndarray, variants: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """The distinct (area code, variant code, day) triples of the rows: (each row's triple,
+    their area codes, variant codes, days), or None where one whole number cannot hold a
+    triple (then the rows are looked up as they are)."""
+    missing = np.isnat(day)
+    number = day.astype(np.int64)
+    low = int(number[~missing].min()) if (~missing).any() else 0
+    span = (int(number[~missing].max()) - low + 2) if (~missing).any() else 1
+    areas = int(a.max()) + 2 if len(a) else 1
+    if areas * (variants + 1) * span >= 2**62:
+        return None
+    offset = np.where(missing, 0, number - low + 1)  # 0: no day
+    key = ((a + 1) * (variants + 1) + (v + 1)) * span + offset
+    rows, distinct = pd.factorize(key)
+    offset, rest = np.divmod(np.asarray(distinct, dtype=np.int64), span)[::-1]
+    days = np.where(offset == 0, np.datetime64("NaT", "D"), (offset - 1 + low).astype("datetime64[D]"))
+    return rows, rest // (variants + 1) - 1, rest % (variants + 1) - 1, days
+
+
 @dataclass(frozen=True)
 class CatalogueArrays:
     """The deadline catalogue as parallel arrays, sorted by (key, valid_from), where a key is
@@ -134,15 +155,32 @@ class CatalogueArrays:
             empty = np.full(len(area), NO_ENTRY, dtype=np.int64)
             return empty, np.zeros(len(area), dtype=np.int8)
         a = _codes(area, pd.Index(list(self.area_index)))
+        no_variant = variant is None or not self.variant_index
+        v = (
+            np.full(len(a), -1, dtype=np.int64)
+            if no_variant
+            else _codes(variant, pd.Index(list(self.variant_index)))  # type: ignore[arg-type]
+        )
+        day = np.asarray(start).astype("datetime64[D]")
+        # A row's entry depends on its (area, variant, day) alone: each distinct one (a few
+        # thousand, against a million rows) is looked up once and the rows take its answer.
+        distinct = _distinct_keys(a, v, day, len(self.variant_index))
+        if distinct is None:
+            return self._lookup_codes(a, v, day)
+        rows, a, v, day = distinct
+        entry, via = self._lookup_codes(a, v, day)
+        return entry[rows], via[rows]
+
+    def _lookup_codes(self, a: np.ndarray, v: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """lookup_via for area codes ``a`` and variant codes ``v`` (-1: unknown or none) and
+        the start days ``day`` (datetime64[D], NaT where missing)."""
         known = a >= 0
         safe_a = np.clip(a, 0, None)
         general = np.where(known, self.general_key[safe_a] if len(self.general_key) else -1, -1)
-        if variant is not None and self.variant_index:
-            v = _codes(variant, pd.Index(list(self.variant_index)))
+        if self.variant_index:
             by_variant = np.where(known & (v >= 0), self.variant_key[safe_a, np.clip(v, 0, None)], -1)
         else:
             by_variant = np.full(len(a), -1, dtype=np.int64)
-        day = start.astype("datetime64[D]")
         entry = np.full(len(a), NO_ENTRY, dtype=np.int64)
         via = np.zeros(len(a), dtype=np.int8)
         default_keys = np.where(general < 0, self.default_key, -1).astype(np.int64)
