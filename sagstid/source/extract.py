@@ -185,7 +185,8 @@ def _read_already(
     """The rows of ``read.in_period`` where ``keep`` holds, then ``open_now``'s, in ``columns``;
     a row of ``read`` gets duplicate_id 1 when its decision_id is one of the table's repeated ids
     (``read.duplicates``), as open_decisions.sql's own flag is (a NULL id: 0)."""
-    later = read.in_period.loc[keep]
+    # only the columns wanted are taken: taking rows of Arrow text costs a copy per column
+    later = read.in_period[[c for c in columns if c != "duplicate_id"]].loc[keep]
     taken = later.assign(duplicate_id=_duplicate_flag(later["decision_id"], read.duplicates))[columns]
     if open_now.empty:
         return taken.reset_index(drop=True)
