@@ -263,7 +263,7 @@ def run_benchmark(
         f"  {'total, database to all workbooks and results.json':<62} {result['total_s']:7.2f} "
         f"{result['total_cpu_s']:7.2f}  (goal < 15 s wall: {goal}; CPU-s include the workbook processes)"
     )
-    peak = result["peak_main_mb"] + workers * result["peak_worker_mb"] + result["background_mb"]
+    peak = _memory_mb(result, workers)
     echo(
         f"  peak memory: main process {result['peak_main_mb']:.0f} MB, largest workbook process "
         f"{result['peak_worker_mb']:.0f} MB, flow tables' process "
@@ -290,6 +290,12 @@ def run_benchmark(
     _compare_with_duckdb(db, echo)
 
 
+def _memory_mb(result: dict[str, float], workers: int) -> float:
+    """The run's memory: the main process's peak, ``workers`` times the largest workbook
+    process's, and what the flow tables' process added of its own."""
+    return result["peak_main_mb"] + workers * result["peak_worker_mb"] + result["background_mb"]
+
+
 def _compare_with_two_years(
     folder: Path,
     decisions: int,
@@ -303,8 +309,7 @@ def _compare_with_two_years(
     comparison year): the cost of the table's history is the ratio of the two."""
     two = f"sqlite:///{bench_database(folder, decisions, late_share, 2, echo)}"
     short = _python(two, str(folder / "rapporter-2y"), str(workers))
-    long_mb = result["peak_main_mb"] + workers * result["peak_worker_mb"]
-    short_mb = short["peak_main_mb"] + workers * short["peak_worker_mb"]
+    long_mb, short_mb = _memory_mb(result, workers), _memory_mb(short, workers)
     ratio = result["total_s"] / short["total_s"]
     echo(
         f"History: {history_years} years in the table {result['total_s']:.2f} s, {long_mb:,.0f} MB "
