@@ -198,7 +198,7 @@ def extract_run(
         if as_of == period.end and previous.start <= flow_from:  # the rows are read already
             flow = flow_rows(current, open_decisions, flow_from, as_of)
         else:
-            flow = extract_flow(engine, flow_from, as_of)
+            flow = extract_flow(engine, flow_from, as_of, current.duplicates)
     return Extracted(
         units,
         current,

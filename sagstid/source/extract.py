@@ -147,10 +147,16 @@ def has_promised_date(engine: Engine) -> bool:
     return "promised_date" in optional_columns(engine, "decisions")
 
 
-def extract_flow(engine: Engine, date_from: dt.date, date_to: dt.date) -> pd.DataFrame:
+def extract_flow(
+    engine: Engine, date_from: dt.date, date_to: dt.date, duplicates: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Decisions received by ``date_to`` and open or decided from ``date_from`` on, for the
-    backlog trend and the expected wait (queries/flow_decisions.sql)."""
-    return read_query(engine, "flow_decisions", date_from=date_from.isoformat(), date_to=date_to.isoformat())
+    backlog trend and the expected wait (queries/flow_decisions.sql), each with its
+    duplicate_id flag from ``duplicates`` (queries/decision_duplicates.sql; read if not given)."""
+    rows = read_query(engine, "flow_decisions", date_from=date_from.isoformat(), date_to=date_to.isoformat())
+    if duplicates is None:
+        duplicates = read_query(engine, "decision_duplicates")
+    return rows.assign(duplicate_id=_duplicate_flag(rows["decision_id"], duplicates))
 
 
 def open_decisions_before(read: DecisionExtract, open_now: pd.DataFrame, day: dt.date) -> pd.DataFrame:
