@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sagstid.config import load_config
@@ -262,8 +262,36 @@ def run_pipeline(rows: list[dict[str, Any]], config_folder: Path) -> tuple[Any, 
 
 
 # database=None: no .hypothesis/ folder in the checkout; a failure prints its example.
+def _row(i: int, received: str | None, decided: str | None, sent: str | None = None) -> dict[str, Any]:
+    return {
+        "decision_id": i,
+        "case_id": f"S-{i}",
+        "citizen_ref": "010203-1234",
+        "unit_code": "JC-NORD",
+        "case_area_code": "A",
+        "received_date": received,
+        "decided_date": decided,
+        "sent_date": sent,
+        "delay_notice_date": None,
+    }
+
+
+# Found by this test (2026-11-30): an unreadable decided date outside the period together with
+# a repeated id whose rows have no decided date made the duplicate look-up join text on float
+# (validate/decision_table.counted_rows) and the run crash.
+FOUND = [
+    _row(1, "2023-11-01", "31/02/2024"),
+    _row(2, "2025-03-01", "2025-04-01", "2025-04-01"),
+    _row(3, None, None),
+    *[_row(i, "2025-03-01", "2025-04-01", "2025-04-01") for i in (4, 5, 6, 7)],
+    _row(8, "2025-04-06", "2025-04-05"),
+    _row(3, "2025-03-01", None),
+]
+
+
 @settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=decision_table())
+@example(rows=FOUND)
 def test_every_row_is_accounted_for_exactly_once(rows: list[dict[str, Any]], config_folder: Path) -> None:
     extract, validated, measurement = run_pipeline(rows, config_folder)
 

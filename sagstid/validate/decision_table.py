@@ -118,8 +118,13 @@ def counted_rows(
         per_value = (
             dup.groupby(["unit_code", "decided_date"], dropna=False, sort=False).size().rename("repeated")
         )
-        looked_up = groups[["unit_code", "decided_date"]].merge(
-            per_value.reset_index(), on=["unit_code", "decided_date"], how="left"
+        # compared as the values they are: a column of only NULLs comes back from the
+        # grouping as float, and pandas will not join text on float
+        keys = {"unit_code": object, "decided_date": object}
+        looked_up = (
+            groups[["unit_code", "decided_date"]]
+            .astype(keys)
+            .merge(per_value.reset_index().astype(keys), on=["unit_code", "decided_date"], how="left")
         )
         repeated = np.where(invalid, looked_up["repeated"].fillna(0).to_numpy(dtype=np.int64), 0)
     status = np.where(invalid, "excluded", np.where(present, "out_of_period", "open"))
