@@ -566,9 +566,11 @@ def build_context(
                 follow_up.complaints.rows,
                 tables.result(),
             )
-            validated = before = replace(
-                before, flow=FlowRows(empty_like(before.flow.cases), before.flow.left_out)
+            # the flow rows are measured: let go of them (``before`` shares them and is done)
+            validated = replace(
+                validated, flow=FlowRows(empty_like(validated.flow.cases), validated.flow.left_out)
             )
+            del before
     known = Comparison(
         period=previous_period,
         decisions=previous,

@@ -299,11 +299,7 @@ def read_query(engine: Engine, name: str, **parameters: object) -> pd.DataFrame:
     """Run queries/<name>.sql with bound parameters and return its rows: through Arrow (ADBC)
     where the database has a path (SQLite, PostgreSQL), else, or if that fails, through
     SQLAlchemy with retries. Both give the same frame (tests/test_arrow_read.py)."""
-    query = _checked(name, parameters)
-    frame = _read_arrow(engine, [(query.sql, parameters)], str(query.path))
-    if frame is not None:
-        return frame
-    return _read_sqlalchemy(engine, query, parameters)
+    return read_query_in_parts(engine, name, parameters, [(name, parameters)])
 
 
 def read_query_in_parts(
