@@ -46,6 +46,8 @@ def test_every_goal_in_one_run(tmp_path: Path) -> None:
     ):
         assert out.count(line) == 1, line
     assert "results identical: yes" in out
+    # the reads compared follow the run's plan: two of the table's three years, read by rowids
+    assert "split by rows as a run splits them: decisions_in_rows.sql" in out
     # every stage once (a stage met twice is summed into one line)
     stages = re.findall(r"^  (\S.{0,61}?)\s+\d+\.\d\d\s+\d+\.\d\d$", out, flags=re.MULTILINE)
     assert stages and len(stages) == len(set(stages))

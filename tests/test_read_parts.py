@@ -1,8 +1,9 @@
 """A run's decisions are read in parts side by side on an Arrow path (docs/database.md, What a
-run reads): queries/decisions_in_part.sql for every part but the last, whose end is the next
-part's start and not included, and decisions_in_period.sql for the last. Together the parts
-must give exactly the rows the whole query gives, whatever text a date column holds at a
-part's bound. The independent method is the whole query run by SQLite itself (the sqlite3
+run reads). Split by days: queries/decisions_in_part.sql for every part but the last, whose
+end is the next part's start and not included, and decisions_in_period.sql for the last.
+Split by rowids (SQLite, where the period's rows fill at least half their span):
+queries/decisions_in_rows.sql over ranges that meet. Either way the parts together must give
+exactly the rows the whole query gives, whatever text a date column holds at a part's bound. The independent method is the whole query run by SQLite itself (the sqlite3
 module), and the frame pandas' own ``read_sql`` makes of it.
 """
 
@@ -17,9 +18,11 @@ import pandas as pd
 import pytest
 
 from sagstid.periods import Period
+from sagstid.schema import SQLITE_DDL
 from sagstid.source import arrow as source_arrow
+from sagstid.source import extract as source_extract
 from sagstid.source.db import connect, reading_through
-from sagstid.source.extract import day_parts, extract_decisions
+from sagstid.source.extract import day_parts, extract_decisions, row_parts
 from sagstid.source.queries import load_query
 
 PERIOD = Period.year(2025)
@@ -118,6 +121,7 @@ def _whole_query(url: str) -> list[tuple[object, ...]]:
         return connection.execute(sql, {"date_from": "2024-01-01", "date_to": "2025-12-31"}).fetchall()
 
 
+@pytest.mark.parametrize("plan", ["days", "rows"])
 @pytest.mark.parametrize("parts", [1, 2, 3, 8, 40])
 @pytest.mark.parametrize(
     "variants",
@@ -132,6 +136,7 @@ def _whole_query(url: str) -> list[tuple[object, ...]]:
 )
 def test_the_parts_are_the_whole_query(
     make_db: Callable[..., str],
+    plan: str,
     parts: int,
     variants: Callable[[int], object],
     caplog: pytest.LogCaptureFixture,
@@ -152,7 +157,7 @@ def test_the_parts_are_the_whole_query(
     engine = connect(url)
     try:
         with reading_through("arrow"):
-            read = extract_decisions(engine, PREVIOUS, through=PERIOD, parts=parts).in_period
+            read = extract_decisions(engine, PREVIOUS, through=PERIOD, parts=parts, plan=plan).in_period
         with reading_through("sqlalchemy"):
             reference = extract_decisions(engine, PREVIOUS, through=PERIOD).in_period
     finally:
@@ -179,11 +184,100 @@ def test_parts_read_in_the_order_of_the_decided_date_index(make_db: Callable[...
     engine = connect(url)
     try:
         with reading_through("arrow"):
-            read = extract_decisions(engine, PREVIOUS, through=PERIOD, parts=8).in_period
+            read = extract_decisions(engine, PREVIOUS, through=PERIOD, parts=8, plan="days").in_period
     finally:
         engine.dispose()
     assert read["decided_date"].tolist() == [row[5] for row in whole]
     assert read["decided_date"].tolist() == sorted(READ)  # text order, as the index holds it
+
+
+def test_row_parts_by_hand() -> None:
+    # rowids 5..14 (ten) in three ranges: starts 5 + 10k // 3 = 5, 8, 11
+    assert row_parts(5, 14, 3) == [(5, 7), (8, 10), (11, 14)]
+    assert row_parts(5, 14, 1) == [(5, 14)]
+    assert row_parts(7, 8, 8) == [(7, 7), (8, 8)]  # no more ranges than rowids
+    assert row_parts(3, 3, 8) == [(3, 3)]
+
+
+def test_split_by_rowids_the_rows_come_in_the_tables_order(make_db: Callable[..., str]) -> None:
+    # Read straight from the table, the rows come in rowid order, even with the index on
+    # decided_date; the table is written here in reverse order of DECIDED.
+    url = make_db(decisions=list(reversed(_rows(lambda i: "A"))))
+    path = url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE INDEX ix_decided ON decisions (decided_date)")
+        in_rowid_order = [
+            row[0]
+            for row in connection.execute(
+                "SELECT decided_date FROM decisions NOT INDEXED "
+                "WHERE decided_date >= '2024-01-01' AND decided_date <= '2025-12-31' ORDER BY rowid"
+            )
+        ]
+    engine = connect(url)
+    try:
+        with reading_through("arrow"):
+            read = extract_decisions(engine, PREVIOUS, through=PERIOD, parts=3, plan="rows").in_period
+    finally:
+        engine.dispose()
+    assert read["decided_date"].tolist() == in_rowid_order
+    # the table's order (DECIDED reversed), not the index's
+    assert in_rowid_order == [day for day in reversed(DECIDED) if day in READ] != sorted(READ)
+
+
+def _plan_read(url: str, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, list[str]]]:
+    """The (whole query, part queries) each read of decisions made in a run's default plan."""
+    reads: list[tuple[str, list[str]]] = []
+    in_parts = source_extract.read_query_in_parts
+
+    def spy(engine: Any, name: str, parameters: Any, parts: Any) -> pd.DataFrame:
+        reads.append((name, [part for part, _ in parts]))
+        return in_parts(engine, name, parameters, parts)
+
+    monkeypatch.setattr(source_extract, "read_query_in_parts", spy)
+    engine = connect(url)
+    try:
+        with reading_through("arrow"):
+            extract_decisions(engine, PREVIOUS, through=PERIOD, parts=2)
+    finally:
+        engine.dispose()
+    return reads
+
+
+def _decided(days: list[str]) -> list[dict[str, object]]:
+    row = _rows(lambda i: "A")[0]
+    return [{**row, "decision_id": i, "decided_date": day} for i, day in enumerate(days, start=1)]
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        # 6 of 8 rows in the period, rowids 2..7 (six): they fill the span, read by rowids
+        (["2023-05-01"] + ["2024-03-01"] * 3 + ["2025-03-01"] * 3 + ["2026-02-01"], "decisions_in_rows"),
+        # 2 of the rowids 1..5 in the period: fewer than half of five, read by days
+        (["2024-03-01", "2023-01-01", "2023-01-01", "2023-01-01", "2025-03-01"], "decisions_in_period"),
+        # 3 of rowids 1..5: at least half, by rowids
+        (["2024-03-01", "2023-01-01", "2025-01-01", "2023-01-01", "2025-03-01"], "decisions_in_rows"),
+        # no row in the period: by days (nothing to read either way)
+        (["2023-01-01", "2026-01-01"], "decisions_in_period"),
+    ],
+)
+def test_rowids_where_the_period_fills_half_its_span(
+    make_db: Callable[..., str], monkeypatch: pytest.MonkeyPatch, days: list[str], expected: str
+) -> None:
+    reads = _plan_read(make_db(decisions=_decided(days)), monkeypatch)
+    assert [name for name, _ in reads] == [expected]
+
+
+def test_a_table_without_rowid_is_read_by_days(
+    make_db: Callable[..., str], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    head, table = SQLITE_DDL.split("CREATE TABLE decisions (", 1)
+    table = table.replace("decision_id INTEGER,", "decision_id INTEGER PRIMARY KEY,", 1)
+    ddl = head + "CREATE TABLE decisions (" + table.replace("\n);", "\n) WITHOUT ROWID;", 1)
+    days = ["2024-03-01", "2024-04-01", "2025-05-01"]
+    reads = _plan_read(make_db(decisions=_decided(days), ddl=ddl), monkeypatch)
+    assert reads == [("decisions_in_period", ["decisions_in_part", "decisions_in_period"])]
+    assert "WARNING" not in caplog.text
 
 
 def test_a_column_null_in_the_first_thousand_rows_is_still_read_plainly(

@@ -29,6 +29,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 BENCH_YEAR = 2025
 ROUNDS = 3
@@ -105,35 +106,37 @@ def _child(db: str, out: str, workers: int) -> None:
 
 
 def _read_child(db: str, reader: str, date_from: str, date_to: str) -> None:
-    """Read the decisions from ``date_from`` to ``date_to`` once and print wall and CPU
-    seconds: ``reader`` "parts" as a run reads them (source/extract.read_decided: Arrow, in
-    parts side by side), "arrow" as one query through Arrow, "sqlalchemy" through read_sql."""
+    """Read the decisions from ``date_from`` to ``date_to`` once, as a run reads them
+    (source/extract.read_decided, the same plan), and print wall and CPU seconds: ``reader``
+    "parts" through Arrow in parts side by side, "arrow" through Arrow as one query,
+    "sqlalchemy" through read_sql as one query."""
     import datetime as dt
 
-    from sagstid.source.db import connect, read_query, reading_through
-    from sagstid.source.extract import has_promised_date, read_decided
+    from sagstid.source.db import connect, reading_through
+    from sagstid.source.extract import has_promised_date, read_decided, read_plan
 
     engine = connect(db)
     promised = has_promised_date(engine)  # the query a run reads
-    name = "decisions_in_period_promised" if promised else "decisions_in_period"
+    first, last = dt.date.fromisoformat(date_from), dt.date.fromisoformat(date_to)
+    parts = None if reader == "parts" else 1
     started, cpu = time.perf_counter(), _cpu()
-    if reader == "parts":
-        first, last = dt.date.fromisoformat(date_from), dt.date.fromisoformat(date_to)
-        frame = read_decided(engine, first, last, with_promised=promised)
-    else:
-        with reading_through(reader):
-            frame = read_query(engine, name, date_from=date_from, date_to=date_to)
-    print(json.dumps({"wall_s": time.perf_counter() - started, "cpu_s": _cpu() - cpu, "rows": len(frame)}))
+    with reading_through("arrow" if reader == "parts" else reader):
+        frame = read_decided(engine, first, last, with_promised=promised, parts=parts)
+    seconds = {"wall_s": time.perf_counter() - started, "cpu_s": _cpu() - cpu, "rows": len(frame)}
+    print(json.dumps({**seconds, "plan": read_plan(engine, first, last)}))
 
 
-def _python(*args: str) -> dict[str, float]:
+def _python(*args: str) -> dict[str, Any]:
     child = subprocess.run(
         [sys.executable, "-m", "sagstid.dev.bench", *args], capture_output=True, text=True, check=False
     )
     if child.returncode != 0:
         raise RuntimeError(f"benchmark step failed: {child.stderr.strip().splitlines()[-3:]}")
-    result: dict[str, float] = json.loads(child.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
     return result
+
+
+_PLAN_QUERIES = {"days": "decisions_in_part/_in_period.sql", "rows": "decisions_in_rows.sql"}
 
 
 def _compare_reads(db: str, echo: Callable[[str], None]) -> None:
@@ -142,8 +145,8 @@ def _compare_reads(db: str, echo: Callable[[str], None]) -> None:
     arrow = _python("read", db, "arrow", *span)
     alchemy = _python("read", db, "sqlalchemy", *span)
     echo(
-        f"Reading the run's decisions ({int(arrow['rows']):,} rows, decisions_in_period(_promised).sql "
-        f"{span[0]}..{span[1]}), one fresh process each:"
+        f"Reading the run's decisions ({int(arrow['rows']):,} rows decided {span[0]}..{span[1]}, split by "
+        f"{arrow['plan']} as a run splits them: {_PLAN_QUERIES[arrow['plan']]}), one fresh process each:"
     )
     for label, read in (
         ("Arrow (ADBC), parts side by side, as a run reads", parts),
@@ -253,7 +256,7 @@ def run_benchmark(
         f"{workers} workbook processes"
     )
     echo(f"  {'stage':<62} {'wall s':>7} {'CPU s':>7}")
-    stages: dict[str, list[float]] = result["stages"]  # type: ignore[assignment]
+    stages: dict[str, list[float]] = result["stages"]
     for label, (wall, cpu) in stages.items():
         echo(f"  {label[:62]:<62} {wall:7.2f} {cpu:7.2f}")
     beside = "(flow tables, in a forked process beside the stages above)"

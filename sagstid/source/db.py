@@ -318,6 +318,12 @@ def read_query_in_parts(
     return _read_sqlalchemy(engine, query, parameters)
 
 
+def read_small(engine: Engine, name: str, **parameters: object) -> pd.DataFrame:
+    """The rows of a query that gives a few rows, through SQLAlchemy (an Arrow read's set-up
+    would cost more than it saves); raises as :func:`read_query` does after its fallback."""
+    return _read_sqlalchemy(engine, _checked(name, parameters), parameters)
+
+
 def _checked(name: str, parameters: dict[str, object]) -> Query:
     query = load_query(name)
     absent = query.parameters - parameters.keys()

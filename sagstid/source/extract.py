@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from sagstid.errors import DatabaseError
 from sagstid.periods import Period
-from sagstid.source.db import optional_columns, read_query, read_query_in_parts
+from sagstid.source.db import optional_columns, read_query, read_query_in_parts, read_small
 from sagstid.validate.decision_table import DecisionExtract
 
 
@@ -49,32 +50,59 @@ def extract_decisions(
     with_promised: bool = False,
     through: Period | None = None,
     parts: int | None = None,
+    plan: str | None = None,
 ) -> DecisionExtract:
     """The decisions decided from ``period``'s start to the end of ``through`` (default: the
-    period itself) read whole, the rest of the table counted, and the duplicate ids.
-    ``with_promised``: the table has the optional column promised_date, read with the period's
-    decisions (queries/decisions_in_period_promised.sql). On an Arrow path the rows are read
-    in ``parts`` (default :func:`read_parts`) side by side: each part but the last through
-    queries/decisions_in_part.sql (its end not included, so the parts' bounds meet), the last
-    through decisions_in_period.sql. The counting and the duplicate ids are read meanwhile, on
-    another thread (each query its own connection), since the database does their work."""
+    period itself) read whole (:func:`read_decided`, with ``parts`` and ``plan``), the rest of
+    the table counted, and the duplicate ids. ``with_promised``: the table has the optional
+    column promised_date, read with the period's decisions
+    (queries/decisions_in_period_promised.sql). The counting and the duplicate ids are read
+    meanwhile, on another thread (each query its own connection), since the database does
+    their work."""
     last = through or period
     bounds = {"date_from": period.start.isoformat(), "date_to": last.end.isoformat()}
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sagstid-count") as side:
         outside = side.submit(read_query, engine, "decisions_outside_period", **bounds)
         duplicates = side.submit(read_query, engine, "decision_duplicates")
-        rows = read_decided(engine, period.start, last.end, with_promised, parts)
+        rows = read_decided(engine, period.start, last.end, with_promised, parts, plan)
         return DecisionExtract(in_period=rows, outside=outside.result(), duplicates=duplicates.result())
 
 
+PLANS = ("days", "rows")
+
+
 def read_decided(
-    engine: Engine, first: dt.date, last: dt.date, with_promised: bool = False, parts: int | None = None
+    engine: Engine,
+    first: dt.date,
+    last: dt.date,
+    with_promised: bool = False,
+    parts: int | None = None,
+    plan: str | None = None,
 ) -> pd.DataFrame:
     """The decisions decided from ``first`` to ``last`` (queries/decisions_in_period.sql), on
-    an Arrow path read in ``parts`` (default :func:`read_parts`) side by side."""
+    an Arrow path read in ``parts`` (default :func:`read_parts`) side by side, split by
+    ``plan``:
+
+    - "days": each part a run of days, every part but the last through
+      queries/decisions_in_part.sql (its end not included, so the parts' bounds meet), the
+      last through decisions_in_period.sql. The database finds the rows through its index on
+      decided_date.
+    - "rows" (SQLite only): each part a range of rowids (queries/decisions_in_rows.sql), the
+      ranges together the span in which queries/decisions_row_span.sql found the period's
+      rows. SQLite reads a range straight from the table, without a look-up per row.
+
+    By default (None) "rows" where the period's rows fill at least half of their span (a
+    table written roughly in time order, or holding little besides the periods read), else
+    "days". The rows come in the plan's order; no result depends on it."""
+    if plan not in (None, *PLANS):
+        raise ValueError(f"unknown plan {plan!r}: one of {', '.join(PLANS)}")
+    count = read_parts() if parts is None else parts
+    span = _row_span(engine, first, last) if plan != "days" else None
+    if span is not None and (plan == "rows" or _dense(span)):
+        return _read_rows(engine, first, last, with_promised, count, span)
     in_period = "decisions_in_period_promised" if with_promised else "decisions_in_period"
     in_part = "decisions_in_part_promised" if with_promised else "decisions_in_part"
-    *inner, (final, _) = day_parts(first, last, read_parts() if parts is None else parts)
+    *inner, (final, _) = day_parts(first, last, count)
     split: list[tuple[str, dict[str, object]]] = [
         (in_part, {"date_from": start.isoformat(), "date_before": before.isoformat()})
         for start, before in inner
@@ -82,6 +110,55 @@ def read_decided(
     split.append((in_period, {"date_from": final.isoformat(), "date_to": last.isoformat()}))
     whole: dict[str, object] = {"date_from": first.isoformat(), "date_to": last.isoformat()}
     return read_query_in_parts(engine, in_period, whole, split)
+
+
+def _row_span(engine: Engine, first: dt.date, last: dt.date) -> tuple[int, int, int] | None:
+    """(first rowid, last rowid, rows) of the decisions decided from ``first`` to ``last``
+    (queries/decisions_row_span.sql); None where the database is not SQLite, the period has
+    no rows, or the table has no rowid (a view, a table WITHOUT ROWID)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    try:
+        span = read_small(engine, "decisions_row_span", date_from=first.isoformat(), date_to=last.isoformat())
+    except DatabaseError:
+        return None
+    low, high, rows = span.iloc[0].tolist() if len(span) == 1 else (None, None, 0)
+    if not rows or not isinstance(low, int) or not isinstance(high, int):
+        return None
+    return low, high, rows
+
+
+def read_plan(engine: Engine, first: dt.date, last: dt.date) -> str:
+    """The plan :func:`read_decided` follows by default for ``first`` to ``last``."""
+    span = _row_span(engine, first, last)
+    return "rows" if span is not None and _dense(span) else "days"
+
+
+def _dense(span: tuple[int, int, int]) -> bool:
+    """Whether the rows fill at least half of their span of rowids."""
+    low, high, rows = span
+    return 2 * rows >= high - low + 1
+
+
+def row_parts(low: int, high: int, parts: int) -> list[tuple[int, int]]:
+    """The rowids ``low`` to ``high`` in at most ``parts`` ranges of (nearly) equal length,
+    as (first, last) rowid, both included; the ranges meet and cover the whole."""
+    width = high - low + 1
+    count = max(1, min(parts, width))
+    starts = [low + width * k // count for k in range(count)] + [high + 1]
+    return [(start, after - 1) for start, after in itertools.pairwise(starts)]
+
+
+def _read_rows(
+    engine: Engine, first: dt.date, last: dt.date, with_promised: bool, parts: int, span: tuple[int, int, int]
+) -> pd.DataFrame:
+    name = "decisions_in_rows_promised" if with_promised else "decisions_in_rows"
+    dates = {"date_from": first.isoformat(), "date_to": last.isoformat()}
+    low, high, _ = span
+    split: list[tuple[str, dict[str, object]]] = [
+        (name, {"row_from": start, "row_to": end, **dates}) for start, end in row_parts(low, high, parts)
+    ]
+    return read_query_in_parts(engine, name, {"row_from": low, "row_to": high, **dates}, split)
 
 
 def extract_decision_periods(
