@@ -55,7 +55,7 @@ import importlib
 import logging
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -131,7 +131,9 @@ def read_frames(url: str, parts: Sequence[tuple[str, Mapping[str, Any]]]) -> pd.
         path = sa.engine.make_url(url).database or ""  # a file: arrow_dialect checked
         plain = [to_positional(sql, params, "?") for sql, params in parts]
         try:
-            frame = plain_sqlite_frame(_joined(_fetch_all("sqlite", path, plain)), names)
+            # each part is checked and readied on the thread that read it
+            ready = _fetch_all("sqlite", path, plain, _plain_part)
+            frame = None if any(t is None for t in ready) else plain_sqlite_frame(_joined(ready), names)
         except ArrowReadError:
             frame = None
         if frame is not None:
@@ -145,13 +147,19 @@ def read_frames(url: str, parts: Sequence[tuple[str, Mapping[str, Any]]]) -> pd.
     return postgres_frame(_joined(_fetch_all("postgresql", target, positional)))
 
 
-def _fetch_all(dialect: str, target: str, queries: Sequence[tuple[str, tuple[Any, ...]]]) -> list[Any]:
-    """Each query's Arrow table, read side by side (one connection and thread each)."""
+def _fetch_all(
+    dialect: str,
+    target: str,
+    queries: Sequence[tuple[str, tuple[Any, ...]]],
+    then: Callable[[Any], Any] = lambda table: table,
+) -> list[Any]:
+    """Each query's Arrow table, read side by side (one connection and thread each) and given
+    to ``then`` on the thread that read it (Arrow's work runs outside Python's lock)."""
     if len(queries) == 1:
-        return [_fetch(dialect, target, *queries[0])]
+        return [then(_fetch(dialect, target, *queries[0]))]
     threads = min(len(queries), os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sagstid-read") as pool:
-        return list(pool.map(lambda query: _fetch(dialect, target, *query), queries))
+        return list(pool.map(lambda query: then(_fetch(dialect, target, *query)), queries))
 
 
 def _joined(tables: Sequence[Any]) -> Any:
@@ -411,25 +419,43 @@ def _looks_numeric(column: Any) -> bool:
 
 def plain_sqlite_frame(table: Any, names: Sequence[str]) -> pd.DataFrame | None:
     """The frame of a plain read, or None if the driver may have converted a value (then the
-    exact read is needed): a column it typed as anything but integer, real, text or nothing,
-    text that is not valid UTF-8 (a blob), or text that looks like a number."""
+    exact read is needed): see :func:`_is_plain`."""
+    if table.column_names != list(names) or not _is_plain(table):
+        return None
+    return arrow_frame(table)
+
+
+def _is_plain(table: Any) -> bool:
+    """Whether the driver converted no value: every column typed integer, real, text or
+    nothing, its text valid UTF-8 (no blob) and not looking like a number."""
     import pyarrow as pa
 
-    if table.column_names != list(names):
-        return None
     for column in table.columns:
         kind = column.type
         if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_null(kind):
             continue
-        if not pa.types.is_string(kind):
-            return None
+        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+            return False
         try:
             column.validate(full=True)
         except pa.ArrowInvalid:
-            return None
+            return False
         if _looks_numeric(column):
-            return None
-    return arrow_frame(table)
+            return False
+    return True
+
+
+def _plain_part(table: Any) -> Any:
+    """A part's table checked (None if it needs the exact read, :func:`_is_plain`) and made
+    ready to join: the driver's batches one array per column, text as large strings (as
+    pandas holds text), so that the frame is built without copying it again."""
+    import pyarrow as pa
+
+    if not _is_plain(table):
+        return None
+    table = table.combine_chunks()
+    fields = [f.with_type(pa.large_string()) if pa.types.is_string(f.type) else f for f in table.schema]
+    return table.cast(pa.schema(fields))
 
 
 def postgres_frame(table: Any) -> pd.DataFrame:
@@ -440,8 +466,14 @@ def arrow_frame(table: Any) -> pd.DataFrame:
     """A strictly typed Arrow result as read_sql builds it from the driver's Python values.
     The driver's many small batches are made one array per column first: every later filter
     or conversion then runs over one array, not over a thousand chunks."""
-    table = table.combine_chunks()
+    if any(c.num_chunks > _JOINED_CHUNKS for c in table.columns):
+        table = table.combine_chunks()
     return _frame(table.column_names, [_arrow_column(c) for c in table.columns], table.num_rows)
+
+
+# At most so many chunks per column are kept as they come (a read's parts, each one array,
+# source/extract.read_parts); more (a driver's batches of 1,024 rows) are made one array first.
+_JOINED_CHUNKS = 8
 
 
 def _arrow_column(column: Any) -> Any:
