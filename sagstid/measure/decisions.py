@@ -14,6 +14,7 @@ import pandas as pd
 
 from sagstid.config import DEADLINE_UNITS, MeasureAt
 from sagstid.measure.accounting import ALL, accounting_counts, count_rows, group_keys
+from sagstid.measure.metric_cube import metrics_by_groupings
 from sagstid.rules.deadlines import VIA, VIA_DEFAULT, CatalogueArrays, deadlines_for, service_deadlines_for
 from sagstid.rules.workdays import WorkCalendar
 from sagstid.validate.decisions import DECISION_REASONS, NOTE_COLUMNS, STATUSES, ValidatedDecisions
@@ -269,6 +270,19 @@ def default_entry_areas(cases: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+# The groupings of DecisionMeasurement, in its order: all cases, area, unit, unit and area,
+# month, unit and month, unit, area and month.
+GROUPINGS: tuple[list[str], ...] = (
+    [],
+    ["case_area_code"],
+    ["unit_code"],
+    ["unit_code", "case_area_code"],
+    ["month"],
+    ["unit_code", "month"],
+    ["unit_code", "case_area_code", "month"],
+)
+
+
 def measure_decisions(
     validated: ValidatedDecisions,
     catalogue: CatalogueArrays,
@@ -276,8 +290,13 @@ def measure_decisions(
     measure_at: MeasureAt = "decided",
 ) -> DecisionMeasurement:
     cases = evaluate_decisions(validated.measured, catalogue, calendar, measure_at)
+    # one pass over the rows for all seven groupings where it applies (measure/metric_cube.py)
+    tables = metrics_by_groupings(cases, GROUPINGS, METRICS) or [
+        group_metrics(cases, keys) for keys in GROUPINGS
+    ]
+    every, by_area, by_unit, by_unit_area, by_month, by_unit_month, by_unit_area_month = tables
     total = (
-        group_metrics(cases, []).iloc[0]
+        every.iloc[0]
         if len(cases)
         else pd.Series({"decisions": 0, "within_deadline": 0, "exceeded": 0, "exceeded_notified": 0}).reindex(
             list(METRICS)
@@ -288,12 +307,12 @@ def measure_decisions(
         cases=cases,
         accounting=count_rows(validated.rows, validated.counted),
         total=total,
-        by_area=group_metrics(cases, ["case_area_code"]).merge(labels, on="case_area_code"),
-        by_unit=group_metrics(cases, ["unit_code"]),
-        by_unit_area=group_metrics(cases, ["unit_code", "case_area_code"]).merge(labels, on="case_area_code"),
-        by_month=group_metrics(cases, ["month"]),
-        by_unit_month=group_metrics(cases, ["unit_code", "month"]),
-        by_unit_area_month=group_metrics(cases, ["unit_code", "case_area_code", "month"]),
+        by_area=by_area.merge(labels, on="case_area_code"),
+        by_unit=by_unit,
+        by_unit_area=by_unit_area.merge(labels, on="case_area_code"),
+        by_month=by_month,
+        by_unit_month=by_unit_month,
+        by_unit_area_month=by_unit_area_month,
         notes=note_table(validated.rows),
         default_areas=default_entry_areas(cases),
     )
