@@ -115,3 +115,17 @@ def test_check_surges_counts_months_by_receipt_with_empty_months_as_zero() -> No
     assert months.loc["2024-07", "count"] == 9 and months.loc["2024-08", "count"] == 0
     assert check.alerts["month"].tolist() == ["2024-07"]
     assert months.loc["2024-07", "p_value"] == pytest.approx(tail(9, 5 / 6), rel=1e-6)
+
+
+def test_every_judged_p_value_is_the_exact_tail_empty_months_included() -> None:
+    # Months of 0 among the judged ones: P(X >= 0) is 1 whatever the baseline, including a
+    # baseline of 0; the rest against the exact finite sum.
+    counts = [3, 0, 2, 0, 0, 4, 0, 1, 0, 0, 7, 0, 0, 5]
+    out = judge_series(series(*counts), RULE)
+    judged = out[out["baseline"].notna()]
+    assert len(judged) == 8  # months 7..14 have six months or more before them
+    for count, lam, p in zip(judged["count"], judged["baseline"], judged["p_value"], strict=True):
+        assert p == pytest.approx(tail(int(count), float(lam)), rel=1e-9, abs=1e-15), (count, lam)
+    assert (judged.loc[judged["count"] == 0, "p_value"] == 1.0).all()
+    empty = judge_series(series(*[0] * 13), RULE)
+    assert empty["p_value"].iloc[-1] == 1.0  # count 0 over a baseline of 0
