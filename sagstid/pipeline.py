@@ -8,9 +8,11 @@ that fails leaves the previous reports intact.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -473,6 +475,27 @@ def measure_flow(
     )
 
 
+# Modules later stages import that the run's own thread need not wait for: imported on a side
+# thread while the database is read (its thread mostly waits then). scipy's special functions
+# (the surge rule) and its optimiser (the committee workbook's check of the suppression), 0.7
+# CPU-s that were on the run's path.
+LATER_IMPORTS: tuple[str, ...] = ("scipy.special", "scipy.optimize")
+
+
+def _import_meanwhile(modules: Sequence[str]) -> threading.Thread:
+    """A started thread importing ``modules``; one that fails is left for the stage that
+    imports it to report."""
+
+    def load() -> None:
+        for module in modules:
+            with suppress(Exception):  # reported by the stage that imports it
+                importlib.import_module(module)
+
+    thread = threading.Thread(target=load, name="sagstid-import", daemon=True)
+    thread.start()
+    return thread
+
+
 def build_context(
     db_url: str,
     config_dir: Path,
@@ -494,6 +517,7 @@ def build_context(
         config = load_config(config_dir)
         catalogue = CatalogueArrays.from_catalogue(config.catalogue)
     engine = connect(db_url)
+    importing = _import_meanwhile(LATER_IMPORTS)  # joined below, before any fork
     try:
         flow_from = extract_start(as_of, config.measurement)
         extracted = extract_run(engine, period, previous_period, as_of, stage, flow_from)
@@ -508,6 +532,7 @@ def build_context(
         )
     finally:
         engine.dispose()
+        importing.join()
     del read_open  # compare_rows holds what the comparisons read
     after_reading()
     with stage(f"Validerer {period.label} og {previous_period.label}"):
@@ -530,13 +555,17 @@ def build_context(
     return_freed_memory()
     run = RunContext(config, catalogue, extracted.units, calendar)
     measure_at = config.measurement.measure_at
-    with stage(f"Beregner frister og overholdelse {period.label} og {previous_period.label}"):
-        current = measure_decisions(validated.current, catalogue, calendar, measure_at=measure_at)
-        previous = measure_decisions(validated.previous, catalogue, calendar, measure_at=measure_at)
-        validated, before = without_validated_decisions(validated), without_validated_decisions(before)
-    # the flow tables, most of the flow stage's work, are worked out beside the next stages
-    # (sagstid/background.py: a forked process on Linux, which shares the rows without copying)
-    with background.started(partial(flow_tables_of, validated, run, period, current)) as tables:
+    # the flow tables, most of the flow stage's work, are worked out beside the stages from the
+    # previous period's deadlines on (sagstid/background.py: a forked process on Linux, which
+    # shares the rows without copying)
+    with ExitStack() as beside:
+        with stage(f"Beregner frister og overholdelse {period.label} og {previous_period.label}"):
+            current = measure_decisions(validated.current, catalogue, calendar, measure_at=measure_at)
+            tables = beside.enter_context(
+                background.started(partial(flow_tables_of, validated, run, period, current))
+            )
+            previous = measure_decisions(validated.previous, catalogue, calendar, measure_at=measure_at)
+            validated, before = without_validated_decisions(validated), without_validated_decisions(before)
         with stage(f"Måler klager, resultatkontrakt og tilsyn {period.label}"):
             follow_up = measure_follow_up(extracted, validated, run, period, current)
         with stage(f"Måler åbne sager og tilbageholdte afgørelser {period.label}"):

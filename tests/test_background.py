@@ -77,3 +77,24 @@ def test_the_child_ignores_a_ctrl_c_sent_to_the_process_group() -> None:
         os.kill(pending._process.pid, signal.SIGINT)
         os.kill(pending._process.pid, signal.SIGTERM)
         assert pending.result() == 42
+
+
+def test_modules_imported_meanwhile_and_a_failing_one_left_quiet(capfd: pytest.CaptureFixture[str]) -> None:
+    # pipeline.build_context imports what later stages need on a side thread while the database
+    # is read; a module that cannot be imported is reported by the stage that imports it, not
+    # by the thread (no traceback on stderr).
+    import sys
+
+    from sagstid.pipeline import LATER_IMPORTS, _import_meanwhile
+
+    sys.modules.pop("colorsys", None)
+    thread = _import_meanwhile(["sagstid_no_such_module", "colorsys"])
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert "colorsys" in sys.modules  # imported after the failing one
+    out, err = capfd.readouterr()
+    assert err == "" and out == ""
+    assert LATER_IMPORTS == (
+        "scipy.special",
+        "scipy.optimize",
+    )  # what measure/surge.py and report/suppress.py import
