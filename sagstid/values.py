@@ -36,3 +36,17 @@ def text_array(values: pd.Series) -> np.ndarray:
         out = np.append(categories, np.nan)[np.where(codes >= 0, codes, len(categories))]
         return np.asarray(out, dtype=object)
     return np.asarray(values.astype(str).to_numpy(), dtype=object)
+
+
+def text_categorical(values: pd.Series) -> pd.Categorical:
+    """``text_array(values)`` as a categorical whose categories are the distinct texts in text
+    order: grouped by (``observed=True, sort=True``), its groups are those of the text, in the
+    text's order, without a million Python strings being made and hashed. A categorical column
+    keeps its codes; only its few categories are made text."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return pd.Categorical(text_array(values))
+    texts = np.asarray(values.cat.categories.astype(str), dtype=object)
+    distinct, position = np.unique(texts, return_inverse=True)
+    codes = values.cat.codes.to_numpy()
+    remapped = np.where(codes >= 0, position.ravel()[np.maximum(codes, 0)], -1)
+    return pd.Categorical.from_codes(remapped, categories=pd.Index(distinct, dtype=object))

@@ -338,3 +338,21 @@ def test_against_a_case_by_case_count_on_random_data():
         ), (unit, month)
         assert got["open_median_days"] == pytest.approx(float(np.median(ages)))
         assert got["open_mean_days"] == pytest.approx(sum(ages) / len(ages))
+
+
+def test_a_row_without_a_unit_is_a_group_of_its_own_after_the_units():
+    # row 7 (U2/B) with its unit missing: its figures move from U2 to a group of their own,
+    # labelled missing and sorted after every unit; as categorical and as plain text alike
+    for as_text in (False, True):
+        frame = cases()
+        frame["unit_code"] = frame["unit_code"].astype(object)
+        frame.loc[frame["decision_id"] == ROWS[6][0], "unit_code"] = None
+        frame["unit_code"] = frame["unit_code"].astype("str" if as_text else "category")
+        table = flow_by_month(frame, START, END, ["unit_code"])
+        units = list(dict.fromkeys(table["unit_code"]))
+        assert units[:-1] == ["U1", "U2"] and pd.isna(units[-1]), units
+        missing = table[table["unit_code"].isna()]
+        assert list(missing["open"]) == [1, 1, 1] and list(missing["received"]) == [1, 0, 0]
+        whole = flow_by_month(cases(), START, END, ["unit_code"]).set_index(["unit_code", "month"])
+        u2 = table[table["unit_code"] == "U2"].set_index(["unit_code", "month"])
+        assert list(u2["open"]) == [o - 1 for o in whole.loc["U2", "open"]]

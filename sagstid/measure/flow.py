@@ -31,6 +31,7 @@ import pandas as pd
 
 from sagstid.rules.deadlines import NO_ENTRY, CatalogueArrays, deadlines_for
 from sagstid.rules.workdays import WorkCalendar
+from sagstid.values import text_categorical
 
 FLOW_METRICS: tuple[str, ...] = (
     "received",
@@ -84,9 +85,14 @@ def _group_codes(rows: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.Da
     codes = np.zeros(len(rows), dtype=np.int64)
     parts = []
     for key in keys:
-        part, uniques = pd.factorize(rows[key].astype(str), sort=True, use_na_sentinel=False)
+        text = text_categorical(rows[key])
+        part = text.codes.astype(np.int64)
+        uniques = np.asarray(text.categories, dtype=object)
+        if (part < 0).any():  # the missing code: a group of its own, after every text
+            part = np.where(part < 0, len(uniques), part)
+            uniques = np.append(uniques, np.nan)
         codes = codes * len(uniques) + part
-        parts.append(np.asarray(uniques, dtype=object))
+        parts.append(uniques)
     present, dense = np.unique(codes, return_inverse=True)
     labels = {}
     for key, uniques in zip(reversed(keys), reversed(parts), strict=True):

@@ -1,0 +1,46 @@
+"""Grouping by a column's text (sagstid/values.py): ``text_categorical`` gives the groups, and
+their order, that grouping ``text_array``'s Python strings gives, which is the independent
+method here (lateness.py and promised.py group a million measured rows by it)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sagstid.values import text_array, text_categorical
+
+COLUMNS = {
+    # categories in no text order; a code of -1 (missing)
+    "unsorted": pd.Series(
+        pd.Categorical(["YS", "BC-UNG", None, "JC-NORD", "YS"], categories=["YS", "JC-NORD", "BC-UNG"])
+    ),
+    # numbers: 10 before 9 as text, after it as numbers
+    "numbers": pd.Series(pd.Categorical([9, 10, 9, 100])),
+    # two categories with the same text (1 and "1"): one group
+    "same text": pd.Series(pd.Categorical([1, "1", "2", 1], categories=[1, "1", "2"])),
+    "unused category": pd.Series(pd.Categorical(["B", "B"], categories=["A", "B", "C"])),
+    "plain text": pd.Series(["b", "a", None, "b"], dtype="str"),
+    "objects": pd.Series([3, "x", 3.5, None], dtype=object),
+}
+
+
+@pytest.mark.parametrize("name", list(COLUMNS))
+def test_groups_and_their_order_are_the_texts(name: str) -> None:
+    values = COLUMNS[name]
+    counts = np.arange(1, len(values) + 1)
+    by_text = pd.DataFrame({"key": text_array(values), "n": counts}).groupby("key", sort=True)["n"].sum()
+    by_codes = (
+        pd.DataFrame({"key": text_categorical(values), "n": counts})
+        .groupby("key", sort=True, observed=True)["n"]
+        .sum()
+    )
+    assert [str(k) for k in by_codes.index] == list(by_text.index)
+    assert by_codes.tolist() == by_text.tolist()
+
+
+def test_by_hand() -> None:
+    grouped = text_categorical(COLUMNS["numbers"])
+    assert list(grouped.categories) == ["10", "100", "9"]  # text order
+    assert list(grouped.astype(str)) == ["9", "10", "9", "100"]
+    assert list(text_categorical(COLUMNS["same text"]).categories) == ["1", "2"]
