@@ -43,6 +43,8 @@ def text_categorical(values: pd.Series) -> pd.Categorical:
     order: grouped by (``observed=True, sort=True``), its groups are those of the text, in the
     text's order, without a million Python strings being made and hashed. A categorical column
     keeps its codes; only its few categories are made text."""
+    if isinstance(values.dtype, pd.StringDtype):  # text already: pandas sorts the categories
+        return pd.Categorical(values)
     if not isinstance(values.dtype, pd.CategoricalDtype):
         return pd.Categorical(text_array(values))
     texts = np.asarray(values.cat.categories.astype(str), dtype=object)

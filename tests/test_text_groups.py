@@ -20,7 +20,7 @@ COLUMNS = {
     # two categories with the same text (1 and "1"): one group
     "same text": pd.Series(pd.Categorical([1, "1", "2", 1], categories=[1, "1", "2"])),
     "unused category": pd.Series(pd.Categorical(["B", "B"], categories=["A", "B", "C"])),
-    "plain text": pd.Series(["b", "a", None, "b"], dtype="str"),
+    "plain text": pd.Series(["b", "a", None, "b", "B", "10", "9"], dtype="str"),
     "objects": pd.Series([3, "x", 3.5, None], dtype=object),
 }
 
