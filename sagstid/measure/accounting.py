@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
+
+from sagstid.values import text_categorical
 
 ALL = "_all"
 """The constant column a keyless grouping groups by (one group: the total)."""
@@ -17,6 +20,22 @@ def group_keys(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[pd.DataFrame, 
     if keys:
         return frame, list(keys)
     return frame.assign(**{ALL: "all"}), [ALL]
+
+
+def sums_by_text(cases: pd.DataFrame, keys: Sequence[str], counts: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Per group of the text of ``keys`` (none: one row), the sum of each of ``counts`` (flags
+    or whole numbers, one per row of ``cases``) as int64, under its name: the keys as text, the
+    groups in text order. Grouped by categorical codes (values.text_categorical), not by a
+    million strings."""
+    frame = pd.DataFrame({key: text_categorical(cases[key]) for key in keys}, index=pd.RangeIndex(len(cases)))
+    frame[ALL] = 0
+    for name, values in counts.items():
+        frame[name] = values
+    grouped = frame.groupby(list(keys) or [ALL], sort=True, observed=True)
+    out = grouped[list(counts)].sum().astype(np.int64).reset_index()
+    for key in keys:  # the groups' labels as text
+        out[key] = out[key].astype(str)
+    return out
 
 
 ACCOUNTING_KEYS = ["unit_code", "status", "reason"]

@@ -14,7 +14,7 @@ import pandas as pd
 
 from sagstid.config import DEADLINE_UNITS, MeasureAt
 from sagstid.measure.accounting import ALL, accounting_counts, count_rows, group_keys
-from sagstid.measure.metric_cube import metrics_by_groupings
+from sagstid.measure.metric_cube import metrics_by_groupings, with_shares
 from sagstid.rules.deadlines import VIA, VIA_DEFAULT, CatalogueArrays, deadlines_for, service_deadlines_for
 from sagstid.rules.workdays import WorkCalendar
 from sagstid.validate.decisions import DECISION_REASONS, NOTE_COLUMNS, STATUSES, ValidatedDecisions
@@ -146,11 +146,7 @@ def group_metrics(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     quantiles = grouped["days"].quantile([0.8, 0.9]).unstack()  # type: ignore[arg-type]
     out["p80_days"] = quantiles[0.8].astype(float)
     out["p90_days"] = quantiles[0.9].astype(float)
-    out["compliance_pct"] = 100.0 * out["within_deadline"] / out["decisions"]
-    exceeded = out["exceeded"].where(out["exceeded"] > 0)
-    out["notice_pct"] = 100.0 * out["exceeded_notified"] / exceeded
-    with_target = out["service_target_decisions"].where(out["service_target_decisions"] > 0)
-    out["service_target_pct"] = 100.0 * out["within_service_target"] / with_target
+    out = with_shares(out)
     for column in COUNT_COLUMNS:
         out[column] = out[column].astype(np.int64)
     out = out.reset_index()

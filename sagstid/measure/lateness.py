@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from sagstid.values import text_categorical
+from sagstid.measure.accounting import sums_by_text
 
 DEFAULT_BANDS: tuple[int, ...] = (1, 8, 22, 64)
 VERY_LATE_AFTER = 21
@@ -93,23 +93,14 @@ def lateness(
     exceeded = cases["exceeded"].to_numpy(dtype=bool)
     days_over = cases["days_over"].to_numpy().astype(np.int64)
     band = np.where(exceeded, np.searchsorted(np.array(values), days_over, side="right") - 1, -2)
-    frame = pd.DataFrame({key: text_categorical(cases[key]) for key in keys}, index=pd.RangeIndex(len(cases)))
-    frame["_all"] = 0
-    frame["decisions"] = 1
-    frame["exceeded"] = exceeded
-    for index, name in enumerate(names):
-        frame[name] = band == index
-    frame["late_unbanded"] = band == -1
-    frame["very_late"] = exceeded & (days_over > very_late_after)
-    counted = ["decisions", "exceeded", *names, "late_unbanded", "very_late"]
-    out = (
-        frame.groupby(keys or ["_all"], sort=True, observed=True)[counted]
-        .sum()
-        .astype(np.int64)
-        .reset_index()
-    )
-    for key in keys:  # the groups' labels as text, as text_categorical gives them
-        out[key] = out[key].astype(str)
+    counts = {
+        "decisions": np.ones(len(cases), dtype=np.int64),
+        "exceeded": exceeded,
+        **{name: band == index for index, name in enumerate(names)},
+        "late_unbanded": band == -1,
+        "very_late": exceeded & (days_over > very_late_after),
+    }
+    out = sums_by_text(cases, keys, counts)
     out["very_late_pct"] = 100.0 * out["very_late"] / out["decisions"]
     out["very_late_of_exceeded_pct"] = 100.0 * out["very_late"] / out["exceeded"].where(out["exceeded"] > 0)
     return out[columns]

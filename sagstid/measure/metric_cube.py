@@ -113,15 +113,22 @@ def _grouping(
         if name == "days":
             for q in (0.8, 0.9):
                 out[f"p{round(q * 100)}_days"] = _quantile(values, cumulative, n, q)
-    frame = pd.DataFrame(out)
-    frame["compliance_pct"] = 100.0 * frame["within_deadline"] / frame["decisions"]
-    exceeded = frame["exceeded"].where(frame["exceeded"] > 0)
-    frame["notice_pct"] = 100.0 * frame["exceeded_notified"] / exceeded
-    with_target = frame["service_target_decisions"].where(frame["service_target_decisions"] > 0)
-    frame["service_target_pct"] = 100.0 * frame["within_service_target"] / with_target
+    frame = with_shares(pd.DataFrame(out))
     for key in keys:
         frame[key] = frame[key].astype(str)
     return frame[[*keys, *metrics]]
+
+
+def with_shares(counts: pd.DataFrame) -> pd.DataFrame:
+    """``counts`` (a frame of group_metrics' counts) with the shares worked out from them:
+    compliance_pct, notice_pct (of the exceeded) and service_target_pct (of those with a
+    target); a share of no decisions is missing."""
+    counts["compliance_pct"] = 100.0 * counts["within_deadline"] / counts["decisions"]
+    exceeded = counts["exceeded"].where(counts["exceeded"] > 0)
+    counts["notice_pct"] = 100.0 * counts["exceeded_notified"] / exceeded
+    with_target = counts["service_target_decisions"].where(counts["service_target_decisions"] > 0)
+    counts["service_target_pct"] = 100.0 * counts["within_service_target"] / with_target
+    return counts
 
 
 def _kth(values: np.ndarray, cumulative: np.ndarray, k: np.ndarray) -> np.ndarray:

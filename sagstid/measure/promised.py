@@ -23,8 +23,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sagstid.measure.accounting import sums_by_text
 from sagstid.validate.rows import parse_dates
-from sagstid.values import text_categorical
 
 PROMISED_METRICS: tuple[str, ...] = (
     "notified",
@@ -69,21 +69,13 @@ def promised(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     notified = cases["exceeded_notified"].to_numpy(dtype=bool)
     decided = cases["decided_date"].to_numpy().astype("datetime64[D]")
     has_date = notified & ~np.isnat(day)
-    frame = pd.DataFrame({key: text_categorical(cases[key]) for key in keys}, index=pd.RangeIndex(len(cases)))
-    frame["_all"] = 0
-    frame["notified"] = notified
-    frame["promised"] = has_date
-    frame["promised_unreadable"] = notified & unreadable
-    frame["kept"] = has_date & (decided <= day)
-    counted = ["notified", "promised", "promised_unreadable", "kept"]
-    out = (
-        frame.groupby(keys or ["_all"], sort=True, observed=True)[counted]
-        .sum()
-        .astype(np.int64)
-        .reset_index()
-    )
-    for key in keys:  # the groups' labels as text, as text_categorical gives them
-        out[key] = out[key].astype(str)
+    counts = {
+        "notified": notified,
+        "promised": has_date,
+        "promised_unreadable": notified & unreadable,
+        "kept": has_date & (decided <= day),
+    }
+    out = sums_by_text(cases, keys, counts)
     out["promised_missing"] = out["notified"] - out["promised"] - out["promised_unreadable"]
     out["missed"] = out["promised"] - out["kept"]
     out["promised_pct"] = 100.0 * out["promised"] / out["notified"].where(out["notified"] > 0)
