@@ -174,10 +174,19 @@ class Extracted:
 
 
 def extract_run(
-    engine: Engine, period: Period, previous: Period, as_of: dt.date, stage: Stage, flow_from: dt.date
+    engine: Engine,
+    period: Period,
+    previous: Period,
+    as_of: dt.date,
+    stage: Stage,
+    flow_from: dt.date,
+    before_window: DateWindow | None = None,
 ) -> Extracted:
     """Read everything the run measures (the only stage that talks to the database);
-    ``flow_from``: the first decided date the flow figures need (flow_figures.extract_start)."""
+    ``flow_from``: the first decided date the flow figures need (flow_figures.extract_start);
+    ``before_window``: the plausible dates of the comparison snapshot at ``previous``'s end
+    (:func:`validate_comparison`'s), to leave out the rows it would leave out before they are
+    taken from the rows read (extract.open_decisions_before)."""
     with stage("Kontrollerer databasens tabeller"):
         check_schema(engine, ["units", "decisions", "complaints", "audit_samples"])
         units = check_units(clean_units(extract_units(engine)))
@@ -192,7 +201,7 @@ def extract_run(
         open_decisions, open_complaints = extract_open_cases(engine, as_of, current.duplicates)
     with stage(f"Henter åbne sager pr. {previous.end.isoformat()}"):
         if as_of == period.end:  # the rows decided since previous.end are read already
-            before_decisions = open_decisions_before(current, open_decisions, previous.end)
+            before_decisions = open_decisions_before(current, open_decisions, previous.end, before_window)
             before_complaints = extract_open_complaints(engine, previous.end)
         else:
             before_decisions, before_complaints = extract_open_cases(engine, previous.end, current.duplicates)
@@ -520,7 +529,8 @@ def build_context(
     importing = _import_meanwhile(LATER_IMPORTS)  # joined below, before any fork
     try:
         flow_from = extract_start(as_of, config.measurement)
-        extracted = extract_run(engine, period, previous_period, as_of, stage, flow_from)
+        before_window = DateWindow.of(config.measurement.plausible_dates, previous_period.end)
+        extracted = extract_run(engine, period, previous_period, as_of, stage, flow_from, before_window)
         read_open = {
             as_of: (extracted.open_decisions, extracted.open_complaints),
             previous_period.end: (extracted.before_open_decisions, extracted.before_open_complaints),

@@ -25,6 +25,7 @@ from sagstid.errors import DatabaseError
 from sagstid.periods import Period
 from sagstid.source.db import optional_columns, read_query, read_query_in_parts, read_small
 from sagstid.validate.decision_table import DecisionExtract
+from sagstid.validate.rows import DateWindow, parse_dates
 
 
 def read_parts() -> int:
@@ -236,15 +237,24 @@ def extract_flow(
     return rows.assign(duplicate_id=_duplicate_flag(rows["decision_id"], duplicates))
 
 
-def open_decisions_before(read: DecisionExtract, open_now: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+def open_decisions_before(
+    read: DecisionExtract, open_now: pd.DataFrame, day: dt.date, received_window: DateWindow | None = None
+) -> pd.DataFrame:
     """The rows queries/open_decisions.sql gives as of ``day`` (the period before's last day),
     taken from rows the run has read already instead of reading them again: ``read`` holds the
     rows decided from before ``day`` to the as-of day, ``open_now`` the rows open_decisions.sql
     gave for the as-of day (decided after it or not at all). A row is open as of ``day`` when its
-    decided_date is NULL or after ``day``, compared as the database compares it (:func:`_compare`)."""
-    return _read_already(
-        read, open_now, list(open_now.columns), _compare(read.in_period["decided_date"], ">", day)
-    )
+    decided_date is NULL or after ``day``, compared as the database compares it (:func:`_compare`).
+
+    With ``received_window``, the rows read whose received date is readable (in that window)
+    and after ``day`` are left out, as validate/open_cases.received_by leaves them out of the
+    comparison snapshot, the only use of these rows: at the period before's end they are most
+    of the rows read since, and taking them would copy a million rows of text for nothing."""
+    keep = _compare(read.in_period["decided_date"], ">", day)
+    if received_window is not None:
+        received, _ = parse_dates(read.in_period["received_date"], received_window)
+        keep = keep & ~(received.to_numpy() > np.datetime64(day, "s"))  # NaT compares False
+    return _read_already(read, open_now, list(open_now.columns), keep)
 
 
 def flow_rows(
