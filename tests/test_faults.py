@@ -455,3 +455,29 @@ def test_workbook_processes_exit_when_the_main_process_is_killed(
         time.sleep(0.1)
     job = store_root / "nightly"
     assert _assert_whole(job / "latest") == world["old"]
+
+
+def test_a_signal_landing_in_a_finaliser_still_stops_the_run(capfd: pytest.CaptureFixture[str]) -> None:
+    # Python runs the handler between any two steps of the main thread, also inside a __del__ or
+    # a weakref callback the garbage collector runs, where it prints the exception and drops it
+    # (a nightly run hung so, paused in its workbook processes). The signal is sent again, and
+    # Interrupted is raised once the finaliser is done, with no traceback printed.
+    from sagstid.ops.signals import Interrupted, stop_on_signals
+
+    class Finalised:
+        def __del__(self) -> None:
+            signal.raise_signal(signal.SIGTERM)
+            for _ in range(1000):  # some steps inside the finaliser: the handler runs here
+                pass
+
+    def run() -> None:
+        with stop_on_signals():
+            Finalised()  # dropped at once: __del__ runs, and Python drops what it raises
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                time.sleep(0.01)
+
+    with pytest.raises(Interrupted) as stopped:
+        run()
+    assert stopped.value.signum == signal.SIGTERM
+    assert "Traceback" not in capfd.readouterr().err

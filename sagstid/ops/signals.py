@@ -11,11 +11,14 @@ the clean-up is not cut short. Once a run is complete and is being made visible 
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any
 
 
 class Interrupted(BaseException):
@@ -32,6 +35,7 @@ class Interrupted(BaseException):
 
 
 _committing = False
+RESEND_SECONDS = 0.05
 
 
 @contextmanager
@@ -61,9 +65,25 @@ def stop_on_signals() -> Iterator[None]:
         stopping = True
         raise Interrupted(signum)
 
+    def swallowed(info: Any) -> None:
+        # Python runs a signal's handler between any two steps of the main thread, also inside a
+        # weakref callback or a __del__ (the garbage collector runs them when it likes), where it
+        # prints an exception and drops it. Interrupted dropped there would leave the run going
+        # on: the signal is sent again, a moment later, so that it is raised once that is done.
+        nonlocal stopping
+        if not isinstance(info.exc_value, Interrupted):
+            hook_before(info)
+            return
+        stopping = False
+        resend = threading.Timer(RESEND_SECONDS, os.kill, (os.getpid(), info.exc_value.signum))
+        resend.daemon = True
+        resend.start()
+
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    hook_before, sys.unraisablehook = sys.unraisablehook, swallowed
     try:
         yield
     finally:
+        sys.unraisablehook = hook_before
         for sig, old in previous.items():
             signal.signal(sig, old)
