@@ -98,8 +98,7 @@ def _grouping(
     if keys:
         codes = np.unravel_index(present, [cube["decisions"].shape[k] for k in kept])
         for key, code in zip(keys, codes, strict=True):
-            labels = pd.Categorical.from_codes(code, dtype=cases[key].dtype)  # type: ignore[call-overload]
-            out[key] = pd.Series(labels).astype(str).to_numpy()
+            out[key] = pd.Categorical.from_codes(code, dtype=cases[key].dtype)  # type: ignore[call-overload]
     out["decisions"] = n.astype(np.int64)
     for name in _SUMS:
         out[name] = rolled[name][present].astype(np.int64)

@@ -131,9 +131,10 @@ def read_frames(url: str, parts: Sequence[tuple[str, Mapping[str, Any]]]) -> pd.
         path = sa.engine.make_url(url).database or ""  # a file: arrow_dialect checked
         plain = [to_positional(sql, params, "?") for sql, params in parts]
         try:
-            # each part is checked and readied on the thread that read it
+            # each part is checked and readied on the thread that read it (_plain_part)
             ready = _fetch_all("sqlite", path, plain, _plain_part)
-            frame = None if any(t is None for t in ready) else plain_sqlite_frame(_joined(ready), names)
+            joined = None if any(t is None for t in ready) else _joined(ready)
+            frame = arrow_frame(joined) if joined is not None and joined.column_names == list(names) else None
         except ArrowReadError:
             frame = None
         if frame is not None:
@@ -415,14 +416,6 @@ def _looks_numeric(column: Any) -> bool:
     if len(head) and len(pc.unique(head)) * 10 < len(head):
         column = pc.unique(column)
     return bool(pc.any(pc.match_substring_regex(column, _NUMBER_TEXT)).as_py())
-
-
-def plain_sqlite_frame(table: Any, names: Sequence[str]) -> pd.DataFrame | None:
-    """The frame of a plain read, or None if the driver may have converted a value (then the
-    exact read is needed): see :func:`_is_plain`."""
-    if table.column_names != list(names) or not _is_plain(table):
-        return None
-    return arrow_frame(table)
 
 
 def _is_plain(table: Any) -> bool:

@@ -25,7 +25,8 @@ from sagstid.errors import DatabaseError
 from sagstid.periods import Period
 from sagstid.source.db import optional_columns, read_query, read_query_in_parts, read_small
 from sagstid.validate.decision_table import DecisionExtract
-from sagstid.validate.rows import DateWindow, parse_dates
+from sagstid.validate.open_cases import received_after
+from sagstid.validate.rows import DateWindow
 
 
 def read_parts() -> int:
@@ -98,8 +99,8 @@ def read_decided(
     if plan not in (None, *PLANS):
         raise ValueError(f"unknown plan {plan!r}: one of {', '.join(PLANS)}")
     count = read_parts() if parts is None else parts
-    span = _row_span(engine, first, last) if plan != "days" else None
-    if span is not None and (plan == "rows" or _dense(span)):
+    plan, span = _planned(engine, first, last, plan)
+    if plan == "rows" and span is not None:
         return _read_rows(engine, first, last, with_promised, count, span)
     in_period = "decisions_in_period_promised" if with_promised else "decisions_in_period"
     in_part = "decisions_in_part_promised" if with_promised else "decisions_in_part"
@@ -131,14 +132,21 @@ def _row_span(engine: Engine, first: dt.date, last: dt.date) -> tuple[int, int, 
 
 def read_plan(engine: Engine, first: dt.date, last: dt.date) -> str:
     """The plan :func:`read_decided` follows by default for ``first`` to ``last``."""
+    return _planned(engine, first, last, None)[0]
+
+
+def _planned(
+    engine: Engine, first: dt.date, last: dt.date, plan: str | None
+) -> tuple[str, tuple[int, int, int] | None]:
+    """The plan to read by and the rows' span of rowids (None where there is none to read by):
+    ``plan`` if given, else "rows" where the rows fill at least half of their span."""
+    if plan == "days":
+        return plan, None
     span = _row_span(engine, first, last)
-    return "rows" if span is not None and _dense(span) else "days"
-
-
-def _dense(span: tuple[int, int, int]) -> bool:
-    """Whether the rows fill at least half of their span of rowids."""
-    low, high, rows = span
-    return 2 * rows >= high - low + 1
+    if plan is None:
+        low, high, rows = span or (0, 0, 0)
+        plan = "rows" if span is not None and 2 * rows >= high - low + 1 else "days"
+    return plan, span
 
 
 def row_parts(low: int, high: int, parts: int) -> list[tuple[int, int]]:
@@ -252,8 +260,7 @@ def open_decisions_before(
     of the rows read since, and taking them would copy a million rows of text for nothing."""
     keep = _compare(read.in_period["decided_date"], ">", day)
     if received_window is not None:
-        received, _ = parse_dates(read.in_period["received_date"], received_window)
-        keep = keep & ~(received.to_numpy() > np.datetime64(day, "s"))  # NaT compares False
+        keep = keep & ~received_after(read.in_period["received_date"], day, received_window)
     return _read_already(read, open_now, list(open_now.columns), keep)
 
 

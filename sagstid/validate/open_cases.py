@@ -130,6 +130,12 @@ def received_by(raw: pd.DataFrame, as_of: dt.date, window: DateWindow) -> pd.Dat
     all but those whose received date is readable and after it. For a comparison snapshot,
     whose open figures alone are shown: the cases received later are not validated one by one
     (at the period before's end they are most of the rows read since)."""
-    received, _ = parse_dates(raw["received_date"], window)
-    later = received.to_numpy() > np.datetime64(as_of, "s")  # NaT compares False
+    later = received_after(raw["received_date"], as_of, window)
     return raw if not later.any() else raw.loc[~later]
+
+
+def received_after(received: pd.Series, as_of: dt.date, window: DateWindow) -> np.ndarray:
+    """Where a received date is readable (within ``window``) and after ``as_of``: the rows
+    :func:`received_by` leaves out."""
+    days, _ = parse_dates(received, window)
+    return np.asarray(days.to_numpy() > np.datetime64(as_of, "s"))  # NaT compares False
