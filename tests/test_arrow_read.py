@@ -10,8 +10,9 @@ that the comparison cannot pass merely because both paths went wrong together.
 SQLite is dynamically typed: a column declared DATE has NUMERIC affinity, so the text
 '20250304' is stored as the integer 20250304, 20250304.5 stays a real, and '' and
 '0001-01-01' stay text; a column declared INTEGER keeps a non-numeric text such as 'JC-NORD'
-as text. ADBC's SQLite driver infers each column's type from its first batch of rows (1,024),
-so the bad rows are placed both first and after 1,500 good rows.
+as text. ADBC's SQLite driver infers each column's type from its first batch of rows (1,024 by
+default; sagstid reads in batches of a million rows), so the bad rows are placed both first and
+after 1,500 good rows.
 """
 
 from __future__ import annotations

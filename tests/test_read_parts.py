@@ -280,12 +280,15 @@ def test_a_table_without_rowid_is_read_by_days(
     assert "WARNING" not in caplog.text
 
 
-def test_a_column_null_in_the_first_thousand_rows_is_still_read_plainly(
-    make_db: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("batch_rows", [None, 1024], ids=["sagstid-batches", "driver-default-batches"])
+def test_a_column_null_in_the_first_thousand_rows(
+    make_db: Callable[..., str], monkeypatch: pytest.MonkeyPatch, batch_rows: int | None
 ) -> None:
-    # SQLite's Arrow driver types a column from its first batch (1,024 rows): a column NULL in
-    # all of them and text later (case_variant registered only lately) made the plain read
-    # fail and every part be read exactly. Read again in bigger batches, it stays plain.
+    # SQLite's Arrow driver types a column from its first batch (1,024 rows by default): a
+    # column NULL in all of them and text later (case_variant registered only lately) fails the
+    # plain read. Read in sagstid's batches of a million rows, the driver types it from all of
+    # them, and the read stays plain; in batches of 1,024 the driver fails, and the part is read
+    # exactly, with the same frame.
     rows = [
         {
             "decision_id": i,
@@ -302,6 +305,8 @@ def test_a_column_null_in_the_first_thousand_rows_is_still_read_plainly(
         for i in range(1, 1111)
     ]
     url = make_db(decisions=rows)
+    if batch_rows is not None:
+        monkeypatch.setattr(source_arrow, "_SQLITE_BATCH_ROWS", batch_rows)
     batches: list[int | None] = []
     exact: list[bool] = []
     fetch_once, exact_frame = source_arrow._fetch_once, source_arrow.sqlite_frame
@@ -325,7 +330,7 @@ def test_a_column_null_in_the_first_thousand_rows_is_still_read_plainly(
             reference = extract_decisions(engine, PERIOD).in_period
     finally:
         engine.dispose()
-    assert batches == [None, source_arrow._SQLITE_BATCH_ROWS]  # failed, then read in one batch
-    assert not any(exact)  # no exact read of the decisions
+    assert batches == [batch_rows or 1 << 20]  # the plain read, once
+    assert exact == ([] if batch_rows is None else [True])  # read exactly only when it failed
     assert read["case_variant"].isna().sum() == 1100 and (read["case_variant"] == "B").sum() == 10
     pd.testing.assert_frame_equal(read, reference, check_exact=True)
