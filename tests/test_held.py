@@ -38,11 +38,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
 from sagstid.config import load_config
-from sagstid.measure.held import GAP_BUCKETS, measure_held
+from sagstid.measure.held import GAP_BUCKETS, gap_bucket, measure_held, unit_distribution
 from sagstid.periods import Period
 from sagstid.report.results_json import dumps, held_section
 from sagstid.rules.workdays import WorkCalendar
@@ -230,3 +232,75 @@ def test_demo_flags_jc_syd_and_no_other_unit(tmp_path, config_dir, measure):
         assert flagged == {"JC-SYD"}, (period, flagged)
         syd = result.unit_row("JC-SYD")
         assert syd["gap_>20"] > 0 and syd["held_pct"] > 5
+
+
+# --- counted over codes: the same as grouping the text ------------------------------------------
+
+
+def _distribution_by_text(cases: pd.DataFrame) -> pd.DataFrame:
+    """unit_distribution worked out independently: pandas' crosstab and grouping over text."""
+    unit = cases["unit_code"].astype(object).to_numpy()
+    buckets = pd.crosstab(unit, cases["gap_bucket"].astype(object).to_numpy())
+    buckets = buckets.reindex(columns=list(GAP_BUCKETS), fill_value=0)
+    buckets.columns = [f"gap_{b}" for b in GAP_BUCKETS]
+    frame = pd.DataFrame(
+        {"unit_code": unit, "held": cases["held"], "wd": cases["within_decided"], "ws": cases["within_sent"]}
+    )
+    out = frame.groupby("unit_code").agg(
+        decisions=("held", "size"), held=("held", "sum"), wd=("wd", "sum"), ws=("ws", "sum")
+    )
+    out = out.join(buckets).reset_index()
+    out["held_pct"] = 100.0 * out["held"] / out["decisions"]
+    out["compliance_decided_pct"] = 100.0 * out["wd"] / out["decisions"]
+    out["compliance_sent_pct"] = 100.0 * out["ws"] / out["decisions"]
+    return out.drop(columns=["wd", "ws"])
+
+
+@pytest.mark.parametrize("kind", ["categorical", "text"])
+def test_unit_distribution_and_buckets_as_grouping_the_text(kind: str) -> None:
+    rng = np.random.default_rng(7)
+    rows = 5000
+    gap = rng.integers(-3, 40, rows).astype(float)
+    gap[rng.random(rows) < 0.1] = np.nan
+    codes = rng.choice(["YS", "JC-SYD", "BC-UNG", "JC-NORD"], rows, p=[0.01, 0.5, 0.29, 0.2])
+    # categories out of text order, one of them never used
+    units = (
+        pd.Categorical(codes, categories=["JC-SYD", "ZZ-UNUSED", "BC-UNG", "YS", "JC-NORD"])
+        if kind == "categorical"
+        else pd.array(codes, dtype="str")
+    )
+    cases = pd.DataFrame(
+        {
+            "unit_code": units,
+            "gap_bucket": gap_bucket(gap),
+            "held": np.isnan(gap) | (gap > 2),
+            "within_decided": rng.random(rows) < 0.8,
+            "within_sent": rng.random(rows) < 0.7,
+        }
+    )
+    # the buckets by hand: NaN not sent, negative sent before decided, else the bounds
+    expected = np.where(
+        np.isnan(gap),
+        "not_sent",
+        np.where(
+            gap < 0,
+            "sent_before_decided",
+            np.select(
+                [gap == 0, gap == 1, gap == 2, gap <= 5, gap <= 10, gap <= 20],
+                ["0", "1", "2", "3-5", "6-10", "11-20"],
+                default=">20",
+            ),
+        ),
+    )
+    assert cases["gap_bucket"].astype(object).tolist() == expected.tolist()
+    assert list(cases["gap_bucket"].cat.categories) == list(GAP_BUCKETS)
+    got = unit_distribution(cases)
+    assert got["unit_code"].tolist() == ["BC-UNG", "JC-NORD", "JC-SYD", "YS"]  # used ones, text order
+    reference = _distribution_by_text(cases)[got.columns]
+    pd.testing.assert_frame_equal(
+        got.astype({"unit_code": object}),
+        reference.astype({"unit_code": object}),
+        check_dtype=False,
+        check_exact=True,
+    )
+    assert (got.dtypes.drop("unit_code") == reference.dtypes.drop("unit_code")).all()

@@ -28,7 +28,7 @@ import pandas as pd
 from sagstid.config import GamingRule, MeasurementSettings
 from sagstid.periods import Period
 from sagstid.rules.workdays import WorkCalendar
-from sagstid.values import equals, text_array
+from sagstid.values import equals, text_categorical
 
 GAP_BUCKETS: tuple[str, ...] = (
     "0",
@@ -87,11 +87,14 @@ def gap_working_days(cases: pd.DataFrame, calendar: WorkCalendar) -> np.ndarray:
     return gap
 
 
-def gap_bucket(gap: np.ndarray) -> np.ndarray:
-    """The GAP_BUCKETS label of each gap (NaN = not sent)."""
+def gap_bucket(gap: np.ndarray) -> pd.Categorical[str]:
+    """The GAP_BUCKETS label of each gap (NaN = not sent), as a categorical over GAP_BUCKETS
+    (made from the labels' codes: a million labels are never made text and hashed)."""
     conditions = [np.isnan(gap), gap < 0] + [(gap >= lo) & (gap <= hi) for _, lo, hi in _BOUNDS]
     labels = ["not_sent", "sent_before_decided"] + [name for name, _, _ in _BOUNDS]
-    return np.select(conditions, labels, default="not_sent")
+    code = {name: k for k, name in enumerate(GAP_BUCKETS)}
+    codes = np.select(conditions, [code[label] for label in labels], default=code["not_sent"])
+    return pd.Categorical.from_codes(codes.astype(np.int8), categories=pd.Index(GAP_BUCKETS))
 
 
 def held_cases(cases: pd.DataFrame, calendar: WorkCalendar, held_after: int) -> pd.DataFrame:
@@ -100,15 +103,16 @@ def held_cases(cases: pd.DataFrame, calendar: WorkCalendar, held_after: int) -> 
     gap = gap_working_days(cases, calendar)
     out = cases.copy(deep=False)  # copy-on-write: shares the columns, never changes ``cases``
     out["gap_working_days"] = gap
-    out["gap_bucket"] = pd.Categorical(gap_bucket(gap), categories=GAP_BUCKETS)
+    out["gap_bucket"] = gap_bucket(gap)
     out["held"] = np.isnan(gap) | (gap > held_after)
     out["late"] = ~out["within_decided"].to_numpy(dtype=bool)
     return out
 
 
 def unit_distribution(cases: pd.DataFrame) -> pd.DataFrame:
-    """Per unit: decisions, held, held_pct, one column per gap bucket (``gap_<label>``),
-    compliance_decided_pct and compliance_sent_pct."""
+    """Per unit (in text order): decisions, held, held_pct, one column per gap bucket
+    (``gap_<label>``), compliance_decided_pct and compliance_sent_pct. Counted over the units'
+    and the buckets' codes."""
     columns = (
         ["unit_code", "decisions", "held", "held_pct"]
         + [f"gap_{b}" for b in GAP_BUCKETS]
@@ -116,28 +120,32 @@ def unit_distribution(cases: pd.DataFrame) -> pd.DataFrame:
     )
     if cases.empty:
         return pd.DataFrame(columns=columns)
-    unit = text_array(cases["unit_code"])
-    buckets = pd.crosstab(unit, text_array(cases["gap_bucket"]))
-    buckets = buckets.reindex(columns=list(GAP_BUCKETS), fill_value=0)
-    buckets.columns = [f"gap_{b}" for b in GAP_BUCKETS]
-    frame = pd.DataFrame(
+    unit = text_categorical(cases["unit_code"])
+    units, codes = len(unit.categories), unit.codes
+    buckets = pd.Categorical(cases["gap_bucket"], categories=GAP_BUCKETS).codes
+    known = codes >= 0
+
+    def count(where: np.ndarray) -> np.ndarray:
+        return np.bincount(codes[known & where], minlength=units)
+
+    decisions = count(known)
+    seen = decisions > 0
+    in_bucket = known & (buckets >= 0)
+    grid = np.bincount(
+        codes[in_bucket] * len(GAP_BUCKETS) + buckets[in_bucket], minlength=units * len(GAP_BUCKETS)
+    ).reshape(units, len(GAP_BUCKETS))
+    held, wd, ws = (count(cases[c].to_numpy(dtype=bool)) for c in ("held", "within_decided", "within_sent"))
+    out = pd.DataFrame(
         {
-            "unit_code": unit,
-            "held": cases["held"].to_numpy(dtype=bool),
-            "wd": cases["within_decided"].to_numpy(dtype=bool),
-            "ws": cases["within_sent"].to_numpy(dtype=bool),
+            "unit_code": np.asarray(unit.categories, dtype=object)[seen],
+            "decisions": decisions[seen],
+            "held": held[seen],
+            **{f"gap_{b}": grid[seen, k] for k, b in enumerate(GAP_BUCKETS)},
         }
     )
-    out = frame.groupby("unit_code", sort=True).agg(
-        decisions=("held", "size"), held=("held", "sum"), wd=("wd", "sum"), ws=("ws", "sum")
-    )
-    out = out.join(buckets)
     out["held_pct"] = 100.0 * out["held"] / out["decisions"]
-    out["compliance_decided_pct"] = 100.0 * out["wd"] / out["decisions"]
-    out["compliance_sent_pct"] = 100.0 * out["ws"] / out["decisions"]
-    out = out.reset_index().rename(columns={"index": "unit_code"})
-    for column in ["decisions", "held"] + [f"gap_{b}" for b in GAP_BUCKETS]:
-        out[column] = out[column].astype(np.int64)
+    out["compliance_decided_pct"] = 100.0 * wd[seen] / out["decisions"]
+    out["compliance_sent_pct"] = 100.0 * ws[seen] / out["decisions"]
     return out[columns]
 
 
@@ -163,11 +171,14 @@ def weekly_figures(
     share, late decisions held back at the week's end, the share had those been sent, and
     whether the week is suspicious (see the module docstring)."""
     weeks = complete_weeks(period)
-    units = sorted(cases["unit_code"].astype(str).unique()) if len(cases) else []
-    if not len(weeks) or not units:
+    if not len(weeks) or not len(cases):
+        return pd.DataFrame(columns=list(WEEK_COLUMNS))
+    unit = text_categorical(cases["unit_code"])
+    observed = np.unique(unit.codes[unit.codes >= 0])  # the units' codes, in the units' text order
+    if not len(observed):
         return pd.DataFrame(columns=list(WEEK_COLUMNS))
     week_end = weeks + 6  # Sunday
-    unit = text_array(cases["unit_code"])
+    names = np.asarray(unit.categories, dtype=object)
     decided = cases["decided_date"].to_numpy().astype("datetime64[D]")
     sent = cases["sent_date"].to_numpy().astype("datetime64[D]")
     late = cases["late"].to_numpy(dtype=bool)
@@ -176,8 +187,8 @@ def weekly_figures(
     held_from = calendar.add_working_days(decided, held_after + 1)
     release = np.where(is_sent, sent, _FAR)
     parts = []
-    for code in units:  # one pass per unit (a handful), vectorised over its decisions
-        mine = unit == code
+    for code in observed:  # one pass per unit (a handful), vectorised over its decisions
+        mine = unit.codes == code
         sent_days = np.sort(sent[mine & is_sent])
         late_days = np.sort(sent[mine & is_sent & late])
         n_sent = np.searchsorted(sent_days, week_end, "right") - np.searchsorted(sent_days, weeks)
@@ -191,7 +202,7 @@ def weekly_figures(
         parts.append(
             pd.DataFrame(
                 {
-                    "unit_code": code,
+                    "unit_code": names[code],
                     "week_start": weeks,
                     "week_end": week_end,
                     "sent": n_sent,
