@@ -481,3 +481,26 @@ def test_a_signal_landing_in_a_finaliser_still_stops_the_run(capfd: pytest.Captu
         run()
     assert stopped.value.signum == signal.SIGTERM
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_signal_inside_an_atomic_step_stops_the_run_once_the_step_is_done() -> None:
+    # Handing a job to the workbook processes is atomic (sagstid/atomic.py): a stop signal that
+    # arrives meanwhile must not cut it in two, but must stop the run right after it.
+    from sagstid.atomic import atomic
+    from sagstid.ops.signals import Interrupted, stop_on_signals
+
+    steps: list[str] = []
+
+    def run() -> None:
+        with stop_on_signals():
+            with atomic():
+                signal.raise_signal(signal.SIGINT)
+                for _ in range(1000):  # steps at which the handler would otherwise raise
+                    pass
+                steps.append("step done")
+            steps.append("after the step")  # never reached: the run stops as the step ends
+
+    with pytest.raises(Interrupted) as stopped:
+        run()
+    assert stopped.value.signum == signal.SIGINT
+    assert steps == ["step done"]

@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
+from sagstid import atomic
+
 
 class Interrupted(BaseException):
     """The run was stopped by a signal."""
@@ -60,7 +62,7 @@ def stop_on_signals() -> Iterator[None]:
 
     def handler(signum: int, _frame: FrameType | None) -> None:
         nonlocal stopping
-        if stopping or _committing:
+        if stopping or _committing or atomic.hold(signum):
             return
         stopping = True
         raise Interrupted(signum)

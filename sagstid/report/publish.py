@@ -16,9 +16,11 @@ import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
+from sagstid.atomic import atomic
 from sagstid.faults import checkpoint
 from sagstid.files import FILE_MODE, fsync_path, make_dirs
 from sagstid.measure.run import RunMeasurement
@@ -104,13 +106,9 @@ def write_reports(
     try:
         units = sorted(set(only_units)) if only_units else report_units(ctx)
         files = unit_files(units)
-        # the biggest workbooks first, so no process is left writing a big one alone at the end
-        # every cut made before the first is handed out: the hand-outs then follow each other at
-        # once, and a stop signal cannot land inside one (the pool's lock would be held)
         cuttable = narrowed(ctx)
-        jobs = [
-            (staging / files[code], cut_to_unit(cuttable, code), code) for code in largest_first(ctx, units)
-        ]
+        # the biggest workbooks first, so no process is left writing a big one alone at the end
+        jobs = [(staging / files[code], code) for code in largest_first(ctx, units)]
 
         def done(written: UnitWritten) -> None:
             on_unit_done(written)
@@ -120,7 +118,7 @@ def write_reports(
             if not only_units:
                 write_committee_workbook(staging / COMMITTEE_FILE, ctx)
 
-        _run_jobs(jobs, workers, done, committee, pool)
+        _run_jobs(jobs, partial(cut_to_unit, cuttable), workers, done, committee, pool)
         (staging / RESULTS_FILE).write_text(dumps(results), encoding="utf-8")
         whole = [] if only_units else [COMMITTEE_FILE]
         names = [files[code] for code in units] + [*whole, RESULTS_FILE]
@@ -146,35 +144,44 @@ def largest_first(ctx: RunMeasurement, units: Sequence[str]) -> list[str]:
 
 
 def _run_jobs(
-    jobs: Sequence[tuple[Path, RunMeasurement, str]],
+    jobs: Sequence[tuple[Path, str]],
+    cut: Callable[[str], RunMeasurement],
     workers: int,
     done: Callable[[UnitWritten], None],
     meanwhile: Callable[[], None],
     pool: Executor | None = None,
 ) -> None:
-    """Write each unit's workbook, in ``workers`` fresh processes if more than one (``pool``
-    if given), and run ``meanwhile`` (the committee workbook) in this process while they
-    write; ``done`` is called in this process as each unit finishes. A failure or a stop ends
-    every worker at once."""
+    """Write each unit's workbook (``jobs``: its file and unit code; ``cut`` gives the unit's
+    part of the run), in ``workers`` fresh processes if more than one (``pool`` if given), and
+    run ``meanwhile`` (the committee workbook) in this process while they write; ``done`` is
+    called in this process as each unit finishes. A failure or a stop ends every worker at
+    once."""
     if workers <= 1 or len(jobs) <= 1:
-        for path, unit_ctx, code in jobs:
-            done(_write_unit(path, unit_ctx, code))
+        for path, code in jobs:
+            done(_write_unit(path, cut(code), code))
         meanwhile()
         return
     if pool is None:
         with workbook_processes.pool(workers, WORKBOOK_MODULES) as started:
-            _hand_out(started, jobs, done, meanwhile)
+            _hand_out(started, jobs, cut, done, meanwhile)
     else:
-        _hand_out(pool, jobs, done, meanwhile)
+        _hand_out(pool, jobs, cut, done, meanwhile)
 
 
 def _hand_out(
     pool: Executor,
-    jobs: Sequence[tuple[Path, RunMeasurement, str]],
+    jobs: Sequence[tuple[Path, str]],
+    cut: Callable[[str], RunMeasurement],
     done: Callable[[UnitWritten], None],
     meanwhile: Callable[[], None],
 ) -> None:
-    futures = [pool.submit(_write_unit, *job) for job in jobs]
+    """Each unit is cut and handed out in turn, so the processes write the first units while
+    this one cuts the next (a hand-out is atomic: a stop signal waits for it to be done)."""
+    futures = []
+    for path, code in jobs:
+        unit_ctx = cut(code)
+        with atomic():
+            futures.append(pool.submit(_write_unit, path, unit_ctx, code))
     meanwhile()
     for future in futures:
         done(future.result())
