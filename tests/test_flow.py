@@ -356,3 +356,78 @@ def test_a_row_without_a_unit_is_a_group_of_its_own_after_the_units():
         whole = flow_by_month(cases(), START, END, ["unit_code"]).set_index(["unit_code", "month"])
         u2 = table[table["unit_code"] == "U2"].set_index(["unit_code", "month"])
         assert list(u2["open"]) == [o - 1 for o in whole.loc["U2", "open"]]
+
+
+# --- every month's figures counted at once: the same as counting each month on its own ------------
+
+
+def _month_by_month(frame: pd.DataFrame, start: dt.date, end: dt.date, keys: list[str]) -> pd.DataFrame:
+    """flow_by_month worked out independently, the plain way: each month's masks, and pandas'
+    grouped count, median and mean of the open rows' ages."""
+    received, decided = frame["received_date"], frame["decided_date"]
+    usable = (
+        received.notna()
+        & (received <= pd.Timestamp(end))
+        & (decided.isna() | (decided >= pd.Timestamp(start.replace(day=1))))
+    )
+    rows = frame[usable].assign(**{k: frame[k].astype(object).fillna("~missing") for k in keys}, one=0)
+    group = [*keys] if keys else ["one"]
+    parts = []
+    for label, first, stop in month_ends(start, end):
+        first_day, stop_day = pd.Timestamp(first), pd.Timestamp(stop)
+        r, d, due = rows["received_date"], rows["decided_date"], rows["deadline_date"]
+        still_open = (r <= stop_day) & ~(d <= stop_day)
+        month = rows.assign(
+            received=(r >= first_day) & (r <= stop_day),
+            decided=(d >= first_day) & (d <= stop_day),
+            open=still_open,
+            open_overdue=still_open & (due < stop_day),
+            age=((stop_day - r).dt.days).where(still_open),
+        )
+        table = month.groupby(group).agg(
+            received=("received", "sum"),
+            decided=("decided", "sum"),
+            open=("open", "sum"),
+            open_overdue=("open_overdue", "sum"),
+            open_median_days=("age", "median"),
+            open_mean_days=("age", "mean"),
+        )
+        parts.append(table.reset_index().assign(month=label))
+    out = pd.concat(parts, ignore_index=True)
+    out = out.sort_values([*keys, "month"], kind="stable").reset_index(drop=True)
+    return out[
+        [*keys, "month", "received", "decided", "open", "open_overdue", "open_median_days", "open_mean_days"]
+    ]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_all_months_at_once_as_month_by_month(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 3000
+    day0 = np.datetime64("2024-10-01")
+    received = day0 + rng.integers(0, 300, n).astype("timedelta64[D]")
+    decided = received + rng.integers(-5, 120, n).astype("timedelta64[D]")  # a few before received
+    decided[rng.random(n) < 0.15] = np.datetime64("NaT")  # still open
+    deadline = received + rng.integers(0, 60, n).astype("timedelta64[D]")
+    deadline[rng.random(n) < 0.05] = np.datetime64("NaT")  # no deadline known
+    frame = pd.DataFrame(
+        {
+            "unit_code": rng.choice(["U2", "U1", "U3"], n),
+            "case_area_code": pd.Series(rng.choice(["B", "A", None], n, p=[0.5, 0.45, 0.05]), dtype="str"),
+            "received_date": received.astype("datetime64[s]"),
+            "decided_date": decided.astype("datetime64[s]"),
+            "deadline_date": deadline.astype("datetime64[s]"),
+        }
+    )
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 6, 20)  # the last month ends mid-month
+    for keys in ([], ["unit_code"], ["unit_code", "case_area_code"]):
+        got = flow_by_month(frame, start, end, keys)
+        reference = _month_by_month(frame, start, end, keys)
+        assert len(got) == len(reference) and len(got) > 0
+        for key in keys:  # the missing code is a group of its own, last
+            assert got[key].astype(object).fillna("~missing").tolist() == reference[key].tolist()
+        assert got["month"].tolist() == reference["month"].tolist()
+        for column in ("received", "decided", "open", "open_overdue"):
+            assert got[column].tolist() == reference[column].astype(np.int64).tolist(), column
+        for column in ("open_median_days", "open_mean_days"):
+            np.testing.assert_array_equal(got[column].to_numpy(), reference[column].to_numpy(dtype=float))

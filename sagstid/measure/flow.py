@@ -25,6 +25,7 @@ rows.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -93,7 +94,7 @@ def _group_codes(rows: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.Da
             uniques = np.append(uniques, np.nan)
         codes = codes * len(uniques) + part
         parts.append(uniques)
-    present, dense = np.unique(codes, return_inverse=True)
+    present, dense = _dense(codes, int(np.prod([len(u) for u in parts])))
     labels = {}
     for key, uniques in zip(reversed(keys), reversed(parts), strict=True):
         labels[key] = uniques[present % len(uniques)]
@@ -101,39 +102,113 @@ def _group_codes(rows: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.Da
     return dense.astype(np.int64), pd.DataFrame({k: labels[k] for k in keys})
 
 
+def _medians_and_means(age: np.ndarray, codes: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """The median and the mean of ``age`` (whole days, in ascending order) per group of
+    ``codes``, NaN for a group without a value: what pandas' grouped median and mean give,
+    worked out from one stable sort by group (the ages stay in order within each group)."""
+    count = np.bincount(codes, minlength=groups)
+    small = codes.astype(np.int16) if groups <= np.iinfo(np.int16).max else codes  # sorted by radix
+    by_group = age[np.argsort(small, kind="stable")]
+    begin = np.cumsum(count) - count
+    some = count > 0
+    low = by_group[(begin + (count - 1) // 2)[some]]
+    high = by_group[(begin + count // 2)[some]]
+    median = np.full(groups, np.nan)
+    median[some] = (low + high) / 2.0
+    mean = np.full(groups, np.nan)
+    mean[some] = np.bincount(codes, weights=age, minlength=groups)[some] / count[some]
+    return median, mean
+
+
+def _month_index(stops: np.ndarray, days: np.ndarray, side: Literal["left", "right"]) -> np.ndarray:
+    """Per day, the first month whose end is on or after it (``side='left'``) or after it
+    (``'right'``); ``len(stops)`` for a day after the last month's end or NaT."""
+    index = np.searchsorted(stops, days, side=side)
+    index[np.isnat(days)] = len(stops)
+    return index
+
+
+def _dense(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(codes, return_inverse=True)`` for codes below ``size``: counted, not sorted."""
+    if size > 4 * len(codes) + 1024:  # too sparse to count
+        present, dense = np.unique(codes, return_inverse=True)
+        return present, dense.ravel()
+    seen = np.bincount(codes, minlength=size) > 0
+    return np.flatnonzero(seen), (np.cumsum(seen) - 1)[codes]
+
+
 def _month_figures(
     received: np.ndarray,
     decided: np.ndarray,
     deadline: np.ndarray,
     groupings: list[tuple[np.ndarray, int]],
-    first: np.datetime64,
-    end: np.datetime64,
-) -> list[pd.DataFrame]:
-    """One month's figures for each group of each grouping (codes, number of groups)."""
-    got = (received >= first) & (received <= end)
-    done = (decided >= first) & (decided <= end)  # NaT compares False
-    still_open = (received <= end) & ~(decided <= end)
-    overdue = still_open & (deadline < end)
-    age = (end - received[still_open]).astype("timedelta64[D]").astype(np.int64)
-    out = []
-    for codes, groups in groupings:
-
-        def count(mask: np.ndarray, codes: np.ndarray = codes, groups: int = groups) -> np.ndarray:
-            return np.bincount(codes[mask], minlength=groups)
-
-        table = pd.DataFrame(
-            {
-                "received": count(got),
-                "decided": count(done),
-                "open": count(still_open),
-                "open_overdue": count(overdue),
-            }
+    months: list[tuple[str, np.datetime64, np.datetime64]],
+) -> list[list[pd.DataFrame]]:
+    """Each month's figures for each group of each grouping (codes, number of groups): per
+    grouping, one table per month. Every count is made once for all months: a row is received
+    (decided) in the month its date falls in; it is open at the ends of the months from the one
+    it was received in to the one before it was decided, and overdue at those from the first
+    whose end is after its deadline."""
+    stops = np.array([stop for _, _, stop in months], dtype="datetime64[D]")
+    first, count_months = months[0][1], len(months)
+    # the month each row is received in (the first month, for one received before it: never
+    # counted as received, but open from then on) and the first month-end it no longer is open
+    arrived = _month_index(stops, received, "left")
+    closed = np.maximum(_month_index(stops, decided, "left"), arrived)
+    overdue_from = np.maximum(_month_index(stops, deadline, "right"), arrived)
+    got = received >= first
+    done = decided >= first  # NaT compares False
+    in_month = _month_index(stops, decided, "left")
+    counts = [
+        (
+            _cells(codes[got], arrived[got], groups, count_months),
+            _cells(codes[done], in_month[done], groups, count_months),
+            _spans(codes, arrived, closed, groups, count_months),
+            _spans(codes, overdue_from, closed, groups, count_months),
         )
-        ages = pd.Series(age).groupby(codes[still_open])
-        table["open_median_days"] = ages.median().reindex(range(groups)).astype(float).to_numpy()
-        table["open_mean_days"] = ages.mean().reindex(range(groups)).astype(float).to_numpy()
-        out.append(table)
+        for codes, groups in groupings
+    ]
+    # the ages of the rows open at each month's end, per group: the rows that ever are, latest
+    # received first (so each month's ages come in ascending order)
+    ever = np.flatnonzero(closed > arrived)
+    ever = ever[np.argsort(received[ever], kind="stable")[::-1]]
+    since, until, days = arrived[ever], closed[ever], received[ever]
+    ever_codes = [codes[ever] for codes, _ in groupings]
+    out: list[list[pd.DataFrame]] = [[] for _ in groupings]
+    for m, (_, _, stop) in enumerate(months):
+        still_open = (since <= m) & (until > m)
+        age = (stop - days[still_open]).astype("timedelta64[D]").astype(np.int64)
+        for k, ((_, groups), (received_n, decided_n, open_n, overdue_n)) in enumerate(
+            zip(groupings, counts, strict=True)
+        ):
+            median, mean = _medians_and_means(age, ever_codes[k][still_open], groups)
+            out[k].append(
+                pd.DataFrame(
+                    {
+                        "received": received_n[:, m],
+                        "decided": decided_n[:, m],
+                        "open": open_n[:, m],
+                        "open_overdue": overdue_n[:, m],
+                        "open_median_days": median,
+                        "open_mean_days": mean,
+                    }
+                )
+            )
     return out
+
+
+def _spans(codes: np.ndarray, begin: np.ndarray, stop: np.ndarray, groups: int, months: int) -> np.ndarray:
+    """Per group and month, the rows whose span of months [begin, stop) holds that month: +1
+    at each span's first month, -1 at the month after its last, summed along the months."""
+    some = stop > begin
+    starts = _cells(codes[some], begin[some], groups, months)
+    return np.cumsum(starts - _cells(codes[some], stop[some], groups, months), axis=1)
+
+
+def _cells(codes: np.ndarray, month: np.ndarray, groups: int, months: int) -> np.ndarray:
+    """Rows per group and month (``month`` may be ``months``, past the last: not counted)."""
+    width = months + 1
+    return np.bincount(codes * width + month, minlength=groups * width).reshape(groups, width)[:, :months]
 
 
 def flow_by_month(cases: pd.DataFrame, start: dt.date, end: dt.date, keys: list[str]) -> pd.DataFrame:
@@ -171,9 +246,9 @@ def _flow_tables(
     grouped = {name: _group_codes(rows, keys) for name, keys in groupings.items()}
     codes = [(c, len(labels)) for c, labels in grouped.values()]
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in groupings}
-    for label, first, stop in months:
-        tables = _month_figures(received, decided, deadline, codes, first, stop)
-        for (name, (_, labels)), part in zip(grouped.items(), tables, strict=True):
+    figures = _month_figures(received, decided, deadline, codes, months)
+    for (name, (_, labels)), tables in zip(grouped.items(), figures, strict=True):
+        for (label, _, stop), part in zip(months, tables, strict=True):
             part.insert(0, "month_end", pd.Timestamp(stop))
             part.insert(0, "month", label)
             parts[name].append(pd.concat([labels.reset_index(drop=True), part], axis=1))
