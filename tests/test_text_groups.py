@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sagstid.measure.accounting import sums_by_text
 from sagstid.values import text_array, text_categorical
 
 COLUMNS = {
@@ -44,3 +45,27 @@ def test_by_hand() -> None:
     assert list(grouped.categories) == ["10", "100", "9"]  # text order
     assert list(grouped.astype(str)) == ["9", "10", "9", "100"]
     assert list(text_categorical(COLUMNS["same text"]).categories) == ["1", "2"]
+
+
+@pytest.mark.parametrize("first", ["unsorted", "plain text", "objects"])
+def test_sums_by_text_over_two_keys_as_grouping_the_strings(first: str) -> None:
+    # sums_by_text (measure/accounting.py) counts over group numbers; grouping the strings of
+    # text_array is the independent method: the same groups in the same order, the same sums,
+    # and a row missing a key in no group
+    values = COLUMNS[first]
+    rows = len(values)
+    second = pd.Series(pd.Categorical(["A", "B", "A", "B", "A", "B", "A"][:rows], categories=["B", "A", "C"]))
+    rng = np.random.default_rng(3)
+    flags = rng.random(rows) < 0.5
+    whole = rng.integers(0, 1000, rows)
+    cases = pd.DataFrame({"one": values, "two": second})
+    got = sums_by_text(cases, ["one", "two"], {"flag": flags, "n": whole})
+    plain = pd.DataFrame({"one": text_array(values), "two": text_array(second), "flag": flags, "n": whole})
+    plain = plain[values.notna().to_numpy()]  # text_array makes a missing value NaN: no group
+    expected = plain.groupby(["one", "two"], sort=True)[["flag", "n"]].sum().reset_index()
+    assert got[["one", "two"]].values.tolist() == expected[["one", "two"]].values.tolist()
+    assert got["flag"].tolist() == expected["flag"].astype(int).tolist()
+    assert got["n"].tolist() == expected["n"].tolist()
+    assert got["flag"].dtype == np.int64 and got["n"].dtype == np.int64
+    total = sums_by_text(cases, [], {"flag": flags, "n": whole})  # no keys: one row, every row
+    assert total[["flag", "n"]].values.tolist() == [[int(flags.sum()), int(whole.sum())]]

@@ -30,9 +30,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from sagstid.measure.accounting import group_numbers
 from sagstid.rules.deadlines import NO_ENTRY, CatalogueArrays, deadlines_for
 from sagstid.rules.workdays import WorkCalendar
-from sagstid.values import text_categorical
 
 FLOW_METRICS: tuple[str, ...] = (
     "received",
@@ -78,30 +78,6 @@ def month_ends(start: dt.date, end: dt.date) -> list[tuple[str, np.datetime64, n
     return out
 
 
-def _group_codes(rows: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    """A group number per row and the groups' labels (as text; a missing code is a group of
-    its own, last), sorted by label."""
-    if not keys:
-        return np.zeros(len(rows), dtype=np.int64), pd.DataFrame(index=[0])
-    codes = np.zeros(len(rows), dtype=np.int64)
-    parts = []
-    for key in keys:
-        text = text_categorical(rows[key])
-        part = text.codes.astype(np.int64)
-        uniques = np.asarray(text.categories, dtype=object)
-        if (part < 0).any():  # the missing code: a group of its own, after every text
-            part = np.where(part < 0, len(uniques), part)
-            uniques = np.append(uniques, np.nan)
-        codes = codes * len(uniques) + part
-        parts.append(uniques)
-    present, dense = _dense(codes, int(np.prod([len(u) for u in parts])))
-    labels = {}
-    for key, uniques in zip(reversed(keys), reversed(parts), strict=True):
-        labels[key] = uniques[present % len(uniques)]
-        present = present // len(uniques)
-    return dense.astype(np.int64), pd.DataFrame({k: labels[k] for k in keys})
-
-
 def _medians_and_means(age: np.ndarray, codes: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
     """The median and the mean of ``age`` (whole days, in ascending order) per group of
     ``codes``, NaN for a group without a value: what pandas' grouped median and mean give,
@@ -126,15 +102,6 @@ def _month_index(stops: np.ndarray, days: np.ndarray, side: Literal["left", "rig
     index = np.searchsorted(stops, days, side=side)
     index[np.isnat(days)] = len(stops)
     return index
-
-
-def _dense(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(codes, return_inverse=True)`` for codes below ``size``: counted, not sorted."""
-    if size > 4 * len(codes) + 1024:  # too sparse to count
-        present, dense = np.unique(codes, return_inverse=True)
-        return present, dense.ravel()
-    seen = np.bincount(codes, minlength=size) > 0
-    return np.flatnonzero(seen), (np.cumsum(seen) - 1)[codes]
 
 
 def _month_figures(
@@ -243,7 +210,7 @@ def _flow_tables(
     )
     received, decided, deadline = received[usable], decided[usable], deadline[usable]
     rows = cases[list(dict.fromkeys(k for keys in groupings.values() for k in keys))][usable]  # the keys only
-    grouped = {name: _group_codes(rows, keys) for name, keys in groupings.items()}
+    grouped = {name: group_numbers(rows, keys) for name, keys in groupings.items()}
     codes = [(c, len(labels)) for c, labels in grouped.values()]
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in groupings}
     figures = _month_figures(received, decided, deadline, codes, months)

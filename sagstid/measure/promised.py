@@ -56,16 +56,19 @@ def promised_dates(cases: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return parsed.to_numpy().astype("datetime64[D]"), invalid
 
 
-def promised(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def promised(
+    cases: pd.DataFrame, keys: list[str], dates: tuple[np.ndarray, np.ndarray] | None = None
+) -> pd.DataFrame:
     """PROMISED_METRICS per group of ``keys`` (none: one row).
 
     ``cases``: measured decisions with ``exceeded_notified`` (bool), ``decided_date``
     (datetime64), optional ``promised_date`` (raw: text, date or datetime64) and the ``keys``
-    columns. Every group of ``cases`` gets a row, zeros included."""
+    columns. Every group of ``cases`` gets a row, zeros included. ``dates``: promised_dates(cases),
+    if read already."""
     columns = [*keys, *PROMISED_METRICS]
     if cases.empty:
         return pd.DataFrame(columns=columns)
-    day, unreadable = promised_dates(cases)
+    day, unreadable = promised_dates(cases) if dates is None else dates
     notified = cases["exceeded_notified"].to_numpy(dtype=bool)
     decided = cases["decided_date"].to_numpy().astype("datetime64[D]")
     has_date = notified & ~np.isnat(day)
@@ -85,4 +88,5 @@ def promised(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def promised_groupings(cases: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """``promised`` for total, by_unit, by_area and by_unit_area."""
-    return {name: promised(cases, keys) for name, keys in GROUPINGS.items()}
+    dates = promised_dates(cases)  # read once for every grouping
+    return {name: promised(cases, keys, dates) for name, keys in GROUPINGS.items()}
