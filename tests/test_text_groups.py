@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from sagstid.measure.accounting import sums_by_text
+from sagstid.measure.decisions import note_table
 from sagstid.values import text_array, text_categorical
 
 COLUMNS = {
@@ -69,3 +70,25 @@ def test_sums_by_text_over_two_keys_as_grouping_the_strings(first: str) -> None:
     assert got["flag"].dtype == np.int64 and got["n"].dtype == np.int64
     total = sums_by_text(cases, [], {"flag": flags, "n": whole})  # no keys: one row, every row
     assert total[["flag", "n"]].values.tolist() == [[int(flags.sum()), int(whole.sum())]]
+
+
+def test_note_table_by_hand() -> None:
+    # the data-quality flags per unit as text, a missing unit as "" (first in text order), units
+    # in text order whatever the categories' order; a unit with no flag still has its row
+    rows = pd.DataFrame(
+        {
+            "unit_code": pd.Categorical(["YS", None, "BC", "YS"], categories=["YS", "BC", "UNUSED"]),
+            "dq.placeholder_dates.sent_date": [True, True, False, True],
+            "dq.padded_codes.unit_code": [False, False, True, False],
+        }
+    )
+    table = note_table(rows)
+    assert table.values.tolist() == [
+        ["", "placeholder_dates", "sent_date", 1],
+        ["BC", "placeholder_dates", "sent_date", 0],
+        ["YS", "placeholder_dates", "sent_date", 2],
+        ["", "padded_codes", "unit_code", 0],
+        ["BC", "padded_codes", "unit_code", 1],
+        ["YS", "padded_codes", "unit_code", 0],
+    ]
+    assert table["rows"].dtype == np.int64

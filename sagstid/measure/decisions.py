@@ -19,7 +19,7 @@ from sagstid.rules.deadlines import VIA, VIA_DEFAULT, CatalogueArrays, deadlines
 from sagstid.rules.workdays import WorkCalendar
 from sagstid.validate.decisions import DECISION_REASONS, NOTE_COLUMNS, STATUSES, ValidatedDecisions
 from sagstid.validate.rows import Notes, complete_notes
-from sagstid.values import text_array
+from sagstid.values import text_categorical
 
 CONTRACT_METRICS: tuple[str, ...] = (
     "decisions",
@@ -201,15 +201,10 @@ def area_labels(catalogue: CatalogueArrays, cases: pd.DataFrame) -> pd.DataFrame
     and ``legal_basis`` of its latest entry; ``service_rules``, the (value, unit) of the service
     targets of the entries used (empty: none); and ``default_entry``, whether any of its decisions
     fell back to the default entry (an area the catalogue does not list keeps its own code)."""
-    pairs = (
-        pd.DataFrame({"case_area_code": text_array(cases["case_area_code"]), "entry": cases["entry"]})
-        .drop_duplicates()
-        .sort_values(["case_area_code", "entry"], kind="stable")
-    )
-    used = pairs["entry"].to_numpy()
+    area, used = _area_entries(cases)
     frame = pd.DataFrame(
         {
-            "case_area_code": pairs["case_area_code"].to_numpy(),
+            "case_area_code": area,
             "area_name": catalogue.names[used],
             "deadline_rule": list(
                 zip(
@@ -242,6 +237,21 @@ def area_labels(catalogue: CatalogueArrays, cases: pd.DataFrame) -> pd.DataFrame
         )
         .reset_index()
     )
+
+
+def _area_entries(cases: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (case area as text, catalogue entry) pairs of ``cases`` (a missing area
+    left out), by area text, then entry: found over the areas' codes, not a million strings."""
+    area = text_categorical(cases["case_area_code"])
+    codes = area.codes.astype(np.int64)
+    entry = cases["entry"].to_numpy().astype(np.int64)
+    known = codes >= 0
+    if not known.any():
+        return np.array([], dtype=object), np.array([], dtype=np.int64)
+    low = int(entry[known].min())
+    span = int(entry[known].max()) - low + 1
+    pairs = np.unique(codes[known] * span + (entry[known] - low))
+    return np.asarray(area.categories, dtype=object)[pairs // span], pairs % span + low
 
 
 def default_entry_areas(cases: pd.DataFrame) -> pd.DataFrame:
@@ -320,14 +330,23 @@ def note_table(rows: pd.DataFrame) -> pd.DataFrame:
     flags = [c for c in rows.columns if isinstance(c, str) and c.startswith("dq.")]
     if not flags:
         return pd.DataFrame(columns=["unit_code", "note", "column", "rows"])
-    unit = rows["unit_code"].astype(object).where(rows["unit_code"].notna(), "").astype(str).to_numpy()
-    counts = rows[flags].astype(np.int64).groupby(unit).sum()
+    # per unit as text, a missing unit as "", in text order: counted over the units' codes
+    unit = text_categorical(rows["unit_code"])
+    texts, group = np.unique(np.append(np.asarray(unit.categories, dtype=str), ""), return_inverse=True)
+    number = group.ravel()[np.where(unit.codes >= 0, unit.codes, len(unit.categories))]
+    present = np.bincount(number, minlength=len(texts)) > 0
     parts = []
     for flag in flags:  # a handful of flag columns, not rows
         _, note, column = flag.split(".", 2)
+        counts = np.bincount(number, weights=rows[flag].to_numpy(dtype=np.int64), minlength=len(texts))
         parts.append(
             pd.DataFrame(
-                {"unit_code": counts.index.astype(str), "note": note, "column": column, "rows": counts[flag]}
+                {
+                    "unit_code": texts[present].astype(object),
+                    "note": note,
+                    "column": column,
+                    "rows": counts[present].astype(np.int64),
+                }
             )
         )
     return pd.concat(parts, ignore_index=True)
