@@ -154,3 +154,31 @@ def test_against_sorting_each_area_by_hand_on_random_data():
             assert table.loc[area, "days_within"] == days[k - 1], (share, area)
             backlog = sum(a == area for a in open_cases["case_area_code"])
             assert table.loc[area, "projected_days"] == math.ceil(Fraction(backlog * 182, len(days)))
+
+
+@pytest.mark.parametrize("share", [0.5, 0.9, 1.0])
+def test_kth_shortest_as_sorting_each_area_in_python(share: float) -> None:
+    # random decisions in areas given as text, one without an area (in no area): each area's
+    # figure is the k-th shortest of its days, worked out here by sorting each area's list
+    rng = np.random.default_rng(11)
+    rows = 4000
+    decided_day = np.datetime64("2025-01-01") + rng.integers(-30, 200, rows).astype("timedelta64[D]")
+    days = rng.integers(0, 90, rows)
+    areas = rng.choice(["B", "A", "C", "D"], rows, p=[0.5, 0.3, 0.199, 0.001]).astype(object)
+    areas[7] = None
+    decided = pd.DataFrame(
+        {
+            "case_area_code": pd.Series(areas, dtype="str"),
+            "received_date": (decided_day - days.astype("timedelta64[D]")).astype("datetime64[s]"),
+            "decided_date": decided_day.astype("datetime64[s]"),
+        }
+    )
+    table = expected_wait(decided, pd.DataFrame({"case_area_code": ["A"]}), AS_OF, share=share, min_count=1)
+    begin = np.datetime64(window_start(AS_OF, 6))
+    inside = (decided_day > begin) & (decided_day <= np.datetime64(AS_OF))
+    for area in ("A", "B", "C", "D"):
+        own = sorted(int(d) for d, a, i in zip(days, areas, inside, strict=True) if a == area and i)
+        row = table.set_index("case_area_code").loc[area]
+        assert row["decisions"] == len(own)
+        assert row["days_within"] == own[math.ceil(round(share * len(own), 9)) - 1]
+    assert table["decisions"].sum() == int(inside.sum()) - int(inside[7])  # the one without an area

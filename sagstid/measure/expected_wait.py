@@ -29,7 +29,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from sagstid.values import text_array
+from sagstid.values import text_categorical
 
 DEFAULT_MONTHS = 6
 DEFAULT_SHARE = 0.9
@@ -88,23 +88,27 @@ def expected_wait(
     day = decided["decided_date"].to_numpy().astype("datetime64[D]")
     inside = (day > begin) & (day <= end)
     received = decided["received_date"].to_numpy().astype("datetime64[D]")[inside]
-    recent = pd.DataFrame(
-        {
-            "case_area_code": text_array(decided["case_area_code"])[inside],
-            "days": (day[inside] - received).astype(np.int64),
-        }
-    ).sort_values(["case_area_code", "days"], kind="stable")
-    recent["rank"] = recent.groupby("case_area_code").cumcount() + 1
-    counts = recent.groupby("case_area_code").size()
+    # per area (as text; a missing area in none), its decisions' days in ascending order:
+    # counted and sorted over the areas' codes, not a million strings
+    area = text_categorical(decided["case_area_code"])
+    codes = area.codes[inside].astype(np.int64)
+    days = (day[inside] - received).astype(np.int64)
+    known = codes >= 0
+    codes, days = codes[known], days[known]
+    labels = np.asarray(area.categories, dtype=object)
+    count = np.bincount(codes, minlength=len(labels))
+    seen = count > 0
+    ordered = days[np.lexsort((days, codes))]
+    counts = pd.Series(count[seen], index=labels[seen])
     backlog = open_cases["case_area_code"].astype(str).value_counts()
     names = sorted(set(counts.index) | set(backlog.index) | {str(a) for a in areas})
     out = pd.DataFrame({"case_area_code": names})
     out["decisions"] = counts.reindex(names, fill_value=0).to_numpy().astype(np.int64)
     out["enough"] = out["decisions"].to_numpy() >= min_count
     out["k"] = order_k(share, out["decisions"].to_numpy())
-    picked = recent.merge(out[["case_area_code", "k"]], on="case_area_code")
-    picked = picked[picked["rank"].to_numpy() == picked["k"].to_numpy()].set_index("case_area_code")
-    out["days_within"] = picked["days"].reindex(names).astype(float).to_numpy()
+    # the k-th shortest of each area's days (k >= 1 wherever an area has decisions)
+    kth = (np.cumsum(count) - count + order_k(share, count) - 1)[seen]
+    out["days_within"] = pd.Series(ordered[kth], index=labels[seen]).reindex(names).astype(float).to_numpy()
     out["open"] = backlog.reindex(names, fill_value=0).to_numpy().astype(np.int64)
     out["daily_decisions"] = out["decisions"] / days_in_window
     # open / (n / days) computed as open * days / n, exact in whole numbers before rounding up
