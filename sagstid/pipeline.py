@@ -240,9 +240,16 @@ class Validated:
 
 
 def validate_run(
-    x: Extracted, config: Config, catalogue: CatalogueArrays, period: Period, previous: Period, as_of: dt.date
+    x: Extracted,
+    config: Config,
+    catalogue: CatalogueArrays,
+    period: Period,
+    previous: Period,
+    as_of: dt.date,
+    flow: FlowRows | None = None,
 ) -> Validated:
-    """Validate every table the run read (no I/O)."""
+    """Validate every table the run read (no I/O); ``flow``: the flow rows validated already
+    (:func:`validate_flow` of ``x.flow``)."""
     window = date_window(config, period)
     snapshot_window = DateWindow.of(config.measurement.plausible_dates, as_of)
     return Validated(
@@ -252,7 +259,7 @@ def validate_run(
         audit_samples=validate_audit(x.audit_samples, x.units, period, window),
         open_decisions=validate_open_decisions(x.open_decisions, x.units, catalogue, as_of, snapshot_window),
         open_complaints=validate_open_complaints(x.open_complaints, x.units, as_of, snapshot_window),
-        flow=validate_flow(x.flow, x.units, window),
+        flow=flow if flow is not None else validate_flow(x.flow, x.units, window),
     )
 
 
@@ -546,7 +553,12 @@ def build_context(
     del read_open  # compare_rows holds what the comparisons read
     after_reading()
     with stage(f"Validerer {period.label} og {previous_period.label}"):
-        validated = validate_run(extracted, config, catalogue, period, previous_period, as_of)
+        # the flow rows first, and their text let go before the decisions are validated: the
+        # main process's memory peaks at the end of validation
+        flow = validate_flow(extracted.flow, extracted.units, date_window(config, period))
+        extracted = replace(extracted, flow=empty_like(extracted.flow))
+        return_freed_memory()
+        validated = validate_run(extracted, config, catalogue, period, previous_period, as_of, flow)
         before = validate_comparison(extracted, validated, config, catalogue, previous_period)
         calendar = run_calendar(
             validated,
