@@ -31,9 +31,9 @@ from sagstid.measure.decisions import DecisionMeasurement, measure_decisions
 from sagstid.measure.flow import with_deadlines
 from sagstid.measure.flow_figures import (
     FlowFigures,
-    FlowTables,
     extract_start,
     flow_tables,
+    flow_trend,
     measure_flow_figures,
 )
 from sagstid.measure.held import measure_held
@@ -448,14 +448,13 @@ def measure_comparisons(
     return out
 
 
-def flow_tables_of(
-    v: Validated, run: RunContext, period: Period, current: DecisionMeasurement
-) -> tuple[np.ndarray, FlowTables]:
-    """The flow rows' deadlines and the :class:`FlowTables` of the period (no I/O): the part of
-    :func:`measure_flow` that needs neither the open-case snapshot nor the complaints."""
+def flow_trend_of(
+    v: Validated, run: RunContext, period: Period
+) -> tuple[np.ndarray, dict[str, pd.DataFrame]]:
+    """The flow rows' deadlines and their monthly flow and backlog (no I/O): the part of
+    :func:`measure_flow` that needs only the validated flow rows, and most of its work."""
     cases = with_deadlines(v.flow.cases, run.catalogue, run.calendar)
-    tables = flow_tables(cases, current.cases, run.config.measurement, period.end)
-    return cases["deadline_date"].to_numpy(), tables
+    return cases["deadline_date"].to_numpy(), flow_trend(cases, run.config.measurement, period.end)
 
 
 def measure_flow(
@@ -466,15 +465,16 @@ def measure_flow(
     current: DecisionMeasurement,
     open_decisions: pd.DataFrame,
     complaint_rows: pd.DataFrame,
-    worked: tuple[np.ndarray, FlowTables] | None = None,
+    worked: tuple[np.ndarray, dict[str, pd.DataFrame]] | None = None,
 ) -> FlowFigures:
     """The figures of docs/flow.md (no I/O): the backlog trend and the expected wait from the
     flow rows, lateness and the promised date from the period's decisions, the goals from the
-    complaint rows. ``worked``: :func:`flow_tables_of` of the same rows, if worked out already."""
+    complaint rows. ``worked``: :func:`flow_trend_of` of the same rows, if worked out already."""
     if worked is None:
-        flow_cases, tables = with_deadlines(v.flow.cases, run.catalogue, run.calendar), None
+        flow_cases, trend = with_deadlines(v.flow.cases, run.catalogue, run.calendar), None
     else:
-        flow_cases, tables = v.flow.cases.assign(deadline_date=worked[0]), worked[1]
+        flow_cases, trend = v.flow.cases.assign(deadline_date=worked[0]), worked[1]
+    tables = flow_tables(flow_cases, current.cases, run.config.measurement, period.end, trend)
     return measure_flow_figures(
         flow_cases=flow_cases,
         flow_left_out=v.flow.left_out,
@@ -577,15 +577,13 @@ def build_context(
     return_freed_memory()
     run = RunContext(config, catalogue, extracted.units, calendar)
     measure_at = config.measurement.measure_at
-    # the flow tables, most of the flow stage's work, are worked out beside the stages from the
-    # previous period's deadlines on (sagstid/background.py: a forked process on Linux, which
-    # shares the rows without copying)
+    # the flow trend, most of the flow stage's work, is worked out beside the stages from the
+    # deadlines on (sagstid/background.py: a forked process on Linux, which shares the rows
+    # without copying)
     with ExitStack() as beside:
         with stage(f"Beregner frister og overholdelse {period.label} og {previous_period.label}"):
+            trend = beside.enter_context(background.started(partial(flow_trend_of, validated, run, period)))
             current = measure_decisions(validated.current, catalogue, calendar, measure_at=measure_at)
-            tables = beside.enter_context(
-                background.started(partial(flow_tables_of, validated, run, period, current))
-            )
             previous = measure_decisions(validated.previous, catalogue, calendar, measure_at=measure_at)
             validated, before = without_validated_decisions(validated), without_validated_decisions(before)
         with stage(f"Måler klager, resultatkontrakt og tilsyn {period.label}"):
@@ -615,7 +613,7 @@ def build_context(
                 current,
                 snapshot.open_decisions,
                 follow_up.complaints.rows,
-                tables.result(),
+                trend.result(),
             )
             # the flow rows are measured: let go of them (``before`` shares them and is done)
             validated = replace(

@@ -121,11 +121,11 @@ def _month_figures(
     # the month each row is received in (the first month, for one received before it: never
     # counted as received, but open from then on) and the first month-end it no longer is open
     arrived = _month_index(stops, received, "left")
-    closed = np.maximum(_month_index(stops, decided, "left"), arrived)
+    in_month = _month_index(stops, decided, "left")
+    closed = np.maximum(in_month, arrived)
     overdue_from = np.maximum(_month_index(stops, deadline, "right"), arrived)
     got = received >= first
     done = decided >= first  # NaT compares False
-    in_month = _month_index(stops, decided, "left")
     counts = [
         (
             _cells(codes[got], arrived[got], groups, count_months),

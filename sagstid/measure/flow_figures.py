@@ -51,15 +51,26 @@ class FlowTables:
 
 
 def flow_tables(
-    flow_cases: pd.DataFrame, measured: pd.DataFrame, settings: MeasurementSettings, end: dt.date
+    flow_cases: pd.DataFrame,
+    measured: pd.DataFrame,
+    settings: MeasurementSettings,
+    end: dt.date,
+    trend: dict[str, pd.DataFrame] | None = None,
 ) -> FlowTables:
     """The :class:`FlowTables` of ``flow_cases`` and ``measured`` as :func:`measure_flow_figures`
-    takes them."""
+    takes them; ``trend``: :func:`flow_trend` of ``flow_cases``, if worked out already."""
     return FlowTables(
-        flow=flow(flow_cases, trend_start(end, settings.flow_months), end),
+        flow=flow_trend(flow_cases, settings, end) if trend is None else trend,
         lateness=lateness_groupings(measured, settings.lateness_bands, settings.very_late_after_days),
         promised=promised_groupings(measured),
     )
+
+
+def flow_trend(
+    flow_cases: pd.DataFrame, settings: MeasurementSettings, end: dt.date
+) -> dict[str, pd.DataFrame]:
+    """The monthly flow and backlog of ``flow_cases`` (with ``deadline_date``) up to ``end``."""
+    return flow(flow_cases, trend_start(end, settings.flow_months), end)
 
 
 def trend_start(end: dt.date, months: int) -> dt.date:
