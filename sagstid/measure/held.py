@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 
 from sagstid.config import GamingRule, MeasurementSettings
+from sagstid.measure.accounting import group_numbers, sums_by_text
 from sagstid.periods import Period
 from sagstid.rules.workdays import WorkCalendar
-from sagstid.values import equals, text_categorical
+from sagstid.values import equals
 
 GAP_BUCKETS: tuple[str, ...] = (
     "0",
@@ -111,8 +112,7 @@ def held_cases(cases: pd.DataFrame, calendar: WorkCalendar, held_after: int) -> 
 
 def unit_distribution(cases: pd.DataFrame) -> pd.DataFrame:
     """Per unit (in text order): decisions, held, held_pct, one column per gap bucket
-    (``gap_<label>``), compliance_decided_pct and compliance_sent_pct. Counted over the units'
-    and the buckets' codes."""
+    (``gap_<label>``), compliance_decided_pct and compliance_sent_pct (accounting.sums_by_text)."""
     columns = (
         ["unit_code", "decisions", "held", "held_pct"]
         + [f"gap_{b}" for b in GAP_BUCKETS]
@@ -120,32 +120,22 @@ def unit_distribution(cases: pd.DataFrame) -> pd.DataFrame:
     )
     if cases.empty:
         return pd.DataFrame(columns=columns)
-    unit = text_categorical(cases["unit_code"])
-    units, codes = len(unit.categories), unit.codes
     buckets = pd.Categorical(cases["gap_bucket"], categories=GAP_BUCKETS).codes
-    known = codes >= 0
-
-    def count(where: np.ndarray) -> np.ndarray:
-        return np.bincount(codes[known & where], minlength=units)
-
-    decisions = count(known)
-    seen = decisions > 0
-    in_bucket = known & (buckets >= 0)
-    grid = np.bincount(
-        codes[in_bucket] * len(GAP_BUCKETS) + buckets[in_bucket], minlength=units * len(GAP_BUCKETS)
-    ).reshape(units, len(GAP_BUCKETS))
-    held, wd, ws = (count(cases[c].to_numpy(dtype=bool)) for c in ("held", "within_decided", "within_sent"))
-    out = pd.DataFrame(
+    flags = {c: cases[c].to_numpy(dtype=bool) for c in ("held", "within_decided", "within_sent")}
+    out = sums_by_text(
+        cases,
+        ["unit_code"],
         {
-            "unit_code": np.asarray(unit.categories, dtype=object)[seen],
-            "decisions": decisions[seen],
-            "held": held[seen],
-            **{f"gap_{b}": grid[seen, k] for k, b in enumerate(GAP_BUCKETS)},
-        }
+            "decisions": np.ones(len(cases), dtype=np.int64),
+            "held": flags["held"],
+            **{f"gap_{b}": buckets == k for k, b in enumerate(GAP_BUCKETS)},
+            "wd": flags["within_decided"],
+            "ws": flags["within_sent"],
+        },
     )
     out["held_pct"] = 100.0 * out["held"] / out["decisions"]
-    out["compliance_decided_pct"] = 100.0 * wd[seen] / out["decisions"]
-    out["compliance_sent_pct"] = 100.0 * ws[seen] / out["decisions"]
+    out["compliance_decided_pct"] = 100.0 * out["wd"] / out["decisions"]
+    out["compliance_sent_pct"] = 100.0 * out["ws"] / out["decisions"]
     return out[columns]
 
 
@@ -173,12 +163,10 @@ def weekly_figures(
     weeks = complete_weeks(period)
     if not len(weeks) or not len(cases):
         return pd.DataFrame(columns=list(WEEK_COLUMNS))
-    unit = text_categorical(cases["unit_code"])
-    observed = np.unique(unit.codes[unit.codes >= 0])  # the units' codes, in the units' text order
-    if not len(observed):
+    unit, names = group_numbers(cases, ["unit_code"], missing=False)  # the units in text order
+    if names.empty:
         return pd.DataFrame(columns=list(WEEK_COLUMNS))
     week_end = weeks + 6  # Sunday
-    names = np.asarray(unit.categories, dtype=object)
     decided = cases["decided_date"].to_numpy().astype("datetime64[D]")
     sent = cases["sent_date"].to_numpy().astype("datetime64[D]")
     late = cases["late"].to_numpy(dtype=bool)
@@ -187,8 +175,8 @@ def weekly_figures(
     held_from = calendar.add_working_days(decided, held_after + 1)
     release = np.where(is_sent, sent, _FAR)
     parts = []
-    for code in observed:  # one pass per unit (a handful), vectorised over its decisions
-        mine = unit.codes == code
+    for number, code in enumerate(names["unit_code"]):  # a handful of units, each vectorised
+        mine = unit == number
         sent_days = np.sort(sent[mine & is_sent])
         late_days = np.sort(sent[mine & is_sent & late])
         n_sent = np.searchsorted(sent_days, week_end, "right") - np.searchsorted(sent_days, weeks)
@@ -202,7 +190,7 @@ def weekly_figures(
         parts.append(
             pd.DataFrame(
                 {
-                    "unit_code": names[code],
+                    "unit_code": code,
                     "week_start": weeks,
                     "week_end": week_end,
                     "sent": n_sent,
