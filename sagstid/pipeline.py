@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from sagstid import background
+from sagstid import background, heap
 from sagstid.config import Config, load_config
 from sagstid.errors import InputError
 from sagstid.measure.audit import AuditMeasurement, measure_audit
@@ -529,6 +529,7 @@ def build_context(
     (run_period starts the workbook processes then)."""
     as_of = period.end
     previous_period = period.comparison()
+    heap.map_big_arrays()  # a million rows' arrays are given back when freed (sagstid/heap.py)
     with stage("Læser konfiguration"):
         config = load_config(config_dir)
         catalogue = CatalogueArrays.from_catalogue(config.catalogue)
@@ -690,10 +691,12 @@ def empty_like(frame: pd.DataFrame) -> pd.DataFrame:
 def return_freed_memory() -> None:
     """Give the pages of freed Arrow buffers back to the system now: Arrow's allocator keeps
     them until it is next used, and the stages after validation allocate through numpy, so
-    the text columns the run has let go of would otherwise still count in its memory."""
+    the text columns the run has let go of would otherwise still count in its memory. The same
+    for the free pages inside glibc's heap (sagstid/heap.py)."""
     import pyarrow as pa
 
     pa.default_memory_pool().release_unused()
+    heap.trim()
 
 
 def measured_in_full(rows: dict[str, ComparisonRows], known: Period) -> dict[str, ComparisonRows]:

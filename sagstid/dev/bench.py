@@ -6,7 +6,8 @@ the indexes docs/database.md recommends), with about ``--late-share`` of them la
 
 * runs the measurement of 2025 in a fresh child process, so that its peak memory is the
   pipeline's own: per stage wall and CPU seconds, peak memory of the main process and of the
-  largest workbook process, and the unit workbooks' cells per CPU second of the workbook
+  largest workbook process, the memory of all the run's processes at the same moment (sampled,
+  sagstid.dev.tree_memory), and the unit workbooks' cells per CPU second of the workbook
   processes (cells in the written sheets / their CPU seconds) and per wall second;
 * reads the rows the run reads (``decisions_in_period.sql`` for 2024-2025) through Arrow (ADBC)
   and through SQLAlchemy (``pd.read_sql``), each in a fresh process, and prints the ratio;
@@ -30,6 +31,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from sagstid.dev.tree_memory import SAMPLE_SECONDS, TreeMemory
 
 BENCH_YEAR = 2025
 ROUNDS = 3
@@ -127,12 +130,24 @@ def _read_child(db: str, reader: str, date_from: str, date_to: str) -> None:
 
 
 def _python(*args: str) -> dict[str, Any]:
-    child = subprocess.run(
-        [sys.executable, "-m", "sagstid.dev.bench", *args], capture_output=True, text=True, check=False
-    )
+    """Run ``sagstid.dev.bench`` with ``args`` in a fresh process and return the JSON it
+    prints, with the memory it and its children took together at their peak (tree_memory):
+    ``together_mb``, and at that moment the main process's share ``together_main_mb`` and the
+    others' (workbook processes, the flow tables' process) ``together_others_mb``."""
+    command = [sys.executable, "-m", "sagstid.dev.bench", *args]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with child, TreeMemory(child.pid) as memory:
+        stdout, stderr = child.communicate()
     if child.returncode != 0:
-        raise RuntimeError(f"benchmark step failed: {child.stderr.strip().splitlines()[-3:]}")
-    result: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
+        raise RuntimeError(f"benchmark step failed: {stderr.strip().splitlines()[-3:]}")
+    result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
+    main = memory.at_peak.get(child.pid, 0.0)
+    result |= {
+        "together_mb": memory.peak_mb,
+        "together_main_mb": main,
+        "together_others_mb": memory.peak_mb - main,
+        "together_others": len(memory.at_peak) - 1,
+    }
     return result
 
 
@@ -274,6 +289,13 @@ def run_benchmark(
         f"main + {workers} x largest + flow = {peak:.0f} MB "
         f"(goal < 1,000 MB: {'met' if peak < 1000 else 'NOT met'})"
     )
+    together = result["together_mb"]
+    echo(
+        f"  memory of all the run's processes at the same moment (PSS, shared pages once; sampled "
+        f"every {SAMPLE_SECONDS * 1000:.0f} ms): {together:,.0f} MB at the peak, the main process "
+        f"{result['together_main_mb']:,.0f} MB and {int(result['together_others'])} others "
+        f"{result['together_others_mb']:,.0f} MB (goal < 1,000 MB: {'met' if together < 1000 else 'NOT met'})"
+    )
     writing = [wall for label, (wall, _) in stages.items() if label.startswith("Skriver rapporter")]
     cells, cpu, jobs = int(result["unit_cells"]), result["worker_cpu_s"], result["worker_job_cpu_s"]
     if workers > 1 and cpu > 0 and jobs > 0:
@@ -319,6 +341,12 @@ def _compare_with_two_years(
         f"(goal < 30 s: {'met' if result['total_s'] < 30 else 'NOT met'}; < 1,500 MB: "
         f"{'met' if long_mb < 1500 else 'NOT met'}); only the two years read {short['total_s']:.2f} s, "
         f"{short_mb:,.0f} MB; {ratio:.2f}x (goal at most 1.5x: {'met' if ratio <= 1.5 else 'NOT met'})"
+    )
+    long_together, short_together = result["together_mb"], short["together_mb"]
+    echo(
+        f"  all processes at the same moment (PSS): {long_together:,.0f} MB with {history_years} years "
+        f"(goal < 1,500 MB: {'met' if long_together < 1500 else 'NOT met'}), "
+        f"{short_together:,.0f} MB with the two years"
     )
 
 

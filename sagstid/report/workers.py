@@ -26,6 +26,8 @@ from contextlib import contextmanager, nullcontext, suppress
 from multiprocessing import get_context
 from typing import Any
 
+from sagstid import heap
+
 _PR_SET_PDEATHSIG = 1
 PARENT_CHECK_SECONDS = 0.5
 _ready_cpu: list[float] = []  # a workbook process: its CPU seconds when its last job ended
@@ -50,6 +52,7 @@ def _die_with_parent(parent: int, preload: tuple[str, ...] = (), importing: Any 
         os._exit(1)
 
     threading.Thread(target=watch, name="sagstid-parent-watch", daemon=True).start()
+    heap.map_big_arrays()  # as the main process (sagstid/heap.py)
     with importing if importing is not None else nullcontext():
         for module in preload:
             importlib.import_module(module)
