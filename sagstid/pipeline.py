@@ -124,7 +124,7 @@ def measure_extract(
         validated = validate_decisions(extract, units, period, catalogue, date_window(config, period))
     with stage(f"Beregner frister og overholdelse {period.label}"):
         calendar = calendar_for(
-            config.calendar, [validated.measured["received_date"]], period.start, period.end
+            config.calendar, [validated.measured_values("received_date")], period.start, period.end
         )
         return measure_decisions(validated, catalogue, calendar, measure_at=config.measurement.measure_at)
 
@@ -276,8 +276,8 @@ def run_calendar(
     to the last plausible date (a sent date years later still counts its working days). Dates
     outside the plausible window are NaT after validation and never reach it."""
     received = [
-        v.current.measured["received_date"],
-        v.previous.measured["received_date"],
+        v.current.measured_values("received_date"),
+        v.previous.measured_values("received_date"),
         v.complaints["received_date"],
         _received_by(v.open_decisions, last),
         _received_by(v.open_complaints, last),
@@ -418,7 +418,7 @@ def measure_comparisons(
             )
             received = [complaints["received_date"]]
             if decisions is not None:
-                received.append(decisions.measured["received_date"])
+                received.append(decisions.measured_values("received_date"))
             if opened is not None:
                 received += [_received_by(opened[0], other.end), _received_by(opened[1], other.end)]
             calendar = calendar_for(run.config.calendar, received, other.start, other.end)

@@ -54,7 +54,14 @@ class ValidatedDecisions:
 
     @property
     def measured(self) -> pd.DataFrame:
-        return self.rows[(self.rows["status"] == "measured").to_numpy()]
+        return self.rows[self._is_measured()]
+
+    def measured_values(self, column: str) -> pd.Series:
+        """``column`` of the measured rows (only that column taken, not every column's rows)."""
+        return self.rows[column][self._is_measured()]
+
+    def _is_measured(self) -> np.ndarray:
+        return (self.rows["status"] == "measured").to_numpy()
 
     def status_counts(self) -> dict[str, int]:
         return self._add_counted(count_values(self.rows["status"], STATUSES), "status")
