@@ -529,7 +529,6 @@ def build_context(
     (run_period starts the workbook processes then)."""
     as_of = period.end
     previous_period = period.comparison()
-    heap.map_big_arrays()  # a million rows' arrays are given back when freed (sagstid/heap.py)
     with stage("Læser konfiguration"):
         config = load_config(config_dir)
         catalogue = CatalogueArrays.from_catalogue(config.catalogue)
@@ -580,9 +579,10 @@ def build_context(
     measure_at = config.measurement.measure_at
     # the flow trend, most of the flow stage's work, is worked out beside the stages from the
     # deadlines on (sagstid/background.py: a forked process on Linux, which shares the rows
-    # without copying)
+    # without copying); meanwhile freed arrays are given back, not kept by both (heap.py)
     with ExitStack() as beside:
         with stage(f"Beregner frister og overholdelse {period.label} og {previous_period.label}"):
+            beside.enter_context(heap.big_arrays_mapped())
             trend = beside.enter_context(background.started(partial(flow_trend_of, validated, run, period)))
             current = measure_decisions(validated.current, catalogue, calendar, measure_at=measure_at)
             previous = measure_decisions(validated.previous, catalogue, calendar, measure_at=measure_at)

@@ -3,7 +3,8 @@
 glibc's dynamic mmap threshold is provoked as a run provokes it: a big array is freed (the
 threshold rises to its size), then arrays of a million values are made and freed below a small
 block that pins the heap's top. Without :func:`heap.map_big_arrays` those 160 MB stay in the
-process (the control); with it they go back; :func:`heap.trim` gives them back afterwards.
+process (the control); with it they go back, and inside :func:`heap.big_arrays_mapped` only;
+:func:`heap.trim` gives them back afterwards.
 """
 
 from __future__ import annotations
@@ -30,18 +31,28 @@ _SCRIPT = textwrap.dedent(
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1]) / 1024
 
+    def kept_mb(trimmed=False):
+        big = np.ones(2 << 20)  # 16 MB, mapped: freeing it raises glibc's threshold to 16 MB
+        del big
+        before = rss_mb()
+        arrays = [np.ones(1 << 20) for _ in range(20)]  # 20 x 8 MB, written
+        pin = np.ones(1 << 15)  # 256 KB on the heap after them
+        del arrays
+        if trimmed:
+            heap.trim()
+        return rss_mb() - before
+
     mode = sys.argv[1]
     if mode == "mapped":
         assert heap.map_big_arrays()
-    big = np.ones(2 << 20)  # 16 MB, mapped: freeing it raises glibc's threshold to 16 MB
-    del big
-    before = rss_mb()
-    arrays = [np.ones(1 << 20) for _ in range(20)]  # 20 x 8 MB, written
-    pin = np.ones(1 << 15)  # 256 KB on the heap after them
-    del arrays
-    if mode == "trimmed":
-        heap.trim()
-    print(rss_mb() - before)
+    if mode == "inside":
+        with heap.big_arrays_mapped():
+            print(kept_mb())
+    else:
+        if mode == "after":
+            with heap.big_arrays_mapped():
+                pass
+        print(kept_mb(trimmed=mode == "trimmed"))
     """
 )
 
@@ -62,3 +73,8 @@ def test_freed_arrays_go_back_with_big_arrays_mapped() -> None:
 
 def test_trim_gives_the_heap_pages_back() -> None:
     assert _kept_mb("trimmed") < 20
+
+
+def test_big_arrays_mapped_only_inside_the_block() -> None:
+    assert _kept_mb("inside") < 20
+    assert _kept_mb("after") > 120  # from the heap again afterwards, as without the setting
