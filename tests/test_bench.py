@@ -38,6 +38,8 @@ def test_every_goal_in_one_run(tmp_path: Path) -> None:
     for line in (
         "total, database to all workbooks and results.json",
         "peak memory: main process",
+        "memory of all the run's processes at the same moment",
+        "all processes at the same moment (PSS):",
         "cells per CPU second of a workbook process",
         "parts side by side, as a run reads",
         "a run's Arrow read is",
@@ -58,5 +60,12 @@ def test_every_goal_in_one_run(tmp_path: Path) -> None:
     assert history is not None, out
     long, short, ratio = (float(v) for v in history.groups())
     assert abs(long / short - ratio) <= 0.01 + 0.01 * ratio
+    # the processes' memory together is the main process's share and the others' at that moment
+    together = re.search(
+        r"([\d,]+) MB at the peak, the main process ([\d,]+) MB and (\d+) others ([\d,]+) MB", out
+    )
+    assert together is not None, out
+    total, main, others, rest = (int(v.replace(",", "")) for v in together.groups())
+    assert others >= 2 and abs(main + rest - total) <= 1  # two workbook processes at least
     # the table of three years was measured on its last year, as the two-year one
     assert (tmp_path / "bench-1000-3y.sqlite").is_file() and (tmp_path / "bench-1000-2y.sqlite").is_file()

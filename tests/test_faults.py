@@ -373,8 +373,9 @@ def test_full_disk_while_writing_leaves_previous_reports(
 
 
 def _workbook_processes(parent: int) -> list[int]:
-    """The pids of the workbook processes (multiprocessing spawn workers) of ``parent``."""
-    found = []
+    """The pids of the workbook processes of ``parent``: those its fork server (a child of
+    ``parent``) forked, or its spawned workers where there is no fork server."""
+    processes = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -384,9 +385,15 @@ def _workbook_processes(parent: int) -> list[int]:
         except OSError:
             continue
         ppid = int(re.search(r"^PPid:\s+(\d+)", status, re.M)[1])  # type: ignore[index]
-        if ppid == parent and b"spawn_main" in cmdline:
-            found.append(int(entry.name))
-    return found
+        processes[int(entry.name)] = (ppid, cmdline)
+    servers = {
+        pid for pid, (ppid, cmdline) in processes.items() if ppid == parent and b"forkserver" in cmdline
+    }
+    return [
+        pid
+        for pid, (ppid, cmdline) in processes.items()
+        if ppid in servers or (ppid == parent and b"spawn_main" in cmdline)
+    ]
 
 
 def _alive(pid: int) -> bool:

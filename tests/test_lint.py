@@ -41,7 +41,8 @@ def test_mypy_passes() -> None:
 
 
 def test_workbook_process_loads_neither_database_stack_nor_scipy() -> None:
-    """What a fresh workbook process (report/publish.py spawns them) really imports."""
+    """What a fresh workbook process (or the fork server it is forked from: report/workers.py)
+    really imports."""
     probe = (
         "import sys\n"
         "import sagstid.report.unit_workbook, sagstid.report.committee_workbook\n"

@@ -51,8 +51,8 @@ def test_started_processes_have_the_writer_imported_before_their_first_job() -> 
     assert all(cpu is not None and 0 <= cpu < 5 for _, _, cpu in results)
 
 
-def test_processes_import_the_writer_one_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # started while the main process measures, two importing processes would take both cores
+def _slow_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A module ``slow_writer`` whose import takes 0.4 s and logs its process and span."""
     log = tmp_path / "imports.log"
     (tmp_path / "slow_writer.py").write_text(
         "import os, time\n"
@@ -63,10 +63,44 @@ def test_processes_import_the_writer_one_at_a_time(tmp_path: Path, monkeypatch: 
         encoding="utf-8",
     )
     monkeypatch.syspath_prepend(str(tmp_path))
+    return log
+
+
+def _imports_and_jobs(log: Path) -> tuple[list[tuple[int, float, float]], set[int]]:
     with workbook_processes.pool(2, ("slow_writer",)) as executor:
         workbook_processes.start(executor, 2)
         results = [f.result() for f in [executor.submit(_in_process, "slow_writer") for _ in range(4)]]
-    spans = sorted(tuple(map(float, line.split()[1:])) for line in log.read_text().splitlines())
-    assert len(spans) == 2 and len({pid for _, pid, _ in results}) == 2  # two processes, one import each
-    (_, first_end), (second_start, _) = spans
+    assert all(loaded for loaded, _, _ in results)  # imported before the first job
+    lines = [line.split() for line in log.read_text().splitlines()]
+    spans = sorted((float(start), float(end), int(pid)) for pid, start, end in lines)  # in time order
+    return [(pid, start, end) for start, end, pid in spans], {pid for _, pid, _ in results}
+
+
+@pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server here")
+def test_the_writer_is_imported_once_in_the_fork_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from multiprocessing import forkserver
+
+    forkserver._forkserver._stop()  # type: ignore[attr-defined]  # a fresh server, as a run's first pool
+    log = _slow_writer(tmp_path, monkeypatch)
+    # the server is a fresh interpreter that imports from its own path, not this process's
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    try:
+        imports, processes = _imports_and_jobs(log)
+    finally:
+        forkserver._forkserver._stop()  # type: ignore[attr-defined]  # the next test's server is its own
+    assert len(processes) == 2
+    # one import, in neither workbook process: in the server they were forked from
+    assert len(imports) == 1 and imports[0][0] not in processes
+
+
+def test_processes_import_the_writer_one_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # without a fork server (spawn), each process imports the writer; started while the main
+    # process measures, two importing processes would take both cores
+    monkeypatch.setattr(workbook_processes, "get_all_start_methods", lambda: ["spawn"])
+    log = _slow_writer(tmp_path, monkeypatch)
+    imports, processes = _imports_and_jobs(log)
+    assert len(imports) == 2 and len(processes) == 2  # two processes, one import each
+    (_, _, first_end), (_, second_start, _) = imports
     assert second_start >= first_end  # the second began after the first had finished
