@@ -777,6 +777,7 @@ class RunSummary:
     general_target: float
     worker_peak_mb: float | None = None  # largest workbook process (Linux), for the benchmark
     worker_job_cpu_s: float | None = None  # CPU seconds the workbook processes spent on workbooks
+    worker_cpu_s: float | None = None  # all their CPU seconds, their start-up included
     unit_names: dict[str, str] = field(default_factory=dict)  # unit_code -> unit_name, for alerts
 
 
@@ -832,6 +833,9 @@ def run_period(
             progress(total, total)
     peaks = [unit.peak_mb or 0.0 for unit in written]
     job_cpu = [unit.cpu_s for unit in written if unit.cpu_s is not None]
+    process_cpu: dict[int, float] = {}  # a workbook process's last figure is its total
+    for pid, cpu in (unit.process for unit in written if unit.process is not None):
+        process_cpu[pid] = max(cpu, process_cpu.get(pid, 0.0))
     general = ctx.current.total.get("compliance_pct")
     return RunSummary(
         period=period,
@@ -842,6 +846,7 @@ def run_period(
         general_target=ctx.targets.general,
         worker_peak_mb=max(peaks) if workers > 1 and peaks else None,
         worker_job_cpu_s=sum(job_cpu) if job_cpu else None,
+        worker_cpu_s=sum(process_cpu.values()) if process_cpu else None,
         unit_names=dict(
             zip(ctx.units["unit_code"].astype(str), ctx.units["unit_name"].astype(str), strict=True)
         ),

@@ -104,3 +104,20 @@ def test_processes_import_the_writer_one_at_a_time(tmp_path: Path, monkeypatch: 
     assert len(imports) == 2 and len(processes) == 2  # two processes, one import each
     (_, _, first_end), (_, second_start, _) = imports
     assert second_start >= first_end  # the second began after the first had finished
+
+
+def _process_figures() -> tuple[int, tuple[int, float] | None, float | None]:
+    job = workbook_processes.job_cpu_seconds()
+    return os.getpid(), workbook_processes.process_cpu_seconds(), job
+
+
+def test_a_workbook_process_reports_all_its_cpu_seconds() -> None:
+    # the benchmark adds them up: the workbook processes are the fork server's children, so
+    # their CPU seconds never reach the main process's own count of its children
+    assert workbook_processes.process_cpu_seconds() is None  # this is not a workbook process
+    with workbook_processes.pool(1) as executor:
+        workbook_processes.start(executor, 1)
+        pid, process, job = executor.submit(_process_figures).result()
+    assert process is not None and job is not None
+    assert process[0] == pid != os.getpid()
+    assert process[1] >= job >= 0  # its start-up and every job so far, this one included

@@ -45,6 +45,7 @@ class UnitWritten(NamedTuple):
     unit_code: str
     peak_mb: float | None
     cpu_s: float | None
+    process: tuple[int, float] | None = None  # the workbook process: pid, its CPU seconds so far
 
 
 def unit_file(unit_code: str) -> str:
@@ -81,7 +82,8 @@ def _write_unit(path: Path, ctx: RunMeasurement, unit_code: str) -> UnitWritten:
 
     checkpoint("unit-writing")
     write_unit_workbook(path, ctx, unit_code)
-    return UnitWritten(unit_code, peak_memory_mb(), workbook_processes.job_cpu_seconds())
+    job_cpu = workbook_processes.job_cpu_seconds()
+    return UnitWritten(unit_code, peak_memory_mb(), job_cpu, workbook_processes.process_cpu_seconds())
 
 
 def write_reports(

@@ -98,6 +98,12 @@ def job_cpu_seconds() -> float | None:
     return used
 
 
+def process_cpu_seconds() -> tuple[int, float] | None:
+    """In a workbook process: its pid and all the CPU seconds it has used (its start-up
+    included; not the fork server's import of the writer); None in any other process."""
+    return (os.getpid(), time.process_time()) if _ready_cpu else None
+
+
 def _ready() -> None:
     """A job that does nothing (:func:`start`)."""
 
