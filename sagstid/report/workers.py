@@ -8,10 +8,11 @@
 
 * A run that fails or is stopped (SIGTERM, SIGINT: sagstid.ops.signals) while workbooks are
   written stops every workbook process at once (``pool``'s exit), instead of waiting for them.
-* A workbook process whose main process dies, even by SIGKILL, exits within about a second:
-  the fork server exits when the main process is gone, and on Linux the kernel then sends each
-  process it forked SIGKILL (``prctl(PR_SET_PDEATHSIG)``); everywhere a watcher thread sees
-  its parent change (``os.getppid()``) or the main process gone, and ends the process.
+* A workbook process whose main process dies, even by SIGKILL, exits within about a second: a
+  watcher thread sees the main process gone (a zombie not yet reaped counts as gone) or its
+  parent change (``os.getppid()``), and ends the process; on Linux the kernel also kills it
+  when its parent, the fork server, ends (``prctl(PR_SET_PDEATHSIG)``). The fork server ends
+  once the main process and the workbook processes are gone.
 """
 
 from __future__ import annotations
