@@ -587,3 +587,25 @@ def test_service_targets_are_on_overblik_of_a_unit_held_to_them(
     assert row[7].hyperlink is not None and "Sagsområder" in row[7].hyperlink.location
     nord = {str(r[0].value) for r in _rows_under(openpyxl.load_workbook(path)["Overblik"], "Målepunkt")}
     assert not any(label.startswith("Servicemål") for label in nord)
+
+
+def test_summary_sentence_names_every_missed_target(
+    runs: tuple[Path, dict[str, Any], dict[str, Any]],
+) -> None:
+    # The sentence at the top of Overblik listed a held-decisions pattern as an empty item
+    # ("... og .") and said "1 sagsområder". Checked on every unit's workbook against the
+    # status cells below it.
+    patterns = 0
+    for path in sorted(runs[0].parent.glob("enhed-*.xlsx")):
+        ws = openpyxl.load_workbook(path)["Overblik"]
+        sentence = str(ws.cell(3, 1).value)
+        assert " og ." not in sentence and ", ," not in sentence and ": ." not in sentence, sentence
+        rows = _overview_rows(path)
+        held = rows.get("Mønster: sene afgørelser holdt tilbage")
+        if held is not None and str(held[1]).startswith("✖ Mønster i "):
+            patterns += 1
+            weeks = str(held[1]).removeprefix("✖ Mønster i ")  # "3 af 8 uger"
+            assert f"sene afgørelser holdt tilbage (mønster i {weeks})" in sentence, sentence
+        if " 1 sagsområde" in sentence or " 1 sagsområder" in sentence:
+            assert " 1 sagsområde under" in sentence, sentence
+    assert patterns >= 1  # the demo has a unit holding decisions back (not a vacuous check)

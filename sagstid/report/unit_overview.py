@@ -290,8 +290,8 @@ def overview_rows(ctx: RunMeasurement, code: str) -> list[OverviewRow]:
                 f"{below} af {len(areas)} sagsområder under {da_pct_number(t.concrete)} %",
                 SHEETS["areas"],
                 goal=f"mindst {da_pct_number(t.concrete)} % i hvert område",
-                short=f"{below} sagsområder under {da_pct_number(t.concrete)} % "
-                f"(laveste: {lowest['area_name']})",
+                short=f"{below} {'sagsområde' if below == 1 else 'sagsområder'} under "
+                f"{da_pct_number(t.concrete)} % (laveste: {lowest['area_name']})",
             )
         )
     else:
@@ -472,6 +472,7 @@ def overview_rows(ctx: RunMeasurement, code: str) -> list[OverviewRow]:
                 state=NOT_MET if flagged else MET,
                 status=f"✖ Mønster i {weeks} af {window} uger" if flagged else "✔ Intet mønster",
                 goal="intet mønster",
+                short=f"sene afgørelser holdt tilbage (mønster i {weeks} af {window} uger)",
                 previous=None,
                 change=MISSING
                 if prev_held is None
