@@ -52,3 +52,38 @@ def text_categorical(values: pd.Series) -> pd.Categorical:
     codes = values.cat.codes.to_numpy()
     remapped = np.where(codes >= 0, position.ravel()[np.maximum(codes, 0)], -1)
     return pd.Categorical.from_codes(remapped, categories=pd.Index(distinct, dtype=object))
+
+
+def distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values)``: each row's code (-1 where missing) and the distinct values as
+    an object array, to work out something once per distinct value. A categorical gives its
+    own codes and categories (unused ones included) and pandas' Arrow text is factorized in
+    Arrow: neither is turned into a Python object per row."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), np.asarray(values.cat.categories, dtype=object)
+    text = isinstance(values.dtype, pd.StringDtype)
+    codes, uniques = pd.factorize(values if text else values.astype(object))
+    return np.asarray(codes), np.asarray(uniques, dtype=object)
+
+
+def taken(codes: np.ndarray, per_value: np.ndarray, missing: Any) -> np.ndarray:
+    """``per_value[code]`` for each of ``codes`` (from :func:`distinct`), ``missing`` where a
+    code is -1."""
+    out = np.append(per_value, np.array([missing], dtype=per_value.dtype))
+    return out[np.where(codes >= 0, codes, len(per_value))]
+
+
+def categorical_of(codes: np.ndarray, texts: np.ndarray, index: pd.Index) -> pd.Series:
+    """A categorical column whose row is ``texts[code]`` (missing where a code is -1): what
+    ``astype("category")`` makes of that column of text, its categories the texts that occur,
+    sorted, a text that ``texts`` holds twice one category; built from the codes, without a
+    Python object per row."""
+    used = np.zeros(len(texts), dtype=bool)
+    used[codes[codes >= 0]] = True
+    categories, position = np.unique(np.asarray(texts, dtype=object)[used], return_inverse=True)
+    renumbered = np.full(len(texts) + 1, -1, dtype=np.int64)
+    renumbered[np.flatnonzero(used)] = position.ravel()
+    out = pd.Categorical.from_codes(
+        renumbered[np.where(codes >= 0, codes, len(texts))], categories=pd.Index(categories, dtype="str")
+    )
+    return pd.Series(out, index=index)

@@ -24,9 +24,11 @@ from sqlalchemy.engine import Engine
 from sagstid.errors import DatabaseError
 from sagstid.periods import Period
 from sagstid.source.db import optional_columns, read_query, read_query_in_parts, read_small
+from sagstid.source.lean import concat_rows, lean
 from sagstid.validate.decision_table import DecisionExtract
 from sagstid.validate.open_cases import received_after
 from sagstid.validate.rows import DateWindow
+from sagstid.values import distinct, taken
 
 
 def read_parts() -> int:
@@ -66,7 +68,7 @@ def extract_decisions(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sagstid-count") as side:
         outside = side.submit(read_query, engine, "decisions_outside_period", **bounds)
         duplicates = side.submit(read_query, engine, "decision_duplicates")
-        rows = read_decided(engine, period.start, last.end, with_promised, parts, plan)
+        rows = lean(read_decided(engine, period.start, last.end, with_promised, parts, plan))
         return DecisionExtract(in_period=rows, outside=outside.result(), duplicates=duplicates.result())
 
 
@@ -193,7 +195,7 @@ def extract_open_cases(
     rows queries/decision_duplicates.sql gave (read here if not given), from which each
     decision gets its duplicate_id flag (1: its decision_id occurs more than once in the
     table), placed after delay_notice_date."""
-    decisions = read_query(engine, "open_decisions", as_of=as_of.isoformat())
+    decisions = lean(read_query(engine, "open_decisions", as_of=as_of.isoformat()))
     if duplicates is None:
         duplicates = read_query(engine, "decision_duplicates")
     flag = _duplicate_flag(decisions["decision_id"], duplicates)
@@ -239,7 +241,8 @@ def extract_flow(
     """Decisions received by ``date_to`` and open or decided from ``date_from`` on, for the
     backlog trend and the expected wait (queries/flow_decisions.sql), each with its
     duplicate_id flag from ``duplicates`` (queries/decision_duplicates.sql; read if not given)."""
-    rows = read_query(engine, "flow_decisions", date_from=date_from.isoformat(), date_to=date_to.isoformat())
+    bounds = {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()}
+    rows = lean(read_query(engine, "flow_decisions", **bounds))
     if duplicates is None:
         duplicates = read_query(engine, "decision_duplicates")
     return rows.assign(duplicate_id=_duplicate_flag(rows["decision_id"], duplicates))
@@ -287,10 +290,10 @@ def _read_already(
     (``read.duplicates``), as open_decisions.sql's own flag is (a NULL id: 0)."""
     # only the columns wanted are taken: taking rows of Arrow text costs a copy per column
     later = read.in_period[[c for c in columns if c != "duplicate_id"]].loc[keep]
-    taken = later.assign(duplicate_id=_duplicate_flag(later["decision_id"], read.duplicates))[columns]
+    flagged = later.assign(duplicate_id=_duplicate_flag(later["decision_id"], read.duplicates))[columns]
     if open_now.empty:
-        return taken.reset_index(drop=True)
-    return pd.concat([taken, open_now[columns]], ignore_index=True)
+        return flagged.reset_index(drop=True)
+    return concat_rows([flagged, open_now[columns]])
 
 
 _OPS: dict[str, Callable[[Any, Any], Any]] = {">": operator.gt, ">=": operator.ge, "<=": operator.le}
@@ -306,9 +309,8 @@ def _compare(values: pd.Series, op: str, day: dt.date) -> np.ndarray:
         return np.asarray(compare(values, stamp).to_numpy(dtype=bool, na_value=False))
     if isinstance(values.dtype, pd.StringDtype):
         return np.asarray(compare(values, day.isoformat()).to_numpy(dtype=bool, na_value=False))
-    codes, uniques = pd.factorize(values.astype(object))
-    taken = np.array([*(_value_compare(v, compare, day) for v in uniques), False], dtype=bool)
-    return taken[np.where(codes >= 0, codes, len(uniques))]
+    codes, uniques = distinct(values)  # a categorical's categories, each compared once
+    return taken(codes, np.array([_value_compare(v, compare, day) for v in uniques], dtype=bool), False)
 
 
 def _value_compare(value: object, compare: Callable[[Any, Any], Any], day: dt.date) -> bool:

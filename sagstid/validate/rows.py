@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from sagstid.config import PlausibleDates
+from sagstid.values import categorical_of, distinct, taken
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NAT = np.datetime64("NaT", "s")
@@ -88,15 +89,9 @@ def parse_dates_in_window(
         if isinstance(values.dtype, pd.DatetimeTZDtype):  # the day on its own clock
             values = values.dt.tz_localize(None)
         days = values.to_numpy().astype("datetime64[D]").astype("datetime64[s]")
-    else:
-        # pandas' Arrow-backed text is factorized in Arrow; anything else as Python objects
-        text = isinstance(values.dtype, pd.StringDtype)
-        codes, uniques = pd.factorize(values if text else values.astype(object))
-        taken = _parse_distinct(np.asarray(uniques, dtype=object))
-        if len(taken):
-            days = np.where(codes >= 0, taken[np.clip(codes, 0, None)], NAT)
-        else:
-            days = np.full(len(values), NAT, dtype="datetime64[s]")
+    else:  # each distinct value read once (a categorical's categories, Arrow text's values)
+        codes, uniques = distinct(values)
+        days = taken(codes, _parse_distinct(uniques), NAT)
     days = np.asarray(days, dtype="datetime64[s]")
     unreadable = present & np.isnat(days)
     outside = window.outside(days) if window is not None else np.zeros(len(days), dtype=bool)
@@ -168,7 +163,11 @@ def as_text(values: pd.Series) -> pd.Series:
     NULL stays missing. Vectorised by type; object columns mapped over distinct values."""
     if isinstance(values.dtype, pd.StringDtype):  # text already (pandas' Arrow-backed str)
         return values
-    if pd.api.types.is_bool_dtype(values.dtype) or isinstance(values.dtype, pd.CategoricalDtype):
+    if isinstance(values.dtype, pd.CategoricalDtype):  # its categories made text, taken by code
+        codes, categories = distinct(values)
+        texts = np.asarray(as_text(pd.Series(categories, dtype=object)), dtype=object)
+        return pd.Series(taken(codes, texts, None), index=values.index, dtype="str")
+    if pd.api.types.is_bool_dtype(values.dtype):
         values = values.astype(object)
     if pd.api.types.is_integer_dtype(values.dtype):
         out = values.astype("str")
@@ -178,11 +177,9 @@ def as_text(values: pd.Series) -> pd.Series:
         text = values.astype("str")
         text[whole] = values[whole].astype(np.int64).astype("str")
         return text.where(values.notna())
-    codes, uniques = pd.factorize(values.astype(object))
-    if not len(uniques):
-        return pd.Series(np.nan, index=values.index, dtype="str")
-    mapped = np.array([*(_text(v) for v in np.asarray(uniques, dtype=object)), None], dtype=object)
-    return pd.Series(mapped[np.where(codes >= 0, codes, len(uniques))], index=values.index, dtype="str")
+    codes, uniques = distinct(values)
+    mapped = np.array([_text(v) for v in uniques], dtype=object)
+    return pd.Series(taken(codes, mapped, None), index=values.index, dtype="str")
 
 
 def _text(value: object) -> str:
@@ -202,6 +199,9 @@ def text_codes(rows: pd.DataFrame, codes: tuple[str, ...], ids: tuple[str, ...] 
     for column in codes:
         if column not in rows:
             continue
+        if isinstance(rows[column].dtype, pd.CategoricalDtype):  # kept categorical (source/lean.py)
+            rows[PADDED + column], rows[column] = _trimmed_categories(rows[column])
+            continue
         text = as_text(rows[column])
         trimmed = text.str.strip()
         rows[PADDED + column] = (text.notna() & (trimmed != text)).to_numpy(dtype=bool)
@@ -209,6 +209,17 @@ def text_codes(rows: pd.DataFrame, codes: tuple[str, ...], ids: tuple[str, ...] 
     for column in ids:
         if column in rows:
             rows[column] = as_text(rows[column])
+
+
+def _trimmed_categories(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """A categorical code column's padded-code flags and its codes as trimmed text, still
+    categorical: each category made text and trimmed once, not each row."""
+    codes, categories = distinct(values)
+    text = as_text(pd.Series(categories, dtype=object))
+    trimmed = text.str.strip()
+    padded = (text.notna() & (trimmed != text)).to_numpy(dtype=bool)
+    texts = np.asarray(trimmed, dtype=object)
+    return taken(codes, padded, False), categorical_of(codes, texts, values.index)
 
 
 def clean_units(units: pd.DataFrame) -> pd.DataFrame:
@@ -227,12 +238,11 @@ def parse_flag(values: pd.Series, null_is_false: bool) -> tuple[np.ndarray, np.n
     """A 0/1 column as booleans and a mask of values that are not a yes or a no (excluded
     with a named reason by the caller, never read as 0). 1/0 (1.0/0.0, true/false values too),
     true/false, ja/nej, j/n, yes/no, y/n. NULL is no when ``null_is_false``, else invalid."""
-    codes, uniques = pd.factorize(values.astype(object))
-    meaning = np.array([_flag_value(v) for v in np.asarray(uniques, dtype=object)] + [""], dtype=object)
-    taken = meaning[np.where(codes >= 0, codes, len(uniques))]
+    codes, uniques = distinct(values)
+    meaning = taken(codes, np.array([_flag_value(v) for v in uniques], dtype=object), "")
     if null_is_false:
-        taken = np.where(codes < 0, "no", taken)
-    return taken == "yes", ~np.isin(taken, ["yes", "no"])
+        meaning = np.where(codes < 0, "no", meaning)
+    return meaning == "yes", ~np.isin(meaning, ["yes", "no"])
 
 
 def _flag_value(value: object) -> str:
