@@ -28,14 +28,12 @@ LEAN_COLUMNS: tuple[str, ...] = (
 
 def lean(frame: pd.DataFrame, columns: Sequence[str] = LEAN_COLUMNS) -> pd.DataFrame:
     """``frame`` with each of ``columns`` it has made categorical, in place, one column at a
-    time (its text let go before the next is made). A column of values that cannot be sorted
-    together (text and numbers from a SQLite column holding both) is left as it is."""
+    time (its text let go before the next is made). A column holding values of several kinds
+    (text, numbers and blobs in one SQLite column) keeps each value as it is, its categories
+    in pandas' order for mixed values."""
     for column in columns:
         if column in frame and not isinstance(frame[column].dtype, pd.CategoricalDtype):
-            try:
-                frame[column] = pd.Categorical(frame[column])
-            except TypeError:
-                continue
+            frame[column] = pd.Categorical(frame[column])
     return frame
 
 

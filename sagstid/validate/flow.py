@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sagstid.validate.rows import DateWindow, parse_date_columns, unknown_unit
+from sagstid.values import categorical_of, distinct
 
 FLOW_COLUMNS: tuple[str, ...] = (
     "decision_id",
@@ -28,7 +29,9 @@ FLOW_COLUMNS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class FlowRows:
-    cases: pd.DataFrame  # unit_code, case_area_code, received_date, decided_date (datetime64, NaT open)
+    cases: (
+        pd.DataFrame
+    )  # unit_code, case_area_code (text), received_date, decided_date (datetime64, NaT open)
     left_out: int
 
 
@@ -47,7 +50,13 @@ def validate_flow(raw: pd.DataFrame, units: pd.DataFrame, window: DateWindow | N
         | unknown_unit(rows, units)
     )
     keep = rows.loc[~bad, ["unit_code", "case_area_code", "received_date", "decided_date"]]
-    keep = keep.assign(
-        unit_code=keep["unit_code"].astype(str), case_area_code=keep["case_area_code"].astype(str)
-    )
+    keep = keep.assign(unit_code=_as_str(keep["unit_code"]), case_area_code=_as_str(keep["case_area_code"]))
     return FlowRows(keep.reset_index(drop=True), int(bad.sum()))
+
+
+def _as_str(codes: pd.Series) -> pd.Series:
+    """``codes.astype(str)``, a categorical column (source/lean.py) kept categorical."""
+    if not isinstance(codes.dtype, pd.CategoricalDtype):
+        return codes.astype(str)
+    numbers, values = distinct(codes)
+    return categorical_of(numbers, np.array([str(v) for v in values], dtype=object), codes.index)
