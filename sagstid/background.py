@@ -52,9 +52,12 @@ class Pending(Generic[T]):
             self._process, self._reader = process, reader
 
     def result(self) -> T:
-        """The work's result (its exception raised here if it failed)."""
+        """The work's result (its exception raised here if it failed). The work is let go of
+        once its result is here: what it was given is not kept alive by this object."""
+        work, self._work = self._work, _done
         if self._process is None or self._reader is None:
-            return self._work()
+            return work()
+        del work
         try:
             ok, value, private, used = self._reader.recv()
         except EOFError:
@@ -80,11 +83,16 @@ class Pending(Generic[T]):
             self._process.join(timeout=5)
 
 
+def _done() -> Any:
+    raise RuntimeError("the background work's result was taken already")
+
+
 @contextmanager
 def started(work: Callable[[], T]) -> Iterator[Pending[T]]:
     """``work`` started now; the child is killed when the block is left without its result
     (an exception, a stop signal)."""
     pending = Pending(work)
+    del work  # held by ``pending`` only, which lets go of it with the result
     try:
         yield pending
     finally:

@@ -449,11 +449,12 @@ def measure_comparisons(
 
 
 def flow_trend_of(
-    v: Validated, run: RunContext, period: Period
+    flow: FlowRows, run: RunContext, period: Period
 ) -> tuple[np.ndarray, dict[str, pd.DataFrame]]:
     """The flow rows' deadlines and their monthly flow and backlog (no I/O): the part of
-    :func:`measure_flow` that needs only the validated flow rows, and most of its work."""
-    cases = with_deadlines(v.flow.cases, run.catalogue, run.calendar)
+    :func:`measure_flow` that needs only the validated flow rows, and most of its work. Given
+    the flow rows alone, so that the work waiting to be done keeps nothing else alive."""
+    cases = with_deadlines(flow.cases, run.catalogue, run.calendar)
     return cases["deadline_date"].to_numpy(), flow_trend(cases, run.config.measurement, period.end)
 
 
@@ -493,9 +494,10 @@ def measure_flow(
 
 # Modules later stages import that the run's own thread need not wait for: imported on a side
 # thread while the database is read (its thread mostly waits then). scipy's special functions
-# (the surge rule) and its optimiser (the committee workbook's check of the suppression), 0.7
-# CPU-s that were on the run's path.
-LATER_IMPORTS: tuple[str, ...] = ("scipy.special", "scipy.optimize")
+# (the surge rule), 0.3 CPU-s that were on the run's path. Not its optimiser (the committee
+# workbook's check of the suppression): imported while the workbooks are written, it keeps
+# 23 MB out of the main process's peak, at the end of validation.
+LATER_IMPORTS: tuple[str, ...] = ("scipy.special",)
 
 
 def _import_meanwhile(modules: Sequence[str]) -> threading.Thread:
@@ -529,6 +531,7 @@ def build_context(
     (run_period starts the workbook processes then)."""
     as_of = period.end
     previous_period = period.comparison()
+    heap.arrow_from_the_c_library()  # what Arrow frees is given back too (heap.py)
     with stage("Læser konfiguration"):
         config = load_config(config_dir)
         catalogue = CatalogueArrays.from_catalogue(config.catalogue)
@@ -551,6 +554,7 @@ def build_context(
         engine.dispose()
         importing.join()
     del read_open  # compare_rows holds what the comparisons read
+    return_freed_memory()  # what the read's drivers and conversions let go of (a quarter of it)
     after_reading()
     with stage(f"Validerer {period.label} og {previous_period.label}"):
         # the flow rows first, and their text let go before the decisions are validated: the
@@ -583,7 +587,9 @@ def build_context(
     with ExitStack() as beside:
         with stage(f"Beregner frister og overholdelse {period.label} og {previous_period.label}"):
             beside.enter_context(heap.big_arrays_mapped())
-            trend = beside.enter_context(background.started(partial(flow_trend_of, validated, run, period)))
+            trend_of_flow = partial(flow_trend_of, validated.flow, run, period)
+            trend = beside.enter_context(background.started(trend_of_flow))
+            del trend_of_flow
             current = measure_decisions(validated.current, catalogue, calendar, measure_at=measure_at)
             previous = measure_decisions(validated.previous, catalogue, calendar, measure_at=measure_at)
             validated, before = without_validated_decisions(validated), without_validated_decisions(before)
@@ -634,6 +640,7 @@ def build_context(
         if compare_rows
         else {}
     )
+    return_freed_memory()  # the measuring's intermediates, before the workbooks are written
     return RunMeasurement(
         period=period,
         previous_period=previous_period,
@@ -689,13 +696,9 @@ def empty_like(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def return_freed_memory() -> None:
-    """Give the pages of freed Arrow buffers back to the system now: Arrow's allocator keeps
-    them until it is next used, and the stages after validation allocate through numpy, so
-    the text columns the run has let go of would otherwise still count in its memory. The same
-    for the free pages inside glibc's heap (sagstid/heap.py)."""
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
+    """Give the free pages inside the C library's heap back to the system now (sagstid/heap.py;
+    the run's Arrow buffers come from it too): the text columns the run has let go of would
+    otherwise still count in its memory."""
     heap.trim()
 
 

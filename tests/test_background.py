@@ -94,7 +94,32 @@ def test_modules_imported_meanwhile_and_a_failing_one_left_quiet(capfd: pytest.C
     assert "colorsys" in sys.modules  # imported after the failing one
     out, err = capfd.readouterr()
     assert err == "" and out == ""
-    assert LATER_IMPORTS == (
-        "scipy.special",
-        "scipy.optimize",
-    )  # what measure/surge.py and report/suppress.py import
+    # what measure/surge.py imports; report/suppress.py's optimiser is imported when the
+    # committee workbook is written, not while the main process is at its peak
+    assert LATER_IMPORTS == ("scipy.special",)
+
+
+class _Rows:
+    """Stands for the rows a background work is given."""
+
+
+def _count(rows: _Rows) -> int:
+    return 1
+
+
+def test_the_work_and_what_it_was_given_are_let_go_of_once_the_result_is_here() -> None:
+    # the run keeps the pending result to the end of its stages: it must not keep the rows
+    # the work was given alive (pipeline.flow_trend_of: 120 MB on the 1 M benchmark)
+    import functools
+    import gc
+    import weakref
+
+    rows = _Rows()
+    gone = weakref.ref(rows)
+    with background.started(functools.partial(_count, rows)) as pending:
+        del rows
+        assert pending.result() == 1
+        gc.collect()
+        assert gone() is None
+        with pytest.raises(RuntimeError, match="taken already"):
+            pending.result()

@@ -78,3 +78,52 @@ def test_trim_gives_the_heap_pages_back() -> None:
 def test_big_arrays_mapped_only_inside_the_block() -> None:
     assert _kept_mb("inside") < 20
     assert _kept_mb("after") > 120  # from the heap again afterwards, as without the setting
+
+
+_ARROW_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from sagstid import heap
+
+    def rss_mb():
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+
+    if sys.argv[1] == "c":
+        heap.arrow_from_the_c_library()
+    base = pa.array(np.arange(200_000).astype(str))
+    before = rss_mb()
+    kept = [pc.binary_join_element_wise(base, pa.scalar(str(k)), "-") for k in range(40)]  # ~100 MB
+    del kept
+    heap.trim()
+    print(rss_mb() - before, pa.default_memory_pool().backend_name)
+    """
+)
+
+
+def _arrow_kept(mode: str) -> tuple[float, str]:
+    out = subprocess.run(
+        [sys.executable, "-c", _ARROW_SCRIPT, mode], capture_output=True, text=True, check=True
+    )
+    kept, backend = out.stdout.split()
+    return float(kept), backend
+
+
+def test_freed_arrow_buffers_go_back_from_the_c_library() -> None:
+    # 40 columns of text, 100 MB in all, let go of: with the setting nothing of them is kept
+    kept, backend = _arrow_kept("c")
+    assert backend == "system"
+    assert kept < 10
+
+
+def test_arrows_own_pool_keeps_freed_buffers() -> None:
+    # the reason for the setting: Arrow's default pool (mimalloc) keeps what it frees
+    kept, backend = _arrow_kept("default")
+    if backend == "system":
+        pytest.skip("this pyarrow's default pool is the C library's already")
+    assert kept > 50

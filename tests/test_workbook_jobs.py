@@ -51,6 +51,19 @@ def test_started_processes_have_the_writer_imported_before_their_first_job() -> 
     assert all(cpu is not None and 0 <= cpu < 5 for _, _, cpu in results)
 
 
+def _arrow_pool() -> str:
+    import pyarrow as pa
+
+    return str(pa.default_memory_pool().backend_name)
+
+
+def test_workbook_processes_give_arrows_freed_buffers_back() -> None:
+    # heap.arrow_from_the_c_library in every workbook process (tests/test_heap.py shows why)
+    with workbook_processes.pool(2) as executor:
+        workbook_processes.start(executor, 2)
+        assert {f.result() for f in [executor.submit(_arrow_pool) for _ in range(4)]} == {"system"}
+
+
 def _slow_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A module ``slow_writer`` whose import takes 0.4 s and logs its process and span."""
     log = tmp_path / "imports.log"

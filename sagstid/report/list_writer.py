@@ -41,7 +41,7 @@ from xlsxwriter.worksheet import Worksheet
 from sagstid.report.xlsx import Column, Sheet
 
 EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
-CHUNK_ROWS = 16_384  # rows converted and written at a time: memory stays flat however long the list
+CHUNK_ROWS = 2_048  # rows converted and written at a time: memory stays flat however long the list
 STRING_MAX = 32_767  # Excel's longest cell text, in UTF-16 units
 _SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_|^\s|\s$")
 _ESCAPED_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
