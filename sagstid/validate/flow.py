@@ -29,9 +29,9 @@ FLOW_COLUMNS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class FlowRows:
-    cases: (
-        pd.DataFrame
-    )  # unit_code, case_area_code (text), received_date, decided_date (datetime64, NaT open)
+    # unit_code, case_area_code (text, categorical from a lean read), received_date and
+    # decided_date (datetime64, NaT open)
+    cases: pd.DataFrame
     left_out: int
 
 
