@@ -19,17 +19,22 @@ from sagstid import heap
 
 pytestmark = pytest.mark.skipif(heap._glibc() is None, reason="glibc (Linux) only")
 
-_SCRIPT = textwrap.dedent(
+# a script's own resident memory, in MB (both scripts below run in a fresh process)
+_RSS_MB = textwrap.dedent(
     """
-    import sys
-    import numpy as np
-    from sagstid import heap
-
     def rss_mb():
         with open("/proc/self/status") as status:
             for line in status:
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1]) / 1024
+    """
+)
+
+_SCRIPT = _RSS_MB + textwrap.dedent(
+    """
+    import sys
+    import numpy as np
+    from sagstid import heap
 
     def kept_mb(trimmed=False):
         big = np.ones(2 << 20)  # 16 MB, mapped: freeing it raises glibc's threshold to 16 MB
@@ -80,19 +85,13 @@ def test_big_arrays_mapped_only_inside_the_block() -> None:
     assert _kept_mb("after") > 120  # from the heap again afterwards, as without the setting
 
 
-_ARROW_SCRIPT = textwrap.dedent(
+_ARROW_SCRIPT = _RSS_MB + textwrap.dedent(
     """
     import sys
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
     from sagstid import heap
-
-    def rss_mb():
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
 
     if sys.argv[1] == "c":
         heap.arrow_from_the_c_library()
