@@ -61,11 +61,12 @@ def extract_decisions(
     the table counted, and the duplicate ids. ``with_promised``: the table has the optional
     column promised_date, read with the period's decisions
     (queries/decisions_in_period_promised.sql). The counting and the duplicate ids are read
-    meanwhile, on another thread (each query its own connection), since the database does
-    their work."""
+    meanwhile, each on a thread and connection of its own, since the database does their work:
+    over a table of ten years, one after the other they took longer than the rows' read
+    (2.0 and 3.3 s against about 3 s), and the stage waited for them."""
     last = through or period
     bounds = {"date_from": period.start.isoformat(), "date_to": last.end.isoformat()}
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sagstid-count") as side:
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sagstid-count") as side:
         outside = side.submit(read_query, engine, "decisions_outside_period", **bounds)
         duplicates = side.submit(read_query, engine, "decision_duplicates")
         rows = lean(read_decided(engine, period.start, last.end, with_promised, parts, plan))
