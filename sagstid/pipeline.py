@@ -195,7 +195,12 @@ def extract_run(
         current, earlier = extract_decision_periods(engine, period, previous, promised_column)
     with stage(f"Henter klager og tilsyn {period.label}"):
         complaints = extract_complaints(engine)
-        case_decisions = extract_complaint_case_areas(engine)
+        # the complaints' case areas are read for the complaints received in the periods
+        # measured (the contract figures': this run's and each comparison period's)
+        measured = [period, previous, *comparison_periods(period).values()]
+        case_decisions = extract_complaint_case_areas(
+            engine, min(p.start for p in measured), max(p.end for p in measured)
+        )
         audit_samples = extract_audit_samples(engine)
     with stage(f"Henter åbne sager pr. {as_of.isoformat()}"):
         open_decisions, open_complaints = extract_open_cases(engine, as_of, current.duplicates)

@@ -262,3 +262,39 @@ def test_complaints_per_1000(ctx_sections: tuple[dict[str, Any], dict[str, Any]]
         "SHY-ANS": (2, 0, None),
         None: (5, 0, None),
     }
+
+
+def test_case_areas_read_only_for_complaints_received_in_the_periods_measured(
+    make_db: Callable[..., str],
+) -> None:
+    # queries/complaint_case_areas.sql reads the decisions of the cases of the complaints
+    # received in the periods a run measures, not of every complaint the table has kept
+    from sagstid.source.db import connect
+    from sagstid.source.extract import extract_complaint_case_areas
+
+    def decision(i: int, case: str) -> dict[str, object]:
+        return {
+            "decision_id": i,
+            "case_id": case,
+            "citizen_ref": "x",
+            "unit_code": "JC-NORD",
+            "case_area_code": "KH-ANS",
+            "received_date": "2015-01-01",
+            "decided_date": "2015-02-01",  # long decided: what counts is the complaint's receipt
+        }
+
+    complaints = [
+        complaint("JC-NORD", "handling", "2015-06-01", "OLD"),  # years before the periods
+        complaint("JC-NORD", "handling", "2024-01-01", "FIRST"),  # the first day
+        complaint("JC-NORD", "handling", "2025-12-31 10:15", "LAST"),  # the last day, a time after it
+        complaint("JC-NORD", "handling", "2026-01-01", "AFTER"),  # the day after
+        complaint("JC-NORD", "handling", None, "NONE"),  # no receipt: no case area wanted
+    ]
+    cases = ["OLD", "FIRST", "LAST", "AFTER", "NONE", "NO-COMPLAINT"]
+    url = make_db(decisions=[decision(i, c) for i, c in enumerate(cases, 1)], complaints=complaints)
+    engine = connect(url)
+    try:
+        read = extract_complaint_case_areas(engine, dt.date(2024, 1, 1), dt.date(2025, 12, 31))
+    finally:
+        engine.dispose()
+    assert sorted(read["case_id"]) == ["FIRST", "LAST"]

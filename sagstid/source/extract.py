@@ -221,9 +221,13 @@ def extract_complaints(engine: Engine) -> pd.DataFrame:
     return read_query(engine, "complaints")
 
 
-def extract_complaint_case_areas(engine: Engine) -> pd.DataFrame:
-    """Each case's decisions with their area, to give a complaint its case area."""
-    return read_query(engine, "complaint_case_areas")
+def extract_complaint_case_areas(engine: Engine, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """The decisions of the cases of the complaints received from ``first`` to ``last``, to
+    give each such complaint its case area (queries/complaint_case_areas.sql)."""
+    after = last + dt.timedelta(days=1)
+    return read_query(
+        engine, "complaint_case_areas", date_from=first.isoformat(), date_after=after.isoformat()
+    )
 
 
 def extract_audit_samples(engine: Engine) -> pd.DataFrame:
