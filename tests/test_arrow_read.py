@@ -38,6 +38,7 @@ PARAMS = {
     "date_from": "2025-01-01",
     "date_to": "2025-12-31",
     "date_before": "2025-12-31",  # decisions_in_part.sql: up to, not including
+    "date_after": "2026-01-01",  # complaint_case_areas.sql: the day after date_to
     "row_from": 2,  # decisions_in_rows.sql: a range of rowids, both ends included
     "row_to": 1400,
     "as_of": "2025-06-30",
