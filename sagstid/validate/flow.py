@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sagstid.validate.rows import DateWindow, parse_date_columns, unknown_unit
-from sagstid.values import categorical_of, distinct
+from sagstid.values import text_categorical
 
 FLOW_COLUMNS: tuple[str, ...] = (
     "decision_id",
@@ -50,13 +50,8 @@ def validate_flow(raw: pd.DataFrame, units: pd.DataFrame, window: DateWindow | N
         | unknown_unit(rows, units)
     )
     keep = rows.loc[~bad, ["unit_code", "case_area_code", "received_date", "decided_date"]]
-    keep = keep.assign(unit_code=_as_str(keep["unit_code"]), case_area_code=_as_str(keep["case_area_code"]))
+    # the codes as text (what astype(str) makes of them), held as categories
+    keep = keep.assign(
+        unit_code=text_categorical(keep["unit_code"]), case_area_code=text_categorical(keep["case_area_code"])
+    )
     return FlowRows(keep.reset_index(drop=True), int(bad.sum()))
-
-
-def _as_str(codes: pd.Series) -> pd.Series:
-    """``codes.astype(str)``, a categorical column (source/lean.py) kept categorical."""
-    if not isinstance(codes.dtype, pd.CategoricalDtype):
-        return codes.astype(str)
-    numbers, values = distinct(codes)
-    return categorical_of(numbers, np.array([str(v) for v in values], dtype=object), codes.index)
