@@ -44,6 +44,10 @@ PARAMS = {
     "as_of": "2025-06-30",
     "decision_id": 3,  # the one-row reads of sagstid explain
     "complaint_id": 1,
+    "not_before": "1995-01-01",  # decisions_first_day.sql
+    "id_from": 2,  # decision_duplicates_in_part.sql and _from.sql: a range of decision_id
+    "id_before": 1400,
+    "parts": 4,  # decision_id_bounds.sql
 }
 GOOD_ROWS = 1500  # more than ADBC's first batch of 1,024 rows
 
@@ -128,7 +132,7 @@ NEEDS_OPTIONAL_COLUMN = {
 
 
 # Read only from SQLite (source/extract.py asks the dialect first): SQLite's rowid.
-SQLITE_ONLY = {"decisions_row_span", "decisions_in_rows", "decisions_in_rows_promised"}
+SQLITE_ONLY = {"decision_id_bounds", "decisions_row_span", "decisions_in_rows", "decisions_in_rows_promised"}
 
 
 def _same_for_every_query(url: str) -> None:
