@@ -7,6 +7,7 @@ Pure functions over the validated complaints table. The deadline lengths are con
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -60,11 +61,13 @@ class ComplaintMeasurement:
         """Data-quality counts of every complaint row (placeholder dates, padded codes)."""
         return complete_notes(quality_notes(self.rows), NOTE_COLUMNS)
 
-    @property
+    @cached_property
     def late(self) -> pd.DataFrame:
-        """The measured complaints answered (and not notified) after their deadline."""
+        """The measured complaints answered (and not notified) after their deadline: worked
+        out once (each unit's workbook takes its own from them)."""
         rows = self.rows
-        return rows[(rows["status"].to_numpy() == "measured") & ~rows["on_time"].to_numpy(dtype=bool)]
+        measured = (rows["status"] == "measured").to_numpy(dtype=bool)
+        return rows[measured & ~rows["on_time"].to_numpy(dtype=bool)]
 
 
 def _flag(values: pd.Series) -> np.ndarray:
