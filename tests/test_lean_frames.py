@@ -193,3 +193,56 @@ def test_flow_rows_keep_their_codes_categorical_as_the_text_they_were() -> None:
     # the codes as the text astype(str) made of them: a number's own text
     assert rows.cases["case_area_code"].tolist() == ["101.0", "KH-ANS"]
     assert rows.cases["case_area_code"].cat.categories.tolist() == ["101.0", "KH-ANS"]
+
+
+def _complaint(i: int, **values: object) -> dict[str, object]:
+    row: dict[str, object] = {
+        "complaint_id": i,
+        "case_id": f"S-{i:05d}",
+        "unit_code": "JC-NORD",
+        "complaint_kind": "decision",
+        "via_ombudsman": i % 2,
+        "insured_unemployed": 0,
+        "five_day_rule": 0,
+        "received_date": f"2025-{1 + i % 12:02d}-01",
+        "answered_date": f"2025-{1 + i % 12:02d}-20",
+    }
+    row.update(values)
+    return row
+
+
+@pytest.mark.parametrize("reader", ["arrow", "sqlalchemy"])
+def test_complaints_dates_and_flags_lean_and_validated_as_from_text(
+    make_db: Callable[..., str], reader: str
+) -> None:
+    from sagstid.source.extract import extract_complaints, extract_units
+    from sagstid.source.lean import COMPLAINT_LEAN_COLUMNS
+    from sagstid.validate.complaints import validate_complaints
+
+    rows = [_complaint(i) for i in range(1, ROWS + 1)]
+    rows[0]["via_ombudsman"] = "ja"  # a flag as a word: yes
+    rows[1]["insured_unemployed"] = 7  # neither yes nor no: invalid_flag
+    rows[2]["answered_date"] = "2025-02-30"  # no such day: invalid_date
+    rows[3]["received_date"] = 20250304  # a number in a date column
+    rows[4]["five_day_rule"] = None  # NULL is no
+    engine = connect(make_db(complaints=rows))
+    try:
+        with reading_through(reader):
+            lean_rows, units = extract_complaints(engine), extract_units(engine)
+    finally:
+        engine.dispose()
+    for column in ("received_date", "answered_date", "via_ombudsman", "insured_unemployed"):
+        assert column in COMPLAINT_LEAN_COLUMNS
+        assert isinstance(lean_rows[column].dtype, pd.CategoricalDtype), column
+    assert lean_rows["via_ombudsman"].astype(object).iloc[:2].tolist() == ["ja", 0]
+    # the same rows held as read (plain columns) are validated to the very same frame
+    plain = lean_rows.astype({c: object for c in COMPLAINT_LEAN_COLUMNS if c in lean_rows})
+    validated = validate_complaints(lean_rows, units, PERIOD)
+    pd.testing.assert_frame_equal(validated, validate_complaints(plain, units, PERIOD))
+    # and by hand: the word is a yes; 7, the impossible day and the number exclude their rows
+    assert validated["via_ombudsman"].iloc[0] == 1
+    assert validated["reason"].iloc[1] == "invalid_flag"
+    assert validated["reason"].iloc[2] == "invalid_date"
+    assert validated["reason"].iloc[3] == "invalid_date"  # a number is no date
+    assert validated["five_day_rule"].iloc[4] == 0
+    assert (validated["status"] == "measured").sum() == ROWS - 3

@@ -25,7 +25,7 @@ from sagstid.errors import DatabaseError
 from sagstid.periods import Period
 from sagstid.source.db import optional_columns, read_query, read_query_in_parts, read_small
 from sagstid.source.history import count_outside, read_duplicates
-from sagstid.source.lean import concat_rows, lean
+from sagstid.source.lean import COMPLAINT_LEAN_COLUMNS, concat_rows, lean
 from sagstid.validate.decision_table import DecisionExtract
 from sagstid.validate.open_cases import received_after
 from sagstid.validate.rows import DateWindow
@@ -218,8 +218,8 @@ def extract_open_complaints(engine: Engine, as_of: dt.date) -> pd.DataFrame:
 
 
 def extract_complaints(engine: Engine) -> pd.DataFrame:
-    """Every complaint row (queries/complaints.sql)."""
-    return read_query(engine, "complaints")
+    """Every complaint row (queries/complaints.sql), its dates and flags held lean."""
+    return lean(read_query(engine, "complaints"), COMPLAINT_LEAN_COLUMNS)
 
 
 def extract_complaint_case_areas(engine: Engine, first: dt.date, last: dt.date) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Lean frames: the decisions' dates and codes held as categories from the read on.
+"""Lean frames: the decisions' dates and codes, and the complaints' dates and flags, held as
+categories from the read on.
 
 A run reads a million decision rows holding a few hundred distinct dates and a few dozen
 codes. As text each value costs its row 10-21 bytes in every such column; as a category one or
@@ -23,6 +24,22 @@ LEAN_COLUMNS: tuple[str, ...] = (
     "unit_code",
     "case_area_code",
     "case_variant",
+)
+
+# The complaints' dates and 0/1 flags (docs/contract.md §1.4): validation turns them into dates
+# and numbers; read as categories, each of a run's validations (its period, the one before,
+# the comparison periods) reads their distinct values, not every row. Codes stay as read:
+# the validated complaints keep them as text.
+COMPLAINT_LEAN_COLUMNS: tuple[str, ...] = (
+    "received_date",
+    "deadline_date",
+    "answered_date",
+    "delay_notice_date",
+    "forwarded_date",
+    "appeal_decided_date",
+    "via_ombudsman",
+    "insured_unemployed",
+    "five_day_rule",
 )
 
 
