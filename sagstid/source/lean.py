@@ -17,6 +17,8 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from sagstid.schema import DECISION_DATE_COLUMNS
+from sagstid.validate.complaints import DATE_COLUMNS as COMPLAINT_DATES
+from sagstid.validate.complaints import FLAG_COLUMNS as COMPLAINT_FLAGS
 
 LEAN_COLUMNS: tuple[str, ...] = (
     *DECISION_DATE_COLUMNS,
@@ -30,17 +32,7 @@ LEAN_COLUMNS: tuple[str, ...] = (
 # and numbers; read as categories, each of a run's validations (its period, the one before,
 # the comparison periods) reads their distinct values, not every row. Codes stay as read:
 # the validated complaints keep them as text.
-COMPLAINT_LEAN_COLUMNS: tuple[str, ...] = (
-    "received_date",
-    "deadline_date",
-    "answered_date",
-    "delay_notice_date",
-    "forwarded_date",
-    "appeal_decided_date",
-    "via_ombudsman",
-    "insured_unemployed",
-    "five_day_rule",
-)
+COMPLAINT_LEAN_COLUMNS: tuple[str, ...] = (*COMPLAINT_DATES, *COMPLAINT_FLAGS)
 
 
 def lean(frame: pd.DataFrame, columns: Sequence[str] = LEAN_COLUMNS) -> pd.DataFrame:
