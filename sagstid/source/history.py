@@ -29,6 +29,7 @@ from sqlalchemy.engine import Engine
 
 from sagstid.errors import DatabaseError
 from sagstid.source.db import read_query, read_query_in_parts, read_small
+from sagstid.validate.rows import parse_dates
 
 HISTORY_YEARS = 30  # decisions_first_day.sql looks no further back than this before the periods
 
@@ -52,17 +53,12 @@ def count_outside(engine: Engine, first: dt.date, last: dt.date, parts: int) -> 
 
 def first_day(engine: Engine, first: dt.date) -> dt.date | None:
     """The table's first decided day at most :data:`HISTORY_YEARS` before ``first``
-    (queries/decisions_first_day.sql); None if there is none or it is no ISO date."""
+    (queries/decisions_first_day.sql), read as validation reads a date; None if there is none
+    or it cannot be read."""
     not_before = dt.date(first.year - HISTORY_YEARS, 1, 1)
-    value = read_small(engine, "decisions_first_day", not_before=not_before.isoformat())["first_day"].iloc[0]
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
+    value = read_small(engine, "decisions_first_day", not_before=not_before.isoformat())["first_day"]
+    day = parse_dates(value.astype(object))[0].iloc[0]
+    return None if pd.isna(day) else day.date()
 
 
 def history_starts(day: dt.date | None, first: dt.date, parts: int) -> list[dt.date]:
